@@ -1,0 +1,154 @@
+"""The shared page frame: header with product name, language links and user menu; a drawer with the community
+switcher and the navigation to every part; a skip link; one h1 per page."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TypeVar
+from urllib.parse import urlencode, urlsplit
+
+from nicegui import html, ui
+
+from core.i18n import LANGUAGES, Translator
+
+from .nav import PARTS, part_href
+
+T = TypeVar('T', bound=ui.element)
+
+LANGUAGE_NAMES = {'nl': 'Nederlands', 'fr': 'Français', 'en': 'English'}
+
+THEME_CSS = '''
+:root { --focus-ring: #f2b705; }
+body { color: #1c1c1c; }
+.q-btn { text-transform: none; }
+.q-option-group > div { margin-bottom: .35rem; }
+a, .q-btn, .q-item, input, textarea, [tabindex] { outline-offset: 2px; }
+:focus-visible { outline: 3px solid var(--focus-ring) !important; outline-offset: 2px; box-shadow: 0 0 0 5px #1c1c1c; }
+a.nicegui-link { color: #1d4f91; }
+.q-header a.nicegui-link { color: #fff; }
+.nicegui-skip-link:focus { background: #fff; color: #1c1c1c; padding: .5rem 1rem; z-index: 9999; }
+.cop-nav a.nicegui-link { display: flex; align-items: center; gap: .6rem; padding: .45rem .75rem; border-radius: .4rem;
+  color: #1c1c1c; text-decoration: none; }
+.cop-nav a.nicegui-link:hover { background: #e8eef7; }
+.cop-nav a.nicegui-link[aria-current="page"] { background: #d5e1f2; font-weight: 600; }
+.cop-nav .coming { display: flex; align-items: center; gap: .6rem; padding: .45rem .75rem; color: #4a4a4a; }
+.cop-lang a.nicegui-link { color: #fff; padding: .2rem .35rem; border-radius: .3rem; text-decoration: none; font-weight: 500; }
+.cop-lang a.nicegui-link[aria-current="true"] { background: #fff; color: #1d4f91; }
+.cop-muted { color: #4a4a4a; }
+h1.cop-h1 { font-size: 1.75rem; line-height: 2.1rem; font-weight: 600; margin: .25rem 0 .5rem; }
+h2.cop-h2 { font-size: 1.3rem; line-height: 1.7rem; font-weight: 600; margin: .5rem 0 .25rem; }
+h3.cop-h3 { font-size: 1.1rem; line-height: 1.5rem; font-weight: 600; margin: .25rem 0; }
+@media print { .q-header, .q-drawer, .nicegui-skip-link, .cop-noprint { display: none !important; }
+  .q-page-container { padding: 0 !important; } }
+'''
+
+COLORS = dict(primary='#1d4f91', secondary='#4b5d70', accent='#8a3b12', positive='#1b6e3a', negative='#b3261e',
+              info='#1d4f91', warning='#8a5a00', dark='#1c1c1c')
+
+
+def aria(element: T, label: str) -> T:
+    """Give an element an accessible name (safe for any text, quotes included)."""
+    element.props['aria-label'] = label
+    return element
+
+
+def install_theme() -> None:
+    """Once per process start: styles shared by every page."""
+    ui.add_css(THEME_CSS, shared=True)
+
+
+@dataclass
+class Shell:
+    """What the frame shows around a page."""
+
+    t: Translator
+    path: str                                   # current path, for the language links
+    user_name: str | None = None
+    communities: dict[str, str] = field(default_factory=dict)   # id -> name, for the switcher
+    current: str | None = None                  # the community being viewed
+    active: str | None = None                   # key of the active navigation entry
+    on_logout: Callable[[], None] | None = None
+
+
+def language_href(path: str, lang: str) -> str:
+    parts = urlsplit(path)
+    query = [p for p in parts.query.split('&') if p and not p.startswith('lang=')]
+    query.append(urlencode({'lang': lang}))
+    return f'{parts.path}?{"&".join(query)}'
+
+
+@contextmanager
+def frame(shell: Shell, title: str, *, heading: bool = True) -> Iterator[ui.column]:
+    t = shell.t
+    ui.colors(**COLORS)
+    ui.page_title(f'{title} · CoP-toolbox')
+    drawer = _drawer(shell)
+    with ui.header().classes('items-center gap-1 px-2 py-1 bg-primary text-white'):
+        aria(ui.button(icon='menu', on_click=drawer.toggle).props('flat round color=white'), t('frame.menu')) \
+            .mark('menu-toggle')
+        ui.link('CoP-toolbox', '/').classes('text-white text-lg font-semibold no-underline px-1')
+        ui.space()
+        with aria(html.nav(), t('frame.language')).classes('cop-lang flex gap-1 text-sm'):
+            for lang in LANGUAGES:
+                link = aria(ui.link(lang.upper(), language_href(shell.path, lang)).props(f'lang={lang} hreflang={lang}'),
+                            f'{lang.upper()} – {LANGUAGE_NAMES[lang]}').mark(f'lang-{lang}')
+                if lang == t.lang:
+                    link.props('aria-current=true')
+        if shell.user_name:
+            with aria(ui.button(icon='account_circle').props('flat round color=white'),
+                      t('frame.user_menu', name=shell.user_name)).mark('user-menu'):
+                with ui.menu():
+                    ui.menu_item(shell.user_name).props('disable')
+                    ui.menu_item(t('frame.account'), on_click=lambda: ui.navigate.to('/account')).mark('menu-account')
+                    if shell.on_logout:
+                        ui.menu_item(t('frame.logout'), on_click=shell.on_logout).mark('menu-logout')
+        else:
+            ui.link(t('auth.login.action'), '/login').classes('text-white px-2').mark('header-login')
+    with ui.column().classes('w-full max-w-screen-lg mx-auto px-4 py-4 gap-3') as main:
+        ui.skip_link(t('frame.skip'), target=main)
+        if heading:
+            html.h1(title).classes('cop-h1')
+        yield main
+
+
+def _drawer(shell: Shell) -> ui.left_drawer:
+    t = shell.t
+    with ui.left_drawer(value=None, bordered=True).classes('bg-grey-1 p-3').props('width=260') as drawer:
+        with aria(html.nav(), t('frame.main_nav')).classes('cop-nav flex flex-col gap-1 w-full'):
+            _nav_link(t('nav.communities'), '/', 'groups', shell.active == 'communities', 'nav-communities')
+            if shell.current and shell.communities:
+                ui.select(shell.communities, value=shell.current, label=t('frame.community'),
+                          on_change=lambda e: ui.navigate.to(f'/c/{e.value}') if e.value != shell.current else None) \
+                    .classes('w-full my-2').props('outlined dense options-dense').mark('community-switcher')
+                _nav_link(t('nav.dashboard'), f'/c/{shell.current}', 'dashboard', shell.active == 'dashboard',
+                          'nav-dashboard')
+            for group in ('tools', 'helpkit'):
+                if group == 'helpkit':
+                    html.div(t('nav.helpkit')).classes('text-xs uppercase tracking-wide cop-muted mt-3 px-3')
+                for part in (p for p in PARTS if p.group == group):
+                    href = part_href(part, shell.current)
+                    if href is None and not part.public and not shell.current:
+                        continue
+                    if href is None:
+                        with html.div().classes('coming').mark(f'nav-{part.key}'):
+                            ui.icon(part.icon).props('aria-hidden=true')
+                            html.span(t(f'nav.{part.key}'))
+                            html.span(t('nav.coming')).classes('text-xs rounded px-1 border border-current ml-auto')
+                    else:
+                        _nav_link(t(f'nav.{part.key}'), href, part.icon, shell.active == part.key, f'nav-{part.key}')
+            if shell.current:
+                html.div(t('nav.community_admin')).classes('text-xs uppercase tracking-wide cop-muted mt-3 px-3')
+                _nav_link(t('nav.members'), f'/c/{shell.current}/members', 'manage_accounts',
+                          shell.active == 'members', 'nav-members')
+                _nav_link(t('nav.settings'), f'/c/{shell.current}/settings', 'settings', shell.active == 'settings',
+                          'nav-settings')
+    return drawer
+
+
+def _nav_link(text: str, href: str, icon: str, active: bool, marker: str) -> None:
+    with ui.link(target=href).mark(marker) as link:
+        ui.icon(icon).props('aria-hidden=true')
+        html.span(text)
+    if active:
+        link.props('aria-current=page')

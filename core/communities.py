@@ -1,0 +1,406 @@
+"""Communities: their fields, who belongs to them in which role, invitations, deletion, export and import.
+
+Memberships and invitations live in the accounts file (so a user's list needs no community file); everything about
+the community itself lives in its own file, which deletion erases together with its backups.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tinydb import Query
+
+from .errors import NotFound, PermissionDenied, ValidationError
+from .i18n import LANGUAGES
+from .roles import INVITABLE, Permission, Role, require
+from .accounts import Accounts
+from .store import SCHEMA_VERSIONS, BackupInfo, DamagedFileError, Store, parse_json_object
+
+STAGES = ('potential', 'coalescing', 'maturing', 'stewardship', 'transformation')
+LIMITS = {'name': 120, 'purpose': 300, 'sponsor': 120}
+MAX_MEMBERS = 100_000
+INVITE_DAYS = 14
+EXPORT_FORMAT = 'cop-toolbox/community'
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+COMMUNITY_TABLE = 'community'
+
+# Tables of a community file that a part of the toolbox owns, with the check an imported table must pass
+# (raises ValidationError). A part registers its tables when its core module is imported.
+TABLE_VALIDATORS: dict[str, Callable[[list[dict[str, Any]]], None]] = {}
+
+
+def register_table(name: str, validator: Callable[[list[dict[str, Any]]], None]) -> None:
+    TABLE_VALIDATORS[name] = validator
+
+
+@dataclass(frozen=True)
+class Community:
+    id: str
+    name: str
+    purpose: str
+    stage: str
+    sponsor: str
+    expected_members: int | None
+    language: str
+    created: str
+    updated: str
+
+
+@dataclass(frozen=True)
+class Membership:
+    community_id: str
+    role: Role
+    name: str           # the community's name as last known, so a damaged file can still be named
+    community: Community | None
+    damaged: str | None = None   # why the community's file cannot be read
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: str
+    name: str
+    email: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Invitation:
+    id: str
+    community_id: str
+    community_name: str
+    role: Role
+    invited_by: str
+    created: str
+    expires: str
+    used: bool
+
+    @property
+    def expired(self) -> bool:
+        return datetime.fromisoformat(self.expires) <= datetime.now(UTC)
+
+
+def validate_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """Clean and check community fields; ValidationError names the first bad field."""
+    out: dict[str, Any] = {}
+    for name in ('name', 'purpose', 'sponsor'):
+        value = ' '.join(str(raw.get(name) or '').split())
+        if len(value) > LIMITS[name]:
+            raise ValidationError('error.too_long', name, max=LIMITS[name])
+        out[name] = value
+    if not out['name']:
+        raise ValidationError('community.error.name_required', 'name')
+    stage = raw.get('stage') or 'potential'
+    if stage not in STAGES:
+        raise ValidationError('error.invalid', 'stage')
+    out['stage'] = stage
+    members = raw.get('expected_members')
+    if members in (None, ''):
+        out['expected_members'] = None
+    else:
+        try:
+            number = float(members)
+        except (TypeError, ValueError) as e:
+            raise ValidationError('community.error.members', 'expected_members', max=MAX_MEMBERS) from e
+        if number != int(number) or not 1 <= number <= MAX_MEMBERS:
+            raise ValidationError('community.error.members', 'expected_members', max=MAX_MEMBERS)
+        out['expected_members'] = int(number)
+    language = raw.get('language') or 'nl'
+    if language not in LANGUAGES:
+        raise ValidationError('error.invalid', 'language')
+    out['language'] = language
+    return out
+
+
+class Communities:
+    def __init__(self, store: Store, accounts: Accounts) -> None:
+        self.store = store
+        self.accounts = accounts
+
+    # -- reading -----------------------------------------------------------------------------------------------
+
+    @property
+    def _memberships(self):
+        return self.store.accounts.table('memberships')
+
+    @property
+    def _invites(self):
+        return self.store.accounts.table('invites')
+
+    def role_of(self, user_id: str, cid: str) -> Role | None:
+        doc = self._memberships.get((Query()['user_id'] == user_id) & (Query()['community_id'] == cid))
+        return Role(doc['role']) if doc else None
+
+    def memberships(self, user_id: str) -> list[Membership]:
+        """The user's communities, coordinator ones first, then by name; damaged ones included and flagged."""
+        result = []
+        for doc in self._memberships.search(Query()['user_id'] == user_id):
+            cid = doc['community_id']
+            try:
+                community = self._load(cid)
+                result.append(Membership(cid, Role(doc['role']), community.name, community))
+            except DamagedFileError as e:
+                result.append(Membership(cid, Role(doc['role']), doc.get('name', ''), None, e.reason))
+            except NotFound:
+                continue  # a file deleted outside the application: nothing to show
+        order = {Role.COORDINATOR: 0, Role.CO_COORDINATOR: 1, Role.COACH: 2}
+        return sorted(result, key=lambda m: (order[m.role], m.name.casefold()))
+
+    def get(self, user_id: str, cid: str, permission: Permission = Permission.VIEW) -> tuple[Community, Role]:
+        """The community and the user's role, if the role grants `permission`. DamagedFileError passes through."""
+        role = self.role_of(user_id, cid)
+        if role is None:
+            raise NotFound()
+        require(role, permission)
+        return self._load(cid), role
+
+    def _load(self, cid: str) -> Community:
+        try:
+            db = self.store.community(cid)
+        except KeyError as e:
+            raise NotFound() from e
+        doc = db.table(COMMUNITY_TABLE).get(doc_id=1)
+        if doc is None:
+            raise DamagedFileError(db.path, 'holds no community record')
+        return _community(cid, doc)
+
+    # -- writing -----------------------------------------------------------------------------------------------
+
+    async def create(self, user_id: str, fields: dict[str, Any]) -> Community:
+        clean = validate_fields(fields)
+        cid = secrets.token_hex(8)
+        now = _now()
+        db = self.store.create_community(cid)
+        db.table(COMMUNITY_TABLE).insert({**clean, 'created': now, 'updated': now})
+        await db.commit()
+        self._memberships.insert({'user_id': user_id, 'community_id': cid, 'role': Role.COORDINATOR.value,
+                                  'name': clean['name'], 'since': now})
+        await self.store.accounts.commit()
+        return self._load(cid)
+
+    async def update(self, user_id: str, cid: str, fields: dict[str, Any]) -> Community:
+        self.get(user_id, cid, Permission.EDIT)
+        clean = validate_fields(fields)
+        db = self.store.community(cid)
+        db.table(COMMUNITY_TABLE).update({**clean, 'updated': _now()}, doc_ids=[1])
+        await db.commit()
+        self._memberships.update({'name': clean['name']}, Query()['community_id'] == cid)
+        await self.store.accounts.commit()
+        return self._load(cid)
+
+    async def delete(self, user_id: str, cid: str) -> None:
+        """Erase the community: its file, every backup of it, memberships and invitations."""
+        role = self.role_of(user_id, cid)
+        if role is None:
+            raise NotFound()
+        require(role, Permission.MANAGE)
+        self.store.erase_community(cid)
+        self._memberships.remove(Query()['community_id'] == cid)
+        self._invites.remove(Query()['community_id'] == cid)
+        await self.store.accounts.commit()
+
+    # -- damaged files -----------------------------------------------------------------------------------------
+
+    def backups(self, user_id: str, cid: str) -> list[BackupInfo]:
+        require(self.role_of(user_id, cid), Permission.MANAGE)
+        good = []
+        for info in self.store.community_backups(cid):
+            try:
+                parse_json_object(info.path.read_bytes(), info.path)
+                good.append(info)
+            except (DamagedFileError, OSError):
+                continue
+        return good
+
+    async def restore(self, user_id: str, cid: str, backup_name: str) -> Community:
+        require(self.role_of(user_id, cid), Permission.MANAGE)
+        if backup_name not in {b.name for b in self.backups(user_id, cid)}:
+            raise NotFound()
+        self.store.restore_community(cid, backup_name)
+        community = self._load(cid)
+        self._memberships.update({'name': community.name}, Query()['community_id'] == cid)
+        await self.store.accounts.commit()
+        return community
+
+    # -- members and invitations -------------------------------------------------------------------------------
+
+    def members(self, user_id: str, cid: str) -> list[Member]:
+        self.get(user_id, cid)
+        members = []
+        for doc in self._memberships.search(Query()['community_id'] == cid):
+            user = self.accounts.get(doc['user_id'])
+            if user is not None:
+                members.append(Member(user.id, user.name, user.email, Role(doc['role'])))
+        order = {Role.COORDINATOR: 0, Role.CO_COORDINATOR: 1, Role.COACH: 2}
+        return sorted(members, key=lambda m: (order[m.role], m.name.casefold()))
+
+    async def invite(self, user_id: str, cid: str, role: Role | str) -> tuple[str, Invitation]:
+        """Create a one-time invitation; returns the secret token (shown once) and the invitation."""
+        community, my_role = self.get(user_id, cid, Permission.MANAGE)
+        try:
+            role = Role(role)
+        except ValueError as e:
+            raise ValidationError('error.invalid', 'role') from e
+        if role not in INVITABLE:
+            raise ValidationError('error.invalid', 'role')
+        token = secrets.token_urlsafe(24)
+        now = datetime.now(UTC)
+        doc = {'id': secrets.token_hex(8), 'token_hash': _token_hash(token), 'community_id': cid,
+               'role': role.value, 'invited_by': user_id, 'created': now.isoformat(timespec='seconds'),
+               'expires': (now + timedelta(days=INVITE_DAYS)).isoformat(timespec='seconds'), 'used': False}
+        self._invites.insert(doc)
+        await self.store.accounts.commit()
+        return token, self._invitation(doc, community.name)
+
+    def invitations(self, user_id: str, cid: str) -> list[Invitation]:
+        """Open (unused, unexpired) invitations of a community."""
+        community, _ = self.get(user_id, cid, Permission.MANAGE)
+        docs = self._invites.search((Query()['community_id'] == cid) & (Query()['used'] == False))  # noqa: E712
+        invitations = [self._invitation(d, community.name) for d in docs]
+        return sorted([i for i in invitations if not i.expired], key=lambda i: i.created)
+
+    def invitation(self, token: str) -> Invitation:
+        """The invitation behind a token (NotFound if unknown); the caller checks `used` and `expired`."""
+        doc = self._invites.get(Query()['token_hash'] == _token_hash(token or ''))
+        if doc is None:
+            raise NotFound('invite.error.unknown')
+        try:
+            name = self._load(doc['community_id']).name
+        except (NotFound, DamagedFileError):
+            name = ''
+        return self._invitation(doc, name)
+
+    async def accept(self, user_id: str, token: str) -> str:
+        """Join the community of an invitation; returns its id. The token can be used once."""
+        invitation = self.invitation(token)
+        if invitation.used:
+            raise ValidationError('invite.error.used')
+        if invitation.expired:
+            raise ValidationError('invite.error.expired')
+        cid = invitation.community_id
+        if self.role_of(user_id, cid) is None:
+            self._memberships.insert({'user_id': user_id, 'community_id': cid, 'role': invitation.role.value,
+                                      'name': invitation.community_name, 'since': _now()})
+        self._invites.update({'used': True, 'used_by': user_id}, Query()['id'] == invitation.id)
+        await self.store.accounts.commit()
+        return cid
+
+    async def revoke(self, user_id: str, cid: str, invitation_id: str) -> None:
+        self.get(user_id, cid, Permission.MANAGE)
+        removed = self._invites.remove((Query()['id'] == invitation_id) & (Query()['community_id'] == cid))
+        if not removed:
+            raise NotFound()
+        await self.store.accounts.commit()
+
+    async def set_role(self, user_id: str, cid: str, member_id: str, role: Role | str) -> None:
+        self.get(user_id, cid, Permission.MANAGE)
+        try:
+            role = Role(role)
+        except ValueError as e:
+            raise ValidationError('error.invalid', 'role') from e
+        if member_id == user_id or role not in INVITABLE:
+            raise PermissionDenied('community.error.own_role')
+        updated = self._memberships.update({'role': role.value}, (Query()['user_id'] == member_id)
+                                           & (Query()['community_id'] == cid))
+        if not updated:
+            raise NotFound()
+        await self.store.accounts.commit()
+
+    async def remove_member(self, user_id: str, cid: str, member_id: str) -> None:
+        """The coordinator removes someone, or anyone who is not the coordinator leaves."""
+        if member_id == user_id:
+            if self.role_of(user_id, cid) in (None, Role.COORDINATOR):
+                raise PermissionDenied('community.error.owner_leave')
+        else:
+            self.get(user_id, cid, Permission.MANAGE)
+        removed = self._memberships.remove((Query()['user_id'] == member_id) & (Query()['community_id'] == cid))
+        if not removed:
+            raise NotFound()
+        await self.store.accounts.commit()
+
+    def _invitation(self, doc: dict[str, Any], name: str) -> Invitation:
+        return Invitation(id=doc['id'], community_id=doc['community_id'], community_name=name, role=Role(doc['role']),
+                          invited_by=doc['invited_by'], created=doc['created'], expires=doc['expires'],
+                          used=bool(doc.get('used')))
+
+    # -- export and import -------------------------------------------------------------------------------------
+
+    def export(self, user_id: str, cid: str) -> bytes:
+        """The community as a JSON document: its fields and every table of the tools, no account data."""
+        community, _ = self.get(user_id, cid, Permission.EDIT)
+        db = self.store.community(cid)
+        tables = {name: [dict(doc) for doc in db.table(name).all()] for name in sorted(db.tinydb.tables())
+                  if name in TABLE_VALIDATORS}
+        fields = {k: v for k, v in asdict(community).items() if k not in ('id', 'created', 'updated')}
+        document = {'format': EXPORT_FORMAT, 'schema': SCHEMA_VERSIONS['community'],
+                    'exported': _now(), 'community': fields, 'tables': tables}
+        return json.dumps(document, ensure_ascii=False, indent=1).encode('utf-8')
+
+    async def import_(self, user_id: str, payload: bytes) -> Community:
+        """Create a new community from an export; the importing user becomes its coordinator. All or nothing."""
+        fields, tables = parse_export(payload)
+        community = await self.create(user_id, fields)
+        db = self.store.community(community.id)
+        for name, docs in tables.items():
+            db.table(name).insert_multiple(docs)
+        await db.commit()
+        return community
+
+
+def parse_export(payload: bytes) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """Validate an export file completely before anything is written. ValidationError says what is wrong."""
+    if len(payload) > MAX_IMPORT_BYTES:
+        raise ValidationError('import.error.too_large', max=MAX_IMPORT_BYTES // (1024 * 1024))
+    try:
+        document = json.loads(payload.decode('utf-8'))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValidationError('import.error.not_json') from e
+    if not isinstance(document, dict) or document.get('format') != EXPORT_FORMAT:
+        raise ValidationError('import.error.not_export')
+    schema = document.get('schema')
+    if not isinstance(schema, int) or schema < 1:
+        raise ValidationError('import.error.not_export')
+    if schema > SCHEMA_VERSIONS['community']:
+        raise ValidationError('import.error.newer')
+    raw_fields = document.get('community')
+    if not isinstance(raw_fields, dict):
+        raise ValidationError('import.error.not_export')
+    try:
+        fields = validate_fields(raw_fields)
+    except ValidationError as e:
+        raise ValidationError('import.error.field', field=e.field or '') from e
+    tables = document.get('tables', {})
+    if not isinstance(tables, dict):
+        raise ValidationError('import.error.not_export')
+    clean: dict[str, list[dict[str, Any]]] = {}
+    for name, docs in tables.items():
+        validator = TABLE_VALIDATORS.get(name)
+        if validator is None:
+            raise ValidationError('import.error.table', table=str(name)[:40])
+        if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
+            raise ValidationError('import.error.table', table=name)
+        try:
+            validator(docs)
+        except ValidationError as e:
+            raise ValidationError('import.error.table', table=name) from e
+        clean[name] = docs
+    return fields, clean
+
+
+def _community(cid: str, doc: dict[str, Any]) -> Community:
+    return Community(id=cid, name=doc.get('name', ''), purpose=doc.get('purpose', ''),
+                     stage=doc.get('stage', 'potential'), sponsor=doc.get('sponsor', ''),
+                     expected_members=doc.get('expected_members'), language=doc.get('language', 'nl'),
+                     created=doc.get('created', ''), updated=doc.get('updated', ''))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec='seconds')

@@ -1,0 +1,361 @@
+"""Durable storage: one TinyDB per JSON file, atomic writes, group commit, rolling backups, migrations.
+
+Each file is held in memory by exactly one `Database` (and one TinyDB object) for the life of the process. TinyDB
+reads and writes that in-memory dict, so queries cost no disk I/O. Durability comes from `commit()`: it serialises
+the dict on the event loop (consistent: nothing else runs meanwhile) and writes it in a worker thread to a temporary
+file, fsyncs it, renames it over the old file and fsyncs the folder. Concurrent `commit()` calls share one write
+(group commit): a burst of a hundred answers costs one or two fsyncs, and every caller returns only once its own
+change is on disk, which is what the UI confirms to the user.
+
+Documents returned by TinyDB share nested objects with the in-memory state: treat them as read-only and write
+through the table API.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+log = logging.getLogger(__name__)
+
+META_TABLE = '_meta'
+ID_PATTERN = re.compile(r'^[0-9a-f]{16}$')
+
+# Current schema version per kind of file, and the migrations that lead there: MIGRATIONS[kind][n] turns the raw
+# data of version n into version n + 1 (in place). Version 0 is a file written before versions existed.
+SCHEMA_VERSIONS: dict[str, int] = {'accounts': 1, 'community': 1}
+MIGRATIONS: dict[str, dict[int, Callable[[dict[str, Any]], None]]] = {'accounts': {}, 'community': {}}
+
+
+class StoreError(Exception):
+    """Base class of storage problems."""
+
+
+class DamagedFileError(StoreError):
+    """A data file cannot be read. `reason` says why; the file is left untouched."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f'{path.name}: {reason}')
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class BackupPolicy:
+    keep: int = 5             # versions kept per file
+    min_interval: float = 300.0  # seconds between two kept versions, so a burst of writes cannot push out all of them
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    name: str
+    path: Path
+    taken: datetime
+    size: int
+
+
+class AtomicJSONFile:
+    """A JSON file that is only ever replaced whole, never rewritten in place."""
+
+    def __init__(self, path: Path, backup_dir: Path, policy: BackupPolicy) -> None:
+        self.path = path
+        self.backup_dir = backup_dir
+        self.policy = policy
+        self._tmp = path.with_name(path.name + '.tmp')
+        self._lock = threading.Lock()
+
+    def read(self) -> dict[str, Any] | None:
+        """The file's content, None if it does not exist; DamagedFileError if it is not a JSON object."""
+        with contextlib.suppress(FileNotFoundError):
+            self._tmp.unlink()  # a leftover of a crash before the rename: the old file is still complete
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            raise DamagedFileError(self.path, f'cannot be read ({e.strerror})') from e
+        return parse_json_object(raw, self.path)
+
+    def write(self, payload: bytes) -> None:
+        """Replace the file atomically with `payload`, keeping the previous version as a backup when due."""
+        with self._lock:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _write_synced(self._tmp, payload)
+            if self.path.exists() and self._backup_due():
+                self._keep_backup()
+            os.replace(self._tmp, self.path)
+            fsync_dir(self.path.parent)
+
+    # backups ---------------------------------------------------------------------------------------------------
+
+    def backups(self) -> list[BackupInfo]:
+        """Kept versions, newest first."""
+        if not self.backup_dir.is_dir():
+            return []
+        infos = []
+        for p in self.backup_dir.glob('*.json'):
+            with contextlib.suppress(ValueError, OSError):
+                taken = datetime.strptime(p.stem.split('_')[0], '%Y%m%dT%H%M%S%fZ').replace(tzinfo=UTC)
+                infos.append(BackupInfo(p.name, p, taken, p.stat().st_size))
+        return sorted(infos, key=lambda b: b.name, reverse=True)
+
+    def keep_backup_now(self) -> None:
+        """Keep the current version regardless of the interval (before a migration or a restore)."""
+        with self._lock:
+            if self.path.exists():
+                self._keep_backup()
+
+    def _backup_due(self) -> bool:
+        existing = self.backups()
+        if not existing:
+            return True
+        return time.time() - existing[0].taken.timestamp() >= self.policy.min_interval
+
+    def _keep_backup(self) -> None:
+        self.backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')
+        target = self.backup_dir / f'{stamp}.json'
+        try:
+            os.link(self.path, target)  # the current inode is about to be replaced: a hard link keeps it for free
+        except OSError:
+            shutil.copy2(self.path, target)
+        for old in self.backups()[self.policy.keep:]:
+            with contextlib.suppress(OSError):
+                old.path.unlink()
+        fsync_dir(self.backup_dir)
+
+    def restore(self, backup_name: str) -> None:
+        """Put a kept version back in place (validated first). The replaced file is kept as a backup too."""
+        source = self.backup_dir / Path(backup_name).name
+        payload = source.read_bytes()
+        parse_json_object(payload, source)
+        with self._lock:
+            if self.path.exists():
+                self._keep_backup()
+            _write_synced(self._tmp, payload)
+            os.replace(self._tmp, self.path)
+            fsync_dir(self.path.parent)
+
+    def erase(self) -> None:
+        """Delete the file, its temporary file and every backup."""
+        with self._lock:
+            for p in (self.path, self._tmp):
+                with contextlib.suppress(FileNotFoundError):
+                    p.unlink()
+            shutil.rmtree(self.backup_dir, ignore_errors=True)
+            fsync_dir(self.path.parent)
+
+
+def parse_json_object(raw: bytes, path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(raw.decode('utf-8'))
+    except UnicodeDecodeError as e:
+        raise DamagedFileError(path, 'is not UTF-8 text') from e
+    except json.JSONDecodeError as e:
+        raise DamagedFileError(path, f'is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})') from e
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        raise DamagedFileError(path, 'does not have the structure of a data file')
+    return data
+
+
+def _write_synced(path: Path, payload: bytes) -> None:
+    """Write a new file readable by the owner only, and force it to disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'wb') as f:
+        f.write(payload)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class _MemoryStorage(Storage):
+    """TinyDB storage over the in-memory dict of a `Database`: every write marks it dirty."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def read(self) -> dict[str, Any] | None:
+        return self._database._data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._database._data = data
+        self._database._changed()
+
+
+class Database:
+    """One data file: its TinyDB, its durability and its schema version."""
+
+    def __init__(self, path: Path, kind: str, backup_dir: Path, policy: BackupPolicy) -> None:
+        self.path = path
+        self.kind = kind
+        self.file = AtomicJSONFile(path, backup_dir, policy)
+        data = self.file.read()
+        created = data is None
+        self._data: dict[str, Any] = data or {}
+        self._version = 0      # bumped on every change
+        self._durable = 0      # the version known to be on disk
+        self._lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+        migrated = self._migrate()
+        self.tinydb = TinyDB(storage=_MemoryStorage, database=self)
+        if created or migrated:
+            self._changed()
+            self.flush()
+
+    def table(self, name: str) -> Table:
+        return self.tinydb.table(name)
+
+    @property
+    def schema_version(self) -> int:
+        meta = self._data.get(META_TABLE, {}).get('1', {})
+        return int(meta.get('schema', 0))
+
+    @property
+    def dirty(self) -> bool:
+        return self._version != self._durable
+
+    def _changed(self) -> None:
+        self._version += 1
+
+    def _snapshot(self) -> tuple[int, bytes]:
+        return self._version, json.dumps(self._data, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
+
+    def flush(self) -> None:
+        """Write synchronously if anything changed (start-up, shutdown, scripts)."""
+        if not self.dirty:
+            return
+        version, payload = self._snapshot()
+        self.file.write(payload)
+        self._durable = max(self._durable, version)
+
+    async def commit(self) -> None:
+        """Return once every change made before this call is on disk. Concurrent calls share writes."""
+        target = self._version
+        if self._durable >= target:
+            return
+        async with self._get_lock():
+            if self._durable >= target:
+                return  # another caller's write already carried this change
+            version, payload = self._snapshot()
+            await asyncio.to_thread(self.file.write, payload)
+            self._durable = max(self._durable, version)
+
+    def _get_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        return self._lock
+
+    def _migrate(self) -> bool:
+        current = SCHEMA_VERSIONS[self.kind]
+        meta = self._data.get(META_TABLE, {}).get('1')
+        if meta is not None and meta.get('kind') not in (None, self.kind):
+            raise DamagedFileError(self.path, f'holds {meta.get("kind")!r} data, not {self.kind!r}')
+        version = int((meta or {}).get('schema', 0)) if self._data else current
+        if version > current:
+            raise DamagedFileError(self.path, f'was written by a newer version of the application (schema {version})')
+        if version == current and meta is not None:
+            return False
+        if self._data:
+            self.file.keep_backup_now()
+        for step in range(version, current):
+            migration = MIGRATIONS[self.kind].get(step)
+            if migration is not None:
+                log.info('migrating %s from schema %d to %d', self.path.name, step, step + 1)
+                migration(self._data)
+        self._data[META_TABLE] = {'1': {'schema': current, 'kind': self.kind}}
+        return True
+
+
+class Store:
+    """The registry of open data files: exactly one Database (and TinyDB) per file in the process."""
+
+    def __init__(self, data_dir: Path, policy: BackupPolicy | None = None) -> None:
+        self.data_dir = data_dir
+        self.policy = policy or BackupPolicy()
+        self.communities_dir = data_dir / 'communities'
+        self.backups_dir = data_dir / 'backups'
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.communities_dir.mkdir(mode=0o700, exist_ok=True)
+        self.accounts = Database(data_dir / 'accounts.json', 'accounts', self.backups_dir / 'accounts', self.policy)
+        self._open: dict[str, Database] = {}
+
+    def _community_file(self, cid: str) -> AtomicJSONFile:
+        return AtomicJSONFile(self.communities_dir / f'{_check_id(cid)}.json', self.backups_dir / f'c-{cid}',
+                              self.policy)
+
+    def community_exists(self, cid: str) -> bool:
+        return cid in self._open or self._community_file(cid).path.exists()
+
+    def community(self, cid: str) -> Database:
+        """The open Database of a community; DamagedFileError if its file cannot be read, KeyError if absent."""
+        db = self._open.get(_check_id(cid))
+        if db is not None:
+            return db
+        file = self._community_file(cid)
+        if not file.path.exists():
+            raise KeyError(cid)
+        db = Database(file.path, 'community', file.backup_dir, self.policy)
+        self._open[cid] = db
+        return db
+
+    def create_community(self, cid: str) -> Database:
+        file = self._community_file(cid)
+        if cid in self._open or file.path.exists():
+            raise StoreError(f'community {cid} exists already')
+        db = Database(file.path, 'community', file.backup_dir, self.policy)
+        self._open[cid] = db
+        return db
+
+    def community_backups(self, cid: str) -> list[BackupInfo]:
+        return self._community_file(cid).backups()
+
+    def restore_community(self, cid: str, backup_name: str) -> Database:
+        """Replace a community's file by a kept version and reopen it."""
+        self._open.pop(cid, None)
+        self._community_file(cid).restore(backup_name)
+        return self.community(cid)
+
+    def erase_community(self, cid: str) -> None:
+        """Delete the community's file and all its backups: nothing of it stays on disk."""
+        self._open.pop(cid, None)
+        self._community_file(cid).erase()
+
+    def open_databases(self) -> list[Database]:
+        return [self.accounts, *self._open.values()]
+
+    def flush_all(self) -> None:
+        for db in self.open_databases():
+            try:
+                db.flush()
+            except OSError:
+                log.exception('could not write %s', db.path.name)
+
+
+def _check_id(cid: str) -> str:
+    if not ID_PATTERN.fullmatch(cid):
+        raise KeyError(cid)
+    return cid

@@ -1,0 +1,177 @@
+"""A community: creating one, its dashboard, its settings (edit, export, delete) and importing an export."""
+from __future__ import annotations
+
+import re
+
+from nicegui import events, html, ui
+
+from components.community_form import community_form, form_values
+from components.dialogs import confirm
+from components.forms import ErrorLine, clear_field_errors, show_field_error
+from components.nav import PARTS, part_href
+from components.upload import file_picker
+from core.communities import MAX_IMPORT_BYTES
+from core.errors import AppError, ValidationError
+from core.roles import Permission
+from core.services import Services
+
+from ._base import PageContext, community_page, page
+
+
+def register(services: Services) -> None:
+    communities = services.communities
+    stages = services.content.stages
+
+    @page(services, '/c/new', login=True)
+    def new_community(ctx: PageContext):
+        t = ctx.t
+        with ctx.frame(t('community.new.title'), active='communities'):
+            html.p(t('community.new.intro'))
+            with ui.card().classes('w-full').props('flat bordered'):
+                fields = community_form(t, stages)
+                error = ErrorLine()
+
+                async def create() -> None:
+                    error.clear_text()
+                    clear_field_errors(fields)
+                    try:
+                        community = await communities.create(ctx.user.id, form_values(fields))
+                    except AppError as e:
+                        show_field_error(fields, e.field, ctx.error_text(e))
+                        error.show(ctx.error_text(e))
+                        return
+                    ui.notify(t('community.new.created', name=community.name), type='positive')
+                    ui.navigate.to(f'/c/{community.id}')
+
+                ui.button(t('community.new.submit'), on_click=create).mark('create-community')
+
+    @community_page(services, '/c/{cid}')
+    def dashboard(ctx: PageContext):
+        t = ctx.t
+        community = ctx.community
+        with ctx.frame(community.name, active='dashboard'):
+            with ui.card().classes('w-full').props('flat bordered').mark('community-summary'):
+                if community.purpose:
+                    html.p(community.purpose).classes('text-lg')
+                stage = services.content.stage(community.stage)
+                with html.dl().classes('grid grid-cols-[auto_1fr] gap-x-4 gap-y-1'):
+                    _term(t('community.field.stage'), f'{t.pick(stage.title)} — {t.pick(stage.explanation)}'
+                          if stage else community.stage)
+                    if community.sponsor:
+                        _term(t('community.field.sponsor'), community.sponsor)
+                    if community.expected_members:
+                        _term(t('community.field.expected_members'), t.number(community.expected_members))
+                    _term(t('community.field.language'), t(f'lang.{community.language}'))
+                    _term(t('community.your_role'), t(f'role.{ctx.role.value}'))
+                if ctx.can(Permission.EDIT):
+                    ui.link(t('community.edit'), f'/c/{community.id}/settings').mark('edit-community')
+            html.h2(t('dashboard.parts')).classes('cop-h2')
+            with html.ul().classes('grid gap-3 w-full sm:grid-cols-2 lg:grid-cols-3'):
+                for part in PARTS:
+                    href = part_href(part, community.id)
+                    with html.li(), ui.card().classes('w-full h-full').props('flat bordered') \
+                            .mark(f'part-{part.key}'):
+                        with ui.row().classes('items-center gap-2 no-wrap'):
+                            ui.icon(part.icon, size='sm').props('aria-hidden=true').classes('text-primary')
+                            if href:
+                                ui.link(t(f'nav.{part.key}'), href).classes('font-semibold')
+                            else:
+                                html.span(t(f'nav.{part.key}')).classes('font-semibold')
+                        html.p(t(f'part.{part.key}.summary')).classes('text-sm cop-muted')
+                        if href is None:
+                            html.span(t('nav.coming_long')).classes('text-sm font-medium')
+
+    @community_page(services, '/c/{cid}/settings')
+    def settings(ctx: PageContext):
+        t = ctx.t
+        community = ctx.community
+        editable = ctx.can(Permission.EDIT)
+        with ctx.frame(t('settings.title', name=community.name), active='settings'):
+            if not editable:
+                html.p(t('settings.read_only')).classes('cop-muted').mark('read-only-note')
+            with ui.card().classes('w-full').props('flat bordered'):
+                fields = community_form(t, stages, community, readonly=not editable)
+                error = ErrorLine()
+                if editable:
+                    async def save() -> None:
+                        error.clear_text()
+                        clear_field_errors(fields)
+                        try:
+                            await communities.update(ctx.user.id, community.id, form_values(fields))
+                        except AppError as e:
+                            show_field_error(fields, e.field, ctx.error_text(e))
+                            error.show(ctx.error_text(e))
+                            return
+                        ui.notify(t('common.saved'), type='positive')
+                        ui.navigate.to(f'/c/{community.id}/settings')
+
+                    ui.button(t('common.save'), on_click=save).mark('save-community')
+
+            if editable:
+                html.h2(t('export.title')).classes('cop-h2')
+                html.p(t('export.text'))
+
+                def export() -> None:
+                    try:
+                        payload = communities.export(ctx.user.id, community.id)
+                    except AppError as e:
+                        ctx.notify_error(e)
+                        return
+                    ui.download.content(payload, f'{_slug(community.name)}.cop.json', 'application/json')
+
+                ui.button(t('export.action'), icon='download', on_click=export).props('outline') \
+                    .mark('export-community')
+
+            if ctx.can(Permission.MANAGE):
+                html.h2(t('delete.title')).classes('cop-h2 text-negative')
+                html.p(t('delete.text'))
+
+                async def delete() -> None:
+                    if not await confirm(t, t('delete.confirm_title', name=community.name), t('delete.confirm_text'),
+                                         t('delete.action'), danger=True, type_to_confirm=community.name):
+                        return
+                    try:
+                        await communities.delete(ctx.user.id, community.id)
+                    except AppError as e:
+                        ctx.notify_error(e)
+                        return
+                    ui.notify(t('delete.done', name=community.name), type='positive')
+                    ui.navigate.to('/')
+
+                ui.button(t('delete.action'), icon='delete_forever', color='negative', on_click=delete) \
+                    .mark('delete-community')
+
+    @page(services, '/import', login=True)
+    def import_page(ctx: PageContext):
+        t = ctx.t
+        with ctx.frame(t('import.title'), active='communities'):
+            html.p(t('import.text'))
+            error = ErrorLine().mark('import-error')
+
+            async def received(e: events.UploadEventArguments) -> None:
+                error.clear_text()
+                try:
+                    if e.file.size() > MAX_IMPORT_BYTES:
+                        raise ValidationError('import.error.too_large', max=MAX_IMPORT_BYTES // (1024 * 1024))
+                    community = await communities.import_(ctx.user.id, await e.file.read())
+                except AppError as err:
+                    error.show(ctx.error_text(err))
+                    upload.reset()
+                    return
+                ui.notify(t('import.done', name=community.name), type='positive')
+                ui.navigate.to(f'/c/{community.id}')
+
+            upload = file_picker(t('import.choose'), on_upload=received, accept='.json,application/json',
+                                 max_file_size=MAX_IMPORT_BYTES,
+                                 on_rejected=lambda: error.show(t('import.error.too_large',
+                                                                  max=MAX_IMPORT_BYTES // (1024 * 1024))))
+            upload.mark('import-upload')
+
+
+def _term(term: str, value: str) -> None:
+    html.dt(term).classes('font-medium')
+    html.dd(value)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')[:60] or 'community'

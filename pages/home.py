@@ -1,0 +1,64 @@
+"""The start page: a welcome for visitors, the list of one's communities for a logged-in user."""
+from __future__ import annotations
+
+from nicegui import html, ui
+
+from core.roles import Role
+from core.services import Services
+
+from ._base import PageContext, page
+from .auth import login_form
+
+
+def register(services: Services) -> None:
+    @page(services, '/')
+    def home(ctx: PageContext):
+        if ctx.user is None:
+            welcome(ctx)
+        else:
+            communities(ctx)
+
+
+def welcome(ctx: PageContext) -> None:
+    t = ctx.t
+    with ctx.frame(t('home.welcome.title')):
+        html.p(t('home.welcome.lead')).classes('text-lg')
+        with html.ul().classes('list-disc pl-6 flex flex-col gap-1'):
+            for key in ('onboarding', 'kompas', 'survey', 'ittools', 'plan'):
+                html.li(t(f'home.welcome.point_{key}'))
+        html.p(t('home.welcome.members')).classes('cop-muted text-sm')
+        html.h2(t('auth.login.title')).classes('cop-h2')
+        login_form(ctx, '/')
+
+
+def communities(ctx: PageContext) -> None:
+    t = ctx.t
+    with ctx.frame(t('home.title'), active='communities'):
+        with ui.row().classes('gap-3'):
+            ui.button(t('community.new.action'), icon='add', on_click=lambda: ui.navigate.to('/c/new')) \
+                .mark('new-community')
+            ui.button(t('import.action'), icon='upload_file', on_click=lambda: ui.navigate.to('/import')) \
+                .props('outline').mark('import-community')
+        if not ctx.memberships:
+            with ui.card().classes('w-full').props('flat bordered'):
+                html.h2(t('home.empty.title')).classes('cop-h2')
+                html.p(t('home.empty.text'))
+            return
+        with html.ul().classes('grid gap-3 w-full sm:grid-cols-2'):
+            for m in ctx.memberships:
+                with html.li(), ui.card().classes('w-full h-full').props('flat bordered').mark('community-card'):
+                    if m.community is None:
+                        with ui.link(target=f'/c/{m.community_id}').classes('text-lg font-semibold'):
+                            html.span(m.name or t('damaged.unnamed'))
+                        html.p(t('home.damaged')).classes('text-negative font-medium').mark('card-damaged')
+                        continue
+                    ui.link(m.community.name, f'/c/{m.community_id}').classes('text-lg font-semibold') \
+                        .mark('community-link')
+                    if m.community.purpose:
+                        html.p(m.community.purpose).classes('cop-muted')
+                    stage = ctx.services.content.stage(m.community.stage)
+                    with ui.row().classes('gap-2 items-center text-sm'):
+                        ui.badge(t(f'role.{m.role.value}'), color='primary' if m.role == Role.COORDINATOR
+                                 else 'secondary').props('outline')
+                        if stage:
+                            html.span(t('community.stage_is', stage=t.pick(stage.title)))

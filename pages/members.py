@@ -1,0 +1,171 @@
+"""Who belongs to a community: roles, one-time invitation links, leaving. Accepting an invitation."""
+from __future__ import annotations
+
+from nicegui import html, ui
+
+from components.dialogs import confirm
+from components.frame import aria
+from core.communities import INVITE_DAYS
+from core.errors import AppError, NotFound
+from core.roles import INVITABLE, Permission, Role
+from core.services import Services
+
+from ._base import PageContext, community_page, page
+
+
+def register(services: Services) -> None:
+    communities = services.communities
+
+    @community_page(services, '/c/{cid}/members')
+    def members_page(ctx: PageContext):
+        t = ctx.t
+        cid = ctx.community.id
+        manage = ctx.can(Permission.MANAGE)
+        with ctx.frame(t('members.title', name=ctx.community.name), active='members'):
+            html.p(t('members.roles_help'))
+            with html.ul().classes('list-disc pl-6 text-sm'):
+                for role in Role:
+                    html.li(t('members.role_line', role=t(f'role.{role.value}'), help=t(f'role.{role.value}.help')))
+            html.h2(t('members.list')).classes('cop-h2')
+            with ui.column().classes('w-full gap-2'):
+                for member in communities.members(ctx.user.id, cid):
+                    with ui.card().classes('w-full').props('flat bordered').mark('member-row'):
+                        with ui.row().classes('w-full items-center gap-3'):
+                            with ui.column().classes('gap-0 grow'):
+                                html.span(member.name + (f' ({t("members.you")})' if member.user_id == ctx.user.id
+                                                         else '')).classes('font-medium')
+                                html.span(member.email).classes('text-sm cop-muted')
+                            if manage and member.user_id != ctx.user.id:
+                                role_select = ui.select({r.value: t(f'role.{r.value}') for r in INVITABLE},
+                                                        value=member.role.value, label=t('members.role')) \
+                                    .props('outlined dense').classes('w-48').mark('member-role')
+
+                                async def change_role(e, member_id: str = member.user_id) -> None:
+                                    try:
+                                        await communities.set_role(ctx.user.id, cid, member_id, e.value)
+                                    except AppError as err:
+                                        ctx.notify_error(err)
+                                        return
+                                    ui.notify(t('members.role_changed'), type='positive')
+
+                                role_select.on_value_change(change_role)
+
+                                async def remove(member_id: str = member.user_id, name: str = member.name) -> None:
+                                    if not await confirm(t, t('members.remove_title', name=name),
+                                                         t('members.remove_text'), t('members.remove'), danger=True):
+                                        return
+                                    try:
+                                        await communities.remove_member(ctx.user.id, cid, member_id)
+                                    except AppError as err:
+                                        ctx.notify_error(err)
+                                        return
+                                    ui.navigate.to(f'/c/{cid}/members')
+
+                                aria(ui.button(icon='person_remove', on_click=remove).props('flat round'),
+                                     t('members.remove_named', name=member.name)).mark('member-remove')
+                            else:
+                                ui.badge(t(f'role.{member.role.value}')).props('outline')
+
+            if manage:
+                _invitations(ctx)
+            else:
+                async def leave() -> None:
+                    if not await confirm(t, t('members.leave_title'), t('members.leave_text'), t('members.leave'),
+                                         danger=True):
+                        return
+                    try:
+                        await communities.remove_member(ctx.user.id, cid, ctx.user.id)
+                    except AppError as err:
+                        ctx.notify_error(err)
+                        return
+                    ui.navigate.to('/')
+
+                ui.button(t('members.leave'), icon='logout', on_click=leave).props('outline').mark('leave-community')
+
+    def _invitations(ctx: PageContext) -> None:
+        t = ctx.t
+        cid = ctx.community.id
+        html.h2(t('invite.title')).classes('cop-h2')
+        html.p(t('invite.help', days=INVITE_DAYS))
+        with ui.row().classes('items-end gap-3'):
+            role = ui.select({r.value: t(f'role.{r.value}') for r in INVITABLE}, value=Role.COACH.value,
+                             label=t('invite.role')).props('outlined').classes('w-56').mark('invite-role')
+            result = ui.column().classes('w-full')
+
+            async def create() -> None:
+                try:
+                    token, _ = await communities.invite(ctx.user.id, cid, role.value)
+                except AppError as err:
+                    ctx.notify_error(err)
+                    return
+                link = f'{str(ctx.request.base_url).rstrip("/")}/invite/{token}'
+                result.clear()
+                with result:
+                    html.p(t('invite.created', role=t(f'role.{role.value}'))).props('role=status')
+                    with ui.row().classes('w-full items-center gap-2 no-wrap'):
+                        ui.input(t('invite.link'), value=link).props('readonly outlined').classes('grow') \
+                            .mark('invite-link')
+                        ui.button(t('common.copy'), icon='content_copy',
+                                  on_click=lambda: (ui.clipboard.write(link), ui.notify(t('common.copied')))) \
+                            .props('outline')
+                    html.p(t('invite.once', days=INVITE_DAYS)).classes('text-sm cop-muted')
+                open_invitations.refresh()
+
+            ui.button(t('invite.create'), icon='link', on_click=create).mark('invite-create')
+
+        @ui.refreshable
+        def open_invitations() -> None:
+            pending = communities.invitations(ctx.user.id, cid)
+            if not pending:
+                return
+            html.h3(t('invite.pending')).classes('cop-h3')
+            with html.ul().classes('flex flex-col gap-1'):
+                for invitation in pending:
+                    with html.li().classes('flex items-center gap-3'):
+                        html.span(t('invite.pending_item', role=t(f'role.{invitation.role.value}'),
+                                    date=t.date(invitation.expires)))
+
+                        async def revoke(invitation_id: str = invitation.id) -> None:
+                            try:
+                                await communities.revoke(ctx.user.id, cid, invitation_id)
+                            except AppError as err:
+                                ctx.notify_error(err)
+                                return
+                            ui.notify(t('invite.revoked'))
+                            open_invitations.refresh()
+
+                        ui.button(t('invite.revoke'), on_click=revoke).props('flat dense').mark('invite-revoke')
+
+        open_invitations()
+
+    @page(services, '/invite/{token}', login=True)
+    def accept_page(ctx: PageContext, token: str):
+        t = ctx.t
+        with ctx.frame(t('invite.accept_title')):
+            try:
+                invitation = communities.invitation(token)
+            except NotFound:
+                html.p(t('invite.error.unknown')).mark('invite-problem')
+                return
+            if invitation.used or invitation.expired:
+                html.p(t('invite.error.used' if invitation.used else 'invite.error.expired')).mark('invite-problem')
+                return
+            if communities.role_of(ctx.user.id, invitation.community_id) is not None:
+                html.p(t('invite.already', name=invitation.community_name))
+                ui.link(t('invite.open'), f'/c/{invitation.community_id}')
+                return
+            inviter = services.accounts.get(invitation.invited_by)
+            html.p(t('invite.accept_text', inviter=inviter.name if inviter else '?', name=invitation.community_name,
+                     role=t(f'role.{invitation.role.value}'))).mark('invite-text')
+            html.p(t(f'role.{invitation.role.value}.help')).classes('cop-muted')
+
+            async def accept() -> None:
+                try:
+                    cid = await communities.accept(ctx.user.id, token)
+                except AppError as err:
+                    ctx.notify_error(err)
+                    return
+                ui.notify(t('invite.accepted', name=invitation.community_name), type='positive')
+                ui.navigate.to(f'/c/{cid}')
+
+            ui.button(t('invite.accept'), on_click=accept).mark('invite-accept')

@@ -1,0 +1,14 @@
+"""Shared fixtures: every test gets its own data folder, so nothing leaks from one test to the next."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """A fresh data folder; main.py (run anew by NiceGUI's `user` fixture for every test) builds its store there."""
+    folder = tmp_path / 'data'
+    monkeypatch.setenv('COP_DATA_DIR', str(folder))
+    monkeypatch.setenv('COP_BACKUP_INTERVAL', '0')
+    monkeypatch.delenv('COP_DEMO', raising=False)
+    return folder

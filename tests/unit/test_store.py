@@ -1,0 +1,193 @@
+"""The store: atomic writes, group commit, backups, damaged files, migrations, erasure."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import stat
+
+import pytest
+
+from core import store as store_module
+from core.store import BackupPolicy, Database, DamagedFileError, Store
+
+
+def make_db(tmp_path, policy=BackupPolicy(keep=3, min_interval=0)) -> Database:
+    return Database(tmp_path / 'c.json', 'community', tmp_path / 'backups', policy)
+
+
+def test_new_file_is_written_with_schema_version_and_owner_only(tmp_path):
+    db = make_db(tmp_path)
+    data = json.loads((tmp_path / 'c.json').read_text())
+    assert data['_meta']['1'] == {'schema': store_module.SCHEMA_VERSIONS['community'], 'kind': 'community'}
+    assert db.schema_version == store_module.SCHEMA_VERSIONS['community']
+    assert stat.S_IMODE(os.stat(tmp_path / 'c.json').st_mode) == 0o600
+
+
+async def test_commit_makes_changes_durable_and_readable_by_a_fresh_open(tmp_path):
+    db = make_db(tmp_path)
+    db.table('notes').insert({'text': 'één'})
+    assert db.dirty
+    await db.commit()
+    assert not db.dirty
+    again = Database(tmp_path / 'c.json', 'community', tmp_path / 'backups', BackupPolicy())
+    assert again.table('notes').all() == [{'text': 'één'}]
+
+
+async def test_concurrent_commits_share_writes(tmp_path, monkeypatch):
+    db = make_db(tmp_path)
+    writes = []
+    original = db.file.write
+
+    def counting_write(payload: bytes) -> None:
+        writes.append(len(payload))
+        original(payload)
+
+    monkeypatch.setattr(db.file, 'write', counting_write)
+
+    async def writer(i: int) -> None:
+        db.table('answers').insert({'n': i})
+        await db.commit()
+
+    await asyncio.gather(*(writer(i) for i in range(200)))
+    assert len(writes) < 20, f'{len(writes)} writes for 200 commits: no grouping'
+    on_disk = json.loads((tmp_path / 'c.json').read_text())
+    assert sorted(d['n'] for d in on_disk['answers'].values()) == list(range(200))
+
+
+async def test_a_commit_that_fails_is_not_confirmed_and_is_retried(tmp_path, monkeypatch):
+    db = make_db(tmp_path)
+    db.table('t').insert({'a': 1})
+
+    def broken(payload: bytes) -> None:
+        raise OSError(28, 'No space left on device')
+
+    original = db.file.write
+    monkeypatch.setattr(db.file, 'write', broken)
+    with pytest.raises(OSError):
+        await db.commit()
+    assert db.dirty
+    monkeypatch.setattr(db.file, 'write', original)
+    await db.commit()
+    assert not db.dirty
+
+
+def test_leftover_temporary_file_is_ignored_and_removed(tmp_path):
+    db = make_db(tmp_path)
+    db.table('t').insert({'a': 1})
+    db.flush()
+    (tmp_path / 'c.json.tmp').write_text('{"half": ')  # a crash before the rename
+    again = Database(tmp_path / 'c.json', 'community', tmp_path / 'backups', BackupPolicy())
+    assert again.table('t').all() == [{'a': 1}]
+    assert not (tmp_path / 'c.json.tmp').exists()
+
+
+def test_backups_rotate_and_keep_only_the_newest(tmp_path):
+    db = make_db(tmp_path, BackupPolicy(keep=3, min_interval=0))
+    for i in range(6):
+        db.table('t').insert({'i': i})
+        db.flush()
+    backups = db.file.backups()
+    assert len(backups) == 3
+    newest = json.loads(backups[0].path.read_text())
+    assert len(newest['t']) == 5  # the version before the last write
+
+
+def test_backup_interval_keeps_bursts_from_pushing_out_old_versions(tmp_path):
+    db = make_db(tmp_path, BackupPolicy(keep=3, min_interval=3600))
+    for i in range(10):
+        db.table('t').insert({'i': i})
+        db.flush()
+    assert len(db.file.backups()) == 1
+
+
+def test_corrupt_file_is_reported_not_crashing(tmp_path):
+    (tmp_path / 'c.json').write_text('{"community": {"1": {"name": "x"}')
+    with pytest.raises(DamagedFileError) as info:
+        make_db(tmp_path)
+    assert 'not valid JSON' in info.value.reason
+    assert (tmp_path / 'c.json').read_text().startswith('{"community"')  # left untouched
+
+
+def test_wrong_structure_and_newer_schema_are_damaged(tmp_path):
+    (tmp_path / 'c.json').write_text('[1, 2]')
+    with pytest.raises(DamagedFileError):
+        make_db(tmp_path)
+    (tmp_path / 'c.json').write_text(json.dumps({'_meta': {'1': {'schema': 999, 'kind': 'community'}}}))
+    with pytest.raises(DamagedFileError) as info:
+        make_db(tmp_path)
+    assert 'newer version' in info.value.reason
+
+
+def test_store_isolates_a_damaged_community_and_restores_a_backup(tmp_path):
+    store = Store(tmp_path, BackupPolicy(keep=5, min_interval=0))
+    good = store.create_community('a' * 16)
+    good.table('community').insert({'name': 'Good'})
+    good.flush()
+    bad = store.create_community('b' * 16)
+    bad.table('community').insert({'name': 'Before'})
+    bad.flush()
+    bad.table('community').update({'name': 'After'}, doc_ids=[1])
+    bad.flush()  # keeps the 'Before' version as a backup
+    store._open.clear()  # as after a restart
+    (tmp_path / 'communities' / f'{"b" * 16}.json').write_bytes(b'\x00\x01garbage')
+    with pytest.raises(DamagedFileError):
+        store.community('b' * 16)
+    assert store.community('a' * 16).table('community').get(doc_id=1)['name'] == 'Good'
+    backups = store.community_backups('b' * 16)
+    assert backups
+    restored = store.restore_community('b' * 16, backups[0].name)
+    assert restored.table('community').get(doc_id=1)['name'] in {'Before', 'After'}
+    # the damaged bytes were kept aside as a backup, not thrown away
+    assert any(b.path.read_bytes().startswith(b'\x00\x01') for b in store.community_backups('b' * 16))
+
+
+def test_erase_removes_file_and_every_backup(tmp_path):
+    store = Store(tmp_path, BackupPolicy(keep=5, min_interval=0))
+    db = store.create_community('c' * 16)
+    for i in range(3):
+        db.table('t').insert({'i': i})
+        db.flush()
+    assert store.community_backups('c' * 16)
+    store.erase_community('c' * 16)
+    assert not (tmp_path / 'communities' / f'{"c" * 16}.json').exists()
+    assert not (tmp_path / 'backups' / f'c-{"c" * 16}').exists()
+    with pytest.raises(KeyError):
+        store.community('c' * 16)
+
+
+def test_one_database_object_per_file(tmp_path):
+    store = Store(tmp_path)
+    store.create_community('d' * 16)
+    assert store.community('d' * 16) is store.community('d' * 16)
+
+
+@pytest.mark.parametrize('bad_id', ['../accounts', 'ABCDEF0123456789', '', 'a' * 15, 'a' * 16 + '/x'])
+def test_community_ids_cannot_reach_other_files(tmp_path, bad_id):
+    store = Store(tmp_path)
+    with pytest.raises(KeyError):
+        store.community(bad_id)
+
+
+def test_migration_hook_runs_in_order_and_keeps_a_backup(tmp_path, monkeypatch):
+    (tmp_path / 'c.json').write_text(json.dumps({'community': {'1': {'title': 'Old name'}}}))  # version 0
+    calls = []
+
+    def v0_to_v1(data):
+        calls.append(0)
+
+    def v1_to_v2(data):
+        calls.append(1)
+        for doc in data['community'].values():
+            doc['name'] = doc.pop('title')
+
+    monkeypatch.setitem(store_module.SCHEMA_VERSIONS, 'community', 2)
+    monkeypatch.setitem(store_module.MIGRATIONS, 'community', {0: v0_to_v1, 1: v1_to_v2})
+    db = make_db(tmp_path)
+    assert calls == [0, 1]
+    assert db.table('community').get(doc_id=1) == {'name': 'Old name'}
+    assert db.schema_version == 2
+    assert json.loads((tmp_path / 'c.json').read_text())['_meta']['1']['schema'] == 2
+    assert any('title' in b.path.read_text() for b in db.file.backups())
+    make_db(tmp_path)  # opening again runs nothing more
+    assert calls == [0, 1]
