@@ -9,6 +9,8 @@ from core.communities import LIMITS, MAX_MEMBERS, Community
 from core.content import Stage
 from core.i18n import LANGUAGES, Translator
 
+from . import typography as tx
+
 
 def community_form(t: Translator, stages: list[Stage], community: Community | None = None, *,
                    readonly: bool = False) -> dict[str, Any]:
@@ -20,7 +22,7 @@ def community_form(t: Translator, stages: list[Stage], community: Community | No
         .classes('w-full').props(f'outlined autogrow maxlength={LIMITS["purpose"]} counter').mark('field-purpose')
     fields['purpose'].props['hint'] = t('community.field.purpose_hint')
     with html.fieldset().classes('w-full border rounded p-3'):
-        html.legend(t('community.field.stage')).classes('px-1 font-medium')
+        tx.legend(t('community.field.stage')).classes('px-1 font-medium')
         options = {s.id: f'{t.pick(s.title)} — {t.pick(s.explanation)}' for s in stages}
         fields['stage'] = ui.radio(options, value=community.stage if community else stages[0].id) \
             .mark('field-stage')

@@ -12,6 +12,7 @@ from nicegui import html, ui
 
 from core.i18n import LANGUAGES, Translator
 
+from . import typography as tx
 from .nav import PARTS, part_href
 
 T = TypeVar('T', bound=ui.element)
@@ -19,12 +20,14 @@ T = TypeVar('T', bound=ui.element)
 LANGUAGE_NAMES = {'nl': 'Nederlands', 'fr': 'Français', 'en': 'English'}
 
 THEME_CSS = '''
-:root { --focus-ring: #f2b705; }
+:root { --focus-ring: #1d4f91; }
 body { color: #1c1c1c; }
 .q-btn { text-transform: none; }
+.q-dialog .q-card { z-index: 1; }  /* its own stacking context, else axe misreads the contrast of dialog buttons */
 .q-option-group > div { margin-bottom: .35rem; }
 a, .q-btn, .q-item, input, textarea, [tabindex] { outline-offset: 2px; }
-:focus-visible { outline: 3px solid var(--focus-ring) !important; outline-offset: 2px; box-shadow: 0 0 0 5px #1c1c1c; }
+:focus-visible { outline: 3px solid var(--focus-ring) !important; outline-offset: 2px; }
+.q-header :focus-visible { outline-color: #fff !important; }
 a.nicegui-link { color: #1d4f91; }
 .q-header a.nicegui-link { color: #fff; }
 .nicegui-skip-link:focus { background: #fff; color: #1c1c1c; padding: .5rem 1rem; z-index: 9999; }
@@ -33,7 +36,8 @@ a.nicegui-link { color: #1d4f91; }
 .cop-nav a.nicegui-link:hover { background: #e8eef7; }
 .cop-nav a.nicegui-link[aria-current="page"] { background: #d5e1f2; font-weight: 600; }
 .cop-nav .coming { display: flex; align-items: center; gap: .6rem; padding: .45rem .75rem; color: #4a4a4a; }
-.cop-lang a.nicegui-link { color: #fff; padding: .2rem .35rem; border-radius: .3rem; text-decoration: none; font-weight: 500; }
+.cop-lang a.nicegui-link { color: #fff; padding: .2rem .35rem; border-radius: .3rem; text-decoration: none;
+  font-weight: 500; }
 .cop-lang a.nicegui-link[aria-current="true"] { background: #fff; color: #1d4f91; }
 .cop-muted { color: #4a4a4a; }
 h1.cop-h1 { font-size: 1.75rem; line-height: 2.1rem; font-weight: 600; margin: .25rem 0 .5rem; }
@@ -91,8 +95,8 @@ def frame(shell: Shell, title: str, *, heading: bool = True) -> Iterator[ui.colu
         ui.space()
         with aria(html.nav(), t('frame.language')).classes('cop-lang flex gap-1 text-sm'):
             for lang in LANGUAGES:
-                link = aria(ui.link(lang.upper(), language_href(shell.path, lang)).props(f'lang={lang} hreflang={lang}'),
-                            f'{lang.upper()} – {LANGUAGE_NAMES[lang]}').mark(f'lang-{lang}')
+                link = ui.link(lang.upper(), language_href(shell.path, lang)).props(f'lang={lang} hreflang={lang}')
+                aria(link, f'{lang.upper()} – {LANGUAGE_NAMES[lang]}').mark(f'lang-{lang}')
                 if lang == t.lang:
                     link.props('aria-current=true')
         if shell.user_name:
@@ -108,7 +112,7 @@ def frame(shell: Shell, title: str, *, heading: bool = True) -> Iterator[ui.colu
     with ui.column().classes('w-full max-w-screen-lg mx-auto px-4 py-4 gap-3') as main:
         ui.skip_link(t('frame.skip'), target=main)
         if heading:
-            html.h1(title).classes('cop-h1')
+            tx.h1(title)
         yield main
 
 
@@ -125,7 +129,7 @@ def _drawer(shell: Shell) -> ui.left_drawer:
                           'nav-dashboard')
             for group in ('tools', 'helpkit'):
                 if group == 'helpkit':
-                    html.div(t('nav.helpkit')).classes('text-xs uppercase tracking-wide cop-muted mt-3 px-3')
+                    tx.div(t('nav.helpkit')).classes('text-xs uppercase tracking-wide cop-muted mt-3 px-3')
                 for part in (p for p in PARTS if p.group == group):
                     href = part_href(part, shell.current)
                     if href is None and not part.public and not shell.current:
@@ -133,12 +137,12 @@ def _drawer(shell: Shell) -> ui.left_drawer:
                     if href is None:
                         with html.div().classes('coming').mark(f'nav-{part.key}'):
                             ui.icon(part.icon).props('aria-hidden=true')
-                            html.span(t(f'nav.{part.key}'))
-                            html.span(t('nav.coming')).classes('text-xs rounded px-1 border border-current ml-auto')
+                            tx.span(t(f'nav.{part.key}'))
+                            tx.span(t('nav.coming')).classes('text-xs rounded px-1 border border-current ml-auto')
                     else:
                         _nav_link(t(f'nav.{part.key}'), href, part.icon, shell.active == part.key, f'nav-{part.key}')
             if shell.current:
-                html.div(t('nav.community_admin')).classes('text-xs uppercase tracking-wide cop-muted mt-3 px-3')
+                tx.div(t('nav.community_admin')).classes('text-xs uppercase tracking-wide cop-muted mt-3 px-3')
                 _nav_link(t('nav.members'), f'/c/{shell.current}/members', 'manage_accounts',
                           shell.active == 'members', 'nav-members')
                 _nav_link(t('nav.settings'), f'/c/{shell.current}/settings', 'settings', shell.active == 'settings',
@@ -149,6 +153,6 @@ def _drawer(shell: Shell) -> ui.left_drawer:
 def _nav_link(text: str, href: str, icon: str, active: bool, marker: str) -> None:
     with ui.link(target=href).mark(marker) as link:
         ui.icon(icon).props('aria-hidden=true')
-        html.span(text)
+        tx.span(text)
     if active:
         link.props('aria-current=page')

@@ -15,10 +15,10 @@ from typing import Any
 
 from tinydb import Query
 
+from .accounts import Accounts
 from .errors import NotFound, PermissionDenied, ValidationError
 from .i18n import LANGUAGES
 from .roles import INVITABLE, Permission, Role, require
-from .accounts import Accounts
 from .store import SCHEMA_VERSIONS, BackupInfo, DamagedFileError, Store, parse_json_object
 
 STAGES = ('potential', 'coalescing', 'maturing', 'stewardship', 'transformation')
@@ -240,7 +240,7 @@ class Communities:
 
     async def invite(self, user_id: str, cid: str, role: Role | str) -> tuple[str, Invitation]:
         """Create a one-time invitation; returns the secret token (shown once) and the invitation."""
-        community, my_role = self.get(user_id, cid, Permission.MANAGE)
+        community, _ = self.get(user_id, cid, Permission.MANAGE)
         try:
             role = Role(role)
         except ValueError as e:

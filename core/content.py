@@ -34,7 +34,7 @@ class ContentError(Exception):
 def read_yaml(path: Path) -> Any:
     try:
         with open(path, encoding='utf-8') as f:
-            return yaml.load(f, Loader=_Loader)  # noqa: S506 - a safe loader
+            return yaml.load(f, Loader=_Loader)
     except FileNotFoundError as e:
         raise ContentError(path, '', 'file is missing') from e
     except yaml.YAMLError as e:
@@ -142,10 +142,11 @@ def load_stages(path: Path) -> list[Stage]:
     check = Checker(path)
     data = check.mapping(read_yaml(path), 'top level')
     stages = []
-    for i, raw in enumerate(check.sequence(data.get('stages'), 'stages', min_len=1)):
+    for i, entry in enumerate(check.sequence(data.get('stages'), 'stages', min_len=1)):
         where = f'stages[{i}]'
-        raw = check.mapping(raw, where)
-        stages.append(Stage(id=check.ident(raw.get('id'), f'{where}.id'), title=check.text(raw.get('title'), f'{where}.title'),
+        raw = check.mapping(entry, where)
+        stages.append(Stage(id=check.ident(raw.get('id'), f'{where}.id'),
+                            title=check.text(raw.get('title'), f'{where}.title'),
                             explanation=check.text(raw.get('explanation'), f'{where}.explanation')))
     check.unique([s.id for s in stages], 'stages')
     return stages

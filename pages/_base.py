@@ -75,10 +75,19 @@ class PageContext:
             self.log_out()
             ui.navigate.to('/login')
 
+        notice = self.session.pop('notice', None)
+        if notice:
+            ui.notify(notice, type='positive')
         shell = Shell(t=self.t, path=self.path, user_name=self.user.name if self.user else None,
                       communities=communities, current=self.community.id if self.community else None,
                       active=active, on_logout=log_out)
         return frame(shell, title, heading=heading)
+
+    def go(self, path: str, notice: str | None = None) -> None:
+        """Navigate; a confirmation notice is shown on the page that opens (a notice shown here would vanish)."""
+        if notice:
+            self.session['notice'] = notice
+        ui.navigate.to(path)
 
     def notify_error(self, error: AppError) -> None:
         ui.notify(self.error_text(error), type='negative', multi_line=True)

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from fastapi.responses import RedirectResponse
 from nicegui import html, ui
 
+from components import typography as tx
 from components.forms import ErrorLine, clear_field_errors, show_field_error, text_field
 from core.accounts import MAX_NAME, MIN_PASSWORD
 from core.errors import AppError, AuthError
@@ -33,7 +34,7 @@ def register(services: Services) -> None:
             return RedirectResponse(target, status_code=303)
         t = ctx.t
         with ctx.frame(t('auth.signup.title')):
-            html.p(t('auth.signup.intro'))
+            tx.p(t('auth.signup.intro'))
             with ui.card().classes('w-full max-w-md').props('flat bordered'):
                 fields = {
                     'name': text_field(t('auth.name'), maxlength=MAX_NAME, autocomplete='name', marker='signup-name'),
@@ -60,7 +61,7 @@ def register(services: Services) -> None:
                 fields['password'].on('keydown.enter', submit)
                 ui.button(t('auth.signup.action'), on_click=submit).classes('w-full').mark('signup-submit')
             with html.p().classes('mt-2'):
-                html.span(t('auth.signup.have_account') + ' ')
+                tx.span(t('auth.signup.have_account') + ' ')
                 ui.link(t('auth.login.action'), f'/login?next={_quote(target)}')
 
     @page(services, '/account', login=True)
@@ -68,9 +69,9 @@ def register(services: Services) -> None:
         t = ctx.t
         user = ctx.user
         with ctx.frame(t('account.title'), active='account'):
-            html.h2(t('account.profile')).classes('cop-h2')
+            tx.h2(t('account.profile'))
             with ui.card().classes('w-full max-w-xl').props('flat bordered'):
-                html.p(t('account.email', email=user.email)).classes('cop-muted')
+                tx.p(t('account.email', email=user.email)).classes('cop-muted')
                 name = text_field(t('auth.name'), value=user.name, maxlength=MAX_NAME, marker='account-name')
                 language = ui.select({lang: t(f'lang.{lang}') for lang in LANGUAGES}, value=user.lang,
                                      label=t('account.language')).classes('w-full').props('outlined') \
@@ -84,12 +85,11 @@ def register(services: Services) -> None:
                         ctx.notify_error(e)
                         return
                     ctx.session['lang'] = language.value
-                    ui.notify(t('common.saved'), type='positive')
-                    ui.navigate.to('/account')
+                    ctx.go('/account', t('common.saved'))
 
                 ui.button(t('common.save'), on_click=save_profile).mark('account-save')
 
-            html.h2(t('account.password')).classes('cop-h2')
+            tx.h2(t('account.password'))
             with ui.card().classes('w-full max-w-xl').props('flat bordered'):
                 fields = {
                     'current': text_field(t('account.current_password'), kind='password',
@@ -142,7 +142,7 @@ def login_form(ctx: PageContext, target: str) -> None:
         password.on('keydown.enter', submit)
         ui.button(t('auth.login.action'), on_click=submit).classes('w-full').mark('login-submit')
     with html.p().classes('mt-2'):
-        html.span(t('auth.login.no_account') + ' ')
+        tx.span(t('auth.login.no_account') + ' ')
         ui.link(t('auth.signup.action'), f'/signup?next={_quote(target)}').mark('to-signup')
 
 

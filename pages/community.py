@@ -5,6 +5,7 @@ import re
 
 from nicegui import events, html, ui
 
+from components import typography as tx
 from components.community_form import community_form, form_values
 from components.dialogs import confirm
 from components.forms import ErrorLine, clear_field_errors, show_field_error
@@ -26,7 +27,7 @@ def register(services: Services) -> None:
     def new_community(ctx: PageContext):
         t = ctx.t
         with ctx.frame(t('community.new.title'), active='communities'):
-            html.p(t('community.new.intro'))
+            tx.p(t('community.new.intro'))
             with ui.card().classes('w-full').props('flat bordered'):
                 fields = community_form(t, stages)
                 error = ErrorLine()
@@ -40,8 +41,7 @@ def register(services: Services) -> None:
                         show_field_error(fields, e.field, ctx.error_text(e))
                         error.show(ctx.error_text(e))
                         return
-                    ui.notify(t('community.new.created', name=community.name), type='positive')
-                    ui.navigate.to(f'/c/{community.id}')
+                    ctx.go(f'/c/{community.id}', t('community.new.created', name=community.name))
 
                 ui.button(t('community.new.submit'), on_click=create).mark('create-community')
 
@@ -52,7 +52,7 @@ def register(services: Services) -> None:
         with ctx.frame(community.name, active='dashboard'):
             with ui.card().classes('w-full').props('flat bordered').mark('community-summary'):
                 if community.purpose:
-                    html.p(community.purpose).classes('text-lg')
+                    tx.p(community.purpose).classes('text-lg')
                 stage = services.content.stage(community.stage)
                 with html.dl().classes('grid grid-cols-[auto_1fr] gap-x-4 gap-y-1'):
                     _term(t('community.field.stage'), f'{t.pick(stage.title)} — {t.pick(stage.explanation)}'
@@ -65,7 +65,7 @@ def register(services: Services) -> None:
                     _term(t('community.your_role'), t(f'role.{ctx.role.value}'))
                 if ctx.can(Permission.EDIT):
                     ui.link(t('community.edit'), f'/c/{community.id}/settings').mark('edit-community')
-            html.h2(t('dashboard.parts')).classes('cop-h2')
+            tx.h2(t('dashboard.parts'))
             with html.ul().classes('grid gap-3 w-full sm:grid-cols-2 lg:grid-cols-3'):
                 for part in PARTS:
                     href = part_href(part, community.id)
@@ -76,10 +76,10 @@ def register(services: Services) -> None:
                             if href:
                                 ui.link(t(f'nav.{part.key}'), href).classes('font-semibold')
                             else:
-                                html.span(t(f'nav.{part.key}')).classes('font-semibold')
-                        html.p(t(f'part.{part.key}.summary')).classes('text-sm cop-muted')
+                                tx.span(t(f'nav.{part.key}')).classes('font-semibold')
+                        tx.p(t(f'part.{part.key}.summary')).classes('text-sm cop-muted')
                         if href is None:
-                            html.span(t('nav.coming_long')).classes('text-sm font-medium')
+                            tx.span(t('nav.coming_long')).classes('text-sm font-medium')
 
     @community_page(services, '/c/{cid}/settings')
     def settings(ctx: PageContext):
@@ -88,7 +88,7 @@ def register(services: Services) -> None:
         editable = ctx.can(Permission.EDIT)
         with ctx.frame(t('settings.title', name=community.name), active='settings'):
             if not editable:
-                html.p(t('settings.read_only')).classes('cop-muted').mark('read-only-note')
+                tx.p(t('settings.read_only')).classes('cop-muted').mark('read-only-note')
             with ui.card().classes('w-full').props('flat bordered'):
                 fields = community_form(t, stages, community, readonly=not editable)
                 error = ErrorLine()
@@ -102,14 +102,13 @@ def register(services: Services) -> None:
                             show_field_error(fields, e.field, ctx.error_text(e))
                             error.show(ctx.error_text(e))
                             return
-                        ui.notify(t('common.saved'), type='positive')
-                        ui.navigate.to(f'/c/{community.id}/settings')
+                        ctx.go(f'/c/{community.id}/settings', t('common.saved'))
 
                     ui.button(t('common.save'), on_click=save).mark('save-community')
 
             if editable:
-                html.h2(t('export.title')).classes('cop-h2')
-                html.p(t('export.text'))
+                tx.h2(t('export.title'))
+                tx.p(t('export.text'))
 
                 def export() -> None:
                     try:
@@ -123,8 +122,8 @@ def register(services: Services) -> None:
                     .mark('export-community')
 
             if ctx.can(Permission.MANAGE):
-                html.h2(t('delete.title')).classes('cop-h2 text-negative')
-                html.p(t('delete.text'))
+                tx.h2(t('delete.title')).classes('cop-h2 text-negative')
+                tx.p(t('delete.text'))
 
                 async def delete() -> None:
                     if not await confirm(t, t('delete.confirm_title', name=community.name), t('delete.confirm_text'),
@@ -135,8 +134,7 @@ def register(services: Services) -> None:
                     except AppError as e:
                         ctx.notify_error(e)
                         return
-                    ui.notify(t('delete.done', name=community.name), type='positive')
-                    ui.navigate.to('/')
+                    ctx.go('/', t('delete.done', name=community.name))
 
                 ui.button(t('delete.action'), icon='delete_forever', color='negative', on_click=delete) \
                     .mark('delete-community')
@@ -145,7 +143,7 @@ def register(services: Services) -> None:
     def import_page(ctx: PageContext):
         t = ctx.t
         with ctx.frame(t('import.title'), active='communities'):
-            html.p(t('import.text'))
+            tx.p(t('import.text'))
             error = ErrorLine().mark('import-error')
 
             async def received(e: events.UploadEventArguments) -> None:
@@ -158,8 +156,7 @@ def register(services: Services) -> None:
                     error.show(ctx.error_text(err))
                     upload.reset()
                     return
-                ui.notify(t('import.done', name=community.name), type='positive')
-                ui.navigate.to(f'/c/{community.id}')
+                ctx.go(f'/c/{community.id}', t('import.done', name=community.name))
 
             upload = file_picker(t('import.choose'), on_upload=received, accept='.json,application/json',
                                  max_file_size=MAX_IMPORT_BYTES,
@@ -169,8 +166,8 @@ def register(services: Services) -> None:
 
 
 def _term(term: str, value: str) -> None:
-    html.dt(term).classes('font-medium')
-    html.dd(value)
+    tx.dt(term).classes('font-medium')
+    tx.dd(value)
 
 
 def _slug(name: str) -> str:

@@ -9,6 +9,7 @@ from fastapi.exception_handlers import http_exception_handler
 from nicegui import Client, app, html, ui
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from components import typography as tx
 from components.dialogs import confirm
 from core.errors import AppError
 from core.roles import Role
@@ -22,14 +23,14 @@ log = logging.getLogger(__name__)
 def not_found_content(ctx: PageContext) -> None:
     ui.status_code(404)
     with ctx.frame(ctx.t('error.not_found.title')):
-        html.p(ctx.t('error.not_found.text'))
+        tx.p(ctx.t('error.not_found.text'))
         ui.link(ctx.t('error.back_home'), '/').mark('back-home')
 
 
 def forbidden_content(ctx: PageContext) -> None:
     ui.status_code(403)
     with ctx.frame(ctx.t('error.forbidden.title')):
-        html.p(ctx.t('error.forbidden.text'))
+        tx.p(ctx.t('error.forbidden.text'))
         if ctx.community:
             ui.link(ctx.t('error.back_community'), f'/c/{ctx.community.id}')
 
@@ -41,21 +42,21 @@ def damaged_content(ctx: PageContext, cid: str, reason: str) -> None:
     name = next((m.name for m in services.communities.memberships(ctx.user.id) if m.community_id == cid), '')
     with ctx.frame(ctx.t('damaged.title', name=name)):
         with ui.card().classes('w-full bg-red-50').props('flat bordered'):
-            html.p(ctx.t('damaged.text')).mark('damaged-notice')
-            html.p(ctx.t('damaged.reason', reason=reason)).classes('cop-muted text-sm')
+            tx.p(ctx.t('damaged.text')).mark('damaged-notice')
+            tx.p(ctx.t('damaged.reason', reason=reason)).classes('cop-muted text-sm')
         if role != Role.COORDINATOR:
-            html.p(ctx.t('damaged.ask_coordinator'))
+            tx.p(ctx.t('damaged.ask_coordinator'))
             return
         backups = services.communities.backups(ctx.user.id, cid)
         if not backups:
-            html.p(ctx.t('damaged.no_backup'))
+            tx.p(ctx.t('damaged.no_backup'))
             return
-        html.h2(ctx.t('damaged.backups')).classes('cop-h2')
-        html.p(ctx.t('damaged.backups_help'))
+        tx.h2(ctx.t('damaged.backups'))
+        tx.p(ctx.t('damaged.backups_help'))
         with html.ul().classes('flex flex-col gap-2'):
             for backup in backups:
                 with html.li().classes('flex flex-wrap items-center gap-3'):
-                    html.span(ctx.t('damaged.backup_item', date=ctx.t.date(backup.taken),
+                    tx.span(ctx.t('damaged.backup_item', date=ctx.t.date(backup.taken),
                                     time=backup.taken.strftime('%H:%M'), size=ctx.t.number(backup.size / 1024, 1)))
 
                     async def restore(name: str = backup.name) -> None:
@@ -67,8 +68,7 @@ def damaged_content(ctx: PageContext, cid: str, reason: str) -> None:
                         except AppError as e:
                             ctx.notify_error(e)
                             return
-                        ui.notify(ctx.t('damaged.restored'), type='positive')
-                        ui.navigate.to(f'/c/{cid}')
+                        ctx.go(f'/c/{cid}', ctx.t('damaged.restored'))
 
                     ui.button(ctx.t('damaged.restore'), on_click=restore).props('outline').mark('restore-backup')
 
@@ -91,8 +91,8 @@ def register(services: Services) -> None:
         log.error('page error %s: %s', reference, type(exception).__name__)
         ctx = resolve(ui.context.client.request, services)
         with ctx.frame(ctx.t('error.server.title')):
-            html.p(ctx.t('error.server.text'))
-            html.p(ctx.t('error.server.reference', reference=reference)).classes('cop-muted text-sm')
+            tx.p(ctx.t('error.server.text'))
+            tx.p(ctx.t('error.server.reference', reference=reference)).classes('cop-muted text-sm')
             ui.link(ctx.t('error.back_home'), '/')
 
     app.on_page_exception(server_error)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from nicegui import html, ui
 
+from components import typography as tx
 from core.roles import Role
 from core.services import Services
 
@@ -22,12 +23,12 @@ def register(services: Services) -> None:
 def welcome(ctx: PageContext) -> None:
     t = ctx.t
     with ctx.frame(t('home.welcome.title')):
-        html.p(t('home.welcome.lead')).classes('text-lg')
+        tx.p(t('home.welcome.lead')).classes('text-lg')
         with html.ul().classes('list-disc pl-6 flex flex-col gap-1'):
             for key in ('onboarding', 'kompas', 'survey', 'ittools', 'plan'):
-                html.li(t(f'home.welcome.point_{key}'))
-        html.p(t('home.welcome.members')).classes('cop-muted text-sm')
-        html.h2(t('auth.login.title')).classes('cop-h2')
+                tx.li(t(f'home.welcome.point_{key}'))
+        tx.p(t('home.welcome.members')).classes('cop-muted text-sm')
+        tx.h2(t('auth.login.title'))
         login_form(ctx, '/')
 
 
@@ -41,24 +42,24 @@ def communities(ctx: PageContext) -> None:
                 .props('outline').mark('import-community')
         if not ctx.memberships:
             with ui.card().classes('w-full').props('flat bordered'):
-                html.h2(t('home.empty.title')).classes('cop-h2')
-                html.p(t('home.empty.text'))
+                tx.h2(t('home.empty.title'))
+                tx.p(t('home.empty.text'))
             return
         with html.ul().classes('grid gap-3 w-full sm:grid-cols-2'):
             for m in ctx.memberships:
                 with html.li(), ui.card().classes('w-full h-full').props('flat bordered').mark('community-card'):
                     if m.community is None:
                         with ui.link(target=f'/c/{m.community_id}').classes('text-lg font-semibold'):
-                            html.span(m.name or t('damaged.unnamed'))
-                        html.p(t('home.damaged')).classes('text-negative font-medium').mark('card-damaged')
+                            tx.span(m.name or t('damaged.unnamed'))
+                        tx.p(t('home.damaged')).classes('text-negative font-medium').mark('card-damaged')
                         continue
                     ui.link(m.community.name, f'/c/{m.community_id}').classes('text-lg font-semibold') \
                         .mark('community-link')
                     if m.community.purpose:
-                        html.p(m.community.purpose).classes('cop-muted')
+                        tx.p(m.community.purpose).classes('cop-muted')
                     stage = ctx.services.content.stage(m.community.stage)
                     with ui.row().classes('gap-2 items-center text-sm'):
                         ui.badge(t(f'role.{m.role.value}'), color='primary' if m.role == Role.COORDINATOR
                                  else 'secondary').props('outline')
                         if stage:
-                            html.span(t('community.stage_is', stage=t.pick(stage.title)))
+                            tx.span(t('community.stage_is', stage=t.pick(stage.title)))

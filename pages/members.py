@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from nicegui import html, ui
 
+from components import typography as tx
 from components.dialogs import confirm
 from components.frame import aria
 from core.communities import INVITE_DAYS
@@ -22,19 +23,19 @@ def register(services: Services) -> None:
         cid = ctx.community.id
         manage = ctx.can(Permission.MANAGE)
         with ctx.frame(t('members.title', name=ctx.community.name), active='members'):
-            html.p(t('members.roles_help'))
+            tx.p(t('members.roles_help'))
             with html.ul().classes('list-disc pl-6 text-sm'):
                 for role in Role:
-                    html.li(t('members.role_line', role=t(f'role.{role.value}'), help=t(f'role.{role.value}.help')))
-            html.h2(t('members.list')).classes('cop-h2')
+                    tx.li(t('members.role_line', role=t(f'role.{role.value}'), help=t(f'role.{role.value}.help')))
+            tx.h2(t('members.list'))
             with ui.column().classes('w-full gap-2'):
                 for member in communities.members(ctx.user.id, cid):
                     with ui.card().classes('w-full').props('flat bordered').mark('member-row'):
                         with ui.row().classes('w-full items-center gap-3'):
                             with ui.column().classes('gap-0 grow'):
-                                html.span(member.name + (f' ({t("members.you")})' if member.user_id == ctx.user.id
+                                tx.span(member.name + (f' ({t("members.you")})' if member.user_id == ctx.user.id
                                                          else '')).classes('font-medium')
-                                html.span(member.email).classes('text-sm cop-muted')
+                                tx.span(member.email).classes('text-sm cop-muted')
                             if manage and member.user_id != ctx.user.id:
                                 role_select = ui.select({r.value: t(f'role.{r.value}') for r in INVITABLE},
                                                         value=member.role.value, label=t('members.role')) \
@@ -85,8 +86,8 @@ def register(services: Services) -> None:
     def _invitations(ctx: PageContext) -> None:
         t = ctx.t
         cid = ctx.community.id
-        html.h2(t('invite.title')).classes('cop-h2')
-        html.p(t('invite.help', days=INVITE_DAYS))
+        tx.h2(t('invite.title'))
+        tx.p(t('invite.help', days=INVITE_DAYS))
         with ui.row().classes('items-end gap-3'):
             role = ui.select({r.value: t(f'role.{r.value}') for r in INVITABLE}, value=Role.COACH.value,
                              label=t('invite.role')).props('outlined').classes('w-56').mark('invite-role')
@@ -101,14 +102,14 @@ def register(services: Services) -> None:
                 link = f'{str(ctx.request.base_url).rstrip("/")}/invite/{token}'
                 result.clear()
                 with result:
-                    html.p(t('invite.created', role=t(f'role.{role.value}'))).props('role=status')
+                    tx.p(t('invite.created', role=t(f'role.{role.value}'))).props('role=status')
                     with ui.row().classes('w-full items-center gap-2 no-wrap'):
                         ui.input(t('invite.link'), value=link).props('readonly outlined').classes('grow') \
                             .mark('invite-link')
                         ui.button(t('common.copy'), icon='content_copy',
                                   on_click=lambda: (ui.clipboard.write(link), ui.notify(t('common.copied')))) \
                             .props('outline')
-                    html.p(t('invite.once', days=INVITE_DAYS)).classes('text-sm cop-muted')
+                    tx.p(t('invite.once', days=INVITE_DAYS)).classes('text-sm cop-muted')
                 open_invitations.refresh()
 
             ui.button(t('invite.create'), icon='link', on_click=create).mark('invite-create')
@@ -118,11 +119,11 @@ def register(services: Services) -> None:
             pending = communities.invitations(ctx.user.id, cid)
             if not pending:
                 return
-            html.h3(t('invite.pending')).classes('cop-h3')
+            tx.h3(t('invite.pending'))
             with html.ul().classes('flex flex-col gap-1'):
                 for invitation in pending:
                     with html.li().classes('flex items-center gap-3'):
-                        html.span(t('invite.pending_item', role=t(f'role.{invitation.role.value}'),
+                        tx.span(t('invite.pending_item', role=t(f'role.{invitation.role.value}'),
                                     date=t.date(invitation.expires)))
 
                         async def revoke(invitation_id: str = invitation.id) -> None:
@@ -145,19 +146,19 @@ def register(services: Services) -> None:
             try:
                 invitation = communities.invitation(token)
             except NotFound:
-                html.p(t('invite.error.unknown')).mark('invite-problem')
+                tx.p(t('invite.error.unknown')).mark('invite-problem')
                 return
             if invitation.used or invitation.expired:
-                html.p(t('invite.error.used' if invitation.used else 'invite.error.expired')).mark('invite-problem')
+                tx.p(t('invite.error.used' if invitation.used else 'invite.error.expired')).mark('invite-problem')
                 return
             if communities.role_of(ctx.user.id, invitation.community_id) is not None:
-                html.p(t('invite.already', name=invitation.community_name))
+                tx.p(t('invite.already', name=invitation.community_name))
                 ui.link(t('invite.open'), f'/c/{invitation.community_id}')
                 return
             inviter = services.accounts.get(invitation.invited_by)
-            html.p(t('invite.accept_text', inviter=inviter.name if inviter else '?', name=invitation.community_name,
+            tx.p(t('invite.accept_text', inviter=inviter.name if inviter else '?', name=invitation.community_name,
                      role=t(f'role.{invitation.role.value}'))).mark('invite-text')
-            html.p(t(f'role.{invitation.role.value}.help')).classes('cop-muted')
+            tx.p(t(f'role.{invitation.role.value}.help')).classes('cop-muted')
 
             async def accept() -> None:
                 try:
@@ -165,7 +166,6 @@ def register(services: Services) -> None:
                 except AppError as err:
                     ctx.notify_error(err)
                     return
-                ui.notify(t('invite.accepted', name=invitation.community_name), type='positive')
-                ui.navigate.to(f'/c/{cid}')
+                ctx.go(f'/c/{cid}', t('invite.accepted', name=invitation.community_name))
 
             ui.button(t('invite.accept'), on_click=accept).mark('invite-accept')

@@ -1,9 +1,27 @@
-"""Steps that many UI tests share, done the way a user does them."""
+"""Steps that many UI tests share, done the way a user does them.
+
+NiceGUI's simulated users share one global `ui.navigate`: it belongs to whichever user was touched last, and a
+page that is still sending its first updates touches its user. So a step that ends in a navigation waits until the
+navigation has happened and the new page has settled, before another simulated user acts.
+"""
 from __future__ import annotations
+
+import asyncio
 
 from nicegui.testing import User
 
 PASSWORD = 'correct horse battery'
+
+
+async def settle(user: User, pages_before: int, timeout: float = 5.0) -> None:
+    """Wait until `user` has navigated to a new page, then let that page finish its first updates."""
+    for _ in range(int(timeout / 0.05)):
+        if len(user.back_history) > pages_before:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError(f'no navigation happened; still on {user.back_history[-1:]}')
+    await asyncio.sleep(0.3)
 
 
 async def sign_up(user: User, name: str = 'Anna Peeters', email: str = 'anna@example.be',
@@ -12,14 +30,27 @@ async def sign_up(user: User, name: str = 'Anna Peeters', email: str = 'anna@exa
     user.find(marker='signup-name').type(name)
     user.find(marker='signup-email').type(email)
     user.find(marker='signup-password').type(password)
+    before = len(user.back_history)
     user.find(marker='signup-submit').click()
+    await settle(user, before)
 
 
-async def log_in(user: User, email: str, password: str = PASSWORD, path: str = '/login') -> None:
+async def log_out(user: User) -> None:
+    before = len(user.back_history)
+    user.find(marker='user-menu').click()
+    user.find(marker='menu-logout').click()
+    await settle(user, before)
+
+
+async def log_in(user: User, email: str, password: str = PASSWORD, path: str = '/login',
+                 expect_success: bool = True) -> None:
     await user.open(path)
     user.find(marker='login-email').type(email)
     user.find(marker='login-password').type(password)
+    before = len(user.back_history)
     user.find(marker='login-submit').click()
+    if expect_success:
+        await settle(user, before)
 
 
 async def create_community(user: User, name: str = 'CoP Data', purpose: str = 'Beter werken met data.') -> str:
@@ -27,7 +58,9 @@ async def create_community(user: User, name: str = 'CoP Data', purpose: str = 'B
     await user.open('/c/new')
     user.find(marker='field-name').type(name)
     user.find(marker='field-purpose').type(purpose)
+    before = len(user.back_history)
     user.find(marker='create-community').click()
+    await settle(user, before)
     await user.should_see(marker='community-summary')
     return current_community(user)
 

@@ -9,10 +9,11 @@ import stat
 import pytest
 
 from core import store as store_module
-from core.store import BackupPolicy, Database, DamagedFileError, Store
+from core.store import BackupPolicy, DamagedFileError, Database, Store
 
 
-def make_db(tmp_path, policy=BackupPolicy(keep=3, min_interval=0)) -> Database:
+def make_db(tmp_path, policy: BackupPolicy | None = None) -> Database:
+    policy = policy or BackupPolicy(keep=3, min_interval=0)
     return Database(tmp_path / 'c.json', 'community', tmp_path / 'backups', policy)
 
 
