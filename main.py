@@ -31,6 +31,7 @@ except ContentError as error:
     sys.exit(f'Cannot start: {error}')
 
 pages.register_all(services)
+app.state.services = services  # for tests and benchmarks that run this file in-process
 app.on_shutdown(services.close)
 if settings.demo:
     app.on_startup(lambda: demo.seed_and_announce(services))

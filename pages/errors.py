@@ -90,6 +90,7 @@ def register(services: Services) -> None:
         reference = secrets.token_hex(4)
         log.error('page error %s: %s', reference, type(exception).__name__)
         ctx = resolve(ui.context.client.request, services)
+        ctx.user = None  # keep the error page itself from touching what may have failed
         with ctx.frame(ctx.t('error.server.title')):
             tx.p(ctx.t('error.server.text'))
             tx.p(ctx.t('error.server.reference', reference=reference)).classes('cop-muted text-sm')

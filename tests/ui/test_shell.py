@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from nicegui import ui
+from nicegui import app, ui
 from nicegui.testing import User
 
 from .helpers import PASSWORD, create_community, current_community, log_in, log_out, sign_up
@@ -81,7 +81,7 @@ async def test_language_choice_is_saved_to_the_account(user: User):
     await user.should_see(marker='field-name', retries=30)
     await user.open('/?lang=fr')
     await user.should_see('Mes communautés', retries=10)
-    from main import services
+    services = app.state.services
     for _ in range(20):
         if services.accounts.by_email('anna@example.be').lang == 'fr':
             break
@@ -214,3 +214,19 @@ async def test_change_password_ends_other_sessions(user: User, create_user):
     await user.should_see(marker='pw-change')
     response = await other_device.http_client.get('/account', follow_redirects=False)
     assert response.status_code == 303  # the other session has ended
+
+
+async def test_a_failing_page_shows_a_friendly_error_without_trace(user: User, caplog):
+    services = app.state.services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError('secret internal detail')
+
+    await sign_up(user)
+    services.communities.memberships = broken
+    response = await user.http_client.get('/')
+    assert response.status_code == 500
+    assert 'Er ging iets mis' in response.text
+    assert 'secret internal detail' not in response.text and 'Traceback' not in response.text
+    assert any('page error' in r.getMessage() for r in caplog.records)  # logged with a reference
+    caplog.clear()  # the error was expected: do not fail the test for its log lines
