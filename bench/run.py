@@ -29,9 +29,24 @@ class Figure:
     note: str = ''
 
 
+NOT_SUITES = {'run', 'minimal_app', 'memory_probe'}
+
+
 def suites() -> dict[str, Callable[[], list[Figure]]]:
-    from bench import shell
-    return {'shell': shell.run}
+    """Every module of bench/ with a `run()` returning figures; the shell first."""
+    import importlib
+    import pkgutil
+
+    import bench
+    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__)
+                   if m.name not in NOT_SUITES and not m.name.startswith('_'))
+    names.sort(key=lambda n: n != 'shell')
+    found = {}
+    for name in names:
+        module = importlib.import_module(f'bench.{name}')
+        if callable(getattr(module, 'run', None)):
+            found[name] = module.run
+    return found
 
 
 def main() -> None:

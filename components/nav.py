@@ -1,5 +1,5 @@
-"""The parts of the toolbox, in the order a coordinator meets them. `path` None means the part is not built yet:
-the navigation then shows it honestly as coming."""
+"""The parts of the toolbox, in the order a coordinator meets them. A part's page module calls `provide(key)` when
+it registers its pages; a part nobody provides is shown honestly as coming."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,26 +9,35 @@ from dataclasses import dataclass
 class Part:
     key: str            # UI string nav.<key> and part.<key>.summary
     icon: str
-    path: str | None    # under /c/{cid}, or absolute when `public`
+    path: str           # under /c/{cid}, or absolute when `public`
     public: bool = False
     group: str = 'tools'  # 'tools' or 'helpkit'
 
 
 PARTS: tuple[Part, ...] = (
-    Part('guide', 'menu_book', None, public=True),
-    Part('wizard', 'route', None),
-    Part('kompas', 'explore', None),
-    Part('survey', 'forum', None),
-    Part('profile', 'person_search', None, group='helpkit'),
-    Part('animation', 'record_voice_over', None, group='helpkit'),
-    Part('ittools', 'table_chart', None, group='helpkit'),
-    Part('kickoff', 'event', None, group='helpkit'),
-    Part('actionplan', 'checklist', None),
+    Part('guide', 'menu_book', '/guide', public=True),
+    Part('wizard', 'route', '/start'),
+    Part('kompas', 'explore', '/kompas'),
+    Part('survey', 'forum', '/survey'),
+    Part('profile', 'person_search', '/profile', group='helpkit'),
+    Part('animation', 'record_voice_over', '/animation', group='helpkit'),
+    Part('ittools', 'table_chart', '/ittools', group='helpkit'),
+    Part('kickoff', 'event', '/kickoff', group='helpkit'),
+    Part('actionplan', 'checklist', '/plan'),
 )
+
+_provided: set[str] = set()
+
+
+def provide(key: str) -> None:
+    """Called by a part's page module when it registers: the navigation then links to it."""
+    if key not in {p.key for p in PARTS}:
+        raise KeyError(key)
+    _provided.add(key)
 
 
 def part_href(part: Part, cid: str | None) -> str | None:
-    if part.path is None:
+    if part.key not in _provided:
         return None
     if part.public:
         return part.path

@@ -1,16 +1,21 @@
-"""One module per screen or route group; `register_all` adds them to the app."""
+"""One module per screen or route group, each with `register(services)`; `register_all` adds them all to the app.
+
+Page modules are found by name, so a new part of the toolbox only adds its own file."""
 from __future__ import annotations
+
+import importlib
+import pkgutil
 
 from components.frame import install_theme
 from core.services import Services
 
-from . import auth, community, errors, home, members
+# the shell first (its 404 handler and error page), then the rest in name order
+FIRST = ('errors', 'home', 'auth', 'community', 'members')
 
 
 def register_all(services: Services) -> None:
     install_theme()
-    errors.register(services)
-    home.register(services)
-    auth.register(services)
-    community.register(services)
-    members.register(services)
+    names = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith('_')]
+    for name in [*FIRST, *sorted(n for n in names if n not in FIRST)]:
+        module = importlib.import_module(f'{__name__}.{name}')
+        module.register(services)
