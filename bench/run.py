@@ -54,17 +54,23 @@ def main() -> None:
     parser.add_argument('only', nargs='*', help='names of suites to run (default: all)')
     args = parser.parse_args()
     figures: list[Figure] = []
+    try:  # running some suites keeps the others' last figures
+        by_suite = json.loads(RESULTS.read_text()).get('suites', {})
+    except (FileNotFoundError, json.JSONDecodeError):
+        by_suite = {}
     for name, suite in suites().items():
         if args.only and name not in args.only:
             continue
         started = time.perf_counter()
         print(f'running {name} ...', file=sys.stderr, flush=True)
-        figures.extend(suite())
+        suite_figures = suite()
+        figures.extend(suite_figures)
+        by_suite[name] = {'when': time.strftime('%Y-%m-%dT%H:%M:%S'),
+                          'figures': [asdict(f) for f in suite_figures]}
         print(f'  {name} took {time.perf_counter() - started:.1f} s', file=sys.stderr, flush=True)
     print_table(figures)
     RESULTS.write_text(json.dumps({'machine': platform.platform(), 'python': platform.python_version(),
-                                   'when': time.strftime('%Y-%m-%dT%H:%M:%S'),
-                                   'figures': [asdict(f) for f in figures]}, indent=1))
+                                   'suites': by_suite}, indent=1))
     print(f'\nwritten to {RESULTS}')
 
 

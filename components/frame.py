@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
 
-from nicegui import html, ui
+from nicegui import app, html, ui
 
 from core.i18n import LANGUAGES, Translator
 
@@ -40,6 +40,9 @@ a.nicegui-link { color: #1d4f91; }
   font-weight: 500; }
 .cop-lang a.nicegui-link[aria-current="true"] { background: #fff; color: #1d4f91; }
 .cop-muted { color: #4a4a4a; }
+table.cop-table { border-collapse: collapse; }
+table.cop-table th, table.cop-table td { border-bottom: 1px solid #d0d5db; padding: .35rem .5rem; vertical-align: top; }
+table.cop-table thead th { border-bottom: 2px solid #1c1c1c; font-weight: 600; }
 h1.cop-h1 { font-size: 1.75rem; line-height: 2.1rem; font-weight: 600; margin: .25rem 0 .5rem; }
 h2.cop-h2 { font-size: 1.3rem; line-height: 1.7rem; font-weight: 600; margin: .5rem 0 .25rem; }
 h3.cop-h3 { font-size: 1.1rem; line-height: 1.5rem; font-weight: 600; margin: .25rem 0; }
@@ -60,6 +63,8 @@ def aria(element: T, label: str) -> T:
 def install_theme() -> None:
     """Once per process start: styles shared by every page."""
     ui.add_css(THEME_CSS, shared=True)
+    # Quasar's automatic loading bar (shown during background requests) is an unnamed progress bar to screen readers
+    app.config.quasar_config['loadingBar']['skipHijack'] = True
 
 
 @dataclass
@@ -73,6 +78,7 @@ class Shell:
     current: str | None = None                  # the community being viewed
     active: str | None = None                   # key of the active navigation entry
     on_logout: Callable[[], None] | None = None
+    public: bool = False                        # a page for people without an account: no drawer, no login
 
 
 def language_href(path: str, lang: str) -> str:
@@ -87,11 +93,14 @@ def frame(shell: Shell, title: str, *, heading: bool = True) -> Iterator[ui.colu
     t = shell.t
     ui.colors(**COLORS)
     ui.page_title(f'{title} · CoP-toolbox')
-    drawer = _drawer(shell)
+    drawer = None if shell.public else _drawer(shell)
     with ui.header().classes('items-center gap-1 px-2 py-1 bg-primary text-white'):
-        aria(ui.button(icon='menu', on_click=drawer.toggle).props('flat round color=white'), t('frame.menu')) \
-            .mark('menu-toggle')
-        ui.link('CoP-toolbox', '/').classes('text-white text-lg font-semibold no-underline px-1')
+        if drawer is not None:
+            aria(ui.button(icon='menu', on_click=drawer.toggle).props('flat round color=white'), t('frame.menu')) \
+                .mark('menu-toggle')
+            ui.link('CoP-toolbox', '/').classes('text-white text-lg font-semibold no-underline px-1')
+        else:
+            tx.span('CoP-toolbox').classes('text-white text-lg font-semibold px-2')
         ui.space()
         with aria(html.nav(), t('frame.language')).classes('cop-lang flex gap-1 text-sm'):
             for lang in LANGUAGES:
@@ -107,7 +116,7 @@ def frame(shell: Shell, title: str, *, heading: bool = True) -> Iterator[ui.colu
                     ui.menu_item(t('frame.account'), on_click=lambda: ui.navigate.to('/account')).mark('menu-account')
                     if shell.on_logout:
                         ui.menu_item(t('frame.logout'), on_click=shell.on_logout).mark('menu-logout')
-        else:
+        elif not shell.public:
             ui.link(t('auth.login.action'), '/login').classes('text-white px-2').mark('header-login')
     with ui.column().classes('w-full max-w-screen-lg mx-auto px-4 py-4 gap-3') as main:
         ui.skip_link(t('frame.skip'), target=main)

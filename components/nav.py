@@ -2,7 +2,9 @@
 it registers its pages; a part nobody provides is shown honestly as coming."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,22 @@ PARTS: tuple[Part, ...] = (
 )
 
 _provided: set[str] = set()
+_status: dict[str, Callable[[Any], str | None]] = {}
 
 
-def provide(key: str) -> None:
-    """Called by a part's page module when it registers: the navigation then links to it."""
+def provide(key: str, status: Callable[[Any], str | None] | None = None) -> None:
+    """Called by a part's page module when it registers: the navigation then links to it. `status(ctx)` gives the
+    one-line state of the part that the community dashboard shows."""
     if key not in {p.key for p in PARTS}:
         raise KeyError(key)
     _provided.add(key)
+    if status is not None:
+        _status[key] = status
+
+
+def part_status(key: str, ctx: Any) -> str | None:
+    status = _status.get(key)
+    return status(ctx) if status is not None else None
 
 
 def part_href(part: Part, cid: str | None) -> str | None:

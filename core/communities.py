@@ -30,12 +30,17 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 COMMUNITY_TABLE = 'community'
 
 # Tables of a community file that a part of the toolbox owns, with the check an imported table must pass
-# (raises ValidationError). A part registers its tables when its core module is imported.
+# (raises ValidationError) and, optionally, a filter choosing which documents an export may carry. A part registers
+# its tables when its service is built.
 TABLE_VALIDATORS: dict[str, Callable[[list[dict[str, Any]]], None]] = {}
+EXPORT_FILTERS: dict[str, Callable[[Any, list[dict[str, Any]]], list[dict[str, Any]]]] = {}
 
 
-def register_table(name: str, validator: Callable[[list[dict[str, Any]]], None]) -> None:
+def register_table(name: str, validator: Callable[[list[dict[str, Any]]], None],
+                   export_filter: Callable[[Any, list[dict[str, Any]]], list[dict[str, Any]]] | None = None) -> None:
     TABLE_VALIDATORS[name] = validator
+    if export_filter is not None:
+        EXPORT_FILTERS[name] = export_filter
 
 
 @dataclass(frozen=True)
@@ -333,8 +338,11 @@ class Communities:
         """The community as a JSON document: its fields and every table of the tools, no account data."""
         community, _ = self.get(user_id, cid, Permission.EDIT)
         db = self.store.community(cid)
-        tables = {name: [dict(doc) for doc in db.table(name).all()] for name in sorted(db.tinydb.tables())
-                  if name in TABLE_VALIDATORS}
+        tables = {}
+        for name in sorted(db.tinydb.tables()):
+            if name in TABLE_VALIDATORS:
+                docs = [dict(doc) for doc in db.table(name).all()]
+                tables[name] = EXPORT_FILTERS[name](db, docs) if name in EXPORT_FILTERS else docs
         fields = {k: v for k, v in asdict(community).items() if k not in ('id', 'created', 'updated')}
         document = {'format': EXPORT_FORMAT, 'schema': SCHEMA_VERSIONS['community'],
                     'exported': _now(), 'community': fields, 'tables': tables}

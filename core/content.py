@@ -7,11 +7,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .i18n import LANGUAGES, Catalog, Text
+
+if TYPE_CHECKING:
+    from .ittools.catalogue import Catalogue as ITToolsCatalogue
+    from .kickoff import KickoffCatalogue
+    from .questionnaire import Instruments
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -156,10 +161,28 @@ def load_stages(path: Path) -> list[Stage]:
 class Content:
     ui: Catalog
     stages: list[Stage]
+    instruments: Instruments
+    kickoff: KickoffCatalogue
+    ittools: ITToolsCatalogue
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)
 
 
 def load_content(folder: Path = CONTENT_DIR) -> Content:
-    return Content(ui=load_ui_strings(folder / 'ui'), stages=load_stages(folder / 'stages.yaml'))
+    # the parts' loaders use this module's Checker, so they are imported here rather than at the top
+    from .questionnaire import load_instruments
+    return Content(ui=load_ui_strings(folder / 'ui'), stages=load_stages(folder / 'stages.yaml'),
+                   instruments=load_instruments(folder / 'instruments'),
+                   kickoff=_load_kickoff(folder / 'catalogues'),
+                   ittools=_load_ittools(folder / 'catalogues'))
+
+
+def _load_kickoff(folder: Path) -> KickoffCatalogue:
+    from .kickoff import load_catalogue  # uses this module's Checker: imported late
+    return load_catalogue(folder)
+
+
+def _load_ittools(folder: Path) -> ITToolsCatalogue:
+    from .ittools.catalogue import load_catalogue  # uses this module's Checker: imported late
+    return load_catalogue(folder)

@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 import logging
+import random
 import secrets
+from datetime import UTC, datetime, timedelta
 
+from tinydb import Query
+
+from .kompas import TABLE as KOMPAS_TABLE
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -40,7 +45,51 @@ async def seed(services: Services, password: str) -> tuple[str, str]:
     community = await communities.create(user.id, DEMO_COMMUNITY)
     token, _ = await communities.invite(user.id, community.id, 'coach')
     await communities.accept(coach.id, token)
+    await seed_parts(services, user.id, community.id)
     return user.id, community.id
+
+
+async def seed_parts(services: Services, owner: str, cid: str) -> None:
+    """Every part of the toolbox fills in its demo data, once, for a new demo community."""
+    await _seed_kompas(services, owner, cid)
+    await _seed_profile(services, owner, cid)
+    await _seed_survey(services, owner, cid)
+    await _seed_animation(services, owner, cid)
+    await services.kickoff.seed_demo(owner, cid)
+    await services.ittools.seed_demo(owner, cid)
+
+
+# answers per kompas dimension, first round (half a year ago) and second round (last month)
+KOMPAS_DEMO = {'domain': ([3, 2, 3, 2], [4, 3, 4, 3]), 'community': ([2, 3, 2, 2], [3, 4, 3, 3]),
+               'practice': ([2, 1, 2, 'na'], [2, 2, 3, 2]), 'coordination': ([3, 3, 2, 3], [4, 4, 3, 4]),
+               'rhythm': ([2, 2, 1, 2], [3, 3, 2, 3]), 'anchoring': ([1, 2, 1, 2], [2, 2, 2, 3]),
+               'value': ([1, 1, 2, 1], [2, 2, 2, 2]), 'digital': ([3, 2, 3, 3], [3, 3, 4, 3])}
+
+
+async def _seed_kompas(services: Services, owner: str, cid: str) -> None:
+    kompas = services.kompas
+    today = datetime.now(UTC).date()
+    for round_index, (started, finished) in enumerate(((today - timedelta(days=190), today - timedelta(days=183)),
+                                                       (today - timedelta(days=32), today - timedelta(days=30)))):
+        sheet = await kompas.start(owner, cid)
+        for dimension in kompas.instrument.dimensions:
+            values = KOMPAS_DEMO.get(dimension.id, ([3] * 6, [3] * 6))[round_index]
+            for item, value in zip(dimension.items, values, strict=False):
+                await kompas.answer(owner, cid, sheet.id, item.id, value)
+        await kompas.finish(owner, cid, sheet.id)
+        table = services.store.community(cid).table(KOMPAS_TABLE)  # demo history: dates months apart
+        table.update({'started': started.isoformat(), 'finished': finished.isoformat()}, Query()['id'] == sheet.id)
+        await services.store.community(cid).commit()
+
+
+async def _seed_profile(services: Services, owner: str, cid: str) -> None:
+    profiles = services.profiles
+    sheet = await profiles.start(owner)
+    pattern = [4, 3, 4, 2, 3, 1, 3, 4, 2, 3, 3, 2, 4, 4, 3, 2, 1, 2, 3, 3, 4, 2, 3, 3]
+    for item, value in zip(profiles.instrument.scored_items, pattern, strict=False):
+        await profiles.answer(owner, sheet.id, item.id, value)
+    await profiles.finish(owner, sheet.id)
+    await profiles.share(owner, sheet.id, cid, True)
 
 
 async def seed_and_announce(services: Services) -> None:
@@ -49,3 +98,79 @@ async def seed_and_announce(services: Services) -> None:
     print(f'\nDemo data ready. Log in at http://{services.settings.host}:{services.settings.port}/login with\n'
           f'  coordinator: {DEMO_EMAIL}\n  coach:       {DEMO_COACH_EMAIL}\n  password:    {password}\n',
           flush=True)
+
+
+SURVEY_TEXTS = {
+    'open_most_valuable': ['De voorbeeldbrieven van collega\'s die ik meteen kon hergebruiken.',
+                           'Weten wie ik kan bellen als ik vastzit met een moeilijke brief.',
+                           'Les échanges avec les collègues francophones sur les mêmes difficultés.',
+                           'De korte schrijfoefeningen tijdens de bijeenkomsten.'],
+    'open_one_improvement': ['Meer tijd voor echte cases en minder presentaties.',
+                             'Een vaste plek waar de goede voorbeelden te vinden zijn.',
+                             'Les réunions à des heures plus compatibles avec le télétravail.'],
+}
+
+
+async def _seed_survey(services: Services, owner: str, cid: str) -> None:
+    """A closed round with enough answers to show every result, and an open one still below its threshold."""
+    surveys = services.surveys
+    rng = random.Random(2026)
+    closed = await surveys.create(owner, cid, title='Voorjaar 2026', threshold=5, open_now=True)
+    instrument = surveys.instrument_of(closed)
+    for _ in range(14):
+        answers = {}
+        for item in instrument.items:
+            if item.type == 'scale':
+                base = 2 if item.cycle in ('realised', 'reframing') or item.mirrors == 'anchoring' else 4
+                answers[item.id] = rng.choice([base - 1, base, base, base + 1]) if rng.random() > 0.08 else 'na'
+            elif item.type == 'choice':
+                answers[item.id] = rng.choice(item.options[:4]).id
+            elif item.type == 'multi':
+                answers[item.id] = [o.id for o in item.options if rng.random() < 0.45] or [item.options[0].id]
+            else:
+                texts = next((v for k, v in SURVEY_TEXTS.items() if k in item.id), [])
+                if texts and rng.random() < 0.6:
+                    answers[item.id] = rng.choice(texts)
+        await surveys.submit(cid, closed.token, surveys.ticket(cid, closed.token),
+                             {k: max(1, min(5, v)) if isinstance(v, int) else v for k, v in answers.items()})
+    await surveys.set_status(owner, cid, closed.id, 'closed')
+    current = await surveys.create(owner, cid, title='Najaar 2026', threshold=5, open_now=True)
+    for _ in range(2):
+        await surveys.submit(cid, current.token, surveys.ticket(cid, current.token),
+                             {item.id: 4 for item in instrument.scored_items})
+
+
+ANIMATION_DEMO = (
+    ('Intervisie: moeilijke brieven', 62, 'Intervisie in trio\'s', 11,
+     [2, 3, 2, 2, 3, 2, 1, 2, 2, 2, 1, 2, 2, 1, 2, 2, 3], [3, 2, 4, 3]),
+    ('Schrijfatelier: korte zinnen', 19, '1-2-4-iedereen', 14, [3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 3, 3, 3, 2, 3, 3, 3],
+     [4, 5, 4, 4, 5]),
+)
+ANIMATION_AAR = ('We wilden drie echte brieven herschrijven.', 'We raakten maar aan twee brieven toe.',
+                 'De eerste bespreking liep uit omdat één deelnemer veel aan het woord was.',
+                 'Een timer zetten en vooraf spreekregels afspreken.')
+
+
+async def _seed_animation(services: Services, owner: str, cid: str) -> None:
+    """Two facilitated sessions, each with a checklist and participants' feedback."""
+    animation, surveys = services.animation, services.surveys
+    today = datetime.now(UTC).date()
+    for name, days_ago, method, participants, values, roti in ANIMATION_DEMO:
+        session = await animation.record(owner, cid, name=name, day=(today - timedelta(days=days_ago)).isoformat(),
+                                         method=method, participants=participants)
+        items = animation.instrument.items
+        for item, value in zip([i for i in items if i.type == 'scale'], values, strict=False):
+            await animation.answer(owner, cid, session.id, item.id, value)
+        for item, text in zip([i for i in items if i.type == 'text'], ANIMATION_AAR, strict=False):
+            await animation.answer(owner, cid, session.id, item.id, text)
+        await animation.finish(owner, cid, session.id)
+        feedback = await animation.open_feedback(owner, cid, session.id)
+        instrument = surveys.instrument_of(feedback)
+        scale_item = next(i for i in instrument.items if i.type == 'scale')
+        texts = [i for i in instrument.items if i.type == 'text']
+        for n, value in enumerate(roti):
+            answers = {scale_item.id: value}
+            if texts and n % 2 == 0:
+                answers[texts[0].id] = ('De concrete voorbeelden van collega\'s.', 'Samen één brief herschrijven.',
+                                        'Les conseils pratiques.')[n // 2 % 3]
+            await surveys.submit(cid, feedback.token, surveys.ticket(cid, feedback.token), answers)

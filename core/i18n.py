@@ -6,6 +6,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,9 @@ def format_number(value: float | int | None, lang: str, decimals: int = 0) -> st
     """1 234,5 (fr) / 1.234,5 (nl) / 1,234.5 (en)."""
     if value is None:
         return ''
-    text = f'{value:,.{decimals}f}'
+    # half up, as people round (2.25 -> 2.3), not the float default of half to even
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f'{rounded:,.{decimals}f}'
     if lang == 'nl':
         return text.replace(',', '\x00').replace('.', ',').replace('\x00', '.')
     if lang == 'fr':

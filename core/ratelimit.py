@@ -13,8 +13,8 @@ class _Entry:
 
 
 class FailureLimiter:
-    """Allows `free` failures per key within `window` seconds; each further failure locks the key for `base_lock`
-    seconds, doubling every time, up to `max_lock`."""
+    """Counts events per key within `window` seconds: once `free` of them are counted the key is locked for
+    `base_lock` seconds, and each further one doubles the lock, up to `max_lock`."""
 
     def __init__(self, free: int, window: float, base_lock: float, max_lock: float,
                  clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000) -> None:
@@ -36,7 +36,7 @@ class FailureLimiter:
             self._prune(now)
         entry = self._entries.setdefault(key, _Entry())
         entry.failures = [t for t in entry.failures if now - t < self.window] + [now]
-        excess = len(entry.failures) - self.free
+        excess = len(entry.failures) - self.free + 1
         if excess > 0:
             entry.locked_until = now + min(self.max_lock, self.base_lock * 2 ** (excess - 1))
 

@@ -3,11 +3,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import session_secret
 from .accounts import Accounts
+from .animation import Animation
 from .communities import Communities
 from .config import Settings
 from .content import Content, load_content
+from .ittools import ITTools
+from .kickoff import Kickoff
+from .kompas import Kompas
+from .profile import Profiles
 from .store import BackupPolicy, Store
+from .suggestions import Suggestions
+from .survey import Surveys
 
 
 @dataclass
@@ -17,6 +25,13 @@ class Services:
     store: Store
     accounts: Accounts
     communities: Communities
+    suggestions: Suggestions
+    kompas: Kompas
+    profiles: Profiles
+    surveys: Surveys
+    animation: Animation
+    kickoff: Kickoff
+    ittools: ITTools
 
     def close(self) -> None:
         self.store.flush_all()
@@ -26,5 +41,21 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
     content = content or load_content()
     store = Store(settings.data_dir, BackupPolicy(keep=settings.backup_keep, min_interval=settings.backup_interval))
     accounts = Accounts(store.accounts)
-    return Services(settings=settings, content=content, store=store, accounts=accounts,
-                    communities=Communities(store, accounts))
+    communities = Communities(store, accounts)
+    instruments = content.instruments
+    receipt_secret = session_secret.load_or_create(settings.data_dir, 'receipt-secret')
+    surveys = Surveys(communities, instruments, receipt_secret)
+    return Services(
+        settings=settings,
+        content=content,
+        store=store,
+        accounts=accounts,
+        communities=communities,
+        suggestions=Suggestions(communities),
+        kompas=Kompas(communities, instruments),
+        profiles=Profiles(communities, accounts, instruments),
+        surveys=surveys,
+        animation=Animation(communities, instruments, surveys),
+        kickoff=Kickoff(store, communities, content.kickoff),
+        ittools=ITTools(store, communities, accounts, content.ittools),
+    )

@@ -64,10 +64,11 @@ class PageContext:
         self.session.pop('uid', None)
         self.session.pop('epoch', None)
 
-    def frame(self, title: str, *, active: str | None = None, heading: bool = True):
-        """The shared page frame around this page's content (a context manager yielding the main column)."""
+    def frame(self, title: str, *, active: str | None = None, heading: bool = True, public: bool = False):
+        """The shared page frame around this page's content (a context manager yielding the main column).
+        `public`: for people without an account (survey respondents, meeting participants): no navigation."""
         communities = {}
-        if self.user is not None:
+        if self.user is not None and not public:
             self.memberships = self.services.communities.memberships(self.user.id)
             communities = {m.community_id: m.name or '…' for m in self.memberships}
 
@@ -78,9 +79,9 @@ class PageContext:
         notice = self.session.pop('notice', None)
         if notice:
             ui.notify(notice, type='positive')
-        shell = Shell(t=self.t, path=self.path, user_name=self.user.name if self.user else None,
+        shell = Shell(t=self.t, path=self.path, user_name=self.user.name if self.user and not public else None,
                       communities=communities, current=self.community.id if self.community else None,
-                      active=active, on_logout=log_out)
+                      active=active, on_logout=log_out, public=public)
         return frame(shell, title, heading=heading)
 
     def go(self, path: str, notice: str | None = None) -> None:

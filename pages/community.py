@@ -9,7 +9,7 @@ from components import typography as tx
 from components.community_form import community_form, form_values
 from components.dialogs import confirm
 from components.forms import ErrorLine, clear_field_errors, show_field_error
-from components.nav import PARTS, part_href
+from components.nav import PARTS, part_href, part_status
 from components.upload import file_picker
 from core.communities import MAX_IMPORT_BYTES
 from core.errors import AppError, ValidationError
@@ -80,6 +80,8 @@ def register(services: Services) -> None:
                         tx.p(t(f'part.{part.key}.summary')).classes('text-sm cop-muted')
                         if href is None:
                             tx.span(t('nav.coming_long')).classes('text-sm font-medium')
+                        elif (status := part_status(part.key, ctx)) is not None:
+                            tx.span(status).classes('text-sm font-medium').mark(f'status-{part.key}')
 
     @community_page(services, '/c/{cid}/settings')
     def settings(ctx: PageContext):

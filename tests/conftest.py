@@ -12,3 +12,9 @@ def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv('COP_BACKUP_INTERVAL', '0')
     monkeypatch.delenv('COP_DEMO', raising=False)
     return folder
+
+
+def pytest_collection_modifyitems(config, items):
+    """End-to-end tests last: their sync Playwright keeps an event loop running until the session ends, which
+    would stop the asyncio tests that come after them."""
+    items.sort(key=lambda item: '/e2e/' in str(item.fspath))

@@ -131,6 +131,8 @@ def log_in(page, base: str, email: str, password: str) -> None:
 def serious_violations(page) -> list[str]:
     """axe-core's findings of impact serious or critical, as readable lines."""
     from axe_playwright_python.sync_playwright import Axe
+    if page.locator('.q-notification').count():
+        page.wait_for_timeout(900)  # a notification still fading in has, for a moment, too little contrast
     results = Axe().run(page).response
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
             for v in results['violations'] if v.get('impact') in ('serious', 'critical')]

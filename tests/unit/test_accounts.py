@@ -87,11 +87,13 @@ async def test_login(accounts):
 
 async def test_failed_logins_lock_the_account_then_release(accounts, clock):
     await accounts.sign_up('A', 'a@b.be', PASSWORD)
-    for _ in range(5):
-        with pytest.raises(AuthError):
-            await accounts.authenticate('a@b.be', 'wrong password', f'ip-{_}')
-    with pytest.raises(AuthError) as info:  # the 6th failure locks
+    for n in range(5):
+        with pytest.raises(AuthError) as info:
+            await accounts.authenticate('a@b.be', 'wrong password', f'ip-{n}')
+        assert info.value.key == 'auth.error.invalid'
+    with pytest.raises(AuthError) as info:  # after 5 failures: locked, the password is not even tried
         await accounts.authenticate('a@b.be', 'wrong password', 'ip-x')
+    assert info.value.key == 'auth.error.locked'
     with pytest.raises(AuthError) as info:  # even the right password is refused while locked
         await accounts.authenticate('a@b.be', PASSWORD, 'ip-y')
     assert info.value.key == 'auth.error.locked' and info.value.retry_after > 0
@@ -126,10 +128,10 @@ async def test_change_password_checks_current_and_bumps_epoch(accounts):
 
 
 def test_limiter_doubles_and_caps(clock):
-    limiter = FailureLimiter(1, 100, 10, 35, clock=clock)
+    limiter = FailureLimiter(2, 100, 10, 35, clock=clock)
     limiter.failure('k')
     assert limiter.retry_after('k') == 0
-    limiter.failure('k')
+    limiter.failure('k')   # the second of two free: locked from now on
     assert limiter.retry_after('k') == 10
     limiter.failure('k')
     assert limiter.retry_after('k') == 20

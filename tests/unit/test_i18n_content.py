@@ -105,3 +105,9 @@ def test_settings_from_arguments_and_environment(tmp_path):
 
 def test_content_dir_is_the_repository_folder():
     assert (CONTENT_DIR / 'ui').is_dir()
+
+
+def test_numbers_round_half_up_as_people_do():
+    assert format_number(2.25, 'nl', 1) == '2,3'
+    assert format_number(2.35, 'en', 1) == '2.4'
+    assert format_number(0.5, 'fr') == '1'

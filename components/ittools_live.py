@@ -1,0 +1,287 @@
+"""One page's live connection to a comparison: the matrix element, the edits it sends, the changes it receives.
+
+Everything about the viewer (who they are, their language, what they may do) is captured when the page is built;
+the room calls `_on_change` for every change, from whichever person's action caused it, and this page then patches
+only what changed on its own screen.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import ui
+
+from core.errors import AppError, ValidationError
+from core.i18n import Translator
+from core.ittools import Actor, Change, ITTools, Rights
+from core.ittools.view import (
+    criteria_payload,
+    editing_payload,
+    entry_payload,
+    matrix_state,
+    rights_payload,
+    totals_payload,
+)
+
+from .matrix import MatrixView, matrix_texts
+
+log = logging.getLogger(__name__)
+
+
+class LiveMatrix:
+    def __init__(self, service: ITTools, cid: str, comparison_id: str, actor: Actor, t: Translator, *,
+                 on_meeting: Callable[[], None] | None = None, on_presence: Callable[[], None] | None = None,
+                 on_decision: Callable[[], None] | None = None, on_deleted: Callable[[], None] | None = None,
+                 on_undo_available: Callable[[bool], None] | None = None) -> None:
+        self.service, self.cid, self.comparison_id, self.actor, self.t = service, cid, comparison_id, actor, t
+        self.callbacks = {'meeting': on_meeting, 'presence': on_presence, 'decision': on_decision,
+                          'deleted': on_deleted}
+        self.on_undo_available = on_undo_available
+        self.room = service.room(cid, comparison_id)
+        self.rights: Rights = service.rights(actor, cid, comparison_id)
+        self.view = MatrixView(matrix_state(self.room, actor, self.rights, t), matrix_texts(t)).mark('matrix')
+        self.my_edits: dict[tuple[str, str], tuple[int, Any]] = {}   # (field, key) -> (rev, value) of own last edits
+        for name, handler in (('score', self._on_score), ('note', self._on_note), ('weight', self._on_weight),
+                              ('must', self._on_must), ('focus', self._on_focus), ('blur', self._on_blur),
+                              ('restore', self._on_restore), ('dismiss', self._on_dismiss)):
+            self.view.on(name, handler)
+        self.closed = False
+        self.token = service.enter(actor, cid, comparison_id)
+        self._unsubscribe = service.subscribe(cid, comparison_id, self._on_change)
+        self._connections = 0
+        client = ui.context.client
+        client.on_connect(self._on_connect)
+        client.on_disconnect(lambda: service.set_connected(cid, comparison_id, self.token, False))
+        client.on_delete(self.close)
+
+    # -- lifecycle -------------------------------------------------------------------------------------------------
+
+    def _on_connect(self) -> None:
+        self._connections += 1
+        if self._connections > 1:  # back after a dropped connection: show the state as it is now
+            self.service.set_connected(self.cid, self.comparison_id, self.token, True)
+            self.resync()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self._unsubscribe()
+        self.service.leave(self.cid, self.comparison_id, self.token)
+
+    def resync(self) -> None:
+        try:
+            self.room = self.service.room(self.cid, self.comparison_id)
+            self.rights = self.service.rights(self.actor, self.cid, self.comparison_id)
+        except AppError:
+            return
+        with self.view:
+            self.view.reset(matrix_state(self.room, self.actor, self.rights, self.t))
+
+    # -- changes from the room ----------------------------------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        if self.closed or self.view.is_deleted:
+            return
+        with self.view:
+            kind = change.kind
+            if kind in ('score', 'note'):
+                self._cell_changed(change)
+            elif kind == 'criterion':
+                self.view.patch(criteria=criteria_payload(self.room, self.t), **self._totals())
+            elif kind == 'editing':
+                if not self.rights.private:
+                    self.view.patch(editing=editing_payload(self.room, self.actor))
+            elif kind in ('structure', 'reset', 'meeting'):
+                self.resync()
+                if kind == 'meeting':
+                    self._call('meeting')
+                    self._call('presence')
+            elif kind in ('presence', 'progress'):
+                self._call('presence')
+            elif kind == 'decision':
+                self._call('decision')
+            elif kind == 'deleted':
+                self.closed = True
+                self._call('deleted')
+
+    def _call(self, name: str) -> None:
+        callback = self.callbacks.get(name)
+        if callback is not None:
+            try:
+                callback()
+            except Exception:
+                log.warning('IT-tools page callback %s failed', name, exc_info=True)
+
+    def _totals(self) -> dict[str, Any]:
+        hidden = self.rights.private or not self.rights.totals
+        return {} if hidden else {'totals': totals_payload(self.room, self.t)}
+
+    def _cell_changed(self, change: Change) -> None:
+        if self.rights.private:
+            return  # during private scoring the shared cells are not shown
+        field, key, entry = change.kind, change.key, change.entry
+        name = 'scores' if field == 'score' else 'notes'
+        payload = entry_payload(entry, self.actor)
+        if field == 'note' and not entry.value:
+            payload = None
+        parts: dict[str, Any] = {name: {key: payload}}
+        if field == 'score':
+            parts.update(self._totals())
+        mine = self.my_edits.get((field, key))
+        if entry.by_id != self.actor.id and mine is not None and entry.rev > mine[0] and entry.value != mine[1]:
+            # someone changed what this person had just set: tell them, and let them put theirs back
+            shown = self._describe(field, mine[1])
+            parts['conflicts'] = {key: {'field': field, 'value': mine[1],
+                                        'text': self.t('matrix.conflict', name=entry.by, mine=shown)}}
+            del self.my_edits[(field, key)]
+        elif entry.by_id == self.actor.id:
+            parts['conflicts'] = {key: None} if key in self.view.state['conflicts'] else {}
+        self.view.patch(**parts)
+
+    def _describe(self, field: str, value: Any) -> str:
+        if field == 'note':
+            text = str(value or '')
+            return f'“{text[:40]}…”' if len(text) > 40 else f'“{text}”'
+        return self.t('ittools.score.none') if value is None else f'{value} · {self.t(f"ittools.score.{value}")}'
+
+    # -- edits from this page -------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _args(e: Any) -> dict[str, Any]:
+        args = getattr(e, 'args', None)
+        return args if isinstance(args, dict) else {}
+
+    @staticmethod
+    def _seq(args: dict[str, Any]) -> int | None:
+        seq = args.get('seq')
+        return seq if isinstance(seq, int) and not isinstance(seq, bool) else None
+
+    def _refuse(self, seq: int | None, error: AppError, **restore: Any) -> None:
+        with self.view:
+            self.view.patch(ack={'seq': seq, 'ok': False, 'message': self.t(error.key, **error.params)}, **restore)
+
+    def _ack(self, seq: int | None, **extra: Any) -> None:
+        with self.view:
+            self.view.patch(ack={'seq': seq, 'ok': True, **extra})
+        self._undo_changed()
+
+    def _undo_changed(self) -> None:
+        if self.on_undo_available is not None:
+            self.on_undo_available(self.service.can_undo(self.actor, self.cid, self.comparison_id))
+
+    def _current_cell(self, name: str, key: Any) -> dict[str, Any]:
+        """What the server holds for a cell, to put back on this screen after a refused edit."""
+        if not isinstance(key, str) or key not in self.room.comparison.keys():
+            return {}
+        if name == 'scores' and self.rights.private:
+            scores = self.service.private_scores(self.actor, self.cid, self.comparison_id)
+            return {'private': {key: scores.get(key)}}
+        cells = self.room.comparison.scores if name == 'scores' else self.room.comparison.notes
+        return {name: {key: entry_payload(cells.get(key), self.actor)}}
+
+    async def set_score(self, key: Any, value: Any, seq: int | None = None) -> None:
+        try:
+            entry = await self.service.set_score(self.actor, self.cid, self.comparison_id, key, value)
+        except AppError as error:
+            self._refuse(seq, error, **self._current_cell('scores', key))
+            return
+        if entry.rev:
+            self.my_edits[('score', key)] = (entry.rev, entry.value)
+        else:  # a private score: only this screen shows it
+            with self.view:
+                self.view.patch(private={key: entry.value})
+        self._ack(seq, key=key, rev=entry.rev)
+
+    async def set_note(self, key: Any, text: Any, seq: int | None = None) -> None:
+        try:
+            entry = await self.service.set_note(self.actor, self.cid, self.comparison_id, key, text)
+        except AppError as error:
+            self._refuse(seq, error, **self._current_cell('notes', key))
+            return
+        self.my_edits[('note', key)] = (entry.rev, entry.value)
+        self._ack(seq, key=key, rev=entry.rev)
+
+    async def _on_score(self, e: Any) -> None:
+        args = self._args(e)
+        await self.set_score(args.get('key'), args.get('value'), self._seq(args))
+
+    async def _on_note(self, e: Any) -> None:
+        args = self._args(e)
+        await self.set_note(args.get('key'), args.get('text'), self._seq(args))
+
+    async def set_weight(self, criterion: Any, *, weight: Any = None, must: Any = None,
+                         seq: int | None = None) -> None:
+        try:
+            await self.service.set_weight(self.actor, self.cid, self.comparison_id, criterion, weight=weight,
+                                          must=must)
+        except AppError as error:
+            self._refuse(seq, error, criteria=criteria_payload(self.room, self.t))
+            return
+        self._ack(seq)
+
+    async def _on_weight(self, e: Any) -> None:
+        args = self._args(e)
+        weight = args.get('weight')
+        await self.set_weight(args.get('criterion'), weight=weight if weight is not None else -1, seq=self._seq(args))
+
+    async def _on_must(self, e: Any) -> None:
+        args = self._args(e)
+        must = args.get('must')
+        await self.set_weight(args.get('criterion'), must=must if must is not None else 'missing',
+                              seq=self._seq(args))
+
+    def _on_focus(self, e: Any) -> None:
+        self._mark(self._args(e).get('key'))
+
+    def _on_blur(self, _: Any) -> None:
+        self._mark(None)
+
+    def _mark(self, key: Any) -> None:
+        try:
+            self.service.set_editing(self.actor, self.cid, self.comparison_id, key)
+        except (AppError, ValidationError):
+            pass  # a mark is a courtesy: a bad one is simply not shown
+
+    async def _on_restore(self, e: Any) -> None:
+        args = self._args(e)
+        key = args.get('key')
+        conflict = self.view.state['conflicts'].get(key) if isinstance(key, str) else None
+        if conflict is None:
+            return
+        with self.view:
+            self.view.patch(conflicts={key: None})
+        if conflict['field'] == 'score':
+            await self.set_score(key, conflict['value'], self._seq(args))
+        else:
+            await self.set_note(key, conflict['value'], self._seq(args))
+
+    def _on_dismiss(self, e: Any) -> None:
+        key = self._args(e).get('key')
+        if isinstance(key, str) and key in self.view.state['conflicts']:
+            self.view.state['conflicts'].pop(key, None)
+
+    async def undo(self) -> str | None:
+        """Undo this person's last change; returns the error text if it cannot be undone."""
+        try:
+            await self.service.undo(self.actor, self.cid, self.comparison_id)
+        except AppError as error:
+            self._undo_changed()
+            return self.t(error.key, **error.params)
+        if self.rights.private:
+            with self.view:
+                self._sync_private()
+        self._undo_changed()
+        return None
+
+    def _sync_private(self) -> None:
+        current = self.service.private_scores(self.actor, self.cid, self.comparison_id)
+        shown = self.view.state['private']
+        self.view.patch(private={**{k: None for k in shown if k not in current}, **current})
+
+    def refresh_rights(self) -> Rights:
+        self.rights = self.service.rights(self.actor, self.cid, self.comparison_id)
+        with self.view:
+            self.view.patch(rights=rights_payload(self.rights))
+        return self.rights

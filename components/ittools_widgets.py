@@ -1,0 +1,134 @@
+"""Pieces of the IT-tools pages: who is present, the score legend, the join code with its QR code, the ranking chart
+and the results as an accessible table. They take plain data and callbacks; none reads storage."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import segno
+from nicegui import html, ui
+
+from core.i18n import Translator
+
+from . import typography as tx
+from .frame import aria
+
+
+class PresenceList:
+    """The people who have the comparison open, updated in place (it holds nothing anyone types in)."""
+
+    def __init__(self, t: Translator, *, show_progress: bool = False) -> None:
+        self.t = t
+        self.show_progress = show_progress
+        with html.section().classes('w-full') as self.box:
+            aria(self.box, t('meeting.presence.title'))
+            self.heading = tx.h2(t('meeting.presence.title')).classes('cop-h3')
+            self.list = html.ul().classes('flex flex-wrap gap-2').mark('presence')
+
+    def update(self, rows: list[Any], total_cells: int = 0) -> None:
+        self.heading.set_text(self.t('meeting.presence.count', count=sum(1 for r in rows if r.connected)))
+        self.list.clear()
+        with self.list:
+            for row in rows:
+                label = row.name
+                if row.kind == 'coordinator':
+                    label = self.t('meeting.presence.coordinator', name=row.name)
+                elif row.kind == 'viewer':
+                    label = self.t('meeting.presence.viewer', name=row.name)
+                if not row.connected:
+                    label = self.t('meeting.presence.away', name=label)
+                if self.show_progress and row.scored is not None and total_cells:
+                    label = self.t('meeting.presence.progress', name=label, scored=row.scored, total=total_cells)
+                tx.li(label).classes('rounded-full border px-3 py-1 text-sm ' +
+                                     ('bg-blue-50 border-blue-300' if row.connected else 'cop-muted border-dashed')) \
+                    .mark('presence-person')
+
+
+def score_legend(t: Translator) -> None:
+    """What each score means, next to the matrix."""
+    with html.section().classes('w-full') as section:
+        aria(section, t('ittools.legend.title'))
+        with html.dl().classes('grid grid-cols-[auto_1fr] sm:grid-cols-[auto_1fr_auto_1fr] gap-x-3 gap-y-1 text-sm'):
+            for score in range(4):
+                tx.dt(f'{score} · {t(f"ittools.score.{score}")}').classes('font-semibold')
+                tx.dd(t(f'ittools.score.{score}.meaning')).classes('cop-muted')
+
+
+def qr_image(url: str, alt: str, *, size: str = '10rem') -> ui.image:
+    """The QR code of a link, drawn on the server (no request leaves for a third-party QR service)."""
+    data_uri = segno.make(url, error='m').svg_data_uri(scale=4, border=2, dark='#1c1c1c')
+    image = ui.image(data_uri).style(f'width: {size}; height: {size}').props('fit=contain no-spinner')
+    image.props['alt'] = alt
+    return image
+
+
+@dataclass(frozen=True)
+class RankRow:
+    rank: int
+    name: str
+    percent_text: str
+    width: float            # 0..100
+    excluded: bool
+    failed: str             # names of failed must-haves
+    detail: str             # points and completeness
+
+
+def ranking_chart(t: Translator, rows: list[RankRow]) -> None:
+    """Horizontal bars in ranking order; the bars are decoration, every figure is also text."""
+    with html.ol().classes('w-full flex flex-col gap-2').mark('ranking-chart'):
+        for row in rows:
+            with html.li().classes('grid grid-cols-[minmax(7rem,14rem)_1fr_auto] gap-3 items-center'):
+                tx.span(f'{row.rank}. {row.name}').classes('font-semibold')
+                with html.div().classes('h-4 rounded bg-gray-200 overflow-hidden') as track:
+                    track.props['aria-hidden'] = 'true'
+                    html.div().classes('h-full ' + ('bg-gray-500' if row.excluded else 'bg-primary')) \
+                        .style(f'width: {row.width:.1f}%')
+                tx.span(row.percent_text).classes('font-semibold tabular-nums')
+                tx.span(row.detail).classes('text-sm cop-muted col-span-3 -mt-1')
+                if row.excluded:
+                    tx.span(t('ittools.results.excluded', criteria=row.failed)) \
+                        .classes('text-sm text-negative font-medium col-span-3 -mt-1').mark('excluded-note')
+
+
+def results_table(t: Translator, caption: str, tools: list[str], rows: list[dict[str, Any]],
+                  totals: list[str]) -> None:
+    """The matrix as a table: a header per tool, a header per criterion, the totals in the footer.
+
+    rows: {'title', 'weight', 'share', 'must', 'cells': [(score text, note)]} in criterion order."""
+    with html.div().classes('w-full overflow-x-auto border rounded') as scroll:
+        scroll.props['role'] = 'region'
+        scroll.props['tabindex'] = '0'
+        aria(scroll, caption)
+        with html.table().classes('cop-results min-w-full text-sm').mark('results-table'):
+            tx.Text('caption', caption).classes('text-left font-semibold p-2')
+            with html.thead(), html.tr():
+                for text in (t('ittools.results.criterion'), t('ittools.results.weight'), *tools):
+                    tx.Text('th', text).props('scope=col').classes('text-left p-2 bg-blue-50 align-bottom')
+            with html.tbody():
+                for row in rows:
+                    with html.tr().classes('border-t'):
+                        title = row['title'] + (f' ({t("ittools.must")})' if row['must'] else '')
+                        tx.Text('th', title).props('scope=row').classes('text-left p-2 font-medium align-top')
+                        tx.Text('td', f'{row["weight"]} · {row["share"]}').classes('p-2 align-top whitespace-nowrap')
+                        for score, note in row['cells']:
+                            with tx.Text('td', '').classes('p-2 align-top'):
+                                tx.div(score)
+                                if note:
+                                    tx.div(note).classes('cop-muted text-xs whitespace-pre-wrap')
+            with html.tfoot(), html.tr().classes('border-t-2'):
+                tx.Text('th', t('ittools.results.total')).props('scope=row').classes('text-left p-2')
+                tx.Text('td', '').classes('p-2')
+                for total in totals:
+                    tx.Text('td', total).classes('p-2 font-semibold')
+
+
+def copy_field(label: str, value: str, t: Translator, marker: str) -> None:
+    with ui.row().classes('w-full items-center gap-2 no-wrap'):
+        ui.input(label, value=value).props('readonly outlined dense').classes('grow').mark(marker)
+        ui.button(t('common.copy'), icon='content_copy',
+                  on_click=lambda: (ui.clipboard.write(value), ui.notify(t('common.copied')))).props('outline')
+
+
+def danger_button(label: str, icon: str, on_click: Callable, marker: str) -> ui.button:
+    return ui.button(label, icon=icon, color='negative', on_click=on_click).props('outline').mark(marker)

@@ -1,0 +1,94 @@
+"""The IT-tools matrix element: one element for the whole matrix (components/matrix.js renders it).
+
+The element keeps a copy of what its browser shows (`state`), applies every patch to that copy as the browser does,
+and sends the patch with `run_method`. So the page's memory stays small (one element, not one per cell), a change
+reaches the browser as a few hundred bytes, and tests can read what each simulated person sees.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from nicegui import ui
+
+from core.i18n import Translator
+
+CSS = (Path(__file__).with_name('matrix.css')).read_text(encoding='utf-8')
+REPLACED = ('criteria', 'totals', 'stats', 'editing', 'rights', 'tools')
+
+
+def install_css() -> None:
+    """Once per process start, with the pages."""
+    ui.add_css(CSS, shared=True)
+
+
+def matrix_texts(t: Translator) -> dict[str, Any]:
+    keys = ('caption', 'criterion', 'weight', 'must', 'must_short', 'look_for', 'weight_label', 'total', 'rank',
+            'excluded', 'hidden_until_reveal', 'tool', 'ranking', 'fails', 'unscored', 'unscored_option',
+            'score_label', 'private_label', 'agreed_label', 'editing', 'mean', 'disagreement', 'saving', 'saved',
+            'restore_mine', 'keep_theirs', 'edit_note', 'add_note', 'note_label', 'save_note', 'cancel')
+    texts: dict[str, Any] = {key: t(f'matrix.{key}') for key in keys}
+    texts['scores'] = [t(f'ittools.score.{score}') for score in range(4)]
+    return texts
+
+
+class MatrixView(ui.element, component='matrix.js'):
+    def __init__(self, state: dict[str, Any], texts: dict[str, Any]) -> None:
+        super().__init__()
+        self.state = copy.deepcopy(state)
+        self.state.setdefault('conflicts', {})
+        self.acks: deque[dict[str, Any]] = deque(maxlen=32)   # the last answers to this browser's edits
+        # JSON strings, not dicts: NiceGUI would wrap nested dicts in observable copies, and these never change
+        self._props['initial'] = json.dumps(self.state, ensure_ascii=False, separators=(',', ':'))
+        self._props['texts'] = json.dumps(texts, ensure_ascii=False, separators=(',', ':'))
+
+    def reset(self, state: dict[str, Any]) -> None:
+        conflicts = self.state.get('conflicts', {})
+        self.state = copy.deepcopy(state)
+        self.state['conflicts'] = {k: v for k, v in conflicts.items()
+                                   if k.split(':')[0] in {t['id'] for t in state['tools']}}
+        self.run_method('reset', self.state)
+
+    def patch(self, **parts: Any) -> None:
+        """Apply `parts` (scores, notes, private, criteria, totals, stats, editing, rights, tools, conflicts, ack)
+        here and in the browser. A score or note with a lower revision than the one shown is ignored, as there."""
+        state = self.state
+        for name in ('scores', 'notes'):
+            for key, entry in (parts.get(name) or {}).items():
+                old = state[name].get(key)
+                if entry is None:
+                    state[name].pop(key, None)
+                elif old is None or entry['rev'] >= old.get('rev', 0):
+                    state[name][key] = entry
+        for key, value in (parts.get('private') or {}).items():
+            if value is None:
+                state['private'].pop(key, None)
+            else:
+                state['private'][key] = value
+        for name in REPLACED:
+            if name in parts:
+                state[name] = parts[name]
+        for key, conflict in (parts.get('conflicts') or {}).items():
+            if conflict is None:
+                state['conflicts'].pop(key, None)
+            else:
+                state['conflicts'][key] = conflict
+        if 'ack' in parts:
+            state['last_ack'] = parts['ack']
+            self.acks.append(parts['ack'])
+        self.run_method('patch', parts)
+
+    # -- what the browser shows, for tests and checks --------------------------------------------------------------
+
+    def shown_score(self, key: str) -> int | None:
+        if self.state['rights'].get('private'):
+            return self.state['private'].get(key)
+        entry = self.state['scores'].get(key)
+        return None if entry is None else entry['v']
+
+    def shown_note(self, key: str) -> str:
+        entry = self.state['notes'].get(key)
+        return '' if entry is None else entry['v']

@@ -1,0 +1,199 @@
+"""The facilitation ("animatie") checklist: after a session, the facilitator records it, fills in the checklist,
+and may open an anonymous feedback round for the participants (same anonymity rules as the member survey)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tinydb import Query
+
+from . import sheets
+from .communities import Communities, register_table
+from .errors import ValidationError
+from .questionnaire import Instrument, Instruments, Result, score
+from .roles import Permission
+from .sheets import Sheet
+from .survey import SurveyRound, Surveys
+from .survey_results import SurveyResults, aggregate
+
+TABLE = 'animation_sessions'
+CHECKLIST = 'animation'
+FEEDBACK = 'animation_feedback'
+FEEDBACK_THRESHOLD = 3      # sessions are small; never below the survey minimum of 3
+MAX_NAME, MAX_METHOD = 120, 120
+MAX_PARTICIPANTS = 1000
+
+
+@dataclass(frozen=True)
+class Session:
+    sheet: Sheet             # the checklist, with the session's details in sheet.extra
+
+    @property
+    def id(self) -> str:
+        return self.sheet.id
+
+    @property
+    def name(self) -> str:
+        return self.sheet.extra.get('name', '')
+
+    @property
+    def day(self) -> str:
+        return self.sheet.extra.get('day', '')
+
+    @property
+    def method(self) -> str:
+        return self.sheet.extra.get('method', '')
+
+    @property
+    def participants(self) -> int | None:
+        return self.sheet.extra.get('participants')
+
+
+@dataclass(frozen=True)
+class SessionOutcome:
+    session: Session
+    instrument: Instrument
+    checklist: Result                       # the facilitator's own view
+    feedback_round: SurveyRound | None
+    feedback_count: int
+    feedback: SurveyResults | None          # None while below the threshold (or no round)
+    roti: float | None                      # participants' mean return on time invested (1..5)
+
+
+def clean_details(name: str, day: str, method: str, participants: Any) -> dict[str, Any]:
+    name = ' '.join((name or '').split())
+    method = ' '.join((method or '').split())
+    if not name:
+        raise ValidationError('animation.error.name', 'name')
+    if len(name) > MAX_NAME:
+        raise ValidationError('error.too_long', 'name', max=MAX_NAME)
+    if len(method) > MAX_METHOD:
+        raise ValidationError('error.too_long', 'method', max=MAX_METHOD)
+    try:
+        held = date.fromisoformat(str(day))
+    except ValueError as e:
+        raise ValidationError('animation.error.day', 'day') from e
+    if held > datetime.now(UTC).date():
+        raise ValidationError('animation.error.future', 'day')
+    if participants in (None, ''):
+        count = None
+    else:
+        try:
+            number = float(participants)
+        except (TypeError, ValueError) as e:
+            raise ValidationError('animation.error.participants', 'participants', max=MAX_PARTICIPANTS) from e
+        if number != int(number) or not 1 <= number <= MAX_PARTICIPANTS:
+            raise ValidationError('animation.error.participants', 'participants', max=MAX_PARTICIPANTS)
+        count = int(number)
+    return {'name': name, 'day': held.isoformat(), 'method': method, 'participants': count}
+
+
+class Animation:
+    def __init__(self, communities: Communities, instruments: Instruments, surveys: Surveys) -> None:
+        self.communities = communities
+        self.instruments = instruments
+        self.surveys = surveys
+        register_table(TABLE, lambda docs: sheets.validate_sheets(
+            instruments, docs, {'name': str, 'day': str, 'method': str, 'participants': int, 'by': str}))
+
+    def _table(self, cid: str):
+        return self.communities.store.community(cid).table(TABLE)
+
+    async def _commit(self, cid: str) -> None:
+        await self.communities.store.community(cid).commit()
+
+    @property
+    def instrument(self) -> Instrument:
+        return self.instruments.current(CHECKLIST)
+
+    def sessions(self, actor: str, cid: str) -> list[Session]:
+        """Every recorded session, latest held first."""
+        self.communities.get(actor, cid, Permission.VIEW)
+        docs = sorted(self._table(cid).all(), key=lambda d: (d.get('day', ''), d.doc_id), reverse=True)
+        return [Session(sheets.to_sheet(d)) for d in docs]
+
+    def session(self, actor: str, cid: str, session_id: str) -> Session:
+        self.communities.get(actor, cid, Permission.VIEW)
+        return Session(sheets.get_sheet(self._table(cid), session_id))
+
+    async def record(self, actor: str, cid: str, *, name: str, day: str, method: str = '',
+                     participants: Any = None) -> Session:
+        self.communities.get(actor, cid, Permission.EDIT)
+        details = clean_details(name, day, method, participants)
+        sheet = sheets.new_sheet(self._table(cid), self.instrument, by=actor, **details)
+        await self._commit(cid)
+        return Session(sheet)
+
+    async def update(self, actor: str, cid: str, session_id: str, *, name: str, day: str, method: str = '',
+                     participants: Any = None) -> Session:
+        self.session(actor, cid, session_id)
+        self.communities.get(actor, cid, Permission.EDIT)
+        self._table(cid).update(clean_details(name, day, method, participants), Query()['id'] == session_id)
+        await self._commit(cid)
+        return self.session(actor, cid, session_id)
+
+    async def answer(self, actor: str, cid: str, session_id: str, item_id: str, value: Any,
+                     version: int | None = None) -> Sheet:
+        self.communities.get(actor, cid, Permission.EDIT)
+        table = self._table(cid)
+        sheet = sheets.set_answer(table, self.instruments, sheets.get_sheet(table, session_id), item_id, value,
+                                  version)
+        await self._commit(cid)
+        return sheet
+
+    async def comment(self, actor: str, cid: str, session_id: str, item_id: str, text: str) -> Sheet:
+        self.communities.get(actor, cid, Permission.EDIT)
+        table = self._table(cid)
+        sheet = sheets.set_comment(table, self.instruments, sheets.get_sheet(table, session_id), item_id, text)
+        await self._commit(cid)
+        return sheet
+
+    async def finish(self, actor: str, cid: str, session_id: str) -> Sheet:
+        self.communities.get(actor, cid, Permission.EDIT)
+        table = self._table(cid)
+        sheet = sheets.finish_sheet(table, sheets.get_sheet(table, session_id))
+        await self._commit(cid)
+        return sheet
+
+    async def delete(self, actor: str, cid: str, session_id: str) -> None:
+        """Remove a session with its checklist and its participants' feedback (coordinator only)."""
+        self.session(actor, cid, session_id)
+        self.communities.get(actor, cid, Permission.MANAGE)
+        for feedback in self.surveys.rounds(actor, cid, FEEDBACK, session_id):
+            await self.surveys.delete(actor, cid, feedback.id)
+        self._table(cid).remove(Query()['id'] == session_id)
+        await self._commit(cid)
+
+    async def open_feedback(self, actor: str, cid: str, session_id: str) -> SurveyRound:
+        """The participants' anonymous feedback round of a session (created and opened on first call)."""
+        self.session(actor, cid, session_id)
+        existing = self.feedback_round(actor, cid, session_id)
+        if existing is not None:
+            return existing
+        return await self.surveys.create(actor, cid, instrument=FEEDBACK, subject=session_id,
+                                         threshold=FEEDBACK_THRESHOLD, open_now=True)
+
+    def feedback_round(self, actor: str, cid: str, session_id: str) -> SurveyRound | None:
+        rounds = self.surveys.rounds(actor, cid, FEEDBACK, session_id)
+        return rounds[0] if rounds else None
+
+    def outcome(self, actor: str, cid: str, session_id: str) -> SessionOutcome:
+        session = self.session(actor, cid, session_id)
+        instrument = sheets.instrument_of(self.instruments, session.sheet)
+        feedback_round = self.feedback_round(actor, cid, session_id)
+        count, feedback, roti = 0, None, None
+        if feedback_round is not None:
+            count = self.surveys.count(cid, feedback_round.id)
+            answers = self.surveys.answers_above_threshold(actor, cid, feedback_round.id)
+            if answers is not None:
+                feedback = aggregate(self.surveys.instrument_of(feedback_round), [a.answers for a in answers])
+                scale_items = [r for r in feedback.items if r.item.type == 'scale']
+                roti = scale_items[0].mean if scale_items else None
+        return SessionOutcome(session, instrument, score(instrument, session.sheet.answers), feedback_round, count,
+                              feedback, roti)
+
+    def history(self, actor: str, cid: str) -> list[SessionOutcome]:
+        """Every session's outcome, oldest first: is the facilitation improving?"""
+        return [self.outcome(actor, cid, s.id) for s in reversed(self.sessions(actor, cid))]
+

@@ -1,0 +1,223 @@
+"""The shared, in-process state of a comparison that people have open: one `Room` per comparison.
+
+A room holds the authoritative model (loaded once from the community's file and written through on every change),
+the running meeting, who is present, who is editing which cell, and each person's undo history. Pages subscribe a
+listener; the service calls every listener after a change is on disk. Listeners are plain callables: core knows
+nothing of the UI, and a listener that fails never stops the others.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.roles import Role
+from core.store import Database
+
+from .catalogue import Catalogue
+from .model import Comparison, Entry, Meeting
+from .scoring import CellStats, ToolResult, private_stats, results
+
+log = logging.getLogger(__name__)
+
+EDITING_TIMEOUT = 90.0   # seconds after which an "is editing" mark that was never cleared is dropped
+UNDO_DEPTH = 30
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Whoever acts on a comparison: an account holder with their community role, or a meeting participant."""
+    id: str                       # 'u:<user id>' or 'p:<participant id>'
+    name: str
+    role: Role | None = None      # account holders only
+    meeting_id: str = ''          # participants only: the meeting they joined
+
+    @property
+    def participant(self) -> bool:
+        return self.id.startswith('p:')
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed, for the listeners. `kind`: score | note | criterion | structure | meeting | presence | editing |
+    progress | decision | reset | deleted."""
+    kind: str
+    key: str = ''                 # cell key (score, note) or criterion id
+    entry: Entry | None = None
+    actor_id: str = ''            # who made the change
+    previous: Any = None          # the value it replaced (score, note)
+
+
+@dataclass
+class UndoStep:
+    kind: str                     # score | note | private | criterion
+    key: str
+    previous: Any
+    rev: int                      # the revision the change got (0 for private scores)
+
+
+@dataclass
+class Presence:
+    actor_id: str
+    name: str
+    kind: str                     # coordinator | participant | viewer
+    connected: bool = True
+
+
+@dataclass(frozen=True)
+class PresenceRow:
+    actor_id: str
+    name: str
+    kind: str
+    connected: bool
+    scored: int | None            # private scores given this round, during private scoring
+
+
+Listener = Callable[[Change], None]
+
+
+@dataclass
+class Room:
+    cid: str
+    db: Database
+    comparison: Comparison
+    doc_id: int
+    catalogue: Catalogue
+    meeting: Meeting | None = None
+    meeting_doc_id: int | None = None
+    listeners: list[Listener] = field(default_factory=list)
+    presence: dict[str, Presence] = field(default_factory=dict)        # page token -> presence
+    editing: dict[str, tuple[str, str, float]] = field(default_factory=dict)   # key -> (actor id, name, since)
+    undo: dict[str, deque[UndoStep]] = field(default_factory=dict)
+    _results: tuple[int, list[ToolResult]] | None = None
+    _stats: tuple[int, dict[str, CellStats]] | None = None
+    _private_version: int = 0
+
+    @property
+    def active_meeting(self) -> Meeting | None:
+        return self.meeting if self.meeting is not None and self.meeting.active else None
+
+    # -- derived figures, computed once per revision and shared by every listener ----------------------------------
+
+    def results(self) -> list[ToolResult]:
+        if self._results is None or self._results[0] != self.comparison.rev:
+            self._results = (self.comparison.rev, results(self.comparison))
+        return self._results[1]
+
+    def private_changed(self) -> None:
+        self._private_version += 1
+
+    def stats(self) -> dict[str, CellStats]:
+        meeting = self.meeting
+        if meeting is None:
+            return {}
+        version = hash((self._private_version, self.comparison.rev, meeting.round))
+        if self._stats is None or self._stats[0] != version:
+            self._stats = (version, private_stats(meeting.private, self.comparison.keys()))
+        return self._stats[1]
+
+    # -- listeners ---------------------------------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self.listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self.listeners:
+                self.listeners.remove(listener)
+        return unsubscribe
+
+    def notify(self, change: Change) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(change)
+            except Exception:  # one broken page must not stop the meeting for everyone else
+                log.warning('an IT-tools listener failed on %s', change.kind, exc_info=True)
+
+    # -- presence and editing marks -------------------------------------------------------------------------------------
+
+    def enter(self, actor: Actor, kind: str) -> str:
+        token = secrets.token_hex(6)
+        self.presence[token] = Presence(actor.id, actor.name, kind)
+        return token
+
+    def leave(self, token: str) -> bool:
+        presence = self.presence.pop(token, None)
+        if presence is None:
+            return False
+        if not any(p.actor_id == presence.actor_id for p in self.presence.values()):
+            self.clear_editing(presence.actor_id)
+        return True
+
+    def set_connected(self, token: str, connected: bool) -> bool:
+        presence = self.presence.get(token)
+        if presence is None or presence.connected == connected:
+            return False
+        presence.connected = connected
+        if not connected and not any(p.connected for p in self.presence.values()
+                                     if p.actor_id == presence.actor_id):
+            self.clear_editing(presence.actor_id)
+        return True
+
+    def rename(self, actor_id: str, name: str) -> None:
+        for presence in self.presence.values():
+            if presence.actor_id == actor_id:
+                presence.name = name
+
+    def present(self) -> list[PresenceRow]:
+        """Who has the comparison open, one row per person: coordinators first, then by name."""
+        rows: dict[str, PresenceRow] = {}
+        meeting = self.active_meeting
+        for p in self.presence.values():
+            before = rows.get(p.actor_id)
+            scored = len(meeting.private.get(p.actor_id, {})) if meeting and meeting.mode == 'private' else None
+            rows[p.actor_id] = PresenceRow(p.actor_id, p.name, p.kind, p.connected or bool(before and before.connected),
+                                           scored)
+        order = {'coordinator': 0, 'participant': 1, 'viewer': 2}
+        return sorted(rows.values(), key=lambda r: (order.get(r.kind, 3), r.name.casefold()))
+
+    def set_editing(self, actor: Actor, key: str | None) -> bool:
+        """Mark the cell `actor` is editing (one at a time); None clears. True if anything changed."""
+        changed = self.clear_editing(actor.id, notify=False)
+        if key is not None:
+            holder = self.editing.get(key)
+            if holder is None or holder[0] != actor.id:
+                changed = True
+            self.editing[key] = (actor.id, actor.name, time.monotonic())
+        return changed
+
+    def clear_editing(self, actor_id: str, notify: bool = True) -> bool:
+        keys = [k for k, (a, _, _) in self.editing.items() if a == actor_id]
+        for key in keys:
+            del self.editing[key]
+        if keys and notify:
+            self.notify(Change('editing', actor_id=actor_id))
+        return bool(keys)
+
+    def editors(self) -> dict[str, tuple[str, str]]:
+        """key -> (actor id, name) of the cells being edited now (stale marks dropped)."""
+        limit = time.monotonic() - EDITING_TIMEOUT
+        for key in [k for k, (_, _, since) in self.editing.items() if since < limit]:
+            del self.editing[key]
+        return {k: (a, n) for k, (a, n, _) in self.editing.items()}
+
+    # -- undo --------------------------------------------------------------------------------------------------------
+
+    def push_undo(self, actor_id: str, step: UndoStep) -> None:
+        self.undo.setdefault(actor_id, deque(maxlen=UNDO_DEPTH)).append(step)
+
+    def last_undo(self, actor_id: str) -> UndoStep | None:
+        stack = self.undo.get(actor_id)
+        return stack[-1] if stack else None
+
+    def pop_undo(self, actor_id: str, step: UndoStep) -> None:
+        stack = self.undo.get(actor_id)
+        if stack and stack[-1] is step:
+            stack.pop()
+
+    @property
+    def idle(self) -> bool:
+        return not self.listeners and not self.presence

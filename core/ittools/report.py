@@ -1,0 +1,101 @@
+"""What leaves the application: the decision record (plain data for the PDF dossier) and the CSV export."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from core.i18n import Translator
+
+from .catalogue import Catalogue
+from .model import Comparison, cell_key
+from .scoring import results, weight_shares
+from .texts import criterion_group, criterion_title, same, tool_name
+
+
+def decision_record(catalogue: Catalogue, comparison: Comparison) -> dict[str, Any]:
+    """The decision of a comparison with the ranking it was based on; see ITTools.latest_decision."""
+    decision = comparison.decision
+    assert decision is not None
+    tools = {t.id: tool_name(catalogue, t) for t in comparison.tools}
+    titles = {c.id: criterion_title(catalogue, c) for c in comparison.criteria}
+
+    def name_of(tool_id: str, fallback: str) -> dict[str, str]:
+        if tool_id in tools:
+            return tools[tool_id]
+        tool = catalogue.tool(tool_id)
+        return tool.name if tool else same(fallback)
+
+    def row(r: dict[str, Any]) -> dict[str, Any]:
+        return {'rank': r['rank'], 'tool_id': r['tool_id'], 'name': name_of(r['tool_id'], r['name']),
+                'percent': r['percent'], 'points': r['points'], 'max_points': r['max_points'],
+                'excluded': r['excluded'], 'failed': [titles.get(f, same(f)) for f in r['failed']]}
+
+    shares = weight_shares(comparison.criteria)
+    now = [{'rank': r.rank, 'tool_id': r.tool_id, 'name': tools[r.tool_id], 'percent': r.percent, 'points': r.points,
+            'max_points': r.max_points, 'excluded': r.excluded, 'failed': [titles[f] for f in r.failed]}
+           for r in results(comparison)]
+    return {
+        'comparison_id': comparison.id,
+        'title': comparison.title,
+        'tool_id': decision.tool_id,
+        'tool_name': name_of(decision.tool_id, decision.tool_name),
+        'rationale': decision.rationale,
+        'date': decision.date,
+        'recorded_by': decision.recorded_by,
+        'recorded_at': decision.recorded_at,
+        'ranking': [row(r) for r in decision.ranking],
+        'criteria': [{'id': c.id, 'title': titles[c.id], 'weight': c.weight, 'share': shares[c.id], 'must': c.must}
+                     for c in comparison.criteria],
+        'ranking_now': now,
+    }
+
+
+def _safe(value: Any) -> Any:
+    """A spreadsheet must not run a cell as a formula: text starting with = + - @ gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ('=', '+', '-', '@', '\t', '\r'):
+        return "'" + value
+    return value
+
+
+def export_csv(catalogue: Catalogue, comparison: Comparison, t: Translator) -> bytes:
+    """The matrix as CSV for a spreadsheet in the reader's language: semicolons and a byte-order mark, as Belgian
+    Excel installations expect; one row per criterion, a score and a note column per tool, totals at the bottom."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=';', lineterminator='\r\n')
+    names = [t.pick(tool_name(catalogue, tool)) for tool in comparison.tools]
+    header = [t('ittools.csv.criterion'), t('ittools.csv.group'), t('ittools.csv.weight'), t('ittools.csv.share'),
+              t('ittools.csv.must')]
+    for name in names:
+        header += [t('ittools.csv.score_of', tool=name), t('ittools.csv.note_of', tool=name)]
+    writer.writerow([_safe(h) for h in header])
+    shares = weight_shares(comparison.criteria)
+    for criterion in comparison.criteria:
+        group = criterion_group(catalogue, criterion)
+        row: list[Any] = [t.pick(criterion_title(catalogue, criterion)), t.pick(group) if group else '',
+                          criterion.weight, t.number(shares[criterion.id] * 100, 1),
+                          t('ittools.csv.yes') if criterion.must else '']
+        for tool in comparison.tools:
+            key = cell_key(tool.id, criterion.id)
+            score = comparison.score(key)
+            note = comparison.notes.get(key)
+            row += ['' if score is None else score, note.value if note else '']
+        writer.writerow([_safe(v) for v in row])
+    by_tool = {r.tool_id: r for r in results(comparison)}
+    writer.writerow([])
+    for label, value in (('ittools.csv.points', lambda r: f'{r.points}/{r.max_points}'),
+                         ('ittools.csv.percent', lambda r: t.number(r.percent * 100, 1)),
+                         ('ittools.csv.rank', lambda r: r.rank),
+                         ('ittools.csv.excluded', lambda r: t('ittools.csv.yes') if r.excluded else '')):
+        row = [t(label), '', '', '', '']
+        for tool in comparison.tools:
+            row += [value(by_tool[tool.id]), '']
+        writer.writerow([_safe(v) for v in row])
+    if comparison.decision is not None:
+        decision = comparison.decision
+        writer.writerow([])
+        chosen = comparison.tool(decision.tool_id)
+        writer.writerow([_safe(t('ittools.csv.decision')),
+                         _safe(t.pick(tool_name(catalogue, chosen)) if chosen else decision.tool_name),
+                         decision.date, _safe(decision.rationale)])
+    return ('\ufeff' + buffer.getvalue()).encode('utf-8')

@@ -1,0 +1,614 @@
+"""The IT-tools comparison service: comparisons, their cells and weights, undo, the decision, and the live rooms.
+
+Every change is validated and role-checked here, written to the community's file, committed (the caller confirms
+only what is on disk) and then announced to the room's listeners. Meetings (codes, participants, private scoring
+and the reveal) are in `meetings.py`, which this class extends.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from tinydb import Query
+
+from core.accounts import Accounts, User
+from core.communities import Communities
+from core.errors import AppError, NotFound, PermissionDenied, ValidationError
+from core.roles import Permission, require
+from core.store import Database, DamagedFileError, Store
+
+from .catalogue import Catalogue
+from .live import Actor, Change, Listener, PresenceRow, Room, UndoStep
+from .meetings import MeetingOps
+from .model import (
+    DEFAULT_WEIGHT,
+    LIMITS,
+    MAX_CRITERIA,
+    MAX_TOOLS,
+    Comparison,
+    CriterionRef,
+    Decision,
+    Entry,
+    ToolRef,
+    check_date,
+    check_score,
+    check_weight,
+    clean_text,
+    comparison_from_doc,
+    meeting_from_doc,
+    now_iso,
+)
+from .scoring import ToolResult
+from .texts import criterion_title, same, tool_name
+
+log = logging.getLogger(__name__)
+
+COMPARISONS = 'ittools_comparisons'
+MEETINGS = 'ittools_meetings'
+MAX_COMPARISONS = 50
+
+
+class ITTools(MeetingOps):
+    def __init__(self, store: Store, communities: Communities, accounts: Accounts, catalogue: Catalogue) -> None:
+        super().__init__()
+        self.store = store
+        self.communities = communities
+        self.accounts = accounts
+        self.catalogue = catalogue
+        self._rooms: dict[tuple[str, str], Room] = {}
+
+    # -- actors ------------------------------------------------------------------------------------------------------
+
+    def user_actor(self, user: User, cid: str) -> Actor:
+        """The account holder as an actor in a community (NotFound if they do not belong to it)."""
+        role = self.communities.role_of(user.id, cid)
+        if role is None:
+            raise NotFound()
+        return Actor(id=f'u:{user.id}', name=user.name, role=role)
+
+    def _require(self, actor: Actor, cid: str, permission: Permission) -> None:
+        """The actor's current role grants `permission` (read afresh: a role may change while a page is open)."""
+        if actor.participant:
+            raise PermissionDenied()
+        require(self.communities.role_of(actor.id[2:], cid), permission)
+
+    # -- rooms ---------------------------------------------------------------------------------------------------------
+
+    def _db(self, cid: str) -> Database:
+        try:
+            return self.store.community(cid)
+        except KeyError as e:
+            raise NotFound() from e
+
+    def room(self, cid: str, comparison_id: str) -> Room:
+        """The live room of a comparison, loaded on first use (NotFound if it does not exist)."""
+        db = self._db(cid)
+        key = (cid, comparison_id)
+        room = self._rooms.get(key)
+        if room is not None and room.db is db and db.table(COMPARISONS).contains(doc_id=room.doc_id):
+            return room
+        if not isinstance(comparison_id, str):
+            raise NotFound()
+        doc = db.table(COMPARISONS).get(Query()['id'] == comparison_id)
+        if doc is None:
+            self._rooms.pop(key, None)
+            raise NotFound()
+        try:
+            comparison = comparison_from_doc(doc)
+        except ValidationError as e:
+            raise DamagedFileError(db.path, 'holds an IT-tools comparison that cannot be read') from e
+        fresh = Room(cid=cid, db=db, comparison=comparison, doc_id=doc.doc_id, catalogue=self.catalogue)
+        self._load_meeting(fresh)
+        if room is not None:  # the file was restored or replaced under open pages: they get the new state
+            fresh.listeners, fresh.presence = room.listeners, room.presence
+            self._rooms[key] = fresh
+            fresh.notify(Change('reset'))
+        self._rooms[key] = fresh
+        return fresh
+
+    def _load_meeting(self, room: Room) -> None:
+        docs = room.db.table(MEETINGS).search(Query()['comparison_id'] == room.comparison.id)
+        if not docs:
+            return
+        doc = max(docs, key=lambda d: d.get('started', ''))
+        try:
+            meeting = meeting_from_doc(doc)
+        except ValidationError as e:
+            raise DamagedFileError(room.db.path, 'holds an IT-tools meeting that cannot be read') from e
+        if meeting.ended is None and not self._code_points_to(meeting.code, room.cid, meeting.id):
+            meeting.ended = now_iso()  # an imported or orphaned meeting: its code does not lead here
+        room.meeting, room.meeting_doc_id = meeting, doc.doc_id
+
+    def subscribe(self, cid: str, comparison_id: str, listener: Listener) -> Callable[[], None]:
+        room = self.room(cid, comparison_id)
+        unsubscribe = room.subscribe(listener)
+
+        def done() -> None:
+            unsubscribe()
+            self._evict(cid, comparison_id)
+        return done
+
+    def drop_room(self, cid: str, comparison_id: str) -> None:
+        """Forget an idle room, so the next use reads the comparison from the file again."""
+        self._evict(cid, comparison_id)
+
+    async def seed_demo(self, owner_id: str, cid: str) -> None:
+        from .demo import seed
+        await seed(self, owner_id, cid)
+
+    def _evict(self, cid: str, comparison_id: str) -> None:
+        room = self._rooms.get((cid, comparison_id))
+        if room is not None and room.idle:
+            del self._rooms[(cid, comparison_id)]
+
+    # -- presence and editing marks (memory only) ----------------------------------------------------------------------
+
+    def enter(self, actor: Actor, cid: str, comparison_id: str) -> str:
+        """A page of `actor` opened the comparison; returns the page's presence token."""
+        room = self.room(cid, comparison_id)
+        if actor.participant:
+            kind = 'participant'
+        else:
+            kind = 'coordinator' if self._can(actor, cid, Permission.EDIT) else 'viewer'
+        token = room.enter(actor, kind)
+        room.notify(Change('presence', actor_id=actor.id))
+        return token
+
+    def set_connected(self, cid: str, comparison_id: str, token: str, connected: bool) -> None:
+        room = self._rooms.get((cid, comparison_id))
+        if room is not None and room.set_connected(token, connected):
+            room.notify(Change('presence'))
+
+    def leave(self, cid: str, comparison_id: str, token: str) -> None:
+        room = self._rooms.get((cid, comparison_id))
+        if room is not None and room.leave(token):
+            room.notify(Change('presence'))
+            self._evict(cid, comparison_id)
+
+    def present(self, cid: str, comparison_id: str) -> list[PresenceRow]:
+        return self.room(cid, comparison_id).present()
+
+    def set_editing(self, actor: Actor, cid: str, comparison_id: str, key: Any) -> None:
+        """Show others that `actor` is editing a cell (None: no longer). Silently ignored for non-editors."""
+        room = self.room(cid, comparison_id)
+        if key is not None:
+            room.comparison.split_key(key)
+            if not self.rights(actor, cid, comparison_id).cells:
+                return
+        if room.set_editing(actor, key):
+            room.notify(Change('editing', key=key or '', actor_id=actor.id))
+
+    def _can(self, actor: Actor, cid: str, permission: Permission) -> bool:
+        try:
+            self._require(actor, cid, permission)
+        except AppError:
+            return False
+        return True
+
+    # -- reading -------------------------------------------------------------------------------------------------------
+
+    def comparisons(self, actor: Actor, cid: str) -> list[Comparison]:
+        """The community's comparisons, newest first."""
+        self._require(actor, cid, Permission.VIEW)
+        out = []
+        for doc in self._db(cid).table(COMPARISONS).all():
+            try:
+                out.append(comparison_from_doc(doc))
+            except ValidationError:
+                log.warning('unreadable IT-tools comparison in community %s', cid)
+        return [c for _, c in sorted(enumerate(out), key=lambda p: (p[1].created, p[0]), reverse=True)]
+
+    def comparison(self, actor: Actor, cid: str, comparison_id: str) -> Comparison:
+        room = self.room(cid, comparison_id)
+        self._check_view(actor, room)
+        return room.comparison
+
+    def _check_view(self, actor: Actor, room: Room) -> None:
+        if actor.participant:
+            meeting = room.meeting
+            if meeting is None or meeting.id != actor.meeting_id or actor.id[2:] not in meeting.participants:
+                raise NotFound()
+        else:
+            self._require(actor, room.cid, Permission.VIEW)
+
+    def results(self, cid: str, comparison_id: str) -> list[ToolResult]:
+        return self.room(cid, comparison_id).results()
+
+    # -- creating and shaping a comparison -----------------------------------------------------------------------------
+
+    async def create(self, actor: Actor, cid: str, title: Any, template_id: str | None = None,
+                     tool_ids: Iterable[str] | None = None, criterion_ids: Iterable[str] | None = None) -> Comparison:
+        """A new comparison. With a template, its tools, criteria, weights and must-haves; `tool_ids` and
+        `criterion_ids`, when given, replace the template's choice (criteria it does not weigh get the default)."""
+        self._require(actor, cid, Permission.EDIT)
+        db = self._db(cid)
+        if len(db.table(COMPARISONS)) >= MAX_COMPARISONS:
+            raise ValidationError('ittools.error.too_many_comparisons', max=MAX_COMPARISONS)
+        title = clean_text(title, LIMITS['title'], 'title', required=True)
+        template = None
+        if template_id:
+            template = self.catalogue.template(template_id)
+            if template is None:
+                raise ValidationError('error.invalid', 'template')
+            tool_ids = template.tools if tool_ids is None else tool_ids
+            criterion_ids = template.criteria if criterion_ids is None else criterion_ids
+        if isinstance(tool_ids, str) or isinstance(criterion_ids, str):
+            raise ValidationError('error.invalid', 'tools')
+        tool_ids, criterion_ids = list(tool_ids or ()), list(criterion_ids or ())
+        if not all(isinstance(i, str) for i in [*tool_ids, *criterion_ids]):
+            raise ValidationError('error.invalid', 'tools')
+        tool_ids, criterion_ids = list(dict.fromkeys(tool_ids)), list(dict.fromkeys(criterion_ids))
+        if not tool_ids:
+            raise ValidationError('ittools.error.no_tools', 'tools')
+        if not criterion_ids:
+            raise ValidationError('ittools.error.no_criteria', 'criteria')
+        if len(tool_ids) > MAX_TOOLS:
+            raise ValidationError('ittools.error.too_many_tools', 'tools', max=MAX_TOOLS)
+        if len(criterion_ids) > MAX_CRITERIA:
+            raise ValidationError('ittools.error.too_many_criteria', 'criteria', max=MAX_CRITERIA)
+        if any(self.catalogue.tool(i) is None for i in tool_ids):
+            raise ValidationError('error.invalid', 'tools')
+        if any(self.catalogue.criterion(i) is None for i in criterion_ids):
+            raise ValidationError('error.invalid', 'criteria')
+        now = now_iso()
+        comparison = Comparison(
+            id='c' + secrets.token_hex(7), title=title, created=now, updated=now,
+            template=template.id if template else '',
+            tools=[ToolRef(i, catalogue=True) for i in tool_ids],
+            criteria=[CriterionRef(i, weight=template.weights.get(i, DEFAULT_WEIGHT) if template else DEFAULT_WEIGHT,
+                                   must=bool(template and i in template.must)) for i in criterion_ids])
+        db.table(COMPARISONS).insert(comparison.to_doc())
+        await db.commit()
+        return comparison
+
+    async def rename(self, actor: Actor, cid: str, comparison_id: str, title: Any) -> None:
+        self._require(actor, cid, Permission.EDIT)
+        room = self.room(cid, comparison_id)
+        room.comparison.title = clean_text(title, LIMITS['title'], 'title', required=True)
+        await self._commit_structure(room)
+
+    async def delete(self, actor: Actor, cid: str, comparison_id: str) -> None:
+        """Delete a comparison with its meetings; an open meeting ends and its code stops working."""
+        self._require(actor, cid, Permission.EDIT)
+        room = self.room(cid, comparison_id)
+        meeting = room.active_meeting
+        if meeting is not None:
+            meeting.ended = now_iso()
+            self._end_code(meeting)
+        room.db.table(COMPARISONS).remove(doc_ids=[room.doc_id])
+        room.db.table(MEETINGS).remove(Query()['comparison_id'] == comparison_id)
+        await room.db.commit()
+        await self.store.accounts.commit()
+        self._rooms.pop((cid, comparison_id), None)
+        room.notify(Change('deleted', actor_id=actor.id))
+
+    async def add_tool(self, actor: Actor, cid: str, comparison_id: str, tool_id: str | None = None, *,
+                       name: Any = None, description: Any = None) -> ToolRef:
+        """Add a catalogue tool (`tool_id`) or an own tool (`name`, `description`)."""
+        self._require(actor, cid, Permission.EDIT)
+        room = self.room(cid, comparison_id)
+        comparison = room.comparison
+        if len(comparison.tools) >= MAX_TOOLS:
+            raise ValidationError('ittools.error.too_many_tools', 'tools', max=MAX_TOOLS)
+        if tool_id is not None:
+            if not isinstance(tool_id, str) or self.catalogue.tool(tool_id) is None:
+                raise ValidationError('error.invalid', 'tool')
+            if comparison.tool(tool_id) is not None:
+                raise ValidationError('ittools.error.tool_present', 'tool')
+            ref = ToolRef(tool_id, catalogue=True)
+        else:
+            clean = clean_text(name, LIMITS['tool_name'], 'name', required=True)
+            taken = {tool_name(self.catalogue, t)['en'].casefold() for t in comparison.tools}
+            if clean.casefold() in taken:
+                raise ValidationError('ittools.error.tool_present', 'name')
+            ref = ToolRef('t_' + secrets.token_hex(4), catalogue=False, name=clean,
+                          description=clean_text(description, LIMITS['explanation'], 'description', multiline=True))
+        comparison.tools.append(ref)
+        await self._commit_structure(room)
+        return ref
+
+    async def remove_tool(self, actor: Actor, cid: str, comparison_id: str, tool_id: str) -> None:
+        self._require(actor, cid, Permission.EDIT)
+        room = self.room(cid, comparison_id)
+        comparison = room.comparison
+        if comparison.tool(tool_id) is None:
+            raise NotFound()
+        if len(comparison.tools) == 1:
+            raise ValidationError('ittools.error.no_tools', 'tools')
+        comparison.tools = [t for t in comparison.tools if t.id != tool_id]
+        self._drop_cells(room, lambda key: key.split(':')[0] == tool_id)
+        await self._commit_structure(room)
+
+    async def add_criterion(self, actor: Actor, cid: str, comparison_id: str, criterion_id: str | None = None, *,
+                            title: Any = None, explanation: Any = None, weight: Any = DEFAULT_WEIGHT) -> CriterionRef:
+        """Add a catalogue criterion (`criterion_id`) or an own one (`title`, `explanation`)."""
+        self._require(actor, cid, Permission.EDIT)
+        room = self.room(cid, comparison_id)
+        comparison = room.comparison
+        if len(comparison.criteria) >= MAX_CRITERIA:
+            raise ValidationError('ittools.error.too_many_criteria', 'criteria', max=MAX_CRITERIA)
+        weight = check_weight(weight)
+        if criterion_id is not None:
+            if not isinstance(criterion_id, str) or self.catalogue.criterion(criterion_id) is None:
+                raise ValidationError('error.invalid', 'criterion')
+            if comparison.criterion(criterion_id) is not None:
+                raise ValidationError('ittools.error.criterion_present', 'criterion')
+            ref = CriterionRef(criterion_id, weight=weight)
+        else:
+            clean = clean_text(title, LIMITS['criterion_title'], 'title', required=True)
+            taken = {criterion_title(self.catalogue, c)['en'].casefold() for c in comparison.criteria}
+            if clean.casefold() in taken:
+                raise ValidationError('ittools.error.criterion_present', 'title')
+            ref = CriterionRef('k_' + secrets.token_hex(4), weight=weight, catalogue=False, title=clean,
+                               explanation=clean_text(explanation, LIMITS['explanation'], 'explanation',
+                                                      multiline=True))
+        comparison.criteria.append(ref)
+        await self._commit_structure(room)
+        return ref
+
+    async def remove_criterion(self, actor: Actor, cid: str, comparison_id: str, criterion_id: str) -> None:
+        self._require(actor, cid, Permission.EDIT)
+        room = self.room(cid, comparison_id)
+        comparison = room.comparison
+        if comparison.criterion(criterion_id) is None:
+            raise NotFound()
+        if len(comparison.criteria) == 1:
+            raise ValidationError('ittools.error.no_criteria', 'criteria')
+        comparison.criteria = [c for c in comparison.criteria if c.id != criterion_id]
+        self._drop_cells(room, lambda key: key.split(':')[1] == criterion_id)
+        await self._commit_structure(room)
+
+    def _drop_cells(self, room: Room, doomed: Callable[[str], bool]) -> None:
+        comparison = room.comparison
+        for cells in (comparison.scores, comparison.notes):
+            for key in [k for k in cells if doomed(k)]:
+                del cells[key]
+        if room.meeting is not None:
+            for scores in room.meeting.private.values():
+                for key in [k for k in scores if doomed(k)]:
+                    del scores[key]
+            self._write_meeting(room)
+        for key in [k for k in room.editing if doomed(k)]:
+            del room.editing[key]
+        room.undo.clear()  # steps may point at cells that no longer exist
+
+    async def _commit_structure(self, room: Room) -> None:
+        room.comparison.next_rev()
+        room.comparison.updated = now_iso()
+        self._write_comparison(room)
+        await room.db.commit()
+        room.notify(Change('structure'))
+
+    def _write_comparison(self, room: Room) -> None:
+        doc = room.comparison.to_doc()
+
+        def replace(stored: dict[str, Any]) -> None:
+            stored.clear()
+            stored.update(doc)
+        room.db.table(COMPARISONS).update(replace, doc_ids=[room.doc_id])
+
+    # -- cells ---------------------------------------------------------------------------------------------------------
+
+    async def set_score(self, actor: Actor, cid: str, comparison_id: str, key: Any, value: Any) -> Entry:
+        """Set a cell's score (None clears it). During private scoring, the actor's own private score.
+        Returns the stored entry; its `rev` is 0 for a private score."""
+        room = self.room(cid, comparison_id)
+        value = check_score(value)
+        room.comparison.split_key(key)
+        rights = self._edit_rights(actor, room)
+        if rights.private:
+            return await self._set_private(room, actor, key, value)
+        return await self._set_field(room, actor, 'score', key, value)
+
+    async def set_note(self, actor: Actor, cid: str, comparison_id: str, key: Any, text: Any) -> Entry:
+        room = self.room(cid, comparison_id)
+        text = clean_text(text, LIMITS['note'], 'note', multiline=True)
+        room.comparison.split_key(key)
+        rights = self._edit_rights(actor, room)
+        if not rights.notes:
+            raise PermissionDenied('meeting.error.private_notes')
+        return await self._set_field(room, actor, 'note', key, text)
+
+    def _edit_rights(self, actor: Actor, room: Room):
+        rights = self.rights(actor, room.cid, room.comparison.id)
+        if not rights.cells:
+            meeting = room.meeting
+            if actor.participant and (meeting is None or not meeting.active):
+                raise PermissionDenied('meeting.error.ended')
+            raise PermissionDenied()
+        return rights
+
+    async def _set_field(self, room: Room, actor: Actor, field: str, key: str, value: Any, *,
+                         undoable: bool = True) -> Entry:
+        comparison = room.comparison
+        cells = comparison.scores if field == 'score' else comparison.notes
+        previous = cells.get(key)
+        if previous is not None and previous.value == value and previous.by_id == actor.id:
+            return previous  # the same author setting the same value again: nothing changes
+        entry = Entry(value=value, by=actor.name, by_id=actor.id, at=now_iso(), rev=comparison.next_rev())
+        cells[key] = entry
+        store_name = 'scores' if field == 'score' else 'notes'
+        self._write_cell(room, store_name, key, entry)
+        step = UndoStep(field, key, None if previous is None else previous.value, entry.rev)
+        if undoable:
+            room.push_undo(actor.id, step)
+        try:
+            await room.db.commit()
+        except OSError as e:
+            if cells.get(key) is entry:  # nobody changed it since: take it back, so nobody sees an unsaved value
+                if previous is None:
+                    del cells[key]
+                else:
+                    cells[key] = previous
+                self._write_cell(room, store_name, key, previous)
+            room.pop_undo(actor.id, step)
+            log.warning('could not save an IT-tools edit: %s', e)
+            raise AppError('ittools.error.save') from e
+        room.notify(Change(field, key=key, entry=entry, actor_id=actor.id,
+                           previous=None if previous is None else previous.value))
+        return entry
+
+    def _write_cell(self, room: Room, store_name: str, key: str, entry: Entry | None) -> None:
+        comparison = room.comparison
+        payload = None if entry is None else entry.to_doc()
+
+        def write(doc: dict[str, Any]) -> None:
+            if payload is None:
+                doc[store_name].pop(key, None)
+            else:
+                doc[store_name][key] = payload
+            doc['rev'] = comparison.rev
+            doc['updated'] = payload['at'] if payload else now_iso()
+        room.db.table(COMPARISONS).update(write, doc_ids=[room.doc_id])
+
+    async def set_weight(self, actor: Actor, cid: str, comparison_id: str, criterion_id: Any, *,
+                         weight: Any = None, must: Any = None) -> CriterionRef:
+        """Change a criterion's weight (0..5) and/or its must-have flag."""
+        room = self.room(cid, comparison_id)
+        criterion = room.comparison.criterion(criterion_id) if isinstance(criterion_id, str) else None
+        if criterion is None:
+            raise ValidationError('ittools.error.criterion', 'criterion')
+        new_weight = criterion.weight if weight is None else check_weight(weight)
+        if must is not None and not isinstance(must, bool):
+            raise ValidationError('error.invalid', 'must')
+        new_must = criterion.must if must is None else must
+        if not self.rights(actor, cid, comparison_id).weights:
+            if self._in_meeting(actor, room) or not actor.participant and self._can(actor, cid, Permission.EDIT):
+                raise PermissionDenied('meeting.error.weights_locked')
+            raise PermissionDenied()
+        return await self._apply_weight(room, actor, criterion, new_weight, new_must)
+
+    async def _apply_weight(self, room: Room, actor: Actor, criterion: CriterionRef, weight: int, must: bool, *,
+                            undoable: bool = True) -> CriterionRef:
+        if (criterion.weight, criterion.must) == (weight, must):
+            return criterion
+        previous = (criterion.weight, criterion.must)
+        criterion.weight, criterion.must = weight, must
+        criterion.rev = room.comparison.next_rev()
+        room.comparison.updated = now_iso()
+        self._write_comparison(room)
+        step = UndoStep('criterion', criterion.id, previous, criterion.rev)
+        if undoable:
+            room.push_undo(actor.id, step)
+        try:
+            await room.db.commit()
+        except OSError as e:
+            if criterion.rev == room.comparison.rev:
+                criterion.weight, criterion.must = previous
+                self._write_comparison(room)
+            room.pop_undo(actor.id, step)
+            raise AppError('ittools.error.save') from e
+        room.notify(Change('criterion', key=criterion.id, actor_id=actor.id))
+        return criterion
+
+    async def undo(self, actor: Actor, cid: str, comparison_id: str) -> UndoStep:
+        """Take back the actor's own last change, unless someone changed that element since (then nothing changes
+        and the error names who did)."""
+        room = self.room(cid, comparison_id)
+        step = room.last_undo(actor.id)
+        if step is None:
+            raise ValidationError('ittools.error.nothing_to_undo')
+        comparison = room.comparison
+        if step.kind in ('score', 'note'):
+            cells = comparison.scores if step.kind == 'score' else comparison.notes
+            current = cells.get(step.key)
+            if current is None or current.rev != step.rev:
+                room.pop_undo(actor.id, step)
+                raise ValidationError('ittools.error.undo_changed', name=current.by if current else '?')
+            rights = self._edit_rights(actor, room)
+            if rights.private or (step.kind == 'note' and not rights.notes):
+                raise ValidationError('ittools.error.undo_mode')
+            restored = await self._set_field(room, actor, step.kind, step.key, step.previous, undoable=False)
+            new_rev = restored.rev
+        elif step.kind == 'private':
+            rights = self._edit_rights(actor, room)
+            if not rights.private:
+                room.pop_undo(actor.id, step)
+                raise ValidationError('ittools.error.undo_mode')
+            await self._set_private(room, actor, step.key, step.previous, undoable=False)
+            new_rev = 0
+        else:
+            criterion = comparison.criterion(step.key)
+            if criterion is None or criterion.rev != step.rev:
+                room.pop_undo(actor.id, step)
+                raise ValidationError('ittools.error.undo_changed', name='?')
+            if not self.rights(actor, cid, comparison_id).weights:
+                raise PermissionDenied('meeting.error.weights_locked')
+            weight, must = step.previous
+            new_rev = (await self._apply_weight(room, actor, criterion, weight, must, undoable=False)).rev
+        room.pop_undo(actor.id, step)
+        # the element now holds what this person's earlier change on it had set: that change can be undone next
+        for earlier in reversed(room.undo.get(actor.id, ())):
+            if earlier.kind == step.kind and earlier.key == step.key:
+                earlier.rev = new_rev
+                break
+        return step
+
+    def can_undo(self, actor: Actor, cid: str, comparison_id: str) -> bool:
+        room = self._rooms.get((cid, comparison_id))
+        return room is not None and room.last_undo(actor.id) is not None
+
+    # -- the decision ----------------------------------------------------------------------------------------------------
+
+    async def record_decision(self, actor: Actor, cid: str, comparison_id: str, tool_id: Any, rationale: Any,
+                              day: Any) -> Decision:
+        """Record which tool the group chose, why and when, with the ranking as it stands now."""
+        self._require(actor, cid, Permission.EDIT)
+        room = self.room(cid, comparison_id)
+        comparison = room.comparison
+        tool = comparison.tool(tool_id) if isinstance(tool_id, str) else None
+        if tool is None:
+            raise ValidationError('ittools.error.decision_tool', 'tool')
+        rationale = clean_text(rationale, LIMITS['rationale'], 'rationale', multiline=True, required=True,
+                               required_key='ittools.error.rationale_required')
+        day = check_date(day)
+        names = {t.id: tool_name(self.catalogue, t)['en'] for t in comparison.tools}
+        ranking = [{'tool_id': r.tool_id, 'name': names[r.tool_id], 'rank': r.rank, 'percent': round(r.percent, 4),
+                    'points': r.points, 'max_points': r.max_points, 'excluded': r.excluded, 'failed': list(r.failed)}
+                   for r in room.results()]
+        comparison.decision = Decision(tool_id=tool.id, tool_name=names[tool.id], rationale=rationale, date=day,
+                                       recorded_by=actor.name, recorded_at=now_iso(), ranking=ranking)
+        comparison.updated = now_iso()
+        self._write_comparison(room)
+        await room.db.commit()
+        room.notify(Change('decision', actor_id=actor.id))
+        return comparison.decision
+
+    async def clear_decision(self, actor: Actor, cid: str, comparison_id: str) -> None:
+        self._require(actor, cid, Permission.EDIT)
+        room = self.room(cid, comparison_id)
+        if room.comparison.decision is None:
+            return
+        room.comparison.decision = None
+        self._write_comparison(room)
+        await room.db.commit()
+        room.notify(Change('decision', actor_id=actor.id))
+
+    def latest_decision(self, cid: str) -> dict[str, Any] | None:
+        """The community's most recently recorded decision as plain data, for the PDF dossier; None if there is none.
+
+        Texts that depend on the language are {nl, fr, en} mappings (pick with Translator.pick). The caller checks
+        that its reader may see the community. Keys: comparison_id, title, tool_id, tool_name, rationale, date,
+        recorded_by, recorded_at, ranking [{rank, tool_id, name, percent (0..1), points, max_points, excluded,
+        failed [criterion titles]}], criteria [{id, title, weight, share (0..1), must}], ranking_now (the same rows
+        computed from the matrix as it is today, in case it changed after the decision).
+        """
+        try:
+            docs = self._db(cid).table(COMPARISONS).all()
+        except NotFound:
+            return None
+        decided = []
+        for doc in docs:
+            try:
+                comparison = comparison_from_doc(doc)
+            except ValidationError:
+                continue
+            if comparison.decision is not None:
+                decided.append(comparison)
+        if not decided:
+            return None
+        comparison = max(decided, key=lambda c: c.decision.recorded_at)
+        from .report import decision_record
+        return decision_record(self.catalogue, comparison)

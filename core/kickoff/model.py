@@ -1,0 +1,256 @@
+"""Kick-off scenarios as stored in a community's file: records, field rules and the check an imported table must pass.
+
+One document per scenario in the table `kickoff_scenarios`, blocks and checklists embedded, every record referenced
+by its own string id (never a TinyDB doc id).
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..agenda import Timing, check_duration, format_clock, parse_clock, schedule
+from ..errors import ValidationError
+from .catalogue import KINDS, MODES
+
+TABLE = 'kickoff_scenarios'
+MAX_SCENARIOS = 30
+MAX_BLOCKS = 40
+MAX_CHECK_ITEMS = 40
+CHECKLISTS = ('preparation', 'follow_up')
+# characters per field; single-line fields have their white space collapsed
+LIMITS = {'title': 120, 'location': 200, 'person': 80, 'block_title': 120, 'goal': 600, 'method_text': 120,
+          'instructions': 4000, 'materials': 1000, 'notes': 4000, 'check': 400}
+SINGLE_LINE = {'title', 'location', 'person', 'block_title', 'method_text', 'check'}
+BLOCK_TEXTS = {'title': 'block_title', 'goal': 'goal', 'method_text': 'method_text', 'instructions': 'instructions',
+               'materials': 'materials', 'notes': 'notes'}
+ID = re.compile(r'^[0-9a-f]{16}$')
+_CONTROL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+
+
+def new_id() -> str:
+    return secrets.token_hex(8)
+
+
+def clean_text(value: Any, kind: str, field_name: str | None = None) -> str:
+    """User text made safe to store: no control characters, collapsed (single-line) or normalised line ends;
+    ValidationError 'error.too_long' beyond the limit. Markup is kept as typed: it is escaped where shown."""
+    text = '' if value is None else str(value)
+    text = _CONTROL.sub('', text.replace('\r\n', '\n').replace('\r', '\n'))
+    if kind in SINGLE_LINE:
+        text = ' '.join(text.split())
+    else:
+        text = '\n'.join(line.rstrip() for line in text.strip().split('\n'))
+        text = re.sub(r'\n{3,}', '\n\n', text)
+    if len(text) > LIMITS[kind]:
+        raise ValidationError('error.too_long', field_name or kind, max=LIMITS[kind])
+    return text
+
+
+def clean_date(value: Any) -> str:
+    if value in (None, ''):
+        return ''
+    try:
+        return date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError as e:
+        raise ValidationError('kickoff.error.date', 'date') from e
+
+
+def clean_clock(value: Any, field_name: str, *, optional: bool = False) -> str:
+    if optional and value in (None, ''):
+        return ''
+    return format_clock(parse_clock(value, field_name))
+
+
+@dataclass(frozen=True)
+class Block:
+    id: str
+    kind: str
+    title: str
+    duration: int
+    goal: str = ''
+    method: str = ''          # a method id of the library, or '' (then method_text may name one freely)
+    method_text: str = ''
+    instructions: str = ''
+    roles: tuple[str, ...] = ()
+    materials: str = ''
+    notes: str = ''
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    id: str
+    text: str
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    start: str
+    planned_end: str = ''
+    date: str = ''
+    mode: str = 'onsite'
+    location: str = ''
+    template: str = ''
+    lang: str = 'nl'
+    current: bool = False
+    people: dict[str, str] = field(default_factory=dict)   # role id -> who plays it
+    blocks: tuple[Block, ...] = ()
+    preparation: tuple[CheckItem, ...] = ()
+    follow_up: tuple[CheckItem, ...] = ()
+    created: str = ''
+    updated: str = ''
+
+    @property
+    def timing(self) -> Timing:
+        return schedule(self.start, [b.duration for b in self.blocks], self.planned_end or None)
+
+    def block(self, block_id: str) -> Block | None:
+        return next((b for b in self.blocks if b.id == block_id), None)
+
+    def checklist(self, name: str) -> tuple[CheckItem, ...]:
+        return self.preparation if name == 'preparation' else self.follow_up
+
+
+def block_from_doc(doc: dict[str, Any]) -> Block:
+    return Block(id=doc['id'], kind=doc.get('kind', 'custom'), title=doc.get('title', ''),
+                 duration=int(doc.get('duration', 1)), goal=doc.get('goal', ''), method=doc.get('method', ''),
+                 method_text=doc.get('method_text', ''), instructions=doc.get('instructions', ''),
+                 roles=tuple(doc.get('roles', ())), materials=doc.get('materials', ''), notes=doc.get('notes', ''))
+
+
+def block_to_doc(block: Block) -> dict[str, Any]:
+    return {'id': block.id, 'kind': block.kind, 'title': block.title, 'duration': block.duration,
+            'goal': block.goal, 'method': block.method, 'method_text': block.method_text,
+            'instructions': block.instructions, 'roles': list(block.roles), 'materials': block.materials,
+            'notes': block.notes}
+
+
+def scenario_from_doc(doc: dict[str, Any]) -> Scenario:
+    return Scenario(
+        id=doc['id'], title=doc.get('title', ''), start=doc.get('start', '09:00'),
+        planned_end=doc.get('planned_end', ''), date=doc.get('date', ''), mode=doc.get('mode', 'onsite'),
+        location=doc.get('location', ''), template=doc.get('template', ''), lang=doc.get('lang', 'nl'),
+        current=bool(doc.get('current')), people=dict(doc.get('people', {})),
+        blocks=tuple(block_from_doc(b) for b in doc.get('blocks', ())),
+        preparation=_items(doc.get('preparation', ())), follow_up=_items(doc.get('follow_up', ())),
+        created=doc.get('created', ''), updated=doc.get('updated', ''))
+
+
+def _items(docs: Any) -> tuple[CheckItem, ...]:
+    return tuple(CheckItem(c['id'], c.get('text', ''), bool(c.get('done'))) for c in docs)
+
+
+def scenario_to_doc(scenario: Scenario) -> dict[str, Any]:
+    return {'id': scenario.id, 'title': scenario.title, 'start': scenario.start,
+            'planned_end': scenario.planned_end, 'date': scenario.date, 'mode': scenario.mode,
+            'location': scenario.location, 'template': scenario.template, 'lang': scenario.lang,
+            'current': scenario.current, 'people': dict(scenario.people),
+            'blocks': [block_to_doc(b) for b in scenario.blocks],
+            'preparation': [{'id': c.id, 'text': c.text, 'done': c.done} for c in scenario.preparation],
+            'follow_up': [{'id': c.id, 'text': c.text, 'done': c.done} for c in scenario.follow_up],
+            'created': scenario.created, 'updated': scenario.updated}
+
+
+def clean_block_fields(raw: dict[str, Any], role_ids: tuple[str, ...], method_ids: set[str]) -> dict[str, Any]:
+    """Check the given fields of a block (any subset); returns them cleaned. ValidationError names the field."""
+    out: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name in BLOCK_TEXTS:
+            out[name] = clean_text(value, BLOCK_TEXTS[name], name)
+            if name == 'title' and not out[name]:
+                raise ValidationError('kickoff.error.title_required', 'title')
+        elif name == 'duration':
+            out[name] = check_duration(value, 'duration')
+        elif name == 'method':
+            value = value or ''
+            if value and value not in method_ids:
+                raise ValidationError('kickoff.error.method', 'method')
+            out[name] = value
+        elif name == 'roles':
+            if not isinstance(value, list | tuple) or any(r not in role_ids for r in value):
+                raise ValidationError('error.invalid', 'roles')
+            out[name] = [r for r in role_ids if r in value]   # catalogue order, no duplicates
+        elif name == 'kind':
+            if value not in KINDS:
+                raise ValidationError('error.invalid', 'kind')
+            out[name] = value
+        else:
+            raise ValidationError('error.invalid', name)
+    return out
+
+
+def clean_scenario_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name in ('title', 'location'):
+            out[name] = clean_text(value, name, name)
+            if name == 'title' and not out[name]:
+                raise ValidationError('kickoff.error.title_required', 'title')
+        elif name == 'start':
+            out[name] = clean_clock(value, 'start')
+        elif name == 'planned_end':
+            out[name] = clean_clock(value, 'planned_end', optional=True)
+        elif name == 'date':
+            out[name] = clean_date(value)
+        elif name == 'mode':
+            if value not in MODES:
+                raise ValidationError('error.invalid', 'mode')
+            out[name] = value
+        else:
+            raise ValidationError('error.invalid', name)
+    return out
+
+
+def validate_docs(docs: list[dict[str, Any]], role_ids: tuple[str, ...], method_ids: set[str]) -> None:
+    """The check of an imported `kickoff_scenarios` table: every record complete, within the rules, ids unique."""
+    if len(docs) > MAX_SCENARIOS:
+        raise ValidationError('error.invalid', TABLE)
+    seen: set[str] = set()
+    for doc in docs:
+        try:
+            _validate_doc(doc, role_ids, method_ids, seen)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise ValidationError('error.invalid', TABLE) from e
+
+
+def _validate_doc(doc: dict[str, Any], role_ids: tuple[str, ...], method_ids: set[str], seen: set[str]) -> None:
+    def fresh(value: Any) -> None:
+        if not isinstance(value, str) or not ID.match(value) or value in seen:
+            raise ValidationError('error.invalid', 'id')
+        seen.add(value)
+
+    fresh(doc['id'])
+    fields = {k: doc[k] for k in ('title', 'location', 'start', 'planned_end', 'date', 'mode')}
+    if clean_scenario_fields(fields) != fields:
+        raise ValidationError('error.invalid', 'scenario')
+    if not isinstance(doc.get('current'), bool) or not isinstance(doc.get('template', ''), str) \
+            or doc.get('lang') not in ('nl', 'fr', 'en'):
+        raise ValidationError('error.invalid', 'scenario')
+    people = doc.get('people', {})
+    if not isinstance(people, dict) or any(k not in role_ids or clean_text(v, 'person') != v
+                                           for k, v in people.items()):
+        raise ValidationError('error.invalid', 'people')
+    blocks = doc['blocks']
+    if not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS:
+        raise ValidationError('error.invalid', 'blocks')
+    for block in blocks:
+        fresh(block['id'])
+        fields = {k: block[k] for k in ('kind', 'title', 'duration', 'goal', 'method', 'method_text', 'instructions',
+                                        'roles', 'materials', 'notes')}
+        if clean_block_fields(fields, role_ids, method_ids) != fields:
+            raise ValidationError('error.invalid', 'block')
+    for name in CHECKLISTS:
+        items = doc[name]
+        if not isinstance(items, list) or len(items) > MAX_CHECK_ITEMS:
+            raise ValidationError('error.invalid', name)
+        for item in items:
+            fresh(item['id'])
+            text = item['text']
+            if not isinstance(item['done'], bool) or not text or clean_text(text, 'check') != text:
+                raise ValidationError('error.invalid', name)
+    schedule(doc['start'], [b['duration'] for b in blocks], doc['planned_end'] or None)

@@ -1,0 +1,70 @@
+"""PDF foundation (ReportLab, no NiceGUI): every document of the toolbox is built with it.
+
+Fonts
+    `register_fonts()` registers the vendored DejaVu Sans faces (fonts/, licence in fonts/LICENSE) once per process
+    as the family 'DejaVuSans', so <b> and <i> choose the bold and oblique faces. Every style uses it: accents,
+    Polish, Greek and Cyrillic print (no tofu). Glyphs outside DejaVu Sans (emoji, CJK) print as empty boxes.
+
+Text
+    `escape(text)` turns user text into Paragraph markup that prints literally: `<b>`, `<script>`, `&`,
+    `<img src=...>` and unbalanced tags come out as typed, control characters are dropped, line breaks kept.
+    `para(text, style)` is a Paragraph of user text; `lead(label, text, style)` prints "**label** text";
+    `bullet(text, style, mark)` a list item. Never pass user text to `Paragraph` directly.
+    Long words and URLs wrap (`splitLongWords`); a paragraph longer than a page splits across pages.
+
+Styles
+    `styles()` -> dict of ParagraphStyle: body, small, muted, title, h1, h2, h3, label, cell, cell_bold,
+    cell_head, bullet.
+
+Structure
+    `heading(text, level, style_set)` -> Heading (level 0, 1, 2 = h1, h2, h3): a bookmark and an outline entry
+    in the PDF; the builder keeps at least `HEADING_ROOM` below it, or starts a new page.
+    `table(header, rows, col_widths, style_set=..., zebra=True)`: strings are escaped; a cell may also hold a
+    Flowable or a list of them; the table splits across pages, also inside a tall row, and repeats its header.
+    `spacer(mm)`, `content_width()` (usable width in points).
+
+Document
+    `DocInfo(title, lang='nl', author='', subject='', keywords=(), creator='CoP-toolbox', header='', footer='')`
+    `build_pdf(story, info, invariant=False) -> bytes`: A4, 18 mm side margins, a header line (info.header or the
+    title) and a footer with info.footer on the left and "pagina x van y" / "page x sur y" / "page x of y" on
+    the right, in info.lang. Metadata: /Title /Author /Subject /Keywords /Creator, the Catalog's /Lang
+    (nl-BE, fr-BE, en-GB) and DisplayDocTitle. `invariant=True` fixes dates and ids: the same story gives the same
+    bytes. The story is copied before layout (it is laid out twice: once to count the pages), so a caller may
+    build it again. ReportLab cannot tag PDFs (no PDF/UA): offer the same content as HTML next to it.
+
+    Building is CPU work that blocks: from a page, `pdf = await run.io_bound(build_pdf, story, info)` (builds
+    are serialised by a lock inside, the event loop stays free for other users).
+
+Documents
+    `kickoff.agenda_pdf(data, t, community=..., author=..., invariant=...)` and `kickoff.script_pdf(...)` take
+    `core.kickoff.scenario_data(...)` and a Translator; `agenda_story` / `script_story` give their flowables for a
+    larger document (the dossier).
+"""
+from __future__ import annotations
+
+from .base import (
+    FONT,
+    FONT_BOLD,
+    FONT_BOLD_ITALIC,
+    FONT_ITALIC,
+    HEADING_ROOM,
+    PAGE_OF,
+    DocInfo,
+    Heading,
+    build_pdf,
+    bullet,
+    content_width,
+    escape,
+    heading,
+    lead,
+    page_label,
+    para,
+    register_fonts,
+    spacer,
+    styles,
+    table,
+)
+
+__all__ = ['FONT', 'FONT_BOLD', 'FONT_BOLD_ITALIC', 'FONT_ITALIC', 'HEADING_ROOM', 'PAGE_OF', 'DocInfo', 'Heading',
+           'build_pdf', 'bullet', 'content_width', 'escape', 'heading', 'lead', 'page_label', 'para',
+           'register_fonts', 'spacer', 'styles', 'table']

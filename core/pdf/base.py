@@ -1,0 +1,271 @@
+"""The PDF foundation: fonts, styles, escaping of user text, headings with bookmarks, tables, and the A4 document
+with header, "page x of y" footer and metadata. See the package docstring (core/pdf/__init__.py) for the API."""
+from __future__ import annotations
+
+import copy
+import io
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as _xml_escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ..i18n import HTML_LANG
+
+FONT_DIR = Path(__file__).resolve().parent / 'fonts'
+FONT = 'DejaVuSans'
+FONT_BOLD = 'DejaVuSans-Bold'
+FONT_ITALIC = 'DejaVuSans-Oblique'
+FONT_BOLD_ITALIC = 'DejaVuSans-BoldOblique'
+FACES = {FONT: 'DejaVuSans.ttf', FONT_BOLD: 'DejaVuSans-Bold.ttf', FONT_ITALIC: 'DejaVuSans-Oblique.ttf',
+         FONT_BOLD_ITALIC: 'DejaVuSans-BoldOblique.ttf'}
+
+PAGE_OF = {'nl': 'pagina {page} van {pages}', 'fr': 'page {page} sur {pages}', 'en': 'page {page} of {pages}'}
+INK = colors.HexColor('#1c1c1c')
+MUTED = colors.HexColor('#4a4a4a')
+ACCENT = colors.HexColor('#1d4f91')
+RULE = colors.HexColor('#9aa5b1')
+HEADER_FILL = colors.HexColor('#e3eaf4')
+ZEBRA = colors.HexColor('#f5f7fa')
+
+MARGIN_X = 18 * mm
+MARGIN_TOP = 22 * mm
+MARGIN_BOTTOM = 18 * mm
+HEADING_ROOM = 35 * mm   # a heading with less room than this below it starts a new page
+
+_fonts_lock = threading.Lock()
+_build_lock = threading.Lock()   # ReportLab keeps some module-level caches: one build at a time, off the event loop
+_CONTROL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]')
+
+
+def register_fonts() -> str:
+    """Register DejaVu Sans (four faces) once per process as a family, so <b> and <i> pick the right face."""
+    with _fonts_lock:
+        if FONT not in pdfmetrics.getRegisteredFontNames():
+            for name, file in FACES.items():
+                pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+            pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                          boldItalic=FONT_BOLD_ITALIC)
+    return FONT
+
+
+def escape(text: Any) -> str:
+    """User text as Paragraph markup that prints literally: & < > escaped, control characters dropped, line breaks
+    kept. Nothing a user types can become a tag (<b>, <img src=...>, <font>...) or break the build."""
+    value = '' if text is None else str(text)
+    value = _CONTROL.sub('', value.replace('\r\n', '\n').replace('\r', '\n'))
+    return _xml_escape(value).replace('\t', ' ').replace('\n', '<br/>')
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles of every document, all in DejaVu Sans (accents, Polish, Greek, Cyrillic)."""
+    register_fonts()
+    base = ParagraphStyle('body', fontName=FONT, fontSize=10, leading=13.5, textColor=INK, alignment=TA_LEFT,
+                          spaceAfter=4, splitLongWords=1, wordWrap=None, allowWidows=0, allowOrphans=0,
+                          bulletFontName=FONT)
+    made = {
+        'body': base,
+        'small': ParagraphStyle('small', base, fontSize=8.5, leading=11),
+        'muted': ParagraphStyle('muted', base, fontSize=9, leading=12, textColor=MUTED),
+        'title': ParagraphStyle('title', base, fontName=FONT_BOLD, fontSize=18, leading=23, spaceAfter=6,
+                                textColor=ACCENT),
+        'h1': ParagraphStyle('h1', base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceBefore=8, spaceAfter=6,
+                             textColor=ACCENT),
+        'h2': ParagraphStyle('h2', base, fontName=FONT_BOLD, fontSize=12, leading=15.5, spaceBefore=8,
+                             spaceAfter=4),
+        'h3': ParagraphStyle('h3', base, fontName=FONT_BOLD, fontSize=10.5, leading=13.5, spaceBefore=5,
+                             spaceAfter=2),
+        'label': ParagraphStyle('label', base, fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0,
+                                textColor=MUTED, keepWithNext=1),
+        'cell': ParagraphStyle('cell', base, fontSize=9.5, leading=12.5, spaceAfter=0),
+        'cell_bold': ParagraphStyle('cell_bold', base, fontName=FONT_BOLD, fontSize=9.5, leading=12.5, spaceAfter=0),
+        'cell_head': ParagraphStyle('cell_head', base, fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0),
+        'bullet': ParagraphStyle('bullet', base, leftIndent=14, bulletIndent=2, spaceAfter=2),
+    }
+    return made
+
+
+def para(text: Any, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of user text, printed literally."""
+    return Paragraph(escape(text), style)
+
+
+def lead(label: str, text: Any, style: ParagraphStyle) -> Paragraph:
+    """'Label: text' with the label in bold; both escaped."""
+    return Paragraph(f'<b>{escape(label)}</b> {escape(text)}', style)
+
+
+def bullet(text: Any, style: ParagraphStyle, mark: str = '•') -> Paragraph:
+    return Paragraph(escape(text), style, bulletText=mark)
+
+
+class Heading(Paragraph):
+    """A heading that becomes a bookmark and an entry of the PDF outline (level 0 = top)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int = 0) -> None:
+        super().__init__(escape(text), style)
+        self.outline_title = ' '.join(str(text).split())[:200]
+        self.outline_level = level
+
+
+def heading(text: str, level: int = 0, style_set: dict[str, ParagraphStyle] | None = None) -> Heading:
+    """A heading of level 0 (h1), 1 (h2) or 2 (h3)."""
+    style_set = style_set or styles()
+    return Heading(text, style_set[('h1', 'h2', 'h3')[min(level, 2)]], level)
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]], col_widths: Sequence[float] | None = None, *,
+          style_set: dict[str, ParagraphStyle] | None = None, zebra: bool = True) -> Table:
+    """A table that splits across pages (also inside a row) and repeats its header row on every page. Cells that
+    are strings are user text (escaped); a cell may also be a Flowable or a list of them. Without `col_widths`
+    the columns share the page width equally."""
+    style_set = style_set or styles()
+
+    def cell(value: Any, head: bool = False) -> Any:
+        if isinstance(value, Flowable) or isinstance(value, list):
+            return value
+        return para(value, style_set['cell_head' if head else 'cell'])
+
+    data = [[cell(h, True) for h in header]] + [[cell(v) for v in row] for row in rows]
+    commands: list[tuple] = [
+        ('FONTNAME', (0, 0), (-1, -1), FONT), ('FONTNAME', (0, 0), (-1, 0), FONT_BOLD),
+        ('BACKGROUND', (0, 0), (-1, 0), HEADER_FILL), ('VALIGN', (0, 0), (-1, -1), 'TOP'),
+        ('LINEBELOW', (0, 0), (-1, 0), 0.8, ACCENT), ('LINEBELOW', (0, 1), (-1, -1), 0.3, RULE),
+        ('TOPPADDING', (0, 0), (-1, -1), 4), ('BOTTOMPADDING', (0, 0), (-1, -1), 4),
+        ('LEFTPADDING', (0, 0), (-1, -1), 5), ('RIGHTPADDING', (0, 0), (-1, -1), 5)]
+    if zebra:
+        commands += [('BACKGROUND', (0, r), (-1, r), ZEBRA) for r in range(2, len(data), 2)]
+    widths = list(col_widths) if col_widths else [content_width() / len(header)] * len(header)  # never auto: a
+    return Table(data, colWidths=widths, repeatRows=1, splitInRow=1,  # long cell would squeeze the others to nothing
+                 style=TableStyle(commands), hAlign='LEFT')
+
+
+def spacer(height_mm: float = 3) -> Spacer:
+    return Spacer(1, height_mm * mm)
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What a document says about itself: metadata, language, header and footer texts."""
+
+    title: str
+    lang: str = 'nl'                          # nl | fr | en: "page x of y" and the PDF's /Lang
+    author: str = ''
+    subject: str = ''
+    keywords: tuple[str, ...] = field(default_factory=tuple)
+    creator: str = 'CoP-toolbox'
+    header: str = ''                          # top left on every page (default: the title)
+    footer: str = ''                          # bottom left on every page
+
+    @property
+    def lang_tag(self) -> str:
+        return HTML_LANG.get(self.lang, 'nl-BE')
+
+
+def page_label(lang: str, page: int, pages: int) -> str:
+    return PAGE_OF.get(lang, PAGE_OF['en']).format(page=page, pages=pages)
+
+
+def content_width() -> float:
+    return A4[0] - 2 * MARGIN_X
+
+
+class _Document(BaseDocTemplate):
+    def __init__(self, buffer: io.BytesIO, info: DocInfo, invariant: bool, pages: int | None) -> None:
+        super().__init__(buffer, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+                         bottomMargin=MARGIN_BOTTOM, title=info.title, author=info.author, subject=info.subject,
+                         keywords=list(info.keywords), creator=info.creator, lang=info.lang_tag,
+                         displayDocTitle=True, invariant=1 if invariant else 0, initialFontName=FONT)
+        self.info = info
+        self.pages = pages
+        self._outline_count = 0
+        self._last_level = -1
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id='body',
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id='page', frames=[frame], onPage=self._header)])
+
+    def _header(self, canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(MUTED)
+        top = A4[1] - MARGIN_TOP + 8 * mm
+        text = _fit(self.info.header or self.info.title, FONT, 8, A4[0] - 2 * MARGIN_X)
+        canvas.drawString(MARGIN_X, top, text)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        canvas.line(MARGIN_X, top - 2 * mm, A4[0] - MARGIN_X, top - 2 * mm)
+        y = MARGIN_BOTTOM - 9 * mm
+        label = page_label(self.info.lang, doc.page, self.pages or doc.page)
+        canvas.drawRightString(A4[0] - MARGIN_X, y, label)
+        if self.info.footer:
+            room = A4[0] - 2 * MARGIN_X - pdfmetrics.stringWidth(label, FONT, 8) - 8 * mm
+            canvas.drawString(MARGIN_X, y, _fit(self.info.footer, FONT, 8, room))
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, Heading):
+            self._outline_count += 1
+            key = f'h{self._outline_count}'
+            level = min(flowable.outline_level, self._last_level + 1)
+            self._last_level = level
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.outline_title, key, level=level, closed=level > 0)
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Shorten a one-line text with an ellipsis so it fits `width`."""
+    text = ' '.join(_CONTROL.sub('', str(text)).split())
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + '…', font, size) > width:
+        text = text[:-1]
+    return text + '…'
+
+
+def _prepared(story: Sequence[Flowable]) -> list[Flowable]:
+    """A fresh copy of the story (layout changes flowables, and each pass needs them new), with a conditional page
+    break before every heading, so a heading never ends a page alone."""
+    out: list[Flowable] = []
+    for flowable in copy.deepcopy(list(story)):
+        if isinstance(flowable, Heading):
+            out.append(CondPageBreak(HEADING_ROOM))
+        out.append(flowable)
+    return out
+
+
+def build_pdf(story: list[Flowable], info: DocInfo, *, invariant: bool = False) -> bytes:
+    """Lay out `story` on A4 pages and return the PDF. Blocking and CPU-bound: call it from a page with
+    `await run.io_bound(build_pdf, ...)`. With `invariant`, the same input gives the same bytes (tests).
+
+    Laid out twice: the first pass counts the pages for "page x of y" (the footer sits in the margin, so it
+    cannot change the layout); the second writes the document. Bookmarks stay right, unlike with a canvas that
+    holds pages back until the end."""
+    register_fonts()
+    with _build_lock:
+        counting = _Document(io.BytesIO(), info, invariant, None)
+        counting.build(_prepared(story))
+        buffer = io.BytesIO()
+        _Document(buffer, info, invariant, counting.page).build(_prepared(story))
+    return buffer.getvalue()

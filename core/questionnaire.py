@@ -1,0 +1,478 @@
+"""The questionnaire engine: instruments (loaded from content/instruments), answer validation and scoring.
+
+One engine runs the CoP-kompas, the coordinator profile, the member survey and the facilitation checklist. An
+instrument is identified by id and version; results store both, so an answer is always read against the wording it
+was given on. Earlier versions live in content/instruments/archive/<id>.v<version>.yaml and stay loadable.
+
+Scoring is made of pure functions over {item id: value}; "na" is the not-applicable answer.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .content import Checker, ContentError, read_yaml
+from .errors import ValidationError
+from .i18n import Text
+
+KINDS = ('maturity', 'profile', 'survey', 'checklist')
+ITEM_TYPES = ('scale', 'choice', 'multi', 'text')
+MEANINGS = ('strength', 'neutral', 'improvement')
+CYCLES = ('immediate', 'potential', 'applied', 'realised', 'reframing')
+NA = 'na'
+MAX_TEXT = 2000
+VERSIONS_FILE = 'versions.json'
+
+
+@dataclass(frozen=True)
+class ScaleValue:
+    value: int
+    label: Text
+    meaning: str | None = None
+
+
+@dataclass(frozen=True)
+class Scale:
+    values: tuple[ScaleValue, ...]
+    not_applicable: Text | None = None
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        return tuple(v.value for v in self.values)
+
+    @property
+    def low(self) -> int:
+        return min(self.numbers)
+
+    @property
+    def high(self) -> int:
+        return max(self.numbers)
+
+    def meaning(self, value: int) -> str | None:
+        return next((v.meaning for v in self.values if v.value == value), None)
+
+    def label(self, value: int) -> Text | None:
+        return next((v.label for v in self.values if v.value == value), None)
+
+
+@dataclass(frozen=True)
+class Band:
+    id: str
+    max: float
+    label: Text
+    interpretation: Text | None = None
+    actions: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    dimension: str
+    type: str
+    statement: Text
+    help: Text | None = None
+    suggestion: Text | None = None
+    options: tuple[Option, ...] = ()
+    cycle: str | None = None
+    mirrors: str | None = None
+    scale: Scale | None = None     # the item's own scale; None: the instrument's
+    required: bool = False
+    source: str = ''
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    title: Text
+    description: Text | None
+    bands: tuple[Band, ...]
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class StageBand:
+    max: float
+    stage: str
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    version: int
+    kind: str
+    title: Text
+    intro: Text
+    min_answers: int
+    scale: Scale
+    stages: tuple[StageBand, ...]
+    dimensions: tuple[Dimension, ...]
+    _items: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._items.update({item.id: item for d in self.dimensions for item in d.items})
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for d in self.dimensions for item in d.items]
+
+    def item(self, item_id: str) -> Item | None:
+        return self._items.get(item_id)
+
+    def dimension(self, dimension_id: str) -> Dimension | None:
+        return next((d for d in self.dimensions if d.id == dimension_id), None)
+
+    def scale_for(self, item: Item) -> Scale:
+        return item.scale or self.scale
+
+    @property
+    def scored_items(self) -> list[Item]:
+        return [i for i in self.items if i.type == 'scale']
+
+
+# -- answers --------------------------------------------------------------------------------------------------------
+
+def clean_answer(instrument: Instrument, item_id: Any, value: Any) -> Any:
+    """The stored form of an answer, or ValidationError: unknown item, value off the scale, too long..."""
+    item = instrument.item(item_id) if isinstance(item_id, str) else None
+    if item is None:
+        raise ValidationError('questionnaire.error.unknown_item')
+    if value is None:
+        return None  # clears the answer
+    if item.type == 'scale':
+        scale = instrument.scale_for(item)
+        if value == NA and scale.not_applicable is not None:
+            return NA
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) \
+                or int(value) not in scale.numbers:
+            raise ValidationError('questionnaire.error.off_scale', low=scale.low, high=scale.high)
+        return int(value)
+    if item.type == 'choice':
+        if value not in {o.id for o in item.options}:
+            raise ValidationError('questionnaire.error.unknown_option')
+        return value
+    if item.type == 'multi':
+        if not isinstance(value, list | tuple) or len(set(value)) != len(value) or \
+                not set(value) <= {o.id for o in item.options}:
+            raise ValidationError('questionnaire.error.unknown_option')
+        return [o.id for o in item.options if o.id in value]  # in the instrument's order
+    text = ' '.join(str(value).split()) if '\n' not in str(value) else str(value).strip()
+    if len(text) > MAX_TEXT:
+        raise ValidationError('error.too_long', max=MAX_TEXT)
+    return text or None
+
+
+def clean_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a whole answer sheet (import, survey submission): every item known, every value allowed."""
+    if not isinstance(answers, Mapping):
+        raise ValidationError('questionnaire.error.unknown_item')
+    clean = {}
+    for item_id, value in answers.items():
+        stored = clean_answer(instrument, item_id, value)
+        if stored is not None:
+            clean[item_id] = stored
+    return clean
+
+
+def answered(instrument: Instrument, answers: Mapping[str, Any], items: Iterable[Item] | None = None) -> int:
+    return sum(1 for item in (items if items is not None else instrument.items)
+               if answers.get(item.id) not in (None, '', []))
+
+
+def unanswered(instrument: Instrument, answers: Mapping[str, Any]) -> list[Item]:
+    return [item for item in instrument.items if item.type != 'text' and answers.get(item.id) in (None, '', [])]
+
+
+# -- scoring --------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DimensionScore:
+    dimension: str
+    answered: int          # scale items with a value on the scale
+    not_applicable: int
+    total: int             # scale items in the dimension
+    mean: float | None     # None: fewer answers than the instrument's minimum
+    band: Band | None
+
+    @property
+    def enough(self) -> bool:
+        return self.mean is not None
+
+
+@dataclass(frozen=True)
+class Result:
+    instrument: str
+    version: int
+    dimensions: tuple[DimensionScore, ...]
+    overall: float | None
+    stage: str | None
+    priorities: tuple[str, ...]
+    answered: int
+    total: int
+
+    def dimension(self, dimension_id: str) -> DimensionScore | None:
+        return next((d for d in self.dimensions if d.dimension == dimension_id), None)
+
+
+def band_for(bands: Iterable[Band], mean: float | None) -> Band | None:
+    if mean is None:
+        return None
+    for band in bands:
+        if mean <= band.max + 1e-9:
+            return band
+    return None
+
+
+def score(instrument: Instrument, answers: Mapping[str, Any]) -> Result:
+    """Per dimension the mean of the answered scale items (n/a excluded), its band; the overall mean of the
+    dimension means, its stage; the lowest dimensions not yet in the top band as priorities."""
+    dimension_scores = []
+    for dimension in instrument.dimensions:
+        scale_items = [i for i in dimension.items if i.type == 'scale']
+        values = [answers[i.id] for i in scale_items if isinstance(answers.get(i.id), int)]
+        na = sum(1 for i in scale_items if answers.get(i.id) == NA)
+        mean = sum(values) / len(values) if values and len(values) >= instrument.min_answers else None
+        dimension_scores.append(DimensionScore(dimension.id, len(values), na, len(scale_items),
+                                               None if mean is None else round(mean, 4),
+                                               band_for(dimension.bands, mean)))
+    means = [d.mean for d in dimension_scores if d.mean is not None]
+    overall = round(sum(means) / len(means), 4) if means else None
+    stage = None
+    if overall is not None:
+        stage = next((s.stage for s in instrument.stages if overall <= s.max + 1e-9), None)
+    return Result(instrument.id, instrument.version, tuple(dimension_scores), overall, stage,
+                  priorities(instrument, dimension_scores), answered(instrument, answers, instrument.scored_items),
+                  len(instrument.scored_items))
+
+
+def priorities(instrument: Instrument, scores: Iterable[DimensionScore], how_many: int = 2) -> tuple[str, ...]:
+    """The `how_many` lowest-scoring dimensions that are not in their top band; ties at the cut are all included."""
+    candidates = []
+    for s in scores:
+        dimension = instrument.dimension(s.dimension)
+        if s.mean is None or dimension is None or not dimension.bands:
+            continue
+        if s.band is not None and s.band.id == dimension.bands[-1].id:
+            continue
+        candidates.append(s)
+    if not candidates:
+        return ()
+    candidates.sort(key=lambda s: (s.mean, s.dimension))
+    cut = candidates[min(how_many, len(candidates)) - 1].mean
+    return tuple(s.dimension for s in candidates if s.mean <= cut + 1e-9)
+
+
+@dataclass(frozen=True)
+class ProfileFinding:
+    item: Item
+    value: int
+    meaning: str
+
+
+def strengths_and_improvements(instrument: Instrument, answers: Mapping[str, Any]
+                               ) -> tuple[list[ProfileFinding], list[ProfileFinding]]:
+    """Profile result: the items answered as strengths and as improvement points, clearest first."""
+    strengths, improvements = [], []
+    for item in instrument.scored_items:
+        value = answers.get(item.id)
+        if not isinstance(value, int):
+            continue
+        meaning = instrument.scale_for(item).meaning(value)
+        if meaning == 'strength':
+            strengths.append(ProfileFinding(item, value, meaning))
+        elif meaning == 'improvement':
+            improvements.append(ProfileFinding(item, value, meaning))
+    order = {item.id: i for i, item in enumerate(instrument.items)}
+    strengths.sort(key=lambda f: (-f.value, order[f.item.id]))
+    improvements.sort(key=lambda f: (f.value, order[f.item.id]))
+    return strengths, improvements
+
+
+# -- loading --------------------------------------------------------------------------------------------------------
+
+class Instruments:
+    """Every instrument by id, current version first; earlier versions stay available for old results."""
+
+    def __init__(self, instruments: Iterable[Instrument]) -> None:
+        self._by_key: dict[tuple[str, int], Instrument] = {}
+        self._current: dict[str, Instrument] = {}
+        for instrument in instruments:
+            self._by_key[(instrument.id, instrument.version)] = instrument
+            if instrument.id not in self._current or instrument.version > self._current[instrument.id].version:
+                self._current[instrument.id] = instrument
+
+    def current(self, instrument_id: str) -> Instrument:
+        return self._current[instrument_id]
+
+    def get(self, instrument_id: str, version: int) -> Instrument | None:
+        return self._by_key.get((instrument_id, version))
+
+    def ids(self) -> list[str]:
+        return sorted(self._current)
+
+
+def fingerprint(raw: Any) -> str:
+    """A hash of an instrument's content: a change of wording changes it."""
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def load_instruments(folder: Path) -> Instruments:
+    """Load and validate content/instruments/*.yaml and archive/*.yaml; check versions.json so that a change of
+    wording without a new version number stops start-up."""
+    versions_path = folder / VERSIONS_FILE
+    try:
+        recorded = json.loads(versions_path.read_text(encoding='utf-8'))
+    except FileNotFoundError as e:
+        raise ContentError(versions_path, '', 'file is missing') from e
+    except json.JSONDecodeError as e:
+        raise ContentError(versions_path, '', f'is not valid JSON ({e.msg})') from e
+    loaded = []
+    for path in sorted(folder.glob('*.yaml')) + sorted((folder / 'archive').glob('*.yaml')):
+        raw = read_yaml(path)
+        instrument = parse_instrument(raw, Checker(path))
+        archived = path.parent.name == 'archive'
+        if not archived and path.stem != instrument.id:
+            raise ContentError(path, 'id', f'{instrument.id!r} must equal the file name')
+        expected = recorded.get(instrument.id, {}).get(str(instrument.version))
+        actual = fingerprint(raw)
+        if expected != actual:
+            problem = (f'the content of version {instrument.version} changed (fingerprint {actual}, recorded '
+                       f'{expected}): give it a new version, keep the old file in archive/, and record the new '
+                       f'fingerprint in {VERSIONS_FILE}') if expected else \
+                f'version {instrument.version} is not recorded in {VERSIONS_FILE} (fingerprint {actual})'
+            raise ContentError(path, 'version', problem)
+        loaded.append(instrument)
+    instruments = Instruments(loaded)
+    _check_mirrors(instruments, folder)
+    return instruments
+
+
+def _check_mirrors(instruments: Instruments, folder: Path) -> None:
+    """A survey item that mirrors a kompas dimension must name one that exists."""
+    if 'kompas' not in instruments.ids():
+        return
+    dimensions = {d.id for d in instruments.current('kompas').dimensions}
+    for instrument_id in instruments.ids():
+        for item in instruments.current(instrument_id).items:
+            if item.mirrors is not None and item.mirrors not in dimensions:
+                raise ContentError(folder / f'{instrument_id}.yaml', f'item {item.id}.mirrors',
+                                   f'{item.mirrors!r} is not a kompas dimension')
+
+
+def parse_instrument(raw: Any, check: Checker) -> Instrument:
+    data = check.mapping(raw, 'top level')
+    instrument_id = check.ident(data.get('id'), 'id')
+    version = check.integer(data.get('version'), 'version', low=1)
+    kind = data.get('kind')
+    if kind not in KINDS:
+        raise check.fail('kind', f'must be one of {", ".join(KINDS)}')
+    scale = _scale(check, data.get('scale'), 'scale')
+    default_bands = _bands(check, data.get('bands') or [], 'bands', need_actions=False)
+    stages = tuple(StageBand(check.number(s.get('max'), f'stages[{i}].max'), check.ident(s.get('stage'),
+                                                                                          f'stages[{i}].stage'))
+                   for i, s in enumerate(check.sequence(data.get('stages') or [], 'stages')))
+    _ascending(check, [s.max for s in stages], 'stages')
+    dimensions = []
+    for d_index, raw_dim in enumerate(check.sequence(data.get('dimensions'), 'dimensions', min_len=1)):
+        where = f'dimensions[{d_index}]'
+        raw_dim = check.mapping(raw_dim, where)
+        dim_id = check.ident(raw_dim.get('id'), f'{where}.id')
+        where = f'dimension {dim_id}'
+        bands = _bands(check, raw_dim.get('bands') or [], f'{where}.bands', need_actions=kind == 'maturity') \
+            or default_bands
+        if kind == 'maturity' and not bands:
+            raise check.fail(f'{where}.bands', 'a maturity dimension needs score bands')
+        items = tuple(_item(check, raw_item, dim_id, kind, f'{where}.items[{i}]')
+                      for i, raw_item in enumerate(check.sequence(raw_dim.get('items'), f'{where}.items',
+                                                                  min_len=1)))
+        dimensions.append(Dimension(dim_id, check.text(raw_dim.get('title'), f'{where}.title'),
+                                    check.optional_text(raw_dim.get('description'), f'{where}.description'),
+                                    bands, items))
+    check.unique([d.id for d in dimensions], 'dimensions')
+    check.unique([i.id for d in dimensions for i in d.items], 'items')
+    min_answers = check.integer(data.get('min_answers', 1), 'min_answers', low=1)
+    return Instrument(instrument_id, version, kind, check.text(data.get('title'), 'title'),
+                      check.text(data.get('intro'), 'intro'), min_answers, scale, stages, tuple(dimensions))
+
+
+def _scale(check: Checker, raw: Any, where: str) -> Scale:
+    raw = check.mapping(raw, where)
+    values = []
+    for i, v in enumerate(check.sequence(raw.get('values'), f'{where}.values', min_len=2)):
+        v = check.mapping(v, f'{where}.values[{i}]')
+        meaning = v.get('meaning')
+        if meaning is not None and meaning not in MEANINGS:
+            raise check.fail(f'{where}.values[{i}].meaning', f'must be one of {", ".join(MEANINGS)}')
+        values.append(ScaleValue(check.integer(v.get('value'), f'{where}.values[{i}].value'),
+                                 check.text(v.get('label'), f'{where}.values[{i}].label'), meaning))
+    if len({v.value for v in values}) != len(values):
+        raise check.fail(f'{where}.values', 'the same value appears twice')
+    return Scale(tuple(values), check.optional_text(raw.get('not_applicable'), f'{where}.not_applicable'))
+
+
+def _bands(check: Checker, raw: list, where: str, *, need_actions: bool) -> tuple[Band, ...]:
+    bands = []
+    for i, b in enumerate(check.sequence(raw, where)):
+        b = check.mapping(b, f'{where}[{i}]')
+        actions = tuple(check.texts(b.get('actions') or [], f'{where}[{i}].actions',
+                                    min_len=2 if need_actions else 0))
+        interpretation = check.optional_text(b.get('interpretation'), f'{where}[{i}].interpretation')
+        if need_actions and interpretation is None:
+            raise check.fail(f'{where}[{i}].interpretation', 'is missing')
+        bands.append(Band(check.ident(b.get('id'), f'{where}[{i}].id'), check.number(b.get('max'), f'{where}[{i}].max'),
+                          check.text(b.get('label'), f'{where}[{i}].label'), interpretation, actions))
+    _ascending(check, [b.max for b in bands], where)
+    return tuple(bands)
+
+
+def _ascending(check: Checker, values: list[float], where: str) -> None:
+    if any(a >= b for a, b in itertools.pairwise(values)):
+        raise check.fail(where, 'the max values must go up')
+
+
+def _item(check: Checker, raw: Any, dimension: str, kind: str, where: str) -> Item:
+    raw = check.mapping(raw, where)
+    item_id = check.ident(raw.get('id'), f'{where}.id')
+    where = f'item {item_id}'
+    item_type = raw.get('type', 'scale')
+    if item_type not in ITEM_TYPES:
+        raise check.fail(f'{where}.type', f'must be one of {", ".join(ITEM_TYPES)}')
+    options = ()
+    if item_type in ('choice', 'multi'):
+        options = tuple(Option(check.ident(o.get('id'), f'{where}.options[{i}].id'),
+                               check.text(o.get('label'), f'{where}.options[{i}].label'))
+                        for i, o in enumerate(check.sequence(raw.get('options'), f'{where}.options', min_len=2)))
+        check.unique([o.id for o in options], f'{where}.options')
+    elif raw.get('options') is not None:
+        raise check.fail(f'{where}.options', f'only choice and multi items have options, not {item_type}')
+    cycle = raw.get('cycle')
+    if cycle is not None and cycle not in CYCLES:
+        raise check.fail(f'{where}.cycle', f'must be one of {", ".join(CYCLES)}')
+    mirrors = raw.get('mirrors')
+    if mirrors is not None:
+        check.ident(mirrors, f'{where}.mirrors')
+    suggestion = check.optional_text(raw.get('suggestion'), f'{where}.suggestion')
+    if kind == 'profile' and item_type == 'scale' and suggestion is None:
+        raise check.fail(f'{where}.suggestion', 'a profile item needs a development suggestion')
+    return Item(id=item_id, dimension=dimension, type=item_type, statement=check.text(raw.get('statement'),
+                                                                                       f'{where}.statement'),
+                help=check.optional_text(raw.get('help'), f'{where}.help'), suggestion=suggestion, options=options,
+                cycle=cycle, mirrors=mirrors,
+                scale=_scale(check, raw['scale'], f'{where}.scale') if raw.get('scale') is not None else None,
+                required=bool(raw.get('required', False)), source=str(raw.get('source') or ''))
+
+
+if __name__ == '__main__':  # maintainers: print the fingerprints to record in versions.json after a new version
+    for _path in sorted(Path(__file__).resolve().parent.parent.glob('content/instruments/*.yaml')):
+        _raw = read_yaml(_path)
+        print(f'{_raw["id"]} version {_raw["version"]}: {fingerprint(_raw)}')

@@ -1,0 +1,135 @@
+"""Answer sheets: one filling-in of an instrument (a kompas round, a profile, a facilitation checklist).
+
+A sheet is a document {id, instrument, version, started, finished, answers, comments, ...} in some table; every
+answer is validated against the exact instrument version the sheet was started on and stored as it is given.
+Callers check roles; these functions only keep sheets consistent.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tinydb import Query
+from tinydb.table import Table
+
+from .errors import NotFound, ValidationError
+from .questionnaire import MAX_TEXT, Instrument, Instruments, clean_answer, clean_answers
+
+MAX_COMMENT = 1000
+
+
+@dataclass(frozen=True)
+class Sheet:
+    id: str
+    instrument: str
+    version: int
+    started: str
+    finished: str | None
+    answers: dict[str, Any]
+    comments: dict[str, str]
+    extra: dict[str, Any] = field(default_factory=dict)   # the caller's own fields (owner, session data...)
+
+    @property
+    def done(self) -> bool:
+        return self.finished is not None
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def new_sheet(table: Table, instrument: Instrument, **extra: Any) -> Sheet:
+    doc = {'id': secrets.token_hex(6), 'instrument': instrument.id, 'version': instrument.version,
+           'started': today(), 'finished': None, 'answers': {}, 'comments': {}, **extra}
+    table.insert(doc)
+    return to_sheet(doc)
+
+
+def get_sheet(table: Table, sheet_id: str, **match: Any) -> Sheet:
+    """The sheet with this id (and these field values); NotFound otherwise."""
+    condition = Query()['id'] == sheet_id
+    for key, value in match.items():
+        condition &= Query()[key] == value
+    doc = table.get(condition) if isinstance(sheet_id, str) else None
+    if doc is None:
+        raise NotFound()
+    return to_sheet(doc)
+
+
+def instrument_of(instruments: Instruments, sheet: Sheet) -> Instrument:
+    instrument = instruments.get(sheet.instrument, sheet.version)
+    if instrument is None:  # its version was removed from content/instruments/archive
+        raise NotFound('questionnaire.error.version_gone', version=sheet.version)
+    return instrument
+
+
+def set_answer(table: Table, instruments: Instruments, sheet: Sheet, item_id: str, value: Any,
+               version: int | None) -> Sheet:
+    """Validate and store one answer. `version` is the instrument version the page showed: it must match."""
+    if sheet.done:
+        raise ValidationError('questionnaire.error.finished')
+    if version is not None and version != sheet.version:
+        raise ValidationError('questionnaire.error.version')
+    stored = clean_answer(instrument_of(instruments, sheet), item_id, value)
+    answers = dict(sheet.answers)
+    if stored is None:
+        answers.pop(item_id, None)
+    else:
+        answers[item_id] = stored
+    table.update({'answers': answers}, Query()['id'] == sheet.id)
+    return to_sheet(table.get(Query()['id'] == sheet.id))
+
+
+def set_comment(table: Table, instruments: Instruments, sheet: Sheet, item_id: str, text: str) -> Sheet:
+    if sheet.done:
+        raise ValidationError('questionnaire.error.finished')
+    if instrument_of(instruments, sheet).item(item_id) is None:
+        raise ValidationError('questionnaire.error.unknown_item')
+    text = (text or '').strip()
+    if len(text) > MAX_COMMENT:
+        raise ValidationError('error.too_long', max=MAX_COMMENT)
+    comments = dict(sheet.comments)
+    if text:
+        comments[item_id] = text
+    else:
+        comments.pop(item_id, None)
+    table.update({'comments': comments}, Query()['id'] == sheet.id)
+    return to_sheet(table.get(Query()['id'] == sheet.id))
+
+
+def finish_sheet(table: Table, sheet: Sheet) -> Sheet:
+    if sheet.done:
+        return sheet
+    if not sheet.answers:
+        raise ValidationError('questionnaire.error.empty')
+    table.update({'finished': today()}, Query()['id'] == sheet.id)
+    return to_sheet(table.get(Query()['id'] == sheet.id))
+
+
+def to_sheet(doc: dict[str, Any]) -> Sheet:
+    known = {'id', 'instrument', 'version', 'started', 'finished', 'answers', 'comments'}
+    return Sheet(doc['id'], doc['instrument'], int(doc['version']), doc.get('started', ''), doc.get('finished'),
+                 dict(doc.get('answers') or {}), dict(doc.get('comments') or {}),
+                 {k: v for k, v in doc.items() if k not in known})
+
+
+def validate_sheets(instruments: Instruments, docs: list[dict[str, Any]], extra: dict[str, type]) -> None:
+    """For import: every sheet well-formed, on a known instrument version, with valid answers."""
+    for doc in docs:
+        if not isinstance(doc.get('id'), str) or not isinstance(doc.get('version'), int):
+            raise ValidationError('error.invalid')
+        instrument = instruments.get(doc.get('instrument'), doc['version'])
+        if instrument is None:
+            raise ValidationError('error.invalid')
+        answers = doc.get('answers') or {}
+        if clean_answers(instrument, answers) != {k: v for k, v in answers.items() if v is not None}:
+            raise ValidationError('error.invalid')
+        comments = doc.get('comments') or {}
+        if not isinstance(comments, dict) or any(not isinstance(v, str) or len(v) > MAX_TEXT
+                                                 for v in comments.values()):
+            raise ValidationError('error.invalid')
+        for name, kind in extra.items():
+            if doc.get(name) is not None and not isinstance(doc[name], kind):
+                raise ValidationError('error.invalid')

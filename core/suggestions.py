@@ -1,0 +1,92 @@
+"""Suggested actions sent to a community's action plan from the tools (kompas, profile, survey, checklist).
+
+A suggestion keeps its source and, when it comes from content, its text in the three languages, so it reads in
+the language of whoever opens the plan. The action plan accepts, edits or discards them.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tinydb import Query
+
+from .communities import Communities, register_table
+from .errors import ValidationError
+from .i18n import LANGUAGES
+from .roles import Permission
+
+TABLE = 'action_suggestions'
+SOURCES = ('kompas', 'profile', 'survey', 'animation')
+MAX_TEXT = 500
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: str
+    source: str
+    ref: str              # what it came from: a round id, a profile id...
+    dimension: str        # the dimension or block it concerns ('' if none)
+    text: dict[str, str]  # {nl, fr, en}, or one language repeated for a user's own text
+    created: str
+    status: str           # new | accepted | discarded
+
+
+def _validate(docs: list[dict[str, Any]]) -> None:
+    for doc in docs:
+        text = doc.get('text')
+        if doc.get('source') not in SOURCES or not isinstance(text, dict) or \
+                not all(isinstance(text.get(lang), str) and len(text[lang]) <= MAX_TEXT for lang in LANGUAGES) or \
+                not isinstance(doc.get('id'), str) or doc.get('status') not in ('new', 'accepted', 'discarded'):
+            raise ValidationError('error.invalid')
+
+
+register_table(TABLE, _validate)
+
+
+class Suggestions:
+    def __init__(self, communities: Communities) -> None:
+        self.communities = communities
+
+    def _table(self, cid: str):
+        return self.communities.store.community(cid).table(TABLE)
+
+    def list(self, actor: str, cid: str) -> list[Suggestion]:
+        self.communities.get(actor, cid, Permission.VIEW)
+        return [_suggestion(d) for d in self._table(cid).all()]
+
+    def sent(self, actor: str, cid: str, source: str, ref: str) -> set[tuple[str, str]]:
+        """(dimension, English text) of what this source already sent: the page marks those buttons as done."""
+        self.communities.get(actor, cid, Permission.VIEW)
+        docs = self._table(cid).search((Query()['source'] == source) & (Query()['ref'] == ref))
+        return {(d['dimension'], d['text']['en']) for d in docs}
+
+    async def send(self, actor: str, cid: str, source: str, ref: str, dimension: str,
+                   text: dict[str, str]) -> Suggestion:
+        """Add a suggestion to the plan's inbox; sending the same one twice keeps one."""
+        self.communities.get(actor, cid, Permission.EDIT)
+        if source not in SOURCES:
+            raise ValidationError('error.invalid', 'source')
+        if not isinstance(text, dict) or not all(isinstance(text.get(lang), str) and text[lang].strip()
+                                                 for lang in LANGUAGES):
+            raise ValidationError('error.invalid', 'text')
+        if any(len(text[lang]) > MAX_TEXT for lang in LANGUAGES):
+            raise ValidationError('error.too_long', 'text', max=MAX_TEXT)
+        table = self._table(cid)
+        same = (Query()['source'] == source) & (Query()['ref'] == ref) & (Query()['dimension'] == dimension) \
+            & (Query()['text']['en'] == text['en'])
+        existing = table.get(same)
+        if existing is not None:
+            return _suggestion(existing)
+        doc = {'id': secrets.token_hex(6), 'source': source, 'ref': ref, 'dimension': dimension,
+               'text': {lang: text[lang] for lang in LANGUAGES}, 'created': datetime.now(UTC).date().isoformat(),
+               'by': actor, 'status': 'new'}
+        table.insert(doc)
+        await self.communities.store.community(cid).commit()
+        return _suggestion(doc)
+
+
+def _suggestion(doc: dict[str, Any]) -> Suggestion:
+    return Suggestion(doc['id'], doc['source'], doc.get('ref', ''), doc.get('dimension', ''), dict(doc['text']),
+                      doc.get('created', ''), doc.get('status', 'new'))

@@ -1,0 +1,115 @@
+"""Page pieces shared by every questionnaire (kompas, profile, facilitation checklist): answering one dimension
+at a time, and the review of open questions before finishing."""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nicegui import html, ui
+
+from components import typography as tx
+from components.dialogs import confirm
+from components.plan_button import send_to_plan
+from components.questionnaire import Progress, QuestionCard
+from core.errors import AppError
+from core.questionnaire import Instrument, unanswered
+from core.sheets import Sheet
+
+from ._base import PageContext
+
+Save = Callable[[str, Any], Awaitable[Any]]
+
+
+def answer_dimension(ctx: PageContext, instrument: Instrument, sheet: Sheet, dimension_id: str, *,
+                     answer_url: Callable[[str], str], review_url: str, save_answer: Save, save_comment: Save,
+                     comments: bool = True) -> None:
+    """The questions of one dimension, saved as they are answered, with progress and navigation."""
+    t = ctx.t
+    dimension = instrument.dimension(dimension_id)
+    progress = Progress(t, instrument, sheet.answers, current=dimension.id, href=answer_url)
+    if dimension.description:
+        tx.p(t.pick(dimension.description)).classes('cop-muted')
+
+    async def on_answer(item_id: str, value: Any) -> bool:
+        try:
+            await save_answer(item_id, value)
+        except AppError as e:
+            ctx.notify_error(e)
+            return False
+        progress.update(item_id, value)
+        return True
+
+    async def on_comment(item_id: str, text: str) -> bool:
+        try:
+            await save_comment(item_id, text)
+        except AppError as e:
+            ctx.notify_error(e)
+            return False
+        return True
+
+    numbers = {item.id: n for n, item in enumerate(instrument.items, start=1)}
+    for item in dimension.items:
+        QuestionCard(t, instrument, item, numbers[item.id], sheet.answers.get(item.id), sheet.comments.get(item.id, ''),
+                     on_answer=on_answer, on_comment=on_comment, comments=comments)
+    dimensions = instrument.dimensions
+    index = [d.id for d in dimensions].index(dimension.id)
+    with ui.row().classes('w-full justify-between gap-2 mt-2'):
+        if index > 0:
+            previous = dimensions[index - 1]
+            ui.button(t('questionnaire.previous', dimension=t.pick(previous.title)), icon='arrow_back',
+                      on_click=lambda: ui.navigate.to(answer_url(previous.id))).props('outline') \
+                .mark('previous-dimension')
+        else:
+            ui.element('span')
+        if index + 1 < len(dimensions):
+            following = dimensions[index + 1]
+            ui.button(t('questionnaire.next', dimension=t.pick(following.title)),
+                      on_click=lambda: ui.navigate.to(answer_url(following.id))) \
+                .props('icon-right=arrow_forward').mark('next-dimension')
+        else:
+            ui.button(t('questionnaire.to_review'), on_click=lambda: ui.navigate.to(review_url)) \
+                .props('icon-right=arrow_forward').mark('to-review')
+
+
+def review_and_finish(ctx: PageContext, instrument: Instrument, sheet: Sheet, *, answer_url: Callable[[str], str],
+                      finish: Callable[[], Awaitable[Any]], done_url: str, done_notice: str) -> None:
+    """The open questions, with links back to them, and the finish button (asking first if some are open)."""
+    t = ctx.t
+    Progress(t, instrument, sheet.answers, href=answer_url)
+    missing = unanswered(instrument, sheet.answers)
+    if missing:
+        tx.h2(t('questionnaire.open_questions', count=len(missing)))
+        numbers = {item.id: n for n, item in enumerate(instrument.items, start=1)}
+        with html.ul().classes('flex flex-col gap-1 list-disc pl-6').mark('unanswered-list'):
+            for item in missing:
+                with html.li():
+                    ui.link(f'{numbers[item.id]}. {t.pick(item.statement)}', answer_url(item.dimension))
+    else:
+        tx.p(t('questionnaire.all_answered')).mark('all-answered')
+
+    async def on_finish() -> None:
+        if missing and not await confirm(t, t('questionnaire.finish_anyway_title'),
+                                         t('questionnaire.finish_anyway', count=len(missing)),
+                                         t('questionnaire.finish')):
+            return
+        try:
+            await finish()
+        except AppError as e:
+            ctx.notify_error(e)
+            return
+        ctx.go(done_url, done_notice)
+
+    ui.button(t('questionnaire.finish'), icon='flag', on_click=on_finish).mark('finish')
+
+
+def send_idea(ctx: PageContext, source: str, ref: str, dimension: str, text: dict, already: bool) -> None:
+    """The 'add to action plan' button for an idea from a tool's result."""
+    async def send() -> bool:
+        try:
+            await ctx.services.suggestions.send(ctx.user.id, ctx.community.id, source, ref, dimension, dict(text))
+        except AppError as e:
+            ctx.notify_error(e)
+            return False
+        return True
+
+    send_to_plan(ctx.t, ctx.t.pick(text), already, send)

@@ -1,0 +1,315 @@
+"""The facilitation checklist: sessions, the facilitator's checklist, the participants' anonymous feedback, both
+views side by side, and the history across sessions."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from nicegui import html, ui
+
+from components import typography as tx
+from components.dialogs import confirm
+from components.forms import ErrorLine, clear_field_errors, show_field_error
+from components.nav import provide
+from components.questionnaire import first_open_dimension
+from components.tables import data_table
+from core.animation import MAX_METHOD, MAX_NAME, SessionOutcome
+from core.errors import AppError, NotFound
+from core.questionnaire import unanswered
+from core.roles import Permission
+from core.services import Services
+
+from ._base import PageContext, community_page
+from ._questionnaire import answer_dimension, review_and_finish, send_idea
+from .errors import not_found_content
+from .survey import link_and_qr, status_buttons, status_text
+
+
+def register(services: Services) -> None:
+    animation = services.animation
+
+    def status(ctx: PageContext) -> str:
+        sessions = animation.sessions(ctx.user.id, ctx.community.id)
+        if not sessions:
+            return ctx.t('animation.dashboard.none')
+        return ctx.t('animation.dashboard.latest', count=len(sessions), date=ctx.t.date(sessions[0].day))
+
+    provide('animation', status)
+
+    @community_page(services, '/c/{cid}/animation')
+    def overview(ctx: PageContext):
+        t, cid = ctx.t, ctx.community.id
+        with ctx.frame(t.pick(animation.instrument.title), active='animation'):
+            tx.p(t.pick(animation.instrument.intro))
+            history = animation.history(ctx.user.id, cid)
+            tx.h2(t('animation.sessions'))
+            if not history:
+                tx.p(t('animation.no_sessions')).mark('no-sessions')
+            else:
+                _history(ctx, history)
+            if ctx.can(Permission.EDIT):
+                tx.h2(t('animation.new.title'))
+                with ui.card().classes('w-full max-w-xl').props('flat bordered'):
+                    fields = _details_fields(t)
+                    error = ErrorLine()
+
+                    async def record() -> None:
+                        error.clear_text()
+                        clear_field_errors(fields)
+                        try:
+                            session = await animation.record(ctx.user.id, cid, **_values(fields))
+                        except AppError as e:
+                            show_field_error(fields, e.field, ctx.error_text(e))
+                            error.show(ctx.error_text(e))
+                            return
+                        ctx.go(f'/c/{cid}/animation/{session.id}', t('animation.new.done'))
+
+                    ui.button(t('animation.new.submit'), icon='add', on_click=record).mark('session-record')
+
+    @community_page(services, '/c/{cid}/animation/{session_id}')
+    def session_page(ctx: PageContext, session_id: str):
+        t, cid = ctx.t, ctx.community.id
+        try:
+            outcome = animation.outcome(ctx.user.id, cid, session_id)
+        except NotFound:
+            return not_found_content(ctx)
+        session = outcome.session
+        with ctx.frame(session.name, active='animation'):
+            with html.dl().classes('grid grid-cols-[auto_1fr] gap-x-4 gap-y-1'):
+                tx.dt(t('animation.field.day')).classes('font-medium')
+                tx.dd(t.date(session.day))
+                if session.method:
+                    tx.dt(t('animation.detail.method')).classes('font-medium')
+                    tx.dd(session.method)
+                if session.participants:
+                    tx.dt(t('animation.detail.participants')).classes('font-medium')
+                    tx.dd(t.number(session.participants))
+            _checklist_state(ctx, outcome)
+            _feedback_state(ctx, outcome)
+            tx.h2(t('animation.compare.title'))
+            with ui.element('div').classes('w-full grid gap-4 md:grid-cols-2 items-start'):
+                _self_view(ctx, outcome)
+                _participants_view(ctx, outcome)
+            _review_answers(ctx, outcome)
+            _improvements(ctx, outcome)
+            if ctx.can(Permission.MANAGE):
+                async def delete() -> None:
+                    if not await confirm(t, t('animation.delete.title'), t('animation.delete.text'),
+                                         t('animation.delete.action'), danger=True):
+                        return
+                    try:
+                        await animation.delete(ctx.user.id, cid, session_id)
+                    except AppError as e:
+                        ctx.notify_error(e)
+                        return
+                    ctx.go(f'/c/{cid}/animation', t('animation.delete.done'))
+
+                ui.button(t('animation.delete.action'), icon='delete', color='negative', on_click=delete) \
+                    .props('outline').classes('mt-4').mark('session-delete')
+
+    @community_page(services, '/c/{cid}/animation/{session_id}/answer', Permission.EDIT)
+    def answer(ctx: PageContext, session_id: str, d: str = ''):
+        t, cid = ctx.t, ctx.community.id
+        try:
+            session = animation.session(ctx.user.id, cid, session_id)
+        except NotFound:
+            return not_found_content(ctx)
+        if session.sheet.done:
+            ctx.go(f'/c/{cid}/animation/{session_id}')
+            return
+        instrument = animation.instrument
+        dimension = instrument.dimension(d) or instrument.dimension(
+            first_open_dimension(instrument, session.sheet.answers))
+        base = f'/c/{cid}/animation/{session_id}'
+        with ctx.frame(t('animation.answer_title', name=session.name, block=t.pick(dimension.title)),
+                       active='animation'):
+            answer_dimension(
+                ctx, instrument, session.sheet, dimension.id, answer_url=lambda dim: f'{base}/answer?d={dim}',
+                review_url=f'{base}/review',
+                save_answer=lambda item, value: animation.answer(ctx.user.id, cid, session_id, item, value,
+                                                                 session.sheet.version),
+                save_comment=lambda item, text: animation.comment(ctx.user.id, cid, session_id, item, text))
+
+    @community_page(services, '/c/{cid}/animation/{session_id}/review', Permission.EDIT)
+    def review(ctx: PageContext, session_id: str):
+        t, cid = ctx.t, ctx.community.id
+        try:
+            session = animation.session(ctx.user.id, cid, session_id)
+        except NotFound:
+            return not_found_content(ctx)
+        base = f'/c/{cid}/animation/{session_id}'
+        with ctx.frame(t('animation.review_title', name=session.name), active='animation'):
+            review_and_finish(ctx, animation.instrument, session.sheet, answer_url=lambda dim: f'{base}/answer?d={dim}',
+                              finish=lambda: animation.finish(ctx.user.id, cid, session_id), done_url=base,
+                              done_notice=t('animation.finished'))
+
+
+def _details_fields(t) -> dict:
+    fields = {
+        'name': ui.input(t('animation.field.name')).classes('w-full').props(f'outlined maxlength={MAX_NAME}')
+        .mark('session-name'),
+        'day': ui.input(t('animation.field.day'), value=datetime.now(UTC).date().isoformat()).classes('w-full')
+        .props('outlined type=date stack-label').mark('session-day'),
+        'method': ui.input(t('animation.field.method')).classes('w-full').props(f'outlined maxlength={MAX_METHOD}')
+        .mark('session-method'),
+        'participants': ui.number(t('animation.field.participants'), min=1, step=1, precision=0).classes('w-full')
+        .props('outlined').mark('session-participants'),
+    }
+    fields['name'].props['hint'] = t('animation.field.name_hint')
+    return fields
+
+
+def _values(fields: dict) -> dict:
+    return {name: element.value for name, element in fields.items()}
+
+
+def _history(ctx: PageContext, history: list[SessionOutcome]) -> None:
+    t, cid = ctx.t, ctx.community.id
+    with html.ul().classes('flex flex-col gap-1 w-full'):
+        for outcome in reversed(history):
+            with html.li().classes('flex flex-wrap gap-x-3'):
+                ui.link(outcome.session.name, f'/c/{cid}/animation/{outcome.session.id}').mark('session-link')
+                tx.span(t.date(outcome.session.day)).classes('cop-muted')
+    rows = []
+    for outcome in history:
+        rows.append([f'{t.date(outcome.session.day, short=True)} · {outcome.session.name}',
+                     t.number(outcome.checklist.overall, 1) if outcome.checklist.overall is not None else '—',
+                     t.number(outcome.roti, 1) if outcome.roti is not None else _feedback_short(ctx, outcome)])
+    data_table(t('animation.history.caption'), [t('animation.history.session'), t('animation.history.self'),
+                                                 t('animation.history.roti')], rows, numeric=(1, 2),
+               marker='history-table')
+    tx.p(t('animation.history.help')).classes('text-sm cop-muted')
+
+
+def _feedback_short(ctx: PageContext, outcome: SessionOutcome) -> str:
+    if outcome.feedback_round is None:
+        return ctx.t('animation.history.no_feedback')
+    return ctx.t('animation.history.waiting', count=outcome.feedback_count, threshold=outcome.feedback_round.threshold)
+
+
+def _checklist_state(ctx: PageContext, outcome: SessionOutcome) -> None:
+    t, cid, session = ctx.t, ctx.community.id, outcome.session
+    tx.h2(t('animation.checklist.title'))
+    base = f'/c/{cid}/animation/{session.id}'
+    if session.sheet.done:
+        tx.p(t('animation.checklist.done', date=t.date(session.sheet.finished))).mark('checklist-done')
+        return
+    missing = len(unanswered(outcome.instrument, session.sheet.answers))
+    total = len([i for i in outcome.instrument.items if i.type != 'text'])
+    tx.p(t('animation.checklist.progress', done=total - missing, total=total))
+    if ctx.can(Permission.EDIT):
+        first = first_open_dimension(outcome.instrument, session.sheet.answers)
+        ui.button(t('animation.checklist.fill') if not session.sheet.answers else t('kompas.continue'),
+                  icon='edit_note', on_click=lambda: ui.navigate.to(f'{base}/answer?d={first}')) \
+            .mark('checklist-fill')
+
+
+def _feedback_state(ctx: PageContext, outcome: SessionOutcome) -> None:
+    t, cid, session = ctx.t, ctx.community.id, outcome.session
+    base = f'/c/{cid}/animation/{session.id}'
+    tx.h2(t('animation.feedback.title'))
+    feedback_round = outcome.feedback_round
+    if feedback_round is None:
+        tx.p(t('animation.feedback.none'))
+        if ctx.can(Permission.EDIT):
+            async def open_feedback() -> None:
+                try:
+                    await ctx.services.animation.open_feedback(ctx.user.id, cid, session.id)
+                except AppError as e:
+                    ctx.notify_error(e)
+                    return
+                ctx.go(base, t('animation.feedback.opened'))
+
+            ui.button(t('animation.feedback.open'), icon='link', on_click=open_feedback).mark('feedback-open')
+        return
+    with ui.row().classes('items-center gap-3'):
+        tx.p(status_text(t, feedback_round)).classes('font-medium').mark('feedback-status')
+        if ctx.can(Permission.EDIT):
+            status_buttons(ctx, feedback_round, base)
+    tx.p(t('animation.feedback.help', threshold=feedback_round.threshold)).classes('text-sm')
+    link_and_qr(ctx, feedback_round, session.name)
+
+
+def _self_view(ctx: PageContext, outcome: SessionOutcome) -> None:
+    t = ctx.t
+    with ui.card().classes('w-full').props('flat bordered').mark('self-view'):
+        tx.h3(t('animation.compare.self'))
+        result, instrument = outcome.checklist, outcome.instrument
+        if result.overall is None:
+            tx.p(t('animation.compare.self_empty'))
+            return
+        tx.p(t('animation.compare.self_overall', mean=t.number(result.overall, 1),
+               high=instrument.scale.high)).classes('font-medium')
+        rows = []
+        for d, s in zip(instrument.dimensions, result.dimensions, strict=True):
+            if s.total:
+                rows.append([t.pick(d.title), t.number(s.mean, 1) if s.mean is not None else '—',
+                             t.pick(s.band.label) if s.band else '—'])
+        data_table(t('animation.compare.self_caption', high=instrument.scale.high),
+                   [t('animation.compare.block'), t('kompas.col_score'), t('kompas.col_band')], rows, numeric=(1,),
+                   marker='self-table')
+
+
+def _participants_view(ctx: PageContext, outcome: SessionOutcome) -> None:
+    t = ctx.t
+    with ui.card().classes('w-full').props('flat bordered').mark('participants-view'):
+        tx.h3(t('animation.compare.participants'))
+        if outcome.feedback_round is None:
+            tx.p(t('animation.feedback.none'))
+            return
+        if outcome.feedback is None:
+            tx.p(t('survey.results.hidden', threshold=outcome.feedback_round.threshold,
+                   missing=outcome.feedback_round.threshold - outcome.feedback_count)).mark('feedback-hidden')
+            return
+        tx.p(t('animation.compare.roti', mean=t.number(outcome.roti, 1), count=outcome.feedback.count)) \
+            .classes('font-medium').mark('roti')
+        for r in outcome.feedback.items:
+            if r.item.type == 'scale':
+                scale = ctx.services.content.instruments.get(outcome.feedback_round.instrument,
+                                                             outcome.feedback_round.version).scale_for(r.item)
+                data_table(t('survey.results.distribution'), [t('survey.results.answer'), t('survey.results.n')],
+                           [[f'{v} · {t.pick(scale.label(v))}', t.number(r.counts[v])] for v in scale.numbers],
+                           numeric=(1,), marker='roti-table')
+            elif r.item.type == 'text':
+                tx.p(t.pick(r.item.statement)).classes('font-medium mt-2')
+                if not r.texts:
+                    tx.p(t('survey.results.no_texts')).classes('cop-muted')
+                with html.ul().classes('list-disc pl-5 flex flex-col gap-1').mark('feedback-texts'):
+                    for text in r.texts:
+                        tx.li(text)
+
+
+def _review_answers(ctx: PageContext, outcome: SessionOutcome) -> None:
+    """The after-action review: the facilitator's own words."""
+    t = ctx.t
+    texts = [(item, outcome.session.sheet.answers.get(item.id)) for item in outcome.instrument.items
+             if item.type == 'text']
+    if not any(value for _, value in texts):
+        return
+    tx.h2(t('animation.aar.title'))
+    with html.dl().classes('flex flex-col gap-1').mark('aar'):
+        for item, value in texts:
+            if value:
+                tx.dt(t.pick(item.statement)).classes('font-medium')
+                tx.dd(value).classes('whitespace-pre-line')
+
+
+def _improvements(ctx: PageContext, outcome: SessionOutcome) -> None:
+    t = ctx.t
+    result, instrument = outcome.checklist, outcome.instrument
+    blocks = [(d, s) for d, s in zip(instrument.dimensions, result.dimensions, strict=True)
+              if s.band is not None and d.bands and s.band.id != d.bands[-1].id]
+    tx.h2(t('animation.improve.title'))
+    if not blocks:
+        tx.p(t('animation.improve.none') if result.overall is not None else t('animation.compare.self_empty'))
+        return
+    sent = ctx.services.suggestions.sent(ctx.user.id, ctx.community.id, 'animation', outcome.session.id)
+    for d, s in blocks:
+        tx.h3(f'{t.pick(d.title)}: {t.pick(s.band.label)}')
+        if s.band.interpretation:
+            tx.p(t.pick(s.band.interpretation))
+        with html.ul().classes('flex flex-col gap-1 w-full'):
+            for action in s.band.actions:
+                with html.li().classes('flex flex-wrap items-center gap-2 justify-between'):
+                    tx.span(t.pick(action)).classes('grow basis-64')
+                    if ctx.can(Permission.EDIT):
+                        send_idea(ctx, 'animation', outcome.session.id, d.id, action, (d.id, action['en']) in sent)

@@ -1,0 +1,632 @@
+"""Kick-off scenario builder: the community's scenarios, the editor, the print views and the PDFs.
+
+/c/{cid}/kickoff                      scenarios, new from a template or empty
+/c/{cid}/kickoff/{sid}                the editor (co-)coordinators; a read-only script for coaches
+/c/{cid}/kickoff/{sid}/print?version=script|agenda   a clean page for the browser's print
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nicegui import background_tasks, html, run, ui
+
+from components import nav
+from components import typography as tx
+from components.dialogs import confirm
+from components.frame import aria
+from components.kickoff_blocks import BlockCard
+from components.kickoff_checklist import ChecklistEditor
+from components.kickoff_library import END, START, MethodLibrary
+from components.kickoff_view import scenario_view
+from core.errors import AppError, NotFound
+from core.kickoff import LIMITS, MODES, CheckItem, Scenario, scenario_data
+from core.kickoff.texts import duration_text, timing_text, when_text
+from core.pdf.kickoff import agenda_pdf, script_pdf
+from core.roles import Permission
+from core.services import Services
+
+from ._base import PageContext, community_page
+
+log = logging.getLogger(__name__)
+VERSIONS = ('script', 'agenda')
+SAVE_DELAY = 0.8   # seconds of quiet typing before a field is saved (and at once when it loses focus)
+
+
+def register(services: Services) -> None:
+    nav.provide('kickoff')
+    kickoff = services.kickoff
+    catalogue = services.content.kickoff
+
+    @community_page(services, '/c/{cid}/kickoff')
+    def scenarios_page(ctx: PageContext):
+        t = ctx.t
+        cid = ctx.community.id
+        editable = ctx.can(Permission.EDIT)
+        with ctx.frame(t('kickoff.title'), active='kickoff'):
+            tx.p(t('kickoff.intro'))
+            undo = UndoBar(t)
+
+            @ui.refreshable
+            def listing() -> None:
+                scenarios = kickoff.scenarios(ctx.user.id, cid)
+                if not scenarios:
+                    tx.p(t('kickoff.list.empty' if editable else 'kickoff.list.empty_coach')).mark('no-scenarios')
+                    return
+                with html.ul().classes('w-full flex flex-col gap-2'):
+                    for scenario in scenarios:
+                        with html.li():
+                            _scenario_row(ctx, scenario, editable, listing, undo)
+
+            tx.h2(t('kickoff.list.title'))
+            listing()
+            if editable:
+                _new_scenario(ctx)
+
+    def _scenario_row(ctx: PageContext, scenario: Scenario, editable: bool, listing: Any, undo: UndoBar) -> None:
+        t = ctx.t
+        cid = ctx.community.id
+        data = scenario_data(scenario, catalogue, ctx.lang)
+        with ui.card().classes('w-full gap-1').props('flat bordered').mark('scenario-row'):
+            with ui.row().classes('w-full items-center gap-2'):
+                ui.link(scenario.title, f'/c/{cid}/kickoff/{scenario.id}').classes('text-lg font-semibold') \
+                    .mark('scenario-link')
+                if scenario.current:
+                    ui.badge(t('kickoff.plan_badge')).props('color=positive').mark('plan-badge')
+            tx.span(f'{when_text(t, data)} · {duration_text(t, data["total"])} · '
+                    f'{t("kickoff.blocks_count", n=len(data["blocks"]))}').classes('text-sm cop-muted')
+            if not editable:
+                return
+            with ui.row().classes('gap-2'):
+                if not scenario.current:
+                    async def make_plan() -> None:
+                        try:
+                            await kickoff.set_current(ctx.user.id, cid, scenario.id)
+                        except AppError as e:
+                            ctx.notify_error(e)
+                            return
+                        ui.notify(t('kickoff.made_plan', title=scenario.title), type='positive')
+                        listing.refresh()
+
+                    ui.button(t('kickoff.make_plan'), icon='star', on_click=make_plan).props('flat dense no-caps') \
+                        .mark('scenario-make-plan', f'make-plan-{scenario.id}')
+
+                async def duplicate() -> None:
+                    title = t('kickoff.copy_title', title=scenario.title)[:LIMITS['title']]
+                    try:
+                        copy = await kickoff.duplicate(ctx.user.id, cid, scenario.id, title)
+                    except AppError as e:
+                        ctx.notify_error(e)
+                        return
+                    ui.notify(t('kickoff.duplicated', title=copy.title), type='positive')
+                    listing.refresh()
+
+                async def delete() -> None:
+                    if not await confirm(t, t('kickoff.delete.confirm_title', title=scenario.title),
+                                         t('kickoff.delete.confirm_text'), t('kickoff.delete_scenario'), danger=True):
+                        return
+                    try:
+                        removed = await kickoff.delete(ctx.user.id, cid, scenario.id)
+                    except AppError as e:
+                        ctx.notify_error(e)
+                        return
+                    listing.refresh()
+
+                    async def restore() -> None:
+                        await kickoff.restore(ctx.user.id, cid, removed)
+                        listing.refresh()
+                        return t('kickoff.restored', title=removed.title)
+
+                    undo.show(t('kickoff.delete.done', title=removed.title), restore, ctx)
+
+                aria(ui.button(t('kickoff.duplicate_scenario'), icon='content_copy', on_click=duplicate)
+                     .props('flat dense no-caps'), t('kickoff.duplicate_named', title=scenario.title)) \
+                    .mark('scenario-duplicate', f'scenario-duplicate-{scenario.id}')
+                aria(ui.button(t('kickoff.delete_scenario'), icon='delete', on_click=delete)
+                     .props('flat dense no-caps color=negative'), t('kickoff.delete_named', title=scenario.title)) \
+                    .mark('scenario-delete', f'scenario-delete-{scenario.id}')
+
+    def _new_scenario(ctx: PageContext) -> None:
+        t = ctx.t
+        cid = ctx.community.id
+        tx.h2(t('kickoff.new.title'))
+        tx.p(t('kickoff.new.help'))
+
+        async def create(template_id: str | None, title: str) -> None:
+            try:
+                scenario = await kickoff.create(ctx.user.id, cid, title=title, lang=ctx.lang, template_id=template_id)
+            except AppError as e:
+                ctx.notify_error(e)
+                return
+            ctx.go(f'/c/{cid}/kickoff/{scenario.id}', t('kickoff.new.created', title=scenario.title))
+
+        with html.ul().classes('grid gap-3 w-full sm:grid-cols-2'):
+            for template in catalogue.templates:
+                title = t.pick(template.title)
+                with html.li(), ui.card().classes('w-full h-full').props('flat bordered') \
+                        .mark(f'template-{template.id}'):
+                    tx.h3(title)
+                    tx.span(t('kickoff.template.meta', duration=duration_text(t, template.total),
+                              mode=t(f'kickoff.mode.{template.mode}'), blocks=len(template.blocks))) \
+                        .classes('text-sm cop-muted')
+                    tx.p(t.pick(template.description)).classes('text-sm grow')
+                    aria(ui.button(t('kickoff.new.use_short'), icon='add',
+                                   on_click=lambda tid=template.id, title=title: create(tid, title)),
+                         t('kickoff.new.use', title=title)).props('no-caps').mark('template-use', f'use-{template.id}')
+            with html.li(), ui.card().classes('w-full h-full').props('flat bordered').mark('template-blank'):
+                tx.h3(t('kickoff.new.blank'))
+                tx.p(t('kickoff.new.blank_text')).classes('text-sm grow')
+                ui.button(t('kickoff.new.blank_action'), icon='add', on_click=lambda: create(
+                    None, t('kickoff.new.blank_title'))).props('outline no-caps').mark('template-use-blank')
+
+    @community_page(services, '/c/{cid}/kickoff/{sid}')
+    def editor_page(ctx: PageContext, sid: str):
+        from pages import errors
+        try:
+            scenario = kickoff.get(ctx.user.id, ctx.community.id, sid)
+        except NotFound:
+            return errors.not_found_content(ctx)
+        if ctx.can(Permission.EDIT):
+            Editor(ctx, services, scenario).render()
+            return None
+        t = ctx.t
+        with ctx.frame(scenario.title, active='kickoff'):
+            ui.link(t('kickoff.to_list'), f'/c/{ctx.community.id}/kickoff').classes('cop-noprint')
+            tx.p(t('kickoff.read_only')).classes('cop-muted').mark('read-only-note')
+            _output(ctx, scenario)
+            scenario_view(t, scenario_data(scenario, catalogue, ctx.lang), 'script')
+        return None
+
+    @community_page(services, '/c/{cid}/kickoff/{sid}/print')
+    def print_page(ctx: PageContext, sid: str, version: str = 'script'):
+        from pages import errors
+        try:
+            scenario = kickoff.get(ctx.user.id, ctx.community.id, sid)
+        except NotFound:
+            return errors.not_found_content(ctx)
+        version = version if version in VERSIONS else 'script'
+        t = ctx.t
+        cid = ctx.community.id
+        other = 'agenda' if version == 'script' else 'script'
+        with ctx.frame(scenario.title, active='kickoff'):
+            with ui.row().classes('cop-noprint items-center gap-3 wrap'):
+                ui.button(t('kickoff.print.now'), icon='print', on_click=lambda: ui.run_javascript('window.print()')) \
+                    .mark('print-now')
+                _pdf_button(ctx, scenario.id, version)
+                ui.link(t(f'kickoff.print.other_{other}'), f'/c/{cid}/kickoff/{sid}/print?version={other}') \
+                    .mark('print-other')
+                ui.link(t('kickoff.print.back'), f'/c/{cid}/kickoff/{sid}').mark('print-back')
+            scenario_view(t, scenario_data(scenario, catalogue, ctx.lang), version, ctx.community.name)
+        return None
+
+    def _output(ctx: PageContext, scenario: Scenario) -> None:
+        t = ctx.t
+        base = f'/c/{ctx.community.id}/kickoff/{scenario.id}/print'
+        with ui.card().classes('w-full gap-2 cop-noprint').props('flat bordered').mark('kickoff-output'):
+            tx.h2(t('kickoff.output.title'))
+            with ui.row().classes('items-center gap-x-4 gap-y-2 wrap'):
+                for version in VERSIONS:
+                    with ui.link(target=f'{base}?version={version}', new_tab=True) \
+                            .classes('flex items-center gap-1').mark(f'print-{version}'):
+                        ui.icon('print').props('aria-hidden=true')
+                        tx.span(t(f'kickoff.print.{version}'))
+                for version in VERSIONS:
+                    _pdf_button(ctx, scenario.id, version)
+
+    def _pdf_button(ctx: PageContext, sid: str, version: str) -> None:
+        t = ctx.t
+
+        async def download() -> None:
+            try:
+                scenario = kickoff.get(ctx.user.id, ctx.community.id, sid)
+            except AppError as e:
+                ctx.notify_error(e)
+                return
+            data = scenario_data(scenario, catalogue, ctx.lang)
+            builder = script_pdf if version == 'script' else agenda_pdf
+            button.props('loading')
+            try:
+                pdf = await run.io_bound(builder, data, t, community=ctx.community.name, author=ctx.user.name)
+            except Exception:  # a bug in a document must not cost the user the page: say so, log it
+                log.warning('PDF %s of scenario %s failed', version, sid, exc_info=True)
+                ui.notify(t('kickoff.pdf.failed'), type='negative')
+                return
+            finally:
+                button.props(remove='loading')
+            ui.download.content(pdf, f'{_slug(scenario.title)}-{t(f"kickoff.file.{version}")}.pdf',
+                                'application/pdf')
+
+        button = ui.button(t(f'kickoff.pdf.{version}'), icon='picture_as_pdf', on_click=download) \
+            .props('outline no-caps').mark(f'pdf-{version}')
+
+    class Editor:
+        """The editor of one scenario: every change saved through core, every update made in place."""
+
+        def __init__(self, ctx: PageContext, services: Services, scenario: Scenario) -> None:
+            self.ctx, self.t = ctx, ctx.t
+            self.uid, self.cid, self.sid = ctx.user.id, ctx.community.id, scenario.id
+            self.scenario = scenario
+            self.cards: dict[str, BlockCard] = {}
+            self.pending: dict[str, asyncio.Task] = {}
+            self.settings: dict[str, ui.element] = {}
+            self.checklists: dict[str, ChecklistEditor] = {}
+
+        # -- building --------------------------------------------------------------------------------------------
+
+        def render(self) -> None:
+            t, scenario = self.t, self.scenario
+            with self.ctx.frame(scenario.title, active='kickoff', heading=False):
+                ui.link(t('kickoff.to_list'), f'/c/{self.cid}/kickoff')
+                self.h1 = tx.h1(scenario.title).mark('scenario-title')
+                self.status = tx.p(t('kickoff.saved')).classes('text-sm cop-muted') \
+                    .props('role=status aria-live=polite').mark('save-status')
+                with ui.row().classes('items-center gap-2'):
+                    self.plan_note = tx.p(t('kickoff.is_plan')).classes('text-sm').mark('plan-note')
+                    self.plan_button = ui.button(t('kickoff.make_plan'), icon='star', on_click=self._make_plan) \
+                        .props('outline dense no-caps').mark('make-plan')
+                self._show_plan(scenario.current)
+                self._settings()
+                _output(self.ctx, scenario)
+                self._blocks()
+                for name in ('preparation', 'follow_up'):
+                    tx.h2(t(f'kickoff.{name}.title'))
+                    self.checklists[name] = ChecklistEditor(t, name, scenario.checklist(name),
+                                                            on_toggle=self._toggle_check, on_add=self._add_check,
+                                                            on_remove=self._remove_check)
+            self.apply(scenario)
+
+        def _settings(self) -> None:
+            t, s = self.t, self.scenario
+            with ui.card().classes('w-full gap-2').props('flat bordered').mark('scenario-settings'):
+                tx.h2(t('kickoff.editor.settings'))
+                with ui.element('div').classes('w-full grid gap-2 sm:grid-cols-2 lg:grid-cols-4'):
+                    self._setting('title', ui.input(t('kickoff.field.title'), value=s.title)
+                                  .props(f'maxlength={LIMITS["title"]} counter'), wide=True)
+                    self._setting('date', ui.input(t('kickoff.field.date'), value=s.date).props('type=date'))
+                    self._setting('start', ui.input(t('kickoff.field.start'), value=s.start).props('type=time'))
+                    self._setting('planned_end', ui.input(t('kickoff.field.planned_end'), value=s.planned_end)
+                                  .props('type=time clearable'))
+                    mode = ui.select({m: t(f'kickoff.mode.{m}') for m in MODES}, value=s.mode,
+                                     label=t('kickoff.field.mode')).props('outlined dense').mark('scenario-mode')
+                    mode.on_value_change(lambda e: self._debounce('mode', e.value, 'set'))
+                    self.settings['mode'] = mode
+                    self._setting('location', ui.input(t('kickoff.field.location'), value=s.location)
+                                  .props(f'maxlength={LIMITS["location"]}'), wide=True)
+                self.timing = tx.p('').classes('font-medium').props('role=status aria-live=polite') \
+                    .mark('timing-summary')
+                with ui.expansion(t('kickoff.people.title')).classes('w-full').props('dense').mark('people'):
+                    tx.p(t('kickoff.people.help')).classes('text-sm')
+                    with ui.element('div').classes('w-full grid gap-2 sm:grid-cols-2'):
+                        for role in catalogue.roles:
+                            field = ui.input(t('kickoff.people.field', role=t.pick(role.label)),
+                                             value=s.people.get(role.id, '')) \
+                                .props(f'outlined dense maxlength={LIMITS["person"]}').mark(f'person-{role.id}')
+                            key = f'person_{role.id}'
+                            self.settings[key] = field
+                            field.on_value_change(lambda e, k=key: self._debounce(k, e.value, 'type'))
+                            field.on('blur', lambda f=field, k=key: self._debounce(k, f.value, 'blur'))
+
+        def _setting(self, name: str, field: ui.input, wide: bool = False) -> None:
+            field.props('outlined dense').mark(f'scenario-{name}')
+            if wide:
+                field.classes('sm:col-span-2')
+            self.settings[name] = field
+            field.on_value_change(lambda e: self._debounce(name, e.value, 'type'))
+            field.on('blur', lambda: self._debounce(name, field.value, 'blur'))
+
+        def _blocks(self) -> None:
+            t = self.t
+            tx.h2(t('kickoff.blocks.title'))
+            tx.p(t('kickoff.blocks.help')).classes('text-sm cop-muted')
+            self.announcer = tx.p('').classes('text-sm font-medium').props('role=status aria-live=polite') \
+                .mark('announcer')
+            self.undo = UndoBar(t)
+            self.container = ui.column().classes('w-full gap-2').mark('blocks')
+            with self.container:
+                for block in self.scenario.blocks:
+                    self._card(block)
+            self.empty = tx.p(t('kickoff.blocks.empty')).classes('cop-muted').mark('blocks-empty')
+            ui.button(t('kickoff.block.add'), icon='add', on_click=self._add_block).props('outline no-caps') \
+                .mark('block-add')
+            with ui.expansion(t('kickoff.library.title'), icon='menu_book').classes('w-full') \
+                    .props('header-class="text-lg font-semibold"').mark('library'):
+                self.library = MethodLibrary(t, catalogue, self._insert_method)
+
+        def _card(self, block: Any, index: int | None = None, expanded: bool = False) -> BlockCard:
+            with self.container:
+                card = BlockCard(self.t, catalogue, block, on_field=self._block_field, on_move=self._move,
+                                 on_duplicate=self._duplicate, on_delete=self._delete, on_drop=self._drop,
+                                 expanded=expanded)
+            if index is not None:
+                card.card.move(target_index=index)
+            self.cards[block.id] = card
+            return card
+
+        # -- showing state ----------------------------------------------------------------------------------------
+
+        def apply(self, scenario: Scenario) -> None:
+            """Bring clock times, positions, titles and the timing summary up to date, in place."""
+            self.scenario = scenario
+            timing = scenario.timing
+            count = len(scenario.blocks)
+            for position, (block, slot) in enumerate(zip(scenario.blocks, timing.slots, strict=True), 1):
+                card = self.cards.get(block.id)
+                if card is None:
+                    continue
+                if card.title != block.title:
+                    card.set_title(block.title)
+                card.set_slot(slot, position, count)
+            data = scenario_data(scenario, catalogue, self.ctx.lang)
+            self.timing.set_text(timing_text(self.t, data))
+            self.timing.classes(replace='font-medium' + (' text-negative' if timing.overrun else ''))
+            self.empty.set_visibility(count == 0)
+            self.library.set_blocks([(b.id, b.title) for b in scenario.blocks])
+
+        def _status(self, key: str, **params: Any) -> None:
+            self.status.set_text(self.t(key, **params))
+            self.status.classes(replace='text-sm ' + ('text-negative font-medium' if key == 'kickoff.not_saved'
+                                                      else 'cop-muted'))
+
+        def _failed(self, error: AppError) -> None:
+            self._status('kickoff.not_saved', error=self.ctx.error_text(error))
+
+        def _announce(self, text: str) -> None:
+            self.announcer.set_text(text)
+
+        def _show_plan(self, current: bool) -> None:
+            self.plan_note.set_visibility(current)
+            self.plan_button.set_visibility(not current)
+
+        # -- saving fields -----------------------------------------------------------------------------------------
+
+        def _debounce(self, key: str, value: Any, mode: str) -> Awaitable[None] | None:
+            """mode 'type': save after a pause in typing; 'blur': save now what is still waiting; 'set': save now
+            (select, checkbox). Typed text stays in the field whatever happens: a refused value is shown with its
+            reason and kept for the user to fix."""
+            task = self.pending.pop(key, None)
+            if task is not None:
+                task.cancel()
+            if mode == 'blur' and task is None:
+                return None
+            if mode in ('blur', 'set'):
+                return self._save(key, value)
+
+            async def later() -> None:
+                await asyncio.sleep(SAVE_DELAY)
+                self.pending.pop(key, None)
+                await self._save(key, value)
+
+            self._status('kickoff.saving')
+            self.pending[key] = background_tasks.create(later(), name=f'save {key}')
+            return None
+
+        async def _save(self, key: str, value: Any) -> None:
+            if ':' in key:
+                bid, name = key.split(':', 1)
+                await self._save_block(bid, name, value)
+            elif key.startswith('person_'):
+                await self._save_person(key, value)
+            else:
+                await self._save_setting(key, value)
+
+        async def _save_setting(self, name: str, value: Any) -> None:
+            field = self.settings[name]
+            try:
+                scenario = await kickoff.update(self.uid, self.cid, self.sid, {name: value})
+            except AppError as e:
+                _field_error(field, self.ctx.error_text(e))
+                self._failed(e)
+                return
+            field.props(remove='error error-message')
+            if name == 'title':
+                self.h1.set_text(scenario.title)
+            self.apply(scenario)
+            self._status('kickoff.saved')
+
+        async def _save_person(self, key: str, value: Any) -> None:
+            field = self.settings[key]
+            try:
+                scenario = await kickoff.set_person(self.uid, self.cid, self.sid, key.removeprefix('person_'),
+                                                    value or '')
+            except AppError as e:
+                _field_error(field, self.ctx.error_text(e))
+                self._failed(e)
+                return
+            field.props(remove='error error-message')
+            self.scenario = scenario
+            self._status('kickoff.saved')
+
+        def _block_field(self, bid: str, name: str, value: Any, mode: str) -> Awaitable[None] | None:
+            return self._debounce(f'{bid}:{name}', value, mode)
+
+        async def _save_block(self, bid: str, name: str, value: Any) -> None:
+            card = self.cards.get(bid)
+            if card is None:
+                return
+            try:
+                scenario = await kickoff.update_block(self.uid, self.cid, self.sid, bid, {name: value})
+            except AppError as e:
+                card.show_error(e.field or name, self.ctx.error_text(e))
+                self._failed(e)
+                return
+            card.clear_error(name)
+            self.apply(scenario)
+            self._status('kickoff.saved')
+
+        # -- blocks ------------------------------------------------------------------------------------------------
+
+        def _index(self, bid: str) -> int:
+            return next((i for i, b in enumerate(self.scenario.blocks) if b.id == bid), -1)
+
+        async def _call(self, action: Callable[[], Awaitable[Any]]) -> Any:
+            try:
+                result = await action()
+            except AppError as e:
+                self.ctx.notify_error(e)
+                self._failed(e)
+                return None
+            self._status('kickoff.saved')
+            return result
+
+        async def _move(self, bid: str, direction: int) -> None:
+            index = self._index(bid)
+            target = index + direction
+            if index < 0 or not 0 <= target < len(self.scenario.blocks):
+                return
+            await self._move_to(bid, target)
+            self.cards[bid].focus_move_button(direction)
+
+        async def _move_to(self, bid: str, target: int) -> None:
+            scenario = await self._call(lambda: kickoff.move_block(self.uid, self.cid, self.sid, bid, target))
+            if scenario is None:
+                return
+            self.cards[bid].card.move(target_index=target)
+            self.apply(scenario)
+            self._announce_at('kickoff.block.moved', bid)
+
+        def _announce_at(self, key: str, bid: str) -> None:
+            index = self._index(bid)
+            if index < 0:
+                return
+            block, slot = self.scenario.blocks[index], self.scenario.timing.slots[index]
+            self._announce(self.t(key, title=block.title, position=index + 1, count=len(self.scenario.blocks),
+                                  start=slot.start_text, end=slot.end_text))
+
+        async def _drop(self, dragged: str, target: str) -> None:
+            if dragged == target or dragged not in self.cards or target not in self.cards:
+                return
+            await self._move_to(dragged, self._index(target))
+
+        async def _duplicate(self, bid: str) -> None:
+            result = await self._call(lambda: kickoff.duplicate_block(self.uid, self.cid, self.sid, bid))
+            if result is None:
+                return
+            scenario, block = result
+            self._card(block, scenario.blocks.index(block))
+            self.apply(scenario)
+            self._announce_at('kickoff.block.added', block.id)
+
+        async def _delete(self, bid: str) -> None:
+            result = await self._call(lambda: kickoff.delete_block(self.uid, self.cid, self.sid, bid))
+            if result is None:
+                return
+            scenario, block, index = result
+            card = self.cards.pop(bid)
+            card.card.delete()
+            self.apply(scenario)
+
+            async def restore() -> str:
+                restored = await kickoff.restore_block(self.uid, self.cid, self.sid, block, index)
+                self._card(block, restored.blocks.index(restored.block(block.id)))
+                self.apply(restored)
+                return self.t('kickoff.block.restored', title=block.title, position=self._index(block.id) + 1)
+
+            self.undo.show(self.t('kickoff.block.deleted', title=block.title), restore, self.ctx)
+            self._announce(self.t('kickoff.block.deleted', title=block.title))
+
+        async def _add_block(self) -> None:
+            result = await self._call(lambda: kickoff.add_block(
+                self.uid, self.cid, self.sid, {'title': self.t('kickoff.block.new_title'), 'duration': 10}))
+            if result is None:
+                return
+            scenario, block = result
+            card = self._card(block, expanded=True)
+            self.apply(scenario)
+            self._announce_at('kickoff.block.added', block.id)
+            card.fields['title'].run_method('focus')
+
+        async def _insert_method(self, method_id: str, position: str) -> None:
+            index = 0 if position == START else None if position == END else self._index(position) + 1
+            result = await self._call(lambda: kickoff.insert_method(self.uid, self.cid, self.sid, method_id,
+                                                                    self.ctx.lang, index))
+            if result is None:
+                return
+            scenario, block = result
+            card = self._card(block, scenario.blocks.index(block))
+            self.apply(scenario)
+            self._announce_at('kickoff.block.added', block.id)
+            card.card.client.run_javascript(
+                f'document.getElementById("{card.card.html_id}")?.scrollIntoView({{block: "center"}})')
+
+        async def _make_plan(self) -> None:
+            scenario = await self._call(lambda: kickoff.set_current(self.uid, self.cid, self.sid))
+            if scenario is not None:
+                self._show_plan(True)
+                ui.notify(self.t('kickoff.made_plan', title=scenario.title), type='positive')
+
+        # -- checklists --------------------------------------------------------------------------------------------
+
+        async def _toggle_check(self, name: str, item_id: str, done: bool) -> None:
+            await self._call(lambda: kickoff.set_check(self.uid, self.cid, self.sid, name, item_id, done))
+
+        async def _add_check(self, name: str, text: str) -> CheckItem | None:
+            try:
+                _, item = await kickoff.add_check(self.uid, self.cid, self.sid, name, text)
+            except AppError as e:
+                self.checklists[name].show_error(self.ctx.error_text(e))
+                self._failed(e)
+                return None
+            self._status('kickoff.saved')
+            return item
+
+        async def _remove_check(self, name: str, item_id: str) -> None:
+            result = await self._call(lambda: kickoff.delete_check(self.uid, self.cid, self.sid, name, item_id))
+            if result is None:
+                return
+            _, item, index = result
+            self.checklists[name].remove_row(item_id)
+
+            async def restore() -> str:
+                await kickoff.add_check(self.uid, self.cid, self.sid, name, item.text, index)
+                scenario = kickoff.get(self.uid, self.cid, self.sid)
+                restored = scenario.checklist(name)[min(index, len(scenario.checklist(name)) - 1)]
+                self.checklists[name].insert_row(restored, index)
+                return self.t('kickoff.saved')
+
+            self.undo.show(self.t('kickoff.check.removed', text=item.text[:60]), restore, self.ctx)
+
+
+class UndoBar:
+    """One undo at a time: a line saying what was removed, with a button to bring it back."""
+
+    def __init__(self, t: Any) -> None:
+        self.action: Callable[[], Awaitable[str | None]] | None = None
+        with ui.row().classes('w-full items-center gap-3 rounded bg-grey-2 px-3 py-1').mark('undo-bar') as self.row:
+            self.text = tx.span('').props('role=status')
+            ui.button(t('kickoff.undo'), icon='undo', on_click=self._undo).props('flat dense no-caps') \
+                .mark('undo')
+        self.row.set_visibility(False)
+        self.ctx: PageContext | None = None
+
+    def show(self, text: str, action: Callable[[], Awaitable[str | None]], ctx: PageContext) -> None:
+        self.action, self.ctx = action, ctx
+        self.text.set_text(text)
+        self.row.set_visibility(True)
+
+    async def _undo(self) -> None:
+        action, self.action = self.action, None
+        self.row.set_visibility(False)
+        if action is None:
+            return
+        try:
+            message = await action()
+        except AppError as e:
+            if self.ctx is not None:
+                self.ctx.notify_error(e)
+            return
+        if message:
+            ui.notify(message, type='positive')
+
+
+def _field_error(field: ui.element, message: str) -> None:
+    field.props['error'] = True
+    field.props['error-message'] = message
+
+
+def _slug(text: str) -> str:
+    import unicodedata
+    plain = unicodedata.normalize('NFKD', text).encode('ascii', 'ignore').decode().lower()
+    return re.sub(r'[^a-z0-9]+', '-', plain).strip('-')[:60] or 'kick-off'

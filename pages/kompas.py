@@ -1,0 +1,238 @@
+"""The CoP-kompas: overview and rounds, answering per dimension, review and finish, results."""
+from __future__ import annotations
+
+from nicegui import html, ui
+
+from components import typography as tx
+from components.charts import radar
+from components.dialogs import confirm
+from components.nav import provide
+from components.questionnaire import first_open_dimension
+from components.tables import data_table
+from core.errors import AppError, NotFound
+from core.kompas import RoundResult
+from core.questionnaire import unanswered
+from core.roles import Permission
+from core.services import Services
+from core.sheets import Sheet
+
+from ._base import PageContext, community_page
+from ._questionnaire import answer_dimension, review_and_finish, send_idea
+from .errors import not_found_content
+
+
+def register(services: Services) -> None:
+    kompas = services.kompas
+
+    def status(ctx: PageContext) -> str:
+        t, rounds = ctx.t, kompas.rounds(ctx.user.id, ctx.community.id)
+        open_round = next((r for r in rounds if not r.done), None)
+        if open_round is not None:
+            ins = kompas.instrument_of(open_round)
+            return t('kompas.status_open', done=len(ins.scored_items) - len(unanswered(ins, open_round.answers)),
+                     total=len(ins.scored_items))
+        latest = next((r for r in rounds if r.done), None)
+        if latest is None:
+            return t('kompas.status_none')
+        stage = services.content.stage(kompas.result(ctx.user.id, ctx.community.id, latest.id).result.stage or '')
+        return t('kompas.status_done', date=t.date(latest.finished),
+                 stage=t.pick(stage.title) if stage else t('kompas.no_stage'))
+
+    provide('kompas', status)
+
+    @community_page(services, '/c/{cid}/kompas')
+    def overview(ctx: PageContext):
+        t, cid = ctx.t, ctx.community.id
+        instrument = kompas.instrument
+        rounds = kompas.rounds(ctx.user.id, cid)
+        with ctx.frame(t.pick(instrument.title), active='kompas'):
+            tx.p(t.pick(instrument.intro))
+            open_round = next((r for r in rounds if not r.done), None)
+            if ctx.can(Permission.EDIT):
+                with ui.card().classes('w-full').props('flat bordered').mark('kompas-current'):
+                    if open_round is not None:
+                        ins = kompas.instrument_of(open_round)
+                        done = len(ins.scored_items) - len(unanswered(ins, open_round.answers))
+                        tx.p(t('kompas.open_round', date=t.date(open_round.started), done=done,
+                               total=len(ins.scored_items)))
+                        with ui.row().classes('gap-2'):
+                            ui.button(t('kompas.continue'), icon='play_arrow', on_click=lambda: ui.navigate.to(
+                                f'/c/{cid}/kompas/answer?d={first_open_dimension(ins, open_round.answers)}')) \
+                                .mark('kompas-continue')
+                            ui.button(t('kompas.review'), on_click=lambda: ui.navigate.to(f'/c/{cid}/kompas/review')) \
+                                .props('outline').mark('kompas-review')
+                    else:
+                        tx.p(t('kompas.no_open_round'))
+
+                        async def start() -> None:
+                            try:
+                                sheet = await kompas.start(ctx.user.id, cid)
+                            except AppError as e:
+                                ctx.notify_error(e)
+                                return
+                            first = first_open_dimension(instrument, sheet.answers)
+                            ui.navigate.to(f'/c/{cid}/kompas/answer?d={first}')
+
+                        ui.button(t('kompas.start'), icon='play_arrow', on_click=start).mark('kompas-start')
+            tx.h2(t('kompas.rounds'))
+            finished = [r for r in rounds if r.done]
+            if not finished:
+                tx.p(t('kompas.no_rounds')).mark('kompas-no-rounds')
+            else:
+                _rounds_list(ctx, finished)
+
+    @community_page(services, '/c/{cid}/kompas/answer', Permission.EDIT)
+    def answer(ctx: PageContext, d: str = ''):
+        t, cid = ctx.t, ctx.community.id
+        sheet = kompas.open_round(ctx.user.id, cid)
+        if sheet is None:
+            ctx.go(f'/c/{cid}/kompas')
+            return
+        instrument = kompas.instrument_of(sheet)
+        dimension = instrument.dimension(d) or instrument.dimension(first_open_dimension(instrument, sheet.answers))
+        with ctx.frame(t('kompas.answer_title', dimension=t.pick(dimension.title)), active='kompas'):
+            answer_dimension(
+                ctx, instrument, sheet, dimension.id,
+                answer_url=lambda dim: f'/c/{cid}/kompas/answer?d={dim}', review_url=f'/c/{cid}/kompas/review',
+                save_answer=lambda item, value: kompas.answer(ctx.user.id, cid, sheet.id, item, value, sheet.version),
+                save_comment=lambda item, text: kompas.comment(ctx.user.id, cid, sheet.id, item, text))
+
+    @community_page(services, '/c/{cid}/kompas/review', Permission.EDIT)
+    def review(ctx: PageContext):
+        t, cid = ctx.t, ctx.community.id
+        sheet = kompas.open_round(ctx.user.id, cid)
+        if sheet is None:
+            ctx.go(f'/c/{cid}/kompas')
+            return
+        with ctx.frame(t('kompas.review_title'), active='kompas'):
+            review_and_finish(ctx, kompas.instrument_of(sheet), sheet,
+                              answer_url=lambda dim: f'/c/{cid}/kompas/answer?d={dim}',
+                              finish=lambda: kompas.finish(ctx.user.id, cid, sheet.id),
+                              done_url=f'/c/{cid}/kompas/result/{sheet.id}', done_notice=t('kompas.finished'))
+
+    @community_page(services, '/c/{cid}/kompas/result/{round_id}')
+    def result_page(ctx: PageContext, round_id: str):
+        t, cid = ctx.t, ctx.community.id
+        try:
+            outcome = kompas.result(ctx.user.id, cid, round_id)
+        except NotFound:
+            return not_found_content(ctx)
+        with ctx.frame(t('kompas.result_title', date=t.date(outcome.round.finished or outcome.round.started)),
+                       active='kompas'):
+            _result(ctx, services, outcome)
+            tx.h2(t('kompas.all_rounds'))
+            _rounds_list(ctx, [r for r in kompas.rounds(ctx.user.id, cid) if r.done], current=round_id)
+
+
+def _rounds_list(ctx: PageContext, rounds: list[Sheet], current: str | None = None) -> None:
+    t, cid = ctx.t, ctx.community.id
+    kompas = ctx.services.kompas
+    with html.ul().classes('flex flex-col gap-2 w-full').mark('rounds-list'):
+        for sheet in rounds:
+            outcome = kompas.result(ctx.user.id, cid, sheet.id)
+            stage = ctx.services.content.stage(outcome.result.stage) if outcome.result.stage else None
+            with html.li().classes('flex flex-wrap items-center gap-x-4 gap-y-1'):
+                text = t('kompas.round_item', date=t.date(sheet.finished), version=sheet.version,
+                         stage=t.pick(stage.title) if stage else t('kompas.no_stage'))
+                if sheet.id == current:
+                    tx.span(text + ' ' + t('kompas.this_round')).classes('font-medium')
+                else:
+                    ui.link(text, f'/c/{cid}/kompas/result/{sheet.id}').mark('round-link')
+                if ctx.can(Permission.MANAGE):
+                    async def delete(round_id: str = sheet.id, label: str = text) -> None:
+                        if not await confirm(t, t('kompas.delete_title'), t('kompas.delete_text', round=label),
+                                             t('kompas.delete'), danger=True):
+                            return
+                        try:
+                            await kompas.delete(ctx.user.id, cid, round_id)
+                        except AppError as e:
+                            ctx.notify_error(e)
+                            return
+                        ctx.go(f'/c/{cid}/kompas', t('kompas.deleted'))
+
+                    ui.button(t('kompas.delete'), on_click=delete).props('flat dense color=negative') \
+                        .mark('round-delete')
+
+
+def _result(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
+    t, cid = ctx.t, ctx.community.id
+    instrument, result, sheet = outcome.instrument, outcome.result, outcome.round
+    previous = outcome.previous[1] if outcome.previous else None
+    tx.p(t('kompas.version_note', version=sheet.version)).classes('text-sm cop-muted').mark('version-note')
+    if not sheet.done:
+        tx.p(t('kompas.provisional')).classes('font-medium')
+    with ui.card().classes('w-full').props('flat bordered').mark('kompas-summary'):
+        if result.overall is None:
+            tx.p(t('kompas.no_overall'))
+        else:
+            stage = services.content.stage(result.stage) if result.stage else None
+            tx.p(t('kompas.overall', mean=t.number(result.overall, 1),
+                   stage=t.pick(stage.title) if stage else '')).classes('text-lg font-medium').mark('overall')
+            if stage:
+                tx.p(t.pick(stage.explanation)).classes('cop-muted')
+        if result.priorities:
+            names = ', '.join(t.pick(instrument.dimension(d).title) for d in result.priorities)
+            tx.p(t('kompas.priorities', dimensions=names)).mark('priorities')
+
+    titles = [t.pick(d.title) for d in instrument.dimensions]
+    series = [(t('kompas.series_this', date=t.date(sheet.finished or sheet.started)),
+               [s.mean for s in result.dimensions])]
+    if previous is not None:
+        series.append((t('kompas.series_previous', date=t.date(outcome.previous[0].finished)),
+                       [previous.dimension(d.id).mean if previous.dimension(d.id) else None
+                        for d in instrument.dimensions]))
+    with ui.element('div').classes('w-full grid gap-4 lg:grid-cols-2 items-start'):
+        radar(titles, series, max_value=instrument.scale.high, min_value=0,
+              label=t('kompas.radar_label')).mark('kompas-radar')
+        columns = [t('kompas.col_dimension'), t('kompas.col_score'), t('kompas.col_band')]
+        if previous is not None:
+            columns += [t('kompas.col_previous'), t('kompas.col_change')]
+        rows = []
+        for d, s in zip(instrument.dimensions, result.dimensions, strict=True):
+            row = [t.pick(d.title), _mean(ctx, s.mean, s), t.pick(s.band.label) if s.band else '—']
+            if previous is not None:
+                before = previous.dimension(d.id)
+                before_mean = before.mean if before else None
+                row += [_mean(ctx, before_mean, before), _delta(ctx, s.mean, before_mean)]
+            rows.append(row)
+        data_table(t('kompas.table_caption', scale=instrument.scale.high), columns, rows,
+                   numeric=(1, 3, 4) if previous is not None else (1,), marker='kompas-table')
+
+    tx.h2(t('kompas.per_dimension'))
+    sent = services.suggestions.sent(ctx.user.id, cid, 'kompas', sheet.id)
+    for d, s in zip(instrument.dimensions, result.dimensions, strict=True):
+        with ui.card().classes('w-full gap-1').props('flat bordered').mark(f'dimension-result-{d.id}'):
+            with ui.row().classes('items-center gap-2'):
+                tx.h3(t.pick(d.title))
+                if d.id in result.priorities:
+                    ui.badge(t('kompas.priority'), color='accent').mark('priority-badge')
+            if s.mean is None:
+                tx.p(t('kompas.too_few', answered=s.answered, total=s.total)).mark('too-few')
+                continue
+            tx.p(t('kompas.dimension_score', mean=t.number(s.mean, 1), band=t.pick(s.band.label)))
+            if s.band.interpretation:
+                tx.p(t.pick(s.band.interpretation))
+            if s.band.actions:
+                tx.p(t('kompas.ideas')).classes('font-medium mt-1')
+                with html.ul().classes('flex flex-col gap-1'):
+                    for action in s.band.actions:
+                        with html.li().classes('flex flex-wrap items-center gap-2 justify-between'):
+                            tx.span(t.pick(action)).classes('grow basis-64')
+                            if ctx.can(Permission.EDIT):
+                                send_idea(ctx, 'kompas', sheet.id, d.id, action, (d.id, action['en']) in sent)
+
+
+def _mean(ctx: PageContext, mean: float | None, score) -> str:
+    if mean is None:
+        return ctx.t('kompas.too_few_short') if score is not None else '—'
+    return ctx.t.number(mean, 1)
+
+
+def _delta(ctx: PageContext, now: float | None, before: float | None) -> str:
+    if now is None or before is None:
+        return '—'
+    change = round(now - before, 1)
+    if change == 0:
+        return ctx.t('kompas.no_change')
+    sign = '+' if change > 0 else '−'
+    return f'{sign}{ctx.t.number(abs(change), 1)}'

@@ -1,0 +1,172 @@
+"""IT-tools meeting, the participant's side: no account, a code and a display name.
+
+/m            type the code
+/m/{code}     choose a display name, then score in the meeting's matrix
+
+A participant's identity for a meeting is a random id kept in their browser session; it is read once, when the
+page is built. A participant sees the comparison of this meeting and nothing else of the community.
+"""
+from __future__ import annotations
+
+from nicegui import app, ui
+
+from components import typography as tx
+from components.forms import ErrorLine
+from components.ittools_live import LiveMatrix
+from components.ittools_widgets import PresenceList, score_legend
+from core.errors import AppError
+from core.ittools import Actor, ITTools, MeetingRef
+from core.ittools.codes import LENGTH, display, normalise
+from core.ittools.model import LIMITS
+from core.roles import Permission, can
+from core.services import Services
+
+from ._base import PageContext, page
+
+PIDS = 'ittools_pids'   # key of the session: meeting id -> participant id
+
+
+def browser_key() -> str:
+    """The browser session, for counting wrong codes (read while the page is built)."""
+    return str(app.storage.browser.get('id', ''))
+
+
+def join_box(ctx: PageContext, *, heading: bool = True) -> None:
+    """A small form: type a meeting code, go to the meeting. Used here and on the welcome page."""
+    t = ctx.t
+    ittools = ctx.services.ittools
+    session = browser_key()
+    if heading:
+        tx.h2(t('meeting.join.box_title'))
+    with ui.row().classes('items-start gap-2'):
+        code = ui.input(t('meeting.join.code'), placeholder='ABC 123') \
+            .props(f'outlined maxlength={LENGTH + 4} autocapitalize=characters autocomplete=off spellcheck=false') \
+            .classes('w-48').mark('join-code')
+        error = ErrorLine().mark('join-error')
+
+        def go() -> None:
+            error.clear_text()
+            try:
+                ref = ittools.find_meeting(code.value, session, ctx.client_key)
+            except AppError as e:
+                error.show(ctx.error_text(e))
+                code.run_method('focus')
+                return
+            ui.navigate.to(f'/m/{ref.code}')
+
+        code.on('keydown.enter', go)
+        ui.button(t('meeting.join.go'), icon='login', on_click=go).mark('join-go')
+
+
+def register(services: Services) -> None:
+    ittools = services.ittools
+
+    @page(services, '/m')
+    def code_page(ctx: PageContext):
+        t = ctx.t
+        with ctx.frame(t('meeting.join.title')):
+            tx.p(t('meeting.join.intro'))
+            join_box(ctx, heading=False)
+
+    @page(services, '/m/{code}')
+    def meeting_page(ctx: PageContext, code: str):
+        t = ctx.t
+        try:
+            ref = ittools.find_meeting(code, browser_key(), ctx.client_key)
+        except AppError as e:
+            ui.status_code(404)
+            with ctx.frame(t('meeting.join.title')):
+                tx.p(ctx.error_text(e)).classes('font-medium text-negative').props('role=alert').mark('meeting-problem')
+                join_box(ctx)
+            return
+        pids = ctx.session.get(PIDS) or {}
+        actor = ittools.participant_actor(ref, pids.get(ref.meeting_id))
+        if actor is None:
+            _name_form(ctx, ittools, ref, None)
+        else:
+            _meeting_view(ctx, ittools, ref, actor)
+
+
+def _coordinator_hint(ctx: PageContext, ref: MeetingRef) -> None:
+    if ctx.user is not None and can(ctx.services.communities.role_of(ctx.user.id, ref.cid), Permission.EDIT):
+        ui.link(ctx.t('meeting.join.coordinator_view'), f'/c/{ref.cid}/ittools/{ref.comparison_id}') \
+            .mark('coordinator-view')
+
+
+def _name_form(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Actor | None) -> None:
+    t = ctx.t
+    with ctx.frame(ref.title):
+        tx.p(t('meeting.join.of', community=ref.community_name)).classes('cop-muted')
+        _coordinator_hint(ctx, ref)
+        tx.p(t('meeting.join.name_intro'))
+        name = ui.input(t('meeting.join.name'), value=actor.name if actor else '') \
+            .props(f'outlined maxlength={LIMITS["display_name"]} counter autocomplete=nickname autofocus') \
+            .classes('w-full max-w-md').mark('join-name')
+        name.props['hint'] = t('meeting.join.name_hint')
+        error = ErrorLine().mark('name-error')
+        tx.p(t('meeting.join.privacy')).classes('text-sm cop-muted')
+
+        async def join() -> None:
+            error.clear_text()
+            pids = dict(ctx.session.get(PIDS) or {})
+            try:
+                joined = await ittools.join(ref, name.value, pids.get(ref.meeting_id))
+            except AppError as e:
+                error.show(ctx.error_text(e))
+                name.run_method('focus')
+                return
+            pids[ref.meeting_id] = joined.id[2:]
+            ctx.session[PIDS] = dict(list(pids.items())[-20:])  # the last meetings only
+            ctx.go(f'/m/{ref.code}', t('meeting.join.welcome', name=joined.name))
+
+        name.on('keydown.enter', join)
+        ui.button(t('meeting.join.submit'), icon='login', on_click=join).mark('join-submit')
+
+
+def _meeting_view(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Actor) -> None:
+    t = ctx.t
+    with ctx.frame(ref.title) as main:
+        main.classes(remove='max-w-screen-lg').classes('max-w-screen-2xl')  # room for the whole matrix
+        tx.p(t('meeting.view.as', name=actor.name, community=ref.community_name, code=display(ref.code))) \
+            .classes('cop-muted').mark('participant-as')
+        _coordinator_hint(ctx, ref)
+        banner = tx.p('').classes('font-medium').props('role=status').mark('mode-line')
+        presence = PresenceList(t)
+        score_legend(t)
+        with ui.row().classes('w-full items-center gap-2'):
+            undo_button = ui.button(t('ittools.undo'), icon='undo').props('outline').mark('undo')
+            undo_button.disable()
+        live = LiveMatrix(ittools, ref.cid, ref.comparison_id, actor, t,
+                          on_undo_available=lambda available: undo_button.set_enabled(available))
+
+        async def undo() -> None:
+            problem = await live.undo()
+            ui.notify(problem or t('ittools.undone'), type='warning' if problem else 'info', multi_line=True)
+
+        undo_button.on_click(undo)
+
+        def render_mode() -> None:
+            meeting = ittools.meeting(ref.cid, ref.comparison_id)
+            if meeting is None or meeting.id != ref.meeting_id:
+                banner.set_text(t('meeting.view.ended'))
+                undo_button.set_visibility(False)
+                return
+            if meeting.mode == 'private':
+                banner.set_text(t('meeting.mode.private.status'))
+            elif meeting.mode == 'revealed':
+                banner.set_text(t('meeting.mode.revealed.status'))
+            else:
+                banner.set_text(t('meeting.mode.together.status'))
+
+        def render_presence() -> None:
+            presence.update(ittools.present(ref.cid, ref.comparison_id))
+
+        def deleted() -> None:
+            banner.set_text(t('meeting.view.deleted'))
+            live.view.set_visibility(False)
+            with main:
+                ui.notify(t('meeting.view.deleted'), type='warning')
+
+        live.callbacks.update(meeting=render_mode, presence=render_presence, deleted=deleted)
+        render_mode()
+        render_presence()

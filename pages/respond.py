@@ -1,0 +1,202 @@
+"""Answering an anonymous survey (no account): phone-first, block by block, a draft kept in the respondent's own
+browser (localStorage, never on the server), one submission per browser, a receipt code to withdraw it later."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nicegui import app, ui
+
+from components import typography as tx
+from components.dialogs import confirm
+from components.forms import ErrorLine
+from components.questionnaire import QuestionCard
+from core.errors import AppError, NotFound
+from core.questionnaire import Instrument, answered
+from core.services import Services
+from core.survey import SurveyRound
+
+from ._base import PageContext, page
+from .survey import anonymity_notice
+
+DRAFT_KEY = 'cop-survey-{}'        # localStorage: {"answers": {...}} while answering, {"done": true} after
+
+
+def register(services: Services) -> None:
+    surveys = services.surveys
+
+    @page(services, '/s/{cid}/{token}')
+    async def respond(ctx: PageContext, cid: str, token: str):
+        t = ctx.t
+        try:
+            survey_round = surveys.by_token(cid, token)
+        except NotFound:
+            ui.status_code(404)
+            with ctx.frame(t('respond.unknown_title'), public=True):
+                tx.p(t('survey.error.unknown')).mark('respond-unknown')
+            return
+        instrument = surveys.instrument_of(survey_round)
+        with ctx.frame(t.pick(instrument.title), public=True) as main:
+            if not survey_round.is_open():
+                tx.p(t('respond.closed')).classes('text-lg').mark('respond-closed')
+                return
+            tx.p(t.pick(instrument.intro))
+            anonymity_notice(t, survey_round.threshold)
+            body = ui.column().classes('w-full gap-3')
+        await ui.context.client.connected()
+        key = DRAFT_KEY.format(survey_round.id)
+        try:
+            stored = await ui.run_javascript(f'localStorage.getItem({json.dumps(key)})', timeout=5)
+        except TimeoutError:
+            stored = None
+        draft = _parse(stored)
+        with body:
+            if draft.get('done'):
+                _already(ctx, cid, token)
+                return
+            Respondent(ctx, surveys, cid, survey_round, instrument, draft.get('answers') or {}, key, body, main)
+
+    @page(services, '/s/{cid}/{token}/withdraw')
+    def withdraw(ctx: PageContext, cid: str, token: str):
+        t = ctx.t
+        try:
+            surveys.by_token(cid, token)
+        except NotFound:
+            ui.status_code(404)
+            with ctx.frame(t('respond.unknown_title'), public=True):
+                tx.p(t('survey.error.unknown'))
+            return
+        with ctx.frame(t('respond.withdraw.title'), public=True):
+            tx.p(t('respond.withdraw.text'))
+            code = ui.input(t('respond.withdraw.code')).props('outlined autocomplete=off').classes('w-full max-w-sm') \
+                .mark('receipt-input')
+            error = ErrorLine().mark('withdraw-error')
+            done = tx.p('').props('role=status').classes('font-medium').mark('withdraw-done')
+
+            async def submit() -> None:
+                error.clear_text()
+                if not (code.value or '').strip():
+                    error.show(t('respond.withdraw.empty'))
+                    return
+                if not await confirm(t, t('respond.withdraw.confirm_title'), t('respond.withdraw.confirm_text'),
+                                     t('respond.withdraw.action'), danger=True):
+                    return
+                try:
+                    await surveys.withdraw(cid, token, code.value, client=ctx.client_key)
+                except AppError as e:
+                    error.show(ctx.error_text(e))
+                    return
+                code.value = ''
+                done.set_text(t('respond.withdraw.done'))
+
+            ui.button(t('respond.withdraw.action'), on_click=submit, color='negative').mark('withdraw-submit')
+
+
+def _parse(stored: Any) -> dict:
+    try:
+        value = json.loads(stored) if isinstance(stored, str) else {}
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _already(ctx: PageContext, cid: str, token: str) -> None:
+    t = ctx.t
+    tx.p(t('respond.already')).classes('text-lg font-medium').mark('respond-already')
+    ui.link(t('respond.withdraw.link'), f'/s/{cid}/{token}/withdraw')
+
+
+class Respondent:
+    """One respondent's page: the blocks one at a time, the draft in the browser, the submission."""
+
+    def __init__(self, ctx: PageContext, surveys, cid: str, survey_round: SurveyRound, instrument: Instrument,
+                 answers: dict, key: str, body: ui.column, main: ui.column) -> None:
+        self.ctx, self.t, self.surveys = ctx, ctx.t, surveys
+        self.cid, self.round, self.instrument = cid, survey_round, instrument
+        self.key, self.body, self.main = key, body, main
+        self.client = ui.context.client   # handlers run in the slot of their button, which a step change deletes
+        self.answers = {k: v for k, v in answers.items() if instrument.item(k) is not None}
+        self.ticket = surveys.ticket(cid, survey_round.token)
+        self.browser = str(app.storage.browser.get('id', ''))   # for the rate limit only, never stored
+        self.submitted = False
+        self.index = 0
+        self.render(focus=False)
+
+    def render(self, focus: bool = True) -> None:
+        t, instrument = self.t, self.instrument
+        self.body.clear()
+        dimension = instrument.dimensions[self.index]
+        total = len([i for i in instrument.items if i.type != 'text'])
+        with self.body:
+            heading = tx.h2(t('respond.step', step=self.index + 1, steps=len(instrument.dimensions),
+                              title=t.pick(dimension.title))).props('tabindex=-1').mark('respond-step')
+            progress = tx.p(t('questionnaire.progress', done=answered(instrument, self.answers), total=total)) \
+                .classes('text-sm cop-muted').props('aria-live=polite')
+            if dimension.description:
+                tx.p(t.pick(dimension.description)).classes('cop-muted')
+
+            async def on_answer(item_id: str, value: Any) -> bool:
+                if value in (None, '', []):
+                    self.answers.pop(item_id, None)
+                else:
+                    self.answers[item_id] = value
+                self._save_draft()
+                progress.set_text(t('questionnaire.progress', done=answered(instrument, self.answers), total=total))
+                return True
+
+            numbers = {item.id: n for n, item in enumerate(instrument.items, start=1)}
+            for item in dimension.items:
+                QuestionCard(t, instrument, item, numbers[item.id], self.answers.get(item.id), on_answer=on_answer,
+                             comments=False)
+            self.error = ErrorLine().mark('respond-error')
+            with ui.row().classes('w-full justify-between gap-2'):
+                if self.index > 0:
+                    ui.button(t('respond.previous'), icon='arrow_back', on_click=lambda: self.go(-1)) \
+                        .props('outline').mark('respond-previous')
+                else:
+                    ui.element('span')
+                if self.index + 1 < len(instrument.dimensions):
+                    ui.button(t('respond.next'), on_click=lambda: self.go(1)).props('icon-right=arrow_forward') \
+                        .mark('respond-next')
+                else:
+                    ui.button(t('respond.submit'), icon='send', on_click=self.submit).mark('respond-submit')
+        if focus:  # after a step change, screen readers start at the new step's heading
+            heading.run_method('focus')
+
+    def go(self, step: int) -> None:
+        self.index = max(0, min(len(self.instrument.dimensions) - 1, self.index + step))
+        self.render()
+        self.client.run_javascript('window.scrollTo(0, 0)')
+
+    def _save_draft(self) -> None:
+        value = json.dumps({'answers': self.answers})
+        self.client.run_javascript(f'localStorage.setItem({json.dumps(self.key)}, {json.dumps(value)})')
+
+    async def submit(self) -> None:
+        t = self.t
+        if self.submitted:
+            return
+        missing = len([i for i in self.instrument.items if i.type != 'text' and i.id not in self.answers])
+        if missing and not await confirm(t, t('respond.missing_title'), t('respond.missing', count=missing),
+                                         t('respond.submit')):
+            return
+        try:
+            receipt = await self.surveys.submit(self.cid, self.round.token, self.ticket, self.answers,
+                                                client=self.ctx.client_key, browser=self.browser)
+        except AppError as e:
+            self.error.show(self.ctx.error_text(e))
+            return
+        self.submitted = True
+        done = json.dumps({'done': True})
+        self.client.run_javascript(f'localStorage.setItem({json.dumps(self.key)}, {json.dumps(done)})')
+        self.body.clear()
+        with self.body:
+            heading = tx.h2(t('respond.thanks')).props('tabindex=-1').mark('respond-thanks')
+            tx.p(t('respond.receipt_help'))
+            with ui.row().classes('items-center gap-3'):
+                tx.span(receipt).classes('text-2xl font-mono font-bold tracking-wider').mark('receipt-code')
+                ui.button(t('common.copy'), icon='content_copy',
+                          on_click=lambda: (ui.clipboard.write(receipt), ui.notify(t('common.copied')))) \
+                    .props('outline dense')
+            ui.link(t('respond.withdraw.link'), f'/s/{self.cid}/{self.round.token}/withdraw')
+        heading.run_method('focus')

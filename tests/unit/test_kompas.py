@@ -1,0 +1,149 @@
+"""Kompas rounds and personal profiles through their services: roles, versions, refusals, history, sharing."""
+from __future__ import annotations
+
+import pytest
+
+from core.config import Settings
+from core.errors import NotFound, PermissionDenied, ValidationError
+from core.services import build_services
+
+PASSWORD = 'a good long password'
+
+
+@pytest.fixture
+async def world(tmp_path):
+    services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
+    people = {n: await services.accounts.sign_up(n, f'{n}@b.be', PASSWORD) for n in ('owner', 'co', 'coach', 'x')}
+    community = await services.communities.create(people['owner'].id, {'name': 'CoP'})
+    for name, role in (('co', 'co_coordinator'), ('coach', 'coach')):
+        token, _ = await services.communities.invite(people['owner'].id, community.id, role)
+        await services.communities.accept(people[name].id, token)
+    return services, {k: v.id for k, v in people.items()}, community.id
+
+
+async def test_a_round_from_start_to_result(world):
+    services, p, cid = world
+    kompas = services.kompas
+    items = kompas.instrument.items
+    sheet = await kompas.start(p['co'], cid)
+    assert await kompas.start(p['owner'], cid) == sheet   # one shared open round
+    for item in items[:8]:
+        sheet = await kompas.answer(p['owner'], cid, sheet.id, item.id, 4, kompas.instrument.version)
+    await kompas.answer(p['co'], cid, sheet.id, items[8].id, 'na')
+    await kompas.comment(p['co'], cid, sheet.id, items[0].id, 'We doen dit al <b>goed</b>')
+    sheet = await kompas.finish(p['owner'], cid, sheet.id)
+    assert sheet.done
+    result = kompas.result(p['coach'], cid, sheet.id)
+    assert result.result.dimension(items[0].dimension).mean == 4.0
+    assert result.previous is None
+    assert result.round.comments[items[0].id] == 'We doen dit al <b>goed</b>'
+    assert result.round.version == kompas.instrument.version
+
+
+async def test_previous_round_is_compared(world):
+    services, p, cid = world
+    kompas = services.kompas
+    item = kompas.instrument.items[0]
+    first = await kompas.start(p['owner'], cid)
+    for i in kompas.instrument.items[:4]:
+        await kompas.answer(p['owner'], cid, first.id, i.id, 2)
+    await kompas.finish(p['owner'], cid, first.id)
+    second = await kompas.start(p['owner'], cid)
+    assert second.id != first.id
+    for i in kompas.instrument.items[:4]:
+        await kompas.answer(p['owner'], cid, second.id, i.id, 4)
+    await kompas.finish(p['owner'], cid, second.id)
+    result = kompas.result(p['owner'], cid, second.id)
+    assert result.previous[0].id == first.id
+    assert result.previous[1].dimension(item.dimension).mean == 2.0
+    assert [r.id for r in kompas.rounds(p['coach'], cid)] == [second.id, first.id]
+    assert kompas.latest_result(p['owner'], cid).round.id == second.id
+
+
+async def test_roles_and_refusals_store_nothing(world):
+    services, p, cid = world
+    kompas = services.kompas
+    sheet = await kompas.start(p['owner'], cid)
+    with pytest.raises(PermissionDenied):
+        await kompas.start(p['coach'], cid)
+    with pytest.raises(PermissionDenied):
+        await kompas.answer(p['coach'], cid, sheet.id, kompas.instrument.items[0].id, 3)
+    with pytest.raises(NotFound):
+        kompas.rounds(p['x'], cid)
+    with pytest.raises(ValidationError) as info:
+        await kompas.answer(p['owner'], cid, sheet.id, kompas.instrument.items[0].id, 7)
+    assert info.value.key == 'questionnaire.error.off_scale'
+    with pytest.raises(ValidationError) as info:
+        await kompas.answer(p['owner'], cid, sheet.id, 'no_such_item', 3)
+    assert info.value.key == 'questionnaire.error.unknown_item'
+    with pytest.raises(ValidationError) as info:
+        await kompas.answer(p['owner'], cid, sheet.id, kompas.instrument.items[0].id, 3, version=99)
+    assert info.value.key == 'questionnaire.error.version'
+    with pytest.raises(ValidationError):
+        await kompas.finish(p['owner'], cid, sheet.id)   # nothing answered yet
+    assert kompas.round(p['owner'], cid, sheet.id).answers == {}
+    with pytest.raises(NotFound):
+        await kompas.answer(p['owner'], cid, 'forged', kompas.instrument.items[0].id, 3)
+
+
+async def test_finished_round_cannot_change(world):
+    services, p, cid = world
+    kompas = services.kompas
+    sheet = await kompas.start(p['owner'], cid)
+    await kompas.answer(p['owner'], cid, sheet.id, kompas.instrument.items[0].id, 3)
+    await kompas.finish(p['owner'], cid, sheet.id)
+    with pytest.raises(ValidationError) as info:
+        await kompas.answer(p['owner'], cid, sheet.id, kompas.instrument.items[0].id, 5)
+    assert info.value.key == 'questionnaire.error.finished'
+
+
+async def test_profile_is_personal_unless_shared(world):
+    services, p, cid = world
+    profiles = services.profiles
+    sheet = await profiles.start(p['co'])
+    items = profiles.instrument.items
+    await profiles.answer(p['co'], sheet.id, items[0].id, 4)
+    await profiles.answer(p['co'], sheet.id, items[1].id, 1)
+    with pytest.raises(NotFound):
+        await profiles.answer(p['owner'], sheet.id, items[0].id, 1)   # someone else's profile
+    await profiles.finish(p['co'], sheet.id)
+    assert profiles.shared_with(p['owner'], cid) == []
+    await profiles.share(p['co'], sheet.id, cid, True)
+    shared = profiles.shared_with(p['coach'], cid)
+    assert [s.owner_name for s in shared] == ['co']
+    assert [f.item.id for f in shared[0].profile.improvements] == [items[1].id]
+    with pytest.raises(NotFound):
+        profiles.shared_with(p['x'], cid)
+    with pytest.raises(NotFound):
+        await profiles.share(p['x'], sheet.id, cid, True)
+    await profiles.share(p['co'], sheet.id, cid, False)
+    assert profiles.shared_with(p['owner'], cid) == []
+
+
+async def test_suggestions_are_kept_once_and_need_edit_rights(world):
+    services, p, cid = world
+    text = {'nl': 'Doe iets', 'fr': 'Faites quelque chose', 'en': 'Do something'}
+    one = await services.suggestions.send(p['owner'], cid, 'kompas', 'r1', 'domain', text)
+    two = await services.suggestions.send(p['co'], cid, 'kompas', 'r1', 'domain', text)
+    assert one.id == two.id and len(services.suggestions.list(p['coach'], cid)) == 1
+    with pytest.raises(PermissionDenied):
+        await services.suggestions.send(p['coach'], cid, 'kompas', 'r1', 'domain', text)
+    with pytest.raises(ValidationError):
+        await services.suggestions.send(p['owner'], cid, 'nowhere', 'r1', 'domain', text)
+    assert services.suggestions.sent(p['owner'], cid, 'kompas', 'r1') == {('domain', 'Do something')}
+
+
+async def test_rounds_survive_export_and_import(world):
+    services, p, cid = world
+    kompas = services.kompas
+    sheet = await kompas.start(p['owner'], cid)
+    await kompas.answer(p['owner'], cid, sheet.id, kompas.instrument.items[0].id, 3)
+    payload = services.communities.export(p['owner'], cid)
+    copy = await services.communities.import_(p['x'], payload)
+    assert kompas.rounds(p['x'], copy.id)[0].answers == {kompas.instrument.items[0].id: 3}
+    tampered = payload.replace(b'"answers": {\n     "' + kompas.instrument.items[0].id.encode() + b'": 3',
+                               b'"answers": {\n     "' + kompas.instrument.items[0].id.encode() + b'": 9')
+    assert tampered != payload
+    with pytest.raises(ValidationError) as info:
+        await services.communities.import_(p['x'], tampered)
+    assert info.value.key == 'import.error.table'
