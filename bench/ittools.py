@@ -411,15 +411,16 @@ async def baseline_session(url: str, pid: int) -> dict:
 
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
                  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
-WATCH = '''([selector, expected]) => new Promise((resolve) => {
+WATCH = '''([selector, expected]) => {
+  window.__arrived = null;
   const check = () => {
     const el = document.querySelector(selector);
-    const value = el ? (el.value !== undefined && el.tagName === 'SELECT' ? el.value : el.textContent) : null;
-    if (value === expected) { resolve(performance.timeOrigin + performance.now()); return; }
+    const value = el ? (el.tagName === 'SELECT' ? el.value : el.textContent) : null;
+    if (value === expected) { window.__arrived = performance.timeOrigin + performance.now(); return; }
     setTimeout(check, 1);
   };
   check();
-})'''
+}'''
 FIRE_SELECT = '''([selector, value]) => {
   const el = document.querySelector(selector);
   const at = performance.timeOrigin + performance.now();
@@ -441,10 +442,10 @@ def chromium_pair(app_url: str, code: str, base_url: str, runs: int = 12) -> tup
     def timed(page_a, page_b, fire: str, selector_a: str, selector_b: str, values: list[str]) -> list[float]:
         out = []
         for value in values:
-            waiting = page_b.evaluate_handle(WATCH, [selector_b, value])
+            page_b.evaluate(WATCH, [selector_b, value])
             page_a.wait_for_timeout(50)
             sent = page_a.evaluate(fire, [selector_a, value])
-            arrived = waiting.json_value()
+            arrived = page_b.wait_for_function('window.__arrived', timeout=10_000).json_value()
             out.append((arrived - sent) / 1000)
         return out[2:]
 
@@ -469,7 +470,7 @@ def chromium_pair(app_url: str, code: str, base_url: str, runs: int = 12) -> tup
                 page.wait_for_selector('input')
                 page.wait_for_load_state('networkidle')
                 base.append(page)
-            label = 'div.nicegui-label'
+            label = '.nicegui-content > div:first-child'
             baseline = timed(base[0], base[1], FIRE_INPUT, 'input', label, [f'x{i}' for i in range(runs + 2)])
         finally:
             browser.close()

@@ -50,6 +50,6 @@ def part_status(key: str, ctx: Any) -> str | None:
 def part_href(part: Part, cid: str | None) -> str | None:
     if part.key not in _provided:
         return None
-    if part.public:
-        return part.path
-    return f'/c/{cid}{part.path}' if cid else None
+    if cid:
+        return f'/c/{cid}{part.path}'
+    return part.path if part.public else None

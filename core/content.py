@@ -14,6 +14,7 @@ import yaml
 from .i18n import LANGUAGES, Catalog, Text
 
 if TYPE_CHECKING:
+    from .guide import Guide
     from .ittools.catalogue import Catalogue as ITToolsCatalogue
     from .kickoff import KickoffCatalogue
     from .questionnaire import Instruments
@@ -164,6 +165,7 @@ class Content:
     instruments: Instruments
     kickoff: KickoffCatalogue
     ittools: ITToolsCatalogue
+    guide: Guide
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)
@@ -171,11 +173,14 @@ class Content:
 
 def load_content(folder: Path = CONTENT_DIR) -> Content:
     # the parts' loaders use this module's Checker, so they are imported here rather than at the top
+    from .guide import load_guide
     from .questionnaire import load_instruments
-    return Content(ui=load_ui_strings(folder / 'ui'), stages=load_stages(folder / 'stages.yaml'),
+    stages = load_stages(folder / 'stages.yaml')
+    return Content(ui=load_ui_strings(folder / 'ui'), stages=stages,
                    instruments=load_instruments(folder / 'instruments'),
                    kickoff=_load_kickoff(folder / 'catalogues'),
-                   ittools=_load_ittools(folder / 'catalogues'))
+                   ittools=_load_ittools(folder / 'catalogues'),
+                   guide=load_guide(folder / 'guide.yaml', {s.id for s in stages}))
 
 
 def _load_kickoff(folder: Path) -> KickoffCatalogue:

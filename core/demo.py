@@ -57,6 +57,7 @@ async def seed_parts(services: Services, owner: str, cid: str) -> None:
     await _seed_animation(services, owner, cid)
     await services.kickoff.seed_demo(owner, cid)
     await services.ittools.seed_demo(owner, cid)
+    await _seed_plan(services, owner, cid)
 
 
 # answers per kompas dimension, first round (half a year ago) and second round (last month)
@@ -174,3 +175,46 @@ async def _seed_animation(services: Services, owner: str, cid: str) -> None:
                 answers[texts[0].id] = ('De concrete voorbeelden van collega\'s.', 'Samen één brief herschrijven.',
                                         'Les conseils pratiques.')[n // 2 % 3]
             await surveys.submit(cid, feedback.token, surveys.ticket(cid, feedback.token), answers)
+
+
+GUIDE_DEMO = {
+    'prepare_why': 'Burgers begrijpen onze brieven vaak niet. Wie brieven schrijft, zit verspreid over vijf diensten '
+                   'en vindt elk voor zich het warm water uit.',
+    'prepare_sponsor': 'De directeur Communicatie steunt ons: twee uur per maand voor de kerngroep is afgesproken.',
+    'launch_charter': 'We schrijven het charter samen tijdens de kick-off en leggen het na een maand opnieuw voor.',
+    'launch_digital_space': 'Teams, omdat iedereen het al gebruikt; de goede voorbeelden komen in één gedeelde map.',
+}
+OWN_ACTIONS = (
+    {'title': 'Startbijeenkomst houden', 'owner': 'An Demo', 'horizon': '30', 'status': 'doing',
+     'indicator': 'Minstens 15 collega\'s uit vier diensten aanwezig'},
+    {'title': 'Bibliotheek met goede voorbeeldbrieven openen', 'owner': 'Jonas', 'horizon': '60',
+     'indicator': '20 voorbeeldbrieven, elk met een korte toelichting'},
+    {'title': 'Leidinggevenden informeren over de tijd die leden besteden', 'owner': 'An Demo', 'horizon': '90',
+     'status': 'planned', 'indicator': 'Elke leidinggevende kreeg de nota en kan ze toelichten'},
+)
+
+
+async def _seed_plan(services: Services, owner: str, cid: str) -> None:
+    """The journey's last steps: guide answers, the plan's fields, ideas taken over and own actions."""
+    for question, text in GUIDE_DEMO.items():
+        if services.content.guide.question(question) is not None:
+            await services.guide.save(owner, cid, question, text)
+    kompas = services.kompas.latest_result(owner, cid)
+    if kompas is not None:
+        for dimension in kompas.result.priorities[:2]:
+            score = kompas.result.dimension(dimension)
+            if score is not None and score.band is not None and score.band.actions:
+                await services.suggestions.send(owner, cid, 'kompas', kompas.round.id, dimension,
+                                                dict(score.band.actions[0]))
+    inbox = services.actionplan.inbox(owner, cid)
+    for suggestion in inbox[:1]:
+        await services.actionplan.accept(owner, cid, suggestion.id, 'nl', {'owner': 'Sara', 'horizon': '60'})
+    for fields in OWN_ACTIONS:
+        await services.actionplan.add(owner, cid, fields)
+    decision = services.ittools.latest_decision(cid)
+    await services.actionplan.save_plan(owner, cid, {
+        'purpose': DEMO_COMMUNITY['purpose'],
+        'core_group': 'An Demo (coördinatie), Jonas (voorbeeldbibliotheek), Sara (begeleiding van de sessies)',
+        'rhythm': 'Elke maand een bijeenkomst van twee uur, afwisselend ter plaatse en online.',
+        'digital_space': decision['tool_name']['nl'] if decision else 'Microsoft Teams',
+        'next_review': (datetime.now(UTC).date() + timedelta(days=150)).isoformat()})

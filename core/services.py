@@ -5,10 +5,12 @@ from dataclasses import dataclass
 
 from . import session_secret
 from .accounts import Accounts
+from .actionplan import ActionPlan
 from .animation import Animation
 from .communities import Communities
 from .config import Settings
 from .content import Content, load_content
+from .guide import GuideAnswers
 from .ittools import ITTools
 from .kickoff import Kickoff
 from .kompas import Kompas
@@ -16,6 +18,7 @@ from .profile import Profiles
 from .store import BackupPolicy, Store
 from .suggestions import Suggestions
 from .survey import Surveys
+from .wizard import Wizard
 
 
 @dataclass
@@ -32,6 +35,9 @@ class Services:
     animation: Animation
     kickoff: Kickoff
     ittools: ITTools
+    guide: GuideAnswers
+    actionplan: ActionPlan
+    wizard: Wizard
 
     def close(self) -> None:
         self.store.flush_all()
@@ -45,6 +51,11 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
     instruments = content.instruments
     receipt_secret = session_secret.load_or_create(settings.data_dir, 'receipt-secret')
     surveys = Surveys(communities, instruments, receipt_secret)
+    profiles = Profiles(communities, accounts, instruments)
+    kompas = Kompas(communities, instruments)
+    kickoff = Kickoff(store, communities, content.kickoff)
+    ittools = ITTools(store, communities, accounts, content.ittools)
+    actionplan = ActionPlan(communities)
     return Services(
         settings=settings,
         content=content,
@@ -52,10 +63,13 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
         accounts=accounts,
         communities=communities,
         suggestions=Suggestions(communities),
-        kompas=Kompas(communities, instruments),
-        profiles=Profiles(communities, accounts, instruments),
+        kompas=kompas,
+        profiles=profiles,
         surveys=surveys,
         animation=Animation(communities, instruments, surveys),
-        kickoff=Kickoff(store, communities, content.kickoff),
-        ittools=ITTools(store, communities, accounts, content.ittools),
+        kickoff=kickoff,
+        ittools=ittools,
+        guide=GuideAnswers(communities, content.guide),
+        actionplan=actionplan,
+        wizard=Wizard(communities, profiles, kompas, surveys, ittools, kickoff, actionplan),
     )

@@ -54,7 +54,7 @@ class Suggestions:
 
     def list(self, actor: str, cid: str) -> list[Suggestion]:
         self.communities.get(actor, cid, Permission.VIEW)
-        return [_suggestion(d) for d in self._table(cid).all()]
+        return [to_suggestion(d) for d in self._table(cid).all()]
 
     def sent(self, actor: str, cid: str, source: str, ref: str) -> set[tuple[str, str]]:
         """(dimension, English text) of what this source already sent: the page marks those buttons as done."""
@@ -78,15 +78,15 @@ class Suggestions:
             & (Query()['text']['en'] == text['en'])
         existing = table.get(same)
         if existing is not None:
-            return _suggestion(existing)
+            return to_suggestion(existing)
         doc = {'id': secrets.token_hex(6), 'source': source, 'ref': ref, 'dimension': dimension,
                'text': {lang: text[lang] for lang in LANGUAGES}, 'created': datetime.now(UTC).date().isoformat(),
                'by': actor, 'status': 'new'}
         table.insert(doc)
         await self.communities.store.community(cid).commit()
-        return _suggestion(doc)
+        return to_suggestion(doc)
 
 
-def _suggestion(doc: dict[str, Any]) -> Suggestion:
+def to_suggestion(doc: dict[str, Any]) -> Suggestion:
     return Suggestion(doc['id'], doc['source'], doc.get('ref', ''), doc.get('dimension', ''), dict(doc['text']),
                       doc.get('created', ''), doc.get('status', 'new'))

@@ -8,7 +8,8 @@ from __future__ import annotations
 import copy
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -17,7 +18,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app, background_tasks, ui
 
-from components.frame import Shell, frame
+from components.frame import Shell, frame, wizard_banner
 from core.accounts import User
 from core.communities import Community, Membership
 from core.errors import AppError, NotFound
@@ -25,6 +26,7 @@ from core.i18n import LANGUAGES, QUASAR_LANG, Translator, negotiate
 from core.roles import Permission, Role, can
 from core.services import Services
 from core.store import DamagedFileError
+from core.wizard import STEPS
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +84,15 @@ class PageContext:
         shell = Shell(t=self.t, path=self.path, user_name=self.user.name if self.user and not public else None,
                       communities=communities, current=self.community.id if self.community else None,
                       active=active, on_logout=log_out, public=public)
-        return frame(shell, title, heading=heading)
+        return self._framed(shell, title, heading)
+
+    @contextmanager
+    def _framed(self, shell: Shell, title: str, heading: bool) -> Iterator[ui.column]:
+        with frame(shell, title, heading=heading) as main:
+            step = self.request.query_params.get('wizard')
+            if self.community is not None and step in STEPS:
+                wizard_banner(self.t, self.community.id, step)
+            yield main
 
     def go(self, path: str, notice: str | None = None) -> None:
         """Navigate; a confirmation notice is shown on the page that opens (a notice shown here would vanish)."""

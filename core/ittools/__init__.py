@@ -12,4 +12,4 @@ from .service import COMPARISONS, MEETINGS, ITTools
 register_table(COMPARISONS, validate_comparisons)
 register_table(MEETINGS, validate_meetings)
 
-__all__ = ['COMPARISONS', 'MEETINGS', 'ITTools', 'Actor', 'Change', 'MeetingRef', 'Rights']
+__all__ = ['COMPARISONS', 'MEETINGS', 'Actor', 'Change', 'ITTools', 'MeetingRef', 'Rights']

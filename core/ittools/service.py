@@ -17,7 +17,7 @@ from core.accounts import Accounts, User
 from core.communities import Communities
 from core.errors import AppError, NotFound, PermissionDenied, ValidationError
 from core.roles import Permission, require
-from core.store import Database, DamagedFileError, Store
+from core.store import DamagedFileError, Database, Store
 
 from .catalogue import Catalogue
 from .live import Actor, Change, Listener, PresenceRow, Room, UndoStep
@@ -41,7 +41,7 @@ from .model import (
     now_iso,
 )
 from .scoring import ToolResult
-from .texts import criterion_title, same, tool_name
+from .texts import criterion_title, tool_name
 
 log = logging.getLogger(__name__)
 
@@ -475,7 +475,7 @@ class ITTools(MeetingOps):
             raise ValidationError('error.invalid', 'must')
         new_must = criterion.must if must is None else must
         if not self.rights(actor, cid, comparison_id).weights:
-            if self._in_meeting(actor, room) or not actor.participant and self._can(actor, cid, Permission.EDIT):
+            if self._in_meeting(actor, room) or (not actor.participant and self._can(actor, cid, Permission.EDIT)):
                 raise PermissionDenied('meeting.error.weights_locked')
             raise PermissionDenied()
         return await self._apply_weight(room, actor, criterion, new_weight, new_must)

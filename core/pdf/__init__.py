@@ -22,6 +22,8 @@ Structure
     `table(header, rows, col_widths, style_set=..., zebra=True)`: strings are escaped; a cell may also hold a
     Flowable or a list of them; the table splits across pages, also inside a tall row, and repeats its header.
     `spacer(mm)`, `content_width()` (usable width in points).
+    `Contents(titles)`: a table of contents; given the titles of the document's level-0 headings that follow it,
+    it prints their page numbers (found in the first layout pass).
 
 Document
     `DocInfo(title, lang='nl', author='', subject='', keywords=(), creator='CoP-toolbox', header='', footer='')`
@@ -49,6 +51,7 @@ from .base import (
     FONT_ITALIC,
     HEADING_ROOM,
     PAGE_OF,
+    Contents,
     DocInfo,
     Heading,
     build_pdf,
@@ -65,6 +68,7 @@ from .base import (
     table,
 )
 
-__all__ = ['FONT', 'FONT_BOLD', 'FONT_BOLD_ITALIC', 'FONT_ITALIC', 'HEADING_ROOM', 'PAGE_OF', 'DocInfo', 'Heading',
+__all__ = ['FONT', 'FONT_BOLD', 'FONT_BOLD_ITALIC', 'FONT_ITALIC', 'HEADING_ROOM', 'PAGE_OF', 'Contents', 'DocInfo',
+           'Heading',
            'build_pdf', 'bullet', 'content_width', 'escape', 'heading', 'lead', 'page_label', 'para',
            'register_fonts', 'spacer', 'styles', 'table']

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -162,6 +163,34 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]], col_widths: Sequ
                  style=TableStyle(commands), hAlign='LEFT')
 
 
+class Contents(Flowable):
+    """A table of contents of the document's top-level headings with their page numbers. Its size does not depend
+    on the numbers: the first layout pass counts pages and finds them, the second prints them."""
+
+    def __init__(self, titles: Sequence[str], style_set: dict[str, ParagraphStyle] | None = None) -> None:
+        super().__init__()
+        self.titles = list(titles)
+        self.pages: list[int] = []
+        self.style_set = style_set or styles()
+        self._table: Table | None = None
+
+    def _make(self) -> Table:
+        st = self.style_set
+        rows = [[para(title, st['body']), para(str(self.pages[i]) if i < len(self.pages) else '', st['body'])]
+                for i, title in enumerate(self.titles)]
+        return Table(rows, colWidths=[content_width() - 20 * mm, 20 * mm], hAlign='LEFT', style=TableStyle([
+            ('FONTNAME', (0, 0), (-1, -1), FONT), ('ALIGN', (1, 0), (1, -1), 'RIGHT'),
+            ('LINEBELOW', (0, 0), (-1, -1), 0.3, RULE), ('TOPPADDING', (0, 0), (-1, -1), 3),
+            ('BOTTOMPADDING', (0, 0), (-1, -1), 3), ('LEFTPADDING', (0, 0), (-1, -1), 0)]))
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self._table = self._make()
+        return self._table.wrap(available_width, available_height)
+
+    def draw(self) -> None:
+        self._table.drawOn(self.canv, 0, 0)
+
+
 def spacer(height_mm: float = 3) -> Spacer:
     return Spacer(1, height_mm * mm)
 
@@ -200,6 +229,7 @@ class _Document(BaseDocTemplate):
                          displayDocTitle=True, invariant=1 if invariant else 0, initialFontName=FONT)
         self.info = info
         self.pages = pages
+        self.top_headings: list[int] = []     # the page of every level-0 heading, in order
         self._outline_count = 0
         self._last_level = -1
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id='body',
@@ -226,6 +256,8 @@ class _Document(BaseDocTemplate):
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):
+            if flowable.outline_level == 0:
+                self.top_headings.append(self.page)
             self._outline_count += 1
             key = f'h{self._outline_count}'
             level = min(flowable.outline_level, self._last_level + 1)
@@ -246,12 +278,20 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 def _prepared(story: Sequence[Flowable]) -> list[Flowable]:
     """A fresh copy of the story (layout changes flowables, and each pass needs them new), with a conditional page
-    break before every heading, so a heading never ends a page alone."""
+    break before every heading, so a heading never ends a page alone. Charts (Drawings) are not copied: layout does
+    not change them, and ReportLab's chart widgets cannot be deep-copied."""
     out: list[Flowable] = []
-    for flowable in copy.deepcopy(list(story)):
-        if isinstance(flowable, Heading):
-            out.append(CondPageBreak(HEADING_ROOM))
-        out.append(flowable)
+    keep = {id(f): f for f in story if isinstance(f, Drawing)}
+    items = list(story)
+    for index, flowable in enumerate(items):
+        copied = flowable if isinstance(flowable, Drawing) else copy.deepcopy(flowable, dict(keep))
+        if isinstance(copied, Heading) and not (index and isinstance(items[index - 1], Heading)):
+            # a run of headings (a section title right above a sub-title) needs room for all of them
+            run = 1
+            while index + run < len(items) and isinstance(items[index + run], Heading):
+                run += 1
+            out.append(CondPageBreak(HEADING_ROOM + (run - 1) * 12 * mm))
+        out.append(copied)
     return out
 
 
@@ -266,6 +306,10 @@ def build_pdf(story: list[Flowable], info: DocInfo, *, invariant: bool = False) 
     with _build_lock:
         counting = _Document(io.BytesIO(), info, invariant, None)
         counting.build(_prepared(story))
+        final = _prepared(story)
+        for flowable in final:
+            if isinstance(flowable, Contents):
+                flowable.pages = counting.top_headings[-len(flowable.titles):] if flowable.titles else []
         buffer = io.BytesIO()
-        _Document(buffer, info, invariant, counting.page).build(_prepared(story))
+        _Document(buffer, info, invariant, counting.page).build(final)
     return buffer.getvalue()

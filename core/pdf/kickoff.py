@@ -20,21 +20,22 @@ def _info(data: dict[str, Any], t: Translator, version: str, community: str, aut
                    header=f'{data["title"]} · {kind}', footer=community)
 
 
-def _head(data: dict[str, Any], t: Translator, version: str, community: str) -> list[Flowable]:
+def _head(data: dict[str, Any], t: Translator, version: str, community: str, level: int = 0) -> list[Flowable]:
     st = styles()
     parts: list[Flowable] = []
     if community:
         parts.append(para(community, st['muted']))
-    parts.append(heading(data['title'], 0, st))
+    parts.append(heading(data['title'], level, st))
     parts.append(para(t(f'kickoff.version.{version}'), st['h3']))
     parts.append(lead(t('kickoff.pdf.when'), when_text(t, data), st['body']))
     parts.append(lead(t('kickoff.pdf.where'), where_text(t, data), st['body']))
     return parts
 
 
-def agenda_story(data: dict[str, Any], t: Translator, community: str = '') -> list[Flowable]:
+def agenda_story(data: dict[str, Any], t: Translator, community: str = '', level: int = 0) -> list[Flowable]:
+    """`level`: of the agenda's title, 0 on its own, 1 inside a larger document such as the dossier."""
     st = styles()
-    story = _head(data, t, 'agenda', community)
+    story = _head(data, t, 'agenda', community, level)
     story.append(spacer(2))
     rows = []
     for block in data['blocks']:

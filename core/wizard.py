@@ -1,0 +1,90 @@
+"""The onboarding journey of a community: basics, profile, kompas, member survey, IT tools, kick-off, action plan.
+
+A step is done when its tool holds what the step asks for (progress is read from the tools, never kept twice);
+the coordinator may skip a step and come back to it. The journey resumes at the first step neither done nor skipped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .actionplan import ActionPlan
+from .communities import Communities, register_table
+from .errors import ValidationError
+from .kompas import Kompas
+from .profile import Profiles
+from .roles import Permission
+from .survey import Surveys
+
+TABLE = 'wizard'
+STEPS = ('basics', 'profile', 'kompas', 'survey', 'ittools', 'kickoff', 'actionplan')
+# where each step's tool lives, under /c/{cid}
+STEP_PATHS = {'basics': '/settings', 'profile': '/profile', 'kompas': '/kompas', 'survey': '/survey',
+              'ittools': '/ittools', 'kickoff': '/kickoff', 'actionplan': '/plan'}
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    done: bool
+    skipped: bool
+
+    @property
+    def open(self) -> bool:
+        return not self.done and not self.skipped
+
+
+def _validate(docs: list[dict[str, Any]]) -> None:
+    for doc in docs:
+        skipped = doc.get('skipped', [])
+        if not isinstance(skipped, list) or not set(skipped) <= set(STEPS):
+            raise ValidationError('error.invalid')
+
+
+class Wizard:
+    def __init__(self, communities: Communities, profiles: Profiles, kompas: Kompas, surveys: Surveys,
+                 ittools: Any, kickoff: Any, actionplan: ActionPlan) -> None:
+        self.communities = communities
+        self.profiles, self.kompas, self.surveys = profiles, kompas, surveys
+        self.ittools, self.kickoff, self.actionplan = ittools, kickoff, actionplan
+        register_table(TABLE, _validate)
+
+    def _table(self, cid: str):
+        return self.communities.store.community(cid).table(TABLE)
+
+    def _skipped(self, cid: str) -> set[str]:
+        doc = self._table(cid).get(doc_id=1)
+        return set(doc.get('skipped', [])) if doc else set()
+
+    def progress(self, actor: str, cid: str) -> list[Step]:
+        community, _ = self.communities.get(actor, cid, Permission.VIEW)
+        skipped = self._skipped(cid)
+        done = {
+            'basics': bool(community.purpose and community.name),
+            'profile': self.profiles.latest(actor) is not None,
+            'kompas': any(r.done for r in self.kompas.rounds(actor, cid)),
+            'survey': any(r.status != 'draft' for r in self.surveys.rounds(actor, cid)),
+            'ittools': self.ittools.latest_decision(cid) is not None,
+            'kickoff': self.kickoff.current(actor, cid) is not None,
+            'actionplan': bool(self.actionplan.actions(actor, cid)),
+        }
+        return [Step(key, done[key], key in skipped and not done[key]) for key in STEPS]
+
+    def current(self, actor: str, cid: str) -> str:
+        """The step to continue with: the first one neither done nor skipped (the last one when all are)."""
+        steps = self.progress(actor, cid)
+        return next((s.key for s in steps if s.open), STEPS[-1])
+
+    async def skip(self, actor: str, cid: str, step: str, skipped: bool = True) -> None:
+        self.communities.get(actor, cid, Permission.EDIT)
+        if step not in STEPS:
+            raise ValidationError('error.invalid', 'step')
+        now = self._skipped(cid)
+        now = now | {step} if skipped else now - {step}
+        table = self._table(cid)
+        ordered = [s for s in STEPS if s in now]
+        if table.get(doc_id=1) is None:
+            table.insert({'skipped': ordered})
+        else:
+            table.update({'skipped': ordered}, doc_ids=[1])
+        await self.communities.store.community(cid).commit()

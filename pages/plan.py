@@ -1,0 +1,305 @@
+"""The action plan: the plan-level fields, the suggestions sent by the tools, the actions (filter, sort, edit,
+delete with undo), the guide answers, and the way to the dossier."""
+from __future__ import annotations
+
+from nicegui import html, ui
+
+from components import typography as tx
+from components.action_form import action_fields, action_summary, action_values
+from components.forms import ErrorLine, clear_field_errors, show_field_error
+from components.frame import aria
+from components.nav import provide
+from core.actionplan import HORIZONS, PLAN_LIMITS, STATUSES, Action, filter_and_sort
+from core.errors import AppError
+from core.roles import Permission
+from core.services import Services
+
+from ._base import PageContext, community_page
+
+
+def register(services: Services) -> None:
+    plan = services.actionplan
+
+    def status(ctx: PageContext) -> str:
+        actions = plan.actions(ctx.user.id, ctx.community.id)
+        waiting = len(plan.inbox(ctx.user.id, ctx.community.id))
+        done = sum(1 for a in actions if a.status == 'done')
+        return ctx.t('plan.dashboard', actions=len(actions), done=done, waiting=waiting)
+
+    provide('actionplan', status)
+
+    @community_page(services, '/c/{cid}/plan')
+    def plan_page(ctx: PageContext, status: str = '', horizon: str = '', owner: str = '', sort: str = 'due'):
+        t = ctx.t
+        with ctx.frame(t('plan.title'), active='actionplan'):
+            tx.p(t('plan.intro'))
+            PlanView(ctx, services, status=status, horizon=horizon, owner=owner, sort=sort)
+
+
+class PlanView:
+    """The plan page as a small controller: state, handlers, and the pieces they redraw."""
+
+    def __init__(self, ctx: PageContext, services: Services, *, status: str, horizon: str, owner: str,
+                 sort: str) -> None:
+        self.ctx, self.t, self.services = ctx, ctx.t, services
+        self.plan = services.actionplan
+        self.cid, self.me = ctx.community.id, ctx.user.id
+        self.editable = ctx.can(Permission.EDIT)
+        self.filters = {'status': status if status in STATUSES else '', 'horizon': horizon if horizon in HORIZONS
+                        else '', 'owner': owner, 'sort': sort if sort in ('due', 'status', 'owner', 'title') else 'due'}
+        self._render_fields()
+        self._render_dossier()
+        tx.h2(self.t('plan.inbox.title'))
+        self.inbox = ui.column().classes('w-full gap-2').mark('inbox')
+        self._render_inbox()
+        tx.h2(self.t('plan.actions.title'))
+        if self.editable:
+            ui.button(self.t('plan.add'), icon='add', on_click=lambda: self._edit(None)).mark('action-add')
+        self.filter_bar = ui.row().classes('w-full items-end gap-3')
+        self.list = ui.column().classes('w-full gap-2').mark('action-list')
+        self.undo = ui.row().classes('items-center gap-2').props('role=status')
+        self._render_list()
+        self._render_guide_answers()
+
+    # -- plan-level fields --------------------------------------------------------------------------------------
+
+    def _render_fields(self) -> None:
+        t, ctx = self.t, self.ctx
+        fields = self.plan.plan(self.me, self.cid)
+        community = ctx.community
+        stage = self.services.content.stage(community.stage)
+        decision = self.services.ittools.latest_decision(self.cid)
+        with ui.card().classes('w-full gap-2').props('flat bordered').mark('plan-fields'):
+            tx.h2(t('plan.fields.title'))
+            with html.dl().classes('grid grid-cols-[auto_1fr] gap-x-4 gap-y-1'):
+                tx.dt(t('community.field.stage')).classes('font-medium')
+                tx.dd(t.pick(stage.title) if stage else community.stage)
+                tx.dt(t('community.field.sponsor')).classes('font-medium')
+                tx.dd(community.sponsor or t('plan.fields.unknown'))
+            readonly = not self.editable
+            inputs = {
+                'purpose': ui.textarea(t('plan.fields.purpose'), value=fields.purpose or community.purpose),
+                'core_group': ui.textarea(t('plan.fields.core_group'), value=fields.core_group),
+                'rhythm': ui.textarea(t('plan.fields.rhythm'), value=fields.rhythm),
+                'digital_space': ui.input(t('plan.fields.digital_space'), value=fields.digital_space),
+                'next_review': ui.input(t('plan.fields.next_review'), value=fields.next_review or ''),
+            }
+            for name, element in inputs.items():
+                element.classes('w-full').props('outlined autogrow' if isinstance(element, ui.textarea)
+                                                else 'outlined').mark(f'plan-{name}')
+                if name in PLAN_LIMITS:
+                    element.props['maxlength'] = PLAN_LIMITS[name]
+                if readonly:
+                    element.props('readonly')
+            inputs['next_review'].props('type=date stack-label')
+            inputs['core_group'].props['hint'] = t('plan.fields.core_group_hint')
+            inputs['next_review'].props['hint'] = t('plan.fields.next_review_hint')
+            if decision and not fields.digital_space:
+                chosen = t.pick(decision['tool_name'])
+                inputs['digital_space'].props['hint'] = t('plan.fields.from_decision', tool=chosen)
+                if not readonly:
+                    inputs['digital_space'].value = chosen
+            if readonly:
+                return
+            error = ErrorLine()
+
+            async def save() -> None:
+                error.clear_text()
+                clear_field_errors(inputs)
+                try:
+                    await self.plan.save_plan(self.me, self.cid, {k: v.value for k, v in inputs.items()})
+                except AppError as e:
+                    show_field_error(inputs, e.field, ctx.error_text(e))
+                    error.show(ctx.error_text(e))
+                    return
+                ui.notify(t('common.saved'), type='positive')
+
+            ui.button(t('common.save'), on_click=save).mark('plan-save')
+
+    # -- suggestions --------------------------------------------------------------------------------------------
+
+    def _render_inbox(self) -> None:
+        t = self.t
+        self.inbox.clear()
+        waiting = self.plan.inbox(self.me, self.cid)
+        with self.inbox:
+            if not waiting:
+                tx.p(t('plan.inbox.empty')).classes('cop-muted').mark('inbox-empty')
+                return
+            tx.p(t('plan.inbox.help', count=len(waiting)))
+            for suggestion in waiting:
+                with ui.card().classes('w-full').props('flat bordered').mark('suggestion'):
+                    with ui.row().classes('w-full items-center gap-3'):
+                        ui.badge(t(f'plan.source.{suggestion.source}')).props('outline')
+                        tx.span(t.pick(suggestion.text)).classes('grow basis-64')
+                        if self.editable:
+                            aria(ui.button(t('plan.inbox.accept'), icon='check',
+                                           on_click=lambda s=suggestion: self._accept(s.id)).props('dense'),
+                                 t('plan.inbox.accept_named', text=t.pick(suggestion.text))).mark('suggestion-accept')
+                            aria(ui.button(t('plan.inbox.discard'), icon='close',
+                                           on_click=lambda s=suggestion: self._discard(s.id)).props('dense flat'),
+                                 t('plan.inbox.discard_named', text=t.pick(suggestion.text))) \
+                                .mark('suggestion-discard')
+
+    async def _accept(self, suggestion_id: str) -> None:
+        try:
+            await self.plan.accept(self.me, self.cid, suggestion_id, self.t.lang)
+        except AppError as e:
+            self.ctx.notify_error(e)
+            return
+        ui.notify(self.t('plan.inbox.accepted'), type='positive')
+        self._render_inbox()
+        self._render_list()
+
+    async def _discard(self, suggestion_id: str) -> None:
+        try:
+            await self.plan.discard(self.me, self.cid, suggestion_id)
+        except AppError as e:
+            self.ctx.notify_error(e)
+            return
+        self._render_inbox()
+        self._offer_undo(self.t('plan.inbox.discarded'), lambda: self._undiscard(suggestion_id))
+
+    async def _undiscard(self, suggestion_id: str) -> None:
+        await self.plan.discard(self.me, self.cid, suggestion_id, undo=True)
+        self._render_inbox()
+
+    # -- actions ------------------------------------------------------------------------------------------------
+
+    def _render_list(self) -> None:
+        t = self.t
+        actions = self.plan.actions(self.me, self.cid)
+        owners = sorted({a.owner for a in actions if a.owner}, key=str.casefold)
+        self.filter_bar.clear()
+        with self.filter_bar:
+            self._select('status', t('plan.filter.status'), {'': t('plan.filter.all'),
+                                                             **{s: t(f'plan.status.{s}') for s in STATUSES}})
+            self._select('horizon', t('plan.filter.horizon'), {'': t('plan.filter.all'),
+                                                               **{h: t('plan.horizon.days', days=h) for h in HORIZONS}})
+            self._select('owner', t('plan.filter.owner'), {'': t('plan.filter.all'), **{o: o for o in owners}})
+            self._select('sort', t('plan.filter.sort'), {k: t(f'plan.sort.{k}') for k in
+                                                         ('due', 'status', 'owner', 'title')})
+        shown = filter_and_sort(actions, status=self.filters['status'] or None,
+                                horizon=self.filters['horizon'] or None, owner=self.filters['owner'] or None,
+                                sort=self.filters['sort'])
+        self.list.clear()
+        with self.list:
+            tx.p(t('plan.actions.count', shown=len(shown), total=len(actions))).classes('text-sm cop-muted') \
+                .props('aria-live=polite').mark('action-count')
+            if not actions:
+                tx.p(t('plan.actions.empty')).mark('actions-empty')
+            for action in shown:
+                self._render_action(action)
+
+    def _select(self, name: str, label: str, options: dict) -> None:
+        value = self.filters[name] if self.filters[name] in options else next(iter(options))
+
+        def changed(e, name=name) -> None:
+            self.filters[name] = e.value or ''
+            self._render_list()
+
+        ui.select(options, value=value, label=label, on_change=changed).props('outlined dense') \
+            .classes('w-44').mark(f'filter-{name}')
+
+    def _render_action(self, action: Action) -> None:
+        t = self.t
+        with ui.card().classes('w-full gap-1').props('flat bordered').mark('action'):
+            with ui.row().classes('w-full items-start gap-2'):
+                with ui.column().classes('grow gap-1 basis-64'):
+                    tx.h3(action.title)
+                    if action.description:
+                        tx.p(action.description).classes('whitespace-pre-line')
+                    action_summary(t, action)
+                    if action.source != 'own':
+                        tx.p(t('plan.from_source', source=t(f'plan.source.{action.source}'))) \
+                            .classes('text-xs cop-muted')
+                if self.editable:
+                    aria(ui.button(icon='edit', on_click=lambda a=action: self._edit(a)).props('flat round'),
+                         t('plan.edit_named', title=action.title)).mark('action-edit')
+                    aria(ui.button(icon='delete', on_click=lambda a=action: self._remove(a))
+                         .props('flat round color=negative'), t('plan.delete_named', title=action.title)) \
+                        .mark('action-delete')
+
+    async def _edit(self, action: Action | None) -> None:
+        t = self.t
+        owners = sorted({a.owner for a in self.plan.actions(self.me, self.cid) if a.owner}, key=str.casefold)
+        with ui.dialog().props('transition-show=fade transition-hide=fade') as dialog, \
+                ui.card().classes('w-full max-w-2xl') as card:
+            heading = tx.h2(t('plan.edit') if action else t('plan.add'))
+            for element in (dialog, card):
+                element.props['aria-labelledby'] = heading.html_id
+            fields = action_fields(t, action, owners)
+            error = ErrorLine()
+
+            async def save() -> None:
+                error.clear_text()
+                clear_field_errors(fields)
+                try:
+                    if action is None:
+                        await self.plan.add(self.me, self.cid, action_values(fields))
+                    else:
+                        await self.plan.update(self.me, self.cid, action.id, action_values(fields))
+                except AppError as e:
+                    show_field_error(fields, e.field, self.ctx.error_text(e))
+                    error.show(self.ctx.error_text(e))
+                    return
+                dialog.submit(True)
+
+            with ui.row().classes('w-full justify-end gap-2'):
+                ui.button(t('dialog.cancel'), on_click=lambda: dialog.submit(False)).props('flat')
+                ui.button(t('common.save'), on_click=save).mark('action-save')
+        if await dialog:
+            ui.notify(t('common.saved'), type='positive')
+            self._render_list()
+        dialog.delete()
+
+    async def _remove(self, action: Action) -> None:
+        try:
+            removed = await self.plan.remove(self.me, self.cid, action.id)
+        except AppError as e:
+            self.ctx.notify_error(e)
+            return
+        self._render_list()
+        self._offer_undo(self.t('plan.deleted', title=action.title), lambda: self._restore(removed))
+
+    async def _restore(self, action: Action) -> None:
+        await self.plan.restore(self.me, self.cid, action)
+        self._render_list()
+
+    def _offer_undo(self, message: str, undo) -> None:
+        self.undo.clear()
+        with self.undo:
+            tx.span(message)
+
+            async def clicked() -> None:
+                self.undo.clear()
+                await undo()
+
+            ui.button(self.t('plan.undo'), icon='undo', on_click=clicked).props('flat dense').mark('undo')
+
+    # -- guide answers and dossier ------------------------------------------------------------------------------
+
+    def _render_guide_answers(self) -> None:
+        t = self.t
+        answers = self.services.guide.answers(self.me, self.cid)
+        guide = self.services.content.guide
+        tx.h2(t('plan.guide.title'))
+        if not answers:
+            with html.p():
+                tx.span(t('plan.guide.empty') + ' ')
+                ui.link(t('plan.guide.open'), f'/c/{self.cid}/guide')
+            return
+        with html.dl().classes('flex flex-col gap-1').mark('guide-answers'):
+            for phase in guide.phases:
+                for question in phase.questions:
+                    answer = answers.get(question.id)
+                    if answer:
+                        tx.dt(t.pick(question.question)).classes('font-medium')
+                        tx.dd(answer.text).classes('whitespace-pre-line pl-4')
+
+    def _render_dossier(self) -> None:
+        t = self.t
+        with ui.card().classes('w-full gap-2').props('flat bordered').mark('dossier-card'):
+            tx.h2(t('plan.dossier.title'))
+            tx.p(t('plan.dossier.text'))
+            ui.link(t('plan.dossier.open'), f'/c/{self.cid}/dossier').classes('font-medium').mark('dossier-link')

@@ -1,0 +1,123 @@
+"""The guide, the journey and the action plan through their pages."""
+from __future__ import annotations
+
+import asyncio
+
+from nicegui import app
+from nicegui.element_filter import ElementFilter
+from nicegui.testing import User
+
+from .helpers import PASSWORD, log_in, settle
+
+
+async def setup() -> tuple:
+    services = app.state.services
+    owner = await services.accounts.sign_up('Owner', 'owner@example.be', PASSWORD)
+    community = await services.communities.create(owner.id, {'name': 'CoP', 'purpose': ''})
+    return services, owner.id, community.id
+
+
+def count(user: User, marker: str) -> int:
+    with user:
+        return len(list(ElementFilter(marker=marker)))
+
+
+async def wait_for(condition, tries: int = 60) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError('condition not met')
+
+
+async def test_guide_is_public_and_a_coordinator_writes_answers(user: User):
+    response = await user.http_client.get('/guide')
+    assert response.status_code == 200
+    await user.open('/guide?lang=fr')
+    await user.should_see(marker='guide-login-hint')
+    services, owner, cid = await setup()
+    guide = services.content.guide
+    question = guide.phases[0].questions[0]
+    await log_in(user, 'owner@example.be')
+    await user.open(f'/c/{cid}/guide?phase={guide.phases[0].id}')
+    user.find(marker=f'answer-{question.id}').type('Omdat <b>niemand</b> alleen leert').trigger('blur')
+    await wait_for(lambda: question.id in services.guide.answers(owner, cid))
+    assert services.guide.answers(owner, cid)[question.id].text == 'Omdat <b>niemand</b> alleen leert'
+    await user.open(f'/c/{cid}/plan')
+    await user.should_see('Omdat <b>niemand</b> alleen leert')
+
+
+async def test_plan_accept_add_filter_delete_and_undo(user: User):
+    services, owner, cid = await setup()
+    await services.suggestions.send(owner, cid, 'kompas', 'r1', 'domain',
+                                    {'nl': 'Schrijf het doel op', 'fr': 'Écrivez la finalité', 'en': 'Write it down'})
+    await log_in(user, 'owner@example.be')
+    await user.open(f'/c/{cid}/plan')
+    await user.should_see(marker='suggestion')
+    user.find(marker='suggestion-accept').click()
+    await user.should_see('Idee overgenomen als actie.', retries=20)
+    await wait_for(lambda: count(user, 'action') == 1)
+    assert count(user, 'suggestion') == 0
+
+    user.find(marker='action-add').click()
+    await user.should_see(marker='action-save', retries=20)
+    user.find(marker='action-save').click()
+    await user.should_see('Geef de actie een naam.', retries=20)       # a clear message, nothing stored
+    user.find(marker='action-title').type('Kick-off houden')
+    user.find(marker='action-owner').type('Lien')
+    user.find(marker='action-horizon').elements.pop().value = '30'
+    user.find(marker='action-save').click()
+    await wait_for(lambda: count(user, 'action') == 2)
+    assert {a.title for a in services.actionplan.actions(owner, cid)} == {'Schrijf het doel op', 'Kick-off houden'}
+
+    user.find(marker='filter-owner').elements.pop().value = 'Lien'
+    await wait_for(lambda: count(user, 'action') == 1)
+    await user.should_see('1 van 2 acties getoond.')
+    user.find(marker='filter-owner').elements.pop().value = ''
+    await wait_for(lambda: count(user, 'action') == 2)
+
+    user.find(marker='action-delete').click()                             # the first one shown
+    await wait_for(lambda: count(user, 'action') == 1)
+    assert len(services.actionplan.actions(owner, cid)) == 1
+    user.find(marker='undo').click()
+    await wait_for(lambda: count(user, 'action') == 2)
+    assert len(services.actionplan.actions(owner, cid)) == 2
+
+
+async def test_journey_skips_and_resumes(user: User):
+    services, owner, cid = await setup()
+    await log_in(user, 'owner@example.be')
+    await user.open(f'/c/{cid}/start')
+    await user.should_see('0 van 7 stappen gedaan.')
+    await user.should_see('Stap 1 van 7: De basis van je community')
+    before = len(user.back_history)
+    user.find(marker='wizard-open').click()
+    await settle(user, before)
+    assert user.back_history[-1] == f'/c/{cid}/settings?wizard=basics'
+    await user.should_see(marker='wizard-banner')                         # the real tool, with the way back
+    user.find(marker='field-purpose').type('Samen beter schrijven')
+    before = len(user.back_history)
+    user.find(marker='save-community').click()
+    await settle(user, before)
+    await user.open(f'/c/{cid}/start')
+    await user.should_see('Stap 2 van 7: Je profiel als coördinator')   # resumes at the first open step
+    before = len(user.back_history)
+    user.find(marker='wizard-skip').click()
+    await settle(user, before)
+    await user.should_see('Stap 3 van 7: CoP-kompas')
+    await user.open(f'/c/{cid}')
+    await user.should_see('1 van 7 stappen gedaan.', marker='status-wizard')
+
+
+async def test_dossier_page_downloads_a_pdf(user: User):
+    services, owner, cid = await setup()
+    await services.actionplan.add(owner, cid, {'title': 'Eerste actie <script>'})
+    await log_in(user, 'owner@example.be')
+    await user.open(f'/c/{cid}/dossier')
+    await user.should_see(marker='dossier-html')
+    await user.should_see('Eerste actie <script>')                        # the accessible web version
+    user.find(marker='section-guide').elements.pop().value = False
+    await wait_for(lambda: count(user, 'dossier-guide') == 0)
+    user.find(marker='dossier-pdf').click()
+    response = await user.download.next()
+    assert response.content.startswith(b'%PDF')

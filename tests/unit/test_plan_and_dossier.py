@@ -1,0 +1,171 @@
+"""Action plan, guide answers, the onboarding journey and the dossier PDF, at the core level."""
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import pytest
+from pypdf import PdfReader
+
+from core.actionplan import Action, filter_and_sort
+from core.config import Settings
+from core.dossier import SECTIONS, collect
+from core.errors import NotFound, PermissionDenied, ValidationError
+from core.i18n import Translator
+from core.pdf.dossier import dossier_pdf
+from core.services import build_services
+
+PASSWORD = 'a good long password'
+
+
+@pytest.fixture
+async def world(tmp_path):
+    services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
+    owner = await services.accounts.sign_up('Ægir Łukasz Σοφία Жанна', 'owner@b.be', PASSWORD)
+    coach = await services.accounts.sign_up('Coach', 'coach@b.be', PASSWORD)
+    community = await services.communities.create(owner.id, {'name': 'CoP <b>Test</b> & co'})
+    token, _ = await services.communities.invite(owner.id, community.id, 'coach')
+    await services.communities.accept(coach.id, token)
+    return services, owner.id, coach.id, community.id
+
+
+def text(pdf: bytes) -> str:
+    return '\n'.join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+async def test_actions_validate_filter_sort_and_undo(world):
+    services, owner, coach, cid = world
+    plan = services.actionplan
+    with pytest.raises(ValidationError) as info:
+        await plan.add(owner, cid, {'title': ''})
+    assert info.value.field == 'title'
+    for bad in ({'title': 'x', 'status': 'maybe'}, {'title': 'x', 'horizon': '45'}, {'title': 'x', 'due': '31/12'},
+                {'title': 'x' * 201}, {'title': 'x', 'due': '1800-01-01'}):
+        with pytest.raises(ValidationError):
+            await plan.add(owner, cid, bad)
+    with pytest.raises(PermissionDenied):
+        await plan.add(coach, cid, {'title': 'Coach may not'})
+    a = await plan.add(owner, cid, {'title': 'Bravo', 'owner': 'Jan', 'due': '2027-03-01', 'status': 'doing'})
+    b = await plan.add(owner, cid, {'title': 'alpha', 'owner': 'an', 'horizon': '30'})
+    c = await plan.add(owner, cid, {'title': 'Charlie', 'owner': 'Jan', 'status': 'done'})
+    actions = plan.actions(coach, cid)
+    assert [x.title for x in filter_and_sort(actions, sort='title')] == ['alpha', 'Bravo', 'Charlie']
+    assert [x.title for x in filter_and_sort(actions, owner='JAN', sort='status')] == ['Bravo', 'Charlie']
+    assert [x.title for x in filter_and_sort(actions, horizon='30')] == ['alpha']
+    assert filter_and_sort(actions, sort='due')[-1].title == 'Charlie'     # no date, no horizon: last
+    await plan.update(owner, cid, b.id, {'status': 'done'})
+    assert plan.action(owner, cid, b.id).status == 'done'
+    removed = await plan.remove(owner, cid, a.id)
+    assert {x.id for x in plan.actions(owner, cid)} == {b.id, c.id}
+    await plan.restore(owner, cid, removed)                                  # undo
+    assert plan.action(owner, cid, a.id).title == 'Bravo'
+    with pytest.raises(NotFound):
+        await plan.update(owner, cid, 'forged', {'title': 'x'})
+
+
+async def test_suggestions_accepted_in_the_users_language_or_discarded_with_undo(world):
+    services, owner, coach, cid = world
+    text_ = {'nl': 'Doe iets', 'fr': 'Faites quelque chose', 'en': 'Do something'}
+    one = await services.suggestions.send(owner, cid, 'kompas', 'r1', 'domain', text_)
+    two = await services.suggestions.send(owner, cid, 'survey', 'r2', 'value', {**text_, 'en': 'Other'})
+    assert len(services.actionplan.inbox(coach, cid)) == 2
+    action = await services.actionplan.accept(owner, cid, one.id, 'fr', {'owner': 'Léa'})
+    assert (action.title, action.source, action.dimension, action.owner) == \
+        ('Faites quelque chose', 'kompas', 'domain', 'Léa')
+    with pytest.raises(NotFound):
+        await services.actionplan.accept(owner, cid, one.id, 'fr')          # once only
+    await services.actionplan.discard(owner, cid, two.id)
+    assert services.actionplan.inbox(owner, cid) == []
+    await services.actionplan.discard(owner, cid, two.id, undo=True)
+    assert [s.id for s in services.actionplan.inbox(owner, cid)] == [two.id]
+
+
+async def test_plan_fields_and_guide_answers(world):
+    services, owner, coach, cid = world
+    with pytest.raises(ValidationError) as info:
+        await services.actionplan.save_plan(owner, cid, {'rhythm': 'x' * 501})
+    assert info.value.field == 'rhythm'
+    fields = await services.actionplan.save_plan(owner, cid, {'purpose': 'Doel', 'next_review': '2027-05-01'})
+    assert fields.next_review == '2027-05-01'
+    question = services.content.guide.phases[0].questions[0].id
+    await services.guide.save(owner, cid, question, 'Ons antwoord')
+    assert services.guide.answers(coach, cid)[question].text == 'Ons antwoord'
+    with pytest.raises(PermissionDenied):
+        await services.guide.save(coach, cid, question, 'no')
+    with pytest.raises(ValidationError):
+        await services.guide.save(owner, cid, 'no_such_question', 'x')
+    await services.guide.save(owner, cid, question, '   ')                  # empty removes it
+    assert services.guide.answers(owner, cid) == {}
+
+
+async def test_wizard_reads_progress_from_the_tools_and_remembers_skips(world):
+    services, owner, coach, cid = world
+    wizard = services.wizard
+    assert [s.done for s in wizard.progress(owner, cid)] == [False] * 7
+    assert wizard.current(owner, cid) == 'basics'
+    community = services.communities.get(owner, cid)[0]
+    await services.communities.update(owner, cid, {'name': community.name, 'purpose': 'Samen leren'})
+    assert wizard.current(owner, cid) == 'profile'
+    await wizard.skip(owner, cid, 'profile')
+    await wizard.skip(owner, cid, 'kompas')
+    assert wizard.current(owner, cid) == 'survey'
+    await wizard.skip(owner, cid, 'kompas', skipped=False)
+    assert wizard.current(owner, cid) == 'kompas'
+    await services.actionplan.add(owner, cid, {'title': 'Eerste actie'})
+    steps = {s.key: s for s in wizard.progress(owner, cid)}
+    assert steps['actionplan'].done and steps['profile'].skipped and not steps['kompas'].skipped
+    with pytest.raises(PermissionDenied):
+        await wizard.skip(coach, cid, 'survey')
+    with pytest.raises(ValidationError):
+        await wizard.skip(owner, cid, 'nowhere')
+
+
+async def test_an_empty_community_gives_a_short_valid_dossier_saying_what_is_missing(world):
+    services, owner, _, cid = world
+    t = Translator(services.content.ui, 'nl')
+    pdf = dossier_pdf(collect(services, owner, cid, 'nl'), t, invariant=True)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) <= 4
+    body = text(pdf)
+    for key in ('kompas', 'survey', 'ittools', 'kickoff', 'actionplan', 'guide', 'profile'):
+        assert t(f'dossier.missing.{key}') in body, key
+    assert reader.metadata['/Title'] == 'Dossier CoP <b>Test</b> & co'
+    assert reader.trailer['/Root']['/Lang'] == 'nl-BE'
+
+
+async def test_dossier_survives_huge_texts_many_actions_markup_and_emoji(world):
+    services, owner, _, cid = world
+    nasty = '<b>vet</b> <script>alert(1)</script> & <img src=/etc/passwd> 😀 Łódź Ελλάδα Київ'
+    await services.actionplan.save_plan(owner, cid, {'core_group': nasty, 'rhythm': 'x' * 500,
+                                                      'purpose': 'Woord' * 100})
+    for n in range(200):
+        await services.actionplan.add(owner, cid, {'title': f'{nasty[:150]} {n}', 'owner': 'Σοφία',
+                                                   'description': ('lang ' * 400)[:2000], 'indicator': nasty,
+                                                   'horizon': '90'})
+    question = services.content.guide.phases[0].questions[0].id
+    await services.guide.save(owner, cid, question, ('Een heel lang antwoord ' * 500)[:9900] + nasty)   # 10,000
+    for lang in ('nl', 'fr', 'en'):
+        t = Translator(services.content.ui, lang)
+        pdf = dossier_pdf(collect(services, owner, cid, lang), t)
+        reader = PdfReader(io.BytesIO(pdf))
+        body = text(pdf)
+        assert len(reader.pages) > 20
+        assert '<script>alert(1)</script>' in body and '<img src=/etc/passwd>' in body
+        assert 'Łódź Ελλάδα Київ' in body and 'Ægir Łukasz Σοφία Жанна' in (reader.metadata['/Author'] or '')
+        for section in SECTIONS:
+            assert t(f'dossier.section.{section}') in body
+        assert t('dossier.contents') in body
+        assert reader.trailer['/Root']['/Lang'] == {'nl': 'nl-BE', 'fr': 'fr-BE', 'en': 'en-GB'}[lang]
+
+
+async def test_dossier_with_chosen_sections_only(world):
+    services, owner, _, cid = world
+    t = Translator(services.content.ui, 'en')
+    pdf = dossier_pdf(collect(services, owner, cid, 'en'), t, ['actionplan'])
+    body = text(pdf)
+    assert t('dossier.section.actionplan') in body and t('dossier.section.kompas') not in body
+
+
+def test_action_dataclass_round_trip():
+    action = Action(id='a', title='T', due='2027-01-01')
+    assert replace(action, title='U').title == 'U'
