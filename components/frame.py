@@ -138,12 +138,11 @@ def _drawer(shell: Shell) -> ui.left_drawer:
                 _nav_link(t('nav.dashboard'), f'/c/{shell.current}', 'dashboard', shell.active == 'dashboard',
                           'nav-dashboard')
             for group in ('tools', 'helpkit'):
-                if group == 'helpkit':
+                parts = [p for p in PARTS if p.group == group and (shell.current or p.public)]
+                if group == 'helpkit' and parts:
                     tx.div(t('nav.helpkit')).classes('text-xs uppercase tracking-wide cop-muted mt-3 px-3')
-                for part in (p for p in PARTS if p.group == group):
+                for part in parts:
                     href = part_href(part, shell.current)
-                    if href is None and not part.public and not shell.current:
-                        continue
                     if href is None:
                         with html.div().classes('coming').mark(f'nav-{part.key}'):
                             ui.icon(part.icon).props('aria-hidden=true')

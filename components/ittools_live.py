@@ -137,6 +137,8 @@ class LiveMatrix:
                                         'text': self.t('matrix.conflict', name=entry.by, mine=shown)}}
             del self.my_edits[(field, key)]
         elif entry.by_id == self.actor.id:
+            # noted here, not at the acknowledgement: a later edit by someone else may be announced before that
+            self.my_edits[(field, key)] = (entry.rev, entry.value)
             parts['conflicts'] = {key: None} if key in self.view.state['conflicts'] else {}
         self.view.patch(**parts)
 
@@ -146,7 +148,7 @@ class LiveMatrix:
             return f'“{text[:40]}…”' if len(text) > 40 else f'“{text}”'
         return self.t('ittools.score.none') if value is None else f'{value} · {self.t(f"ittools.score.{value}")}'
 
-    # -- edits from this page -------------------------------------------------------------------------------------------
+    # -- edits from this page ------------------------------------------------------------------------------------------
 
     @staticmethod
     def _args(e: Any) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from .frame import aria
 
 
 class PresenceList:
-    """The people who have the comparison open, updated in place (it holds nothing anyone types in)."""
+    """The people who have the comparison open, as one line of text updated in place: one element, however many
+    people join (each page of a meeting shows it, so its size counts thirty times)."""
 
     def __init__(self, t: Translator, *, show_progress: bool = False) -> None:
         self.t = t
@@ -24,25 +25,23 @@ class PresenceList:
         with html.section().classes('w-full') as self.box:
             aria(self.box, t('meeting.presence.title'))
             self.heading = tx.h2(t('meeting.presence.title')).classes('cop-h3')
-            self.list = html.ul().classes('flex flex-wrap gap-2').mark('presence')
+            self.names = tx.p('').classes('text-sm').mark('presence')
 
     def update(self, rows: list[Any], total_cells: int = 0) -> None:
         self.heading.set_text(self.t('meeting.presence.count', count=sum(1 for r in rows if r.connected)))
-        self.list.clear()
-        with self.list:
-            for row in rows:
-                label = row.name
-                if row.kind == 'coordinator':
-                    label = self.t('meeting.presence.coordinator', name=row.name)
-                elif row.kind == 'viewer':
-                    label = self.t('meeting.presence.viewer', name=row.name)
-                if not row.connected:
-                    label = self.t('meeting.presence.away', name=label)
-                if self.show_progress and row.scored is not None and total_cells:
-                    label = self.t('meeting.presence.progress', name=label, scored=row.scored, total=total_cells)
-                tx.li(label).classes('rounded-full border px-3 py-1 text-sm ' +
-                                     ('bg-blue-50 border-blue-300' if row.connected else 'cop-muted border-dashed')) \
-                    .mark('presence-person')
+        labels = []
+        for row in rows:
+            label = row.name
+            if row.kind == 'coordinator':
+                label = self.t('meeting.presence.coordinator', name=row.name)
+            elif row.kind == 'viewer':
+                label = self.t('meeting.presence.viewer', name=row.name)
+            if not row.connected:
+                label = self.t('meeting.presence.away', name=label)
+            if self.show_progress and row.scored is not None and total_cells:
+                label = self.t('meeting.presence.progress', name=label, scored=row.scored, total=total_cells)
+            labels.append(label)
+        self.names.set_text(' · '.join(labels))
 
 
 def score_legend(t: Translator) -> None:

@@ -3,25 +3,53 @@
 // so someone typing a note or choosing a score elsewhere is never interrupted. Native <table>, <select>, <textarea>
 // and <input type=checkbox> elements keep it operable by keyboard and screen reader.
 // At a width under 700 px it shows one tool at a time as a list of cards instead of the wide table.
+//
+// Rendering is fine-grained: each cell, each total and the ranking are small components that read the shared state
+// themselves, so Vue re-renders only the components whose data a patch changed (one cell and the totals), never the
+// whole table. The table itself re-renders only when tools, criteria or rights change.
 
 const fill = (template, values) => template.replace(/\{(\w+)\}/g, (m, name) => (name in values ? values[name] : m));
 
 const MatrixCell = {
-  props: ["cell", "t", "rights", "label", "flash"],
+  props: { k: String, s: Object, ui: Object, t: Object, label: String },
   emits: ["score", "note", "focus", "blur", "restore", "dismiss"],
   data() {
     return { noteOpen: false, draft: null };
   },
   computed: {
     value() {
-      return this.cell.value === null || this.cell.value === undefined ? "" : String(this.cell.value);
+      if (this.s.rights.private) return this.s.private[this.k] ?? null;
+      const entry = this.s.scores[this.k];
+      return entry ? entry.v : null;
+    },
+    by() {
+      const entry = this.s.scores[this.k];
+      return entry && !entry.mine && !this.s.rights.private ? entry.by : "";
+    },
+    note() {
+      const entry = this.s.notes[this.k];
+      return entry ? entry.v : "";
+    },
+    editing() {
+      const name = this.s.editing[this.k];
+      return name ? fill(this.t.editing, { name }) : "";
+    },
+    stats() {
+      return this.s.rights.stats ? this.s.stats[this.k] : null;
+    },
+    conflict() {
+      const conflict = (this.s.conflicts || {})[this.k];
+      return conflict ? conflict.text : "";
+    },
+    selected() {
+      return this.value === null || this.value === undefined ? "" : String(this.value);
     },
     scoreText() {
-      if (this.cell.value === null || this.cell.value === undefined) return this.t.unscored;
-      return this.cell.value + " · " + this.t.scores[this.cell.value];
+      if (this.value === null || this.value === undefined) return this.t.unscored;
+      return this.value + " · " + this.t.scores[this.value];
     },
     canNote() {
-      return this.rights.notes && !this.rights.private;
+      return this.s.rights.notes && !this.s.rights.private;
     },
   },
   methods: {
@@ -32,7 +60,7 @@ const MatrixCell = {
     toggleNote() {
       this.noteOpen = !this.noteOpen;
       if (this.noteOpen) {
-        this.draft = this.cell.note || "";
+        this.draft = this.note || "";
         this.$nextTick(() => this.$refs.note && this.$refs.note.focus());
       }
     },
@@ -53,31 +81,32 @@ const MatrixCell = {
     },
   },
   template: `
-    <div class="cop-cell" :class="{'cop-cell--editing': cell.editing, 'cop-cell--flash': flash,
-                                   'cop-cell--disagree': cell.stats && cell.stats.disagree}"
+    <div class="cop-cell" :class="{'cop-cell--editing': editing, 'cop-cell--flash': ui.flashing[k],
+                                   'cop-cell--disagree': stats && stats.disagree}"
          @focusin="$emit('focus')" @focusout="$emit('blur')">
-      <div v-if="cell.stats" class="cop-cell__stats">
-        <span>{{ t.mean }} {{ cell.stats.mean }} · {{ cell.stats.low }}–{{ cell.stats.high }} · n={{ cell.stats.n }}</span>
-        <span v-if="cell.stats.disagree" class="cop-cell__disagree"><span aria-hidden="true">⚠ </span>{{ t.disagreement }}</span>
+      <div v-if="stats" class="cop-cell__stats">
+        <span>{{ t.mean }} {{ stats.mean }} · {{ stats.low }}–{{ stats.high }} · n={{ stats.n }}</span>
+        <span v-if="stats.disagree" class="cop-cell__disagree"><span aria-hidden="true">⚠ </span>{{ t.disagreement }}</span>
       </div>
-      <select v-if="rights.cells" class="cop-select" :aria-label="label" :value="value" @change="changed">
+      <select v-if="s.rights.cells" class="cop-select" :aria-label="label" :value="selected" @change="changed">
         <option value="">{{ t.unscored_option }}</option>
         <option v-for="(name, score) in t.scores" :key="score" :value="String(score)">{{ score }} · {{ name }}</option>
       </select>
       <span v-else class="cop-cell__score" :aria-label="label + ': ' + scoreText">{{ scoreText }}</span>
-      <span v-if="cell.mine === false && cell.by && !rights.private" class="cop-cell__by">{{ cell.by }}</span>
-      <span v-if="cell.pending" class="cop-cell__pending">{{ t.saving }}</span>
-      <div v-if="cell.editing" class="cop-cell__editing"><span aria-hidden="true">✎ </span>{{ cell.editing }}</div>
-      <div v-if="cell.conflict" class="cop-cell__conflict" role="status">
-        <span>{{ cell.conflict.text }}</span>
+      <span v-if="by" class="cop-cell__by">{{ by }}</span>
+      <span v-if="ui.pending[k]" class="cop-cell__pending">{{ t.saving }}</span>
+      <div v-if="editing" class="cop-cell__editing"><span aria-hidden="true">✎ </span>{{ editing }}</div>
+      <div v-if="conflict" class="cop-cell__conflict" role="status">
+        <span>{{ conflict }}</span>
         <button type="button" class="cop-link-button" @click="$emit('restore')">{{ t.restore_mine }}</button>
         <button type="button" class="cop-link-button" @click="$emit('dismiss')">{{ t.keep_theirs }}</button>
       </div>
-      <p v-if="cell.note && !noteOpen" class="cop-cell__note">{{ cell.note }}</p>
+      <p v-if="note && !noteOpen" class="cop-cell__note">{{ note }}</p>
       <template v-if="canNote">
-        <button type="button" ref="noteButton" class="cop-link-button cop-cell__note-button" :aria-expanded="noteOpen ? 'true' : 'false'"
-                :aria-label="(cell.note ? t.edit_note : t.add_note) + ': ' + label" @click="toggleNote">
-          {{ cell.note ? t.edit_note : t.add_note }}
+        <button type="button" ref="noteButton" class="cop-link-button cop-cell__note-button"
+                :aria-expanded="noteOpen ? 'true' : 'false'"
+                :aria-label="(note ? t.edit_note : t.add_note) + ': ' + label" @click="toggleNote">
+          {{ note ? t.edit_note : t.add_note }}
         </button>
         <div v-if="noteOpen" class="cop-cell__note-editor">
           <textarea ref="note" v-model="draft" :aria-label="t.note_label + ': ' + label" maxlength="500" rows="3"
@@ -91,38 +120,84 @@ const MatrixCell = {
     </div>`,
 };
 
-export default {
-  components: { MatrixCell },
-  props: { initial: String, texts: String },
-  data() {
-    const s = JSON.parse(this.initial);
-    return {
-      s,
-      t: JSON.parse(this.texts),
-      compact: false,
-      tool: s.tools.length ? s.tools[0].id : null,
-      pending: {},
-      seq: 0,
-      status: "",
-      flashing: {},
-      focusTimer: null,
-      focused: null,
-      uid: Math.random().toString(36).slice(2),
-    };
-  },
+const MatrixTotal = {
+  props: { toolId: String, s: Object, t: Object, inline: Boolean },
   computed: {
-    ranking() {
+    total() {
+      return (this.s.totals || {})[this.toolId] || null;
+    },
+  },
+  methods: {
+    fill(template, values) {
+      return fill(template, values);
+    },
+  },
+  template: `
+    <template v-if="total">
+      <span v-if="inline">{{ t.total }}: </span><span class="cop-matrix__pct">{{ total.pct }}</span>
+      <span class="cop-matrix__rank">{{ fill(t.rank, {rank: total.rank}) }}</span>
+      <span v-if="total.excluded" class="cop-badge cop-badge--danger">{{ t.excluded }}</span>
+    </template>
+    <span v-else-if="s.rights.private" class="cop-matrix__hidden"><span v-if="inline">{{ t.total }}: </span>{{ t.hidden_until_reveal }}</span>`,
+};
+
+const MatrixRanking = {
+  props: { s: Object, t: Object },
+  computed: {
+    rows() {
       const totals = this.s.totals || {};
       return this.s.tools
         .filter((tool) => totals[tool.id])
         .map((tool) => ({ tool, total: totals[tool.id] }))
         .sort((a, b) => a.total.rank - b.total.rank);
     },
+  },
+  methods: {
+    fill(template, values) {
+      return fill(template, values);
+    },
+  },
+  template: `
+    <section v-if="rows.length" class="cop-matrix__ranking" :aria-label="t.ranking">
+      <p class="cop-matrix__ranking-title" aria-hidden="true">{{ t.ranking }}</p>
+      <ol>
+        <li v-for="row in rows" :key="row.tool.id" :class="{'cop-excluded': row.total.excluded}">
+          <span class="cop-matrix__ranking-name">{{ row.total.rank }}. {{ row.tool.name }}</span>
+          <span class="cop-matrix__bar" aria-hidden="true"><span :style="{width: row.total.width + '%'}"></span></span>
+          <span class="cop-matrix__ranking-pct">{{ row.total.pct }}</span>
+          <span v-if="row.total.excluded" class="cop-badge cop-badge--danger">{{ fill(t.fails, {criteria: row.total.failed}) }}</span>
+        </li>
+      </ol>
+    </section>`,
+};
+
+const MatrixStatus = {
+  props: { ui: Object },
+  template: `<div class="cop-sr-only" aria-live="polite" role="status">{{ ui.status }}</div>`,
+};
+
+export default {
+  components: { MatrixCell, MatrixTotal, MatrixRanking, MatrixStatus },
+  props: { initial: String, texts: String },
+  data() {
+    const s = JSON.parse(this.initial);
+    s.conflicts = s.conflicts || {};
+    return {
+      s,
+      t: JSON.parse(this.texts),
+      // what only this browser knows: edits on their way, cells that just changed, the spoken status
+      ui: { pending: {}, flashing: {}, status: "" },
+      compact: false,
+      tool: s.tools.length ? s.tools[0].id : null,
+      seq: 0,
+      focusTimer: null,
+      focused: null,
+      uid: Math.random().toString(36).slice(2),
+    };
+  },
+  computed: {
     currentTool() {
       return this.s.tools.find((tool) => tool.id === this.tool) || this.s.tools[0];
-    },
-    showTotals() {
-      return this.s.rights.totals && Object.keys(this.s.totals || {}).length > 0;
     },
   },
   mounted() {
@@ -143,30 +218,16 @@ export default {
       return tool.id + ":" + criterion.id;
     },
     label(tool, criterion) {
-      const template = this.s.rights.private ? this.t.private_label : this.s.rights.stats ? this.t.agreed_label : this.t.score_label;
+      const rights = this.s.rights;
+      const template = rights.private ? this.t.private_label : rights.stats ? this.t.agreed_label : this.t.score_label;
       return fill(template, { tool: tool.name, criterion: criterion.title });
-    },
-    cell(tool, criterion) {
-      const key = this.key(tool, criterion);
-      const score = this.s.rights.private ? { v: this.s.private[key] } : this.s.scores[key];
-      const note = this.s.notes[key];
-      const conflict = (this.s.conflicts || {})[key];
-      return {
-        value: score ? score.v : null,
-        by: score && !score.mine ? score.by : "",
-        mine: score ? !!score.mine : null,
-        note: note ? note.v : "",
-        editing: this.s.editing[key] ? fill(this.t.editing, { name: this.s.editing[key] }) : "",
-        stats: this.s.rights.stats ? this.s.stats[key] : null,
-        pending: !!this.pending[key],
-        conflict: conflict ? { text: conflict.text } : null,
-      };
     },
     // --- from the server ------------------------------------------------------------------------------------------
     reset(state) {
+      state.conflicts = state.conflicts || {};
       this.s = state;
       if (!state.tools.some((tool) => tool.id === this.tool)) this.tool = state.tools.length ? state.tools[0].id : null;
-      this.pending = {};
+      this.ui.pending = {};
     },
     patch(p) {
       const s = this.s;
@@ -187,59 +248,52 @@ export default {
       for (const name of ["criteria", "totals", "stats", "editing", "rights", "tools"]) {
         if (name in p) s[name] = p[name];
       }
-      if (p.conflicts) {
-        s.conflicts = s.conflicts || {};
-        for (const [key, conflict] of Object.entries(p.conflicts)) {
-          if (conflict === null) delete s.conflicts[key];
-          else {
-            s.conflicts[key] = conflict;
-            this.say(conflict.text);
-          }
+      for (const [key, conflict] of Object.entries(p.conflicts || {})) {
+        if (conflict === null) delete s.conflicts[key];
+        else {
+          s.conflicts[key] = conflict;
+          this.say(conflict.text);
         }
       }
       if (p.ack) this.acknowledge(p.ack);
     },
     acknowledge(ack) {
       let matched = false;
-      for (const [key, pending] of Object.entries(this.pending)) {
+      for (const [key, pending] of Object.entries(this.ui.pending)) {
         if (pending.seq !== ack.seq) continue;
         matched = true;
-        if (!ack.ok) {
+        if (!ack.ok && pending.kind === "score") {
           // the server refused: show what it holds again
-          if (pending.kind === "score") {
-            if (this.s.rights.private) {
-              if (pending.previous === null || pending.previous === undefined) delete this.s.private[key];
-              else this.s.private[key] = pending.previous;
-            } else if (pending.previous) this.s.scores[key] = pending.previous;
-            else delete this.s.scores[key];
-          }
-          this.say(ack.message);
-        } else {
-          this.say(this.t.saved);
+          if (this.s.rights.private) {
+            if (pending.previous === null || pending.previous === undefined) delete this.s.private[key];
+            else this.s.private[key] = pending.previous;
+          } else if (pending.previous) this.s.scores[key] = pending.previous;
+          else delete this.s.scores[key];
         }
-        delete this.pending[key];
+        delete this.ui.pending[key];
       }
-      if (!matched && !ack.ok && ack.message) this.say(ack.message);
+      if (!ack.ok) this.say(ack.message);
+      else if (matched) this.say(this.t.saved);
     },
     say(text) {
-      this.status = "";
-      this.$nextTick(() => (this.status = text));
+      this.ui.status = "";
+      this.$nextTick(() => (this.ui.status = text || ""));
     },
     flash(key) {
-      this.flashing[key] = true;
-      setTimeout(() => delete this.flashing[key], 1600);
+      this.ui.flashing[key] = true;
+      setTimeout(() => delete this.ui.flashing[key], 1600);
     },
     // --- to the server --------------------------------------------------------------------------------------------
     setScore(tool, criterion, value) {
       const key = this.key(tool, criterion);
       const seq = ++this.seq;
       if (this.s.rights.private) {
-        this.pending[key] = { seq, kind: "score", previous: this.s.private[key] };
+        this.ui.pending[key] = { seq, kind: "score", previous: this.s.private[key] };
         if (value === null) delete this.s.private[key];
         else this.s.private[key] = value;
       } else {
         const previous = this.s.scores[key];
-        this.pending[key] = { seq, kind: "score", previous };
+        this.ui.pending[key] = { seq, kind: "score", previous };
         this.s.scores[key] = { v: value, by: "", mine: true, rev: previous ? previous.rev : 0 };
       }
       this.$emit("score", { key, value, seq });
@@ -247,7 +301,7 @@ export default {
     setNote(tool, criterion, text) {
       const key = this.key(tool, criterion);
       const seq = ++this.seq;
-      this.pending[key] = { seq, kind: "note" };
+      this.ui.pending[key] = { seq, kind: "note" };
       this.$emit("note", { key, text, seq });
     },
     restore(tool, criterion) {
@@ -255,7 +309,7 @@ export default {
     },
     dismiss(tool, criterion) {
       const key = this.key(tool, criterion);
-      if (this.s.conflicts) delete this.s.conflicts[key];
+      delete this.s.conflicts[key];
       this.$emit("dismiss", { key });
     },
     setWeight(criterion, event) {
@@ -284,7 +338,7 @@ export default {
   },
   template: `
     <div class="cop-matrix" :class="{'cop-matrix--compact': compact}">
-      <div class="cop-sr-only" aria-live="polite" role="status">{{ status }}</div>
+      <matrix-status :ui="ui"></matrix-status>
       <template v-if="!compact">
         <div class="cop-matrix__scroll" role="region" :aria-label="t.caption" tabindex="0">
           <table class="cop-matrix__table">
@@ -322,8 +376,7 @@ export default {
                   <span class="cop-matrix__share">{{ criterion.share }}</span>
                 </td>
                 <td v-for="tool in s.tools" :key="tool.id" class="cop-matrix__cell">
-                  <matrix-cell :cell="cell(tool, criterion)" :t="t" :rights="s.rights" :label="label(tool, criterion)"
-                               :flash="!!flashing[key(tool, criterion)]"
+                  <matrix-cell :k="key(tool, criterion)" :s="s" :ui="ui" :t="t" :label="label(tool, criterion)"
                                @score="(v) => setScore(tool, criterion, v)" @note="(v) => setNote(tool, criterion, v)"
                                @restore="restore(tool, criterion)" @dismiss="dismiss(tool, criterion)"
                                @focus="focusCell(tool, criterion)" @blur="blurCell"></matrix-cell>
@@ -335,12 +388,7 @@ export default {
                 <th scope="row" class="cop-matrix__corner">{{ t.total }}</th>
                 <td></td>
                 <td v-for="tool in s.tools" :key="tool.id" class="cop-matrix__total">
-                  <template v-if="showTotals && s.totals[tool.id]">
-                    <span class="cop-matrix__pct">{{ s.totals[tool.id].pct }}</span>
-                    <span class="cop-matrix__rank">{{ fill(t.rank, {rank: s.totals[tool.id].rank}) }}</span>
-                    <span v-if="s.totals[tool.id].excluded" class="cop-badge cop-badge--danger">{{ t.excluded }}</span>
-                  </template>
-                  <span v-else class="cop-matrix__hidden">{{ t.hidden_until_reveal }}</span>
+                  <matrix-total :tool-id="tool.id" :s="s" :t="t"></matrix-total>
                 </td>
               </tr>
             </tfoot>
@@ -353,10 +401,8 @@ export default {
           <select :id="'cop-tool-' + uid" class="cop-select" v-model="tool">
             <option v-for="item in s.tools" :key="item.id" :value="item.id">{{ item.name }}</option>
           </select>
-          <p v-if="showTotals && currentTool && s.totals[currentTool.id]" class="cop-matrix__tool-total">
-            {{ t.total }}: <strong>{{ s.totals[currentTool.id].pct }}</strong>
-            · {{ fill(t.rank, {rank: s.totals[currentTool.id].rank}) }}
-            <span v-if="s.totals[currentTool.id].excluded" class="cop-badge cop-badge--danger">{{ t.excluded }}</span>
+          <p v-if="currentTool && (s.rights.totals || s.rights.private)" class="cop-matrix__tool-total">
+            <matrix-total :tool-id="currentTool.id" :s="s" :t="t" inline></matrix-total>
           </p>
         </div>
         <ul class="cop-matrix__cards" v-if="currentTool">
@@ -382,24 +428,13 @@ export default {
               <summary>{{ t.look_for }}</summary>
               <p>{{ criterion.explanation }}</p>
             </details>
-            <matrix-cell :cell="cell(currentTool, criterion)" :t="t" :rights="s.rights" :label="label(currentTool, criterion)"
-                         :flash="!!flashing[key(currentTool, criterion)]"
+            <matrix-cell :k="key(currentTool, criterion)" :s="s" :ui="ui" :t="t" :label="label(currentTool, criterion)"
                          @score="(v) => setScore(currentTool, criterion, v)" @note="(v) => setNote(currentTool, criterion, v)"
                          @restore="restore(currentTool, criterion)" @dismiss="dismiss(currentTool, criterion)"
                          @focus="focusCell(currentTool, criterion)" @blur="blurCell"></matrix-cell>
           </li>
         </ul>
       </template>
-      <section v-if="showTotals" class="cop-matrix__ranking" :aria-label="t.ranking">
-        <p class="cop-matrix__ranking-title" aria-hidden="true">{{ t.ranking }}</p>
-        <ol>
-          <li v-for="row in ranking" :key="row.tool.id" :class="{'cop-excluded': row.total.excluded}">
-            <span class="cop-matrix__ranking-name">{{ row.total.rank }}. {{ row.tool.name }}</span>
-            <span class="cop-matrix__bar" aria-hidden="true"><span :style="{width: row.total.width + '%'}"></span></span>
-            <span class="cop-matrix__ranking-pct">{{ row.total.pct }}</span>
-            <span v-if="row.total.excluded" class="cop-badge cop-badge--danger">{{ fill(t.fails, {criteria: row.total.failed}) }}</span>
-          </li>
-        </ol>
-      </section>
+      <matrix-ranking v-if="s.rights.totals" :s="s" :t="t"></matrix-ranking>
     </div>`,
 };

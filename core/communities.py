@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -404,6 +406,12 @@ def _community(cid: str, doc: dict[str, Any]) -> Community:
                      stage=doc.get('stage', 'potential'), sponsor=doc.get('sponsor', ''),
                      expected_members=doc.get('expected_members'), language=doc.get('language', 'nl'),
                      created=doc.get('created', ''), updated=doc.get('updated', ''))
+
+
+def file_slug(name: str, fallback: str = 'community') -> str:
+    """A name made safe for a downloaded file's name (accents dropped: "Réunion" -> "reunion")."""
+    plain = unicodedata.normalize('NFKD', name).encode('ascii', 'ignore').decode().lower()
+    return re.sub(r'[^a-z0-9]+', '-', plain).strip('-')[:60] or fallback
 
 
 def _token_hash(token: str) -> str:

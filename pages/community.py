@@ -1,8 +1,6 @@
 """A community: creating one, its dashboard, its settings (edit, export, delete) and importing an export."""
 from __future__ import annotations
 
-import re
-
 from nicegui import events, html, ui
 
 from components import typography as tx
@@ -11,7 +9,7 @@ from components.dialogs import confirm
 from components.forms import ErrorLine, clear_field_errors, show_field_error
 from components.nav import PARTS, part_href, part_status
 from components.upload import file_picker
-from core.communities import MAX_IMPORT_BYTES
+from core.communities import MAX_IMPORT_BYTES, file_slug
 from core.errors import AppError, ValidationError
 from core.roles import Permission
 from core.services import Services
@@ -118,7 +116,7 @@ def register(services: Services) -> None:
                     except AppError as e:
                         ctx.notify_error(e)
                         return
-                    ui.download.content(payload, f'{_slug(community.name)}.cop.json', 'application/json')
+                    ui.download.content(payload, f'{file_slug(community.name)}.cop.json', 'application/json')
 
                 ui.button(t('export.action'), icon='download', on_click=export).props('outline') \
                     .mark('export-community')
@@ -171,6 +169,3 @@ def _term(term: str, value: str) -> None:
     tx.dt(term).classes('font-medium')
     tx.dd(value)
 
-
-def _slug(name: str) -> str:
-    return re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')[:60] or 'community'

@@ -2,13 +2,12 @@
 accessible web page (a ReportLab PDF cannot be tagged for screen readers)."""
 from __future__ import annotations
 
-import re
-
 from nicegui import html, run, ui
 
 from components import typography as tx
 from components.charts import horizontal_bars, radar
 from components.tables import data_table
+from core.communities import file_slug
 from core.dossier import SECTIONS, DossierData, collect
 from core.i18n import Translator
 from core.pdf.dossier import dossier_pdf
@@ -50,7 +49,7 @@ def register(services: Services) -> None:
                         finally:
                             button.props(remove='loading')
                         status.set_text(t('dossier.ready'))
-                        ui.download.content(pdf, f'{_slug(ctx.community.name)}-dossier-{t.lang}.pdf',
+                        ui.download.content(pdf, f'{file_slug(ctx.community.name)}-dossier-{t.lang}.pdf',
                                             'application/pdf')
 
                     button = ui.button(t('dossier.download'), icon='picture_as_pdf', on_click=download) \
@@ -243,6 +242,3 @@ def _guide(t: Translator, data: DossierData) -> None:
                     tx.dt(t.pick(question.question)).classes('font-medium')
                     tx.dd(answer.text).classes('whitespace-pre-line pl-4')
 
-
-def _slug(name: str) -> str:
-    return re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')[:60] or 'community'

@@ -9,6 +9,7 @@ from core.services import Services
 
 from ._base import PageContext, page
 from .auth import login_form
+from .meeting import join_box
 
 
 def register(services: Services) -> None:
@@ -28,6 +29,7 @@ def welcome(ctx: PageContext) -> None:
             for key in ('onboarding', 'kompas', 'survey', 'ittools', 'plan'):
                 tx.li(t(f'home.welcome.point_{key}'))
         tx.p(t('home.welcome.members')).classes('cop-muted text-sm')
+        join_box(ctx)  # members with a meeting code (IT-tools comparison) need no account
         tx.h2(t('auth.login.title'))
         login_form(ctx, '/')
 

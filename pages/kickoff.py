@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,6 +21,7 @@ from components.kickoff_blocks import BlockCard
 from components.kickoff_checklist import ChecklistEditor
 from components.kickoff_library import END, START, MethodLibrary
 from components.kickoff_view import scenario_view
+from core.communities import file_slug
 from core.errors import AppError, NotFound
 from core.kickoff import LIMITS, MODES, CheckItem, Scenario, scenario_data
 from core.kickoff.texts import duration_text, timing_text, when_text
@@ -236,7 +236,7 @@ def register(services: Services) -> None:
                 return
             finally:
                 button.props(remove='loading')
-            ui.download.content(pdf, f'{_slug(scenario.title)}-{t(f"kickoff.file.{version}")}.pdf',
+            ui.download.content(pdf, f'{file_slug(scenario.title, "kick-off")}-{t(f"kickoff.file.{version}")}.pdf',
                                 'application/pdf')
 
         button = ui.button(t(f'kickoff.pdf.{version}'), icon='picture_as_pdf', on_click=download) \
@@ -625,8 +625,3 @@ def _field_error(field: ui.element, message: str) -> None:
     field.props['error'] = True
     field.props['error-message'] = message
 
-
-def _slug(text: str) -> str:
-    import unicodedata
-    plain = unicodedata.normalize('NFKD', text).encode('ascii', 'ignore').decode().lower()
-    return re.sub(r'[^a-z0-9]+', '-', plain).strip('-')[:60] or 'kick-off'

@@ -16,7 +16,7 @@ from components.ittools_live import LiveMatrix
 from components.ittools_widgets import PresenceList, score_legend
 from core.errors import AppError
 from core.ittools import Actor, ITTools, MeetingRef
-from core.ittools.codes import LENGTH, display, normalise
+from core.ittools.codes import LENGTH, display
 from core.ittools.model import LIMITS
 from core.roles import Permission, can
 from core.services import Services
@@ -137,7 +137,7 @@ def _meeting_view(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Ac
             undo_button = ui.button(t('ittools.undo'), icon='undo').props('outline').mark('undo')
             undo_button.disable()
         live = LiveMatrix(ittools, ref.cid, ref.comparison_id, actor, t,
-                          on_undo_available=lambda available: undo_button.set_enabled(available))
+                          on_undo_available=undo_button.set_enabled)
 
         async def undo() -> None:
             problem = await live.undo()

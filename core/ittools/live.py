@@ -93,6 +93,7 @@ class Room:
     presence: dict[str, Presence] = field(default_factory=dict)        # page token -> presence
     editing: dict[str, tuple[str, str, float]] = field(default_factory=dict)   # key -> (actor id, name, since)
     undo: dict[str, deque[UndoStep]] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)   # views of the current revision, shared by its listeners
     _results: tuple[int, list[ToolResult]] | None = None
     _stats: tuple[int, dict[str, CellStats]] | None = None
     _private_version: int = 0
@@ -137,7 +138,7 @@ class Room:
             except Exception:  # one broken page must not stop the meeting for everyone else
                 log.warning('an IT-tools listener failed on %s', change.kind, exc_info=True)
 
-    # -- presence and editing marks -------------------------------------------------------------------------------------
+    # -- presence and editing marks ------------------------------------------------------------------------------------
 
     def enter(self, actor: Actor, kind: str) -> str:
         token = secrets.token_hex(6)

@@ -207,7 +207,7 @@ class MeetingOps:
         from .service import MEETINGS
         room.db.table(MEETINGS).update(replace, doc_ids=[room.meeting_doc_id])
 
-    # -- private scores --------------------------------------------------------------------------------------------------
+    # -- private scores ------------------------------------------------------------------------------------------------
 
     async def _set_private(self: ITTools, room: Room, actor: Actor, key: str, value: int | None, *,
                            undoable: bool = True) -> Entry:
@@ -251,7 +251,7 @@ class MeetingOps:
         meeting = self.room(cid, comparison_id).active_meeting
         return dict(meeting.private.get(actor.id, {})) if meeting else {}
 
-    # -- codes and participants ------------------------------------------------------------------------------------------
+    # -- codes and participants ----------------------------------------------------------------------------------------
 
     def _code_points_to(self: ITTools, code: str, cid: str, meeting_id: str) -> bool:
         doc = self.store.accounts.table(CODES).get(Query()['code'] == code)

@@ -244,7 +244,7 @@ class Meeting:
         }
 
 
-# -- reading stored documents (also the check an imported table must pass) ----------------------------------------------
+# -- reading stored documents (also the check an imported table must pass) ---------------------------------------------
 
 def _str(doc: dict, name: str, limit: int = 200, *, optional: bool = False) -> str:
     value = doc.get(name, '' if optional else None)

@@ -52,7 +52,7 @@ class CellStats:
     @property
     def rounded(self) -> int:
         """The mean rounded half up (1.5 -> 2): a proposal for the agreed value."""
-        return min(MAX_SCORE, int(math.floor(self.mean + 0.5)))
+        return min(MAX_SCORE, math.floor(self.mean + 0.5))
 
 
 def weight_shares(criteria: Iterable[CriterionRef]) -> dict[str, float]:

@@ -550,7 +550,7 @@ class ITTools(MeetingOps):
         room = self._rooms.get((cid, comparison_id))
         return room is not None and room.last_undo(actor.id) is not None
 
-    # -- the decision ----------------------------------------------------------------------------------------------------
+    # -- the decision --------------------------------------------------------------------------------------------------
 
     async def record_decision(self, actor: Actor, cid: str, comparison_id: str, tool_id: Any, rationale: Any,
                               day: Any) -> Decision:

@@ -35,6 +35,10 @@ def tools_payload(room: Room, t: Translator) -> list[dict[str, Any]]:
 
 
 def criteria_payload(room: Room, t: Translator) -> list[dict[str, Any]]:
+    return _cached(room, 'criteria', t, lambda: _criteria(room, t))
+
+
+def _criteria(room: Room, t: Translator) -> list[dict[str, Any]]:
     catalogue = room.catalogue
     shares = weight_shares(room.comparison.criteria)
     out = []
@@ -48,7 +52,24 @@ def criteria_payload(room: Room, t: Translator) -> list[dict[str, Any]]:
     return out
 
 
+def _cached(room: Room, name: str, t: Translator, build) -> Any:
+    """Build a view once per revision and language: thirty screens in one language share one copy. The copies are
+    never changed, only replaced."""
+    rev = room.comparison.rev
+    if room.cache.get('rev') != rev:
+        room.cache.clear()
+        room.cache['rev'] = rev
+    key = (name, t.lang)
+    if key not in room.cache:
+        room.cache[key] = build()
+    return room.cache[key]
+
+
 def totals_payload(room: Room, t: Translator) -> dict[str, Any]:
+    return _cached(room, 'totals', t, lambda: _totals(room, t))
+
+
+def _totals(room: Room, t: Translator) -> dict[str, Any]:
     catalogue = room.catalogue
     titles = {c.id: t.pick(criterion_title(catalogue, c)) for c in room.comparison.criteria}
     return {r.tool_id: {'pct': t.percent(r.percent), 'width': round(r.percent * 100, 1), 'rank': r.rank,

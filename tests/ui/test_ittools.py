@@ -21,6 +21,10 @@ def services():
     return app.state.services
 
 
+def presence(user: User) -> str:
+    return next(iter(user.find(marker='presence').elements)).text
+
+
 def matrix(user: User) -> MatrixView:
     return next(iter(user.find(marker='matrix').elements))
 
@@ -119,7 +123,8 @@ async def test_two_people_edit_different_cells_at_once_and_both_keep_their_edit(
     clara = Person(user)
     anna = await join(create_user(), code, 'Anna')
     bert = await join(create_user(), code, 'Bert')
-    await until(lambda: len(user.find(marker='presence-person').elements) == 3, 'three people present')
+    await until(lambda: all(n in presence(user) for n in ('Anna', 'Bert', 'Clara Coördinator (coördinatie)')),
+                'three people present')
     results = await asyncio.gather(anna.score('teams:qa_search', 2), bert.score('humhub:qa_search', 3),
                                    clara.score('sharepoint:qa_search', 1), anna.score('teams:co_editing', 3),
                                    bert.score('humhub:co_editing', 0))
@@ -216,8 +221,7 @@ async def test_private_scoring_then_reveal_shows_mean_spread_and_disagreement(us
     assert clara.shows('teams:ease_of_use') == 2
     for person in (clara, anna, bert):
         assert person.view.state['scores'] == {} and person.view.state['stats'] == {}
-    await until(lambda: any('2/48' in (getattr(e, 'text', '') or '') for e in
-                            user.find(marker='presence-person').elements), 'progress shown to the coordinator')
+    await until(lambda: 'Bert: 2/48' in presence(user), 'progress shown to the coordinator')
     user.find(marker='reveal').click()
     for person in (clara, anna, bert):
         await until(lambda p=person: 'teams:ease_of_use' in p.view.state['stats'], 'the reveal')
@@ -278,16 +282,14 @@ async def test_a_participant_who_reconnects_sees_the_current_state(user: User, c
     client = anna.user.client
     for handler in client.disconnect_handlers:   # the connection drops...
         client.safe_invoke(handler)
-    await until(lambda: any('verbinding weg' in (getattr(e, 'text', '') or '')
-                            for e in user.find(marker='presence-person').elements), 'Anna shown as away')
+    await until(lambda: 'Anna, verbinding weg' in presence(user), 'Anna shown as away')
     await clara.score('teams:qa_search', 3)
     # the reconnect: what the browser shows is rebuilt from the current state
     anna.view.state['scores'].clear()
     for handler in client.connect_handlers:   # ...and comes back
         client.safe_invoke(handler)
     assert anna.shows('teams:qa_search') == 3
-    await until(lambda: not any('verbinding weg' in (getattr(e, 'text', '') or '')
-                                for e in user.find(marker='presence-person').elements), 'Anna back')
+    await until(lambda: 'verbinding weg' not in presence(user), 'Anna back')
 
 
 async def test_results_csv_and_decision(user: User):

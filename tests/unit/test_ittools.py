@@ -359,7 +359,7 @@ async def test_structure_changes(ittools, owner, cid, comparison):
         ittools.comparison(owner, cid, comparison.id)
 
 
-# -- meetings ------------------------------------------------------------------------------------------------------------
+# -- meetings ----------------------------------------------------------------------------------------------------------
 
 
 async def _meeting(ittools, owner, cid, comparison, mode='together'):
@@ -513,7 +513,7 @@ async def test_an_expired_meeting_no_longer_lets_anyone_in(ittools, owner, cid, 
         await ittools.set_score(anna, cid, comparison.id, 'teams:qa_search', 3)
 
 
-# -- decision, export, import ------------------------------------------------------------------------------------------------
+# -- decision, export, import ------------------------------------------------------------------------------------------
 
 
 async def test_decision_is_validated_and_retrievable_as_plain_data(ittools, owner, cid, comparison):
