@@ -3,15 +3,13 @@ paragraph built the same way, in the same run. Target: the full dossier in under
 from __future__ import annotations
 
 import asyncio
-import statistics
 import tempfile
-import time
 from io import BytesIO
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from bench.run import Figure
+from bench.run import Figure, median_time
 from core import demo
 from core.config import Settings
 from core.dossier import collect
@@ -21,15 +19,6 @@ from core.pdf.dossier import dossier_pdf
 from core.services import build_services
 
 
-def _median(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def run() -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp:
         services = build_services(Settings(data_dir=Path(tmp) / 'data', backup_interval=3600))
@@ -37,9 +26,9 @@ def run() -> list[Figure]:
         t = Translator(services.content.ui, 'nl')
         data = collect(services, owner, cid, 'nl')
         pages = []
-        full = _median(lambda: pages.append(dossier_pdf(data, t)), 5)
-        collecting = _median(lambda: collect(services, owner, cid, 'nl'), 5)
-    one = _median(lambda: build_pdf([para('Eén alinea.', styles()['body'])], DocInfo(title='Bench')), 5)
+        full = median_time(lambda: pages.append(dossier_pdf(data, t)), 5)
+        collecting = median_time(lambda: collect(services, owner, cid, 'nl'), 5)
+    one = median_time(lambda: build_pdf([para('Eén alinea.', styles()['body'])], DocInfo(title='Bench')), 5)
     count = len(PdfReader(BytesIO(pages[-1])).pages)
     return [Figure(f'full demo dossier PDF ({count} pages)', full * 1000, 'ms', '< 1000 ms', full < 1.0,
                    one * 1000, full / one, note=f'gathering the data takes {collecting * 1000:.1f} ms more')]

@@ -3,12 +3,10 @@ one-paragraph ReportLab document built the same way in the same run."""
 from __future__ import annotations
 
 import asyncio
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
-from bench.run import Figure
+from bench.run import Figure, median_time
 
 
 def _scenario_data():
@@ -31,14 +29,6 @@ def _scenario_data():
     return asyncio.run(make())
 
 
-def _median(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
 
 def run(runs: int = 7) -> list[Figure]:
     from core.i18n import Translator
@@ -48,9 +38,9 @@ def run(runs: int = 7) -> list[Figure]:
     content, data = _scenario_data()
     t = Translator(content.ui, 'nl')
     build_pdf([para('Eén paragraaf.', styles()['body'])], DocInfo(title='warm-up'))   # fonts registered once
-    baseline = _median(lambda: build_pdf([para('Eén paragraaf.', styles()['body'])], DocInfo(title='B')), runs)
-    script = _median(lambda: script_pdf(data, t, community='CoP Bench'), runs)
-    agenda = _median(lambda: agenda_pdf(data, t, community='CoP Bench'), runs)
+    baseline = median_time(lambda: build_pdf([para('Eén paragraaf.', styles()['body'])], DocInfo(title='B')), runs)
+    script = median_time(lambda: script_pdf(data, t, community='CoP Bench'), runs)
+    agenda = median_time(lambda: agenda_pdf(data, t, community='CoP Bench'), runs)
     return [
         Figure('kick-off script PDF (half day, 5 pages)', script * 1000, 'ms', '< 1000 ms', script < 1.0,
                baseline * 1000, script / baseline, 'baseline: a one-paragraph document, same builder'),

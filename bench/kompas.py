@@ -4,33 +4,21 @@ Baselines: reading the same YAML files without validation; averaging the same an
 """
 from __future__ import annotations
 
-import statistics
-import time
-
-from bench.run import Figure
+from bench.run import Figure, median_time
 from core.content import CONTENT_DIR, load_content, read_yaml
-
-
-def _median_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def run() -> list[Figure]:
     files = sorted(CONTENT_DIR.rglob('*.yaml'))
-    load = _median_time(load_content, 7)
-    parse_only = _median_time(lambda: [read_yaml(p) for p in files], 7)
+    load = median_time(load_content, 7)
+    parse_only = median_time(lambda: [read_yaml(p) for p in files], 7)
 
     from core.questionnaire import score
     instrument = load_content().instruments.current('kompas')
     answers = {item.id: (i % 5) + 1 for i, item in enumerate(instrument.items)}
-    scoring = _median_time(lambda: score(instrument, answers), 2000)
+    scoring = median_time(lambda: score(instrument, answers), 2000)
     values = list(answers.values())
-    plain = _median_time(lambda: sum(values) / len(values), 2000)
+    plain = median_time(lambda: sum(values) / len(values), 2000)
     return [
         Figure(f'load and validate all content ({len(files)} files)', load * 1000, 'ms', '< 300 ms', load < 0.3,
                parse_only * 1000, load / parse_only),

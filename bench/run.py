@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -29,7 +30,17 @@ class Figure:
     note: str = ''
 
 
-NOT_SUITES = {'run', 'minimal_app', 'memory_probe'}
+NOT_SUITES = {'run', 'minimal_app', 'memory_probe', 'minimal_broadcast'}
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    """The median of `runs` timed calls of `fn`, in seconds."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def suites() -> dict[str, Callable[[], list[Figure]]]:

@@ -89,19 +89,14 @@ def clean_details(name: str, day: str, method: str, participants: Any) -> dict[s
     return {'name': name, 'day': held.isoformat(), 'method': method, 'participants': count}
 
 
-class Animation:
+class Animation(sheets.CommunitySheets):
+    TABLE = TABLE
+
     def __init__(self, communities: Communities, instruments: Instruments, surveys: Surveys) -> None:
-        self.communities = communities
-        self.instruments = instruments
+        super().__init__(communities, instruments)
         self.surveys = surveys
         register_table(TABLE, lambda docs: sheets.validate_sheets(
             instruments, docs, {'name': str, 'day': str, 'method': str, 'participants': int, 'by': str}))
-
-    def _table(self, cid: str):
-        return self.communities.store.community(cid).table(TABLE)
-
-    async def _commit(self, cid: str) -> None:
-        await self.communities.store.community(cid).commit()
 
     @property
     def instrument(self) -> Instrument:
@@ -132,29 +127,6 @@ class Animation:
         self._table(cid).update(clean_details(name, day, method, participants), Query()['id'] == session_id)
         await self._commit(cid)
         return self.session(actor, cid, session_id)
-
-    async def answer(self, actor: str, cid: str, session_id: str, item_id: str, value: Any,
-                     version: int | None = None) -> Sheet:
-        self.communities.get(actor, cid, Permission.EDIT)
-        table = self._table(cid)
-        sheet = sheets.set_answer(table, self.instruments, sheets.get_sheet(table, session_id), item_id, value,
-                                  version)
-        await self._commit(cid)
-        return sheet
-
-    async def comment(self, actor: str, cid: str, session_id: str, item_id: str, text: str) -> Sheet:
-        self.communities.get(actor, cid, Permission.EDIT)
-        table = self._table(cid)
-        sheet = sheets.set_comment(table, self.instruments, sheets.get_sheet(table, session_id), item_id, text)
-        await self._commit(cid)
-        return sheet
-
-    async def finish(self, actor: str, cid: str, session_id: str) -> Sheet:
-        self.communities.get(actor, cid, Permission.EDIT)
-        table = self._table(cid)
-        sheet = sheets.finish_sheet(table, sheets.get_sheet(table, session_id))
-        await self._commit(cid)
-        return sheet
 
     async def delete(self, actor: str, cid: str, session_id: str) -> None:
         """Remove a session with its checklist and its participants' feedback (coordinator only)."""

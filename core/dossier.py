@@ -10,6 +10,7 @@ from .actionplan import Action, PlanFields
 from .communities import Community
 from .content import Stage
 from .guide import Answer, Guide
+from .i18n import Translator
 from .kompas import RoundResult
 from .profile import SharedProfile
 from .questionnaire import Instrument
@@ -82,3 +83,18 @@ def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
     data.guide = services.content.guide
     data.guide_answers = services.guide.answers(actor, cid)
     return data
+
+
+def community_rows(data: DossierData, t: Translator) -> list[list[str]]:
+    """'The community in brief' as (topic, state) rows, the same in the PDF and on the web page."""
+    c, plan = data.community, data.plan
+    stage = f'{t.pick(data.stage.title)} — {t.pick(data.stage.explanation)}' if data.stage else c.stage
+    return [[t('community.field.purpose'), plan.purpose or c.purpose or '—'],
+            [t('community.field.stage'), stage],
+            [t('community.field.sponsor'), c.sponsor or '—'],
+            [t('community.field.expected_members'), t.number(c.expected_members) if c.expected_members else '—'],
+            [t('community.field.language'), t(f'lang.{c.language}')],
+            [t('plan.fields.core_group'), plan.core_group or '—'],
+            [t('plan.fields.rhythm'), plan.rhythm or '—'],
+            [t('plan.fields.digital_space'), plan.digital_space or '—'],
+            [t('plan.fields.next_review'), t.date(plan.next_review) if plan.next_review else '—']]

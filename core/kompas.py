@@ -28,17 +28,12 @@ class RoundResult:
     previous: tuple[Sheet, Result] | None   # the round finished before this one, for the comparison
 
 
-class Kompas:
+class Kompas(sheets.CommunitySheets):
+    TABLE = TABLE
+
     def __init__(self, communities: Communities, instruments: Instruments) -> None:
-        self.communities = communities
-        self.instruments = instruments
+        super().__init__(communities, instruments)
         register_table(TABLE, lambda docs: sheets.validate_sheets(instruments, docs, {'by': str}))
-
-    def _table(self, cid: str):
-        return self.communities.store.community(cid).table(TABLE)
-
-    async def _commit(self, cid: str) -> None:
-        await self.communities.store.community(cid).commit()
 
     @property
     def instrument(self) -> Instrument:
@@ -87,28 +82,6 @@ class Kompas:
         if existing is not None:
             return existing
         sheet = sheets.new_sheet(self._table(cid), self.instrument, by=actor)
-        await self._commit(cid)
-        return sheet
-
-    async def answer(self, actor: str, cid: str, round_id: str, item_id: str, value: Any,
-                     version: int | None = None) -> Sheet:
-        self.communities.get(actor, cid, Permission.EDIT)
-        table = self._table(cid)
-        sheet = sheets.set_answer(table, self.instruments, sheets.get_sheet(table, round_id), item_id, value, version)
-        await self._commit(cid)
-        return sheet
-
-    async def comment(self, actor: str, cid: str, round_id: str, item_id: str, text: str) -> Sheet:
-        self.communities.get(actor, cid, Permission.EDIT)
-        table = self._table(cid)
-        sheet = sheets.set_comment(table, self.instruments, sheets.get_sheet(table, round_id), item_id, text)
-        await self._commit(cid)
-        return sheet
-
-    async def finish(self, actor: str, cid: str, round_id: str) -> Sheet:
-        self.communities.get(actor, cid, Permission.EDIT)
-        table = self._table(cid)
-        sheet = sheets.finish_sheet(table, sheets.get_sheet(table, round_id))
         await self._commit(cid)
         return sheet
 

@@ -16,6 +16,7 @@ from tinydb.table import Table
 
 from .errors import NotFound, ValidationError
 from .questionnaire import MAX_TEXT, Instrument, Instruments, clean_answer, clean_answers
+from .roles import Permission
 
 MAX_COMMENT = 1000
 
@@ -113,6 +114,47 @@ def to_sheet(doc: dict[str, Any]) -> Sheet:
     return Sheet(doc['id'], doc['instrument'], int(doc['version']), doc.get('started', ''), doc.get('finished'),
                  dict(doc.get('answers') or {}), dict(doc.get('comments') or {}),
                  {k: v for k, v in doc.items() if k not in known})
+
+
+class CommunitySheets:
+    """Answering, commenting and finishing the sheets one table of a community's file holds (kompas rounds,
+    facilitation checklists): the coordinator and co-coordinators answer, on the sheet's own instrument version."""
+
+    TABLE = ''
+
+    def __init__(self, communities: Any, instruments: Instruments) -> None:
+        self.communities = communities
+        self.instruments = instruments
+
+    def _table(self, cid: str) -> Table:
+        return self.communities.store.community(cid).table(self.TABLE)
+
+    async def _commit(self, cid: str) -> None:
+        await self.communities.store.community(cid).commit()
+
+    def _editable(self, actor: str, cid: str, sheet_id: str) -> tuple[Table, Sheet]:
+        self.communities.get(actor, cid, Permission.EDIT)
+        table = self._table(cid)
+        return table, get_sheet(table, sheet_id)
+
+    async def answer(self, actor: str, cid: str, sheet_id: str, item_id: str, value: Any,
+                     version: int | None = None) -> Sheet:
+        table, sheet = self._editable(actor, cid, sheet_id)
+        sheet = set_answer(table, self.instruments, sheet, item_id, value, version)
+        await self._commit(cid)
+        return sheet
+
+    async def comment(self, actor: str, cid: str, sheet_id: str, item_id: str, text: str) -> Sheet:
+        table, sheet = self._editable(actor, cid, sheet_id)
+        sheet = set_comment(table, self.instruments, sheet, item_id, text)
+        await self._commit(cid)
+        return sheet
+
+    async def finish(self, actor: str, cid: str, sheet_id: str) -> Sheet:
+        table, sheet = self._editable(actor, cid, sheet_id)
+        sheet = finish_sheet(table, sheet)
+        await self._commit(cid)
+        return sheet
 
 
 def validate_sheets(instruments: Instruments, docs: list[dict[str, Any]], extra: dict[str, type]) -> None:

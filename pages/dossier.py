@@ -8,7 +8,7 @@ from components import typography as tx
 from components.charts import horizontal_bars, radar
 from components.tables import data_table
 from core.communities import file_slug
-from core.dossier import SECTIONS, DossierData, collect
+from core.dossier import SECTIONS, DossierData, collect, community_rows
 from core.i18n import Translator
 from core.pdf.dossier import dossier_pdf
 from core.services import Services
@@ -91,16 +91,7 @@ def _missing(text: str) -> None:
 
 
 def _community(t: Translator, data: DossierData) -> None:
-    c, plan = data.community, data.plan
-    rows = [[t('community.field.purpose'), plan.purpose or c.purpose or '—'],
-            [t('community.field.stage'), f'{t.pick(data.stage.title)} — {t.pick(data.stage.explanation)}'
-             if data.stage else c.stage],
-            [t('community.field.sponsor'), c.sponsor or '—'],
-            [t('community.field.expected_members'), t.number(c.expected_members) if c.expected_members else '—'],
-            [t('plan.fields.core_group'), plan.core_group or '—'], [t('plan.fields.rhythm'), plan.rhythm or '—'],
-            [t('plan.fields.digital_space'), plan.digital_space or '—'],
-            [t('plan.fields.next_review'), t.date(plan.next_review) if plan.next_review else '—']]
-    data_table(t('dossier.section.community'), [t('dossier.what'), t('dossier.value')], rows)
+    data_table(t('dossier.section.community'), [t('dossier.what'), t('dossier.value')], community_rows(data, t))
 
 
 def _profiles(t: Translator, data: DossierData) -> None:

@@ -11,7 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
-from ..dossier import SECTIONS, DossierData
+from ..dossier import SECTIONS, DossierData, community_rows
 from ..i18n import Translator
 from ..survey_results import weak_items
 from .base import (
@@ -74,20 +74,9 @@ def _missing(text: str) -> list[Flowable]:
 
 
 def _community(data: DossierData, t: Translator) -> list[Flowable]:
-    st = styles()
-    c, plan = data.community, data.plan
-    rows = [[t('community.field.purpose'), plan.purpose or c.purpose or '—'],
-            [t('community.field.stage'), f'{t.pick(data.stage.title)} — {t.pick(data.stage.explanation)}'
-             if data.stage else c.stage],
-            [t('community.field.sponsor'), c.sponsor or '—'],
-            [t('community.field.expected_members'), t.number(c.expected_members) if c.expected_members else '—'],
-            [t('community.field.language'), t(f'lang.{c.language}')],
-            [t('plan.fields.core_group'), plan.core_group or '—'],
-            [t('plan.fields.rhythm'), plan.rhythm or '—'],
-            [t('plan.fields.digital_space'), plan.digital_space or '—'],
-            [t('plan.fields.next_review'), t.date(plan.next_review) if plan.next_review else '—']]
     width = content_width()
-    return [table([t('dossier.what'), t('dossier.value')], rows, [width * 0.32, width * 0.68], style_set=st)]
+    return [table([t('dossier.what'), t('dossier.value')], community_rows(data, t), [width * 0.32, width * 0.68],
+                  style_set=styles())]
 
 
 def _profiles(data: DossierData, t: Translator) -> list[Flowable]:
