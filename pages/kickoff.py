@@ -37,8 +37,17 @@ SAVE_DELAY = 0.8   # seconds of quiet typing before a field is saved (and at onc
 
 
 def register(services: Services) -> None:
-    nav.provide('kickoff')
     kickoff = services.kickoff
+
+    def status(ctx: PageContext) -> str:
+        plan = kickoff.current(ctx.user.id, ctx.community.id)
+        if plan is None:
+            return ctx.t('kickoff.dashboard.none')
+        if plan.date:
+            return ctx.t('kickoff.dashboard.dated', title=plan.title, date=ctx.t.date(plan.date))
+        return ctx.t('kickoff.dashboard.plan', title=plan.title)
+
+    nav.provide('kickoff', status)
     catalogue = services.content.kickoff
 
     @community_page(services, '/c/{cid}/kickoff')

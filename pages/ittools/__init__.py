@@ -17,7 +17,16 @@ from . import listing, live, results, setup
 
 
 def register(services: Services) -> None:
-    nav.provide('ittools')
+    def status(ctx) -> str:
+        decision = services.ittools.latest_decision(ctx.community.id)
+        if decision is not None:
+            return ctx.t('ittools.dashboard.decided', tool=ctx.t.pick(decision['tool_name']),
+                         date=ctx.t.date(decision['date']))
+        count = len(services.ittools.comparisons(services.ittools.user_actor(ctx.user, ctx.community.id),
+                                                 ctx.community.id))
+        return ctx.t('ittools.dashboard.open', count=count)
+
+    nav.provide('ittools', status)
     install_css()
     listing.register(services)   # first: /ittools/new must come before /ittools/{comparison}
     live.register(services)
