@@ -124,8 +124,8 @@ def load_ui_strings(folder: Path) -> Catalog:
         check = Checker(path)
         data = check.mapping(read_yaml(path) or {}, 'top level')
         for key, value in data.items():
-            if not isinstance(key, str) or not re.match(r'^[a-z0-9_]+(\.[a-z0-9_]+)+$', key):
-                raise check.fail(str(key), 'key must be dotted lower-case words')
+            if not isinstance(key, str) or not re.match(r'^[a-z0-9_]+(\.[a-z0-9_]+)+(#one)?$', key):
+                raise check.fail(str(key), 'key must be dotted lower-case words, optionally ending in #one')
             if key in entries:
                 raise check.fail(key, f'key is defined in {origin[key].name} already')
             entries[key] = check.text(value, key)

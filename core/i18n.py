@@ -19,12 +19,26 @@ QUASAR_LANG = {'nl': 'nl', 'fr': 'fr', 'en': 'en-GB'}
 Text = Mapping[str, str]   # {'nl': ..., 'fr': ..., 'en': ...}
 
 
+PLURAL_PARAMS = ('count', 'n', 'minutes')  # the parameter, in this order, that chooses a '#one' variant
+SINGULAR_SUFFIX = '#one'
+
+
 def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+def is_singular(lang: str, value: Any) -> bool:
+    """CLDR's 'one' category for whole numbers: 1 in Dutch and English; 0 and 1 in French."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    return value == 1 or (lang == 'fr' and value == 0)
+
+
 class Catalog:
-    """UI strings: key -> text in the three languages."""
+    """UI strings: key -> text in the three languages.
+
+    A key may have a singular variant `<key>#one`, used when the parameter `count` (or `n`, or `minutes`) is
+    singular in the reader's language: "1 antwoord" rather than "1 antwoorden", "0 réponse" in French."""
 
     def __init__(self, entries: Mapping[str, Text]) -> None:
         self.entries = dict(entries)
@@ -34,6 +48,10 @@ class Catalog:
         if entry is None:
             log.warning('missing UI string %s', key)
             return key
+        if params:
+            number = next((params[name] for name in PLURAL_PARAMS if name in params), None)
+            if is_singular(lang, number):
+                entry = self.entries.get(key + SINGULAR_SUFFIX, entry)
         template = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
         if not params:
             return template
@@ -54,6 +72,12 @@ class Catalog:
             names = {lang: placeholders(entry[lang]) for lang in LANGUAGES}
             if len({frozenset(v) for v in names.values()}) > 1:
                 found.append(f'{key}: placeholders differ {names}')
+            if key.endswith(SINGULAR_SUFFIX):
+                base = self.entries.get(key.removesuffix(SINGULAR_SUFFIX))
+                if base is None:
+                    found.append(f'{key}: a singular variant without its key')
+                elif not names['nl'] <= placeholders(base.get('nl', '')):
+                    found.append(f'{key}: uses placeholders its key does not have')
         return found
 
 

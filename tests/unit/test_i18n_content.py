@@ -57,6 +57,31 @@ def test_invalid_ui_file_names_file_and_key(tmp_path):
     assert 'not valid YAML' in str(info.value)
 
 
+def test_singular_variant_is_chosen_by_the_count_in_each_language():
+    catalog = Catalog({'x.answers': {'nl': '{count} antwoorden', 'fr': '{count} réponses', 'en': '{count} answers'},
+                       'x.answers#one': {'nl': '{count} antwoord', 'fr': '{count} réponse', 'en': '{count} answer'}})
+    assert catalog.problems() == []
+    said = {(lang, n): catalog.text('x.answers', lang, count=n) for lang in ('nl', 'fr', 'en') for n in (0, 1, 2)}
+    assert said[('nl', 1)] == '1 antwoord' and said[('nl', 0)] == '0 antwoorden' and said[('nl', 2)] == '2 antwoorden'
+    assert said[('fr', 0)] == '0 réponse' and said[('fr', 1)] == '1 réponse' and said[('fr', 2)] == '2 réponses'
+    assert said[('en', 1)] == '1 answer' and said[('en', 0)] == '0 answers'
+    assert catalog.text('x.answers', 'nl', count=True) == 'True antwoorden'   # a flag is not a number
+    assert catalog.text('x.answers', 'nl', count=1.0) == '1.0 antwoorden'     # nor is a measured quantity
+    # the real catalogue: a respondent who skipped one question reads it in the singular
+    ui = load_content().ui
+    assert '1 vraag open' in ui.text('respond.missing', 'nl', count=1)
+    assert '2 vragen open' in ui.text('respond.missing', 'nl', count=2)
+    assert 'dans 1 minute.' in ui.text('auth.error.locked', 'fr', minutes=1)
+
+
+def test_a_singular_variant_must_belong_to_a_key_and_share_its_placeholders():
+    orphan = Catalog({'x.y#one': {'nl': 'a', 'fr': 'b', 'en': 'c'}})
+    assert any('without its key' in p for p in orphan.problems())
+    extra = Catalog({'x.y': {'nl': '{count} a', 'fr': '{count} b', 'en': '{count} c'},
+                     'x.y#one': {'nl': '{other} a', 'fr': '{other} b', 'en': '{other} c'}})
+    assert any('placeholders its key does not have' in p for p in extra.problems())
+
+
 def test_missing_key_falls_back_without_crashing(caplog):
     t = Translator(Catalog({}), 'fr')
     assert t('no.such.key') == 'no.such.key'
