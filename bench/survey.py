@@ -9,12 +9,11 @@ import asyncio
 import json
 import os
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench.run import Figure
+from bench.run import Figure, median_time
 from core.config import Settings
 from core.services import build_services
 from core.survey_results import aggregate
@@ -60,11 +59,11 @@ async def _burst(folder: Path) -> tuple[float, int, int, list[bytes]]:
         for i, (ticket, sheet) in enumerate(zip(tickets, sheets, strict=True))))
     elapsed = time.perf_counter() - started
     stored = json.loads((folder / 'communities' / f'{community.id}.json').read_text())['survey_answers']
-    ids = [d['id'] for d in stored.values()]
     assert len(set(receipts)) == RESPONDENTS, 'duplicate receipts'
-    assert len(ids) == len(set(ids)) == RESPONDENTS, f'{len(ids)} answers stored for {RESPONDENTS} submissions'
+    assert len({d['receipt'] for d in stored.values()}) == len(stored) == RESPONDENTS, \
+        f'{len(stored)} answers stored for {RESPONDENTS} submissions'
     payloads = [json.dumps(d, ensure_ascii=False).encode() for d in stored.values()]
-    return elapsed, len(ids), writes, payloads
+    return elapsed, len(stored), writes, payloads
 
 
 def _plain_appends(folder: Path, payloads: list[bytes]) -> float:
@@ -88,12 +87,7 @@ def run() -> list[Figure]:
     instrument = load_content().instruments.current('member_survey')
     rng = random.Random(11)
     sheets = [_sheet(instrument, rng) for _ in range(10_000)]
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        aggregate(instrument, sheets, expected=12_000)
-        times.append(time.perf_counter() - started)
-    aggregation = statistics.median(times)
+    aggregation = median_time(lambda: aggregate(instrument, sheets, expected=12_000), 5)
     return [
         Figure(f'durable submissions per second ({RESPONDENTS} concurrent)', rate, '/s', '>= 200/s, none lost',
                rate >= 200 and stored == RESPONDENTS, base_rate, rate / base_rate,

@@ -42,7 +42,3 @@ def community_form(t: Translator, stages: list[Stage], community: Community | No
         for element in fields.values():
             element.props('readonly' if not isinstance(element, ui.radio) else 'disable')
     return fields
-
-
-def form_values(fields: dict[str, Any]) -> dict[str, Any]:
-    return {name: element.value for name, element in fields.items()}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from nicegui import ui
 
@@ -57,3 +58,22 @@ def show_field_error(fields: dict[str, ui.input | ui.select | ui.number | ui.tex
 def clear_field_errors(fields: dict) -> None:
     for element in fields.values():
         element.props(remove='error error-message')
+
+
+def form_values(fields: dict[str, Any]) -> dict[str, Any]:
+    """The current value of each field, by the field's name."""
+    return {name: element.value for name, element in fields.items()}
+
+
+def copy_button(t: Any, text: str, *, dense: bool = False) -> ui.button:
+    """A button that puts `text` on the clipboard and says so. `t`: the page's Translator."""
+    return ui.button(t('common.copy'), icon='content_copy',
+                     on_click=lambda: (ui.clipboard.write(text), ui.notify(t('common.copied')))) \
+        .props('outline dense' if dense else 'outline')
+
+
+def copy_field(t: Any, label: str, value: str, marker: str) -> None:
+    """A read-only field showing `value` (a link to share), with its copy button."""
+    with ui.row().classes('w-full items-center gap-2 no-wrap'):
+        ui.input(label, value=value).props('readonly outlined').classes('grow').mark(marker)
+        copy_button(t, value)

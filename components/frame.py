@@ -36,7 +36,6 @@ a.nicegui-link { color: #1d4f91; }
   color: #1c1c1c; text-decoration: none; }
 .cop-nav a.nicegui-link:hover { background: #e8eef7; }
 .cop-nav a.nicegui-link[aria-current="page"] { background: #d5e1f2; font-weight: 600; }
-.cop-nav .coming { display: flex; align-items: center; gap: .6rem; padding: .45rem .75rem; color: #4a4a4a; }
 .cop-lang a.nicegui-link { color: #fff; padding: .2rem .35rem; border-radius: .3rem; text-decoration: none;
   font-weight: 500; }
 .cop-lang a.nicegui-link[aria-current="true"] { background: #fff; color: #1d4f91; }
@@ -142,14 +141,8 @@ def _drawer(shell: Shell) -> ui.left_drawer:
                 if group == 'helpkit' and parts:
                     tx.div(t('nav.helpkit')).classes('text-xs uppercase tracking-wide cop-muted mt-3 px-3')
                 for part in parts:
-                    href = part_href(part, shell.current)
-                    if href is None:
-                        with html.div().classes('coming').mark(f'nav-{part.key}'):
-                            ui.icon(part.icon).props('aria-hidden=true')
-                            tx.span(t(f'nav.{part.key}'))
-                            tx.span(t('nav.coming')).classes('text-xs rounded px-1 border border-current ml-auto')
-                    else:
-                        _nav_link(t(f'nav.{part.key}'), href, part.icon, shell.active == part.key, f'nav-{part.key}')
+                    _nav_link(t(f'nav.{part.key}'), part_href(part, shell.current), part.icon,
+                              shell.active == part.key, f'nav-{part.key}')
             if shell.current:
                 tx.div(t('nav.community_admin')).classes('text-xs uppercase tracking-wide cop-muted mt-3 px-3')
                 _nav_link(t('nav.members'), f'/c/{shell.current}/members', 'manage_accounts',

@@ -19,11 +19,12 @@ from core.ittools.view import (
     criteria_payload,
     editing_payload,
     entry_payload,
+    hides_shared,
     matrix_state,
-    rights_payload,
     totals_payload,
 )
 
+from .ittools_widgets import score_legend
 from .matrix import MatrixView, matrix_texts
 
 log = logging.getLogger(__name__)
@@ -31,12 +32,10 @@ log = logging.getLogger(__name__)
 
 class LiveMatrix:
     def __init__(self, service: ITTools, cid: str, comparison_id: str, actor: Actor, t: Translator, *,
-                 on_meeting: Callable[[], None] | None = None, on_presence: Callable[[], None] | None = None,
-                 on_decision: Callable[[], None] | None = None, on_deleted: Callable[[], None] | None = None,
                  on_undo_available: Callable[[bool], None] | None = None) -> None:
         self.service, self.cid, self.comparison_id, self.actor, self.t = service, cid, comparison_id, actor, t
-        self.callbacks = {'meeting': on_meeting, 'presence': on_presence, 'decision': on_decision,
-                          'deleted': on_deleted}
+        # what the page does on a change beyond the matrix: meeting, presence, decision, deleted -> callable
+        self.callbacks: dict[str, Callable[[], None]] = {}
         self.on_undo_available = on_undo_available
         self.room = service.room(cid, comparison_id)
         self.rights: Rights = service.rights(actor, cid, comparison_id)
@@ -91,7 +90,7 @@ class LiveMatrix:
             elif kind == 'criterion':
                 self.view.patch(criteria=criteria_payload(self.room, self.t), **self._totals())
             elif kind == 'editing':
-                if not self.rights.private:
+                if not hides_shared(self.room, self.rights):
                     self.view.patch(editing=editing_payload(self.room, self.actor))
             elif kind in ('structure', 'reset', 'meeting'):
                 self.resync()
@@ -115,11 +114,11 @@ class LiveMatrix:
                 log.warning('IT-tools page callback %s failed', name, exc_info=True)
 
     def _totals(self) -> dict[str, Any]:
-        hidden = self.rights.private or not self.rights.totals
+        hidden = hides_shared(self.room, self.rights) or not self.rights.totals
         return {} if hidden else {'totals': totals_payload(self.room, self.t)}
 
     def _cell_changed(self, change: Change) -> None:
-        if self.rights.private:
+        if hides_shared(self.room, self.rights):
             return  # during private scoring the shared cells are not shown
         field, key, entry = change.kind, change.key, change.entry
         name = 'scores' if field == 'score' else 'notes'
@@ -282,8 +281,20 @@ class LiveMatrix:
         shown = self.view.state['private']
         self.view.patch(private={**{k: None for k in shown if k not in current}, **current})
 
-    def refresh_rights(self) -> Rights:
-        self.rights = self.service.rights(self.actor, self.cid, self.comparison_id)
-        with self.view:
-            self.view.patch(rights=rights_payload(self.rights))
-        return self.rights
+
+def live_matrix(service: ITTools, cid: str, comparison_id: str, actor: Actor,
+                t: Translator) -> tuple[LiveMatrix, ui.button]:
+    """The score legend, the undo button and the live matrix, as the coordinator's and the participant's pages show
+    them. Returns the matrix and the undo button."""
+    score_legend(t)
+    with ui.row().classes('w-full items-center gap-2'):
+        undo_button = ui.button(t('ittools.undo'), icon='undo').props('outline').mark('undo')
+        undo_button.disable()
+    live = LiveMatrix(service, cid, comparison_id, actor, t, on_undo_available=undo_button.set_enabled)
+
+    async def undo() -> None:
+        problem = await live.undo()
+        ui.notify(problem or t('ittools.undone'), type='warning' if problem else 'info', multi_line=True)
+
+    undo_button.on_click(undo)
+    return live, undo_button

@@ -1,15 +1,15 @@
-"""Pieces of the IT-tools pages: who is present, the score legend, the join code with its QR code, the ranking chart
-and the results as an accessible table. They take plain data and callbacks; none reads storage."""
+"""Pieces of the IT-tools pages: who is present, the score legend, what the meeting's way of scoring means, the ranking
+chart and the results as an accessible table. They take plain data and callbacks; none reads storage."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import segno
-from nicegui import html, ui
+from nicegui import html
 
 from core.i18n import Translator
+from core.ittools import Rights
+from core.ittools.model import Meeting
 
 from . import typography as tx
 from .frame import aria
@@ -54,12 +54,15 @@ def score_legend(t: Translator) -> None:
                 tx.dd(t(f'ittools.score.{score}.meaning')).classes('cop-muted')
 
 
-def qr_image(url: str, alt: str, *, size: str = '10rem') -> ui.image:
-    """The QR code of a link, drawn on the server (no request leaves for a third-party QR service)."""
-    data_uri = segno.make(url, error='m').svg_data_uri(scale=4, border=2, dark='#1c1c1c')
-    image = ui.image(data_uri).style(f'width: {size}; height: {size}').props('fit=contain no-spinner')
-    image.props['alt'] = alt
-    return image
+def mode_text(t: Translator, meeting: Meeting | None, rights: Rights) -> str:
+    """One line on how the meeting scores now, for the person whose rights these are."""
+    if meeting is None:
+        return t('meeting.mode.none')
+    if meeting.mode == 'private':
+        return t('meeting.mode.private.status' if rights.cells else 'meeting.mode.private.status_viewer')
+    if meeting.mode == 'revealed':
+        return t('meeting.mode.revealed.status')
+    return t('meeting.mode.together.status')
 
 
 @dataclass(frozen=True)
@@ -120,14 +123,3 @@ def results_table(t: Translator, caption: str, tools: list[str], rows: list[dict
                 tx.Text('td', '').classes('p-2')
                 for total in totals:
                     tx.Text('td', total).classes('p-2 font-semibold')
-
-
-def copy_field(label: str, value: str, t: Translator, marker: str) -> None:
-    with ui.row().classes('w-full items-center gap-2 no-wrap'):
-        ui.input(label, value=value).props('readonly outlined dense').classes('grow').mark(marker)
-        ui.button(t('common.copy'), icon='content_copy',
-                  on_click=lambda: (ui.clipboard.write(value), ui.notify(t('common.copied')))).props('outline')
-
-
-def danger_button(label: str, icon: str, on_click: Callable, marker: str) -> ui.button:
-    return ui.button(label, icon=icon, color='negative', on_click=on_click).props('outline').mark(marker)

@@ -25,11 +25,26 @@ BLOCK_CSS = '''
 '''
 
 
+def install_css() -> None:
+    """Once per process start, with the pages (pages/kickoff.register)."""
+    ui.add_css(BLOCK_CSS, shared=True)
+
+
+def set_field_error(field: ui.element, message: str | None) -> None:
+    """Show `message` under one field, or clear it (None). Unlike components.forms.show_field_error it leaves the
+    other fields and the focus alone: it runs during auto-save, while the user may be typing elsewhere."""
+    if message is None:
+        if field.props.get('error'):
+            field.props(remove='error error-message')
+        return
+    field.props['error'] = True
+    field.props['error-message'] = message
+
+
 class BlockCard:
     def __init__(self, t: Translator, catalogue: KickoffCatalogue, block: Block, *, on_field: FieldHandler,
                  on_move: Callable[[str, int], Awaitable[None]], on_duplicate: Action, on_delete: Action,
                  on_drop: Callable[[str, str], Awaitable[None]], expanded: bool = False) -> None:
-        ui.add_css(BLOCK_CSS)
         self.t = t
         self.block_id = block.id
         self.title = block.title
@@ -141,14 +156,13 @@ class BlockCard:
         field = self.fields.get(name or '')
         if field is None:
             return
-        field.props['error'] = True
-        field.props['error-message'] = message
+        set_field_error(field, message)
         self.expansion.open()
 
     def clear_error(self, name: str) -> None:
         field = self.fields.get(name)
-        if field is not None and field.props.get('error'):
-            field.props(remove='error error-message')
+        if field is not None:
+            set_field_error(field, None)
 
     def focus_move_button(self, direction: int) -> None:
         """Keep the keyboard on the moved block: its button in the direction it went, or the other one at an end."""

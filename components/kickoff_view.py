@@ -7,7 +7,7 @@ from typing import Any
 from nicegui import html, ui
 
 from core.i18n import Translator
-from core.kickoff.texts import duration_text, timing_text, when_text, where_text
+from core.kickoff.texts import data_timing_text, duration_text, when_text, where_text
 
 from . import typography as tx
 
@@ -31,12 +31,13 @@ VIEW_CSS = '''
 
 
 def install_view_css() -> None:
-    ui.add_css(VIEW_CSS)
+    """Once per process start, with the pages (pages/kickoff.register)."""
+    ui.add_css(VIEW_CSS, shared=True)
 
 
 def scenario_view(t: Translator, data: dict[str, Any], version: str, community: str = '') -> ui.element:
-    """The script (version='script', everything) or the agenda (version='agenda': times, titles, goals)."""
-    install_view_css()
+    """The script (version='script', everything) or the agenda (version='agenda': times, titles, goals). Needs
+    `install_view_css()` once per process."""
     with html.div().classes('cop-view w-full flex flex-col gap-2').mark(f'view-{version}') as root:
         if community:
             tx.p(community).classes('cop-muted')
@@ -47,7 +48,7 @@ def scenario_view(t: Translator, data: dict[str, Any], version: str, community: 
             if version == 'script' and data['people']:
                 _term(t('kickoff.pdf.people'), '; '.join(f'{p["role"]}: {p["name"]}' for p in data['people']))
         if version == 'script':
-            tx.p(timing_text(t, data)).mark('view-timing')
+            tx.p(data_timing_text(t, data)).mark('view-timing')
         _agenda_table(t, data, version)
         if version == 'script':
             _script_blocks(t, data)

@@ -109,7 +109,7 @@ const MatrixCell = {
           {{ note ? t.edit_note : t.add_note }}
         </button>
         <div v-if="noteOpen" class="cop-cell__note-editor">
-          <textarea ref="note" v-model="draft" :aria-label="t.note_label + ': ' + label" maxlength="500" rows="3"
+          <textarea ref="note" v-model="draft" :aria-label="t.note_label + ': ' + label" :maxlength="t.note_max" rows="3"
                     @keydown="noteKey"></textarea>
           <div class="cop-cell__note-actions">
             <button type="button" class="cop-button" @click="saveNote">{{ t.save_note }}</button>
@@ -258,18 +258,12 @@ export default {
       if (p.ack) this.acknowledge(p.ack);
     },
     acknowledge(ack) {
+      // a refused edit comes with what the server holds for that cell now (applied by patch before this), so the
+      // cell shows the server's value, which may already be someone else's newer one
       let matched = false;
       for (const [key, pending] of Object.entries(this.ui.pending)) {
         if (pending.seq !== ack.seq) continue;
         matched = true;
-        if (!ack.ok && pending.kind === "score") {
-          // the server refused: show what it holds again
-          if (this.s.rights.private) {
-            if (pending.previous === null || pending.previous === undefined) delete this.s.private[key];
-            else this.s.private[key] = pending.previous;
-          } else if (pending.previous) this.s.scores[key] = pending.previous;
-          else delete this.s.scores[key];
-        }
         delete this.ui.pending[key];
       }
       if (!ack.ok) this.say(ack.message);
@@ -287,13 +281,12 @@ export default {
     setScore(tool, criterion, value) {
       const key = this.key(tool, criterion);
       const seq = ++this.seq;
+      this.ui.pending[key] = { seq };
       if (this.s.rights.private) {
-        this.ui.pending[key] = { seq, kind: "score", previous: this.s.private[key] };
         if (value === null) delete this.s.private[key];
         else this.s.private[key] = value;
       } else {
         const previous = this.s.scores[key];
-        this.ui.pending[key] = { seq, kind: "score", previous };
         this.s.scores[key] = { v: value, by: "", mine: true, rev: previous ? previous.rev : 0 };
       }
       this.$emit("score", { key, value, seq });
@@ -301,7 +294,7 @@ export default {
     setNote(tool, criterion, text) {
       const key = this.key(tool, criterion);
       const seq = ++this.seq;
-      this.ui.pending[key] = { seq, kind: "note" };
+      this.ui.pending[key] = { seq };
       this.$emit("note", { key, text, seq });
     },
     restore(tool, criterion) {
@@ -367,7 +360,7 @@ export default {
                   <template v-if="s.rights.weights">
                     <select class="cop-select cop-select--small" :aria-label="fill(t.weight_label, {criterion: criterion.title})"
                             :value="String(criterion.weight)" @change="setWeight(criterion, $event)">
-                      <option v-for="w in [0, 1, 2, 3, 4, 5]" :key="w" :value="String(w)">{{ w }}</option>
+                      <option v-for="w in t.weights" :key="w" :value="String(w)">{{ w }}</option>
                     </select>
                     <label class="cop-check"><input type="checkbox" :checked="criterion.must"
                            @change="setMust(criterion, $event)"> {{ t.must_short }}<span class="cop-sr-only">: {{ criterion.title }}</span></label>
@@ -416,7 +409,7 @@ export default {
                 <label class="cop-check">{{ t.weight }}
                   <select class="cop-select cop-select--small" :aria-label="fill(t.weight_label, {criterion: criterion.title})"
                           :value="String(criterion.weight)" @change="setWeight(criterion, $event)">
-                    <option v-for="w in [0, 1, 2, 3, 4, 5]" :key="w" :value="String(w)">{{ w }}</option>
+                    <option v-for="w in t.weights" :key="w" :value="String(w)">{{ w }}</option>
                   </select></label>
                 <label class="cop-check"><input type="checkbox" :checked="criterion.must" @change="setMust(criterion, $event)">
                   {{ t.must_short }}<span class="cop-sr-only">: {{ criterion.title }}</span></label>

@@ -15,6 +15,8 @@ from typing import Any
 from nicegui import ui
 
 from core.i18n import Translator
+from core.ittools.catalogue import MAX_WEIGHT, MIN_WEIGHT
+from core.ittools.model import LIMITS
 
 CSS = (Path(__file__).with_name('matrix.css')).read_text(encoding='utf-8')
 REPLACED = ('criteria', 'totals', 'stats', 'editing', 'rights', 'tools')
@@ -32,6 +34,9 @@ def matrix_texts(t: Translator) -> dict[str, Any]:
             'restore_mine', 'keep_theirs', 'edit_note', 'add_note', 'note_label', 'save_note', 'cancel')
     texts: dict[str, Any] = {key: t(f'matrix.{key}') for key in keys}
     texts['scores'] = [t(f'ittools.score.{score}') for score in range(4)]
+    # not texts, but fixed like them: the limits the server enforces, so the browser offers no more
+    texts['note_max'] = LIMITS['note']
+    texts['weights'] = list(range(MIN_WEIGHT, MAX_WEIGHT + 1))
     return texts
 
 
@@ -77,7 +82,6 @@ class MatrixView(ui.element, component='matrix.js'):
             else:
                 state['conflicts'][key] = conflict
         if 'ack' in parts:
-            state['last_ack'] = parts['ack']
             self.acks.append(parts['ack'])
         self.run_method('patch', parts)
 

@@ -1,10 +1,16 @@
 """The parts of the toolbox, in the order a coordinator meets them. A part's page module calls `provide(key)` when
-it registers its pages; a part nobody provides is shown honestly as coming."""
+it registers its pages, with the one-line status the community dashboard shows."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from core.errors import AppError
+from core.store import StoreError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,28 +34,35 @@ PARTS: tuple[Part, ...] = (
     Part('actionplan', 'checklist', '/plan'),
 )
 
-_provided: set[str] = set()
 _status: dict[str, Callable[[Any], str | None]] = {}
 
 
 def provide(key: str, status: Callable[[Any], str | None] | None = None) -> None:
-    """Called by a part's page module when it registers: the navigation then links to it. `status(ctx)` gives the
-    one-line state of the part that the community dashboard shows."""
+    """Called by a part's page module when it registers: `status(ctx)` gives the one-line state of the part that
+    the community dashboard shows."""
     if key not in {p.key for p in PARTS}:
         raise KeyError(key)
-    _provided.add(key)
     if status is not None:
         _status[key] = status
 
 
 def part_status(key: str, ctx: Any) -> str | None:
+    """The part's one-line status; None when it has none, or when its data cannot be read just now (a damaged
+    file, an instrument version gone): the dashboard then shows the part without a status, the part's own page
+    says what is wrong."""
     status = _status.get(key)
-    return status(ctx) if status is not None else None
+    if status is None:
+        return None
+    try:
+        return status(ctx)
+    except (AppError, StoreError):
+        log.warning('status of %s for community %s not available', key, getattr(ctx.community, 'id', '?'),
+                    exc_info=True)
+        return None
 
 
 def part_href(part: Part, cid: str | None) -> str | None:
-    if part.key not in _provided:
-        return None
+    """Where the part lives: in the current community, or (a public part) without one."""
     if cid:
         return f'/c/{cid}{part.path}'
     return part.path if part.public else None

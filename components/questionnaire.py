@@ -8,7 +8,8 @@ from typing import Any
 from nicegui import html, ui
 
 from core.i18n import Translator
-from core.questionnaire import NA, Instrument, Item, answered
+from core.questionnaire import MAX_TEXT, NA, Instrument, Item, is_blank, progress
+from core.sheets import MAX_COMMENT
 
 from . import typography as tx
 from .frame import aria
@@ -64,7 +65,7 @@ class QuestionCard:
                               for o in item.options}
             return group
         control = ui.textarea(t('questionnaire.your_answer'), value=self.value or '') \
-            .classes('w-full').props('outlined autogrow maxlength=2000 counter').mark(f'answer-{item.id}')
+            .classes('w-full').props(f'outlined autogrow maxlength={MAX_TEXT} counter').mark(f'answer-{item.id}')
         control.props['aria-describedby'] = statement.html_id
         control.on('blur', lambda: self._save(control.value or None))
         return control
@@ -109,7 +110,7 @@ class QuestionCard:
         with ui.expansion(t('questionnaire.comment'), value=bool(comment)).classes('w-full text-sm') \
                 .props('dense'):
             box = ui.textarea(t('questionnaire.comment_label'), value=comment).classes('w-full') \
-                .props('outlined autogrow maxlength=1000').mark(f'comment-{self.item.id}')
+                .props(f'outlined autogrow maxlength={MAX_COMMENT}').mark(f'comment-{self.item.id}')
             saved = {'text': comment}
 
             async def save() -> None:
@@ -124,7 +125,7 @@ class QuestionCard:
 
     def _answer_text(self, instrument: Instrument, value: Any) -> str:
         t, item = self.t, self.item
-        if value in (None, '', []):
+        if is_blank(value):
             return t('questionnaire.no_answer')
         if value == NA:
             scale = instrument.scale_for(item)
@@ -145,12 +146,10 @@ class Progress:
                  current: str | None = None, href: Callable[[str], str] | None = None) -> None:
         self.t, self.instrument = t, instrument
         self.answers = dict(answers)
-        total = len([i for i in instrument.items if i.type != 'text'])
         with ui.column().classes('w-full gap-1').mark('progress'):
             self.label = tx.p('').classes('font-medium').props('aria-live=polite').mark('progress-label')
             self.bar = ui.linear_progress(value=0, show_value=False).props('size=10px rounded')
             aria(self.bar, t('questionnaire.progress_bar'))
-            self.total = total
             self.dimension_labels: dict[str, ui.element] = {}
             with aria(html.nav(), t('questionnaire.dimensions')).classes('w-full'):
                 with html.ol().classes('flex flex-wrap gap-2 text-sm'):
@@ -167,30 +166,20 @@ class Progress:
         self.refresh()
 
     def _dimension_count(self, dimension_id: str) -> str:
-        dimension = self.instrument.dimension(dimension_id)
-        items = [i for i in dimension.items if i.type != 'text']
-        return self.t('questionnaire.count_short', done=answered(self.instrument, self.answers, items),
-                      total=len(items))
+        done, total = progress(self.instrument, self.answers, dimension_id)
+        return self.t('questionnaire.count_short', done=done, total=total)
 
     def update(self, item_id: str, value: Any) -> None:
-        if value in (None, '', []):
+        if is_blank(value):
             self.answers.pop(item_id, None)
         else:
             self.answers[item_id] = value
         self.refresh()
 
     def refresh(self) -> None:
-        done = answered(self.instrument, self.answers, [i for i in self.instrument.items if i.type != 'text'])
-        self.label.set_text(self.t('questionnaire.progress', done=done, total=self.total))
-        self.bar.value = done / self.total if self.total else 1
+        done, total = progress(self.instrument, self.answers)
+        self.label.set_text(self.t('questionnaire.progress', done=done, total=total))
+        self.bar.value = done / total if total else 1
         for dimension_id, label in self.dimension_labels.items():
             title = self.t.pick(self.instrument.dimension(dimension_id).title)
             label.set_text(f'{title} ({self._dimension_count(dimension_id)})')
-
-
-def first_open_dimension(instrument: Instrument, answers: Mapping[str, Any]) -> str:
-    """Where to continue: the first dimension with an unanswered question (or the first one)."""
-    for d in instrument.dimensions:
-        if any(answers.get(i.id) in (None, '', []) for i in d.items if i.type != 'text'):
-            return d.id
-    return instrument.dimensions[0].id

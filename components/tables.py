@@ -12,8 +12,8 @@ TABLE_CSS_CLASS = 'cop-table'
 
 def data_table(caption: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *, numeric: Sequence[int] = (),
                marker: str | None = None) -> html.table:
-    """`numeric`: indexes of columns to right-align. On a narrow screen the table scrolls sideways in its own
-    region, which keyboard users can focus and scroll too."""
+    """`numeric`: indexes of columns to right-align. A line break in a cell is kept. On a narrow screen the table
+    scrolls sideways in its own region, which keyboard users can focus and scroll too."""
     with html.div().classes('w-full overflow-x-auto') as region:
         region.props['role'] = 'region'
         region.props['tabindex'] = '0'
@@ -29,9 +29,10 @@ def data_table(caption: str, columns: Sequence[str], rows: Sequence[Sequence[str
                 with html.tr():
                     for i, cell in enumerate(row):
                         if i == 0:
-                            Text('th', cell).props('scope=row').classes('text-left font-normal')
+                            Text('th', cell).props('scope=row').classes('text-left font-normal whitespace-pre-line')
                         else:
-                            Text('td', cell).classes('text-right tabular-nums' if i in numeric else '')
+                            Text('td', cell).classes('text-right tabular-nums' if i in numeric
+                                                     else 'whitespace-pre-line')
     if marker:
         table.mark(marker)
     return table

@@ -3,18 +3,18 @@ sponsor asks about (purpose, stage, core group, rhythm, digital space, next revi
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from tinydb import Query
 
-from .communities import Communities, register_table
+from .communities import Communities, Community, register_table
 from .errors import NotFound, ValidationError
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, Catalog, Text, Translator
 from .roles import Permission
-from .suggestions import TABLE as SUGGESTIONS
-from .suggestions import Suggestion, to_suggestion
+from .suggestions import Suggestion, Suggestions
 
 ACTIONS = 'actions'
 PLAN = 'plan'
@@ -49,7 +49,24 @@ class PlanFields:
     rhythm: str = ''
     digital_space: str = ''
     next_review: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EffectivePlan:
+    """The plan as it reads (on the plan page and in the dossier): its own fields, with what it leaves empty filled
+    in from the community's purpose and the IT-tools decision."""
+    fields: PlanFields               # as stored
+    purpose: str                     # the plan's purpose, else the community's
+    digital_space: Text              # {nl, fr, en}: the plan's own text, else the decided tool's name
+    digital_space_decided: bool      # True when digital_space comes from the IT-tools decision
+
+
+def effective_plan(fields: PlanFields, community: Community, decision: Mapping[str, Any] | None) -> EffectivePlan:
+    """`decision`: the community's latest IT-tools decision (ITTools.latest_decision), or None."""
+    if fields.digital_space or not decision:
+        return EffectivePlan(fields, fields.purpose or community.purpose,
+                             dict.fromkeys(LANGUAGES, fields.digital_space), False)
+    return EffectivePlan(fields, fields.purpose or community.purpose, dict(decision['tool_name']), True)
 
 
 def clean_action(raw: dict[str, Any]) -> dict[str, Any]:
@@ -103,12 +120,15 @@ def clean_plan(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _validate_actions(docs: list[dict[str, Any]]) -> None:
+    """Imported actions: every field as `clean_action` wants it, and real days where the plan computes with them."""
     if len(docs) > MAX_ACTIONS:
         raise ValidationError('error.invalid')
     for doc in docs:
         if not isinstance(doc.get('id'), str):
             raise ValidationError('error.invalid')
         clean_action(doc)
+        for name in ('created', 'updated'):
+            _day(doc.get(name), name)
 
 
 def _validate_plan(docs: list[dict[str, Any]]) -> None:
@@ -117,8 +137,9 @@ def _validate_plan(docs: list[dict[str, Any]]) -> None:
 
 
 class ActionPlan:
-    def __init__(self, communities: Communities) -> None:
+    def __init__(self, communities: Communities, suggestions: Suggestions | None = None) -> None:
         self.communities = communities
+        self.suggestions = suggestions or Suggestions(communities)
         register_table(ACTIONS, _validate_actions)
         register_table(PLAN, _validate_plan)
 
@@ -133,13 +154,16 @@ class ActionPlan:
 
     def action(self, actor: str, cid: str, action_id: str) -> Action:
         self.communities.get(actor, cid, Permission.VIEW)
-        doc = self._db(cid).table(ACTIONS).get(Query()['id'] == action_id) if isinstance(action_id, str) else None
-        if doc is None:
-            raise NotFound()
-        return _action(doc)
+        return self._find(cid, action_id)
 
     async def add(self, actor: str, cid: str, fields: dict[str, Any]) -> Action:
         self.communities.get(actor, cid, Permission.EDIT)
+        doc = self._insert(cid, fields)
+        await self._db(cid).commit()
+        return _action(doc)
+
+    def _insert(self, cid: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Validate and insert a new action, in memory (the caller commits)."""
         clean = clean_action(fields)
         table = self._db(cid).table(ACTIONS)
         if len(table) >= MAX_ACTIONS:
@@ -147,21 +171,20 @@ class ActionPlan:
         now = _today()
         doc = {'id': secrets.token_hex(6), **clean, 'created': now, 'updated': now}
         table.insert(doc)
-        await self._db(cid).commit()
-        return _action(doc)
+        return doc
 
     async def update(self, actor: str, cid: str, action_id: str, fields: dict[str, Any]) -> Action:
-        current = self.action(actor, cid, action_id)
         self.communities.get(actor, cid, Permission.EDIT)
+        current = self._find(cid, action_id)
         clean = clean_action({**asdict(current), **fields})
         self._db(cid).table(ACTIONS).update({**clean, 'updated': _today()}, Query()['id'] == action_id)
         await self._db(cid).commit()
-        return self.action(actor, cid, action_id)
+        return self._find(cid, action_id)
 
     async def remove(self, actor: str, cid: str, action_id: str) -> Action:
         """Delete an action; returns it, so the page can offer to put it back (undo)."""
-        current = self.action(actor, cid, action_id)
         self.communities.get(actor, cid, Permission.EDIT)
+        current = self._find(cid, action_id)
         self._db(cid).table(ACTIONS).remove(Query()['id'] == action_id)
         await self._db(cid).commit()
         return current
@@ -172,41 +195,47 @@ class ActionPlan:
         table = self._db(cid).table(ACTIONS)
         if table.contains(Query()['id'] == action.id):
             return action
+        if len(table) >= MAX_ACTIONS:
+            raise ValidationError('plan.error.too_many', max=MAX_ACTIONS)
         table.insert({**asdict(action), **clean_action(asdict(action))})
         await self._db(cid).commit()
         return action
+
+    def _find(self, cid: str, action_id: str) -> Action:
+        doc = self._db(cid).table(ACTIONS).get(Query()['id'] == action_id) if isinstance(action_id, str) else None
+        if doc is None:
+            raise NotFound()
+        return _action(doc)
 
     # -- suggestions from the tools -----------------------------------------------------------------------------
 
     def inbox(self, actor: str, cid: str) -> list[Suggestion]:
         """Suggestions still waiting for a decision."""
-        self.communities.get(actor, cid, Permission.VIEW)
-        docs = self._db(cid).table(SUGGESTIONS).search(Query()['status'] == 'new')
-        return [to_suggestion(d) for d in docs]
+        return self.suggestions.waiting(actor, cid)
 
     async def accept(self, actor: str, cid: str, suggestion_id: str, lang: str, fields: dict[str, Any] | None = None
                      ) -> Action:
-        """Turn a suggestion into an action (in the accepting user's language, editable afterwards)."""
+        """Turn a suggestion into an action (in the accepting user's language, editable afterwards). The suggestion
+        is marked accepted and the action inserted before the one commit: a second click finds nothing waiting."""
         self.communities.get(actor, cid, Permission.EDIT)
-        table = self._db(cid).table(SUGGESTIONS)
-        doc = table.get((Query()['id'] == suggestion_id) & (Query()['status'] == 'new'))
-        if doc is None:
+        waiting = {s.id: s for s in self.suggestions.waiting(actor, cid)}
+        suggestion = waiting.get(suggestion_id) if isinstance(suggestion_id, str) else None
+        if suggestion is None:
             raise NotFound()
-        text = doc['text'].get(lang if lang in LANGUAGES else 'nl') or doc['text']['nl']
+        text = Translator(Catalog({}), lang).pick(suggestion.text)
         title = text if len(text) <= LIMITS['title'] else text[:LIMITS['title'] - 1].rstrip() + '…'
-        action = await self.add(actor, cid, {'title': title, 'description': text if text != title else '',
-                                             'source': doc['source'], 'dimension': doc.get('dimension', ''),
-                                             **(fields or {})})
-        table.update({'status': 'accepted'}, Query()['id'] == suggestion_id)
+        values = {'title': title, 'description': text if text != title else '', 'source': suggestion.source,
+                  'dimension': suggestion.dimension, **(fields or {})}
+        clean_action(values)                      # refuse before changing anything
+        if len(self._db(cid).table(ACTIONS)) >= MAX_ACTIONS:
+            raise ValidationError('plan.error.too_many', max=MAX_ACTIONS)
+        self.suggestions.set_status(actor, cid, suggestion_id, 'accepted', was='new')
+        doc = self._insert(cid, values)
         await self._db(cid).commit()
-        return action
+        return _action(doc)
 
     async def discard(self, actor: str, cid: str, suggestion_id: str, undo: bool = False) -> None:
-        self.communities.get(actor, cid, Permission.EDIT)
-        table = self._db(cid).table(SUGGESTIONS)
-        updated = table.update({'status': 'new' if undo else 'discarded'}, Query()['id'] == suggestion_id)
-        if not updated:
-            raise NotFound()
+        self.suggestions.set_status(actor, cid, suggestion_id, 'new' if undo else 'discarded')
         await self._db(cid).commit()
 
     # -- plan-level fields --------------------------------------------------------------------------------------
@@ -236,14 +265,17 @@ def filter_and_sort(actions: list[Action], *, status: str | None = None, horizon
     horizon as an estimate), status, owner or title."""
     chosen = [a for a in actions if (not status or a.status == status) and (not horizon or a.horizon == horizon)
               and (not owner or a.owner.casefold() == owner.casefold())]
-    order = {s: i for i, s in enumerate(STATUSES)}
-    keys = {
-        'due': lambda a: (a.due is None and a.horizon is None, a.due or _horizon_day(a), a.title.casefold()),
-        'status': lambda a: (order[a.status], a.due or '9999', a.title.casefold()),
-        'owner': lambda a: (not a.owner, a.owner.casefold(), a.due or '9999'),
-        'title': lambda a: a.title.casefold(),
-    }
-    return sorted(chosen, key=keys.get(sort, keys['due']))
+    return sorted(chosen, key=_SORT_KEYS.get(sort, _SORT_KEYS['due']))
+
+
+_STATUS_ORDER = {s: i for i, s in enumerate(STATUSES)}
+_SORT_KEYS: dict[str, Callable[[Action], Any]] = {
+    'due': lambda a: (a.due is None and a.horizon is None, a.due or _horizon_day(a), a.title.casefold()),
+    'status': lambda a: (_STATUS_ORDER[a.status], a.due or '9999', a.title.casefold()),
+    'owner': lambda a: (not a.owner, a.owner.casefold(), a.due or '9999'),
+    'title': lambda a: a.title.casefold(),
+}
+SORTS = tuple(_SORT_KEYS)   # the orders the plan's list offers, the first one the default
 
 
 def _horizon_day(action: Action) -> str:

@@ -3,16 +3,16 @@
 Times of day are whole minutes since midnight (0..1440). A scenario lives within one day: a block that would end
 after midnight is refused (`ValidationError('agenda.error.midnight')`), because a first meeting of a community never
 runs through the night and a wrapped clock time ("00:15" after "23:50") would mislead more than it helps. An end of
-exactly 24:00 is allowed and shown as "24:00".
+exactly 24:00 is allowed and shown as "24:00"; a planned end at midnight is stored as "00:00" (`format_planned_end`).
 """
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .clean import whole_number
 from .errors import ValidationError
 
 MIN_DURATION = 1          # minutes per block
@@ -39,19 +39,16 @@ def format_clock(minutes: int) -> str:
     return f'{minutes // 60:02d}:{minutes % 60:02d}'
 
 
+def format_planned_end(minutes: int) -> str:
+    """A planned end as a clock field holds it: like format_clock, but midnight at the end of the day (1440) is
+    '00:00', which parse_clock accepts and schedule() reads back as midnight ('24:00' would be refused)."""
+    return format_clock(0 if minutes == MINUTES_PER_DAY else minutes)
+
+
 def check_duration(value: Any, field: str | None = 'duration') -> int:
     """A block's duration as whole minutes in MIN_DURATION..MAX_DURATION; ValidationError 'agenda.error.duration'."""
-    if isinstance(value, bool):
-        raise ValidationError('agenda.error.duration', field, min=MIN_DURATION, max=MAX_DURATION)
-    if isinstance(value, str):
-        value = value.strip()
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as e:
-        raise ValidationError('agenda.error.duration', field, min=MIN_DURATION, max=MAX_DURATION) from e
-    if not math.isfinite(number) or number != int(number) or not MIN_DURATION <= number <= MAX_DURATION:
-        raise ValidationError('agenda.error.duration', field, min=MIN_DURATION, max=MAX_DURATION)
-    return int(number)
+    return whole_number(value, MIN_DURATION, MAX_DURATION, 'agenda.error.duration', field, min=MIN_DURATION,
+                        max=MAX_DURATION)
 
 
 @dataclass(frozen=True)
@@ -131,14 +128,6 @@ def schedule(start: int | str, durations: Sequence[int], planned_end: int | str 
         slots.append(Slot(index, clock, clock + minutes, minutes))
         clock += minutes
     return Timing(begin, tuple(slots), planned)
-
-
-def fits_in_day(start: int | str, durations: Sequence[int]) -> bool:
-    try:
-        schedule(start, durations)
-    except ValidationError:
-        return False
-    return True
 
 
 def split_minutes(total: int) -> tuple[int, int]:

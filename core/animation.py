@@ -9,6 +9,7 @@ from typing import Any
 from tinydb import Query
 
 from . import sheets
+from .clean import whole_number
 from .communities import Communities, register_table
 from .errors import ValidationError
 from .questionnaire import Instrument, Instruments, Result, score
@@ -20,6 +21,7 @@ from .survey_results import SurveyResults, aggregate
 TABLE = 'animation_sessions'
 CHECKLIST = 'animation'
 FEEDBACK = 'animation_feedback'
+ROTI_ITEM = 'feedback_roti'     # the feedback item: return on time invested
 FEEDBACK_THRESHOLD = 3      # sessions are small; never below the survey minimum of 3
 MAX_NAME, MAX_METHOD = 120, 120
 MAX_PARTICIPANTS = 1000
@@ -56,6 +58,7 @@ class SessionOutcome:
     instrument: Instrument
     checklist: Result                       # the facilitator's own view
     feedback_round: SurveyRound | None
+    feedback_instrument: Instrument | None  # the feedback round's own instrument version, with `feedback`
     feedback_count: int
     feedback: SurveyResults | None          # None while below the threshold (or no round)
     roti: float | None                      # participants' mean return on time invested (1..5)
@@ -76,16 +79,8 @@ def clean_details(name: str, day: str, method: str, participants: Any) -> dict[s
         raise ValidationError('animation.error.day', 'day') from e
     if held > datetime.now(UTC).date():
         raise ValidationError('animation.error.future', 'day')
-    if participants in (None, ''):
-        count = None
-    else:
-        try:
-            number = float(participants)
-        except (TypeError, ValueError) as e:
-            raise ValidationError('animation.error.participants', 'participants', max=MAX_PARTICIPANTS) from e
-        if number != int(number) or not 1 <= number <= MAX_PARTICIPANTS:
-            raise ValidationError('animation.error.participants', 'participants', max=MAX_PARTICIPANTS)
-        count = int(number)
+    count = None if participants in (None, '') else whole_number(
+        participants, 1, MAX_PARTICIPANTS, 'animation.error.participants', 'participants', max=MAX_PARTICIPANTS)
     return {'name': name, 'day': held.isoformat(), 'method': method, 'participants': count}
 
 
@@ -120,14 +115,6 @@ class Animation(sheets.CommunitySheets):
         await self._commit(cid)
         return Session(sheet)
 
-    async def update(self, actor: str, cid: str, session_id: str, *, name: str, day: str, method: str = '',
-                     participants: Any = None) -> Session:
-        self.session(actor, cid, session_id)
-        self.communities.get(actor, cid, Permission.EDIT)
-        self._table(cid).update(clean_details(name, day, method, participants), Query()['id'] == session_id)
-        await self._commit(cid)
-        return self.session(actor, cid, session_id)
-
     async def delete(self, actor: str, cid: str, session_id: str) -> None:
         """Remove a session with its checklist and its participants' feedback (coordinator only)."""
         self.session(actor, cid, session_id)
@@ -152,18 +139,18 @@ class Animation(sheets.CommunitySheets):
 
     def outcome(self, actor: str, cid: str, session_id: str) -> SessionOutcome:
         session = self.session(actor, cid, session_id)
-        instrument = sheets.instrument_of(self.instruments, session.sheet)
+        instrument = self.instrument_of(session.sheet)
         feedback_round = self.feedback_round(actor, cid, session_id)
-        count, feedback, roti = 0, None, None
+        feedback_instrument, count, feedback, roti = None, 0, None, None
         if feedback_round is not None:
             count = self.surveys.count(cid, feedback_round.id)
             answers = self.surveys.answers_above_threshold(actor, cid, feedback_round.id)
             if answers is not None:
-                feedback = aggregate(self.surveys.instrument_of(feedback_round), [a.answers for a in answers])
-                scale_items = [r for r in feedback.items if r.item.type == 'scale']
-                roti = scale_items[0].mean if scale_items else None
-        return SessionOutcome(session, instrument, score(instrument, session.sheet.answers), feedback_round, count,
-                              feedback, roti)
+                feedback_instrument = self.surveys.instrument_of(feedback_round)
+                feedback = aggregate(feedback_instrument, [a.answers for a in answers])
+                roti = next((r.mean for r in feedback.items if r.item.id == ROTI_ITEM), None)
+        return SessionOutcome(session, instrument, score(instrument, session.sheet.answers), feedback_round,
+                              feedback_instrument, count, feedback, roti)
 
     def history(self, actor: str, cid: str) -> list[SessionOutcome]:
         """Every session's outcome, oldest first: is the facilitation improving?"""

@@ -18,6 +18,7 @@ from typing import Any
 from tinydb import Query
 
 from .accounts import Accounts
+from .clean import whole_number
 from .errors import NotFound, PermissionDenied, ValidationError
 from .i18n import LANGUAGES
 from .roles import INVITABLE, Permission, Role, require
@@ -109,13 +110,8 @@ def validate_fields(raw: dict[str, Any]) -> dict[str, Any]:
     if members in (None, ''):
         out['expected_members'] = None
     else:
-        try:
-            number = float(members)
-        except (TypeError, ValueError) as e:
-            raise ValidationError('community.error.members', 'expected_members', max=MAX_MEMBERS) from e
-        if number != int(number) or not 1 <= number <= MAX_MEMBERS:
-            raise ValidationError('community.error.members', 'expected_members', max=MAX_MEMBERS)
-        out['expected_members'] = int(number)
+        out['expected_members'] = whole_number(members, 1, MAX_MEMBERS, 'community.error.members',
+                                               'expected_members', max=MAX_MEMBERS)
     language = raw.get('language') or 'nl'
     if language not in LANGUAGES:
         raise ValidationError('error.invalid', 'language')

@@ -174,20 +174,11 @@ class Content:
 def load_content(folder: Path = CONTENT_DIR) -> Content:
     # the parts' loaders use this module's Checker, so they are imported here rather than at the top
     from .guide import load_guide
+    from .ittools.catalogue import load_catalogue as load_ittools
+    from .kickoff import load_catalogue as load_kickoff
     from .questionnaire import load_instruments
     stages = load_stages(folder / 'stages.yaml')
     return Content(ui=load_ui_strings(folder / 'ui'), stages=stages,
-                   instruments=load_instruments(folder / 'instruments'),
-                   kickoff=_load_kickoff(folder / 'catalogues'),
-                   ittools=_load_ittools(folder / 'catalogues'),
+                   instruments=load_instruments(folder / 'instruments', {s.id for s in stages}),
+                   kickoff=load_kickoff(folder / 'catalogues'), ittools=load_ittools(folder / 'catalogues'),
                    guide=load_guide(folder / 'guide.yaml', {s.id for s in stages}))
-
-
-def _load_kickoff(folder: Path) -> KickoffCatalogue:
-    from .kickoff import load_catalogue  # uses this module's Checker: imported late
-    return load_catalogue(folder)
-
-
-def _load_ittools(folder: Path) -> ITToolsCatalogue:
-    from .ittools.catalogue import load_catalogue  # uses this module's Checker: imported late
-    return load_catalogue(folder)

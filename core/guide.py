@@ -115,8 +115,10 @@ class GuideAnswers:
         return self.communities.store.community(cid).table(TABLE)
 
     def answers(self, actor: str, cid: str) -> dict[str, Answer]:
+        """The answers to the guide's current questions (an answer to a question since removed is kept, unshown)."""
         self.communities.get(actor, cid, Permission.VIEW)
-        return {d['question']: Answer(d['question'], d['text'], d.get('updated', '')) for d in self._table(cid).all()}
+        return {d['question']: Answer(d['question'], d['text'], d.get('updated', '')) for d in self._table(cid).all()
+                if self.guide.question(d['question']) is not None}
 
     async def save(self, actor: str, cid: str, question_id: str, text: str) -> Answer | None:
         """Store (or, when empty, remove) the community's answer to one question."""
@@ -139,7 +141,19 @@ class GuideAnswers:
         return answer
 
     def _validate(self, docs: list[dict[str, Any]]) -> None:
+        """For import: well-formed answers. A question the guide no longer has does not block the import (an
+        older export stays importable when the guide changes); its answer is kept but not shown."""
         for doc in docs:
-            if self.guide.question(doc.get('question')) is None or not isinstance(doc.get('text'), str) \
+            if not isinstance(doc.get('question'), str) or not isinstance(doc.get('text'), str) \
                     or len(doc['text']) > MAX_ANSWER:
                 raise ValidationError('error.invalid')
+
+
+def answered_by_phase(guide: Guide, answers: dict[str, Answer]) -> list[tuple[Phase, list[tuple[Question, Answer]]]]:
+    """The phases that hold answers, each with its answered questions, in the guide's order."""
+    found = []
+    for phase in guide.phases:
+        answered = [(q, answers[q.id]) for q in phase.questions if q.id in answers]
+        if answered:
+            found.append((phase, answered))
+    return found

@@ -187,6 +187,16 @@ class Translator:
     def percent(self, fraction: float | None, decimals: int = 0) -> str:
         return format_percent(fraction, self.lang, decimals)
 
+    def change(self, now: float | None, before: float | None) -> str:
+        """The change from `before` to `now` at one decimal, signed ('+0,4', '−1,2'), 'same' when it rounds to
+        nothing, '—' when either is missing."""
+        if now is None or before is None:
+            return '—'
+        change = float(Decimal(str(now - before)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP))
+        if change == 0:
+            return self('common.no_change')
+        return f"{'+' if change > 0 else '−'}{self.number(abs(change), 1)}"
+
     @property
     def html_lang(self) -> str:
         return HTML_LANG[self.lang]

@@ -6,7 +6,6 @@ the instrument version it was answered on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from tinydb import Query
 
@@ -44,7 +43,7 @@ class Kompas(sheets.CommunitySheets):
     def rounds(self, actor: str, cid: str) -> list[Sheet]:
         """Every round, newest first."""
         self.communities.get(actor, cid, Permission.VIEW)
-        return _newest_first(self._table(cid).all())
+        return sheets.newest_first(self._table(cid).all())
 
     def open_round(self, actor: str, cid: str) -> Sheet | None:
         return next((r for r in self.rounds(actor, cid) if not r.done), None)
@@ -52,9 +51,6 @@ class Kompas(sheets.CommunitySheets):
     def round(self, actor: str, cid: str, round_id: str) -> Sheet:
         self.communities.get(actor, cid, Permission.VIEW)
         return sheets.get_sheet(self._table(cid), round_id)
-
-    def instrument_of(self, sheet: Sheet) -> Instrument:
-        return sheets.instrument_of(self.instruments, sheet)
 
     def result(self, actor: str, cid: str, round_id: str) -> RoundResult:
         sheet = self.round(actor, cid, round_id)
@@ -92,9 +88,3 @@ class Kompas(sheets.CommunitySheets):
         sheets.get_sheet(table, round_id)
         table.remove(Query()['id'] == round_id)
         await self._commit(cid)
-
-
-def _newest_first(docs: list[Any]) -> list[Sheet]:
-    """The open round first, then the finished ones, latest finished first (insertion order breaks ties)."""
-    ordered = sorted(docs, key=lambda d: (d.get('finished') is None, d.get('finished') or '', d.doc_id), reverse=True)
-    return [sheets.to_sheet(d) for d in ordered]

@@ -13,7 +13,6 @@ from tinydb import Query
 from . import sheets
 from .accounts import Accounts
 from .communities import Communities
-from .errors import NotFound
 from .questionnaire import Instrument, Instruments, ProfileFinding, Result, score, strengths_and_improvements
 from .roles import Permission
 from .sheets import Sheet
@@ -55,12 +54,13 @@ class Profiles:
     def instrument(self) -> Instrument:
         return self.instruments.current(INSTRUMENT)
 
+    def instrument_of(self, sheet: Sheet) -> Instrument:
+        """The instrument version the profile was started on: show and answer it on this, not the current one."""
+        return sheets.instrument_of(self.instruments, sheet)
+
     def mine(self, owner: str) -> list[Sheet]:
         """The owner's profiles, the open one first, then the latest finished."""
-        docs = self._table.search(Query()['owner'] == owner)
-        ordered = sorted(docs, key=lambda d: (d.get('finished') is None, d.get('finished') or '', d.doc_id),
-                         reverse=True)
-        return [sheets.to_sheet(d) for d in ordered]
+        return sheets.newest_first(self._table.search(Query()['owner'] == owner))
 
     def open_profile(self, owner: str) -> Sheet | None:
         return next((p for p in self.mine(owner) if not p.done), None)
@@ -75,7 +75,7 @@ class Profiles:
         return self._result(self.get(owner, profile_id))
 
     def _result(self, sheet: Sheet) -> ProfileResult:
-        instrument = sheets.instrument_of(self.instruments, sheet)
+        instrument = self.instrument_of(sheet)
         strengths, improvements = strengths_and_improvements(instrument, sheet.answers)
         return ProfileResult(sheet, instrument, score(instrument, sheet.answers), strengths, improvements)
 
@@ -124,10 +124,3 @@ class Profiles:
             if shared:
                 found.append(SharedProfile(owner_id, name, self._result(shared[0])))
         return found
-
-    def shared_result(self, actor: str, cid: str, owner: str) -> ProfileResult:
-        """One member's shared profile, as the community's members may see it."""
-        for shared in self.shared_with(actor, cid):
-            if shared.owner_id == owner:
-                return shared.profile
-        raise NotFound()

@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .content import Checker, ContentError, read_yaml
+from .content import Checker, ContentError, load_stages, read_yaml
 from .errors import ValidationError
 from .i18n import Text
 
@@ -27,6 +28,7 @@ CYCLES = ('immediate', 'potential', 'applied', 'realised', 'reframing')
 NA = 'na'
 MAX_TEXT = 2000
 VERSIONS_FILE = 'versions.json'
+STAGES_FILE = 'stages.yaml'     # next to the instruments folder: the stage ids an instrument may name
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,6 @@ class Item:
     cycle: str | None = None
     mirrors: str | None = None
     scale: Scale | None = None     # the item's own scale; None: the instrument's
-    required: bool = False
     source: str = ''
 
 
@@ -153,20 +154,22 @@ def clean_answer(instrument: Instrument, item_id: Any, value: Any) -> Any:
         scale = instrument.scale_for(item)
         if value == NA and scale.not_applicable is not None:
             return NA
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) \
-                or int(value) not in scale.numbers:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                or value != int(value) or int(value) not in scale.numbers:
             raise ValidationError('questionnaire.error.off_scale', low=scale.low, high=scale.high)
         return int(value)
     if item.type == 'choice':
-        if value not in {o.id for o in item.options}:
+        if not isinstance(value, str) or value not in {o.id for o in item.options}:
             raise ValidationError('questionnaire.error.unknown_option')
         return value
     if item.type == 'multi':
-        if not isinstance(value, list | tuple) or len(set(value)) != len(value) or \
-                not set(value) <= {o.id for o in item.options}:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value) or \
+                len(set(value)) != len(value) or not set(value) <= {o.id for o in item.options}:
             raise ValidationError('questionnaire.error.unknown_option')
         return [o.id for o in item.options if o.id in value]  # in the instrument's order
-    text = ' '.join(str(value).split()) if '\n' not in str(value) else str(value).strip()
+    if not isinstance(value, str):
+        raise ValidationError('error.invalid')
+    text = ' '.join(value.split()) if '\n' not in value else value.strip()
     if len(text) > MAX_TEXT:
         raise ValidationError('error.too_long', max=MAX_TEXT)
     return text or None
@@ -184,13 +187,41 @@ def clean_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[st
     return clean
 
 
+def is_blank(value: Any) -> bool:
+    return value in (None, '', [])
+
+
 def answered(instrument: Instrument, answers: Mapping[str, Any], items: Iterable[Item] | None = None) -> int:
-    return sum(1 for item in (items if items is not None else instrument.items)
-               if answers.get(item.id) not in (None, '', []))
+    return sum(1 for item in (items if items is not None else instrument.items) if not is_blank(answers.get(item.id)))
 
 
 def unanswered(instrument: Instrument, answers: Mapping[str, Any]) -> list[Item]:
-    return [item for item in instrument.items if item.type != 'text' and answers.get(item.id) in (None, '', [])]
+    """The questions still open, in order (text questions are optional and never count as open)."""
+    return [item for item in instrument.items if item.type != 'text' and is_blank(answers.get(item.id))]
+
+
+def progress(instrument: Instrument, answers: Mapping[str, Any], dimension: str | None = None) -> tuple[int, int]:
+    """(answered, total) over the questions that count for progress: every item but text items (which are
+    optional), of the whole instrument or of one dimension (an unknown one: (0, 0)). 'not applicable' is an answer;
+    0 <= answered <= total."""
+    if dimension is None:
+        items = instrument.items
+    else:
+        d = instrument.dimension(dimension)
+        items = d.items if d is not None else ()
+    counted = [i for i in items if i.type != 'text']
+    return answered(instrument, answers, counted), len(counted)
+
+
+def first_open_dimension(instrument: Instrument, answers: Mapping[str, Any]) -> str:
+    """Where to continue: the first dimension with an unanswered question (or the first one)."""
+    missing = unanswered(instrument, answers)
+    return missing[0].dimension if missing else instrument.dimensions[0].id
+
+
+def dimension_to_show(instrument: Instrument, answers: Mapping[str, Any], requested: str | None = None) -> Dimension:
+    """The dimension an answer page shows: the requested one if the instrument has it, else where to continue."""
+    return instrument.dimension(requested or '') or instrument.dimension(first_open_dimension(instrument, answers))
 
 
 # -- scoring --------------------------------------------------------------------------------------------------------
@@ -203,10 +234,6 @@ class DimensionScore:
     total: int             # scale items in the dimension
     mean: float | None     # None: fewer answers than the instrument's minimum
     band: Band | None
-
-    @property
-    def enough(self) -> bool:
-        return self.mean is not None
 
 
 @dataclass(frozen=True)
@@ -224,13 +251,27 @@ class Result:
         return next((d for d in self.dimensions if d.dimension == dimension_id), None)
 
 
-def band_for(bands: Iterable[Band], mean: float | None) -> Band | None:
-    if mean is None:
+def _first_reaching(thresholds: Iterable[Any], value: float | None) -> Any:
+    """The first of ascending thresholds (bands, stage bands: anything with a `max`) whose max `value` does not
+    exceed, or None."""
+    if value is None:
         return None
-    for band in bands:
-        if mean <= band.max + 1e-9:
-            return band
-    return None
+    return next((t for t in thresholds if value <= t.max + 1e-9), None)
+
+
+def band_for(bands: Iterable[Band], mean: float | None) -> Band | None:
+    return _first_reaching(bands, mean)
+
+
+def stage_for(stages: Iterable[StageBand], overall: float | None) -> str | None:
+    stage = _first_reaching(stages, overall)
+    return stage.stage if stage is not None else None
+
+
+def below_top_band(dimension: Dimension, dimension_score: DimensionScore) -> bool:
+    """Scored, and not (yet) in the dimension's highest band: there is room to improve."""
+    return dimension_score.band is not None and bool(dimension.bands) and \
+        dimension_score.band.id != dimension.bands[-1].id
 
 
 def score(instrument: Instrument, answers: Mapping[str, Any]) -> Result:
@@ -247,10 +288,8 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> Result:
                                                band_for(dimension.bands, mean)))
     means = [d.mean for d in dimension_scores if d.mean is not None]
     overall = round(sum(means) / len(means), 4) if means else None
-    stage = None
-    if overall is not None:
-        stage = next((s.stage for s in instrument.stages if overall <= s.max + 1e-9), None)
-    return Result(instrument.id, instrument.version, tuple(dimension_scores), overall, stage,
+    return Result(instrument.id, instrument.version, tuple(dimension_scores), overall,
+                  stage_for(instrument.stages, overall),
                   priorities(instrument, dimension_scores), answered(instrument, answers, instrument.scored_items),
                   len(instrument.scored_items))
 
@@ -260,11 +299,8 @@ def priorities(instrument: Instrument, scores: Iterable[DimensionScore], how_man
     candidates = []
     for s in scores:
         dimension = instrument.dimension(s.dimension)
-        if s.mean is None or dimension is None or not dimension.bands:
-            continue
-        if s.band is not None and s.band.id == dimension.bands[-1].id:
-            continue
-        candidates.append(s)
+        if dimension is not None and below_top_band(dimension, s):
+            candidates.append(s)
     if not candidates:
         return ()
     candidates.sort(key=lambda s: (s.mean, s.dimension))
@@ -276,7 +312,6 @@ def priorities(instrument: Instrument, scores: Iterable[DimensionScore], how_man
 class ProfileFinding:
     item: Item
     value: int
-    meaning: str
 
 
 def strengths_and_improvements(instrument: Instrument, answers: Mapping[str, Any]
@@ -289,9 +324,9 @@ def strengths_and_improvements(instrument: Instrument, answers: Mapping[str, Any
             continue
         meaning = instrument.scale_for(item).meaning(value)
         if meaning == 'strength':
-            strengths.append(ProfileFinding(item, value, meaning))
+            strengths.append(ProfileFinding(item, value))
         elif meaning == 'improvement':
-            improvements.append(ProfileFinding(item, value, meaning))
+            improvements.append(ProfileFinding(item, value))
     order = {item.id: i for i, item in enumerate(instrument.items)}
     strengths.sort(key=lambda f: (-f.value, order[f.item.id]))
     improvements.sort(key=lambda f: (f.value, order[f.item.id]))
@@ -326,9 +361,12 @@ def fingerprint(raw: Any) -> str:
     return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def load_instruments(folder: Path) -> Instruments:
+def load_instruments(folder: Path, stage_ids: Collection[str] | None = None) -> Instruments:
     """Load and validate content/instruments/*.yaml and archive/*.yaml; check versions.json so that a change of
-    wording without a new version number stops start-up."""
+    wording without a new version number stops start-up. Stage ids an instrument names must be in `stage_ids`
+    (by default those of content/stages.yaml, when the instruments folder sits in a content folder that has one)."""
+    if stage_ids is None and (folder.parent / STAGES_FILE).is_file():
+        stage_ids = {stage.id for stage in load_stages(folder.parent / STAGES_FILE)}
     versions_path = folder / VERSIONS_FILE
     try:
         recorded = json.loads(versions_path.read_text(encoding='utf-8'))
@@ -339,7 +377,7 @@ def load_instruments(folder: Path) -> Instruments:
     loaded = []
     for path in sorted(folder.glob('*.yaml')) + sorted((folder / 'archive').glob('*.yaml')):
         raw = read_yaml(path)
-        instrument = parse_instrument(raw, Checker(path))
+        instrument = parse_instrument(raw, Checker(path), stage_ids)
         archived = path.parent.name == 'archive'
         if not archived and path.stem != instrument.id:
             raise ContentError(path, 'id', f'{instrument.id!r} must equal the file name')
@@ -369,7 +407,8 @@ def _check_mirrors(instruments: Instruments, folder: Path) -> None:
                                    f'{item.mirrors!r} is not a kompas dimension')
 
 
-def parse_instrument(raw: Any, check: Checker) -> Instrument:
+def parse_instrument(raw: Any, check: Checker, stage_ids: Collection[str] | None = None) -> Instrument:
+    """One instrument from its YAML; `stage_ids`, when given, are the stages its `stages` may name."""
     data = check.mapping(raw, 'top level')
     instrument_id = check.ident(data.get('id'), 'id')
     version = check.integer(data.get('version'), 'version', low=1)
@@ -382,6 +421,9 @@ def parse_instrument(raw: Any, check: Checker) -> Instrument:
                                                                                           f'stages[{i}].stage'))
                    for i, s in enumerate(check.sequence(data.get('stages') or [], 'stages')))
     _ascending(check, [s.max for s in stages], 'stages')
+    for i, s in enumerate(stages):
+        if stage_ids is not None and s.stage not in stage_ids:
+            raise check.fail(f'stages[{i}].stage', f'{s.stage!r} is not a stage of {STAGES_FILE}')
     dimensions = []
     for d_index, raw_dim in enumerate(check.sequence(data.get('dimensions'), 'dimensions', min_len=1)):
         where = f'dimensions[{d_index}]'
@@ -395,6 +437,8 @@ def parse_instrument(raw: Any, check: Checker) -> Instrument:
         items = tuple(_item(check, raw_item, dim_id, kind, f'{where}.items[{i}]')
                       for i, raw_item in enumerate(check.sequence(raw_dim.get('items'), f'{where}.items',
                                                                   min_len=1)))
+        _bands_reach_the_top(check, bands, [(i.scale or scale).high for i in items if i.type == 'scale'],
+                             f'{where}.bands')
         dimensions.append(Dimension(dim_id, check.text(raw_dim.get('title'), f'{where}.title'),
                                     check.optional_text(raw_dim.get('description'), f'{where}.description'),
                                     bands, items))
@@ -435,6 +479,14 @@ def _bands(check: Checker, raw: list, where: str, *, need_actions: bool) -> tupl
     return tuple(bands)
 
 
+def _bands_reach_the_top(check: Checker, bands: tuple[Band, ...], highs: list[int], where: str) -> None:
+    """A mean can be as high as the highest answer value: the last band must include it, or a top score would
+    fall in no band."""
+    if bands and highs and bands[-1].max < max(highs):
+        raise check.fail(where, f'the last band\'s max ({bands[-1].max:g}) must reach the highest answer value '
+                                f'({max(highs)})')
+
+
 def _ascending(check: Checker, values: list[float], where: str) -> None:
     if any(a >= b for a, b in itertools.pairwise(values)):
         raise check.fail(where, 'the max values must go up')
@@ -469,7 +521,7 @@ def _item(check: Checker, raw: Any, dimension: str, kind: str, where: str) -> It
                 help=check.optional_text(raw.get('help'), f'{where}.help'), suggestion=suggestion, options=options,
                 cycle=cycle, mirrors=mirrors,
                 scale=_scale(check, raw['scale'], f'{where}.scale') if raw.get('scale') is not None else None,
-                required=bool(raw.get('required', False)), source=str(raw.get('source') or ''))
+                source=str(raw.get('source') or ''))
 
 
 if __name__ == '__main__':  # maintainers: print the fingerprints to record in versions.json after a new version

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tinydb import Query
 from tinydb.table import Table
 
 from .errors import NotFound, ValidationError
-from .questionnaire import MAX_TEXT, Instrument, Instruments, clean_answer, clean_answers
+from .questionnaire import Instrument, Instruments, clean_answer, clean_answers
 from .roles import Permission
 
 MAX_COMMENT = 1000
@@ -111,9 +111,16 @@ def finish_sheet(table: Table, sheet: Sheet) -> Sheet:
 
 def to_sheet(doc: dict[str, Any]) -> Sheet:
     known = {'id', 'instrument', 'version', 'started', 'finished', 'answers', 'comments'}
-    return Sheet(doc['id'], doc['instrument'], int(doc['version']), doc.get('started', ''), doc.get('finished'),
+    return Sheet(doc['id'], doc['instrument'], int(doc['version']), doc.get('started') or '', doc.get('finished'),
                  dict(doc.get('answers') or {}), dict(doc.get('comments') or {}),
                  {k: v for k, v in doc.items() if k not in known})
+
+
+def newest_first(docs: list[Any]) -> list[Sheet]:
+    """Sheets from their table documents: the open one(s) first, then the finished ones, latest finished first
+    (insertion order breaks ties)."""
+    ordered = sorted(docs, key=lambda d: (d.get('finished') is None, d.get('finished') or '', d.doc_id), reverse=True)
+    return [to_sheet(d) for d in ordered]
 
 
 class CommunitySheets:
@@ -131,6 +138,10 @@ class CommunitySheets:
 
     async def _commit(self, cid: str) -> None:
         await self.communities.store.community(cid).commit()
+
+    def instrument_of(self, sheet: Sheet) -> Instrument:
+        """The instrument version the sheet was started on: show and answer a sheet on this, not the current one."""
+        return instrument_of(self.instruments, sheet)
 
     def _editable(self, actor: str, cid: str, sheet_id: str) -> tuple[Table, Sheet]:
         self.communities.get(actor, cid, Permission.EDIT)
@@ -158,20 +169,32 @@ class CommunitySheets:
 
 
 def validate_sheets(instruments: Instruments, docs: list[dict[str, Any]], extra: dict[str, type]) -> None:
-    """For import: every sheet well-formed, on a known instrument version, with valid answers."""
+    """For import: every sheet well-formed, on a known instrument version, with valid answers and comments."""
     for doc in docs:
-        if not isinstance(doc.get('id'), str) or not isinstance(doc.get('version'), int):
+        if not isinstance(doc.get('id'), str) or not isinstance(doc.get('instrument'), str) or \
+                isinstance(doc.get('version'), bool) or not isinstance(doc.get('version'), int):
             raise ValidationError('error.invalid')
-        instrument = instruments.get(doc.get('instrument'), doc['version'])
-        if instrument is None:
+        instrument = instruments.get(doc['instrument'], doc['version'])
+        if instrument is None or not _is_day_or_none(doc.get('started')) or not _is_day_or_none(doc.get('finished')):
             raise ValidationError('error.invalid')
         answers = doc.get('answers') or {}
         if clean_answers(instrument, answers) != {k: v for k, v in answers.items() if v is not None}:
             raise ValidationError('error.invalid')
         comments = doc.get('comments') or {}
-        if not isinstance(comments, dict) or any(not isinstance(v, str) or len(v) > MAX_TEXT
-                                                 for v in comments.values()):
+        if not isinstance(comments, dict) or any(
+                instrument.item(k) is None or not isinstance(v, str) or len(v) > MAX_COMMENT
+                for k, v in comments.items()):
             raise ValidationError('error.invalid')
         for name, kind in extra.items():
             if doc.get(name) is not None and not isinstance(doc[name], kind):
                 raise ValidationError('error.invalid')
+
+
+def _is_day_or_none(value: Any) -> bool:
+    """None, or a date as sheets store it (YYYY-MM-DD): anything else would break sorting and display."""
+    if value is None:
+        return True
+    try:
+        return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False

@@ -151,6 +151,12 @@ class AtomicJSONFile:
             os.replace(self._tmp, self.path)
             fsync_dir(self.path.parent)
 
+    def drop_backups(self) -> None:
+        """Delete every kept version, so that data just erased from the file is gone from the disk as well."""
+        with self._lock:
+            shutil.rmtree(self.backup_dir, ignore_errors=True)
+            fsync_dir(self.backup_dir.parent)
+
     def erase(self) -> None:
         """Delete the file, its temporary file and every backup."""
         with self._lock:
@@ -262,6 +268,11 @@ class Database:
             version, payload = self._snapshot()
             await asyncio.to_thread(self.file.write, payload)
             self._durable = max(self._durable, version)
+
+    def drop_backups(self) -> None:
+        """Delete this file's kept versions (after erasing something that must not come back with a restore).
+        Call it after the commit that erased it: that write may itself have kept the previous version."""
+        self.file.drop_backups()
 
     def _get_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()

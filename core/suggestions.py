@@ -13,12 +13,13 @@ from typing import Any
 from tinydb import Query
 
 from .communities import Communities, register_table
-from .errors import ValidationError
+from .errors import NotFound, ValidationError
 from .i18n import LANGUAGES
 from .roles import Permission
 
 TABLE = 'action_suggestions'
 SOURCES = ('kompas', 'profile', 'survey', 'animation')
+STATUSES = ('new', 'accepted', 'discarded')
 MAX_TEXT = 500
 
 
@@ -38,7 +39,7 @@ def _validate(docs: list[dict[str, Any]]) -> None:
         text = doc.get('text')
         if doc.get('source') not in SOURCES or not isinstance(text, dict) or \
                 not all(isinstance(text.get(lang), str) and len(text[lang]) <= MAX_TEXT for lang in LANGUAGES) or \
-                not isinstance(doc.get('id'), str) or doc.get('status') not in ('new', 'accepted', 'discarded'):
+                not isinstance(doc.get('id'), str) or doc.get('status') not in STATUSES:
             raise ValidationError('error.invalid')
 
 
@@ -55,6 +56,29 @@ class Suggestions:
     def list(self, actor: str, cid: str) -> list[Suggestion]:
         self.communities.get(actor, cid, Permission.VIEW)
         return [to_suggestion(d) for d in self._table(cid).all()]
+
+    def waiting(self, actor: str, cid: str) -> list[Suggestion]:
+        """Suggestions still waiting for a decision."""
+        self.communities.get(actor, cid, Permission.VIEW)
+        return [to_suggestion(d) for d in self._table(cid).search(Query()['status'] == 'new')]
+
+    def set_status(self, actor: str, cid: str, suggestion_id: str, status: str, *, was: str | None = None
+                   ) -> Suggestion:
+        """Record a decision on a suggestion: accepted, discarded, or new again (undo). With `was`, only a suggestion
+        in that status changes (NotFound otherwise), so a decision is taken once. The change is made in memory and
+        the caller commits: what goes with it (an accepted suggestion's action) reaches the disk in the same write."""
+        self.communities.get(actor, cid, Permission.EDIT)
+        if status not in STATUSES:
+            raise ValidationError('error.invalid', 'status')
+        which = Query()['id'] == suggestion_id
+        if was is not None:
+            which &= Query()['status'] == was
+        table = self._table(cid)
+        doc = table.get(which) if isinstance(suggestion_id, str) else None
+        if doc is None:
+            raise NotFound()
+        table.update({'status': status}, doc_ids=[doc.doc_id])
+        return to_suggestion({**doc, 'status': status})
 
     def sent(self, actor: str, cid: str, source: str, ref: str) -> set[tuple[str, str]]:
         """(dimension, English text) of what this source already sent: the page marks those buttons as done."""

@@ -2,27 +2,30 @@
 
 Used by the member survey and by the participants' feedback after a facilitated session. By design, and not
 switchable:
-- an answer is stored with its round, its values, the day it arrived (no time) and the hash of its receipt code;
-  no account, address, browser or time of day;
+- an answer is stored with its round, its values and the keyed hash of its receipt code: no account, address,
+  browser, day or time;
 - answers are stored in random order (random document ids, table kept sorted by them), so their order in the file
   says nothing about who answered when;
-- nothing is shown until the round has at least `threshold` answers (default 5, never below 3).
-The receipt code, shown once to the respondent, lets them withdraw their own answer later.
+- nothing is shown or exported until the round has at least `threshold` answers (default 5, never below 3).
+The receipt code, shown once to the respondent, lets them withdraw their own answer later; a withdrawal also drops
+the community file's backups, so no kept version brings the answer back.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from tinydb import Query
-from tinydb.table import Document
 
 from .communities import Communities, register_table
 from .errors import AuthError, NotFound, ValidationError
@@ -30,6 +33,7 @@ from .questionnaire import Instrument, Instruments, clean_answers
 from .ratelimit import FailureLimiter
 from .roles import Permission
 from .store import DamagedFileError
+from .survey_results import SurveyResults, aggregate, raw_rows
 
 ROUNDS = 'survey_rounds'
 ANSWERS = 'survey_answers'
@@ -40,8 +44,12 @@ MAX_PAYLOAD = 64 * 1024
 RECEIPT_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'   # no 0/O, 1/I/L: easy to copy by hand
 RECEIPT_LENGTH = 12
 TICKET_SECONDS = 24 * 3600
+MAX_TICKETS = 100_000
 STATUSES = ('draft', 'open', 'closed')
 MAX_TITLE = 120
+ANSWER_FIELDS = {'round', 'answers', 'receipt'}
+LEGACY_FIELDS = ('id', 'day')   # stored with an answer by earlier versions, read by nothing: dropped on rewrite
+HEX_DIGEST = re.compile(r'^[0-9a-f]{64}$')
 
 
 @dataclass(frozen=True)
@@ -66,9 +74,12 @@ class SurveyRound:
 
 @dataclass(frozen=True)
 class StoredAnswer:
-    id: str
-    day: str
     answers: dict[str, Any]
+
+
+def above_threshold(count: int, threshold: int) -> bool:
+    """The small-group protection, in one place: a round's answers are shown or exported only from here on."""
+    return count >= threshold
 
 
 def receipt_hash(secret: str, code: str) -> str:
@@ -81,15 +92,6 @@ def new_receipt() -> str:
     return '-'.join(code[i:i + 4] for i in range(0, RECEIPT_LENGTH, 4))
 
 
-def _validate_rounds(docs: list[dict[str, Any]]) -> None:
-    for doc in docs:
-        threshold = doc.get('threshold')
-        if not isinstance(doc.get('id'), str) or not isinstance(doc.get('token'), str) or len(doc['token']) < 22 \
-                or doc.get('status') not in STATUSES or not isinstance(threshold, int) \
-                or not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:
-            raise ValidationError('error.invalid')
-
-
 class Surveys:
     def __init__(self, communities: Communities, instruments: Instruments, secret: str,
                  clock: Callable[[], float] = time.time) -> None:
@@ -97,13 +99,14 @@ class Surveys:
         self.instruments = instruments
         self._secret = secret         # keys the receipt hashes: a stolen data file alone cannot test codes
         self._clock = clock
-        self._tickets: dict[str, tuple[str, float]] = {}   # one-time submission tickets, in memory only
+        # one-time submission tickets, in memory only, oldest first
+        self._tickets: OrderedDict[str, tuple[str, float]] = OrderedDict()
         # in memory only: submissions per browser (10 per 10 minutes) and per address (300 per 10 minutes: a whole
         # office behind one proxy must still get through), and a few wrong receipt codes per address
         self.browser_limiter = FailureLimiter(10, 600, 60, 600, clock=clock)
         self.submit_limiter = FailureLimiter(300, 600, 60, 600, clock=clock)
         self.receipt_limiter = FailureLimiter(10, 900, 60, 900, clock=clock)
-        register_table(ROUNDS, _validate_rounds)
+        register_table(ROUNDS, self._validate_rounds)
         register_table(ANSWERS, self._validate_answers, export_filter=self._exportable_answers)
 
     def _db(self, cid: str):
@@ -146,9 +149,9 @@ class Surveys:
     async def update(self, actor: str, cid: str, round_id: str, *, title: str, closes: str | None,
                      threshold: int) -> SurveyRound:
         """Change a round's title, closing day or threshold. The threshold can only go up once answers exist."""
-        current = self.round(actor, cid, round_id)
         self.communities.get(actor, cid, Permission.EDIT)
-        fields = _clean_settings(title, closes, threshold)
+        current = self.round(actor, cid, round_id)
+        fields = _clean_settings(title, closes, threshold, keep=current.closes)
         if fields['threshold'] < current.threshold and self.count(cid, round_id) > 0:
             raise ValidationError('survey.error.threshold_down', 'threshold', threshold=current.threshold)
         self._rounds(cid).update(fields, Query()['id'] == round_id)
@@ -157,8 +160,8 @@ class Surveys:
 
     async def set_status(self, actor: str, cid: str, round_id: str, status: str) -> SurveyRound:
         """Open, close or reopen a round. Reopening a round past its closing day needs a later day first."""
-        current = self.round(actor, cid, round_id)
         self.communities.get(actor, cid, Permission.EDIT)
+        current = self.round(actor, cid, round_id)
         if status not in ('open', 'closed'):
             raise ValidationError('error.invalid', 'status')
         if status == 'open' and current.expired():
@@ -169,22 +172,44 @@ class Surveys:
 
     async def delete(self, actor: str, cid: str, round_id: str) -> None:
         """Delete a round and all its answers (coordinator only)."""
-        self.round(actor, cid, round_id)
         self.communities.get(actor, cid, Permission.MANAGE)
+        self.round(actor, cid, round_id)
         self._rounds(cid).remove(Query()['id'] == round_id)
         self._answers(cid).remove(Query()['round'] == round_id)
         await self._db(cid).commit()
 
     def count(self, cid: str, round_id: str) -> int:
+        """How many answers a round has, without a role check: for core services that checked their caller already.
+        Pages use `answer_count`."""
         return self._answers(cid).count(Query()['round'] == round_id)
+
+    def answer_count(self, actor: str, cid: str, round_id: str) -> int:
+        """How many answers a round has (shown below the threshold too: a number says nothing about anyone)."""
+        self.communities.get(actor, cid, Permission.VIEW)
+        return self.count(cid, round_id)
 
     def answers_above_threshold(self, actor: str, cid: str, round_id: str) -> list[StoredAnswer] | None:
         """The round's answers (in their random stored order), or None while below the threshold."""
+        shown = self._shown_sheets(actor, cid, round_id)
+        return None if shown is None else [StoredAnswer(sheet) for sheet in shown[1]]
+
+    def results(self, actor: str, cid: str, round_id: str, expected: int | None = None) -> SurveyResults | None:
+        """A round's aggregated results, read against the instrument version it was answered on; None while below
+        the threshold. `expected`: how many members were invited (for the response rate), if known."""
+        shown = self._shown_sheets(actor, cid, round_id)
+        return None if shown is None else aggregate(self.instrument_of(shown[0]), shown[1], expected)
+
+    def raw_answers(self, actor: str, cid: str, round_id: str) -> list[list[Any]] | None:
+        """The answers one row each (item ids first), shuffled, without any date; None while below the threshold."""
+        shown = self._shown_sheets(actor, cid, round_id)
+        return None if shown is None else raw_rows(self.instrument_of(shown[0]), shown[1])
+
+    def _shown_sheets(self, actor: str, cid: str, round_id: str) -> tuple[SurveyRound, list[dict[str, Any]]] | None:
         current = self.round(actor, cid, round_id)
         docs = self._answers(cid).search(Query()['round'] == round_id)
-        if len(docs) < current.threshold:
+        if not above_threshold(len(docs), current.threshold):
             return None
-        return [StoredAnswer(d['id'], d.get('day', ''), dict(d['answers'])) for d in docs]
+        return current, [dict(d['answers']) for d in docs]
 
     def instrument_of(self, survey_round: SurveyRound) -> Instrument:
         instrument = self.instruments.get(survey_round.instrument, survey_round.version)
@@ -210,8 +235,11 @@ class Surveys:
         """A one-time ticket for one submission from one page: a replayed submission is refused."""
         self.by_token(cid, token)
         now = self._clock()
-        if len(self._tickets) > 100_000:
-            self._tickets = {k: v for k, v in self._tickets.items() if now - v[1] < TICKET_SECONDS}
+        while self._tickets:   # drop expired tickets, and the oldest ones beyond the cap: O(1) each
+            oldest = next(iter(self._tickets.values()))
+            if len(self._tickets) < MAX_TICKETS and now - oldest[1] <= TICKET_SECONDS:
+                break
+            self._tickets.popitem(last=False)
         ticket = secrets.token_urlsafe(16)
         self._tickets[ticket] = (token, now)
         return ticket
@@ -245,14 +273,14 @@ class Surveys:
         if browser:
             self.browser_limiter.failure(f'browser:{browser}')
         receipt = new_receipt()
-        doc = {'id': secrets.token_hex(8), 'round': survey_round.id, 'day': _today(), 'answers': clean,
-               'receipt': receipt_hash(self._secret, receipt)}
+        doc = {'round': survey_round.id, 'answers': clean, 'receipt': receipt_hash(self._secret, receipt)}
         _insert_shuffled(self._answers(cid), doc)
         await self._db(cid).commit()
         return receipt
 
     async def withdraw(self, cid: str, token: str, receipt: str, client: str = '') -> None:
-        """Delete the one answer this receipt code belongs to; NotFound for a wrong code (a few per client)."""
+        """Delete the one answer this receipt code belongs to, and the community file's backups that still hold it;
+        NotFound for a wrong code (a few per client)."""
         wait = self.receipt_limiter.retry_after(f'receipt:{client}')
         if wait:
             raise AuthError('survey.error.too_many', retry_after=wait)
@@ -262,7 +290,9 @@ class Surveys:
         if not removed:
             self.receipt_limiter.failure(f'receipt:{client}')
             raise NotFound('survey.error.receipt')
-        await self._db(cid).commit()
+        db = self._db(cid)
+        await db.commit()
+        await asyncio.to_thread(db.drop_backups)   # after the commit: its write may have kept the previous version
 
     def _exportable_answers(self, db, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """An export carries only the answers of rounds at or above their threshold: the small-group protection
@@ -271,35 +301,80 @@ class Surveys:
         counts: dict[str, int] = {}
         for doc in docs:
             counts[doc['round']] = counts.get(doc['round'], 0) + 1
-        return [d for d in docs if counts[d['round']] >= thresholds.get(d['round'], MAX_THRESHOLD + 1)]
+        return [{k: v for k, v in d.items() if k in ANSWER_FIELDS} for d in docs
+                if above_threshold(counts[d['round']], thresholds.get(d['round'], MAX_THRESHOLD + 1))]
+
+    def _survey_instruments(self) -> list[Instrument]:
+        """Every version of every survey instrument (the member survey, the participants' feedback)."""
+        found = []
+        for instrument_id in self.instruments.ids():
+            current = self.instruments.current(instrument_id)
+            if current.kind == 'survey':
+                found += [i for v in range(1, current.version + 1)
+                          if (i := self.instruments.get(instrument_id, v)) is not None]
+        return found
+
+    def _validate_rounds(self, docs: list[dict[str, Any]]) -> None:
+        """Imported rounds: a known survey instrument version, a real link token, a valid status and threshold."""
+        for doc in docs:
+            threshold = doc.get('threshold')
+            instrument = self.instruments.get(doc.get('instrument'), doc.get('version')) \
+                if isinstance(doc.get('instrument'), str) and isinstance(doc.get('version'), int) else None
+            if not isinstance(doc.get('id'), str) or not isinstance(doc.get('token'), str) or len(doc['token']) < 22 \
+                    or doc.get('status') not in STATUSES or not isinstance(threshold, int) \
+                    or not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD \
+                    or instrument is None or instrument.kind != 'survey':
+                raise ValidationError('error.invalid')
+            if doc.get('closes') is not None:
+                _clean_settings('', doc['closes'], threshold, keep=doc['closes'])
 
     def _validate_answers(self, docs: list[dict[str, Any]]) -> None:
-        """Imported answers: known keys only (nothing identifying can come in), day-level dates, valid values."""
-        allowed = {'id', 'round', 'day', 'answers', 'receipt'}
+        """Imported answers: known keys only (nothing identifying can come in), and values every page can count on.
+        Tables are validated one by one, so an answer's round (and its instrument version) is out of sight here:
+        each sheet must be a valid, non-empty sheet of some survey instrument version. Item ids are never reused
+        for another meaning (content/README.md), so that is the sheet's own instrument."""
+        instruments = self._survey_instruments()
         for doc in docs:
-            if set(doc) - allowed or not isinstance(doc.get('answers'), dict) or not isinstance(doc.get('round'), str):
+            if set(doc) - ANSWER_FIELDS - set(LEGACY_FIELDS) or not isinstance(doc.get('answers'), dict) \
+                    or not doc['answers'] or not isinstance(doc.get('round'), str) \
+                    or not isinstance(doc.get('receipt'), str) or not HEX_DIGEST.fullmatch(doc['receipt']):
                 raise ValidationError('error.invalid')
-            if not isinstance(doc.get('day'), str) or len(doc['day']) != 10:
+            if 'day' in doc and (not isinstance(doc['day'], str) or len(doc['day']) != 10):
                 raise ValidationError('error.invalid')
+            if not any(_valid_sheet(instrument, doc['answers']) for instrument in instruments):
+                raise ValidationError('error.invalid')
+
+
+def _valid_sheet(instrument: Instrument, answers: dict[str, Any]) -> bool:
+    try:
+        return bool(clean_answers(instrument, answers))
+    except ValidationError:
+        return False
 
 
 def _insert_shuffled(table, doc: dict[str, Any]) -> None:
-    """Insert under a random document id and keep the table sorted by id: storage order is random order."""
-    while True:
+    """Insert under a random document id and keep the table sorted by id, so storage order is random order; one
+    rewrite of the table. TinyDB has no public way to choose where a document goes, hence `_update_table`."""
+
+    def insert_sorted(documents: dict[int, dict[str, Any]]) -> None:
         doc_id = secrets.randbits(52) + 1
-        if not table.contains(doc_id=doc_id):
-            break
-    table.insert(Document(doc, doc_id=doc_id))
-    table._update_table(_sort_by_id)
+        while doc_id in documents:
+            doc_id = secrets.randbits(52) + 1
+        documents[doc_id] = doc
+        ordered = sorted(documents.items())
+        documents.clear()
+        for key, stored in ordered:
+            for name in LEGACY_FIELDS:
+                stored.pop(name, None)
+            documents[key] = stored
+
+    table._update_table(insert_sorted)
+    table._next_id = None   # as Table.insert does after a document with a chosen id
 
 
-def _sort_by_id(documents: dict) -> None:
-    ordered = sorted(documents.items(), key=lambda item: int(item[0]))
-    documents.clear()
-    documents.update(ordered)
-
-
-def _clean_settings(title: str, closes: str | None, threshold: Any) -> dict[str, Any]:
+def _clean_settings(title: str, closes: str | None, threshold: Any, keep: str | None = None) -> dict[str, Any]:
+    """A round's settings, checked. A closing day in the past is refused unless it is `keep`, the day the round
+    has already (an expired round can still be renamed or get a higher threshold)."""
     title = ' '.join((title or '').split())
     if len(title) > MAX_TITLE:
         raise ValidationError('error.too_long', 'title', max=MAX_TITLE)
@@ -308,7 +383,7 @@ def _clean_settings(title: str, closes: str | None, threshold: Any) -> dict[str,
             day = date.fromisoformat(str(closes))
         except ValueError as e:
             raise ValidationError('survey.error.closes', 'closes') from e
-        if day < datetime.now(UTC).date():
+        if day < datetime.now(UTC).date() and day.isoformat() != keep:
             raise ValidationError('survey.error.closes_past', 'closes')
         closes = day.isoformat()
     try:

@@ -44,6 +44,7 @@ class SurveyResults:
 
 def aggregate(instrument: Instrument, sheets: Sequence[Mapping[str, Any]], expected: int | None = None,
               rng: random.Random | None = None) -> SurveyResults:
+    """Counts, means and open texts per item. A value that does not fit its item is left out, never a crash."""
     results = {item.id: ItemResult(item) for item in instrument.items}
     for item in instrument.items:
         if item.type == 'scale':
@@ -60,16 +61,16 @@ def aggregate(instrument: Instrument, sheets: Sequence[Mapping[str, Any]], expec
             if kind == 'scale':
                 if value == NA:
                     result.not_applicable += 1
-                elif value in result.counts:
+                elif isinstance(value, int | float) and value in result.counts:
                     result.counts[value] += 1
                     result.answered += 1
                     sums[item_id] += value
             elif kind == 'choice':
-                if value in result.counts:
+                if isinstance(value, str) and value in result.counts:
                     result.counts[value] += 1
                     result.answered += 1
             elif kind == 'multi':
-                chosen = [v for v in value if v in result.counts]
+                chosen = [v for v in value if v in result.counts] if isinstance(value, list) else []
                 for v in chosen:
                     result.counts[v] += 1
                 result.answered += 1 if chosen else 0
@@ -150,10 +151,13 @@ def raw_rows(instrument: Instrument, sheets: Sequence[Mapping[str, Any]], rng: r
              ) -> list[list[Any]]:
     """The answers, one row each, shuffled, without any date: only for rounds above their threshold."""
     items = instrument.items
-    rows = [[dict(s).get(i.id, '') if not isinstance(dict(s).get(i.id), list) else '|'.join(dict(s)[i.id])
-             for i in items] for s in sheets]
+    rows = [[_raw_cell(sheet.get(i.id, '')) for i in items] for sheet in sheets]
     (rng or random).shuffle(rows)
     return [[i.id for i in items], *rows]
+
+
+def _raw_cell(value: Any) -> Any:
+    return '|'.join(value) if isinstance(value, list) else value
 
 
 def to_csv(rows: Sequence[Sequence[Any]]) -> bytes:

@@ -18,9 +18,6 @@ from .survey import Surveys
 
 TABLE = 'wizard'
 STEPS = ('basics', 'profile', 'kompas', 'survey', 'ittools', 'kickoff', 'actionplan')
-# where each step's tool lives, under /c/{cid}
-STEP_PATHS = {'basics': '/settings', 'profile': '/profile', 'kompas': '/kompas', 'survey': '/survey',
-              'ittools': '/ittools', 'kickoff': '/kickoff', 'actionplan': '/plan'}
 
 
 @dataclass(frozen=True)
@@ -32,6 +29,11 @@ class Step:
     @property
     def open(self) -> bool:
         return not self.done and not self.skipped
+
+
+def resume_at(steps: list[Step]) -> str:
+    """The step to continue with: the first one neither done nor skipped (the last one when all are)."""
+    return next((s.key for s in steps if s.open), STEPS[-1])
 
 
 def _validate(docs: list[dict[str, Any]]) -> None:
@@ -64,16 +66,14 @@ class Wizard:
             'profile': self.profiles.latest(actor) is not None,
             'kompas': any(r.done for r in self.kompas.rounds(actor, cid)),
             'survey': any(r.status != 'draft' for r in self.surveys.rounds(actor, cid)),
-            'ittools': self.ittools.latest_decision(cid) is not None,
+            'ittools': self.ittools.has_decision(cid),
             'kickoff': self.kickoff.current(actor, cid) is not None,
             'actionplan': bool(self.actionplan.actions(actor, cid)),
         }
         return [Step(key, done[key], key in skipped and not done[key]) for key in STEPS]
 
     def current(self, actor: str, cid: str) -> str:
-        """The step to continue with: the first one neither done nor skipped (the last one when all are)."""
-        steps = self.progress(actor, cid)
-        return next((s.key for s in steps if s.open), STEPS[-1])
+        return resume_at(self.progress(actor, cid))
 
     async def skip(self, actor: str, cid: str, step: str, skipped: bool = True) -> None:
         self.communities.get(actor, cid, Permission.EDIT)

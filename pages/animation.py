@@ -8,13 +8,12 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.dialogs import confirm
-from components.forms import ErrorLine, clear_field_errors, show_field_error
+from components.forms import ErrorLine, clear_field_errors, form_values, show_field_error
 from components.nav import provide
-from components.questionnaire import first_open_dimension
 from components.tables import data_table
 from core.animation import MAX_METHOD, MAX_NAME, SessionOutcome
 from core.errors import AppError, NotFound
-from core.questionnaire import unanswered
+from core.questionnaire import below_top_band, dimension_to_show, first_open_dimension, progress
 from core.roles import Permission
 from core.services import Services
 
@@ -56,7 +55,7 @@ def register(services: Services) -> None:
                         error.clear_text()
                         clear_field_errors(fields)
                         try:
-                            session = await animation.record(ctx.user.id, cid, **_values(fields))
+                            session = await animation.record(ctx.user.id, cid, **form_values(fields))
                         except AppError as e:
                             show_field_error(fields, e.field, ctx.error_text(e))
                             error.show(ctx.error_text(e))
@@ -116,9 +115,8 @@ def register(services: Services) -> None:
         if session.sheet.done:
             ctx.go(f'/c/{cid}/animation/{session_id}')
             return
-        instrument = animation.instrument
-        dimension = instrument.dimension(d) or instrument.dimension(
-            first_open_dimension(instrument, session.sheet.answers))
+        instrument = animation.instrument_of(session.sheet)
+        dimension = dimension_to_show(instrument, session.sheet.answers, d)
         base = f'/c/{cid}/animation/{session_id}'
         with ctx.frame(t('animation.answer_title', name=session.name, block=t.pick(dimension.title)),
                        active='animation'):
@@ -137,8 +135,12 @@ def register(services: Services) -> None:
         except NotFound:
             return not_found_content(ctx)
         base = f'/c/{cid}/animation/{session_id}'
+        if session.sheet.done:
+            ctx.go(base)
+            return
         with ctx.frame(t('animation.review_title', name=session.name), active='animation'):
-            review_and_finish(ctx, animation.instrument, session.sheet, answer_url=lambda dim: f'{base}/answer?d={dim}',
+            review_and_finish(ctx, animation.instrument_of(session.sheet), session.sheet,
+                              answer_url=lambda dim: f'{base}/answer?d={dim}',
                               finish=lambda: animation.finish(ctx.user.id, cid, session_id), done_url=base,
                               done_notice=t('animation.finished'))
 
@@ -156,10 +158,6 @@ def _details_fields(t) -> dict:
     }
     fields['name'].props['hint'] = t('animation.field.name_hint')
     return fields
-
-
-def _values(fields: dict) -> dict:
-    return {name: element.value for name, element in fields.items()}
 
 
 def _history(ctx: PageContext, history: list[SessionOutcome]) -> None:
@@ -193,12 +191,11 @@ def _checklist_state(ctx: PageContext, outcome: SessionOutcome) -> None:
     if session.sheet.done:
         tx.p(t('animation.checklist.done', date=t.date(session.sheet.finished))).mark('checklist-done')
         return
-    missing = len(unanswered(outcome.instrument, session.sheet.answers))
-    total = len([i for i in outcome.instrument.items if i.type != 'text'])
-    tx.p(t('animation.checklist.progress', done=total - missing, total=total))
+    done, total = progress(outcome.instrument, session.sheet.answers)
+    tx.p(t('animation.checklist.progress', done=done, total=total))
     if ctx.can(Permission.EDIT):
         first = first_open_dimension(outcome.instrument, session.sheet.answers)
-        ui.button(t('animation.checklist.fill') if not session.sheet.answers else t('kompas.continue'),
+        ui.button(t('animation.checklist.fill') if not session.sheet.answers else t('questionnaire.continue'),
                   icon='edit_note', on_click=lambda: ui.navigate.to(f'{base}/answer?d={first}')) \
             .mark('checklist-fill')
 
@@ -245,7 +242,8 @@ def _self_view(ctx: PageContext, outcome: SessionOutcome) -> None:
                 rows.append([t.pick(d.title), t.number(s.mean, 1) if s.mean is not None else '—',
                              t.pick(s.band.label) if s.band else '—'])
         data_table(t('animation.compare.self_caption', high=instrument.scale.high),
-                   [t('animation.compare.block'), t('kompas.col_score'), t('kompas.col_band')], rows, numeric=(1,),
+                   [t('animation.compare.block'), t('questionnaire.col_score'), t('questionnaire.col_band')], rows,
+                   numeric=(1,),
                    marker='self-table')
 
 
@@ -264,8 +262,7 @@ def _participants_view(ctx: PageContext, outcome: SessionOutcome) -> None:
             .classes('font-medium').mark('roti')
         for r in outcome.feedback.items:
             if r.item.type == 'scale':
-                scale = ctx.services.content.instruments.get(outcome.feedback_round.instrument,
-                                                             outcome.feedback_round.version).scale_for(r.item)
+                scale = outcome.feedback_instrument.scale_for(r.item)
                 data_table(t('survey.results.distribution'), [t('survey.results.answer'), t('survey.results.n')],
                            [[f'{v} · {t.pick(scale.label(v))}', t.number(r.counts[v])] for v in scale.numbers],
                            numeric=(1,), marker='roti-table')
@@ -296,8 +293,7 @@ def _review_answers(ctx: PageContext, outcome: SessionOutcome) -> None:
 def _improvements(ctx: PageContext, outcome: SessionOutcome) -> None:
     t = ctx.t
     result, instrument = outcome.checklist, outcome.instrument
-    blocks = [(d, s) for d, s in zip(instrument.dimensions, result.dimensions, strict=True)
-              if s.band is not None and d.bands and s.band.id != d.bands[-1].id]
+    blocks = [(d, s) for d, s in zip(instrument.dimensions, result.dimensions, strict=True) if below_top_band(d, s)]
     tx.h2(t('animation.improve.title'))
     if not blocks:
         tx.p(t('animation.improve.none') if result.overall is not None else t('animation.compare.self_empty'))

@@ -4,9 +4,9 @@ from __future__ import annotations
 from nicegui import events, html, ui
 
 from components import typography as tx
-from components.community_form import community_form, form_values
+from components.community_form import community_form
 from components.dialogs import confirm
-from components.forms import ErrorLine, clear_field_errors, show_field_error
+from components.forms import ErrorLine, clear_field_errors, form_values, show_field_error
 from components.nav import PARTS, part_href, part_status
 from components.upload import file_picker
 from core.communities import MAX_IMPORT_BYTES, file_slug
@@ -66,19 +66,13 @@ def register(services: Services) -> None:
             tx.h2(t('dashboard.parts'))
             with html.ul().classes('grid gap-3 w-full sm:grid-cols-2 lg:grid-cols-3'):
                 for part in PARTS:
-                    href = part_href(part, community.id)
                     with html.li(), ui.card().classes('w-full h-full').props('flat bordered') \
                             .mark(f'part-{part.key}'):
                         with ui.row().classes('items-center gap-2 no-wrap'):
                             ui.icon(part.icon, size='sm').props('aria-hidden=true').classes('text-primary')
-                            if href:
-                                ui.link(t(f'nav.{part.key}'), href).classes('font-semibold')
-                            else:
-                                tx.span(t(f'nav.{part.key}')).classes('font-semibold')
+                            ui.link(t(f'nav.{part.key}'), part_href(part, community.id)).classes('font-semibold')
                         tx.p(t(f'part.{part.key}.summary')).classes('text-sm cop-muted')
-                        if href is None:
-                            tx.span(t('nav.coming_long')).classes('text-sm font-medium')
-                        elif (status := part_status(part.key, ctx)) is not None:
+                        if (status := part_status(part.key, ctx)) is not None:
                             tx.span(status).classes('text-sm font-medium').mark(f'status-{part.key}')
 
     @community_page(services, '/c/{cid}/settings')

@@ -2,19 +2,34 @@
 accessible web page (a ReportLab PDF cannot be tagged for screen readers)."""
 from __future__ import annotations
 
+import logging
+
 from nicegui import html, run, ui
 
 from components import typography as tx
 from components.charts import horizontal_bars, radar
 from components.tables import data_table
 from core.communities import file_slug
-from core.dossier import SECTIONS, DossierData, collect, community_rows
+from core.dossier import (
+    SECTIONS,
+    DossierData,
+    Grid,
+    action_lines,
+    collect,
+    community_rows,
+    cover_facts,
+    decision_view,
+    guide_sections,
+    kompas_view,
+    survey_view,
+)
 from core.i18n import Translator
 from core.pdf.dossier import dossier_pdf
 from core.services import Services
-from core.survey_results import weak_items
 
 from ._base import PageContext, community_page
+
+log = logging.getLogger(__name__)
 
 
 def register(services: Services) -> None:
@@ -46,6 +61,11 @@ def register(services: Services) -> None:
                         status.set_text(t('dossier.building'))
                         try:
                             pdf = await run.io_bound(dossier_pdf, data, t, sections)
+                        except Exception:  # a bug in a document must not leave the page waiting: say so, log it
+                            log.warning('dossier PDF of %s failed', ctx.community.id, exc_info=True)
+                            status.set_text('')
+                            error.set_text(t('dossier.failed'))
+                            return
                         finally:
                             button.props(remove='loading')
                         status.set_text(t('dossier.ready'))
@@ -68,16 +88,18 @@ def register(services: Services) -> None:
 
 
 def render_html(ctx: PageContext, data: DossierData, sections: list[str]) -> None:
-    """The dossier as a web page: the same sections as the PDF, headings and tables for screen readers."""
+    """The dossier as a web page: the same sections and texts as the PDF (core.dossier prepares them for both),
+    with headings and tables for screen readers."""
     t = ctx.t
     with ui.card().classes('w-full').props('flat bordered'):
         tx.p(t('dossier.cover.kicker')).classes('cop-muted')
         tx.h2(data.community.name)
-        for label, value in ((t('dossier.cover.coordinator'), data.coordinator),
-                             (t('dossier.cover.sponsor'), data.community.sponsor),
-                             (t('dossier.cover.date'), t.date(data.made))):
-            tx.p(f'{label} {value or "—"}')
-    renderers = {'community': _community, 'profile': _profiles, 'kompas': _kompas, 'survey': _survey,
+        if data.community.purpose:
+            tx.p(data.community.purpose).classes('font-medium')
+        for label, value in cover_facts(data, t):
+            tx.p(f'{label} {value}')
+        tx.p(t('dossier.cover.note')).classes('text-sm cop-muted')
+    renderers = {'community': _community, 'profile': _profile, 'kompas': _kompas, 'survey': _survey,
                  'ittools': _ittools, 'kickoff': _kickoff, 'actionplan': _actions, 'guide': _guide}
     for section in sections:
         with html.section().classes('w-full flex flex-col gap-2').mark(f'dossier-{section}') as element:
@@ -90,113 +112,87 @@ def _missing(text: str) -> None:
     tx.p(text).classes('cop-muted')
 
 
+def _grid(grid: Grid, marker: str | None = None) -> None:
+    data_table(grid.caption, grid.header, grid.rows, numeric=grid.numeric, marker=marker)
+
+
+def _bullets(texts: list[str]) -> None:
+    with html.ul().classes('list-disc pl-5'):
+        for text in texts:
+            tx.li(text)
+
+
 def _community(t: Translator, data: DossierData) -> None:
     data_table(t('dossier.section.community'), [t('dossier.what'), t('dossier.value')], community_rows(data, t))
 
 
-def _profiles(t: Translator, data: DossierData) -> None:
-    if not data.profiles:
+def _profile(t: Translator, data: DossierData) -> None:
+    if data.profile is None:
         _missing(t('dossier.missing.profile'))
         return
+    outcome = data.profile.profile
     tx.p(t('dossier.profile.note')).classes('text-sm cop-muted')
-    for shared in data.profiles:
-        outcome = shared.profile
-        tx.h3(t('profile.shared_by', name=shared.owner_name, date=t.date(outcome.sheet.finished)))
-        tx.p(t('profile.strengths', count=len(outcome.strengths))).classes('font-medium')
-        with html.ul().classes('list-disc pl-5'):
-            for finding in outcome.strengths:
-                tx.li(t.pick(finding.item.statement))
-        tx.p(t('profile.improvements', count=len(outcome.improvements))).classes('font-medium')
-        with html.ul().classes('list-disc pl-5'):
-            for finding in outcome.improvements:
-                tip = t('profile.suggestion', text=t.pick(finding.item.suggestion))
-                tx.li(f'{t.pick(finding.item.statement)} — {tip}')
+    tx.h3(t('profile.shared_by', name=data.profile.owner_name, date=t.date(outcome.sheet.finished)))
+    tx.p(t('profile.strengths', count=len(outcome.strengths))).classes('font-medium')
+    _bullets([t.pick(f.item.statement) for f in outcome.strengths] or [t('profile.no_strengths')])
+    tx.p(t('profile.improvements', count=len(outcome.improvements))).classes('font-medium')
+    _bullets([f"{t.pick(f.item.statement)} — {t('profile.suggestion', text=t.pick(f.item.suggestion))}"
+              for f in outcome.improvements] or [t('profile.no_improvements')])
 
 
 def _kompas(t: Translator, data: DossierData) -> None:
-    outcome, instrument = data.kompas, data.kompas_instrument
-    if outcome is None:
+    view = kompas_view(data, t)
+    if view is None:
         _missing(t('dossier.missing.kompas'))
         return
-    result, sheet = outcome.result, outcome.round
-    previous = outcome.previous[1] if outcome.previous else None
-    tx.p(t('dossier.kompas.round', date=t.date(sheet.finished), version=sheet.version)).classes('cop-muted')
-    if result.overall is not None and data.kompas_stage:
-        tx.p(t('kompas.overall', mean=t.number(result.overall, 1), stage=t.pick(data.kompas_stage.title))) \
-            .classes('font-medium')
-    titles = [t.pick(d.title) for d in instrument.dimensions]
-    series = [(t('kompas.series_this', date=t.date(sheet.finished)), [s.mean for s in result.dimensions])]
-    if previous is not None:
-        series.append((t('kompas.series_previous', date=t.date(outcome.previous[0].finished)),
-                       [previous.dimension(d.id).mean if previous.dimension(d.id) else None
-                        for d in instrument.dimensions]))
-    radar(titles, series, max_value=instrument.scale.high, label=t('kompas.radar_label'))
-    rows = []
-    for d, s in zip(instrument.dimensions, result.dimensions, strict=True):
-        row = [t.pick(d.title), t.number(s.mean, 1) if s.mean is not None else t('kompas.too_few_short'),
-               t.pick(s.band.label) if s.band else '—']
-        if previous is not None:
-            before = previous.dimension(d.id)
-            row.append(t.number(before.mean, 1) if before and before.mean is not None else '—')
-        rows.append(row)
-    columns = [t('kompas.col_dimension'), t('kompas.col_score'), t('kompas.col_band')]
-    if previous is not None:
-        columns.append(t('kompas.col_previous'))
-    data_table(t('kompas.table_caption', scale=instrument.scale.high), columns, rows, numeric=(1, 3))
-    for d, s in zip(instrument.dimensions, result.dimensions, strict=True):
-        if s.band is not None and s.band.interpretation:
-            tx.p(f'{t.pick(d.title)}: {t.pick(s.band.interpretation)}').classes('text-sm')
+    tx.p(view.note).classes('cop-muted')
+    if view.overall:
+        tx.p(view.overall).classes('font-medium')
+    if view.priorities:
+        tx.p(view.priorities)
+    radar(view.radar.labels, view.radar.series, max_value=view.radar.high, label=t('kompas.radar_label'))
+    _grid(view.table)
+    tx.h3(t('kompas.per_dimension'))
+    with html.dl().classes('flex flex-col gap-1'):
+        for title, text in view.readings:
+            tx.dt(title).classes('font-medium')
+            tx.dd(text).classes('pl-4')
 
 
 def _survey(t: Translator, data: DossierData) -> None:
-    if data.survey is None:
+    view = survey_view(data, t)
+    if view is None:
         _missing(t('dossier.missing.survey_waiting', threshold=data.survey_waiting.threshold)
                  if data.survey_waiting else t('dossier.missing.survey'))
         return
-    part = data.survey
-    results, instrument = part.results, part.instrument
-    tx.h3(part.round.title or t('survey.round_default', date=t.date(part.round.created)))
-    tx.p(t('survey.results.count_rate', count=results.count, expected=results.expected,
-           rate=t.percent(results.rate)) if results.expected else t('survey.results.count', count=results.count))
-    data_table(t('survey.results.blocks_caption'), [t('survey.results.block'), t('survey.results.mean')],
-               [[t.pick(instrument.dimension(b).title), t.number(m, 1)] for b, m in results.blocks.items()
-                if m is not None], numeric=(1,))
-    if results.cycles:
-        data_table(t('survey.results.cycles_caption'), [t('survey.results.cycle'), t('survey.results.mean')],
-                   [[t(f'survey.cycle.{c}'), t.number(m, 1) if m is not None else '—']
-                    for c, m in results.cycles.items()], numeric=(1,))
-    gaps = [g for g in part.gaps if g.members is not None]
-    if gaps:
-        kompas = data.kompas_instrument
-        data_table(t('survey.gap.caption'), [t('kompas.col_dimension'), t('survey.gap.coordinator'),
-                                             t('survey.gap.members')],
-                   [[t.pick(kompas.dimension(g.dimension).title),
-                     t.number(g.coordinator, 1) if g.coordinator is not None else '—', t.number(g.members, 1)]
-                    for g in gaps], numeric=(1, 2))
-    weak = weak_items(results)
-    if weak:
-        tx.p(t('dossier.survey.weak')).classes('font-medium')
-        with html.ul().classes('list-disc pl-5'):
-            for r in weak:
-                tx.li(f'{t.pick(r.item.statement)} ({t.number(r.mean, 1)})')
+    tx.h3(view.title)
+    tx.p(view.count)
+    tx.p(view.note).classes('text-sm cop-muted')
+    _grid(view.blocks)
+    if view.cycles:
+        _grid(view.cycles)
+    if view.gap:
+        chart, grid = view.gap
+        tx.h3(t('survey.gap.title'))
+        radar(chart.labels, chart.series, max_value=chart.high, label=t('survey.gap.chart_label'))
+        _grid(grid)
+    if view.weak:
+        tx.h3(t('dossier.survey.weak'))
+        _bullets(view.weak)
 
 
 def _ittools(t: Translator, data: DossierData) -> None:
-    decision = data.decision
-    if decision is None:
+    view = decision_view(data, t)
+    if view is None:
         _missing(t('dossier.missing.ittools'))
         return
-    tx.h3(t('dossier.ittools.chosen', tool=t.pick(decision['tool_name'])))
-    tx.p(f"{t('dossier.ittools.rationale')} {decision['rationale'] or '—'}")
-    ranking = decision['ranking']
-    if ranking:
-        horizontal_bars([t.pick(r['name']) for r in ranking], [round(r['percent'] * 100) for r in ranking],
-                        label=t('survey.results.chart_label'), max_value=100, unit=' %')
-        data_table(t('dossier.ittools.ranking'), [t('dossier.ittools.rank'), t('dossier.ittools.tool'),
-                                                  t('dossier.ittools.score'), t('dossier.ittools.must')],
-                   [[str(r['rank']), t.pick(r['name']), t.percent(r['percent']),
-                     t('dossier.ittools.excluded', criteria=', '.join(t.pick(f) for f in r['failed']))
-                     if r['excluded'] else '—'] for r in ranking], numeric=(2,))
+    tx.h3(view.chosen)
+    for label, value in view.facts:
+        tx.p(f'{label} {value}')
+    if view.bars and view.ranking:
+        horizontal_bars(view.bars.labels, view.bars.series[0][1], label=t('survey.results.chart_label'),
+                        max_value=view.bars.high, unit=' %')
+        _grid(view.ranking)
 
 
 def _kickoff(t: Translator, data: DossierData) -> None:
@@ -211,25 +207,25 @@ def _kickoff(t: Translator, data: DossierData) -> None:
 
 
 def _actions(t: Translator, data: DossierData) -> None:
-    if not data.actions:
+    lines = action_lines(data, t)
+    if not lines:
         _missing(t('dossier.missing.actionplan'))
         return
-    rows = [[a.title + (f' — {a.indicator}' if a.indicator else ''), a.owner or '—',
-             t.date(a.due) if a.due else (t('plan.horizon.days', days=a.horizon) if a.horizon else '—'),
-             t(f'plan.status.{a.status}')] for a in data.actions]
+    rows = [['\n'.join(text for text in (a.title, a.description, a.indicator) if text), a.owner, a.when, a.status,
+             a.source] for a in lines]
     data_table(t('dossier.section.actionplan'), [t('plan.field.title'), t('plan.field.owner'),
-                                                 t('dossier.actions.when'), t('plan.field.status')], rows)
+                                                 t('dossier.actions.when'), t('plan.field.status'),
+                                                 t('dossier.actions.source')], rows)
 
 
 def _guide(t: Translator, data: DossierData) -> None:
-    if not data.guide_answers or data.guide is None:
+    sections = guide_sections(data)
+    if not sections:
         _missing(t('dossier.missing.guide'))
         return
-    with html.dl().classes('flex flex-col gap-1'):
-        for phase in data.guide.phases:
-            for question in phase.questions:
-                answer = data.guide_answers.get(question.id)
-                if answer:
-                    tx.dt(t.pick(question.question)).classes('font-medium')
-                    tx.dd(answer.text).classes('whitespace-pre-line pl-4')
-
+    for phase, answered in sections:
+        tx.h3(t.pick(phase.title))
+        with html.dl().classes('flex flex-col gap-1'):
+            for question, answer in answered:
+                tx.dt(t.pick(question.question)).classes('font-medium')
+                tx.dd(answer.text).classes('whitespace-pre-line pl-4')

@@ -6,7 +6,7 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.frame import aria
-from components.nav import PARTS, provide
+from components.nav import PARTS, part_href, provide
 from core.errors import AppError
 from core.guide import MAX_ANSWER, Phase, Question
 from core.roles import Permission
@@ -91,7 +91,7 @@ def register(services: Services) -> None:
                     for key in question.tools:
                         part = next(p for p in PARTS if p.key == key)
                         if ctx.community is not None:
-                            ui.link(t(f'nav.{key}'), f'/c/{ctx.community.id}{part.path}').mark(f'guide-tool-{key}')
+                            ui.link(t(f'nav.{key}'), part_href(part, ctx.community.id)).mark(f'guide-tool-{key}')
                         else:
                             tx.span(t(f'nav.{key}'))
             if answers is None:

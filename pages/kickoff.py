@@ -17,10 +17,12 @@ from components import nav
 from components import typography as tx
 from components.dialogs import confirm
 from components.frame import aria
-from components.kickoff_blocks import BlockCard
+from components.kickoff_blocks import BlockCard, set_field_error
+from components.kickoff_blocks import install_css as install_block_css
 from components.kickoff_checklist import ChecklistEditor
 from components.kickoff_library import END, START, MethodLibrary
-from components.kickoff_view import scenario_view
+from components.kickoff_view import install_view_css, scenario_view
+from components.undo import UndoBar
 from core.communities import file_slug
 from core.errors import AppError, NotFound
 from core.kickoff import LIMITS, MODES, CheckItem, Scenario, scenario_data
@@ -38,6 +40,8 @@ SAVE_DELAY = 0.8   # seconds of quiet typing before a field is saved (and at onc
 
 def register(services: Services) -> None:
     kickoff = services.kickoff
+    install_block_css()
+    install_view_css()
 
     def status(ctx: PageContext) -> str:
         plan = kickoff.current(ctx.user.id, ctx.community.id)
@@ -104,9 +108,9 @@ def register(services: Services) -> None:
                         .mark('scenario-make-plan', f'make-plan-{scenario.id}')
 
                 async def duplicate() -> None:
-                    title = t('kickoff.copy_title', title=scenario.title)[:LIMITS['title']]
                     try:
-                        copy = await kickoff.duplicate(ctx.user.id, cid, scenario.id, title)
+                        copy = await kickoff.duplicate(ctx.user.id, cid, scenario.id,
+                                                       t('kickoff.copy_title', title=scenario.title))
                     except AppError as e:
                         ctx.notify_error(e)
                         return
@@ -124,12 +128,12 @@ def register(services: Services) -> None:
                         return
                     listing.refresh()
 
-                    async def restore() -> None:
+                    async def restore() -> str:
                         await kickoff.restore(ctx.user.id, cid, removed)
                         listing.refresh()
                         return t('kickoff.restored', title=removed.title)
 
-                    undo.show(t('kickoff.delete.done', title=removed.title), restore, ctx)
+                    undo.offer(t('kickoff.delete.done', title=removed.title), restore)
 
                 aria(ui.button(t('kickoff.duplicate_scenario'), icon='content_copy', on_click=duplicate)
                      .props('flat dense no-caps'), t('kickoff.duplicate_named', title=scenario.title)) \
@@ -185,7 +189,7 @@ def register(services: Services) -> None:
         with ctx.frame(scenario.title, active='kickoff'):
             ui.link(t('kickoff.to_list'), f'/c/{ctx.community.id}/kickoff').classes('cop-noprint')
             tx.p(t('kickoff.read_only')).classes('cop-muted').mark('read-only-note')
-            _output(ctx, scenario)
+            _output(ctx, services, scenario)
             scenario_view(t, scenario_data(scenario, catalogue, ctx.lang), 'script')
         return None
 
@@ -204,433 +208,400 @@ def register(services: Services) -> None:
             with ui.row().classes('cop-noprint items-center gap-3 wrap'):
                 ui.button(t('kickoff.print.now'), icon='print', on_click=lambda: ui.run_javascript('window.print()')) \
                     .mark('print-now')
-                _pdf_button(ctx, scenario.id, version)
+                _pdf_button(ctx, services, scenario.id, version)
                 ui.link(t(f'kickoff.print.other_{other}'), f'/c/{cid}/kickoff/{sid}/print?version={other}') \
                     .mark('print-other')
                 ui.link(t('kickoff.print.back'), f'/c/{cid}/kickoff/{sid}').mark('print-back')
             scenario_view(t, scenario_data(scenario, catalogue, ctx.lang), version, ctx.community.name)
         return None
 
-    def _output(ctx: PageContext, scenario: Scenario) -> None:
-        t = ctx.t
-        base = f'/c/{ctx.community.id}/kickoff/{scenario.id}/print'
-        with ui.card().classes('w-full gap-2 cop-noprint').props('flat bordered').mark('kickoff-output'):
-            tx.h2(t('kickoff.output.title'))
-            with ui.row().classes('items-center gap-x-4 gap-y-2 wrap'):
-                for version in VERSIONS:
-                    with ui.link(target=f'{base}?version={version}', new_tab=True) \
-                            .classes('flex items-center gap-1').mark(f'print-{version}'):
-                        ui.icon('print').props('aria-hidden=true')
-                        tx.span(t(f'kickoff.print.{version}'))
-                for version in VERSIONS:
-                    _pdf_button(ctx, scenario.id, version)
 
-    def _pdf_button(ctx: PageContext, sid: str, version: str) -> None:
-        t = ctx.t
+def _output(ctx: PageContext, services: Services, scenario: Scenario) -> None:
+    """The print views (new tab) and the PDFs of a scenario."""
+    t = ctx.t
+    base = f'/c/{ctx.community.id}/kickoff/{scenario.id}/print'
+    with ui.card().classes('w-full gap-2 cop-noprint').props('flat bordered').mark('kickoff-output'):
+        tx.h2(t('kickoff.output.title'))
+        with ui.row().classes('items-center gap-x-4 gap-y-2 wrap'):
+            for version in VERSIONS:
+                with ui.link(target=f'{base}?version={version}', new_tab=True) \
+                        .classes('flex items-center gap-1').mark(f'print-{version}'):
+                    ui.icon('print').props('aria-hidden=true')
+                    tx.span(t(f'kickoff.print.{version}'))
+            for version in VERSIONS:
+                _pdf_button(ctx, services, scenario.id, version)
 
-        async def download() -> None:
-            try:
-                scenario = kickoff.get(ctx.user.id, ctx.community.id, sid)
-            except AppError as e:
-                ctx.notify_error(e)
-                return
-            data = scenario_data(scenario, catalogue, ctx.lang)
-            builder = script_pdf if version == 'script' else agenda_pdf
-            button.props('loading')
-            try:
-                pdf = await run.io_bound(builder, data, t, community=ctx.community.name, author=ctx.user.name)
-            except Exception:  # a bug in a document must not cost the user the page: say so, log it
-                log.warning('PDF %s of scenario %s failed', version, sid, exc_info=True)
-                ui.notify(t('kickoff.pdf.failed'), type='negative')
-                return
-            finally:
-                button.props(remove='loading')
-            ui.download.content(pdf, f'{file_slug(scenario.title, "kick-off")}-{t(f"kickoff.file.{version}")}.pdf',
-                                'application/pdf')
 
-        button = ui.button(t(f'kickoff.pdf.{version}'), icon='picture_as_pdf', on_click=download) \
-            .props('outline no-caps').mark(f'pdf-{version}')
+def _pdf_button(ctx: PageContext, services: Services, sid: str, version: str) -> None:
+    t = ctx.t
 
-    class Editor:
-        """The editor of one scenario: every change saved through core, every update made in place."""
+    async def download() -> None:
+        try:
+            scenario = services.kickoff.get(ctx.user.id, ctx.community.id, sid)
+        except AppError as e:
+            ctx.notify_error(e)
+            return
+        data = scenario_data(scenario, services.content.kickoff, ctx.lang)
+        builder = script_pdf if version == 'script' else agenda_pdf
+        button.props('loading')
+        try:
+            pdf = await run.io_bound(builder, data, t, community=ctx.community.name, author=ctx.user.name)
+        except Exception:  # a bug in a document must not cost the user the page: say so, log it
+            log.warning('PDF %s of scenario %s failed', version, sid, exc_info=True)
+            ui.notify(t('kickoff.pdf.failed'), type='negative')
+            return
+        finally:
+            button.props(remove='loading')
+        ui.download.content(pdf, f'{file_slug(scenario.title, "kick-off")}-{t(f"kickoff.file.{version}")}.pdf',
+                            'application/pdf')
 
-        def __init__(self, ctx: PageContext, services: Services, scenario: Scenario) -> None:
-            self.ctx, self.t = ctx, ctx.t
-            self.uid, self.cid, self.sid = ctx.user.id, ctx.community.id, scenario.id
-            self.scenario = scenario
-            self.cards: dict[str, BlockCard] = {}
-            self.pending: dict[str, asyncio.Task] = {}
-            self.settings: dict[str, ui.element] = {}
-            self.checklists: dict[str, ChecklistEditor] = {}
+    button = ui.button(t(f'kickoff.pdf.{version}'), icon='picture_as_pdf', on_click=download) \
+        .props('outline no-caps').mark(f'pdf-{version}')
 
-        # -- building --------------------------------------------------------------------------------------------
 
-        def render(self) -> None:
-            t, scenario = self.t, self.scenario
-            with self.ctx.frame(scenario.title, active='kickoff', heading=False):
-                ui.link(t('kickoff.to_list'), f'/c/{self.cid}/kickoff')
-                self.h1 = tx.h1(scenario.title).mark('scenario-title')
-                self.status = tx.p(t('kickoff.saved')).classes('text-sm cop-muted') \
-                    .props('role=status aria-live=polite').mark('save-status')
-                with ui.row().classes('items-center gap-2'):
-                    self.plan_note = tx.p(t('kickoff.is_plan')).classes('text-sm').mark('plan-note')
-                    self.plan_button = ui.button(t('kickoff.make_plan'), icon='star', on_click=self._make_plan) \
-                        .props('outline dense no-caps').mark('make-plan')
-                self._show_plan(scenario.current)
-                self._settings()
-                _output(self.ctx, scenario)
-                self._blocks()
-                for name in ('preparation', 'follow_up'):
-                    tx.h2(t(f'kickoff.{name}.title'))
-                    self.checklists[name] = ChecklistEditor(t, name, scenario.checklist(name),
-                                                            on_toggle=self._toggle_check, on_add=self._add_check,
-                                                            on_remove=self._remove_check)
-            self.apply(scenario)
+class Editor:
+    """The editor of one scenario: every change saved through core, every update made in place."""
 
-        def _settings(self) -> None:
-            t, s = self.t, self.scenario
-            with ui.card().classes('w-full gap-2').props('flat bordered').mark('scenario-settings'):
-                tx.h2(t('kickoff.editor.settings'))
-                with ui.element('div').classes('w-full grid gap-2 sm:grid-cols-2 lg:grid-cols-4'):
-                    self._setting('title', ui.input(t('kickoff.field.title'), value=s.title)
-                                  .props(f'maxlength={LIMITS["title"]} counter'), wide=True)
-                    self._setting('date', ui.input(t('kickoff.field.date'), value=s.date).props('type=date'))
-                    self._setting('start', ui.input(t('kickoff.field.start'), value=s.start).props('type=time'))
-                    self._setting('planned_end', ui.input(t('kickoff.field.planned_end'), value=s.planned_end)
-                                  .props('type=time clearable'))
-                    mode = ui.select({m: t(f'kickoff.mode.{m}') for m in MODES}, value=s.mode,
-                                     label=t('kickoff.field.mode')).props('outlined dense').mark('scenario-mode')
-                    mode.on_value_change(lambda e: self._debounce('mode', e.value, 'set'))
-                    self.settings['mode'] = mode
-                    self._setting('location', ui.input(t('kickoff.field.location'), value=s.location)
-                                  .props(f'maxlength={LIMITS["location"]}'), wide=True)
-                self.timing = tx.p('').classes('font-medium').props('role=status aria-live=polite') \
-                    .mark('timing-summary')
-                with ui.expansion(t('kickoff.people.title')).classes('w-full').props('dense').mark('people'):
-                    tx.p(t('kickoff.people.help')).classes('text-sm')
-                    with ui.element('div').classes('w-full grid gap-2 sm:grid-cols-2'):
-                        for role in catalogue.roles:
-                            field = ui.input(t('kickoff.people.field', role=t.pick(role.label)),
-                                             value=s.people.get(role.id, '')) \
-                                .props(f'outlined dense maxlength={LIMITS["person"]}').mark(f'person-{role.id}')
-                            key = f'person_{role.id}'
-                            self.settings[key] = field
-                            field.on_value_change(lambda e, k=key: self._debounce(k, e.value, 'type'))
-                            field.on('blur', lambda f=field, k=key: self._debounce(k, f.value, 'blur'))
+    def __init__(self, ctx: PageContext, services: Services, scenario: Scenario) -> None:
+        self.ctx, self.t, self.services = ctx, ctx.t, services
+        self.kickoff, self.catalogue = services.kickoff, services.content.kickoff
+        self.uid, self.cid, self.sid = ctx.user.id, ctx.community.id, scenario.id
+        self.scenario = scenario
+        self.cards: dict[str, BlockCard] = {}
+        self.pending: dict[str, asyncio.Task] = {}
+        self.settings: dict[str, ui.element] = {}
+        self.checklists: dict[str, ChecklistEditor] = {}
 
-        def _setting(self, name: str, field: ui.input, wide: bool = False) -> None:
-            field.props('outlined dense').mark(f'scenario-{name}')
-            if wide:
-                field.classes('sm:col-span-2')
-            self.settings[name] = field
-            field.on_value_change(lambda e: self._debounce(name, e.value, 'type'))
-            field.on('blur', lambda: self._debounce(name, field.value, 'blur'))
+    # -- building ---------------------------------------------------------------------------------------------------
 
-        def _blocks(self) -> None:
-            t = self.t
-            tx.h2(t('kickoff.blocks.title'))
-            tx.p(t('kickoff.blocks.help')).classes('text-sm cop-muted')
-            self.announcer = tx.p('').classes('text-sm font-medium').props('role=status aria-live=polite') \
-                .mark('announcer')
-            self.undo = UndoBar(t)
-            self.container = ui.column().classes('w-full gap-2').mark('blocks')
-            with self.container:
-                for block in self.scenario.blocks:
-                    self._card(block)
-            self.empty = tx.p(t('kickoff.blocks.empty')).classes('cop-muted').mark('blocks-empty')
-            ui.button(t('kickoff.block.add'), icon='add', on_click=self._add_block).props('outline no-caps') \
-                .mark('block-add')
-            with ui.expansion(t('kickoff.library.title'), icon='menu_book').classes('w-full') \
-                    .props('header-class="text-lg font-semibold"').mark('library'):
-                self.library = MethodLibrary(t, catalogue, self._insert_method)
+    def render(self) -> None:
+        t, scenario = self.t, self.scenario
+        with self.ctx.frame(scenario.title, active='kickoff', heading=False):
+            ui.link(t('kickoff.to_list'), f'/c/{self.cid}/kickoff')
+            self.h1 = tx.h1(scenario.title).mark('scenario-title')
+            self.status = tx.p(t('kickoff.saved')).classes('text-sm cop-muted') \
+                .props('role=status aria-live=polite').mark('save-status')
+            with ui.row().classes('items-center gap-2'):
+                self.plan_note = tx.p(t('kickoff.is_plan')).classes('text-sm').mark('plan-note')
+                self.plan_button = ui.button(t('kickoff.make_plan'), icon='star', on_click=self._make_plan) \
+                    .props('outline dense no-caps').mark('make-plan')
+            self._show_plan(scenario.current)
+            self._settings()
+            _output(self.ctx, self.services, scenario)
+            self._blocks()
+            for name in ('preparation', 'follow_up'):
+                tx.h2(t(f'kickoff.{name}.title'))
+                self.checklists[name] = ChecklistEditor(t, name, scenario.checklist(name),
+                                                        on_toggle=self._toggle_check, on_add=self._add_check,
+                                                        on_remove=self._remove_check)
+        self.apply(scenario)
 
-        def _card(self, block: Any, index: int | None = None, expanded: bool = False) -> BlockCard:
-            with self.container:
-                card = BlockCard(self.t, catalogue, block, on_field=self._block_field, on_move=self._move,
-                                 on_duplicate=self._duplicate, on_delete=self._delete, on_drop=self._drop,
-                                 expanded=expanded)
-            if index is not None:
-                card.card.move(target_index=index)
-            self.cards[block.id] = card
-            return card
+    def _settings(self) -> None:
+        t, s = self.t, self.scenario
+        with ui.card().classes('w-full gap-2').props('flat bordered').mark('scenario-settings'):
+            tx.h2(t('kickoff.editor.settings'))
+            with ui.element('div').classes('w-full grid gap-2 sm:grid-cols-2 lg:grid-cols-4'):
+                self._setting('title', ui.input(t('kickoff.field.title'), value=s.title)
+                              .props(f'maxlength={LIMITS["title"]} counter'), wide=True)
+                self._setting('date', ui.input(t('kickoff.field.date'), value=s.date).props('type=date'))
+                self._setting('start', ui.input(t('kickoff.field.start'), value=s.start).props('type=time'))
+                self._setting('planned_end', ui.input(t('kickoff.field.planned_end'), value=s.planned_end)
+                              .props('type=time clearable'))
+                mode = ui.select({m: t(f'kickoff.mode.{m}') for m in MODES}, value=s.mode,
+                                 label=t('kickoff.field.mode')).props('outlined dense').mark('scenario-mode')
+                mode.on_value_change(lambda e: self._debounce('mode', e.value, 'set'))
+                self.settings['mode'] = mode
+                self._setting('location', ui.input(t('kickoff.field.location'), value=s.location)
+                              .props(f'maxlength={LIMITS["location"]}'), wide=True)
+            self.timing = tx.p('').classes('font-medium').props('role=status aria-live=polite') \
+                .mark('timing-summary')
+            with ui.expansion(t('kickoff.people.title')).classes('w-full').props('dense').mark('people'):
+                tx.p(t('kickoff.people.help')).classes('text-sm')
+                with ui.element('div').classes('w-full grid gap-2 sm:grid-cols-2'):
+                    for role in self.catalogue.roles:
+                        field = ui.input(t('kickoff.people.field', role=t.pick(role.label)),
+                                         value=s.people.get(role.id, '')) \
+                            .props(f'outlined dense maxlength={LIMITS["person"]}').mark(f'person-{role.id}')
+                        key = f'person_{role.id}'
+                        self.settings[key] = field
+                        field.on_value_change(lambda e, k=key: self._debounce(k, e.value, 'type'))
+                        field.on('blur', lambda f=field, k=key: self._debounce(k, f.value, 'blur'))
 
-        # -- showing state ----------------------------------------------------------------------------------------
+    def _setting(self, name: str, field: ui.input, wide: bool = False) -> None:
+        field.props('outlined dense').mark(f'scenario-{name}')
+        if wide:
+            field.classes('sm:col-span-2')
+        self.settings[name] = field
+        field.on_value_change(lambda e: self._debounce(name, e.value, 'type'))
+        field.on('blur', lambda: self._debounce(name, field.value, 'blur'))
 
-        def apply(self, scenario: Scenario) -> None:
-            """Bring clock times, positions, titles and the timing summary up to date, in place."""
-            self.scenario = scenario
-            timing = scenario.timing
-            count = len(scenario.blocks)
-            for position, (block, slot) in enumerate(zip(scenario.blocks, timing.slots, strict=True), 1):
-                card = self.cards.get(block.id)
-                if card is None:
-                    continue
-                if card.title != block.title:
-                    card.set_title(block.title)
-                card.set_slot(slot, position, count)
-            data = scenario_data(scenario, catalogue, self.ctx.lang)
-            self.timing.set_text(timing_text(self.t, data))
-            self.timing.classes(replace='font-medium' + (' text-negative' if timing.overrun else ''))
-            self.empty.set_visibility(count == 0)
-            self.library.set_blocks([(b.id, b.title) for b in scenario.blocks])
+    def _blocks(self) -> None:
+        t = self.t
+        tx.h2(t('kickoff.blocks.title'))
+        tx.p(t('kickoff.blocks.help')).classes('text-sm cop-muted')
+        self.announcer = tx.p('').classes('text-sm font-medium').props('role=status aria-live=polite') \
+            .mark('announcer')
+        self.undo = UndoBar(t)
+        self.container = ui.column().classes('w-full gap-2').mark('blocks')
+        with self.container:
+            for block in self.scenario.blocks:
+                self._card(block)
+        self.empty = tx.p(t('kickoff.blocks.empty')).classes('cop-muted').mark('blocks-empty')
+        ui.button(t('kickoff.block.add'), icon='add', on_click=self._add_block).props('outline no-caps') \
+            .mark('block-add')
+        with ui.expansion(t('kickoff.library.title'), icon='menu_book').classes('w-full') \
+                .props('header-class="text-lg font-semibold"').mark('library'):
+            self.library = MethodLibrary(t, self.catalogue, self._insert_method)
 
-        def _status(self, key: str, **params: Any) -> None:
-            self.status.set_text(self.t(key, **params))
-            self.status.classes(replace='text-sm ' + ('text-negative font-medium' if key == 'kickoff.not_saved'
-                                                      else 'cop-muted'))
+    def _card(self, block: Any, index: int | None = None, expanded: bool = False) -> BlockCard:
+        with self.container:
+            card = BlockCard(self.t, self.catalogue, block, on_field=self._block_field, on_move=self._move,
+                             on_duplicate=self._duplicate, on_delete=self._delete, on_drop=self._drop,
+                             expanded=expanded)
+        if index is not None:
+            card.card.move(target_index=index)
+        self.cards[block.id] = card
+        return card
 
-        def _failed(self, error: AppError) -> None:
-            self._status('kickoff.not_saved', error=self.ctx.error_text(error))
+    # -- showing state ----------------------------------------------------------------------------------------------
 
-        def _announce(self, text: str) -> None:
-            self.announcer.set_text(text)
-
-        def _show_plan(self, current: bool) -> None:
-            self.plan_note.set_visibility(current)
-            self.plan_button.set_visibility(not current)
-
-        # -- saving fields -----------------------------------------------------------------------------------------
-
-        def _debounce(self, key: str, value: Any, mode: str) -> Awaitable[None] | None:
-            """mode 'type': save after a pause in typing; 'blur': save now what is still waiting; 'set': save now
-            (select, checkbox). Typed text stays in the field whatever happens: a refused value is shown with its
-            reason and kept for the user to fix."""
-            task = self.pending.pop(key, None)
-            if task is not None:
-                task.cancel()
-            if mode == 'blur' and task is None:
-                return None
-            if mode in ('blur', 'set'):
-                return self._save(key, value)
-
-            async def later() -> None:
-                await asyncio.sleep(SAVE_DELAY)
-                self.pending.pop(key, None)
-                await self._save(key, value)
-
-            self._status('kickoff.saving')
-            self.pending[key] = background_tasks.create(later(), name=f'save {key}')
-            return None
-
-        async def _save(self, key: str, value: Any) -> None:
-            if ':' in key:
-                bid, name = key.split(':', 1)
-                await self._save_block(bid, name, value)
-            elif key.startswith('person_'):
-                await self._save_person(key, value)
-            else:
-                await self._save_setting(key, value)
-
-        async def _save_setting(self, name: str, value: Any) -> None:
-            field = self.settings[name]
-            try:
-                scenario = await kickoff.update(self.uid, self.cid, self.sid, {name: value})
-            except AppError as e:
-                _field_error(field, self.ctx.error_text(e))
-                self._failed(e)
-                return
-            field.props(remove='error error-message')
-            if name == 'title':
-                self.h1.set_text(scenario.title)
-            self.apply(scenario)
-            self._status('kickoff.saved')
-
-        async def _save_person(self, key: str, value: Any) -> None:
-            field = self.settings[key]
-            try:
-                scenario = await kickoff.set_person(self.uid, self.cid, self.sid, key.removeprefix('person_'),
-                                                    value or '')
-            except AppError as e:
-                _field_error(field, self.ctx.error_text(e))
-                self._failed(e)
-                return
-            field.props(remove='error error-message')
-            self.scenario = scenario
-            self._status('kickoff.saved')
-
-        def _block_field(self, bid: str, name: str, value: Any, mode: str) -> Awaitable[None] | None:
-            return self._debounce(f'{bid}:{name}', value, mode)
-
-        async def _save_block(self, bid: str, name: str, value: Any) -> None:
-            card = self.cards.get(bid)
+    def apply(self, scenario: Scenario) -> None:
+        """Bring clock times, positions, titles and the timing summary up to date, in place."""
+        self.scenario = scenario
+        timing = scenario.timing
+        count = len(scenario.blocks)
+        for position, (block, slot) in enumerate(zip(scenario.blocks, timing.slots, strict=True), 1):
+            card = self.cards.get(block.id)
             if card is None:
-                return
-            try:
-                scenario = await kickoff.update_block(self.uid, self.cid, self.sid, bid, {name: value})
-            except AppError as e:
-                card.show_error(e.field or name, self.ctx.error_text(e))
-                self._failed(e)
-                return
-            card.clear_error(name)
-            self.apply(scenario)
-            self._status('kickoff.saved')
+                continue
+            if card.title != block.title:
+                card.set_title(block.title)
+            card.set_slot(slot, position, count)
+        self.timing.set_text(timing_text(self.t, timing))
+        self.timing.classes(replace='font-medium' + (' text-negative' if timing.overrun else ''))
+        self.empty.set_visibility(count == 0)
+        self.library.set_blocks([(b.id, b.title) for b in scenario.blocks])
 
-        # -- blocks ------------------------------------------------------------------------------------------------
+    def _status(self, key: str, **params: Any) -> None:
+        self.status.set_text(self.t(key, **params))
+        self.status.classes(replace='text-sm ' + ('text-negative font-medium' if key == 'kickoff.not_saved'
+                                                  else 'cop-muted'))
 
-        def _index(self, bid: str) -> int:
-            return next((i for i, b in enumerate(self.scenario.blocks) if b.id == bid), -1)
+    def _failed(self, error: AppError) -> None:
+        self._status('kickoff.not_saved', error=self.ctx.error_text(error))
 
-        async def _call(self, action: Callable[[], Awaitable[Any]]) -> Any:
-            try:
-                result = await action()
-            except AppError as e:
-                self.ctx.notify_error(e)
-                self._failed(e)
-                return None
-            self._status('kickoff.saved')
-            return result
+    def _announce(self, text: str) -> None:
+        self.announcer.set_text(text)
 
-        async def _move(self, bid: str, direction: int) -> None:
-            index = self._index(bid)
-            target = index + direction
-            if index < 0 or not 0 <= target < len(self.scenario.blocks):
-                return
-            await self._move_to(bid, target)
-            self.cards[bid].focus_move_button(direction)
+    def _show_plan(self, current: bool) -> None:
+        self.plan_note.set_visibility(current)
+        self.plan_button.set_visibility(not current)
 
-        async def _move_to(self, bid: str, target: int) -> None:
-            scenario = await self._call(lambda: kickoff.move_block(self.uid, self.cid, self.sid, bid, target))
-            if scenario is None:
-                return
-            self.cards[bid].card.move(target_index=target)
-            self.apply(scenario)
-            self._announce_at('kickoff.block.moved', bid)
+    # -- saving fields ----------------------------------------------------------------------------------------------
 
-        def _announce_at(self, key: str, bid: str) -> None:
-            index = self._index(bid)
-            if index < 0:
-                return
-            block, slot = self.scenario.blocks[index], self.scenario.timing.slots[index]
-            self._announce(self.t(key, title=block.title, position=index + 1, count=len(self.scenario.blocks),
-                                  start=slot.start_text, end=slot.end_text))
+    def _debounce(self, key: str, value: Any, mode: str) -> Awaitable[None] | None:
+        """mode 'type': save after a pause in typing; 'blur': save now what is still waiting; 'set': save now
+        (select, checkbox). Typed text stays in the field whatever happens: a refused value is shown with its
+        reason and kept for the user to fix."""
+        task = self.pending.pop(key, None)
+        if task is not None:
+            task.cancel()
+        if mode == 'blur' and task is None:
+            return None
+        if mode in ('blur', 'set'):
+            return self._save(key, value)
 
-        async def _drop(self, dragged: str, target: str) -> None:
-            if dragged == target or dragged not in self.cards or target not in self.cards:
-                return
-            await self._move_to(dragged, self._index(target))
+        async def later() -> None:
+            await asyncio.sleep(SAVE_DELAY)
+            self.pending.pop(key, None)
+            await self._save(key, value)
 
-        async def _duplicate(self, bid: str) -> None:
-            result = await self._call(lambda: kickoff.duplicate_block(self.uid, self.cid, self.sid, bid))
-            if result is None:
-                return
-            scenario, block = result
-            self._card(block, scenario.blocks.index(block))
-            self.apply(scenario)
-            self._announce_at('kickoff.block.added', block.id)
+        self._status('kickoff.saving')
+        self.pending[key] = background_tasks.create(later(), name=f'save {key}')
+        return None
 
-        async def _delete(self, bid: str) -> None:
-            result = await self._call(lambda: kickoff.delete_block(self.uid, self.cid, self.sid, bid))
-            if result is None:
-                return
-            scenario, block, index = result
-            card = self.cards.pop(bid)
-            card.card.delete()
-            self.apply(scenario)
+    async def _save(self, key: str, value: Any) -> None:
+        if ':' in key:
+            bid, name = key.split(':', 1)
+            await self._save_block(bid, name, value)
+        elif key.startswith('person_'):
+            await self._save_person(key, value)
+        else:
+            await self._save_setting(key, value)
 
-            async def restore() -> str:
-                restored = await kickoff.restore_block(self.uid, self.cid, self.sid, block, index)
-                self._card(block, restored.blocks.index(restored.block(block.id)))
-                self.apply(restored)
-                return self.t('kickoff.block.restored', title=block.title, position=self._index(block.id) + 1)
+    async def _save_setting(self, name: str, value: Any) -> None:
+        field = self.settings[name]
+        try:
+            scenario = await self.kickoff.update(self.uid, self.cid, self.sid, {name: value})
+        except AppError as e:
+            set_field_error(field, self.ctx.error_text(e))
+            self._failed(e)
+            return
+        set_field_error(field, None)
+        if name == 'title':
+            self.h1.set_text(scenario.title)
+        self.apply(scenario)
+        self._status('kickoff.saved')
 
-            self.undo.show(self.t('kickoff.block.deleted', title=block.title), restore, self.ctx)
-            self._announce(self.t('kickoff.block.deleted', title=block.title))
+    async def _save_person(self, key: str, value: Any) -> None:
+        field = self.settings[key]
+        try:
+            scenario = await self.kickoff.set_person(self.uid, self.cid, self.sid, key.removeprefix('person_'),
+                                                value or '')
+        except AppError as e:
+            set_field_error(field, self.ctx.error_text(e))
+            self._failed(e)
+            return
+        set_field_error(field, None)
+        self.scenario = scenario
+        self._status('kickoff.saved')
 
-        async def _add_block(self) -> None:
-            result = await self._call(lambda: kickoff.add_block(
-                self.uid, self.cid, self.sid, {'title': self.t('kickoff.block.new_title'), 'duration': 10}))
-            if result is None:
-                return
-            scenario, block = result
-            card = self._card(block, expanded=True)
-            self.apply(scenario)
-            self._announce_at('kickoff.block.added', block.id)
-            card.fields['title'].run_method('focus')
+    def _block_field(self, bid: str, name: str, value: Any, mode: str) -> Awaitable[None] | None:
+        return self._debounce(f'{bid}:{name}', value, mode)
 
-        async def _insert_method(self, method_id: str, position: str) -> None:
-            index = 0 if position == START else None if position == END else self._index(position) + 1
-            result = await self._call(lambda: kickoff.insert_method(self.uid, self.cid, self.sid, method_id,
-                                                                    self.ctx.lang, index))
-            if result is None:
-                return
-            scenario, block = result
-            card = self._card(block, scenario.blocks.index(block))
-            self.apply(scenario)
-            self._announce_at('kickoff.block.added', block.id)
-            card.card.client.run_javascript(
-                f'document.getElementById("{card.card.html_id}")?.scrollIntoView({{block: "center"}})')
-
-        async def _make_plan(self) -> None:
-            scenario = await self._call(lambda: kickoff.set_current(self.uid, self.cid, self.sid))
-            if scenario is not None:
-                self._show_plan(True)
-                ui.notify(self.t('kickoff.made_plan', title=scenario.title), type='positive')
-
-        # -- checklists --------------------------------------------------------------------------------------------
-
-        async def _toggle_check(self, name: str, item_id: str, done: bool) -> None:
-            await self._call(lambda: kickoff.set_check(self.uid, self.cid, self.sid, name, item_id, done))
-
-        async def _add_check(self, name: str, text: str) -> CheckItem | None:
-            try:
-                _, item = await kickoff.add_check(self.uid, self.cid, self.sid, name, text)
-            except AppError as e:
-                self.checklists[name].show_error(self.ctx.error_text(e))
-                self._failed(e)
-                return None
-            self._status('kickoff.saved')
-            return item
-
-        async def _remove_check(self, name: str, item_id: str) -> None:
-            result = await self._call(lambda: kickoff.delete_check(self.uid, self.cid, self.sid, name, item_id))
-            if result is None:
-                return
-            _, item, index = result
-            self.checklists[name].remove_row(item_id)
-
-            async def restore() -> str:
-                await kickoff.add_check(self.uid, self.cid, self.sid, name, item.text, index)
-                scenario = kickoff.get(self.uid, self.cid, self.sid)
-                restored = scenario.checklist(name)[min(index, len(scenario.checklist(name)) - 1)]
-                self.checklists[name].insert_row(restored, index)
-                return self.t('kickoff.saved')
-
-            self.undo.show(self.t('kickoff.check.removed', text=item.text[:60]), restore, self.ctx)
-
-
-class UndoBar:
-    """One undo at a time: a line saying what was removed, with a button to bring it back."""
-
-    def __init__(self, t: Any) -> None:
-        self.action: Callable[[], Awaitable[str | None]] | None = None
-        with ui.row().classes('w-full items-center gap-3 rounded bg-grey-2 px-3 py-1').mark('undo-bar') as self.row:
-            self.text = tx.span('').props('role=status')
-            ui.button(t('kickoff.undo'), icon='undo', on_click=self._undo).props('flat dense no-caps') \
-                .mark('undo')
-        self.row.set_visibility(False)
-        self.ctx: PageContext | None = None
-
-    def show(self, text: str, action: Callable[[], Awaitable[str | None]], ctx: PageContext) -> None:
-        self.action, self.ctx = action, ctx
-        self.text.set_text(text)
-        self.row.set_visibility(True)
-
-    async def _undo(self) -> None:
-        action, self.action = self.action, None
-        self.row.set_visibility(False)
-        if action is None:
+    async def _save_block(self, bid: str, name: str, value: Any) -> None:
+        card = self.cards.get(bid)
+        if card is None:
             return
         try:
-            message = await action()
+            scenario = await self.kickoff.update_block(self.uid, self.cid, self.sid, bid, {name: value})
         except AppError as e:
-            if self.ctx is not None:
-                self.ctx.notify_error(e)
+            card.show_error(e.field or name, self.ctx.error_text(e))
+            self._failed(e)
             return
-        if message:
-            ui.notify(message, type='positive')
+        card.clear_error(name)
+        self.apply(scenario)
+        self._status('kickoff.saved')
 
+    # -- blocks -----------------------------------------------------------------------------------------------------
 
-def _field_error(field: ui.element, message: str) -> None:
-    field.props['error'] = True
-    field.props['error-message'] = message
+    def _index(self, bid: str) -> int:
+        return next((i for i, b in enumerate(self.scenario.blocks) if b.id == bid), -1)
 
+    async def _call(self, action: Callable[[], Awaitable[Any]]) -> Any:
+        try:
+            result = await action()
+        except AppError as e:
+            self.ctx.notify_error(e)
+            self._failed(e)
+            return None
+        self._status('kickoff.saved')
+        return result
+
+    async def _move(self, bid: str, direction: int) -> None:
+        index = self._index(bid)
+        target = index + direction
+        if index < 0 or not 0 <= target < len(self.scenario.blocks):
+            return
+        await self._move_to(bid, target)
+        self.cards[bid].focus_move_button(direction)
+
+    async def _move_to(self, bid: str, target: int) -> None:
+        scenario = await self._call(lambda: self.kickoff.move_block(self.uid, self.cid, self.sid, bid, target))
+        if scenario is None:
+            return
+        self.cards[bid].card.move(target_index=target)
+        self.apply(scenario)
+        self._announce_at('kickoff.block.moved', bid)
+
+    def _announce_at(self, key: str, bid: str) -> None:
+        index = self._index(bid)
+        if index < 0:
+            return
+        block, slot = self.scenario.blocks[index], self.scenario.timing.slots[index]
+        self._announce(self.t(key, title=block.title, position=index + 1, count=len(self.scenario.blocks),
+                              start=slot.start_text, end=slot.end_text))
+
+    async def _drop(self, dragged: str, target: str) -> None:
+        if dragged == target or dragged not in self.cards or target not in self.cards:
+            return
+        await self._move_to(dragged, self._index(target))
+
+    async def _duplicate(self, bid: str) -> None:
+        result = await self._call(lambda: self.kickoff.duplicate_block(self.uid, self.cid, self.sid, bid))
+        if result is None:
+            return
+        scenario, block = result
+        self._card(block, scenario.blocks.index(block))
+        self.apply(scenario)
+        self._announce_at('kickoff.block.added', block.id)
+
+    async def _delete(self, bid: str) -> None:
+        result = await self._call(lambda: self.kickoff.delete_block(self.uid, self.cid, self.sid, bid))
+        if result is None:
+            return
+        scenario, block, index = result
+        card = self.cards.pop(bid)
+        card.card.delete()
+        self.apply(scenario)
+
+        async def restore() -> str:
+            restored = await self.kickoff.restore_block(self.uid, self.cid, self.sid, block, index)
+            self._card(block, restored.blocks.index(restored.block(block.id)))
+            self.apply(restored)
+            return self.t('kickoff.block.restored', title=block.title, position=self._index(block.id) + 1)
+
+        self.undo.offer(self.t('kickoff.block.deleted', title=block.title), restore)
+        self._announce(self.t('kickoff.block.deleted', title=block.title))
+
+    async def _add_block(self) -> None:
+        result = await self._call(lambda: self.kickoff.add_block(
+            self.uid, self.cid, self.sid, {'title': self.t('kickoff.block.new_title')}))
+        if result is None:
+            return
+        scenario, block = result
+        card = self._card(block, expanded=True)
+        self.apply(scenario)
+        self._announce_at('kickoff.block.added', block.id)
+        card.fields['title'].run_method('focus')
+
+    async def _insert_method(self, method_id: str, position: str) -> None:
+        index = 0 if position == START else None if position == END else self._index(position) + 1
+        result = await self._call(lambda: self.kickoff.insert_method(self.uid, self.cid, self.sid, method_id,
+                                                                self.ctx.lang, index))
+        if result is None:
+            return
+        scenario, block = result
+        card = self._card(block, scenario.blocks.index(block))
+        self.apply(scenario)
+        self._announce_at('kickoff.block.added', block.id)
+        card.card.client.run_javascript(
+            f'document.getElementById("{card.card.html_id}")?.scrollIntoView({{block: "center"}})')
+
+    async def _make_plan(self) -> None:
+        scenario = await self._call(lambda: self.kickoff.set_current(self.uid, self.cid, self.sid))
+        if scenario is not None:
+            self._show_plan(True)
+            ui.notify(self.t('kickoff.made_plan', title=scenario.title), type='positive')
+
+    # -- checklists -------------------------------------------------------------------------------------------------
+
+    async def _toggle_check(self, name: str, item_id: str, done: bool) -> bool:
+        """False when the tick was not saved: the checklist sets it back."""
+        return await self._call(lambda: self.kickoff.set_check(self.uid, self.cid, self.sid, name, item_id,
+                                                               done)) is not None
+
+    async def _add_check(self, name: str, text: str) -> CheckItem | None:
+        try:
+            _, item = await self.kickoff.add_check(self.uid, self.cid, self.sid, name, text)
+        except AppError as e:
+            self.checklists[name].show_error(self.ctx.error_text(e))
+            self._failed(e)
+            return None
+        self._status('kickoff.saved')
+        return item
+
+    async def _remove_check(self, name: str, item_id: str) -> None:
+        result = await self._call(lambda: self.kickoff.delete_check(self.uid, self.cid, self.sid, name, item_id))
+        if result is None:
+            return
+        _, item, index = result
+        self.checklists[name].remove_row(item_id)
+
+        async def restore() -> str:
+            scenario, restored = await self.kickoff.restore_check(self.uid, self.cid, self.sid, name, item, index)
+            self.scenario = scenario
+            self.checklists[name].insert_row(restored, scenario.checklist(name).index(restored))
+            return self.t('kickoff.saved')
+
+        self.undo.offer(self.t('kickoff.check.removed', text=item.text[:60]), restore)

@@ -7,11 +7,10 @@ from components import typography as tx
 from components.charts import radar
 from components.dialogs import confirm
 from components.nav import provide
-from components.questionnaire import first_open_dimension
 from components.tables import data_table
 from core.errors import AppError, NotFound
 from core.kompas import RoundResult
-from core.questionnaire import unanswered
+from core.questionnaire import dimension_to_show, first_open_dimension, progress, score
 from core.roles import Permission
 from core.services import Services
 from core.sheets import Sheet
@@ -28,15 +27,12 @@ def register(services: Services) -> None:
         t, rounds = ctx.t, kompas.rounds(ctx.user.id, ctx.community.id)
         open_round = next((r for r in rounds if not r.done), None)
         if open_round is not None:
-            ins = kompas.instrument_of(open_round)
-            return t('kompas.status_open', done=len(ins.scored_items) - len(unanswered(ins, open_round.answers)),
-                     total=len(ins.scored_items))
+            done, total = progress(kompas.instrument_of(open_round), open_round.answers)
+            return t('kompas.status_open', done=done, total=total)
         latest = next((r for r in rounds if r.done), None)
         if latest is None:
             return t('kompas.status_none')
-        stage = services.content.stage(kompas.result(ctx.user.id, ctx.community.id, latest.id).result.stage or '')
-        return t('kompas.status_done', date=t.date(latest.finished),
-                 stage=t.pick(stage.title) if stage else t('kompas.no_stage'))
+        return t('kompas.status_done', date=t.date(latest.finished), stage=_stage_name(ctx, _stage_of(ctx, latest)))
 
     provide('kompas', status)
 
@@ -52,14 +48,14 @@ def register(services: Services) -> None:
                 with ui.card().classes('w-full').props('flat bordered').mark('kompas-current'):
                     if open_round is not None:
                         ins = kompas.instrument_of(open_round)
-                        done = len(ins.scored_items) - len(unanswered(ins, open_round.answers))
-                        tx.p(t('kompas.open_round', date=t.date(open_round.started), done=done,
-                               total=len(ins.scored_items)))
+                        done, total = progress(ins, open_round.answers)
+                        tx.p(t('kompas.open_round', date=t.date(open_round.started), done=done, total=total))
                         with ui.row().classes('gap-2'):
-                            ui.button(t('kompas.continue'), icon='play_arrow', on_click=lambda: ui.navigate.to(
+                            ui.button(t('questionnaire.continue'), icon='play_arrow', on_click=lambda: ui.navigate.to(
                                 f'/c/{cid}/kompas/answer?d={first_open_dimension(ins, open_round.answers)}')) \
                                 .mark('kompas-continue')
-                            ui.button(t('kompas.review'), on_click=lambda: ui.navigate.to(f'/c/{cid}/kompas/review')) \
+                            ui.button(t('questionnaire.review'),
+                                      on_click=lambda: ui.navigate.to(f'/c/{cid}/kompas/review')) \
                                 .props('outline').mark('kompas-review')
                     else:
                         tx.p(t('kompas.no_open_round'))
@@ -70,7 +66,7 @@ def register(services: Services) -> None:
                             except AppError as e:
                                 ctx.notify_error(e)
                                 return
-                            first = first_open_dimension(instrument, sheet.answers)
+                            first = first_open_dimension(kompas.instrument_of(sheet), sheet.answers)
                             ui.navigate.to(f'/c/{cid}/kompas/answer?d={first}')
 
                         ui.button(t('kompas.start'), icon='play_arrow', on_click=start).mark('kompas-start')
@@ -89,7 +85,7 @@ def register(services: Services) -> None:
             ctx.go(f'/c/{cid}/kompas')
             return
         instrument = kompas.instrument_of(sheet)
-        dimension = instrument.dimension(d) or instrument.dimension(first_open_dimension(instrument, sheet.answers))
+        dimension = dimension_to_show(instrument, sheet.answers, d)
         with ctx.frame(t('kompas.answer_title', dimension=t.pick(dimension.title)), active='kompas'):
             answer_dimension(
                 ctx, instrument, sheet, dimension.id,
@@ -129,11 +125,9 @@ def _rounds_list(ctx: PageContext, rounds: list[Sheet], current: str | None = No
     kompas = ctx.services.kompas
     with html.ul().classes('flex flex-col gap-2 w-full').mark('rounds-list'):
         for sheet in rounds:
-            outcome = kompas.result(ctx.user.id, cid, sheet.id)
-            stage = ctx.services.content.stage(outcome.result.stage) if outcome.result.stage else None
             with html.li().classes('flex flex-wrap items-center gap-x-4 gap-y-1'):
                 text = t('kompas.round_item', date=t.date(sheet.finished), version=sheet.version,
-                         stage=t.pick(stage.title) if stage else t('kompas.no_stage'))
+                         stage=_stage_name(ctx, _stage_of(ctx, sheet)))
                 if sheet.id == current:
                     tx.span(text + ' ' + t('kompas.this_round')).classes('font-medium')
                 else:
@@ -154,6 +148,16 @@ def _rounds_list(ctx: PageContext, rounds: list[Sheet], current: str | None = No
                         .mark('round-delete')
 
 
+def _stage_of(ctx: PageContext, sheet: Sheet) -> str | None:
+    """The stage a round's answers point to (scored on the round's own instrument version)."""
+    return score(ctx.services.kompas.instrument_of(sheet), sheet.answers).stage
+
+
+def _stage_name(ctx: PageContext, stage_id: str | None) -> str:
+    stage = ctx.services.content.stage(stage_id) if stage_id else None
+    return ctx.t.pick(stage.title) if stage else ctx.t('kompas.no_stage')
+
+
 def _result(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
     t, cid = ctx.t, ctx.community.id
     instrument, result, sheet = outcome.instrument, outcome.result, outcome.round
@@ -167,7 +171,7 @@ def _result(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
         else:
             stage = services.content.stage(result.stage) if result.stage else None
             tx.p(t('kompas.overall', mean=t.number(result.overall, 1),
-                   stage=t.pick(stage.title) if stage else '')).classes('text-lg font-medium').mark('overall')
+                   stage=_stage_name(ctx, result.stage))).classes('text-lg font-medium').mark('overall')
             if stage:
                 tx.p(t.pick(stage.explanation)).classes('cop-muted')
         if result.priorities:
@@ -184,7 +188,7 @@ def _result(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
     with ui.element('div').classes('w-full grid gap-4 lg:grid-cols-2 items-start'):
         radar(titles, series, max_value=instrument.scale.high, min_value=0,
               label=t('kompas.radar_label')).mark('kompas-radar')
-        columns = [t('kompas.col_dimension'), t('kompas.col_score'), t('kompas.col_band')]
+        columns = [t('kompas.col_dimension'), t('questionnaire.col_score'), t('questionnaire.col_band')]
         if previous is not None:
             columns += [t('kompas.col_previous'), t('kompas.col_change')]
         rows = []
@@ -193,7 +197,7 @@ def _result(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
             if previous is not None:
                 before = previous.dimension(d.id)
                 before_mean = before.mean if before else None
-                row += [_mean(ctx, before_mean, before), _delta(ctx, s.mean, before_mean)]
+                row += [_mean(ctx, before_mean, before), ctx.t.change(s.mean, before_mean)]
             rows.append(row)
         data_table(t('kompas.table_caption', scale=instrument.scale.high), columns, rows,
                    numeric=(1, 3, 4) if previous is not None else (1,), marker='kompas-table')
@@ -226,13 +230,3 @@ def _mean(ctx: PageContext, mean: float | None, score) -> str:
     if mean is None:
         return ctx.t('kompas.too_few_short') if score is not None else '—'
     return ctx.t.number(mean, 1)
-
-
-def _delta(ctx: PageContext, now: float | None, before: float | None) -> str:
-    if now is None or before is None:
-        return '—'
-    change = round(now - before, 1)
-    if change == 0:
-        return ctx.t('kompas.no_change')
-    sign = '+' if change > 0 else '−'
-    return f'{sign}{ctx.t.number(abs(change), 1)}'

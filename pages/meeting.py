@@ -12,8 +12,8 @@ from nicegui import app, ui
 
 from components import typography as tx
 from components.forms import ErrorLine
-from components.ittools_live import LiveMatrix
-from components.ittools_widgets import PresenceList, score_legend
+from components.ittools_live import live_matrix
+from components.ittools_widgets import PresenceList, mode_text
 from core.errors import AppError
 from core.ittools import Actor, ITTools, MeetingRef
 from core.ittools.codes import LENGTH, display
@@ -132,18 +132,7 @@ def _meeting_view(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Ac
         _coordinator_hint(ctx, ref)
         banner = tx.p('').classes('font-medium').props('role=status').mark('mode-line')
         presence = PresenceList(t)
-        score_legend(t)
-        with ui.row().classes('w-full items-center gap-2'):
-            undo_button = ui.button(t('ittools.undo'), icon='undo').props('outline').mark('undo')
-            undo_button.disable()
-        live = LiveMatrix(ittools, ref.cid, ref.comparison_id, actor, t,
-                          on_undo_available=undo_button.set_enabled)
-
-        async def undo() -> None:
-            problem = await live.undo()
-            ui.notify(problem or t('ittools.undone'), type='warning' if problem else 'info', multi_line=True)
-
-        undo_button.on_click(undo)
+        live, undo_button = live_matrix(ittools, ref.cid, ref.comparison_id, actor, t)
 
         def render_mode() -> None:
             meeting = ittools.meeting(ref.cid, ref.comparison_id)
@@ -151,12 +140,7 @@ def _meeting_view(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Ac
                 banner.set_text(t('meeting.view.ended'))
                 undo_button.set_visibility(False)
                 return
-            if meeting.mode == 'private':
-                banner.set_text(t('meeting.mode.private.status'))
-            elif meeting.mode == 'revealed':
-                banner.set_text(t('meeting.mode.revealed.status'))
-            else:
-                banner.set_text(t('meeting.mode.together.status'))
+            banner.set_text(mode_text(t, meeting, live.rights))
 
         def render_presence() -> None:
             presence.update(ittools.present(ref.cid, ref.comparison_id))

@@ -5,6 +5,7 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.dialogs import confirm
+from components.forms import copy_field
 from components.frame import aria
 from core.communities import INVITE_DAYS
 from core.errors import AppError, NotFound
@@ -103,12 +104,7 @@ def register(services: Services) -> None:
                 result.clear()
                 with result:
                     tx.p(t('invite.created', role=t(f'role.{role.value}'))).props('role=status')
-                    with ui.row().classes('w-full items-center gap-2 no-wrap'):
-                        ui.input(t('invite.link'), value=link).props('readonly outlined').classes('grow') \
-                            .mark('invite-link')
-                        ui.button(t('common.copy'), icon='content_copy',
-                                  on_click=lambda: (ui.clipboard.write(link), ui.notify(t('common.copied')))) \
-                            .props('outline')
+                    copy_field(t, t('invite.link'), link, 'invite-link')
                     tx.p(t('invite.once', days=INVITE_DAYS)).classes('text-sm cop-muted')
                 open_invitations.refresh()
 

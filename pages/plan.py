@@ -9,8 +9,10 @@ from components.action_form import action_fields, action_summary, action_values
 from components.forms import ErrorLine, clear_field_errors, show_field_error
 from components.frame import aria
 from components.nav import provide
-from core.actionplan import HORIZONS, PLAN_LIMITS, STATUSES, Action, filter_and_sort
+from components.undo import UndoBar
+from core.actionplan import HORIZONS, PLAN_LIMITS, SORTS, STATUSES, Action, effective_plan, filter_and_sort
 from core.errors import AppError
+from core.guide import answered_by_phase
 from core.roles import Permission
 from core.services import Services
 
@@ -46,7 +48,7 @@ class PlanView:
         self.cid, self.me = ctx.community.id, ctx.user.id
         self.editable = ctx.can(Permission.EDIT)
         self.filters = {'status': status if status in STATUSES else '', 'horizon': horizon if horizon in HORIZONS
-                        else '', 'owner': owner, 'sort': sort if sort in ('due', 'status', 'owner', 'title') else 'due'}
+                        else '', 'owner': owner, 'sort': sort if sort in SORTS else SORTS[0]}
         self._render_fields()
         self._render_dossier()
         tx.h2(self.t('plan.inbox.title'))
@@ -55,9 +57,10 @@ class PlanView:
         tx.h2(self.t('plan.actions.title'))
         if self.editable:
             ui.button(self.t('plan.add'), icon='add', on_click=lambda: self._edit(None)).mark('action-add')
-        self.filter_bar = ui.row().classes('w-full items-end gap-3')
+        self._syncing = False
+        self.selects = self._render_filters()
         self.list = ui.column().classes('w-full gap-2').mark('action-list')
-        self.undo = ui.row().classes('items-center gap-2').props('role=status')
+        self.undo = UndoBar(self.t)
         self._render_list()
         self._render_guide_answers()
 
@@ -65,10 +68,11 @@ class PlanView:
 
     def _render_fields(self) -> None:
         t, ctx = self.t, self.ctx
-        fields = self.plan.plan(self.me, self.cid)
         community = ctx.community
         stage = self.services.content.stage(community.stage)
-        decision = self.services.ittools.latest_decision(self.cid)
+        view = effective_plan(self.plan.plan(self.me, self.cid), community,
+                              self.services.ittools.latest_decision(self.cid))
+        fields = view.fields
         with ui.card().classes('w-full gap-2').props('flat bordered').mark('plan-fields'):
             tx.h2(t('plan.fields.title'))
             with html.dl().classes('grid grid-cols-[auto_1fr] gap-x-4 gap-y-1'):
@@ -78,10 +82,10 @@ class PlanView:
                 tx.dd(community.sponsor or t('plan.fields.unknown'))
             readonly = not self.editable
             inputs = {
-                'purpose': ui.textarea(t('plan.fields.purpose'), value=fields.purpose or community.purpose),
+                'purpose': ui.textarea(t('plan.fields.purpose'), value=view.purpose),
                 'core_group': ui.textarea(t('plan.fields.core_group'), value=fields.core_group),
                 'rhythm': ui.textarea(t('plan.fields.rhythm'), value=fields.rhythm),
-                'digital_space': ui.input(t('plan.fields.digital_space'), value=fields.digital_space),
+                'digital_space': ui.input(t('plan.fields.digital_space'), value=t.pick(view.digital_space)),
                 'next_review': ui.input(t('plan.fields.next_review'), value=fields.next_review or ''),
             }
             for name, element in inputs.items():
@@ -94,11 +98,8 @@ class PlanView:
             inputs['next_review'].props('type=date stack-label')
             inputs['core_group'].props['hint'] = t('plan.fields.core_group_hint')
             inputs['next_review'].props['hint'] = t('plan.fields.next_review_hint')
-            if decision and not fields.digital_space:
-                chosen = t.pick(decision['tool_name'])
-                inputs['digital_space'].props['hint'] = t('plan.fields.from_decision', tool=chosen)
-                if not readonly:
-                    inputs['digital_space'].value = chosen
+            if view.digital_space_decided:
+                inputs['digital_space'].props['hint'] = t('plan.fields.from_decision', tool=t.pick(view.digital_space))
             if readonly:
                 return
             error = ErrorLine()
@@ -158,27 +159,65 @@ class PlanView:
             self.ctx.notify_error(e)
             return
         self._render_inbox()
-        self._offer_undo(self.t('plan.inbox.discarded'), lambda: self._undiscard(suggestion_id))
+        self.undo.offer(self.t('plan.inbox.discarded'), lambda: self._undiscard(suggestion_id))
 
     async def _undiscard(self, suggestion_id: str) -> None:
-        await self.plan.discard(self.me, self.cid, suggestion_id, undo=True)
+        try:
+            await self.plan.discard(self.me, self.cid, suggestion_id, undo=True)
+        except AppError as e:
+            self.ctx.notify_error(e)
+            return
         self._render_inbox()
 
     # -- actions ------------------------------------------------------------------------------------------------
 
+    def _render_filters(self) -> dict[str, ui.select]:
+        """The filter bar, built once: a filter change redraws the list only, so keyboard focus stays put."""
+        t = self.t
+        every = {'': t('plan.filter.all')}
+        with ui.row().classes('w-full items-end gap-3'):
+            return {
+                'status': self._select('status', t('plan.filter.status'),
+                                       {**every, **{s: t(f'plan.status.{s}') for s in STATUSES}}),
+                'horizon': self._select('horizon', t('plan.filter.horizon'),
+                                        {**every, **{h: t('plan.horizon.days', days=h) for h in HORIZONS}}),
+                'owner': self._select('owner', t('plan.filter.owner'), every),   # filled in by _render_list
+                'sort': self._select('sort', t('plan.filter.sort'), {k: t(f'plan.sort.{k}') for k in SORTS}),
+            }
+
+    def _select(self, name: str, label: str, options: dict) -> ui.select:
+        value = self.filters[name] if self.filters[name] in options else next(iter(options))
+
+        def changed(e, name=name) -> None:
+            if self._syncing:
+                return
+            self.filters[name] = e.value or ''
+            self._render_list()
+
+        return ui.select(options, value=value, label=label, on_change=changed).props('outlined dense') \
+            .classes('w-44').mark(f'filter-{name}')
+
+    def _sync_owners(self, actions: list[Action]) -> None:
+        """The owner filter offers the owners the plan has now; an owner it no longer has (or a link's unknown
+        ?owner=) filters nothing, as the select then shows."""
+        owners = sorted({a.owner for a in actions if a.owner}, key=str.casefold)
+        wanted = next((o for o in owners if o.casefold() == self.filters['owner'].casefold()), '')
+        self.filters['owner'] = wanted
+        select = self.selects['owner']
+        options = {'': self.t('plan.filter.all'), **{o: o for o in owners}}
+        self._syncing = True
+        try:
+            if select.options != options:
+                select.set_options(options, value=wanted)
+            elif select.value != wanted:
+                select.value = wanted
+        finally:
+            self._syncing = False
+
     def _render_list(self) -> None:
         t = self.t
         actions = self.plan.actions(self.me, self.cid)
-        owners = sorted({a.owner for a in actions if a.owner}, key=str.casefold)
-        self.filter_bar.clear()
-        with self.filter_bar:
-            self._select('status', t('plan.filter.status'), {'': t('plan.filter.all'),
-                                                             **{s: t(f'plan.status.{s}') for s in STATUSES}})
-            self._select('horizon', t('plan.filter.horizon'), {'': t('plan.filter.all'),
-                                                               **{h: t('plan.horizon.days', days=h) for h in HORIZONS}})
-            self._select('owner', t('plan.filter.owner'), {'': t('plan.filter.all'), **{o: o for o in owners}})
-            self._select('sort', t('plan.filter.sort'), {k: t(f'plan.sort.{k}') for k in
-                                                         ('due', 'status', 'owner', 'title')})
+        self._sync_owners(actions)
         shown = filter_and_sort(actions, status=self.filters['status'] or None,
                                 horizon=self.filters['horizon'] or None, owner=self.filters['owner'] or None,
                                 sort=self.filters['sort'])
@@ -190,16 +229,6 @@ class PlanView:
                 tx.p(t('plan.actions.empty')).mark('actions-empty')
             for action in shown:
                 self._render_action(action)
-
-    def _select(self, name: str, label: str, options: dict) -> None:
-        value = self.filters[name] if self.filters[name] in options else next(iter(options))
-
-        def changed(e, name=name) -> None:
-            self.filters[name] = e.value or ''
-            self._render_list()
-
-        ui.select(options, value=value, label=label, on_change=changed).props('outlined dense') \
-            .classes('w-44').mark(f'filter-{name}')
 
     def _render_action(self, action: Action) -> None:
         t = self.t
@@ -260,22 +289,15 @@ class PlanView:
             self.ctx.notify_error(e)
             return
         self._render_list()
-        self._offer_undo(self.t('plan.deleted', title=action.title), lambda: self._restore(removed))
+        self.undo.offer(self.t('plan.deleted', title=action.title), lambda: self._restore(removed))
 
     async def _restore(self, action: Action) -> None:
-        await self.plan.restore(self.me, self.cid, action)
+        try:
+            await self.plan.restore(self.me, self.cid, action)
+        except AppError as e:
+            self.ctx.notify_error(e)
+            return
         self._render_list()
-
-    def _offer_undo(self, message: str, undo) -> None:
-        self.undo.clear()
-        with self.undo:
-            tx.span(message)
-
-            async def clicked() -> None:
-                self.undo.clear()
-                await undo()
-
-            ui.button(self.t('plan.undo'), icon='undo', on_click=clicked).props('flat dense').mark('undo')
 
     # -- guide answers and dossier ------------------------------------------------------------------------------
 
@@ -290,12 +312,10 @@ class PlanView:
                 ui.link(t('plan.guide.open'), f'/c/{self.cid}/guide')
             return
         with html.dl().classes('flex flex-col gap-1').mark('guide-answers'):
-            for phase in guide.phases:
-                for question in phase.questions:
-                    answer = answers.get(question.id)
-                    if answer:
-                        tx.dt(t.pick(question.question)).classes('font-medium')
-                        tx.dd(answer.text).classes('whitespace-pre-line pl-4')
+            for _, answered in answered_by_phase(guide, answers):
+                for question, answer in answered:
+                    tx.dt(t.pick(question.question)).classes('font-medium')
+                    tx.dd(answer.text).classes('whitespace-pre-line pl-4')
 
     def _render_dossier(self) -> None:
         t = self.t

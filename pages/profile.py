@@ -6,9 +6,9 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.nav import provide
-from components.questionnaire import first_open_dimension
 from core.errors import AppError
 from core.profile import ProfileResult
+from core.questionnaire import dimension_to_show, first_open_dimension, progress
 from core.roles import Permission
 from core.services import Services
 
@@ -39,21 +39,22 @@ def register(services: Services) -> None:
             latest = profiles.latest(me)
             with ui.card().classes('w-full').props('flat bordered').mark('profile-current'):
                 if open_sheet is not None:
-                    ins = profiles.instrument
-                    done = sum(1 for i in ins.scored_items if i.id in open_sheet.answers)
-                    tx.p(t('profile.open', date=t.date(open_sheet.started), done=done, total=len(ins.scored_items)))
+                    ins = profiles.instrument_of(open_sheet)
+                    done, total = progress(ins, open_sheet.answers)
+                    tx.p(t('profile.open', date=t.date(open_sheet.started), done=done, total=total))
                     with ui.row().classes('gap-2'):
-                        ui.button(t('kompas.continue'), icon='play_arrow', on_click=lambda: ui.navigate.to(
+                        ui.button(t('questionnaire.continue'), icon='play_arrow', on_click=lambda: ui.navigate.to(
                             f'/c/{cid}/profile/answer?d={first_open_dimension(ins, open_sheet.answers)}')) \
                             .mark('profile-continue')
-                        ui.button(t('kompas.review'), on_click=lambda: ui.navigate.to(f'/c/{cid}/profile/review')) \
-                            .props('outline')
+                        ui.button(t('questionnaire.review'),
+                                  on_click=lambda: ui.navigate.to(f'/c/{cid}/profile/review')).props('outline')
                 else:
                     tx.p(t('profile.none_open') if latest is None else t('profile.again'))
 
                     async def start() -> None:
                         sheet = await profiles.start(me)
-                        ui.navigate.to(f'/c/{cid}/profile/answer?d={first_open_dimension(instrument, sheet.answers)}')
+                        first = first_open_dimension(profiles.instrument_of(sheet), sheet.answers)
+                        ui.navigate.to(f'/c/{cid}/profile/answer?d={first}')
 
                     ui.button(t('profile.start') if latest is None else t('profile.restart'), icon='play_arrow',
                               on_click=start).mark('profile-start')
@@ -91,8 +92,8 @@ def register(services: Services) -> None:
         if sheet is None:
             ctx.go(f'/c/{cid}/profile')
             return
-        instrument = profiles.instrument
-        dimension = instrument.dimension(d) or instrument.dimension(first_open_dimension(instrument, sheet.answers))
+        instrument = profiles.instrument_of(sheet)
+        dimension = dimension_to_show(instrument, sheet.answers, d)
         with ctx.frame(t('profile.answer_title', group=t.pick(dimension.title)), active='profile'):
             answer_dimension(ctx, instrument, sheet, dimension.id,
                              answer_url=lambda dim: f'/c/{cid}/profile/answer?d={dim}',
@@ -108,7 +109,7 @@ def register(services: Services) -> None:
             ctx.go(f'/c/{cid}/profile')
             return
         with ctx.frame(t('profile.review_title'), active='profile'):
-            review_and_finish(ctx, profiles.instrument, sheet,
+            review_and_finish(ctx, profiles.instrument_of(sheet), sheet,
                               answer_url=lambda dim: f'/c/{cid}/profile/answer?d={dim}',
                               finish=lambda: profiles.finish(me, sheet.id),
                               done_url=f'/c/{cid}/profile', done_notice=t('profile.finished'))

@@ -9,15 +9,15 @@ from nicegui import app, ui
 
 from components import typography as tx
 from components.dialogs import confirm
-from components.forms import ErrorLine
+from components.forms import ErrorLine, copy_button
 from components.questionnaire import QuestionCard
+from components.survey_widgets import anonymity_notice
 from core.errors import AppError, NotFound
-from core.questionnaire import Instrument, answered
+from core.questionnaire import Instrument, unanswered
 from core.services import Services
 from core.survey import SurveyRound
 
 from ._base import PageContext, page
-from .survey import anonymity_notice
 
 DRAFT_KEY = 'cop-survey-{}'        # localStorage: {"answers": {...}} while answering, {"done": true} after
 
@@ -120,18 +120,18 @@ class Respondent:
         self.browser = str(app.storage.browser.get('id', ''))   # for the rate limit only, never stored
         self.submitted = False
         self.index = 0
+        self.total = len(unanswered(instrument, {}))   # the questions that count: open (text) ones do not
         self.render(focus=False)
 
     def render(self, focus: bool = True) -> None:
         t, instrument = self.t, self.instrument
         self.body.clear()
         dimension = instrument.dimensions[self.index]
-        total = len([i for i in instrument.items if i.type != 'text'])
         with self.body:
             heading = tx.h2(t('respond.step', step=self.index + 1, steps=len(instrument.dimensions),
                               title=t.pick(dimension.title))).props('tabindex=-1').mark('respond-step')
-            progress = tx.p(t('questionnaire.progress', done=answered(instrument, self.answers), total=total)) \
-                .classes('text-sm cop-muted').props('aria-live=polite')
+            progress = tx.p(self._progress()).classes('text-sm cop-muted').props('aria-live=polite') \
+                .mark('respond-progress')
             if dimension.description:
                 tx.p(t.pick(dimension.description)).classes('cop-muted')
 
@@ -141,7 +141,7 @@ class Respondent:
                 else:
                     self.answers[item_id] = value
                 self._save_draft()
-                progress.set_text(t('questionnaire.progress', done=answered(instrument, self.answers), total=total))
+                progress.set_text(self._progress())
                 return True
 
             numbers = {item.id: n for n, item in enumerate(instrument.items, start=1)}
@@ -163,6 +163,10 @@ class Respondent:
         if focus:  # after a step change, screen readers start at the new step's heading
             heading.run_method('focus')
 
+    def _progress(self) -> str:
+        done = self.total - len(unanswered(self.instrument, self.answers))
+        return self.t('questionnaire.progress', done=done, total=self.total)
+
     def go(self, step: int) -> None:
         self.index = max(0, min(len(self.instrument.dimensions) - 1, self.index + step))
         self.render()
@@ -176,7 +180,7 @@ class Respondent:
         t = self.t
         if self.submitted:
             return
-        missing = len([i for i in self.instrument.items if i.type != 'text' and i.id not in self.answers])
+        missing = len(unanswered(self.instrument, self.answers))
         if missing and not await confirm(t, t('respond.missing_title'), t('respond.missing', count=missing),
                                          t('respond.submit')):
             return
@@ -195,8 +199,6 @@ class Respondent:
             tx.p(t('respond.receipt_help'))
             with ui.row().classes('items-center gap-3'):
                 tx.span(receipt).classes('text-2xl font-mono font-bold tracking-wider').mark('receipt-code')
-                ui.button(t('common.copy'), icon='content_copy',
-                          on_click=lambda: (ui.clipboard.write(receipt), ui.notify(t('common.copied')))) \
-                    .props('outline dense')
+                copy_button(t, receipt, dense=True)
             ui.link(t('respond.withdraw.link'), f'/s/{self.cid}/{self.round.token}/withdraw')
         heading.run_method('focus')

@@ -9,53 +9,22 @@ from nicegui import html, ui
 from components import typography as tx
 from components.charts import horizontal_bars, radar
 from components.dialogs import confirm
-from components.forms import ErrorLine, clear_field_errors, show_field_error
+from components.forms import ErrorLine, clear_field_errors, copy_button, show_field_error
 from components.nav import provide
-from components.qr import qr_image, qr_png, qr_svg
+from components.survey_widgets import anonymity_notice, link_and_qr, status_buttons, status_text, survey_link
 from components.tables import data_table
 from core.errors import AppError, NotFound
 from core.i18n import LANGUAGES, Translator
 from core.roles import Permission
 from core.services import Services
 from core.survey import DEFAULT_THRESHOLD, MIN_THRESHOLD, SurveyRound
-from core.survey_results import (
-    SurveyResults,
-    aggregate,
-    aggregated_rows,
-    perception_gap,
-    raw_rows,
-    to_csv,
-    to_xlsx,
-    weak_items,
-)
+from core.survey_results import SurveyResults, aggregated_rows, perception_gap, to_csv, to_xlsx, weak_items
 
 from ._base import PageContext, community_page
 from ._questionnaire import send_idea
 from .errors import not_found_content
 
 INSTRUMENT = 'member_survey'
-
-
-def survey_link(ctx: PageContext, survey_round: SurveyRound, lang: str | None = None) -> str:
-    base = str(ctx.request.base_url).rstrip('/')
-    return f'{base}/s/{ctx.community.id}/{survey_round.token}' + (f'?lang={lang}' if lang else '')
-
-
-def status_text(t: Translator, survey_round: SurveyRound) -> str:
-    if survey_round.status == 'open' and survey_round.expired():
-        return t('survey.status.expired', date=t.date(survey_round.closes))
-    if survey_round.status == 'open' and survey_round.closes:
-        return t('survey.status.open_until', date=t.date(survey_round.closes))
-    return t(f'survey.status.{survey_round.status}')
-
-
-def anonymity_notice(t: Translator, threshold: int) -> None:
-    """What is and is not stored, in plain words: the same text for the coordinator and the respondent."""
-    with ui.card().classes('w-full bg-blue-50').props('flat bordered').mark('anonymity-notice'):
-        tx.h2(t('survey.notice.title'))
-        with html.ul().classes('list-disc pl-5 flex flex-col gap-1'):
-            for key in ('stored', 'not_stored', 'order', 'threshold', 'texts', 'receipt'):
-                tx.li(t(f'survey.notice.{key}', threshold=threshold))
 
 
 def register(services: Services) -> None:
@@ -67,7 +36,7 @@ def register(services: Services) -> None:
             return ctx.t('survey.dashboard.none')
         latest = rounds[0]
         return ctx.t('survey.dashboard.latest', status=status_text(ctx.t, latest),
-                     count=surveys.count(ctx.community.id, latest.id))
+                     count=surveys.answer_count(ctx.user.id, ctx.community.id, latest.id))
 
     provide('survey', status)
 
@@ -88,7 +57,7 @@ def register(services: Services) -> None:
                         ui.link(survey_round.title or t('survey.round_default', date=t.date(survey_round.created)),
                                 f'/c/{cid}/survey/{survey_round.id}').classes('font-medium').mark('round-link')
                         tx.span(status_text(t, survey_round))
-                        tx.span(t('survey.count', count=surveys.count(cid, survey_round.id),
+                        tx.span(t('survey.count', count=surveys.answer_count(ctx.user.id, cid, survey_round.id),
                                   threshold=survey_round.threshold)).classes('cop-muted')
             if ctx.can(Permission.EDIT):
                 tx.h2(t('survey.new.title'))
@@ -147,53 +116,6 @@ def _settings_fields(t: Translator, *, title: str, closes: str | None, threshold
     return fields
 
 
-def status_buttons(ctx: PageContext, survey_round: SurveyRound, back: str) -> None:
-    """Open, close or reopen a round, then come back to `back`."""
-    t, cid = ctx.t, ctx.community.id
-
-    async def set_status(status: str) -> None:
-        try:
-            await ctx.services.surveys.set_status(ctx.user.id, cid, survey_round.id, status)
-        except AppError as e:
-            ctx.notify_error(e)
-            return
-        ctx.go(back, t(f'survey.status.now_{status}'))
-
-    if survey_round.status == 'draft':
-        ui.button(t('survey.open'), icon='play_arrow', on_click=lambda: set_status('open')).mark('round-open')
-    elif survey_round.status == 'open' and not survey_round.expired():
-        ui.button(t('survey.close'), icon='stop', on_click=lambda: set_status('closed')).props('outline') \
-            .mark('round-close')
-    else:
-        ui.button(t('survey.reopen'), icon='replay', on_click=lambda: set_status('open')).props('outline') \
-            .mark('round-reopen')
-
-
-def link_and_qr(ctx: PageContext, survey_round: SurveyRound, qr_title: str) -> str:
-    """The round's link with a copy button, its QR code, and the QR code as PNG and SVG downloads."""
-    t = ctx.t
-    link = survey_link(ctx, survey_round)
-    with ui.element('div').classes('w-full grid gap-4 md:grid-cols-[1fr_auto] items-start'):
-        with ui.column().classes('gap-2 w-full'):
-            with ui.row().classes('w-full items-center gap-2 no-wrap'):
-                ui.input(t('survey.share.link'), value=link).props('readonly outlined').classes('grow') \
-                    .mark('survey-link')
-                ui.button(t('common.copy'), icon='content_copy',
-                          on_click=lambda: (ui.clipboard.write(link), ui.notify(t('common.copied')))) \
-                    .props('outline')
-            with ui.row().classes('gap-2'):
-                name = f'survey-{survey_round.id}'
-                ui.button(t('survey.share.png'), icon='download',
-                          on_click=lambda: ui.download.content(qr_png(link), f'{name}.png', 'image/png')) \
-                    .props('outline dense').mark('qr-png')
-                ui.button(t('survey.share.svg'), icon='download',
-                          on_click=lambda: ui.download.content(qr_svg(link, qr_title), f'{name}.svg',
-                                                               'image/svg+xml')).props('outline dense') \
-                    .mark('qr-svg')
-        qr_image(link, t('survey.share.qr_alt'))
-    return link
-
-
 def _share(ctx: PageContext, survey_round: SurveyRound) -> None:
     t = ctx.t
     tx.h2(t('survey.share.title'))
@@ -215,34 +137,31 @@ def _share(ctx: PageContext, survey_round: SurveyRound) -> None:
                 area = ui.textarea(t('survey.share.invitation', language=t(f'lang.{lang}')), value=text) \
                     .props('readonly outlined autogrow').classes('w-full')
                 area.props['lang'] = lang
-                ui.button(t('common.copy'), icon='content_copy',
-                          on_click=lambda text=text: (ui.clipboard.write(text), ui.notify(t('common.copied')))) \
-                    .props('outline dense')
+                copy_button(t, text, dense=True)
 
 
 def _results(ctx: PageContext, services: Services, survey_round: SurveyRound) -> None:
     t, cid = ctx.t, ctx.community.id
     surveys = services.surveys
-    count = surveys.count(cid, survey_round.id)
+    count = surveys.answer_count(ctx.user.id, cid, survey_round.id)
     expected = ctx.community.expected_members
     if expected:
         tx.p(t('survey.results.count_rate', count=count, expected=expected,
                rate=t.percent(count / expected))).mark('response-count')
     else:
         tx.p(t('survey.results.count', count=count)).mark('response-count')
-    answers = surveys.answers_above_threshold(ctx.user.id, cid, survey_round.id)
-    if answers is None:
+    results = surveys.results(ctx.user.id, cid, survey_round.id, expected)
+    if results is None:
         with ui.card().classes('w-full').props('flat bordered').mark('below-threshold'):
             tx.p(t('survey.results.hidden', threshold=survey_round.threshold,
                    missing=survey_round.threshold - count)).classes('font-medium')
         return
     instrument = surveys.instrument_of(survey_round)
-    results = aggregate(instrument, [a.answers for a in answers], expected)
     _summary(ctx, instrument, results)
     _gap(ctx, services, results)
     _per_item(ctx, instrument, results)
     _to_plan(ctx, survey_round, results)
-    _exports(ctx, instrument, survey_round, results, [a.answers for a in answers])
+    _exports(ctx, instrument, survey_round, results)
 
 
 def _summary(ctx: PageContext, instrument, results: SurveyResults) -> None:
@@ -276,10 +195,8 @@ def _gap(ctx: PageContext, services: Services, results: SurveyResults) -> None:
         radar(names, series, max_value=5, label=t('survey.gap.chart_label')).mark('gap-radar')
         rows = []
         for name, g in zip(names, gaps, strict=True):
-            difference = '—' if g.coordinator is None or g.members is None else \
-                f"{'+' if g.members >= g.coordinator else '−'}{t.number(abs(g.members - g.coordinator), 1)}"
             rows.append([name, '—' if g.coordinator is None else t.number(g.coordinator, 1),
-                         '—' if g.members is None else t.number(g.members, 1), difference])
+                         '—' if g.members is None else t.number(g.members, 1), t.change(g.members, g.coordinator)])
         data_table(t('survey.gap.caption'), [t('kompas.col_dimension'), t('survey.gap.coordinator'),
                                              t('survey.gap.members'), t('survey.gap.difference')], rows,
                    numeric=(1, 2, 3), marker='gap-table')
@@ -329,22 +246,32 @@ def _to_plan(ctx: PageContext, survey_round: SurveyRound, results: SurveyResults
     catalog = ctx.services.content.ui
     with html.ul().classes('flex flex-col gap-2 w-full'):
         for r in weak:
-            text = {lang: Translator(catalog, lang)('survey.plan.idea', statement=r.item.statement[lang],
-                                                     mean=Translator(catalog, lang).number(r.mean, 1))
+            # the idea names the question, not today's mean: one more answer must not make it a different idea
+            text = {lang: Translator(catalog, lang)('survey.plan.idea', statement=r.item.statement[lang])
                     for lang in LANGUAGES}
             with html.li().classes('flex flex-wrap items-center gap-2 justify-between'):
-                tx.span(t.pick(text)).classes('grow basis-64')
+                with html.span().classes('grow basis-64'):
+                    tx.span(t.pick(text))
+                    tx.span(' ' + t('survey.plan.mean', mean=t.number(r.mean, 1))).classes('cop-muted')
                 if ctx.can(Permission.EDIT):
                     send_idea(ctx, 'survey', survey_round.id, r.item.dimension, text,
                               (r.item.dimension, text['en']) in sent)
 
 
-def _exports(ctx: PageContext, instrument, survey_round: SurveyRound, results: SurveyResults,
-             sheets: list[dict]) -> None:
-    t = ctx.t
+def _exports(ctx: PageContext, instrument, survey_round: SurveyRound, results: SurveyResults) -> None:
+    t, surveys, cid = ctx.t, ctx.services.surveys, ctx.community.id
+    stem = f'survey-{survey_round.id}-{datetime.now(UTC).date().isoformat()}'
+
+    def raw() -> None:
+        rows = surveys.raw_answers(ctx.user.id, cid, survey_round.id)   # read now: an answer may have been withdrawn
+        if rows is None:
+            ui.notify(t('survey.results.hidden', threshold=survey_round.threshold,
+                        missing=survey_round.threshold - surveys.answer_count(ctx.user.id, cid, survey_round.id)))
+            return
+        ui.download.content(to_csv(rows), f'{stem}-answers.csv', 'text/csv')
+
     tx.h3(t('survey.export.title'))
     tx.p(t('survey.export.help')).classes('text-sm')
-    stem = f'survey-{survey_round.id}-{datetime.now(UTC).date().isoformat()}'
     with ui.row().classes('gap-2'):
         ui.button(t('survey.export.csv'), icon='download', on_click=lambda: ui.download.content(
             to_csv(aggregated_rows(instrument, results, t)), f'{stem}-results.csv', 'text/csv')) \
@@ -353,9 +280,7 @@ def _exports(ctx: PageContext, instrument, survey_round: SurveyRound, results: S
             to_xlsx(aggregated_rows(instrument, results, t), t('survey.title')), f'{stem}-results.xlsx',
             'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')).props('outline') \
             .mark('export-xlsx')
-        ui.button(t('survey.export.raw'), icon='download', on_click=lambda: ui.download.content(
-            to_csv(raw_rows(instrument, sheets)), f'{stem}-answers.csv', 'text/csv')).props('outline') \
-            .mark('export-raw')
+        ui.button(t('survey.export.raw'), icon='download', on_click=raw).props('outline').mark('export-raw')
 
 
 def _settings(ctx: PageContext, survey_round: SurveyRound) -> None:

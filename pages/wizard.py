@@ -6,13 +6,19 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.frame import aria
-from components.nav import provide
+from components.nav import PARTS, part_href, provide
 from core.errors import AppError
 from core.roles import Permission
 from core.services import Services
-from core.wizard import STEP_PATHS, STEPS
+from core.wizard import STEPS, resume_at
 
 from ._base import PageContext, community_page
+
+
+def step_href(step: str, cid: str) -> str:
+    """Where a step's tool lives: the part of the same name, or the community's settings for its basics."""
+    part = next((p for p in PARTS if p.key == step), None)
+    return part_href(part, cid) if part else f'/c/{cid}/settings'
 
 
 def register(services: Services) -> None:
@@ -28,7 +34,7 @@ def register(services: Services) -> None:
     def start(ctx: PageContext, step: str = ''):
         t, cid = ctx.t, ctx.community.id
         steps = wizard.progress(ctx.user.id, cid)
-        current = step if step in STEPS else wizard.current(ctx.user.id, cid)
+        current = step if step in STEPS else resume_at(steps)
         with ctx.frame(t('wizard.title'), active='wizard'):
             tx.p(t('wizard.intro'))
             tx.p(t('wizard.progress', done=sum(s.done for s in steps), total=len(steps))) \
@@ -56,7 +62,7 @@ def register(services: Services) -> None:
                     tx.p(t('wizard.done_note')).classes('font-medium text-positive')
                 with ui.row().classes('gap-2 items-center'):
                     ui.button(t('wizard.open_tool', name=t(f'wizard.step.{current}')), icon='open_in_new',
-                              on_click=lambda: ui.navigate.to(f'/c/{cid}{STEP_PATHS[current]}?wizard={current}')) \
+                              on_click=lambda: ui.navigate.to(f'{step_href(current, cid)}?wizard={current}')) \
                         .mark('wizard-open')
                     if ctx.can(Permission.EDIT) and not the_step.done:
                         async def skip(skipped: bool = not the_step.skipped) -> None:

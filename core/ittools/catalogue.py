@@ -1,7 +1,8 @@
 """The IT-tools catalogues: criteria in groups, tools, and starting templates (content/catalogues/*.yaml).
 
 Loaded and validated once at start-up; an invalid file stops start-up with a ContentError naming the file, the item
-and the problem (a template that names an unknown tool, a weight off the scale...).
+and the problem (a template that names an unknown tool, a weight off the scale, no template at all: a new comparison
+starts from the first one...).
 """
 from __future__ import annotations
 
@@ -149,7 +150,7 @@ def load_tools(path: Path, criteria_ids: set[str]) -> tuple[tuple[Tool, ...], tu
     check.unique([t.id for t in tools], 'tools')
     tool_ids = {t.id for t in tools}
     templates = []
-    for i, raw in enumerate(check.sequence(data.get('templates', []), 'templates')):
+    for i, raw in enumerate(check.sequence(data.get('templates'), 'templates', min_len=1)):
         where = f'templates[{i}]'
         raw = check.mapping(raw, where)
         template_id = check.ident(raw.get('id'), f'{where}.id')

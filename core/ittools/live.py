@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.roles import Role
 from core.store import Database
 
 from .catalogue import Catalogue
@@ -30,10 +29,10 @@ UNDO_DEPTH = 30
 
 @dataclass(frozen=True)
 class Actor:
-    """Whoever acts on a comparison: an account holder with their community role, or a meeting participant."""
+    """Whoever acts on a comparison: an account holder (their role is read afresh for every action), or a meeting
+    participant."""
     id: str                       # 'u:<user id>' or 'p:<participant id>'
     name: str
-    role: Role | None = None      # account holders only
     meeting_id: str = ''          # participants only: the meeting they joined
 
     @property
@@ -49,7 +48,6 @@ class Change:
     key: str = ''                 # cell key (score, note) or criterion id
     entry: Entry | None = None
     actor_id: str = ''            # who made the change
-    previous: Any = None          # the value it replaced (score, note)
 
 
 @dataclass
@@ -93,33 +91,41 @@ class Room:
     presence: dict[str, Presence] = field(default_factory=dict)        # page token -> presence
     editing: dict[str, tuple[str, str, float]] = field(default_factory=dict)   # key -> (actor id, name, since)
     undo: dict[str, deque[UndoStep]] = field(default_factory=dict)
-    cache: dict[Any, Any] = field(default_factory=dict)   # views of the current revision, shared by its listeners
-    _results: tuple[int, list[ToolResult]] | None = None
-    _stats: tuple[int, dict[str, CellStats]] | None = None
-    _private_version: int = 0
+    # figures and views of the current state, computed once and shared by every listener; emptied when the state
+    # changes: at every revision of the comparison, and at every `touched()` (private scores, a change taken back)
+    cache: dict[Any, Any] = field(default_factory=dict)
+    _cache_version: tuple[int, int] = (-1, -1)
+    _touches: int = 0
 
     @property
     def active_meeting(self) -> Meeting | None:
         return self.meeting if self.meeting is not None and self.meeting.active else None
 
-    # -- derived figures, computed once per revision and shared by every listener ----------------------------------
+    # -- derived figures, computed once per state and shared by every listener --------------------------------------
+
+    def touched(self) -> None:
+        """The state changed without a new revision of the comparison (a private score, a change taken back)."""
+        self._touches += 1
+
+    def cached(self, name: Any, build: Callable[[], Any]) -> Any:
+        """`build()` once per state: thirty screens share one copy. The copies are never changed, only replaced."""
+        version = (self.comparison.rev, self._touches)
+        if self._cache_version != version:
+            self.cache.clear()
+            self._cache_version = version
+        if name not in self.cache:
+            self.cache[name] = build()
+        return self.cache[name]
 
     def results(self) -> list[ToolResult]:
-        if self._results is None or self._results[0] != self.comparison.rev:
-            self._results = (self.comparison.rev, results(self.comparison))
-        return self._results[1]
-
-    def private_changed(self) -> None:
-        self._private_version += 1
+        return self.cached('results', lambda: results(self.comparison))
 
     def stats(self) -> dict[str, CellStats]:
         meeting = self.meeting
         if meeting is None:
             return {}
-        version = hash((self._private_version, self.comparison.rev, meeting.round))
-        if self._stats is None or self._stats[0] != version:
-            self._stats = (version, private_stats(meeting.private, self.comparison.keys()))
-        return self._stats[1]
+        return self.cached(('stats', meeting.id, meeting.round),
+                           lambda: private_stats(meeting.private, self.comparison.keys()))
 
     # -- listeners ---------------------------------------------------------------------------------------------------
 

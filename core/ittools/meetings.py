@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import Query
 
 from core.communities import COMMUNITY_TABLE
-from core.errors import AppError, NotFound, PermissionDenied, ValidationError
+from core.errors import NotFound, ValidationError
 from core.roles import Permission
 
 from . import codes
@@ -146,8 +146,7 @@ class MeetingOps:
         if mode == 'private':
             meeting.round += 1
             meeting.private.clear()
-            meeting.scorer_names.clear()
-            room.private_changed()
+            room.touched()
             for stack in room.undo.values():  # private steps of an earlier round cannot be undone any more
                 for step in [s for s in stack if s.kind == 'private']:
                     stack.remove(step)
@@ -218,8 +217,7 @@ class MeetingOps:
             scores.pop(key, None)
         else:
             scores[key] = value
-        meeting.scorer_names[actor.id] = actor.name
-        room.private_changed()
+        room.touched()
         from .service import MEETINGS
 
         def write(doc: dict[str, Any]) -> None:
@@ -228,21 +226,15 @@ class MeetingOps:
                 own.pop(key, None)
             else:
                 own[key] = value
-            doc['scorer_names'][actor.id] = actor.name
         room.db.table(MEETINGS).update(write, doc_ids=[room.meeting_doc_id])
-        step = UndoStep('private', key, previous, 0)
-        if undoable:
-            room.push_undo(actor.id, step)
-        try:
-            await room.db.commit()
-        except OSError as e:
+
+        def take_back() -> None:
             if previous is None:
                 scores.pop(key, None)
             else:
                 scores[key] = previous
             self._write_meeting(room)
-            room.pop_undo(actor.id, step)
-            raise AppError('ittools.error.save') from e
+        await self._commit(room, actor, UndoStep('private', key, previous, 0), take_back, undoable=undoable)
         room.notify(Change('progress', key=key, actor_id=actor.id))
         return Entry(value=value, by=actor.name, by_id=actor.id, at=now_iso(), rev=0)
 
@@ -330,11 +322,3 @@ class MeetingOps:
         await room.db.commit()
         room.notify(Change('presence'))
         return Actor(id=f'p:{pid}', name=name, meeting_id=meeting.id)
-
-    def check_participant(self: ITTools, actor: Actor, cid: str, comparison_id: str) -> None:
-        """NotFound('meeting.error.ended') unless the participant's meeting is still running."""
-        meeting = self.room(cid, comparison_id).active_meeting
-        if meeting is None or meeting.id != actor.meeting_id:
-            raise NotFound('meeting.error.ended')
-        if actor.id[2:] not in meeting.participants:
-            raise PermissionDenied()

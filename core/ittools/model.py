@@ -8,11 +8,11 @@ of the comparison: the higher revision is the later one, on every screen.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from core import clean
 from core.errors import ValidationError
 
 from .catalogue import MAX_WEIGHT, MIN_WEIGHT
@@ -40,24 +40,10 @@ def cell_key(tool_id: str, criterion_id: str) -> str:
 
 # -- cleaning user input ---------------------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r'[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]')
-
-
 def clean_text(value: Any, limit: int, field_name: str, *, multiline: bool = False, required: bool = False,
                required_key: str = 'ittools.error.required') -> str:
-    """Plain text: control characters removed, spaces collapsed (newlines kept when `multiline`), length checked."""
-    if value is None:
-        value = ''
-    if not isinstance(value, str):
-        raise ValidationError('error.invalid', field_name)
-    value = unicodedata.normalize('NFC', value)
-    if multiline:
-        lines = [' '.join(_CONTROL.sub(' ', line).split()) for line in value.replace('\r\n', '\n').split('\n')]
-        text = re.sub(r'\n{3,}', '\n\n', '\n'.join(lines)).strip()
-    else:
-        text = ' '.join(_CONTROL.sub(' ', value).split())
-    if len(text) > limit:
-        raise ValidationError('error.too_long', field_name, max=limit)
+    """core.clean.clean_text, and (`required`) refused when empty with `required_key`."""
+    text = clean.clean_text(value, limit, field_name, multiline=multiline)
     if required and not text:
         raise ValidationError(required_key, field_name)
     return text
@@ -227,7 +213,6 @@ class Meeting:
     round: int = 0             # private scoring rounds started
     participants: dict[str, Participant] = field(default_factory=dict)
     private: dict[str, dict[str, int]] = field(default_factory=dict)   # actor id -> cell key -> score (this round)
-    scorer_names: dict[str, str] = field(default_factory=dict)         # actor id -> name, for private scorers
 
     @property
     def active(self) -> bool:
@@ -240,7 +225,6 @@ class Meeting:
             'expires': self.expires, 'ended': self.ended, 'round': self.round,
             'participants': {p.id: {'name': p.name, 'joined': p.joined} for p in self.participants.values()},
             'private': {a: dict(s) for a, s in self.private.items()},
-            'scorer_names': dict(self.scorer_names),
         }
 
 
@@ -380,9 +364,8 @@ def meeting_from_doc(doc: Any) -> Meeting:
                       started_by=_str(doc, 'started_by', 120), expires=_stamp(doc.get('expires'), 'expires') or '',
                       ended=_stamp(doc.get('ended'), 'ended', optional=True), round=_rev(doc.get('round', 0), 'round'))
     participants = doc.get('participants')
-    private = doc.get('private')
-    names = doc.get('scorer_names', {})
-    if not isinstance(participants, dict) or not isinstance(private, dict) or not isinstance(names, dict):
+    private = doc.get('private')   # older files also hold 'scorer_names': no longer used, so not read
+    if not isinstance(participants, dict) or not isinstance(private, dict):
         raise ValidationError('error.invalid', 'meeting')
     for pid, raw in participants.items():
         if not isinstance(pid, str) or not re.fullmatch(r'[0-9a-f]{16}', pid) or not isinstance(raw, dict):
@@ -400,10 +383,6 @@ def meeting_from_doc(doc: Any) -> Meeting:
             if score is not None:
                 clean[key] = score
         meeting.private[actor_id] = clean
-    for actor_id, name in names.items():
-        if not isinstance(actor_id, str) or len(actor_id) > 80:
-            raise ValidationError('error.invalid', 'private')
-        meeting.scorer_names[actor_id] = _str({'n': name}, 'n', LIMITS['display_name'] + 20)
     return meeting
 
 

@@ -10,7 +10,7 @@ from core.i18n import Translator
 from .catalogue import Catalogue
 from .model import Comparison, cell_key
 from .scoring import results, weight_shares
-from .texts import criterion_group, criterion_title, same, tool_name
+from .texts import criterion_group, criterion_title, decided_tool_name, recorded_tool_name, same, tool_name
 
 
 def decision_record(catalogue: Catalogue, comparison: Comparison) -> dict[str, Any]:
@@ -20,14 +20,9 @@ def decision_record(catalogue: Catalogue, comparison: Comparison) -> dict[str, A
     tools = {t.id: tool_name(catalogue, t) for t in comparison.tools}
     titles = {c.id: criterion_title(catalogue, c) for c in comparison.criteria}
 
-    def name_of(tool_id: str, fallback: str) -> dict[str, str]:
-        if tool_id in tools:
-            return tools[tool_id]
-        tool = catalogue.tool(tool_id)
-        return tool.name if tool else same(fallback)
-
     def row(r: dict[str, Any]) -> dict[str, Any]:
-        return {'rank': r['rank'], 'tool_id': r['tool_id'], 'name': name_of(r['tool_id'], r['name']),
+        return {'rank': r['rank'], 'tool_id': r['tool_id'],
+                'name': recorded_tool_name(catalogue, comparison, r['tool_id'], r['name']),
                 'percent': r['percent'], 'points': r['points'], 'max_points': r['max_points'],
                 'excluded': r['excluded'], 'failed': [titles.get(f, same(f)) for f in r['failed']]}
 
@@ -39,7 +34,7 @@ def decision_record(catalogue: Catalogue, comparison: Comparison) -> dict[str, A
         'comparison_id': comparison.id,
         'title': comparison.title,
         'tool_id': decision.tool_id,
-        'tool_name': name_of(decision.tool_id, decision.tool_name),
+        'tool_name': decided_tool_name(catalogue, comparison),
         'rationale': decision.rationale,
         'date': decision.date,
         'recorded_by': decision.recorded_by,
@@ -94,8 +89,6 @@ def export_csv(catalogue: Catalogue, comparison: Comparison, t: Translator) -> b
     if comparison.decision is not None:
         decision = comparison.decision
         writer.writerow([])
-        chosen = comparison.tool(decision.tool_id)
-        writer.writerow([_safe(t('ittools.csv.decision')),
-                         _safe(t.pick(tool_name(catalogue, chosen)) if chosen else decision.tool_name),
+        writer.writerow([_safe(t('ittools.csv.decision')), _safe(t.pick(decided_tool_name(catalogue, comparison))),
                          decision.date, _safe(decision.rationale)])
     return ('\ufeff' + buffer.getvalue()).encode('utf-8')

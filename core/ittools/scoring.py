@@ -28,10 +28,6 @@ class ToolResult:
     scored: int               # cells with a score
     cells: int                # cells in its column
 
-    @property
-    def complete(self) -> bool:
-        return self.scored == self.cells
-
 
 @dataclass(frozen=True)
 class CellStats:
@@ -39,7 +35,6 @@ class CellStats:
     mean: float
     low: int
     high: int
-    sd: float
 
     @property
     def spread(self) -> int:
@@ -95,9 +90,7 @@ def cell_stats(scores: Iterable[int]) -> CellStats | None:
     values = list(scores)
     if not values:
         return None
-    mean = sum(values) / len(values)
-    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
-    return CellStats(n=len(values), mean=mean, low=min(values), high=max(values), sd=sd)
+    return CellStats(n=len(values), mean=sum(values) / len(values), low=min(values), high=max(values))
 
 
 def private_stats(private: dict[str, dict[str, int]], keys: Iterable[str]) -> dict[str, CellStats]:

@@ -31,6 +31,7 @@ from .model import (
     CriterionRef,
     Decision,
     Entry,
+    Meeting,
     ToolRef,
     check_date,
     check_score,
@@ -40,7 +41,6 @@ from .model import (
     meeting_from_doc,
     now_iso,
 )
-from .scoring import ToolResult
 from .texts import criterion_title, tool_name
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 COMPARISONS = 'ittools_comparisons'
 MEETINGS = 'ittools_meetings'
 MAX_COMPARISONS = 50
+# Rooms nobody has open stay loaded for the next visit, up to this many (the oldest loaded go first). A room with a
+# page open is never dropped; dropping an idle one loses only the undo history of people who have no page open.
+MAX_IDLE_ROOMS = 200
 
 
 class ITTools(MeetingOps):
@@ -63,10 +66,9 @@ class ITTools(MeetingOps):
 
     def user_actor(self, user: User, cid: str) -> Actor:
         """The account holder as an actor in a community (NotFound if they do not belong to it)."""
-        role = self.communities.role_of(user.id, cid)
-        if role is None:
+        if self.communities.role_of(user.id, cid) is None:
             raise NotFound()
-        return Actor(id=f'u:{user.id}', name=user.name, role=role)
+        return Actor(id=f'u:{user.id}', name=user.name)
 
     def _require(self, actor: Actor, cid: str, permission: Permission) -> None:
         """The actor's current role grants `permission` (read afresh: a role may change while a page is open)."""
@@ -100,26 +102,35 @@ class ITTools(MeetingOps):
         except ValidationError as e:
             raise DamagedFileError(db.path, 'holds an IT-tools comparison that cannot be read') from e
         fresh = Room(cid=cid, db=db, comparison=comparison, doc_id=doc.doc_id, catalogue=self.catalogue)
-        self._load_meeting(fresh)
+        found = self._latest_meeting(cid, db, db.table(MEETINGS).search(Query()['comparison_id'] == comparison_id))
+        if found is not None:
+            fresh.meeting, fresh.meeting_doc_id = found
         if room is not None:  # the file was restored or replaced under open pages: they get the new state
             fresh.listeners, fresh.presence = room.listeners, room.presence
-            self._rooms[key] = fresh
+        self._keep(key, fresh)
+        if room is not None:
             fresh.notify(Change('reset'))
-        self._rooms[key] = fresh
         return fresh
 
-    def _load_meeting(self, room: Room) -> None:
-        docs = room.db.table(MEETINGS).search(Query()['comparison_id'] == room.comparison.id)
+    def _keep(self, key: tuple[str, str], room: Room) -> None:
+        self._rooms[key] = room
+        idle = [k for k, r in self._rooms.items() if k != key and r.idle]
+        for k in idle[:max(0, len(idle) + 1 - MAX_IDLE_ROOMS)]:   # + 1: the new room, not open yet, counts too
+            del self._rooms[k]
+
+    def _latest_meeting(self, cid: str, db: Database, docs: list[Any]) -> tuple[Meeting, int] | None:
+        """The latest of a comparison's meeting documents (DamagedFileError if it cannot be read). A meeting whose code
+        does not lead to it (imported, orphaned) is over."""
         if not docs:
-            return
+            return None
         doc = max(docs, key=lambda d: d.get('started', ''))
         try:
             meeting = meeting_from_doc(doc)
         except ValidationError as e:
-            raise DamagedFileError(room.db.path, 'holds an IT-tools meeting that cannot be read') from e
-        if meeting.ended is None and not self._code_points_to(meeting.code, room.cid, meeting.id):
-            meeting.ended = now_iso()  # an imported or orphaned meeting: its code does not lead here
-        room.meeting, room.meeting_doc_id = meeting, doc.doc_id
+            raise DamagedFileError(db.path, 'holds an IT-tools meeting that cannot be read') from e
+        if meeting.ended is None and not self._code_points_to(meeting.code, cid, meeting.id):
+            meeting.ended = now_iso()
+        return meeting, doc.doc_id
 
     def subscribe(self, cid: str, comparison_id: str, listener: Listener) -> Callable[[], None]:
         room = self.room(cid, comparison_id)
@@ -200,6 +211,32 @@ class ITTools(MeetingOps):
                 log.warning('unreadable IT-tools comparison in community %s', cid)
         return [c for _, c in sorted(enumerate(out), key=lambda p: (p[1].created, p[0]), reverse=True)]
 
+    def count(self, cid: str) -> int:
+        """How many comparisons the community has (a count of its stored documents: nothing is read)."""
+        try:
+            return len(self._db(cid).table(COMPARISONS))
+        except NotFound:
+            return 0
+
+    def active_meetings(self, actor: Actor, cid: str) -> dict[str, Meeting]:
+        """comparison id -> its running meeting, for every comparison that has one: one read of the meetings table,
+        no comparison loaded. Unreadable meetings are left out (opening their comparison says the file is damaged)."""
+        self._require(actor, cid, Permission.VIEW)
+        db = self._db(cid)
+        by_comparison: dict[str, list[Any]] = {}
+        for doc in db.table(MEETINGS).all():
+            by_comparison.setdefault(str(doc.get('comparison_id')), []).append(doc)
+        out = {}
+        for comparison_id, docs in by_comparison.items():
+            try:
+                found = self._latest_meeting(cid, db, docs)
+            except DamagedFileError:
+                log.warning('unreadable IT-tools meeting in community %s', cid)
+                continue
+            if found is not None and found[0].active:
+                out[comparison_id] = found[0]
+        return out
+
     def comparison(self, actor: Actor, cid: str, comparison_id: str) -> Comparison:
         room = self.room(cid, comparison_id)
         self._check_view(actor, room)
@@ -212,9 +249,6 @@ class ITTools(MeetingOps):
                 raise NotFound()
         else:
             self._require(actor, room.cid, Permission.VIEW)
-
-    def results(self, cid: str, comparison_id: str) -> list[ToolResult]:
-        return self.room(cid, comparison_id).results()
 
     # -- creating and shaping a comparison -----------------------------------------------------------------------------
 
@@ -431,24 +465,33 @@ class ITTools(MeetingOps):
         cells[key] = entry
         store_name = 'scores' if field == 'score' else 'notes'
         self._write_cell(room, store_name, key, entry)
-        step = UndoStep(field, key, None if previous is None else previous.value, entry.rev)
-        if undoable:
-            room.push_undo(actor.id, step)
-        try:
-            await room.db.commit()
-        except OSError as e:
-            if cells.get(key) is entry:  # nobody changed it since: take it back, so nobody sees an unsaved value
+
+        def take_back() -> None:
+            if cells.get(key) is entry:  # nobody changed it since
                 if previous is None:
                     del cells[key]
                 else:
                     cells[key] = previous
                 self._write_cell(room, store_name, key, previous)
+        await self._commit(room, actor, UndoStep(field, key, None if previous is None else previous.value, entry.rev),
+                           take_back, undoable=undoable)
+        room.notify(Change(field, key=key, entry=entry, actor_id=actor.id))
+        return entry
+
+    async def _commit(self, room: Room, actor: Actor, step: UndoStep, take_back: Callable[[], None], *,
+                      undoable: bool) -> None:
+        """Write an edit to disk and keep its undo step. If the disk refuses, `take_back()` restores the model and the
+        stored document, so nobody sees a value that is not saved, and the user is told (AppError)."""
+        if undoable:
+            room.push_undo(actor.id, step)
+        try:
+            await room.db.commit()
+        except OSError as e:
+            take_back()
+            room.touched()
             room.pop_undo(actor.id, step)
             log.warning('could not save an IT-tools edit: %s', e)
             raise AppError('ittools.error.save') from e
-        room.notify(Change(field, key=key, entry=entry, actor_id=actor.id,
-                           previous=None if previous is None else previous.value))
-        return entry
 
     def _write_cell(self, room: Room, store_name: str, key: str, entry: Entry | None) -> None:
         comparison = room.comparison
@@ -489,17 +532,13 @@ class ITTools(MeetingOps):
         criterion.rev = room.comparison.next_rev()
         room.comparison.updated = now_iso()
         self._write_comparison(room)
-        step = UndoStep('criterion', criterion.id, previous, criterion.rev)
-        if undoable:
-            room.push_undo(actor.id, step)
-        try:
-            await room.db.commit()
-        except OSError as e:
-            if criterion.rev == room.comparison.rev:
+
+        def take_back() -> None:
+            if criterion.rev == room.comparison.rev:  # nobody changed anything since
                 criterion.weight, criterion.must = previous
                 self._write_comparison(room)
-            room.pop_undo(actor.id, step)
-            raise AppError('ittools.error.save') from e
+        await self._commit(room, actor, UndoStep('criterion', criterion.id, previous, criterion.rev), take_back,
+                           undoable=undoable)
         room.notify(Change('criterion', key=criterion.id, actor_id=actor.id))
         return criterion
 
@@ -586,6 +625,25 @@ class ITTools(MeetingOps):
         await room.db.commit()
         room.notify(Change('decision', actor_id=actor.id))
 
+    def latest_decided(self, cid: str) -> Comparison | None:
+        """The comparison with the community's most recently recorded decision, if any. Only that one is read: the
+        others are looked at as stored documents."""
+        try:
+            docs = self._db(cid).table(COMPARISONS).all()
+        except NotFound:
+            return None
+        decided = [d for d in docs if isinstance(d.get('decision'), dict)]
+        for doc in sorted(decided, key=lambda d: str(d['decision'].get('recorded_at', '')), reverse=True):
+            try:
+                return comparison_from_doc(doc)
+            except ValidationError:
+                log.warning('unreadable IT-tools comparison in community %s', cid)
+        return None
+
+    def has_decision(self, cid: str) -> bool:
+        """Whether the community recorded which tool it chose (in any of its comparisons)."""
+        return self.latest_decided(cid) is not None
+
     def latest_decision(self, cid: str) -> dict[str, Any] | None:
         """The community's most recently recorded decision as plain data, for the PDF dossier; None if there is none.
 
@@ -595,20 +653,8 @@ class ITTools(MeetingOps):
         failed [criterion titles]}], criteria [{id, title, weight, share (0..1), must}], ranking_now (the same rows
         computed from the matrix as it is today, in case it changed after the decision).
         """
-        try:
-            docs = self._db(cid).table(COMPARISONS).all()
-        except NotFound:
+        comparison = self.latest_decided(cid)
+        if comparison is None:
             return None
-        decided = []
-        for doc in docs:
-            try:
-                comparison = comparison_from_doc(doc)
-            except ValidationError:
-                continue
-            if comparison.decision is not None:
-                decided.append(comparison)
-        if not decided:
-            return None
-        comparison = max(decided, key=lambda c: c.decision.recorded_at)
         from .report import decision_record
         return decision_record(self.catalogue, comparison)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.i18n import LANGUAGES, Text
 
 from .catalogue import Catalogue
-from .model import CriterionRef, ToolRef
+from .model import Comparison, CriterionRef, ToolRef
 
 
 def same(text: str) -> Text:
@@ -20,6 +20,23 @@ def tool_name(catalogue: Catalogue, ref: ToolRef) -> Text:
         if tool is not None:
             return tool.name
     return same(ref.name or ref.id)
+
+
+def recorded_tool_name(catalogue: Catalogue, comparison: Comparison, tool_id: str, recorded: str) -> Text:
+    """The name of a tool that a decision or its ranking names: as the comparison knows it now, else from the
+    catalogue, else as it was recorded (an own tool removed since)."""
+    ref = comparison.tool(tool_id)
+    if ref is not None:
+        return tool_name(catalogue, ref)
+    tool = catalogue.tool(tool_id)
+    return tool.name if tool else same(recorded)
+
+
+def decided_tool_name(catalogue: Catalogue, comparison: Comparison) -> Text:
+    """The name of the tool the group chose (the comparison has a decision)."""
+    decision = comparison.decision
+    assert decision is not None
+    return recorded_tool_name(catalogue, comparison, decision.tool_id, decision.tool_name)
 
 
 def tool_kind(catalogue: Catalogue, ref: ToolRef) -> Text | None:

@@ -53,16 +53,8 @@ def _criteria(room: Room, t: Translator) -> list[dict[str, Any]]:
 
 
 def _cached(room: Room, name: str, t: Translator, build) -> Any:
-    """Build a view once per revision and language: thirty screens in one language share one copy. The copies are
-    never changed, only replaced."""
-    rev = room.comparison.rev
-    if room.cache.get('rev') != rev:
-        room.cache.clear()
-        room.cache['rev'] = rev
-    key = (name, t.lang)
-    if key not in room.cache:
-        room.cache[key] = build()
-    return room.cache[key]
+    """Build a view once per state and language: thirty screens in one language share one copy."""
+    return room.cached((name, t.lang), build)
 
 
 def totals_payload(room: Room, t: Translator) -> dict[str, Any]:
@@ -74,7 +66,7 @@ def _totals(room: Room, t: Translator) -> dict[str, Any]:
     titles = {c.id: t.pick(criterion_title(catalogue, c)) for c in room.comparison.criteria}
     return {r.tool_id: {'pct': t.percent(r.percent), 'width': round(r.percent * 100, 1), 'rank': r.rank,
                         'excluded': r.excluded, 'failed': ', '.join(titles[f] for f in r.failed),
-                        'points': f'{r.points}/{r.max_points}', 'scored': r.scored, 'cells': r.cells}
+                        'points': r.points, 'max': r.max_points, 'scored': r.scored, 'cells': r.cells}
             for r in room.results()}
 
 
@@ -94,11 +86,18 @@ def rights_payload(rights: Rights) -> dict[str, bool]:
             'totals': rights.totals, 'stats': rights.stats}
 
 
+def hides_shared(room: Room, rights: Rights) -> bool:
+    """While private scoring runs, nobody (scorer, coordinator, coach) sees the shared cells, the totals, or who is
+    editing which cell: the one rule for the first view of the matrix and for every live change after it."""
+    meeting = room.active_meeting
+    return rights.private or (meeting is not None and meeting.mode == 'private')
+
+
 def matrix_state(room: Room, actor: Actor, rights: Rights, t: Translator) -> dict[str, Any]:
     """Everything the matrix component shows to `actor`."""
     comparison = room.comparison
     meeting = room.active_meeting
-    hidden = rights.private or (meeting is not None and meeting.mode == 'private')
+    hidden = hides_shared(room, rights)
     state: dict[str, Any] = {
         'tools': tools_payload(room, t),
         'criteria': criteria_payload(room, t),

@@ -9,7 +9,7 @@ from typing import Any
 from ..agenda import MAX_DURATION, MIN_DURATION, MINUTES_PER_DAY, parse_clock
 from ..content import Checker, read_yaml
 from ..errors import ValidationError
-from ..i18n import Text
+from ..i18n import LANGUAGES, Text
 
 CATEGORIES = ('icebreaker', 'connect', 'diverge', 'converge', 'decide', 'close', 'evaluate')
 # what a block is for; 'custom' for a block the coordinator adds, 'method' for one inserted from the library
@@ -34,6 +34,10 @@ class Method:
     materials: Text
     online: Text
     source: str
+
+    def steps_text(self, lang: str) -> str:
+        """The steps as numbered lines in `lang` (Dutch when missing): the instructions of a block made from it."""
+        return '\n'.join(f'{i}. {step.get(lang) or step.get("nl") or ""}' for i, step in enumerate(self.steps, 1))
 
     @property
     def suggested_duration(self) -> int:
@@ -89,9 +93,6 @@ class KickoffCatalogue:
     def template(self, template_id: str | None) -> Template | None:
         return next((t for t in self.templates if t.id == template_id), None) if template_id else None
 
-    def role(self, role_id: str) -> RoleDef | None:
-        return next((r for r in self.roles if r.id == role_id), None)
-
     @property
     def role_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.roles)
@@ -102,6 +103,7 @@ def _duration(check: Checker, value: Any, where: str) -> int:
 
 
 def load_methods(path: Path) -> tuple[Method, ...]:
+    from .model import LIMITS  # the model imports this module's kinds and modes
     check = Checker(path)
     data = check.mapping(read_yaml(path), 'top level')
     methods = []
@@ -131,6 +133,7 @@ def load_methods(path: Path) -> tuple[Method, ...]:
             steps=tuple(check.texts(raw.get('steps'), f'{where}.steps', min_len=2)),
             materials=check.text(raw.get('materials'), f'{where}.materials'),
             online=check.text(raw.get('online'), f'{where}.online'), source=source.strip()))
+        _method_fits(check, methods[-1], LIMITS, where)
     check.unique([m.id for m in methods], 'methods')
     return tuple(methods)
 
@@ -200,8 +203,16 @@ def load_templates(path: Path, methods: tuple[Method, ...]) -> tuple[tuple[RoleD
     return tuple(roles), tuple(templates)
 
 
+def _method_fits(check: Checker, method: Method, limits: dict[str, int], where: str) -> None:
+    """A method's texts fill the fields of a block inserted from the library: each must fit its field."""
+    for name, limit in (('title', 'block_title'), ('purpose', 'goal'), ('materials', 'materials'),
+                        ('online', 'notes')):
+        _fits(check, getattr(method, name), limits[limit], f'{where}.{name}')
+    _fits(check, {lang: method.steps_text(lang) for lang in LANGUAGES}, limits['instructions'], f'{where}.steps')
+
+
 def _fits(check: Checker, text: Text, limit: int, where: str) -> None:
-    """A template text must fit the field it fills, or a scenario made from it could not be saved."""
+    """A content text must fit the field it fills, or a scenario or block made from it could not be saved."""
     for lang, value in text.items():
         if len(value) > limit:
             raise check.fail(where, f'{lang} text is {len(value)} characters, the field holds {limit}')

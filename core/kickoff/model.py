@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .. import clean
 from ..agenda import Timing, check_duration, format_clock, parse_clock, schedule
 from ..errors import ValidationError
+from ..i18n import LANGUAGES
 from .catalogue import KINDS, MODES
 
 TABLE = 'kickoff_scenarios'
 MAX_SCENARIOS = 30
 MAX_BLOCKS = 40
 MAX_CHECK_ITEMS = 40
+NEW_BLOCK_DURATION = 10   # minutes of a block added by hand, before the coordinator sets its own
 CHECKLISTS = ('preparation', 'follow_up')
 # characters per field; single-line fields have their white space collapsed
 LIMITS = {'title': 120, 'location': 200, 'person': 80, 'block_title': 120, 'goal': 600, 'method_text': 120,
@@ -27,7 +30,6 @@ SINGLE_LINE = {'title', 'location', 'person', 'block_title', 'method_text', 'che
 BLOCK_TEXTS = {'title': 'block_title', 'goal': 'goal', 'method_text': 'method_text', 'instructions': 'instructions',
                'materials': 'materials', 'notes': 'notes'}
 ID = re.compile(r'^[0-9a-f]{16}$')
-_CONTROL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 
 
 def new_id() -> str:
@@ -35,18 +37,9 @@ def new_id() -> str:
 
 
 def clean_text(value: Any, kind: str, field_name: str | None = None) -> str:
-    """User text made safe to store: no control characters, collapsed (single-line) or normalised line ends;
-    ValidationError 'error.too_long' beyond the limit. Markup is kept as typed: it is escaped where shown."""
-    text = '' if value is None else str(value)
-    text = _CONTROL.sub('', text.replace('\r\n', '\n').replace('\r', '\n'))
-    if kind in SINGLE_LINE:
-        text = ' '.join(text.split())
-    else:
-        text = '\n'.join(line.rstrip() for line in text.strip().split('\n'))
-        text = re.sub(r'\n{3,}', '\n\n', text)
-    if len(text) > LIMITS[kind]:
-        raise ValidationError('error.too_long', field_name or kind, max=LIMITS[kind])
-    return text
+    """A kick-off text of `kind` (a key of LIMITS) cleaned by core.clean.clean_text: one line for SINGLE_LINE
+    kinds, several lines otherwise."""
+    return clean.clean_text(value, LIMITS[kind], field_name or kind, multiline=kind not in SINGLE_LINE)
 
 
 def clean_date(value: Any) -> str:
@@ -229,7 +222,7 @@ def _validate_doc(doc: dict[str, Any], role_ids: tuple[str, ...], method_ids: se
     if clean_scenario_fields(fields) != fields:
         raise ValidationError('error.invalid', 'scenario')
     if not isinstance(doc.get('current'), bool) or not isinstance(doc.get('template', ''), str) \
-            or doc.get('lang') not in ('nl', 'fr', 'en'):
+            or doc.get('lang') not in LANGUAGES:
         raise ValidationError('error.invalid', 'scenario')
     people = doc.get('people', {})
     if not isinstance(people, dict) or any(k not in role_ids or clean_text(v, 'person') != v

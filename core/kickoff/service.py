@@ -13,18 +13,20 @@ from typing import Any, TypeVar
 
 from tinydb import Query
 
-from ..agenda import format_clock, parse_clock, schedule
+from ..agenda import format_clock, format_planned_end, parse_clock, schedule
 from ..communities import Communities, register_table
 from ..errors import NotFound, ValidationError
-from ..i18n import Text
+from ..i18n import LANGUAGES, Text
 from ..roles import Permission
 from ..store import Store
 from .catalogue import KickoffCatalogue, Method
 from .model import (
     CHECKLISTS,
+    LIMITS,
     MAX_BLOCKS,
     MAX_CHECK_ITEMS,
     MAX_SCENARIOS,
+    NEW_BLOCK_DURATION,
     TABLE,
     Block,
     CheckItem,
@@ -58,8 +60,8 @@ class Kickoff:
         self.store = store
         self.communities = communities
         self.catalogue = catalogue
-        method_ids = {m.id for m in catalogue.methods}
-        register_table(TABLE, lambda docs: validate_docs(docs, catalogue.role_ids, method_ids))
+        self._method_ids = {m.id for m in catalogue.methods}
+        register_table(TABLE, lambda docs: validate_docs(docs, catalogue.role_ids, self._method_ids))
 
     # -- reading -----------------------------------------------------------------------------------------------
 
@@ -98,6 +100,8 @@ class Kickoff:
                      start: str = '09:30') -> Scenario:
         """A new scenario, from a template (texts in `lang`) or empty. The first one becomes the kick-off plan."""
         self._require(user_id, cid, Permission.EDIT)
+        if lang not in LANGUAGES:
+            raise ValidationError('error.invalid', 'lang')
         table = self._table(cid)
         if len(table) >= MAX_SCENARIOS:
             raise ValidationError('kickoff.error.too_many_scenarios', max=MAX_SCENARIOS)
@@ -114,7 +118,7 @@ class Kickoff:
         if template is not None:
             start_minutes = parse_clock(template.start)
             doc.update(start=format_clock(start_minutes), mode=template.mode,
-                       planned_end=format_clock(start_minutes + template.total))
+                       planned_end=format_planned_end(start_minutes + template.total))
             doc['blocks'] = [{'id': new_id(), **clean_block_fields(
                 {'kind': b.kind, 'title': _pick(b.title, lang), 'duration': b.duration, 'goal': _pick(b.goal, lang),
                  'method': b.method or '', 'method_text': '', 'instructions': _pick(b.instructions, lang),
@@ -128,13 +132,15 @@ class Kickoff:
         return scenario_from_doc(doc)
 
     async def duplicate(self, user_id: str, cid: str, sid: str, title: str) -> Scenario:
+        """A copy of the scenario (not the kick-off plan), named `title`, cut to the length a title may have."""
         original = self.get(user_id, cid, sid)
         self._require(user_id, cid, Permission.EDIT)
         table = self._table(cid)
         if len(table) >= MAX_SCENARIOS:
             raise ValidationError('kickoff.error.too_many_scenarios', max=MAX_SCENARIOS)
         now = _now()
-        copy_ = replace(original, id=new_id(), title=clean_scenario_fields({'title': title})['title'], current=False,
+        title = clean_scenario_fields({'title': title[:LIMITS['title']]})['title']
+        copy_ = replace(original, id=new_id(), title=title, current=False,
                         blocks=tuple(replace(b, id=new_id()) for b in original.blocks),
                         preparation=tuple(replace(c, id=new_id()) for c in original.preparation),
                         follow_up=tuple(replace(c, id=new_id()) for c in original.follow_up),
@@ -203,11 +209,12 @@ class Kickoff:
 
     async def add_block(self, user_id: str, cid: str, sid: str, fields: dict[str, Any],
                         index: int | None = None) -> tuple[Scenario, Block]:
-        """Insert a block at `index` (default: the end). `fields` must hold at least title and duration."""
-        clean = clean_block_fields({'kind': 'custom', 'goal': '', 'method': '', 'method_text': '',
-                                    'instructions': '', 'roles': [], 'materials': '', 'notes': '', **fields},
-                                   self.catalogue.role_ids, self._method_ids)
-        if 'title' not in clean or 'duration' not in clean:
+        """Insert a block at `index` (default: the end). `fields` must hold at least the title; the duration is
+        NEW_BLOCK_DURATION unless given."""
+        clean = clean_block_fields({'kind': 'custom', 'duration': NEW_BLOCK_DURATION, 'goal': '', 'method': '',
+                                    'method_text': '', 'instructions': '', 'roles': [], 'materials': '', 'notes': '',
+                                    **fields}, self.catalogue.role_ids, self._method_ids)
+        if 'title' not in clean:
             raise ValidationError('kickoff.error.title_required', 'title')
         block = {'id': new_id(), **clean}
 
@@ -220,10 +227,10 @@ class Kickoff:
         return await self._mutate_with(user_id, cid, sid, change)
 
     def method_block(self, method: Method, lang: str, mode: str = 'onsite') -> dict[str, Any]:
-        """The fields of a new block made from a library method, in `lang`."""
-        steps = '\n'.join(f'{i}. {_pick(step, lang)}' for i, step in enumerate(method.steps, 1))
+        """The fields of a new block made from a library method, in `lang` (every text fits its field: the
+        catalogue checks that when it loads)."""
         return {'kind': 'method', 'title': _pick(method.title, lang), 'duration': method.suggested_duration,
-                'goal': _pick(method.purpose, lang)[:600], 'method': method.id, 'instructions': steps,
+                'goal': _pick(method.purpose, lang), 'method': method.id, 'instructions': method.steps_text(lang),
                 'roles': ['facilitator'] if 'facilitator' in self.catalogue.role_ids else [],
                 'materials': _pick(method.materials, lang),
                 'notes': _pick(method.online, lang) if mode == 'online' else ''}
@@ -274,6 +281,7 @@ class Kickoff:
         return scenario, block, at
 
     async def restore_block(self, user_id: str, cid: str, sid: str, block: Block, index: int) -> Scenario:
+        """Put back a block removed by `delete_block` (undo) at `index`, with its own id; once only."""
         doc_block = block_to_doc(block)
         clean_block_fields({k: v for k, v in doc_block.items() if k != 'id'}, self.catalogue.role_ids,
                            self._method_ids)
@@ -324,6 +332,26 @@ class Kickoff:
         scenario, (item, at) = await self._mutate_with(user_id, cid, sid, change)
         return scenario, item, at
 
+    async def restore_check(self, user_id: str, cid: str, sid: str, checklist: str, item: CheckItem,
+                            index: int) -> tuple[Scenario, CheckItem]:
+        """Put back an item removed by `delete_check` (undo) at `index`, with its own id and its tick; once only
+        (an item already there is left as it is and returned)."""
+        _check_list_name(checklist)
+        text = clean_text(item.text, 'check', 'check')
+        if not text:
+            raise ValidationError('kickoff.error.check_required', 'check')
+        doc_item = {'id': item.id, 'text': text, 'done': bool(item.done)}
+
+        def change(doc: dict[str, Any]) -> CheckItem:
+            present = next((c for c in doc[checklist] if c['id'] == item.id), None)
+            if present is not None:
+                return CheckItem(present['id'], present['text'], present['done'])
+            if len(doc[checklist]) >= MAX_CHECK_ITEMS:
+                raise ValidationError('kickoff.error.too_many_checks', max=MAX_CHECK_ITEMS)
+            doc[checklist].insert(max(0, min(index, len(doc[checklist]))), doc_item)
+            return CheckItem(item.id, text, doc_item['done'])
+        return await self._mutate_with(user_id, cid, sid, change)
+
     # -- demo --------------------------------------------------------------------------------------------------
 
     async def seed_demo(self, owner: str, cid: str) -> Scenario | None:
@@ -344,10 +372,6 @@ class Kickoff:
         return self.get(owner, cid, scenario.id)
 
     # -- plumbing ----------------------------------------------------------------------------------------------
-
-    @property
-    def _method_ids(self) -> set[str]:
-        return {m.id for m in self.catalogue.methods}
 
     async def _mutate(self, user_id: str, cid: str, sid: str, change: Callable[[dict[str, Any]], Any]) -> Scenario:
         scenario, _ = await self._mutate_with(user_id, cid, sid, change)
@@ -397,15 +421,13 @@ def scenario_data(scenario: Scenario, catalogue: KickoffCatalogue, lang: str) ->
     for block, slot in zip(scenario.blocks, timing.slots, strict=True):
         method = catalogue.method(block.method)
         blocks.append({
-            'id': block.id, 'kind': block.kind, 'start': slot.start_text, 'end': slot.end_text,
-            'duration': block.duration, 'title': block.title, 'goal': block.goal,
-            'method': _pick(method.title, lang) if method else block.method_text,
-            'method_id': block.method, 'instructions': block.instructions,
+            'start': slot.start_text, 'end': slot.end_text, 'duration': block.duration, 'title': block.title,
+            'goal': block.goal, 'method': _pick(method.title, lang) if method else block.method_text,
+            'instructions': block.instructions,
             'roles': [_pick(r.label, lang) for r in catalogue.roles if r.id in block.roles],
             'materials': block.materials, 'notes': block.notes})
     return {
-        'id': scenario.id, 'title': scenario.title, 'date': scenario.date, 'mode': scenario.mode,
-        'location': scenario.location, 'current': scenario.current,
+        'title': scenario.title, 'date': scenario.date, 'mode': scenario.mode, 'location': scenario.location,
         'start': timing.start_text, 'end': timing.end_text, 'planned_end': timing.planned_end_text,
         'total': timing.total, 'overrun': timing.overrun, 'slack': timing.slack,
         'people': [{'role': _pick(r.label, lang), 'name': scenario.people[r.id]}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..agenda import split_minutes
+from ..agenda import Timing, split_minutes
 from ..i18n import Translator
 
 
@@ -17,20 +17,31 @@ def duration_text(t: Translator, minutes: int) -> str:
     return t('kickoff.hours_minutes', h=hours, m=rest)
 
 
-def timing_text(t: Translator, data: dict[str, Any]) -> str:
-    """How the scenario's end compares with the planned end, in words (never by colour alone)."""
-    total = duration_text(t, data['total'])
-    if not data['blocks']:
+def timing_text(t: Translator, timing: Timing) -> str:
+    """How the scenario's end compares with the planned end, in words (never by colour alone). A scenario has
+    blocks exactly when its timing has slots."""
+    return _timing_sentence(t, bool(timing.slots), timing.total, timing.start_text, timing.end_text,
+                            timing.planned_end_text, timing.overrun, timing.slack)
+
+
+def data_timing_text(t: Translator, data: dict[str, Any]) -> str:
+    """The same sentence from `scenario_data(...)` (print views and PDFs, which hold plain data)."""
+    return _timing_sentence(t, bool(data['blocks']), data['total'], data['start'], data['end'], data['planned_end'],
+                            data['overrun'], data['slack'])
+
+
+def _timing_sentence(t: Translator, has_blocks: bool, minutes: int, start: str, end: str, planned_end: str,
+                     overrun: int, slack: int) -> str:
+    if not has_blocks:
         return t('kickoff.timing.empty')
-    if not data['planned_end']:
-        return t('kickoff.timing.no_plan', start=data['start'], end=data['end'], total=total)
-    if data['overrun']:
-        return t('kickoff.timing.over', end=data['end'], planned=data['planned_end'],
-                 over=duration_text(t, data['overrun']), total=total)
-    if data['slack']:
-        return t('kickoff.timing.slack', end=data['end'], planned=data['planned_end'],
-                 slack=duration_text(t, data['slack']), total=total)
-    return t('kickoff.timing.on_time', end=data['end'], planned=data['planned_end'], total=total)
+    total = duration_text(t, minutes)
+    if not planned_end:
+        return t('kickoff.timing.no_plan', start=start, end=end, total=total)
+    if overrun:
+        return t('kickoff.timing.over', end=end, planned=planned_end, over=duration_text(t, overrun), total=total)
+    if slack:
+        return t('kickoff.timing.slack', end=end, planned=planned_end, slack=duration_text(t, slack), total=total)
+    return t('kickoff.timing.on_time', end=end, planned=planned_end, total=total)
 
 
 def when_text(t: Translator, data: dict[str, Any]) -> str:

@@ -11,9 +11,20 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
-from ..dossier import SECTIONS, DossierData, community_rows
+from ..dossier import (
+    SECTIONS,
+    Chart,
+    DossierData,
+    Grid,
+    action_lines,
+    community_rows,
+    cover_facts,
+    decision_view,
+    guide_sections,
+    kompas_view,
+    survey_view,
+)
 from ..i18n import Translator
-from ..survey_results import weak_items
 from .base import (
     ACCENT,
     FONT,
@@ -53,13 +64,11 @@ def dossier_story(data: DossierData, t: Translator, sections: Sequence[str]) -> 
                              para(data.community.name, st['title'])]
     if data.community.purpose:
         story.append(para(data.community.purpose, st['h3']))
-    story += [spacer(6), lead(t('dossier.cover.coordinator'), data.coordinator or '—', st['body']),
-              lead(t('dossier.cover.sponsor'), data.community.sponsor or '—', st['body']),
-              lead(t('dossier.cover.date'), t.date(data.made), st['body']),
-              lead(t('dossier.cover.language'), t(f'lang.{t.lang}'), st['body']), spacer(30),
-              para(t('dossier.cover.note'), st['muted']), PageBreak()]
+    story.append(spacer(6))
+    story += [lead(label, value, st['body']) for label, value in cover_facts(data, t)]
+    story += [spacer(30), para(t('dossier.cover.note'), st['muted']), PageBreak()]
     builders: dict[str, Callable[[DossierData, Translator], list[Flowable]]] = {
-        'community': _community, 'profile': _profiles, 'kompas': _kompas, 'survey': _survey, 'ittools': _ittools,
+        'community': _community, 'profile': _profile, 'kompas': _kompas, 'survey': _survey, 'ittools': _ittools,
         'kickoff': _kickoff, 'actionplan': _actions, 'guide': _guide}
     titles = [t(f'dossier.section.{s}') for s in sections]
     story += [para(t('dossier.contents'), st['h1']), Contents(titles, st), PageBreak()]
@@ -79,31 +88,36 @@ def _community(data: DossierData, t: Translator) -> list[Flowable]:
                   style_set=styles())]
 
 
-def _profiles(data: DossierData, t: Translator) -> list[Flowable]:
+def _profile(data: DossierData, t: Translator) -> list[Flowable]:
     st = styles()
-    if not data.profiles:
+    if data.profile is None:
         return _missing(t('dossier.missing.profile'))
-    story: list[Flowable] = [para(t('dossier.profile.note'), st['muted'])]
-    for shared in data.profiles:
-        outcome = shared.profile
-        story.append(heading(t('profile.shared_by', name=shared.owner_name, date=t.date(outcome.sheet.finished)), 1,
-                             st))
-        story.append(para(t('profile.strengths', count=len(outcome.strengths)), st['h3']))
-        story += [bullet(t.pick(f.item.statement), st['bullet']) for f in outcome.strengths] or \
-            _missing(t('profile.no_strengths'))
-        story.append(para(t('profile.improvements', count=len(outcome.improvements)), st['h3']))
-        for finding in outcome.improvements:
-            story.append(KeepTogether([bullet(t.pick(finding.item.statement), st['bullet']),
-                                       para(t('profile.suggestion', text=t.pick(finding.item.suggestion)),
-                                            st['small'])]))
-        if not outcome.improvements:
-            story += _missing(t('profile.no_improvements'))
+    shared = data.profile
+    outcome = shared.profile
+    story: list[Flowable] = [para(t('dossier.profile.note'), st['muted']),
+                             heading(t('profile.shared_by', name=shared.owner_name,
+                                       date=t.date(outcome.sheet.finished)), 1, st),
+                             para(t('profile.strengths', count=len(outcome.strengths)), st['h3'])]
+    story += [bullet(t.pick(f.item.statement), st['bullet']) for f in outcome.strengths] or \
+        _missing(t('profile.no_strengths'))
+    story.append(para(t('profile.improvements', count=len(outcome.improvements)), st['h3']))
+    for finding in outcome.improvements:
+        story.append(KeepTogether([bullet(t.pick(finding.item.statement), st['bullet']),
+                                   para(t('profile.suggestion', text=t.pick(finding.item.suggestion)), st['small'])]))
+    if not outcome.improvements:
+        story += _missing(t('profile.no_improvements'))
     return story
 
 
-def spider(labels: list[str], series: list[tuple[str, list[float | None]]], high: float) -> Drawing:
+def _table(grid: Grid, fractions: Sequence[float]) -> Flowable:
+    width = content_width()
+    return table(grid.header, grid.rows, [width * f for f in fractions], style_set=styles())
+
+
+def spider(figures: Chart) -> Drawing:
     """A radar on a fixed 0..high scale (SpiderChart scales to the largest value: an invisible strand at `high`
     pins the scale), with a small legend."""
+    labels, series, high = figures.labels, figures.series, figures.high
     width, height = content_width(), 86 * mm
     drawing = Drawing(width, height)
     chart = SpiderChart()
@@ -133,130 +147,56 @@ def spider(labels: list[str], series: list[tuple[str, list[float | None]]], high
 
 def _kompas(data: DossierData, t: Translator) -> list[Flowable]:
     st = styles()
-    outcome, instrument = data.kompas, data.kompas_instrument
-    if outcome is None:
+    view = kompas_view(data, t)
+    if view is None:
         return _missing(t('dossier.missing.kompas'))
-    result, sheet = outcome.result, outcome.round
-    previous = outcome.previous[1] if outcome.previous else None
-    story: list[Flowable] = [para(t('dossier.kompas.round', date=t.date(sheet.finished), version=sheet.version),
-                                  st['muted'])]
-    if result.overall is not None and result.stage:
-        name = t.pick(data.kompas_stage.title) if data.kompas_stage else result.stage
-        story.append(para(t('kompas.overall', mean=t.number(result.overall, 1), stage=name), st['h3']))
-    if result.priorities:
-        story.append(para(t('kompas.priorities', dimensions=', '.join(
-            t.pick(instrument.dimension(d).title) for d in result.priorities)), st['body']))
-    labels = [t.pick(d.title) for d in instrument.dimensions]
-    series = [(t('kompas.series_this', date=t.date(sheet.finished)), [s.mean for s in result.dimensions])]
-    if previous is not None:
-        series.append((t('kompas.series_previous', date=t.date(outcome.previous[0].finished)),
-                       [previous.dimension(d.id).mean if previous.dimension(d.id) else None
-                        for d in instrument.dimensions]))
-    story.append(spider(labels, series, instrument.scale.high))
-    header = [t('kompas.col_dimension'), t('kompas.col_score'), t('kompas.col_band')]
-    if previous is not None:
-        header += [t('kompas.col_previous'), t('kompas.col_change')]
-    rows = []
-    for d, s in zip(instrument.dimensions, result.dimensions, strict=True):
-        row = [t.pick(d.title), t.number(s.mean, 1) if s.mean is not None else t('kompas.too_few_short'),
-               t.pick(s.band.label) if s.band else '—']
-        if previous is not None:
-            before = previous.dimension(d.id)
-            row += [t.number(before.mean, 1) if before and before.mean is not None else '—',
-                    _delta(t, s.mean, before.mean if before else None)]
-        rows.append(row)
-    width = content_width()
-    widths = [width * 0.34, width * 0.13, width * 0.23] + ([width * 0.15, width * 0.15] if previous else [])
-    if previous is None:
-        widths[-1] += width * 0.30
-    story.append(table(header, rows, widths, style_set=st))
+    story: list[Flowable] = [para(view.note, st['muted'])]
+    if view.overall:
+        story.append(para(view.overall, st['h3']))
+    if view.priorities:
+        story.append(para(view.priorities, st['body']))
+    story.append(spider(view.radar))
+    compared = len(view.table.header) > 3
+    story.append(_table(view.table, (0.34, 0.13, 0.23, 0.15, 0.15) if compared else (0.34, 0.13, 0.53)))
     story.append(heading(t('kompas.per_dimension'), 1, st))
-    for d, s in zip(instrument.dimensions, result.dimensions, strict=True):
-        if s.band is None:
-            continue
-        story.append(KeepTogether([para(f'{t.pick(d.title)}: {t.pick(s.band.label)} ({t.number(s.mean, 1)})',
-                                        st['h3']),
-                                   para(t.pick(s.band.interpretation) if s.band.interpretation else '', st['body'])]))
+    story += [KeepTogether([para(title, st['h3']), para(text, st['body'])]) for title, text in view.readings]
     return story
-
-
-def _delta(t: Translator, now: float | None, before: float | None) -> str:
-    if now is None or before is None:
-        return '—'
-    change = round(now - before, 1)
-    return t('kompas.no_change') if change == 0 else f"{'+' if change > 0 else '−'}{t.number(abs(change), 1)}"
 
 
 def _survey(data: DossierData, t: Translator) -> list[Flowable]:
     st = styles()
-    if data.survey is None:
+    view = survey_view(data, t)
+    if view is None:
         if data.survey_waiting is not None:
             return _missing(t('dossier.missing.survey_waiting', threshold=data.survey_waiting.threshold))
         return _missing(t('dossier.missing.survey'))
-    part = data.survey
-    results, instrument = part.results, part.instrument
-    title = part.round.title or t('survey.round_default', date=t.date(part.round.created))
-    story: list[Flowable] = [para(title, st['h3'])]
-    if results.expected:
-        story.append(para(t('survey.results.count_rate', count=results.count, expected=results.expected,
-                            rate=t.percent(results.rate)), st['body']))
-    else:
-        story.append(para(t('survey.results.count', count=results.count), st['body']))
-    story.append(para(t('dossier.survey.note', threshold=part.round.threshold), st['muted']))
-    width = content_width()
-    rows = [[t.pick(instrument.dimension(b).title), t.number(m, 1)] for b, m in results.blocks.items() if m is not None]
-    story.append(table([t('survey.results.block'), t('survey.results.mean')], rows, [width * 0.75, width * 0.25],
-                       style_set=st))
-    if results.cycles:
-        story.append(spacer(3))
-        rows = [[t(f'survey.cycle.{c}'), t.number(m, 1) if m is not None else '—'] for c, m in results.cycles.items()]
-        story.append(table([t('survey.results.cycle'), t('survey.results.mean')], rows, [width * 0.75, width * 0.25],
-                           style_set=st))
-    gaps = [g for g in part.gaps if g.members is not None]
-    if gaps:
-        story.append(heading(t('survey.gap.title'), 1, st))
-        kompas = data.kompas_instrument
-        labels = [t.pick(kompas.dimension(g.dimension).title) for g in gaps]
-        series = [(t('survey.gap.members'), [g.members for g in gaps])]
-        if any(g.coordinator is not None for g in gaps):
-            series.insert(0, (t('survey.gap.coordinator'), [g.coordinator for g in gaps]))
-        story.append(spider(labels, series, 5))
-        rows = [[label, t.number(g.coordinator, 1) if g.coordinator is not None else '—', t.number(g.members, 1),
-                 _delta(t, g.members, g.coordinator)] for label, g in zip(labels, gaps, strict=True)]
-        story.append(table([t('kompas.col_dimension'), t('survey.gap.coordinator'), t('survey.gap.members'),
-                            t('survey.gap.difference')], rows, [width * 0.4, width * 0.2, width * 0.2, width * 0.2],
-                           style_set=st))
-    weak = weak_items(results)
-    if weak:
+    story: list[Flowable] = [para(view.title, st['h3']), para(view.count, st['body']), para(view.note, st['muted']),
+                             _table(view.blocks, (0.75, 0.25))]
+    if view.cycles:
+        story += [spacer(3), _table(view.cycles, (0.75, 0.25))]
+    if view.gap:
+        chart, grid = view.gap
+        story += [heading(t('survey.gap.title'), 1, st), spider(chart), _table(grid, (0.4, 0.2, 0.2, 0.2))]
+    if view.weak:
         story.append(heading(t('dossier.survey.weak'), 1, st))
-        story += [bullet(f'{t.pick(r.item.statement)} ({t.number(r.mean, 1)})', st['bullet']) for r in weak]
+        story += [bullet(text, st['bullet']) for text in view.weak]
     return story
 
 
 def _ittools(data: DossierData, t: Translator) -> list[Flowable]:
     st = styles()
-    decision = data.decision
-    if decision is None:
+    view = decision_view(data, t)
+    if view is None:
         return _missing(t('dossier.missing.ittools'))
-    story: list[Flowable] = [
-        para(t('dossier.ittools.chosen', tool=t.pick(decision['tool_name'])), st['h3']),
-        lead(t('dossier.ittools.date'), t.date(decision['date']) or decision['date'] or '—', st['body']),
-        lead(t('dossier.ittools.rationale'), decision['rationale'] or '—', st['body']),
-        lead(t('dossier.ittools.comparison'), decision['title'], st['body'])]
-    ranking = decision['ranking']
-    if ranking:
-        story.append(_bars([t.pick(r['name']) for r in ranking], [round(r['percent'] * 100) for r in ranking]))
-        rows = [[str(r['rank']), t.pick(r['name']), t.percent(r['percent']),
-                 t('dossier.ittools.excluded', criteria=', '.join(t.pick(f) for f in r['failed']))
-                 if r['excluded'] else '—'] for r in ranking]
-        width = content_width()
-        story.append(table([t('dossier.ittools.rank'), t('dossier.ittools.tool'), t('dossier.ittools.score'),
-                            t('dossier.ittools.must')], rows, [width * 0.1, width * 0.35, width * 0.15, width * 0.4],
-                           style_set=st))
+    story: list[Flowable] = [para(view.chosen, st['h3'])]
+    story += [lead(label, value, st['body']) for label, value in view.facts]
+    if view.bars and view.ranking:
+        story += [_bars(view.bars), _table(view.ranking, (0.1, 0.35, 0.15, 0.4))]
     return story
 
 
-def _bars(names: list[str], values: list[float]) -> Drawing:
+def _bars(figures: Chart) -> Drawing:
+    names, values = figures.labels, figures.series[0][1]
     width = content_width()
     height = max(30 * mm, 8 * mm * len(names) + 12 * mm)
     drawing = Drawing(width, height)
@@ -266,7 +206,7 @@ def _bars(names: list[str], values: list[float]) -> Drawing:
     chart.categoryAxis.categoryNames = list(reversed(names))
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 8
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, figures.high, figures.high / 5
     chart.valueAxis.labels.fontName = FONT
     chart.valueAxis.labels.fontSize = 7.5
     chart.bars[0].fillColor = ACCENT
@@ -288,21 +228,14 @@ def _kickoff(data: DossierData, t: Translator) -> list[Flowable]:
 
 def _actions(data: DossierData, t: Translator) -> list[Flowable]:
     st = styles()
-    if not data.actions:
+    lines = action_lines(data, t)
+    if not lines:
         return _missing(t('dossier.missing.actionplan'))
-    order = {'doing': 0, 'planned': 1, 'done': 2, 'dropped': 3}
-    actions = sorted(data.actions, key=lambda a: (order.get(a.status, 9), a.due or '9999', a.title.casefold()))
     rows = []
-    for action in actions:
-        what: list[Flowable] = [para(action.title, st['cell_bold'])]
-        if action.description:
-            what.append(para(action.description, st['cell']))
-        if action.indicator:
-            what.append(para(t('plan.indicator_is', indicator=action.indicator), st['cell']))
-        when = t.date(action.due) if action.due else t('plan.horizon.days', days=action.horizon) \
-            if action.horizon else '—'
-        rows.append([what, action.owner or '—', when, t(f'plan.status.{action.status}'),
-                     t(f'plan.source.{action.source}')])
+    for line in lines:
+        what: list[Flowable] = [para(line.title, st['cell_bold'])]
+        what += [para(text, st['cell']) for text in (line.description, line.indicator) if text]
+        rows.append([what, line.owner, line.when, line.status, line.source])
     width = content_width()
     return [table([t('plan.field.title'), t('plan.field.owner'), t('dossier.actions.when'),
                    t('plan.field.status'), t('dossier.actions.source')], rows,
@@ -311,15 +244,11 @@ def _actions(data: DossierData, t: Translator) -> list[Flowable]:
 
 def _guide(data: DossierData, t: Translator) -> list[Flowable]:
     st = styles()
-    if not data.guide_answers or data.guide is None:
+    sections = guide_sections(data)
+    if not sections:
         return _missing(t('dossier.missing.guide'))
     story: list[Flowable] = []
-    for phase in data.guide.phases:
-        answered = [(q, data.guide_answers[q.id]) for q in phase.questions if q.id in data.guide_answers]
-        if not answered:
-            continue
+    for phase, answered in sections:
         story.append(heading(t.pick(phase.title), 1, st))
-        for question, answer in answered:
-            story.append(KeepTogether([para(t.pick(question.question), st['h3']), para(answer.text, st['body'])]))
+        story += [KeepTogether([para(t.pick(q.question), st['h3']), para(a.text, st['body'])]) for q, a in answered]
     return story
-

@@ -8,8 +8,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from ..i18n import Translator
-from ..kickoff.texts import duration_text, timing_text, when_text, where_text
-from .base import DocInfo, build_pdf, bullet, content_width, escape, heading, lead, para, spacer, styles, table
+from ..kickoff.texts import data_timing_text, duration_text, when_text, where_text
+from .base import DocInfo, build_pdf, bullet, content_width, heading, lead, para, spacer, styles, table
 
 
 def _info(data: dict[str, Any], t: Translator, version: str, community: str, author: str) -> DocInfo:
@@ -55,10 +55,10 @@ def agenda_story(data: dict[str, Any], t: Translator, community: str = '', level
 def script_story(data: dict[str, Any], t: Translator, community: str = '') -> list[Flowable]:
     st = styles()
     story = _head(data, t, 'script', community)
-    story.append(para(timing_text(t, data), st['body']))
+    story.append(para(data_timing_text(t, data), st['body']))
     if data['people']:
-        story.append(Paragraph(escape(t('kickoff.pdf.people')) + ' ' + '; '.join(
-            f'{escape(p["role"])}: {escape(p["name"])}' for p in data['people']), st['body']))
+        story.append(lead(t('kickoff.pdf.people'), '; '.join(f'{p["role"]}: {p["name"]}' for p in data['people']),
+                          st['body']))
     width = content_width()
     story.append(heading(t('kickoff.pdf.overview'), 1, st))
     rows = [[para(f'{b["start"]}–{b["end"]}', st['cell']), para(b['title'], st['cell_bold']),
@@ -68,11 +68,12 @@ def script_story(data: dict[str, Any], t: Translator, community: str = '') -> li
                         t('kickoff.field.roles')], rows, [26 * mm] + [(width - 26 * mm) * f for f in (0.4, 0.3, 0.3)],
                        style_set=st))
     story.append(heading(t('kickoff.pdf.blocks'), 1, st))
+
+    def fact(label: str, value: str) -> Paragraph:
+        return lead(t('kickoff.pdf.colon', label=label), value, st['body'])
+
     for number, block in enumerate(data['blocks'], 1):
         story.append(heading(f'{block["start"]}–{block["end"]} · {block["title"]}', 2, st))
-        def fact(label: str, value: str) -> Paragraph:
-            return lead(t('kickoff.pdf.colon', label=label), value, st['body'])
-
         facts = [fact(t('kickoff.pdf.duration'), duration_text(t, block['duration']))]
         if block['goal']:
             facts.append(fact(t('kickoff.field.goal'), block['goal']))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from components import nav
 from components.matrix import install_css
+from core.ittools.texts import decided_tool_name
 from core.services import Services
 
 from . import listing, live, results, setup
@@ -18,13 +19,12 @@ from . import listing, live, results, setup
 
 def register(services: Services) -> None:
     def status(ctx) -> str:
-        decision = services.ittools.latest_decision(ctx.community.id)
-        if decision is not None:
-            return ctx.t('ittools.dashboard.decided', tool=ctx.t.pick(decision['tool_name']),
-                         date=ctx.t.date(decision['date']))
-        count = len(services.ittools.comparisons(services.ittools.user_actor(ctx.user, ctx.community.id),
-                                                 ctx.community.id))
-        return ctx.t('ittools.dashboard.open', count=count)
+        t, cid = ctx.t, ctx.community.id
+        decided = services.ittools.latest_decided(cid)   # reads one comparison at most
+        if decided is not None:
+            tool = t.pick(decided_tool_name(services.content.ittools, decided))
+            return t('ittools.dashboard.decided', tool=tool, date=t.date(decided.decision.date))
+        return t('ittools.dashboard.open', count=services.ittools.count(cid))
 
     nav.provide('ittools', status)
     install_css()

@@ -8,7 +8,7 @@ from components.forms import ErrorLine, clear_field_errors, show_field_error
 from core.errors import AppError
 from core.ittools.codes import display as display_code
 from core.ittools.model import LIMITS
-from core.ittools.texts import tool_name
+from core.ittools.texts import decided_tool_name
 from core.roles import Permission
 from core.services import Services
 
@@ -37,9 +37,10 @@ def register(services: Services) -> None:
             if not comparisons:
                 tx.p(t('ittools.list.empty' if editable else 'ittools.list.empty_coach')).mark('no-comparisons')
                 return
+            meetings = ittools.active_meetings(actor, cid)
             with html.ul().classes('w-full flex flex-col gap-2'):
                 for comparison in comparisons:
-                    meeting = ittools.meeting(cid, comparison.id)
+                    meeting = meetings.get(comparison.id)
                     with html.li(), ui.card().classes('w-full gap-1').props('flat bordered').mark('comparison-row'):
                         ui.link(comparison.title, f'/c/{cid}/ittools/{comparison.id}') \
                             .classes('text-lg font-semibold').mark('comparison-link')
@@ -50,9 +51,7 @@ def register(services: Services) -> None:
                                 ui.badge(t('ittools.list.meeting', code=display_code(meeting.code))) \
                                     .props('color=positive').mark('meeting-badge')
                             if comparison.decision is not None:
-                                chosen = comparison.tool(comparison.decision.tool_id)
-                                tool = t.pick(tool_name(catalogue, chosen)) if chosen \
-                                    else comparison.decision.tool_name
+                                tool = t.pick(decided_tool_name(catalogue, comparison))
                                 tx.span(t('ittools.list.decided', tool=tool, date=t.date(comparison.decision.date))) \
                                     .classes('text-sm font-medium').mark('decision-badge')
 

@@ -5,19 +5,21 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.dialogs import confirm
-from components.ittools_live import LiveMatrix
-from components.ittools_widgets import PresenceList, copy_field, danger_button, qr_image, score_legend
-from core.errors import AppError, NotFound
+from components.forms import copy_field
+from components.ittools_live import live_matrix
+from components.ittools_widgets import PresenceList, mode_text
+from components.qr import qr_image
+from core.errors import AppError
 from core.i18n import Translator
-from core.ittools import Actor, Rights
+from core.ittools import Actor
 from core.ittools.codes import display as display_code
 from core.ittools.model import Meeting
-from core.ittools.texts import tool_name
+from core.ittools.texts import decided_tool_name
 from core.roles import Permission
 from core.services import Services
 
 from .._base import PageContext, community_page
-from .common import act, load
+from .common import act, load_or_error
 
 
 def register(services: Services) -> None:
@@ -26,13 +28,12 @@ def register(services: Services) -> None:
 
     @community_page(services, '/c/{cid}/ittools/{comparison_id}')
     def matrix_page(ctx: PageContext, comparison_id: str):
-        from pages import errors
         t = ctx.t
         cid = ctx.community.id
-        try:
-            actor, comparison = load(ittools, ctx, comparison_id)
-        except NotFound:
-            return errors.not_found_content(ctx)
+        loaded = load_or_error(ittools, ctx, comparison_id)
+        if loaded is None:
+            return
+        actor, comparison = loaded
         editable = ctx.can(Permission.EDIT)
         base = str(ctx.request.base_url).rstrip('/')
         with ctx.frame(comparison.title, active='ittools') as main:
@@ -47,21 +48,7 @@ def register(services: Services) -> None:
             mode_line = tx.p('').classes('font-medium').props('role=status').mark('mode-line')
             presence = PresenceList(t, show_progress=True)
             decision_box = ui.column().classes('w-full')
-            score_legend(t)
-            with ui.row().classes('w-full items-center gap-2'):
-                undo_button = ui.button(t('ittools.undo'), icon='undo').props('outline').mark('undo')
-                undo_button.disable()
-            live = LiveMatrix(ittools, cid, comparison_id, actor, t,
-                              on_undo_available=undo_button.set_enabled)
-
-            async def undo() -> None:
-                problem = await live.undo()
-                if problem:
-                    ui.notify(problem, type='warning', multi_line=True)
-                else:
-                    ui.notify(t('ittools.undone'))
-
-            undo_button.on_click(undo)
+            live, _ = live_matrix(ittools, cid, comparison_id, actor, t)
 
             def render_panel() -> None:
                 panel_box.clear()
@@ -79,8 +66,7 @@ def register(services: Services) -> None:
                 decision = live.room.comparison.decision
                 if decision is None:
                     return
-                chosen = live.room.comparison.tool(decision.tool_id)
-                tool = t.pick(tool_name(catalogue, chosen)) if chosen else decision.tool_name
+                tool = t.pick(decided_tool_name(catalogue, live.room.comparison))
                 with decision_box, ui.card().classes('w-full bg-green-50').props('flat bordered') \
                         .mark('decision-summary'):
                     tx.p(t('ittools.decision.summary', tool=tool, date=t.date(decision.date))).classes('font-semibold')
@@ -130,7 +116,7 @@ def register(services: Services) -> None:
                     tx.p(t('meeting.panel.join_at', host=f'{base}/m')).classes('text-sm')
                     tx.p(display_code(meeting.code)).classes('text-4xl font-bold tracking-widest') \
                         .mark('meeting-code')
-                    copy_field(t('meeting.panel.link'), link, t, 'meeting-link')
+                    copy_field(t, t('meeting.panel.link'), link, 'meeting-link')
                     if editable:
                         ui.button(t('meeting.panel.show_code'), icon='fullscreen',
                                   on_click=lambda: _show_code(t, meeting.code, link)).props('outline') \
@@ -180,7 +166,8 @@ def register(services: Services) -> None:
                         return
                     await act(ctx, ittools.end_meeting(actor, cid, comparison_id), t('meeting.end.done'))
 
-                danger_button(t('meeting.end.action'), 'stop_circle', end, 'end-meeting')
+                ui.button(t('meeting.end.action'), icon='stop_circle', color='negative', on_click=end) \
+                    .props('outline').mark('end-meeting')
 
 
 def _show_code(t: Translator, code: str, link: str) -> None:
@@ -193,13 +180,3 @@ def _show_code(t: Translator, code: str, link: str) -> None:
         qr_image(link, t('meeting.panel.qr_alt', code=display_code(code)), size='18rem')
         ui.button(t('meeting.big.close'), on_click=dialog.close).mark('close-code')
     dialog.open()
-
-
-def mode_text(t: Translator, meeting: Meeting | None, rights: Rights) -> str:
-    if meeting is None:
-        return t('meeting.mode.none')
-    if meeting.mode == 'private':
-        return t('meeting.mode.private.status' if rights.cells else 'meeting.mode.private.status_viewer')
-    if meeting.mode == 'revealed':
-        return t('meeting.mode.revealed.status')
-    return t('meeting.mode.together.status')

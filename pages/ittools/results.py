@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from nicegui import html, ui
 
@@ -10,17 +11,18 @@ from components.dialogs import confirm
 from components.forms import clear_field_errors, show_field_error
 from components.ittools_widgets import RankRow, ranking_chart, results_table
 from core.communities import file_slug
-from core.errors import AppError, NotFound
+from core.errors import AppError
 from core.ittools import Actor
 from core.ittools.model import LIMITS, Comparison, cell_key
 from core.ittools.report import export_csv
-from core.ittools.scoring import ToolResult, weight_shares
-from core.ittools.texts import criterion_title, tool_name
+from core.ittools.scoring import weight_shares
+from core.ittools.texts import criterion_title, decided_tool_name, tool_name
+from core.ittools.view import totals_payload
 from core.roles import Permission
 from core.services import Services
 
 from .._base import PageContext, community_page
-from .common import load, then
+from .common import load_or_error, then
 
 
 def register(services: Services) -> None:
@@ -29,31 +31,27 @@ def register(services: Services) -> None:
 
     @community_page(services, '/c/{cid}/ittools/{comparison_id}/results')
     def results_page(ctx: PageContext, comparison_id: str):
-        from pages import errors
         t = ctx.t
         cid = ctx.community.id
-        try:
-            actor, comparison = load(ittools, ctx, comparison_id)
-        except NotFound:
-            return errors.not_found_content(ctx)
+        loaded = load_or_error(ittools, ctx, comparison_id)
+        if loaded is None:
+            return
+        actor, comparison = loaded
         editable = ctx.can(Permission.EDIT)
-        meeting = ittools.meeting(cid, comparison_id)
-        hidden = meeting is not None and meeting.mode == 'private'
-        results = ittools.results(cid, comparison_id)
         names = {tool.id: t.pick(tool_name(catalogue, tool)) for tool in comparison.tools}
         titles = {c.id: t.pick(criterion_title(catalogue, c)) for c in comparison.criteria}
         with ctx.frame(t('ittools.results.title', title=comparison.title), active='ittools'):
             ui.link(t('ittools.nav.back_matrix'), f'/c/{cid}/ittools/{comparison_id}').mark('back-to-matrix')
-            if hidden:
+            if not ittools.rights(actor, cid, comparison_id).totals:
                 tx.p(t('ittools.results.hidden')).classes('font-medium').mark('results-hidden')
                 return
+            totals = totals_payload(ittools.room(cid, comparison_id), t)   # in ranking order
             tx.h2(t('ittools.results.ranking'))
             tx.p(t('ittools.results.how')).classes('text-sm cop-muted')
-            rows = [RankRow(rank=r.rank, name=names[r.tool_id], percent_text=t.percent(r.percent),
-                            width=r.percent * 100, excluded=r.excluded,
-                            failed=', '.join(titles[f] for f in r.failed),
-                            detail=t('ittools.results.detail', points=r.points, max=r.max_points, scored=r.scored,
-                                     cells=r.cells)) for r in results]
+            rows = [RankRow(rank=r['rank'], name=names[tool_id], percent_text=r['pct'], width=r['width'],
+                            excluded=r['excluded'], failed=r['failed'],
+                            detail=t('ittools.results.detail', points=r['points'], max=r['max'], scored=r['scored'],
+                                     cells=r['cells'])) for tool_id, r in totals.items()]
             ranking_chart(t, rows)
             tx.h2(t('ittools.results.matrix'))
             shares = weight_shares(comparison.criteria)
@@ -68,14 +66,11 @@ def register(services: Services) -> None:
                                    else f'{score} · {t(f"ittools.score.{score}")}', note.value if note else ''))
                 table_rows.append({'title': titles[criterion.id], 'weight': criterion.weight,
                                    'share': t.percent(shares[criterion.id]), 'must': criterion.must, 'cells': cells})
-            by_tool = {r.tool_id: r for r in results}
-            totals = []
-            for tool in comparison.tools:
-                result = by_tool[tool.id]
-                totals.append(f'{t.percent(result.percent)} · {t("matrix.rank", rank=result.rank)}'
-                              + (f' · {t("matrix.excluded")}' if result.excluded else ''))
+            footer = [f'{totals[tool.id]["pct"]} · {t("matrix.rank", rank=totals[tool.id]["rank"])}'
+                      + (f' · {t("matrix.excluded")}' if totals[tool.id]['excluded'] else '')
+                      for tool in comparison.tools]
             results_table(t, t('ittools.results.caption', title=comparison.title),
-                          [names[tool.id] for tool in comparison.tools], table_rows, totals)
+                          [names[tool.id] for tool in comparison.tools], table_rows, footer)
 
             def download() -> None:
                 payload = export_csv(catalogue, ittools.comparison(actor, cid, comparison_id), t)
@@ -84,10 +79,11 @@ def register(services: Services) -> None:
 
             ui.button(t('ittools.results.csv'), icon='download', on_click=download).props('outline') \
                 .mark('export-csv')
-            _decision_section(ctx, actor, comparison, results, names, editable)
+            _decision_section(ctx, actor, comparison, totals, names, editable)
 
-    def _decision_section(ctx: PageContext, actor: Actor, comparison: Comparison, results: list[ToolResult],
+    def _decision_section(ctx: PageContext, actor: Actor, comparison: Comparison, totals: dict[str, dict[str, Any]],
                           names: dict[str, str], editable: bool) -> None:
+        """totals: tool id -> its figures as core/ittools/view.totals_payload gives them, in ranking order."""
         t = ctx.t
         cid = ctx.community.id
         here = f'/c/{cid}/ittools/{comparison.id}/results'
@@ -95,7 +91,7 @@ def register(services: Services) -> None:
         decision = comparison.decision
         if decision is not None:
             with ui.card().classes('w-full').props('flat bordered').mark('decision-record'):
-                tool = names.get(decision.tool_id, decision.tool_name)
+                tool = t.pick(decided_tool_name(catalogue, comparison))
                 with html.dl().classes('grid grid-cols-[auto_1fr] gap-x-4 gap-y-1'):
                     for term, value in ((t('ittools.decision.tool'), tool),
                                         (t('ittools.decision.date'), t.date(decision.date)),
@@ -110,20 +106,19 @@ def register(services: Services) -> None:
         if not editable:
             return
         tx.h3(t('ittools.decision.change' if decision else 'ittools.decision.record'))
-        by_tool = {r.tool_id: r for r in results}
         options = {}
         for tool_id, name in names.items():
-            result = by_tool[tool_id]
-            label = t('ittools.decision.option', name=name, rank=result.rank, pct=t.percent(result.percent))
-            options[tool_id] = label + (f' — {t("matrix.excluded")}' if result.excluded else '')
-        first = results[0].tool_id if results else None
+            total = totals[tool_id]
+            label = t('ittools.decision.option', name=name, rank=total['rank'], pct=total['pct'])
+            options[tool_id] = label + (f' — {t("matrix.excluded")}' if total['excluded'] else '')
+        first = next(iter(totals), None)
         tool = ui.select(options, value=decision.tool_id if decision else first, label=t('ittools.decision.tool')) \
             .props('outlined').classes('w-full max-w-xl').mark('decision-tool')
         warning = tx.p('').classes('text-sm text-negative').props('aria-live=polite').mark('decision-warning')
 
         def check_excluded() -> None:
-            result = by_tool.get(tool.value or '')
-            warning.set_text(t('ittools.decision.excluded_warning') if result and result.excluded else '')
+            total = totals.get(tool.value or '')
+            warning.set_text(t('ittools.decision.excluded_warning') if total and total['excluded'] else '')
 
         tool.on_value_change(check_excluded)
         check_excluded()

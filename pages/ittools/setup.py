@@ -7,7 +7,7 @@ from components import typography as tx
 from components.dialogs import confirm
 from components.forms import clear_field_errors, show_field_error
 from components.frame import aria
-from core.errors import AppError, NotFound
+from core.errors import AppError
 from core.ittools import Actor
 from core.ittools.model import LIMITS, Comparison
 from core.ittools.texts import (
@@ -22,7 +22,7 @@ from core.roles import Permission
 from core.services import Services
 
 from .._base import PageContext, community_page
-from .common import load, then
+from .common import load_or_error, then
 
 
 def register(services: Services) -> None:
@@ -31,13 +31,12 @@ def register(services: Services) -> None:
 
     @community_page(services, '/c/{cid}/ittools/{comparison_id}/setup', Permission.EDIT)
     def setup_page(ctx: PageContext, comparison_id: str):
-        from pages import errors
         t = ctx.t
         cid = ctx.community.id
-        try:
-            actor, comparison = load(ittools, ctx, comparison_id)
-        except NotFound:
-            return errors.not_found_content(ctx)
+        loaded = load_or_error(ittools, ctx, comparison_id)
+        if loaded is None:
+            return
+        actor, comparison = loaded
         here = f'/c/{cid}/ittools/{comparison_id}/setup'
         with ctx.frame(t('ittools.setup.title', title=comparison.title), active='ittools'):
             ui.link(t('ittools.nav.back_matrix'), f'/c/{cid}/ittools/{comparison_id}').mark('back-to-matrix')

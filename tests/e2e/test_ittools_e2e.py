@@ -76,6 +76,14 @@ def test_a_meeting_in_two_browsers(server, browser):
         note.type(' zonder installatie')
         participant.get_by_role('button', name='Bewaren').click()
         expect(coordinator.get_by_text('Werkt ook in de browser zonder installatie')).to_be_visible()
+        # a refused edit shows what the server holds, even what this screen had not caught up with yet
+        participant.locator('.cop-matrix').evaluate('''(element) => {
+            const matrix = getElement(element);
+            matrix.s.scores['teams:co_editing'] = {v: 0, by: '', mine: true, rev: 0};   // a stale screen
+            matrix.setScore(matrix.s.tools[0], matrix.s.criteria.find((c) => c.id === 'co_editing'), 9);
+        }''')
+        expect(participant.locator('.cop-matrix [role=status]')).to_contain_text('Een score is 0, 1, 2 of 3.')
+        expect(score(participant, 'Microsoft Teams', 'Samen bewerken')).to_have_value('3')
 
         problems = {'coordinator nl 1280': axe(coordinator),
                     'participant nl 1280': axe(participant)}

@@ -22,6 +22,7 @@ def tab_to(page, locator, limit: int = 60) -> None:
 def answer_dimension(page, value_label: str) -> int:
     """Answer every question on the page with the option `value_label`, by keyboard. Returns how many."""
     groups = page.get_by_role('radiogroup')
+    expect(groups.first).to_be_visible()   # the page after a navigation has rendered (a busy machine is slow)
     count = groups.count()
     for index in range(count):
         option = groups.nth(index).get_by_role('radio', name=value_label, exact=True)

@@ -13,8 +13,9 @@ from nicegui import app
 from nicegui.testing import User
 
 from components.matrix import MatrixView
+from core.ittools import COMPARISONS
 
-from .helpers import create_community, settle, sign_up
+from .helpers import PASSWORD, create_community, log_in, settle, sign_up
 
 
 def services():
@@ -314,3 +315,55 @@ async def test_results_csv_and_decision(user: User):
     assert services().ittools.latest_decision(cid)['tool_id'] == 'teams'
     await user.open(f'/c/{cid}/ittools')
     await user.should_see(marker='decision-badge')
+
+
+async def test_a_damaged_comparison_gets_the_damaged_file_page(user: User):
+    await sign_up(user, 'Clara Coördinator', 'clara@example.be')
+    cid = await create_community(user, 'CoP Digitaal')
+    ittools = services().ittools
+    owner = ittools.user_actor(services().accounts.by_email('clara@example.be'), cid)
+    comparison = await ittools.create(owner, cid, 'Beschadigd', template_id='m365')
+    services().store.community(cid).table(COMPARISONS).update({'scores': 'not a mapping'}, doc_ids=[1])
+    for page in ('', '/results', '/setup'):
+        await user.open(f'/c/{cid}/ittools/{comparison.id}{page}')
+        await user.should_see(marker='damaged-notice')
+        await user.should_not_see(marker='matrix')
+    response = await user.http_client.get(f'/c/{cid}/ittools/c0000000000000')
+    assert response.status_code == 404
+
+
+async def test_a_refused_edit_brings_back_what_the_server_holds_now(user: User, create_user):
+    cid, comparison_id = await coordinator_with_comparison(user)
+    code = await start_meeting(user, cid, comparison_id)
+    clara = Person(user)
+    anna = await join(create_user(), code, 'Anna')
+    await clara.score('teams:qa_search', 2)
+    ack = await anna.score('teams:qa_search', 9)
+    assert not ack['ok']
+    # the refusal carries the cell as the server holds it: the browser shows that, not what it showed before
+    assert anna.view.state['scores']['teams:qa_search']['v'] == 2 and anna.shows('teams:qa_search') == 2
+
+
+async def test_nobody_sees_who_is_editing_while_everyone_scores_alone(user: User, create_user):
+    cid, comparison_id = await coordinator_with_comparison(user)
+    code = await start_meeting(user, cid, comparison_id, mode='private')
+    clara = Person(user)
+    anna = await join(create_user(), code, 'Anna')
+    owner = services().accounts.by_email('clara@example.be')
+    coach_account = await services().accounts.sign_up('Carl Coach', 'carl@example.be', PASSWORD)
+    token, _ = await services().communities.invite(owner.id, cid, 'coach')
+    await services().communities.accept(coach_account.id, token)
+    coach_user = create_user()
+    await log_in(coach_user, 'carl@example.be')
+    await coach_user.open(f'/c/{cid}/ittools/{comparison_id}')
+    coach = Person(coach_user)
+    assert not coach.view.state['rights']['cells']
+    anna.user.find(marker='matrix').trigger('focus', {'key': 'teams:co_editing'})
+    await until(lambda: 'teams:co_editing' in services().ittools.room(cid, comparison_id).editing, 'the mark')
+    await asyncio.sleep(0.2)
+    assert coach.view.state['editing'] == {} and clara.view.state['editing'] == {}
+    # after the reveal, marks are shown again: to the coach too
+    user.find(marker='reveal').click()
+    await until(lambda: coach.view.state['rights']['stats'], 'the reveal on the coach\'s screen')
+    anna.user.find(marker='matrix').trigger('focus', {'key': 'teams:ease_of_use'})
+    await until(lambda: coach.view.state['editing'].get('teams:ease_of_use') == 'Anna', 'the mark shown to the coach')

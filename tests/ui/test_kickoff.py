@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from dataclasses import replace
 
 from nicegui import app
 from nicegui.testing import User
@@ -115,6 +116,52 @@ async def test_delete_a_block_then_undo(user: User):
     assert _scenario(uid, cid, sid).blocks[1] == block
     await user.should_see(marker=f'block-clock-{block.id}')
     await user.should_see(f"'{block.title}' is teruggezet op plaats 2.")
+
+
+async def test_a_tick_that_cannot_be_saved_is_set_back(user: User, monkeypatch):
+    uid, cid, sid = await _start(user)
+    kickoff = app.state.services.kickoff
+    items = _scenario(uid, cid, sid).preparation
+    item = items[0]
+    await kickoff.delete_check(uid, cid, sid, 'preparation', item.id)   # gone behind the page's back
+    calls = []
+    set_check = kickoff.set_check
+
+    async def counted(*args, **kwargs):
+        calls.append(args)
+        return await set_check(*args, **kwargs)
+
+    monkeypatch.setattr(kickoff, 'set_check', counted)
+    progress = user.find(marker='check-progress-preparation').elements.pop()
+    assert progress.text == f'0 van {len(items)} gedaan'
+    user.find(marker=f'check-box-{item.id}').click()
+    await user.should_see('Niet opgeslagen: Dit onderdeel bestaat niet meer.', retries=30)
+    box = user.find(marker=f'check-box-{item.id}').elements.pop()
+    await _until(lambda: box.value is False)   # the screen shows what is stored: not ticked
+    await asyncio.sleep(0.3)
+    assert len(calls) == 1   # setting it back did not try to save again
+    assert progress.text == f'0 van {len(items)} gedaan'
+
+
+async def test_remove_a_ticked_item_then_undo_brings_it_back_ticked_in_its_place(user: User):
+    uid, cid, sid = await _start(user)
+    item = _scenario(uid, cid, sid).preparation[1]
+    total = len(_scenario(uid, cid, sid).preparation)
+    user.find(marker=f'check-box-{item.id}').click()
+    await _until(lambda: _scenario(uid, cid, sid).preparation[1].done)
+    user.find(marker=f'check-remove-{item.id}').click()
+    await _until(lambda: len(_scenario(uid, cid, sid).preparation) == total - 1)
+    await user.should_not_see(marker=f'check-box-{item.id}')
+    await user.should_see(f"Punt verwijderd: '{item.text[:60]}'.")
+    user.find(marker='undo').click()
+    await _until(lambda: len(_scenario(uid, cid, sid).preparation) == total)
+    assert _scenario(uid, cid, sid).preparation[1] == replace(item, done=True)   # same id, still ticked
+    box = user.find(marker=f'check-box-{item.id}').elements.pop()
+    assert box.value is True
+    row = box.parent_slot.parent.parent_slot.parent   # checkbox -> row -> list item
+    assert row.parent_slot.children.index(row) == 1   # back in its place
+    progress = user.find(marker='check-progress-preparation').elements.pop()
+    assert progress.text == f'1 van {total} gedaan'
 
 
 async def test_print_views_and_both_pdfs(user: User):

@@ -121,3 +121,19 @@ async def test_dossier_page_downloads_a_pdf(user: User):
     user.find(marker='dossier-pdf').click()
     response = await user.download.next()
     assert response.content.startswith(b'%PDF')
+
+
+async def test_plan_filters_stay_in_place_and_an_unknown_owner_filters_nothing(user: User):
+    services, owner, cid = await setup()
+    await services.actionplan.add(owner, cid, {'title': 'Van Jan', 'owner': 'Jan', 'status': 'doing'})
+    await services.actionplan.add(owner, cid, {'title': 'Van Lien', 'owner': 'Lien'})
+    await log_in(user, 'owner@example.be')
+    await user.open(f'/c/{cid}/plan?owner=Nobody')
+    await user.should_see('2 van 2 acties getoond.')                        # shown as "All", and it is all
+    status = user.find(marker='filter-status').elements.pop()
+    status.value = 'doing'
+    await user.should_see('1 van 2 acties getoond.')
+    assert user.find(marker='filter-status').elements.pop() is status      # not rebuilt: focus stays on it
+    await user.open(f'/c/{cid}/plan?owner=lien')                          # a known owner, however it is written
+    await user.should_see('1 van 2 acties getoond.')
+    assert user.find(marker='filter-owner').elements.pop().value == 'Lien'

@@ -7,7 +7,7 @@ import json
 from nicegui import app, ui
 from nicegui.testing import User
 
-from .helpers import PASSWORD, create_community, current_community, log_in, log_out, sign_up
+from .helpers import PASSWORD, create_community, current_community, log_in, log_out, settle, sign_up
 
 
 async def test_sign_up_then_create_a_community(user: User):
@@ -194,7 +194,9 @@ async def test_export_and_import_through_the_pages(user: User):
     upload = user.find(marker='import-upload').elements.pop()
     await upload.handle_uploads([ui.upload.SmallFileUpload('bad.json', 'application/json', b'{"nope": 1}')])
     await user.should_see('Dit bestand is geen export van de CoP-toolbox.', retries=10)
+    before = len(user.back_history)
     await upload.handle_uploads([ui.upload.SmallFileUpload('x.cop.json', 'application/json', response.content)])
+    await settle(user, before)                     # the notice can show before the new page's address is recorded
     await user.should_see('Te exporteren is geïmporteerd.', retries=20)
     assert current_community(user) != cid
 

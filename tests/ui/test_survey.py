@@ -113,8 +113,7 @@ async def test_stored_file_holds_no_address_agent_account_or_time(user: User):
     text = (services.store.communities_dir / f'{cid}.json').read_text()
     raw = json.loads(text)
     for doc in raw['survey_answers'].values():
-        assert set(doc) <= {'id', 'round', 'day', 'answers', 'receipt'}
-        assert re.fullmatch(r'\d{4}-\d{2}-\d{2}', doc['day'])
+        assert set(doc) <= {'round', 'answers', 'receipt'}                 # not even the day
     for needle in ('UniqueAgent', '127.0.0.1', 'testclient', owner.id, 'T0', 'T1', 'T2'):
         assert needle not in json.dumps(list(raw['survey_answers'].values())), needle
 
@@ -171,3 +170,42 @@ async def test_markup_in_open_answers_is_shown_as_text(user: User):
     answers = user.find(marker='open-answers').elements
     texts = [c.text for a in answers for c in a.descendants() if getattr(c, 'tag', '') == 'li']
     assert texts.count(markup) == 3
+
+
+async def test_progress_counts_only_the_questions_it_totals(user: User):
+    services, _, cid, survey_round = await setup_round()
+    instrument = services.content.instruments.current('member_survey')
+    total = len([i for i in instrument.items if i.type != 'text'])
+    draft = {i.id: 'een open antwoord' for i in instrument.items if i.type == 'text'}
+    draft[instrument.scored_items[0].id] = 4
+    browser(user, json.dumps({'answers': draft}))                      # the draft this browser kept
+    await user.open(f'/s/{cid}/{survey_round.token}')
+    await user.should_see(marker='respond-step', retries=20)
+    await user.should_see(f'1 van {total} vragen beantwoord')          # open answers are in neither number
+    for step in range(len(instrument.dimensions) - 1):
+        user.find(marker='respond-next').click()
+        await user.should_see(f'Deel {step + 2} van', retries=20)
+    user.find(marker='respond-submit').click()
+    await user.should_see(f'Je liet {total - 1} vragen open.', retries=20)
+
+
+async def test_an_idea_sent_to_the_plan_stays_sent_when_more_answers_come_in(user: User):
+    services, owner, cid, survey_round = await setup_round(threshold=3)
+    instrument = services.content.instruments.current('member_survey')
+    weak = instrument.scored_items[0].id
+    for value in (1, 2, 2):
+        await services.surveys.submit(cid, survey_round.token, services.surveys.ticket(cid, survey_round.token),
+                                      {weak: value})
+    await log_in(user, 'owner@example.be')
+    await user.open(f'/c/{cid}/survey/{survey_round.id}')
+    await user.should_see('(gemiddeld 1,7 op 5)')
+    user.find(marker='send-action').click()
+    await user.should_see(marker='action-sent', retries=20)
+    await services.surveys.submit(cid, survey_round.token, services.surveys.ticket(cid, survey_round.token),
+                                  {weak: 1})                               # the mean moves from 1.7 to 1.5
+    await user.open(f'/c/{cid}/survey/{survey_round.id}')
+    await user.should_see('(gemiddeld 1,5 op 5)')
+    await user.should_see(marker='action-sent')
+    assert not visible(user, 'send-action')
+    (suggestion,) = services.suggestions.list(owner.id, cid)
+    assert 'gemiddeld' not in suggestion.text['nl'] and 'average' not in suggestion.text['en']

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from core.agenda import MAX_DURATION, check_duration, fits_in_day, format_clock, parse_clock, schedule, split_minutes
+from core.agenda import (
+    MAX_DURATION,
+    check_duration,
+    format_clock,
+    format_planned_end,
+    parse_clock,
+    schedule,
+    split_minutes,
+)
 from core.errors import ValidationError
 
 
@@ -26,6 +34,15 @@ def test_format_clock_pads_and_shows_midnight_as_the_end_of_the_day():
     assert format_clock(1440) == '24:00'
     with pytest.raises(ValueError):
         format_clock(1441)
+
+
+def test_a_planned_end_at_midnight_is_stored_as_a_clock_field_can_read_back():
+    assert format_planned_end(660) == '11:00'
+    assert format_planned_end(1440) == '00:00'   # not '24:00', which parse_clock refuses
+    assert parse_clock(format_planned_end(1440)) == 0
+    assert schedule('22:30', [90], format_planned_end(1440)).planned_end == 1440
+    with pytest.raises(ValueError):
+        format_planned_end(1441)
 
 
 @pytest.mark.parametrize('value', [1, 45, '30', 30.0, MAX_DURATION])
@@ -71,8 +88,9 @@ def test_a_day_may_end_exactly_at_midnight_but_not_later():
     with pytest.raises(ValidationError) as caught:
         schedule('23:00', [30, 30, 1])
     assert caught.value.key == 'agenda.error.midnight' and caught.value.params == {'block': 3}
-    assert not fits_in_day('22:00', [120, 1])
-    assert fits_in_day('22:00', [120])
+    with pytest.raises(ValidationError):
+        schedule('22:00', [120, 1])
+    assert schedule('22:00', [120]).end_text == '24:00'
 
 
 def test_planned_end_must_follow_the_start():

@@ -65,7 +65,8 @@ async def test_create_validates_and_stores(communities, people, store):
     ({'name': ''}, 'name'), ({'name': 'x' * 121}, 'name'), ({'purpose': 'x' * 301}, 'purpose'),
     ({'stage': 'unknown'}, 'stage'), ({'expected_members': 0}, 'expected_members'),
     ({'expected_members': 2.5}, 'expected_members'), ({'expected_members': 'many'}, 'expected_members'),
-    ({'language': 'de'}, 'language'),
+    ({'expected_members': 'nan'}, 'expected_members'), ({'expected_members': float('inf')}, 'expected_members'),
+    ({'expected_members': True}, 'expected_members'), ({'language': 'de'}, 'language'),
 ])
 async def test_bad_fields_are_refused(communities, people, change, field):
     with pytest.raises(ValidationError) as info:

@@ -14,12 +14,14 @@ from core.communities import Communities
 from core.content import CONTENT_DIR, ContentError
 from core.errors import AppError, NotFound, PermissionDenied, ValidationError
 from core.i18n import Catalog, Translator
-from core.ittools import COMPARISONS, ITTools
+from core.ittools import COMPARISONS, MEETINGS, ITTools
+from core.ittools import service as ittools_service
 from core.ittools.catalogue import load_catalogue
-from core.ittools.model import Comparison, CriterionRef, Entry, ToolRef, clean_display_name
+from core.ittools.model import Comparison, CriterionRef, Entry, ToolRef, clean_display_name, meeting_from_doc
 from core.ittools.report import export_csv
 from core.ittools.scoring import cell_stats, results, weight_shares
-from core.store import BackupPolicy, Store
+from core.ittools.view import hides_shared
+from core.store import BackupPolicy, DamagedFileError, Store
 
 PASSWORD = 'a good long password'
 CATALOGUE = load_catalogue(CONTENT_DIR / 'catalogues')
@@ -131,6 +133,16 @@ def test_a_broken_criteria_file_names_the_criterion(tmp_path):
     assert 'criteria.yaml' in str(info.value) and 'criterion chat.title' in str(info.value) and 'fr' in str(info.value)
 
 
+@pytest.mark.parametrize('templates', ['templates: []\n', ''])
+def test_a_tools_file_without_a_template_is_refused(tmp_path, templates):
+    # the page for a new comparison starts from the first template: content must not be able to take it away
+    text = (CONTENT_DIR / 'catalogues' / 'tools.yaml').read_text()
+    folder = _catalogue_files(tmp_path, tools=text[:text.index('templates:')] + templates)
+    with pytest.raises(ContentError) as info:
+        load_catalogue(folder)
+    assert 'tools.yaml' in str(info.value) and 'templates' in str(info.value)
+
+
 # -- arithmetic ------------------------------------------------------------------------------------------------------
 
 
@@ -154,7 +166,7 @@ def test_weighted_totals_shares_and_ranking():
     assert out['b'].points == 11 and out['c'].points == 11
     assert [r.tool_id for r in results(comparison)] == ['a', 'b', 'c']
     assert out['b'].rank == out['c'].rank == 2  # a tie shares the rank
-    assert out['a'].complete
+    assert out['a'].scored == out['a'].cells  # complete
 
 
 def test_must_have_failure_excludes_and_ranks_last():
@@ -168,7 +180,7 @@ def test_must_have_failure_excludes_and_ranks_last():
 def test_unscored_cells_count_as_zero_and_zero_weights_do_not_divide_by_zero():
     comparison = _matrix({'p': 2, 'q': 2}, {'a:p': 3})
     first = results(comparison)[0]
-    assert first.tool_id == 'a' and first.percent == pytest.approx(0.5) and first.scored == 1 and not first.complete
+    assert first.tool_id == 'a' and first.percent == pytest.approx(0.5) and first.scored == 1 < first.cells
     assert weight_shares(_matrix({'p': 0}, {}).criteria) == {'p': 0.0}
     assert all(r.percent == 0 for r in results(_matrix({'p': 0}, {'a:p': 3})))
 
@@ -582,3 +594,66 @@ async def test_export_and_import_carry_the_comparison_and_refuse_tampering(ittoo
         with pytest.raises(ValidationError) as info:
             await communities.import_(people['other'].id, tampered(change))
         assert info.value.key == 'import.error.table'
+
+
+# -- reading cheaply, damaged files, the rooms kept in memory ----------------------------------------------------------
+
+
+async def test_an_unreadable_comparison_is_a_damaged_file_not_a_crash(ittools, owner, cid, comparison, store):
+    store.community(cid).table(COMPARISONS).update({'scores': 'not a mapping'}, doc_ids=[1])
+    ittools.drop_room(cid, comparison.id)
+    with pytest.raises(DamagedFileError):
+        ittools.comparison(owner, cid, comparison.id)
+    assert ittools.comparisons(owner, cid) == [] and ittools.count(cid) == 1 and not ittools.has_decision(cid)
+
+
+async def test_decision_and_count_are_read_without_loading_every_comparison(ittools, owner, cid, comparison,
+                                                                             monkeypatch):
+    assert not ittools.has_decision(cid) and ittools.latest_decided(cid) is None and ittools.count(cid) == 1
+    second = await ittools.create(owner, cid, 'Tweede', template_id='m365')
+    monkeypatch.setattr(ittools_service, 'now_iso', lambda: '2026-03-02T10:00:00+00:00')
+    await ittools.record_decision(owner, cid, second.id, 'humhub', 'Later.', '2026-03-02')
+    monkeypatch.setattr(ittools_service, 'now_iso', lambda: '2026-03-01T10:00:00+00:00')
+    await ittools.record_decision(owner, cid, comparison.id, 'teams', 'Eerst.', '2026-03-01')
+    assert ittools.has_decision(cid) and ittools.count(cid) == 2
+    assert ittools.latest_decided(cid).id == second.id == ittools.latest_decision(cid)['comparison_id']
+
+
+async def test_running_meetings_are_listed_from_one_read(ittools, owner, cid, comparison):
+    other = await ittools.create(owner, cid, 'Zonder vergadering', template_id='m365')
+    assert ittools.active_meetings(owner, cid) == {}
+    meeting, _ = await _meeting(ittools, owner, cid, comparison)
+    running = ittools.active_meetings(owner, cid)
+    assert list(running) == [comparison.id] and running[comparison.id].code == meeting.code and other.id not in running
+    await ittools.end_meeting(owner, cid, comparison.id)
+    assert ittools.active_meetings(owner, cid) == {}
+
+
+async def test_meetings_stored_with_the_old_scorer_names_still_read(ittools, owner, cid, comparison, store):
+    await _meeting(ittools, owner, cid, comparison, mode='private')
+    doc = dict(store.community(cid).table(MEETINGS).all()[0])
+    assert 'scorer_names' not in doc
+    doc['scorer_names'] = {'u:abc': 'Clara'}   # as files written by earlier versions hold it
+    assert meeting_from_doc(doc).id == doc['id']
+
+
+async def test_private_scoring_hides_who_edits_from_everyone_not_only_from_scorers(ittools, people, owner, cid,
+                                                                                 comparison):
+    coach = ittools.user_actor(people['coach'], cid)
+    room = ittools.room(cid, comparison.id)
+    assert not hides_shared(room, ittools.rights(coach, cid, comparison.id))
+    await _meeting(ittools, owner, cid, comparison, mode='private')
+    for actor in (coach, owner):
+        assert hides_shared(room, ittools.rights(actor, cid, comparison.id))
+    await ittools.set_mode(owner, cid, comparison.id, 'revealed')
+    assert not hides_shared(room, ittools.rights(coach, cid, comparison.id))
+
+
+async def test_rooms_nobody_has_open_are_a_bounded_cache(ittools, owner, cid, comparison, monkeypatch):
+    monkeypatch.setattr(ittools_service, 'MAX_IDLE_ROOMS', 2)
+    others = [await ittools.create(owner, cid, f'Nummer {i}', template_id='m365') for i in range(4)]
+    ittools.subscribe(cid, comparison.id, lambda change: None)   # a page has this one open
+    for other in others:
+        ittools.comparison(owner, cid, other.id)
+    assert set(ittools._rooms) == {(cid, comparison.id), (cid, others[2].id), (cid, others[3].id)}
+    assert ittools.comparison(owner, cid, others[0].id).title == 'Nummer 0'   # read again when needed

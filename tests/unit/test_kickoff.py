@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from core.communities import Communities, parse_export
 from core.content import CONTENT_DIR, ContentError
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.i18n import LANGUAGES
-from core.kickoff import Kickoff, load_catalogue, scenario_data, validate_docs
+from core.kickoff import LIMITS, Kickoff, load_catalogue, scenario_data, validate_docs
+from core.kickoff.model import clean_block_fields
 from core.store import BackupPolicy, Store
 
 PASSWORD = 'a good long password'
@@ -66,6 +68,18 @@ def test_catalogue_has_the_methods_and_templates_the_issue_asks_for(catalogue):
         assert method.duration_min <= method.suggested_duration <= method.duration_max
 
 
+async def test_every_method_fits_the_block_it_fills_in_every_language_uncut(setup, catalogue):
+    kickoff, _, _ = setup
+    method_ids = {m.id for m in catalogue.methods}
+    for method in catalogue.methods:
+        for lang in LANGUAGES:
+            for mode in ('onsite', 'online'):
+                fields = kickoff.method_block(method, lang, mode)
+                assert clean_block_fields(fields, catalogue.role_ids, method_ids) == fields
+            assert fields['goal'] == method.purpose[lang] and fields['title'] == method.title[lang]
+            assert fields['instructions'] == method.steps_text(lang)
+
+
 @pytest.fixture
 def content_copy(tmp_path):
     folder = tmp_path / 'catalogues'
@@ -94,6 +108,9 @@ def _edit(path: Path, change) -> None:
     ('methods.yaml', lambda d: d['methods'][0].update(category='party'), "'party' is not one of"),
     ('methods.yaml', lambda d: d['methods'][0]['steps'][1].pop('nl'), 'steps[1]'),
     ('methods.yaml', lambda d: d.update(methods=d['methods'][:5]), 'needs at least 12'),
+    ('methods.yaml', lambda d: d['methods'][0]['purpose'].update(fr='x' * 601), 'the field holds 600'),
+    ('methods.yaml', lambda d: d['methods'][0]['title'].update(en='x' * 121), 'title: en text is 121 characters'),
+    ('methods.yaml', lambda d: d['methods'][0]['steps'][0].update(nl='x' * 4000), 'the field holds 4000'),
 ])
 def test_broken_content_stops_start_up_naming_file_item_and_problem(content_copy, file, change, message):
     _edit(content_copy / file, change)
@@ -117,6 +134,26 @@ async def test_create_from_a_template_in_the_users_language(setup):
     second = await kickoff.create(who['co'], cid, title='Plan B', lang='nl')
     assert not second.current and second.blocks == ()
     assert [s.title for s in kickoff.scenarios(who['coach'], cid)] == ['Onze kick-off', 'Plan B']
+
+
+async def test_a_template_ending_at_midnight_stores_a_planned_end_that_later_edits_accept(setup, store, catalogue):
+    _, cid, who = setup
+    late = tuple(replace(t, start='22:30') if t.id == 'kickoff_90' else t for t in catalogue.templates)
+    kickoff = Kickoff(store, setup[0].communities, replace(catalogue, templates=late))
+    s = await kickoff.create(who['owner'], cid, title='Laat', lang='nl', template_id='kickoff_90')
+    assert s.start == '22:30' and s.planned_end == '00:00'   # midnight, as a clock field holds it
+    assert s.timing.end_text == '24:00' and s.timing.planned_end == 24 * 60 and s.timing.overrun == 0
+    s = await kickoff.update(who['owner'], cid, s.id, {'title': 'Nachtelijke kick-off'})
+    s = await kickoff.update_block(who['owner'], cid, s.id, s.blocks[0].id, {'duration': 5})
+    assert s.title == 'Nachtelijke kick-off' and s.timing.slack == 5
+
+
+async def test_create_refuses_an_unknown_language(setup):
+    kickoff, cid, who = setup
+    with pytest.raises(ValidationError) as caught:
+        await kickoff.create(who['owner'], cid, title='K', lang='de', template_id='kickoff_90')
+    assert caught.value.key == 'error.invalid' and caught.value.field == 'lang'
+    assert kickoff.scenarios(who['owner'], cid) == []
 
 
 async def test_coach_reads_but_cannot_change_and_outsiders_see_nothing(setup):
@@ -227,6 +264,8 @@ async def test_scenario_delete_and_restore_and_the_single_kickoff_plan(setup):
     copy = await kickoff.duplicate(who['owner'], cid, first.id, 'Eerste (kopie)')
     assert not copy.current and len(copy.blocks) == len(first.blocks)
     assert {b.id for b in copy.blocks}.isdisjoint({b.id for b in first.blocks})
+    long = await kickoff.duplicate(who['owner'], cid, first.id, 'x' * 200 + ' (kopie)')
+    assert long.title == 'x' * LIMITS['title']   # a copy's title is cut to fit, never refused
 
 
 async def test_plan_data_is_plain_data_for_the_dossier(setup):
@@ -257,6 +296,29 @@ async def test_checklists_add_tick_remove_and_limits(setup):
         await kickoff.add_check(who['owner'], cid, s.id, 'preparation', 'x' * 401)
     with pytest.raises(ValidationError):
         await kickoff.add_check(who['owner'], cid, s.id, 'lunch', 'x')
+
+
+async def test_a_removed_checklist_item_comes_back_ticked_in_its_place_once(setup):
+    kickoff, cid, who = setup
+    s = await kickoff.create(who['owner'], cid, title='K', lang='nl', template_id='kickoff_90')
+    item = s.preparation[2]
+    s = await kickoff.set_check(who['owner'], cid, s.id, 'preparation', item.id, True)
+    s, removed, index = await kickoff.delete_check(who['owner'], cid, s.id, 'preparation', item.id)
+    assert index == 2 and removed == replace(item, done=True)
+    s, restored = await kickoff.restore_check(who['owner'], cid, s.id, 'preparation', removed, index)
+    assert restored == removed and s.preparation[2] == removed   # same id, still ticked, same place
+    s, again = await kickoff.restore_check(who['owner'], cid, s.id, 'preparation', removed, index)
+    assert again == removed and [c.id for c in s.preparation].count(item.id) == 1
+    assert kickoff.get(who['owner'], cid, s.id).preparation == s.preparation
+    with pytest.raises(PermissionDenied):
+        await kickoff.restore_check(who['coach'], cid, s.id, 'preparation', removed, index)
+
+
+async def test_a_block_added_by_hand_gets_the_default_duration(setup):
+    kickoff, cid, who = setup
+    s = await kickoff.create(who['owner'], cid, title='K', lang='nl')
+    s, block = await kickoff.add_block(who['owner'], cid, s.id, {'title': 'Nieuw blok'})
+    assert block.duration == 10 and s.timing.total == 10
 
 
 async def test_export_carries_scenarios_and_import_refuses_tampered_ones(setup, store, catalogue):

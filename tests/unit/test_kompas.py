@@ -147,3 +147,27 @@ async def test_rounds_survive_export_and_import(world):
     with pytest.raises(ValidationError) as info:
         await services.communities.import_(p['x'], tampered)
     assert info.value.key == 'import.error.table'
+
+
+@pytest.mark.parametrize('tamper', [
+    lambda doc, item: doc.update(finished=5),          # would break the newest-first sort on the dashboard
+    lambda doc, item: doc.update(instrument=['kompas']),
+    lambda doc, item: doc['answers'].update({item: float('nan')}),
+    lambda doc, item: doc['comments'].update({item: 'x' * 1001}),
+    lambda doc, item: doc['comments'].update(no_such_item='hello'),
+])
+async def test_bad_round_data_is_refused_on_import(world, tamper):
+    import json
+    services, p, cid = world
+    kompas = services.kompas
+    item = kompas.instrument.items[0].id
+    sheet = await kompas.start(p['owner'], cid)
+    await kompas.answer(p['owner'], cid, sheet.id, item, 3)
+    await kompas.comment(p['owner'], cid, sheet.id, item, 'Goed')
+    await kompas.finish(p['owner'], cid, sheet.id)
+    document = json.loads(services.communities.export(p['owner'], cid))
+    tamper(document['tables']['kompas_rounds'][0], item)
+    with pytest.raises(ValidationError) as info:
+        await services.communities.import_(p['x'], json.dumps(document).encode())
+    assert info.value.key == 'import.error.table'
+    assert services.communities.memberships(p['x']) == []

@@ -1,13 +1,15 @@
 """Action plan, guide answers, the onboarding journey and the dossier PDF, at the core level."""
 from __future__ import annotations
 
+import asyncio
 import io
+import json
 from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
 
-from core.actionplan import Action, filter_and_sort
+from core.actionplan import SORTS, Action, effective_plan, filter_and_sort
 from core.config import Settings
 from core.dossier import SECTIONS, collect
 from core.errors import NotFound, PermissionDenied, ValidationError
@@ -78,6 +80,73 @@ async def test_suggestions_accepted_in_the_users_language_or_discarded_with_undo
     assert services.actionplan.inbox(owner, cid) == []
     await services.actionplan.discard(owner, cid, two.id, undo=True)
     assert [s.id for s in services.actionplan.inbox(owner, cid)] == [two.id]
+
+
+async def test_a_double_click_on_accept_makes_one_action(world):
+    services, owner, _, cid = world
+    one = await services.suggestions.send(owner, cid, 'kompas', 'r1', 'domain',
+                                          {'nl': 'Doe iets', 'fr': 'Faites quelque chose', 'en': 'Do something'})
+    outcomes = await asyncio.gather(services.actionplan.accept(owner, cid, one.id, 'nl'),
+                                    services.actionplan.accept(owner, cid, one.id, 'nl'), return_exceptions=True)
+    assert sorted(type(o).__name__ for o in outcomes) == ['Action', 'NotFound']
+    assert [a.title for a in services.actionplan.actions(owner, cid)] == ['Doe iets']
+    assert services.actionplan.inbox(owner, cid) == []
+    assert [s.status for s in services.suggestions.list(owner, cid)] == ['accepted']
+
+
+async def test_accepting_with_bad_fields_changes_nothing(world):
+    services, owner, coach, cid = world
+    one = await services.suggestions.send(owner, cid, 'kompas', 'r1', 'domain',
+                                          {'nl': 'Doe iets', 'fr': 'Faites quelque chose', 'en': 'Do something'})
+    with pytest.raises(ValidationError):
+        await services.actionplan.accept(owner, cid, one.id, 'nl', {'due': 'someday'})
+    with pytest.raises(PermissionDenied):
+        await services.actionplan.accept(coach, cid, one.id, 'nl')
+    assert [s.id for s in services.suggestions.waiting(owner, cid)] == [one.id]
+    assert services.actionplan.actions(owner, cid) == []
+
+
+async def test_import_refuses_actions_with_dates_that_are_not_days(world):
+    services, owner, _, cid = world
+    await services.actionplan.add(owner, cid, {'title': 'Met termijn', 'horizon': '30'})
+    document = json.loads(services.communities.export(owner, cid))
+    before = sorted(p.name for p in services.store.communities_dir.iterdir())
+    for name in ('created', 'updated'):
+        bad = json.loads(json.dumps(document))
+        bad['tables']['actions'][0][name] = 'not-a-date'
+        with pytest.raises(ValidationError) as info:
+            await services.communities.import_(owner, json.dumps(bad).encode())
+        assert info.value.key == 'import.error.table'
+    assert sorted(p.name for p in services.store.communities_dir.iterdir()) == before
+    copy = await services.communities.import_(owner, json.dumps(document).encode())
+    assert [a.title for a in filter_and_sort(services.actionplan.actions(owner, copy.id))] == ['Met termijn']
+
+
+async def test_undo_of_a_delete_respects_the_action_limit(world, monkeypatch):
+    services, owner, _, cid = world
+    plan = services.actionplan
+    first = await plan.add(owner, cid, {'title': 'Eén'})
+    removed = await plan.remove(owner, cid, first.id)
+    monkeypatch.setattr('core.actionplan.MAX_ACTIONS', 1)
+    await plan.add(owner, cid, {'title': 'Twee'})
+    with pytest.raises(ValidationError) as info:
+        await plan.restore(owner, cid, removed)
+    assert info.value.key == 'plan.error.too_many'
+
+
+def test_effective_plan_fills_purpose_and_digital_space_and_sorts_are_listed():
+    from core.actionplan import PlanFields
+    from core.communities import Community
+    community = Community('c', 'CoP', 'Samen leren', 'potential', '', None, 'nl', '', '')
+    decision = {'tool_name': {'nl': 'Teams (NL)', 'fr': 'Teams (FR)', 'en': 'Teams (EN)'}}
+    filled = effective_plan(PlanFields(), community, decision)
+    assert (filled.purpose, filled.digital_space['fr'], filled.digital_space_decided) == \
+        ('Samen leren', 'Teams (FR)', True)
+    own = effective_plan(PlanFields(purpose='Eigen doel', digital_space='Slack'), community, decision)
+    assert (own.purpose, own.digital_space, own.digital_space_decided) == \
+        ('Eigen doel', {'nl': 'Slack', 'fr': 'Slack', 'en': 'Slack'}, False)
+    assert effective_plan(PlanFields(), community, None).digital_space == {'nl': '', 'fr': '', 'en': ''}
+    assert SORTS[0] == 'due' and set(SORTS) == {'due', 'status', 'owner', 'title'}
 
 
 async def test_plan_fields_and_guide_answers(world):

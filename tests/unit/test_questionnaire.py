@@ -11,15 +11,20 @@ from core.content import CONTENT_DIR, Checker, ContentError
 from core.errors import ValidationError
 from core.questionnaire import (
     NA,
+    below_top_band,
     clean_answer,
     clean_answers,
+    dimension_to_show,
     fingerprint,
+    first_open_dimension,
     load_instruments,
     parse_instrument,
+    progress,
     score,
     strengths_and_improvements,
     unanswered,
 )
+from core.sheets import MAX_COMMENT, validate_sheets
 
 
 def t(text: str) -> dict[str, str]:
@@ -77,7 +82,7 @@ def test_too_few_answers_gives_no_number():
     ins = instrument(min_answers=2)
     result = score(ins, {'a1': 5, 'b1': NA, 'b2': NA, 'b3': NA})
     a, b, _ = result.dimensions
-    assert a.mean is None and a.band is None and a.answered == 1 and not a.enough
+    assert a.mean is None and a.band is None and a.answered == 1
     assert b.mean is None and b.not_applicable == 3
     assert result.overall is None and result.stage is None and result.priorities == ()
 
@@ -132,6 +137,70 @@ def test_clean_answers_accepts_valid_values():
         clean_answer(ins, 'note', 'x' * 2001)
     assert clean_answers(ins, {'a1': 1, 'note': ''}) == {'a1': 1}
     assert [i.id for i in unanswered(ins, {'a1': 1, 'b1': NA})] == ['a2', 'a3', 'b2', 'b3', 'c1', 'c2']
+
+
+def mixed_instrument():
+    """One item of each type: scale, choice, multi, text."""
+    options = [{'id': 'yes', 'label': t('yes')}, {'id': 'no', 'label': t('no')}]
+    raw = {'id': 'mixed', 'version': 1, 'kind': 'survey', 'title': t('T'), 'intro': t('I'),
+           'scale': {'values': [{'value': v, 'label': t(str(v))} for v in range(1, 6)]},
+           'dimensions': [{'id': 'only', 'title': t('O'), 'items': [
+               {'id': 'rate', 'statement': t('x')},
+               {'id': 'pick', 'type': 'choice', 'statement': t('x'), 'options': options},
+               {'id': 'tick', 'type': 'multi', 'statement': t('x'), 'options': options},
+               {'id': 'say', 'type': 'text', 'statement': t('x')}]}]}
+    return parse_instrument(raw, Checker(Path('mixed.yaml')))
+
+
+@pytest.mark.parametrize('item, value', [
+    ('rate', float('nan')), ('rate', float('inf')), ('rate', float('-inf')), ('rate', 1e400),
+    ('pick', ['yes']), ('pick', {'yes': 1}), ('pick', 1),
+    ('tick', [['yes']]), ('tick', [{'a': 1}]), ('tick', [1, 'yes']), ('tick', 'yes'),
+    ('say', {'a': 1}), ('say', ['text']), ('say', 12),
+])
+def test_values_of_the_wrong_kind_are_refused_not_crashed_on(item, value):
+    """Import data and survey posts can hold anything JSON does (NaN included): always a ValidationError."""
+    with pytest.raises(ValidationError):
+        clean_answer(mixed_instrument(), item, value)
+    with pytest.raises(ValidationError):
+        clean_answers(mixed_instrument(), {item: value})
+
+
+def test_values_of_each_kind_are_kept():
+    ins = mixed_instrument()
+    assert clean_answers(ins, {'rate': 5.0, 'pick': 'no', 'tick': ['no', 'yes'], 'say': ' a  b '}) == \
+        {'rate': 5, 'pick': 'no', 'tick': ['yes', 'no'], 'say': 'a b'}
+
+
+def test_progress_counts_every_question_but_the_optional_text_ones():
+    ins = instrument()
+    assert progress(ins, {}) == (0, 8)
+    assert progress(ins, {'a1': 1, 'b1': NA, 'note': 'text', 'c2': 2}) == (3, 8)   # n/a counts; text does not
+    assert progress(ins, {'a1': 1, 'b1': NA}, 'b') == (1, 3)
+    assert progress(ins, {'note': 'only text'}, 'c') == (0, 2)
+    assert progress(ins, {i.id: 3 for i in ins.items}) == (8, 8)
+    assert progress(ins, {'unknown': 3}) == (0, 8)   # never more done than total, never negative
+    assert progress(ins, {'a1': 1}, 'no_such_dimension') == (0, 0)
+
+
+def test_where_to_continue():
+    ins = instrument()
+    assert first_open_dimension(ins, {}) == 'a'
+    assert first_open_dimension(ins, {'a1': 1, 'a2': 1, 'a3': NA}) == 'b'
+    everything = {i.id: 2 for i in ins.scored_items}
+    assert first_open_dimension(ins, everything) == 'a'     # all answered (the text too may stay empty)
+    assert dimension_to_show(ins, {'a1': 1, 'a2': 1, 'a3': 1}, 'c').id == 'c'
+    assert dimension_to_show(ins, {'a1': 1, 'a2': 1, 'a3': 1}, 'nope').id == 'b'
+    assert dimension_to_show(ins, {'a1': 1, 'a2': 1, 'a3': 1}).id == 'b'
+
+
+def test_below_top_band_is_what_priorities_and_improvements_share():
+    ins = instrument(min_answers=1)
+    result = score(ins, {'a1': 1, 'b1': 5, 'c1': 3})
+    below = [d.id for d, s in zip(ins.dimensions, result.dimensions, strict=True) if below_top_band(d, s)]
+    assert below == ['a', 'c'] and set(result.priorities) == {'a', 'c'}
+    unscored = score(ins, {'a1': 1})
+    assert not below_top_band(ins.dimension('b'), unscored.dimension('b'))
 
 
 def test_profile_strengths_and_improvements_clearest_first(content):
@@ -203,6 +272,7 @@ def test_a_new_version_keeps_the_old_one_readable(tmp_path):
     (lambda r: r['dimensions'][0]['items'][0]['statement'].pop('fr'), 'fr'),
     (lambda r: r['scale']['values'][0].update(meaning='great'), 'meaning'),
     (lambda r: r['dimensions'][0]['items'][0].update(type='slider'), 'type'),
+    (lambda r: r['dimensions'][0]['bands'][-1].update(max=4.5), "dimension domain.bands: the last band's max"),
 ])
 def test_invalid_instrument_names_file_item_and_problem(change, where):
     import copy
@@ -215,3 +285,57 @@ def test_invalid_instrument_names_file_item_and_problem(change, where):
         parse_instrument(raw, Checker(CONTENT_DIR / 'instruments' / 'kompas.yaml'))
     message = str(info.value)
     assert 'content/instruments/kompas.yaml' in message and where in message
+
+
+def test_a_top_score_always_has_a_band():
+    """With the last band reaching the scale's top, the highest possible mean lands in a band."""
+    ins = instrument(min_answers=1)
+    result = score(ins, {i.id: 5 for i in ins.scored_items})
+    assert all(d.band is not None and d.band.id == 'strong' for d in result.dimensions)
+    assert result.stage == 'stewardship'
+
+
+def test_stage_ids_must_exist_in_the_stages_file(tmp_path):
+    import yaml
+    raw = yaml.safe_load((CONTENT_DIR / 'instruments' / 'kompas.yaml').read_text())
+    raw['stages'][1]['stage'] = 'flourishing'
+    with pytest.raises(ContentError) as info:
+        parse_instrument(raw, Checker(CONTENT_DIR / 'instruments' / 'kompas.yaml'), {'potential', 'maturing'})
+    assert 'stages[1].stage' in str(info.value) and "'flourishing' is not a stage" in str(info.value)
+    # at start-up: the stage ids come from the content folder's stages.yaml
+    shutil.copytree(CONTENT_DIR, tmp_path / 'content')
+    folder = tmp_path / 'content' / 'instruments'
+    load_instruments(folder)
+    stages = (tmp_path / 'content' / 'stages.yaml')
+    stages.write_text(stages.read_text().replace('id: maturing', 'id: ripening'))
+    with pytest.raises(ContentError) as info:
+        load_instruments(folder)
+    assert 'kompas.yaml' in str(info.value) and "'maturing' is not a stage" in str(info.value)
+
+
+# -- import of answer sheets --------------------------------------------------------------------------------------
+
+def sheet_doc(content, **changes):
+    item = content.instruments.current('kompas').items[0].id
+    doc = {'id': 'abc123', 'instrument': 'kompas', 'version': 1, 'started': '2026-01-05', 'finished': '2026-01-09',
+           'answers': {item: 3}, 'comments': {item: 'Goed bezig'}, 'by': 'u1'}
+    doc.update(changes)
+    return doc
+
+
+def test_a_well_formed_sheet_is_accepted(content):
+    validate_sheets(content.instruments, [sheet_doc(content), sheet_doc(content, finished=None)], {'by': str})
+
+
+@pytest.mark.parametrize('changes', [
+    {'instrument': ['kompas']}, {'instrument': None}, {'version': True}, {'version': '1'},
+    {'finished': 5}, {'finished': ['2026-01-09']}, {'finished': 'yesterday'}, {'started': 5},
+    {'answers': {'__first__': float('nan')}}, {'answers': {'__first__': float('inf')}}, {'answers': ['x']},
+    {'comments': {'__first__': 'x' * (MAX_COMMENT + 1)}}, {'comments': {'no_such_item': 'hello'}},
+    {'comments': {'__first__': 5}}, {'comments': ['x']},
+])
+def test_a_malformed_sheet_is_refused_on_import(content, changes):
+    first = content.instruments.current('kompas').items[0].id
+    changes = json.loads(json.dumps(changes).replace('__first__', first))   # NaN and Infinity survive, as in JSON
+    with pytest.raises(ValidationError):   # the import reports it as a bad table
+        validate_sheets(content.instruments, [sheet_doc(content, **changes)], {'by': str})

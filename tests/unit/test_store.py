@@ -192,3 +192,19 @@ def test_migration_hook_runs_in_order_and_keeps_a_backup(tmp_path, monkeypatch):
     assert any('title' in b.path.read_text() for b in db.file.backups())
     make_db(tmp_path)  # opening again runs nothing more
     assert calls == [0, 1]
+
+
+def test_drop_backups_removes_every_kept_version_and_keeping_goes_on(tmp_path):
+    db = make_db(tmp_path, BackupPolicy(keep=3, min_interval=0))
+    for i in range(3):
+        db.table('t').insert({'secret': f'withdrawn {i}'})
+        db.flush()
+    assert db.file.backups()
+    db.table('t').truncate()
+    db.flush()
+    db.drop_backups()
+    assert db.file.backups() == []
+    assert not any('withdrawn' in p.read_text() for p in (tmp_path / 'backups').rglob('*') if p.is_file())
+    db.table('t').insert({'i': 1})
+    db.flush()
+    assert len(db.file.backups()) == 1

@@ -64,8 +64,8 @@ async def test_stored_answer_holds_nothing_identifying(world):
     receipt = await submit(services, cid, survey_round, sheet(instrument, text='Mijn naam is Jan'))
     raw = json.loads((services.store.communities_dir / f'{cid}.json').read_text())
     (doc,) = raw['survey_answers'].values()
-    assert set(doc) == {'id', 'round', 'day', 'answers', 'receipt'}
-    assert doc['day'] == datetime.now(UTC).date().isoformat() and 'T' not in doc['day']
+    assert set(doc) == {'round', 'answers', 'receipt'}   # no id, and no time at all: not even the day
+    assert datetime.now(UTC).date().isoformat() not in json.dumps(doc)
     assert receipt not in json.dumps(raw) and receipt.replace('-', '') not in json.dumps(raw)
     assert owner not in json.dumps(doc)
 
@@ -247,3 +247,148 @@ async def test_submissions_are_rate_limited_per_browser_but_an_office_gets_throu
                              client='10.0.0.2', browser='one-browser')
     assert info.value.key == 'survey.error.too_many'
     assert surveys.count(cid, survey_round.id) == 50
+
+
+async def test_results_and_raw_answers_come_from_core_only_above_the_threshold(world):
+    services, owner, coach, cid = world
+    surveys = services.surveys
+    survey_round = await surveys.create(owner, cid, threshold=3, open_now=True)
+    instrument = surveys.instrument_of(survey_round)
+    for value in (1, 2):
+        await submit(services, cid, survey_round, sheet(instrument, value))
+    assert surveys.answer_count(coach, cid, survey_round.id) == 2
+    assert surveys.results(coach, cid, survey_round.id, 20) is None
+    assert surveys.raw_answers(coach, cid, survey_round.id) is None
+    await submit(services, cid, survey_round, sheet(instrument, 3))
+    results = surveys.results(coach, cid, survey_round.id, 20)
+    assert results.count == 3 and results.rate == 3 / 20
+    assert results.item(instrument.scored_items[0].id).mean == 2.0
+    rows = surveys.raw_answers(coach, cid, survey_round.id)
+    assert rows[0] == [i.id for i in instrument.items] and len(rows) == 4
+    stranger = await services.accounts.sign_up('Stranger', 'stranger@b.be', PASSWORD)
+    for read in (surveys.answer_count, surveys.results, surveys.raw_answers):
+        with pytest.raises((PermissionDenied, NotFound)):
+            read(stranger.id, cid, survey_round.id)
+
+
+async def test_answers_stored_by_an_earlier_version_stay_readable_and_lose_their_day(world):
+    services, owner, coach, cid = world
+    surveys = services.surveys
+    survey_round = await surveys.create(owner, cid, threshold=3, open_now=True)
+    instrument = surveys.instrument_of(survey_round)
+    first = instrument.scored_items[0].id
+    table = services.store.community(cid).table('survey_answers')
+    for value in (1, 2):   # as earlier versions stored them
+        table.insert({'id': f'old{value}', 'round': survey_round.id, 'day': '2026-01-05', 'answers': {first: value},
+                      'receipt': '0' * 64})
+    await submit(services, cid, survey_round, sheet(instrument, 3))
+    assert sorted(a.answers[first] for a in surveys.answers_above_threshold(coach, cid, survey_round.id)) == [1, 2, 3]
+    raw = json.loads((services.store.communities_dir / f'{cid}.json').read_text())
+    assert all(set(doc) == {'round', 'answers', 'receipt'} for doc in raw['survey_answers'].values())
+    exported = json.loads(services.communities.export(owner, cid))['tables']['survey_answers']
+    assert all(set(doc) == {'round', 'answers', 'receipt'} for doc in exported)
+
+
+async def test_a_withdrawn_answer_leaves_no_backup_behind(world):
+    services, owner, _, cid = world   # backups kept on every write (interval 0)
+    surveys = services.surveys
+    survey_round = await surveys.create(owner, cid, threshold=3, open_now=True)
+    instrument = surveys.instrument_of(survey_round)
+    text_item = next(i.id for i in instrument.items if i.type == 'text')
+    receipt = await submit(services, cid, survey_round, sheet(instrument, text='het antwoord van Jan'))
+    await submit(services, cid, survey_round, sheet(instrument))
+    assert any('het antwoord van Jan' in b.path.read_text() for b in services.store.community_backups(cid))
+    await surveys.withdraw(cid, survey_round.token, receipt)
+    assert services.store.community_backups(cid) == []
+    folder = services.store.backups_dir
+    assert not any('het antwoord van Jan' in p.read_text() for p in folder.rglob('*.json'))
+    assert all(a['answers'].get(text_item) != 'het antwoord van Jan'
+               for a in services.store.community(cid).table('survey_answers').all())
+    await surveys.submit(cid, survey_round.token, surveys.ticket(cid, survey_round.token), sheet(instrument))
+    assert services.store.community_backups(cid)   # backups go on after the withdrawal
+
+
+async def tampered_export(services, owner, cid, change) -> bytes:
+    document = json.loads(services.communities.export(owner, cid))
+    change(document['tables'])
+    return json.dumps(document).encode()
+
+
+async def test_import_refuses_answers_that_do_not_fit_their_instrument(world):
+    services, owner, _, cid = world
+    surveys = services.surveys
+    survey_round = await surveys.create(owner, cid, threshold=3, open_now=True)
+    instrument = surveys.instrument_of(survey_round)
+    for value in (1, 2, 3):
+        await submit(services, cid, survey_round, sheet(instrument, value))
+    multi = next(i.id for i in instrument.items if i.type == 'multi')
+    choice = next(i.id for i in instrument.items if i.type == 'choice')
+    scale = instrument.scored_items[0].id
+
+    def answer(**values):
+        def change(tables):
+            tables['survey_answers'][0]['answers'].update(values)
+        return change
+
+    def field(name, value):
+        def change(tables):
+            tables['survey_answers'][0][name] = value
+        return change
+
+    def round_field(name, value):
+        def change(tables):
+            tables['survey_rounds'][0][name] = value
+        return change
+
+    before = sorted(p.name for p in services.store.communities_dir.iterdir())
+    for change in (answer(**{multi: 5}), answer(**{choice: ['a', 'b']}), answer(**{scale: 9}),
+                   answer(**{scale: [1]}), answer(no_such_item=1), field('answers', {}),
+                   field('day', '2026-01-05T10:11:12'), field('ip', '10.0.0.1'), field('receipt', 'abc'),
+                   round_field('version', 99), round_field('instrument', 'kompas'),
+                   round_field('closes', 'someday')):
+        with pytest.raises(ValidationError) as info:
+            await services.communities.import_(owner, await tampered_export(services, owner, cid, change))
+        assert info.value.key == 'import.error.table'
+    assert sorted(p.name for p in services.store.communities_dir.iterdir()) == before   # nothing changed
+    copy = await services.communities.import_(owner, await tampered_export(services, owner, cid, lambda t: None))
+    (imported,) = services.surveys.rounds(owner, copy.id)
+    assert services.surveys.results(owner, copy.id, imported.id).count == 3
+
+
+def test_aggregation_leaves_out_values_that_do_not_fit_instead_of_crashing():
+    from core.content import load_content
+    instrument = load_content().instruments.current('member_survey')
+    multi = next(i for i in instrument.items if i.type == 'multi')
+    choice = next(i for i in instrument.items if i.type == 'choice')
+    scale = instrument.scored_items[0]
+    results = aggregate(instrument, [{multi.id: 5, choice.id: ['x'], scale.id: [4]}, {scale.id: 4}])
+    assert results.item(multi.id).answered == 0 and results.item(choice.id).answered == 0
+    assert results.item(scale.id).mean == 4.0
+
+
+async def test_an_expired_round_can_be_renamed_and_its_threshold_raised(world):
+    services, owner, _, cid = world
+    surveys = services.surveys
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    survey_round = await surveys.create(owner, cid, closes=tomorrow, open_now=True)
+    services.store.community(cid).table('survey_rounds').update({'closes': '2026-01-05'})   # time passed
+    assert surveys.round(owner, cid, survey_round.id).expired()
+    renamed = await surveys.update(owner, cid, survey_round.id, title='Voorjaar', closes='2026-01-05', threshold=7)
+    assert (renamed.title, renamed.threshold, renamed.closes) == ('Voorjaar', 7, '2026-01-05')
+    with pytest.raises(ValidationError) as info:   # a changed closing day must still lie ahead
+        await surveys.update(owner, cid, survey_round.id, title='Voorjaar', closes='2026-01-06', threshold=7)
+    assert info.value.key == 'survey.error.closes_past'
+    reopened = await surveys.update(owner, cid, survey_round.id, title='Voorjaar', closes=tomorrow, threshold=7)
+    assert not reopened.expired()
+
+
+async def test_tickets_beyond_the_cap_push_out_the_oldest(world, monkeypatch):
+    services, owner, _, cid = world
+    monkeypatch.setattr('core.survey.MAX_TICKETS', 3)
+    surveys = services.surveys
+    survey_round = await surveys.create(owner, cid, open_now=True)
+    tickets = [surveys.ticket(cid, survey_round.token) for _ in range(5)]
+    answers = sheet(surveys.instrument_of(survey_round))
+    with pytest.raises(ValidationError):
+        await surveys.submit(cid, survey_round.token, tickets[0], answers)   # the oldest went
+    await surveys.submit(cid, survey_round.token, tickets[4], answers)

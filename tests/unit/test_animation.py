@@ -1,0 +1,44 @@
+"""The facilitation checklist: session details refused cleanly, the participants' feedback and its ROTI."""
+from __future__ import annotations
+
+import pytest
+
+from core.animation import ROTI_ITEM, clean_details
+from core.config import Settings
+from core.errors import ValidationError
+from core.services import build_services
+
+PASSWORD = 'a good long password'
+
+
+@pytest.mark.parametrize('participants', ['nan', 'NaN', 'inf', '-inf', 'Infinity', '1e400', float('nan'),
+                                          float('inf'), '2.5', '0', '1001', 'twelve', [3], True])
+def test_a_participant_count_that_is_not_a_whole_number_in_range_is_refused(participants):
+    with pytest.raises(ValidationError) as info:
+        clean_details('Intervisie', '2026-01-05', '', participants)
+    assert (info.value.key, info.value.field) == ('animation.error.participants', 'participants')
+
+
+@pytest.mark.parametrize('participants, count', [('12', 12), (12, 12), (12.0, 12), ('1000', 1000), ('', None),
+                                                 (None, None)])
+def test_a_participant_count_is_kept_as_a_whole_number(participants, count):
+    assert clean_details('Intervisie', '2026-01-05', '', participants)['participants'] == count
+
+
+async def test_roti_is_the_mean_of_the_roti_item_on_the_rounds_own_instrument(tmp_path):
+    services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
+    me = (await services.accounts.sign_up('Owner', 'owner@b.be', PASSWORD)).id
+    cid = (await services.communities.create(me, {'name': 'CoP'})).id
+    animation = services.animation
+    session = await animation.record(me, cid, name='Intervisie', day='2026-01-05')
+    feedback_round = await animation.open_feedback(me, cid, session.id)
+    instrument = services.surveys.instrument_of(feedback_round)
+    assert instrument.item(ROTI_ITEM).type == 'scale'
+    outcome = animation.outcome(me, cid, session.id)
+    assert outcome.feedback is None and outcome.feedback_instrument is None and outcome.roti is None
+    for value in (4, 5, 3):
+        ticket = services.surveys.ticket(cid, feedback_round.token)
+        await services.surveys.submit(cid, feedback_round.token, ticket, {ROTI_ITEM: value})
+    outcome = animation.outcome(me, cid, session.id)
+    assert outcome.feedback_instrument is instrument and outcome.feedback_count == 3
+    assert outcome.roti == 4.0
