@@ -1,5 +1,6 @@
 """CoP-toolbox: the composition root. Reads the settings, builds the store and services, registers the pages,
 and serves them. `python main.py --help` lists the options."""
+
 from __future__ import annotations
 
 import logging
@@ -37,7 +38,16 @@ if settings.demo:
     app.on_startup(lambda: demo.seed_and_announce(services))
 
 if __name__ in {'__main__', '__mp_main__'}:
-    ui.run(host=settings.host, port=settings.port, title='CoP-toolbox', language='nl',
-           storage_secret=session_secret.load_or_create(settings.data_dir), reload=False, show=False,
-           favicon='🧭', reconnect_timeout=30.0, show_welcome_message=not SIMULATED,
-           session_middleware_kwargs={'same_site': 'lax', 'max_age': 14 * 24 * 3600})
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title='CoP-toolbox',
+        language='nl',
+        storage_secret=session_secret.load_or_create(settings.data_dir),
+        reload=False,
+        show=False,
+        favicon='🧭',
+        reconnect_timeout=30.0,
+        show_welcome_message=not SIMULATED,
+        session_middleware_kwargs={'same_site': 'lax', 'max_age': 14 * 24 * 3600},
+    )

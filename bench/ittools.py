@@ -11,6 +11,7 @@ Measured in the same run, against bench/minimal_broadcast.py (one label, one inp
   of acknowledged edits (for each cell, the acknowledged edit with the highest revision);
 - one edit from one real Chromium page to another.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,6 +49,7 @@ UNESCAPE = (('&#36;', '$'), ('&#96;', '`'), ('&gt;', '>'), ('&lt;', '<'), ('&amp
 
 def free_port() -> int:
     import socket
+
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
@@ -55,12 +57,18 @@ def free_port() -> int:
 
 def start(script: Path, data: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, 'COP_PORT': str(port), 'COP_DATA_DIR': str(data), 'COP_BACKUP_INTERVAL': '300',
-           'NICEGUI_STORAGE_PATH': str(data / 'sessions')}
+    env = {
+        **os.environ,
+        'COP_PORT': str(port),
+        'COP_DATA_DIR': str(data),
+        'COP_BACKUP_INTERVAL': '300',
+        'NICEGUI_STORAGE_PATH': str(data / 'sessions'),
+    }
     for name in ('PYTEST_CURRENT_TEST', 'NICEGUI_USER_SIMULATION'):
         env.pop(name, None)
-    process = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, str(script)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f'http://127.0.0.1:{port}'
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -135,14 +143,21 @@ class Browser:
 
     async def connect(self) -> None:
         import socketio
+
         self.sio = socketio.AsyncClient(reconnection=False)
         self.sio.on('*', self._message)
-        query = (f'client_id={self.client_id}&next_message_id={self.next_message_id}&implicit_handshake=true'
-                 f'&tab_id={uuid.uuid4()}&document_id={uuid.uuid4()}')
+        query = (
+            f'client_id={self.client_id}&next_message_id={self.next_message_id}&implicit_handshake=true'
+            f'&tab_id={uuid.uuid4()}&document_id={uuid.uuid4()}'
+        )
         cookies = '; '.join(f'{k}={v}' for k, v in self.http.cookies.items())
-        await self.sio.connect(f'{self.url}?{query}', socketio_path='/_nicegui_ws/socket.io',
-                               transports=['websocket'], headers={'Cookie': cookies} if cookies else {},
-                               wait_timeout=10)
+        await self.sio.connect(
+            f'{self.url}?{query}',
+            socketio_path='/_nicegui_ws/socket.io',
+            transports=['websocket'],
+            headers={'Cookie': cookies} if cookies else {},
+            wait_timeout=10,
+        )
 
     async def disconnect(self) -> None:
         if self.sio is not None:
@@ -164,8 +179,15 @@ class Browser:
         return next(e['listener_id'] for e in element.get('events', []) if e['type'] == event)
 
     async def emit(self, element_id: int, listener_id: str, *args: Any) -> None:
-        await self.sio.emit('event', {'id': element_id, 'client_id': self.client_id, 'listener_id': listener_id,
-                                      'args': [json.dumps(a) for a in args]})
+        await self.sio.emit(
+            'event',
+            {
+                'id': element_id,
+                'client_id': self.client_id,
+                'listener_id': listener_id,
+                'args': [json.dumps(a) for a in args],
+            },
+        )
 
     def _message(self, event: str, data: Any) -> None:
         now = time.perf_counter()
@@ -340,7 +362,7 @@ async def storm(people: list[Participant], keys: list[str], data: Path, cid: str
 
     started = time.perf_counter()
     await asyncio.gather(*(send_all(i) for i in range(len(people))))
-    for (index, seq) in list(sent):
+    for index, seq in list(sent):
         await people[index].acked(seq, timeout=60)
     elapsed = time.perf_counter() - started
     log = []
@@ -357,23 +379,35 @@ async def storm(people: list[Participant], keys: list[str], data: Path, cid: str
         if doc['id'] == comparison_id:
             stored = {k: e['value'] for k, e in doc['scores'].items()}
     lost_on_disk = sum(1 for key, value in expected.items() if stored.get(key) != value)
-    lost_on_screens = sum(1 for person in people for key, value in expected.items()
-                          if (person.scores.get(key) or {}).get('v') != value)
-    latencies = [people[j].arrivals[(key, rev)] - at for rev, key, _, index, at in log
-                 for j in range(len(people)) if j != index and (key, rev) in people[j].arrivals]
-    return {'acked': len(log), 'refused': len(sent) - len(log), 'lost_on_disk': lost_on_disk,
-            'lost_on_screens': lost_on_screens, 'seconds': elapsed, 'latencies': latencies}
+    lost_on_screens = sum(
+        1 for person in people for key, value in expected.items() if (person.scores.get(key) or {}).get('v') != value
+    )
+    latencies = [
+        people[j].arrivals[(key, rev)] - at
+        for rev, key, _, index, at in log
+        for j in range(len(people))
+        if j != index and (key, rev) in people[j].arrivals
+    ]
+    return {
+        'acked': len(log),
+        'refused': len(sent) - len(log),
+        'lost_on_disk': lost_on_disk,
+        'lost_on_screens': lost_on_screens,
+        'seconds': elapsed,
+        'latencies': latencies,
+    }
 
 
 async def matrix_session(url: str, pid: int, code: str, data: Path, cid: str, comparison_id: str) -> dict:
     from core.content import load_content
+
     catalog = load_content().ui
     texts = {'name': catalog.text('meeting.join.name', 'nl'), 'submit': catalog.text('meeting.join.submit', 'nl')}
     people = [Participant(url, texts) for _ in range(PARTICIPANTS)]
     try:
         for i, person in enumerate(people):
             await person.join(code, f'Deelnemer {i + 1}')
-        await people[0].enter(code)   # the first matrix page warms up the server's caches
+        await people[0].enter(code)  # the first matrix page warms up the server's caches
         await asyncio.sleep(1.0)
         before = rss(pid)
         for person in people[1:]:
@@ -407,9 +441,16 @@ async def baseline_session(url: str, pid: int) -> dict:
 
 # -- two real Chromium pages ------------------------------------------------------------------------------------------
 
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-                 '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
-WATCH = '''([selector, expected]) => {
+CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+]
+WATCH = """([selector, expected]) => {
   window.__arrived = null;
   const check = () => {
     const el = document.querySelector(selector);
@@ -418,19 +459,19 @@ WATCH = '''([selector, expected]) => {
     setTimeout(check, 1);
   };
   check();
-}'''
-FIRE_SELECT = '''([selector, value]) => {
+}"""
+FIRE_SELECT = """([selector, value]) => {
   const el = document.querySelector(selector);
   const at = performance.timeOrigin + performance.now();
   el.value = value; el.dispatchEvent(new Event('change', {bubbles: true}));
   return at;
-}'''
-FIRE_INPUT = '''([selector, value]) => {
+}"""
+FIRE_INPUT = """([selector, value]) => {
   const el = document.querySelector(selector);
   const at = performance.timeOrigin + performance.now();
   el.value = value; el.dispatchEvent(new Event('input', {bubbles: true}));
   return at;
-}'''
+}"""
 
 
 def chromium_pair(app_url: str, code: str, base_url: str, runs: int = 12) -> tuple[float, float]:
@@ -493,30 +534,80 @@ def run() -> list[Figure]:
         stop(base)
     figures = []
     m95, b95 = percentile(matrix['latencies'], 95) * 1000, percentile(baseline['latencies'], 95) * 1000
-    figures.append(Figure(f'edit reaches the other {PARTICIPANTS - 1} participants, p95', m95, 'ms',
-                          '< 100 ms and <= 2x minimal broadcast', m95 < 100 and m95 <= 2 * b95, b95, m95 / b95,
-                          note=f'{SEQUENTIAL_EDITS} edits x {PARTICIPANTS - 1} receivers, WebSocket clients'))
+    figures.append(
+        Figure(
+            f'edit reaches the other {PARTICIPANTS - 1} participants, p95',
+            m95,
+            'ms',
+            '< 100 ms and <= 2x minimal broadcast',
+            m95 < 100 and m95 <= 2 * b95,
+            b95,
+            m95 / b95,
+            note=f'{SEQUENTIAL_EDITS} edits x {PARTICIPANTS - 1} receivers, WebSocket clients',
+        )
+    )
     m50, b50 = statistics.median(matrix['latencies']) * 1000, statistics.median(baseline['latencies']) * 1000
-    figures.append(Figure(f'edit reaches the other {PARTICIPANTS - 1} participants, median', m50, 'ms',
-                          '<= 2x minimal broadcast', m50 <= 2 * b50, b50, m50 / b50))
+    figures.append(
+        Figure(
+            f'edit reaches the other {PARTICIPANTS - 1} participants, median',
+            m50,
+            'ms',
+            '<= 2x minimal broadcast',
+            m50 <= 2 * b50,
+            b50,
+            m50 / b50,
+        )
+    )
     mem, base_mem = matrix['memory'] / 1e6, baseline['memory'] / 1e6
-    figures.append(Figure(f'server memory per participant ({PARTICIPANTS} in one meeting)', mem, 'MB', '< 1 MB',
-                          mem < 1.0, base_mem, mem / base_mem if base_mem > 0 else None))
+    figures.append(
+        Figure(
+            f'server memory per participant ({PARTICIPANTS} in one meeting)',
+            mem,
+            'MB',
+            '< 1 MB',
+            mem < 1.0,
+            base_mem,
+            mem / base_mem if base_mem > 0 else None,
+        )
+    )
     result = matrix['storm']
     lost = result['lost_on_disk'] + result['lost_on_screens']
-    figures.append(Figure(f'{STORM_EDITS:,} concurrent random edits: acknowledged edits lost', lost, 'edits', '0',
-                          lost == 0 and result['refused'] == 0,
-                          note=f'{result["acked"]} acknowledged, {result["refused"]} refused, '
-                               f'{result["lost_on_disk"]} lost on disk, {result["lost_on_screens"]} cell-screens '
-                               f'differ, {STORM_EDITS / result["seconds"]:.0f} edits/s'))
+    figures.append(
+        Figure(
+            f'{STORM_EDITS:,} concurrent random edits: acknowledged edits lost',
+            lost,
+            'edits',
+            '0',
+            lost == 0 and result['refused'] == 0,
+            note=f'{result["acked"]} acknowledged, {result["refused"]} refused, '
+            f'{result["lost_on_disk"]} lost on disk, {result["lost_on_screens"]} cell-screens '
+            f'differ, {STORM_EDITS / result["seconds"]:.0f} edits/s',
+        )
+    )
     rate = result['acked'] / result['seconds']
     s95 = percentile(result['latencies'], 95) * 1000 if result['latencies'] else 0
-    figures.append(Figure(f'{STORM_EDITS:,}-edit storm: edits stored and shown to all {PARTICIPANTS}', rate, 'edits/s',
-                          '>= 100 edits/s', rate >= 100,
-                          note=f'all {PARTICIPANTS} sending at once; p95 to the others {s95:.0f} ms while queued'))
+    figures.append(
+        Figure(
+            f'{STORM_EDITS:,}-edit storm: edits stored and shown to all {PARTICIPANTS}',
+            rate,
+            'edits/s',
+            '>= 100 edits/s',
+            rate >= 100,
+            note=f'all {PARTICIPANTS} sending at once; p95 to the others {s95:.0f} ms while queued',
+        )
+    )
     if chromium is not None:
         c_matrix, c_base = chromium[0] * 1000, chromium[1] * 1000
-        figures.append(Figure('edit from one Chromium page to another, median', c_matrix, 'ms', '< 100 ms',
-                              c_matrix < 100, c_base, c_matrix / c_base,
-                              note='two participants: a score chosen in one page until the other page shows it'))
+        figures.append(
+            Figure(
+                'edit from one Chromium page to another, median',
+                c_matrix,
+                'ms',
+                '< 100 ms',
+                c_matrix < 100,
+                c_base,
+                c_matrix / c_base,
+                note='two participants: a score chosen in one page until the other page shows it',
+            )
+        )
     return figures

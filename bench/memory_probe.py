@@ -4,6 +4,7 @@
 
 Prints JSON: resident memory before and after N more clients opened PATH, and the difference per client.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,6 +33,7 @@ async def probe(main_file: str, path: str, n: int, login: tuple[str, str] | None
     async with user_simulation(main_file=main_file) as first:
         if login:
             from core import demo
+
             await demo.seed(app.state.services, login[1])
             await first.open('/login')
             first.find(marker='login-email').type(login[0])
@@ -42,11 +44,18 @@ async def probe(main_file: str, path: str, n: int, login: tuple[str, str] | None
                     break
                 await asyncio.sleep(0.05)
             if path == 'DASHBOARD':
-                cid = app.state.services.communities.memberships(
-                    app.state.services.accounts.by_email(login[0]).id)[0].community_id
+                cid = app.state.services.communities.memberships(app.state.services.accounts.by_email(login[0]).id)[
+                    0
+                ].community_id
                 path = f'/c/{cid}'
-        users = [User(httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url='http://test',
-                                        cookies=first.http_client.cookies)) for _ in range(n + 1)]
+        users = [
+            User(
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(core.app), base_url='http://test', cookies=first.http_client.cookies
+                )
+            )
+            for _ in range(n + 1)
+        ]
         await users[0].open(path)  # warm-up: first-use caches are not per-client memory
         await asyncio.sleep(0.2)
         gc.collect()
@@ -57,8 +66,13 @@ async def probe(main_file: str, path: str, n: int, login: tuple[str, str] | None
         gc.collect()
         after = rss_bytes()
         elements = len(users[-1].client.elements)
-        return {'before': before, 'after': after, 'per_client': (after - before) / n, 'elements': elements,
-                'path': path}
+        return {
+            'before': before,
+            'after': after,
+            'per_client': (after - before) / n,
+            'elements': elements,
+            'path': path,
+        }
 
 
 def main() -> None:

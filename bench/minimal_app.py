@@ -1,4 +1,5 @@
 """The baseline: the smallest NiceGUI page, served the way main.py serves the app."""
+
 import os
 
 from nicegui import ui
@@ -14,5 +15,12 @@ def login():
     ui.label('Hello')
 
 
-ui.run(host='127.0.0.1', port=int(os.environ.get('COP_PORT', '8080')), reload=False, show=False, language='nl',
-       show_welcome_message=False, storage_secret='bench-only')
+ui.run(
+    host='127.0.0.1',
+    port=int(os.environ.get('COP_PORT', '8080')),
+    reload=False,
+    show=False,
+    language='nl',
+    show_welcome_message=False,
+    storage_secret='bench-only',
+)

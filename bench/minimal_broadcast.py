@@ -6,6 +6,7 @@ exactly as for the matrix.
 
     python bench/minimal_broadcast.py        (port from COP_PORT)
 """
+
 import os
 
 
@@ -24,8 +25,16 @@ def main() -> None:
     def login():
         ui.label('ready')
 
-    ui.run(host='127.0.0.1', port=int(os.environ.get('COP_PORT', '8080')), reload=False, show=False, language='nl',
-           show_welcome_message=False, storage_secret='bench-only', reconnect_timeout=30.0)
+    ui.run(
+        host='127.0.0.1',
+        port=int(os.environ.get('COP_PORT', '8080')),
+        reload=False,
+        show=False,
+        language='nl',
+        show_welcome_message=False,
+        storage_secret='bench-only',
+        reconnect_timeout=30.0,
+    )
 
 
 if __name__ in {'__main__', '__mp_main__'}:

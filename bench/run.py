@@ -3,6 +3,7 @@
 Each figure carries its target and, where a comparison makes sense, the same work done by a minimal baseline in the
 same run: on a shared, noisy machine a ratio holds where an absolute time does not.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,10 @@ def suites() -> dict[str, Callable[[], list[Figure]]]:
     import pkgutil
 
     import bench
-    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__)
-                   if m.name not in NOT_SUITES and not m.name.startswith('_'))
+
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(bench.__path__) if m.name not in NOT_SUITES and not m.name.startswith('_')
+    )
     names.sort(key=lambda n: n != 'shell')
     found = {}
     for name in names:
@@ -76,20 +79,28 @@ def main() -> None:
         print(f'running {name} ...', file=sys.stderr, flush=True)
         suite_figures = suite()
         figures.extend(suite_figures)
-        by_suite[name] = {'when': time.strftime('%Y-%m-%dT%H:%M:%S'),
-                          'figures': [asdict(f) for f in suite_figures]}
+        by_suite[name] = {'when': time.strftime('%Y-%m-%dT%H:%M:%S'), 'figures': [asdict(f) for f in suite_figures]}
         print(f'  {name} took {time.perf_counter() - started:.1f} s', file=sys.stderr, flush=True)
     print_table(figures)
-    RESULTS.write_text(json.dumps({'machine': platform.platform(), 'python': platform.python_version(),
-                                   'suites': by_suite}, indent=1))
+    RESULTS.write_text(
+        json.dumps({'machine': platform.platform(), 'python': platform.python_version(), 'suites': by_suite}, indent=1)
+    )
     print(f'\nwritten to {RESULTS}')
 
 
 def print_table(figures: list[Figure]) -> None:
     rows = [('benchmark', 'value', 'baseline', 'ratio', 'target', 'ok')]
     for f in figures:
-        rows.append((f.name, f'{f.value:.3g} {f.unit}', '' if f.baseline is None else f'{f.baseline:.3g} {f.unit}',
-                     '' if f.ratio is None else f'{f.ratio:.2f}x', f.target, 'yes' if f.ok else 'NO'))
+        rows.append(
+            (
+                f.name,
+                f'{f.value:.3g} {f.unit}',
+                '' if f.baseline is None else f'{f.baseline:.3g} {f.unit}',
+                '' if f.ratio is None else f'{f.ratio:.2f}x',
+                f.target,
+                'yes' if f.ok else 'NO',
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for i, row in enumerate(rows):
         print('  '.join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))

@@ -2,6 +2,7 @@
 
 Each is measured against a minimal NiceGUI app (bench/minimal_app.py) in the same run.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,13 +35,19 @@ def start(script: Path, *extra: str) -> tuple[subprocess.Popen, str, float]:
     """Start a server; returns the process, its URL and the seconds until it served its first page."""
     port = free_port()
     data = tempfile.mkdtemp(prefix='cop-bench-')
-    env = {**os.environ, 'COP_PORT': str(port), 'COP_DATA_DIR': data, 'COP_DEMO_PASSWORD': DEMO_PASSWORD,
-           'NICEGUI_STORAGE_PATH': str(Path(data) / 'sessions')}
+    env = {
+        **os.environ,
+        'COP_PORT': str(port),
+        'COP_DATA_DIR': data,
+        'COP_DEMO_PASSWORD': DEMO_PASSWORD,
+        'NICEGUI_STORAGE_PATH': str(Path(data) / 'sessions'),
+    }
     for name in ('PYTEST_CURRENT_TEST', 'NICEGUI_USER_SIMULATION'):
         env.pop(name, None)
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(script), *extra], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, str(script), *extra], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f'http://127.0.0.1:{port}'
     while time.perf_counter() - started < 30:
         try:
@@ -71,12 +78,14 @@ def startup(runs: int = 3) -> Figure:
 def page_load(runs: int = 7) -> Figure:
     """Home page in a fresh browser context (empty cache) until its content is visible, against a minimal page."""
     from playwright.sync_api import sync_playwright
+
     app, app_url, _ = start(ROOT / 'main.py')
     base, base_url, _ = start(MINIMAL)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox', '--disable-gpu',
-                                                                         '--disable-background-networking'])
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=['--no-sandbox', '--disable-gpu', '--disable-background-networking']
+            )
             timings: dict[str, list[float]] = {'app': [], 'base': []}
             for i in range(runs + 1):
                 for key, url, ready in (('app', app_url, 'h1'), ('base', base_url, 'text=Hello')):
@@ -95,22 +104,36 @@ def page_load(runs: int = 7) -> Figure:
         stop(base)
     value, baseline = statistics.median(timings['app']), statistics.median(timings['base'])
     ratio = value / baseline
-    return Figure('home page load in Chromium', value * 1000, 'ms', '<= 1.5x minimal page', ratio <= 1.5,
-                  baseline * 1000, ratio)
+    return Figure(
+        'home page load in Chromium', value * 1000, 'ms', '<= 1.5x minimal page', ratio <= 1.5, baseline * 1000, ratio
+    )
 
 
 def memory(clients: int = 100) -> Figure:
     def probe(*args: str) -> dict:
-        out = subprocess.run([sys.executable, '-m', 'bench.memory_probe', *args], cwd=ROOT, capture_output=True,
-                             text=True, check=True, timeout=600)
+        out = subprocess.run(
+            [sys.executable, '-m', 'bench.memory_probe', *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=600,
+        )
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     app = probe('main.py', 'DASHBOARD', str(clients), '--login', 'demo@cop-toolbox.example', DEMO_PASSWORD)
     base = probe(str(MINIMAL), '/', str(clients))
     value = app['per_client'] / 1e6
-    return Figure(f'server memory per client, dashboard ({clients} clients)', value, 'MB', '< 1 MB', value < 1.0,
-                  base['per_client'] / 1e6, app['per_client'] / base['per_client'],
-                  note=f'{app["elements"]} elements per dashboard, {base["elements"]} on the minimal page')
+    return Figure(
+        f'server memory per client, dashboard ({clients} clients)',
+        value,
+        'MB',
+        '< 1 MB',
+        value < 1.0,
+        base['per_client'] / 1e6,
+        app['per_client'] / base['per_client'],
+        note=f'{app["elements"]} elements per dashboard, {base["elements"]} on the minimal page',
+    )
 
 
 def run() -> list[Figure]:

@@ -3,6 +3,7 @@ a plain fsync'ed append of the same bytes, one per submission; and aggregating 1
 
 Measured at the service layer, which is what the answering page awaits before it shows the receipt code.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -54,14 +55,18 @@ async def _burst(folder: Path) -> tuple[float, int, int, list[bytes]]:
 
     services.store.community(community.id).file.write = counting
     started = time.perf_counter()
-    receipts = await asyncio.gather(*(
-        services.surveys.submit(community.id, survey_round.token, ticket, sheet, client=f'respondent-{i}')
-        for i, (ticket, sheet) in enumerate(zip(tickets, sheets, strict=True))))
+    receipts = await asyncio.gather(
+        *(
+            services.surveys.submit(community.id, survey_round.token, ticket, sheet, client=f'respondent-{i}')
+            for i, (ticket, sheet) in enumerate(zip(tickets, sheets, strict=True))
+        )
+    )
     elapsed = time.perf_counter() - started
     stored = json.loads((folder / 'communities' / f'{community.id}.json').read_text())['survey_answers']
     assert len(set(receipts)) == RESPONDENTS, 'duplicate receipts'
-    assert len({d['receipt'] for d in stored.values()}) == len(stored) == RESPONDENTS, \
+    assert len({d['receipt'] for d in stored.values()}) == len(stored) == RESPONDENTS, (
         f'{len(stored)} answers stored for {RESPONDENTS} submissions'
+    )
     payloads = [json.dumps(d, ensure_ascii=False).encode() for d in stored.values()]
     return elapsed, len(stored), writes, payloads
 
@@ -84,14 +89,22 @@ def run() -> list[Figure]:
     rate, base_rate = RESPONDENTS / elapsed, RESPONDENTS / baseline
 
     from core.content import load_content
+
     instrument = load_content().instruments.current('member_survey')
     rng = random.Random(11)
     sheets = [_sheet(instrument, rng) for _ in range(10_000)]
     aggregation = median_time(lambda: aggregate(instrument, sheets, expected=12_000), 5)
     return [
-        Figure(f'durable submissions per second ({RESPONDENTS} concurrent)', rate, '/s', '>= 200/s, none lost',
-               rate >= 200 and stored == RESPONDENTS, base_rate, rate / base_rate,
-               note=f'{stored} of {RESPONDENTS} stored, in {writes} file writes (group commit); baseline: one '
-                    f'fsync\'ed append per submission'),
+        Figure(
+            f'durable submissions per second ({RESPONDENTS} concurrent)',
+            rate,
+            '/s',
+            '>= 200/s, none lost',
+            rate >= 200 and stored == RESPONDENTS,
+            base_rate,
+            rate / base_rate,
+            note=f'{stored} of {RESPONDENTS} stored, in {writes} file writes (group commit); baseline: one '
+            f"fsync'ed append per submission",
+        ),
         Figure('aggregate 10,000 answers', aggregation * 1000, 'ms', '< 200 ms', aggregation < 0.2),
     ]

@@ -1,4 +1,5 @@
 """The fields of an action in the action plan (in a dialog), and a compact view of one action."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,28 +14,55 @@ from . import typography as tx
 
 def action_fields(t: Translator, action: Action | None = None, owners: list[str] | None = None) -> dict[str, Any]:
     fields: dict[str, Any] = {
-        'title': ui.input(t('plan.field.title'), value=action.title if action else '').classes('w-full')
-        .props(f'outlined maxlength={LIMITS["title"]} counter').mark('action-title'),
+        'title': ui.input(t('plan.field.title'), value=action.title if action else '')
+        .classes('w-full')
+        .props(f'outlined maxlength={LIMITS["title"]} counter')
+        .mark('action-title'),
         'description': ui.textarea(t('plan.field.description'), value=action.description if action else '')
-        .classes('w-full').props(f'outlined autogrow maxlength={LIMITS["description"]}').mark('action-description'),
+        .classes('w-full')
+        .props(f'outlined autogrow maxlength={LIMITS["description"]}')
+        .mark('action-description'),
     }
     with ui.row().classes('w-full gap-3'):
-        fields['owner'] = ui.input(t('plan.field.owner'), value=action.owner if action else '',
-                                   autocomplete=owners or []).classes('grow') \
-            .props(f'outlined maxlength={LIMITS["owner"]}').mark('action-owner')
-        fields['status'] = ui.select({s: t(f'plan.status.{s}') for s in STATUSES},
-                                     value=action.status if action else 'planned', label=t('plan.field.status')) \
-            .classes('w-44').props('outlined').mark('action-status')
+        fields['owner'] = (
+            ui.input(t('plan.field.owner'), value=action.owner if action else '', autocomplete=owners or [])
+            .classes('grow')
+            .props(f'outlined maxlength={LIMITS["owner"]}')
+            .mark('action-owner')
+        )
+        fields['status'] = (
+            ui.select(
+                {s: t(f'plan.status.{s}') for s in STATUSES},
+                value=action.status if action else 'planned',
+                label=t('plan.field.status'),
+            )
+            .classes('w-44')
+            .props('outlined')
+            .mark('action-status')
+        )
     with ui.row().classes('w-full gap-3'):
-        fields['due'] = ui.input(t('plan.field.due'), value=(action.due or '') if action else '') \
-            .classes('w-48').props('outlined type=date stack-label').mark('action-due')
-        fields['horizon'] = ui.select({'': t('plan.horizon.none'), **{h: t('plan.horizon.days', days=h)
-                                                                       for h in HORIZONS}},
-                                      value=(action.horizon or '') if action else '',
-                                      label=t('plan.field.horizon')).classes('w-48').props('outlined') \
+        fields['due'] = (
+            ui.input(t('plan.field.due'), value=(action.due or '') if action else '')
+            .classes('w-48')
+            .props('outlined type=date stack-label')
+            .mark('action-due')
+        )
+        fields['horizon'] = (
+            ui.select(
+                {'': t('plan.horizon.none'), **{h: t('plan.horizon.days', days=h) for h in HORIZONS}},
+                value=(action.horizon or '') if action else '',
+                label=t('plan.field.horizon'),
+            )
+            .classes('w-48')
+            .props('outlined')
             .mark('action-horizon')
-    fields['indicator'] = ui.input(t('plan.field.indicator'), value=action.indicator if action else '') \
-        .classes('w-full').props(f'outlined maxlength={LIMITS["indicator"]}').mark('action-indicator')
+        )
+    fields['indicator'] = (
+        ui.input(t('plan.field.indicator'), value=action.indicator if action else '')
+        .classes('w-full')
+        .props(f'outlined maxlength={LIMITS["indicator"]}')
+        .mark('action-indicator')
+    )
     fields['indicator'].props['hint'] = t('plan.field.indicator_hint')
     return fields
 

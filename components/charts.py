@@ -1,5 +1,6 @@
 """Charts (NiceGUI's ECharts). A chart is never the only way to read a result: every page that shows one also shows
 its figures in a table, and the chart itself is announced as an image that points to that table."""
+
 from __future__ import annotations
 
 import textwrap
@@ -10,46 +11,72 @@ SERIES_COLOURS = ('#1d4f91', '#8a5a00', '#1b6e3a', '#8a3b12')
 
 
 def _chart(options: dict, label: str, height: str) -> ui.echart:
-    chart = ui.echart({'animation': False, 'textStyle': {'fontSize': 13, 'color': '#1c1c1c'}, **options},
-                      renderer='svg').classes(f'w-full {height}')
+    chart = ui.echart(
+        {'animation': False, 'textStyle': {'fontSize': 13, 'color': '#1c1c1c'}, **options}, renderer='svg'
+    ).classes(f'w-full {height}')
     chart.props['role'] = 'img'
     chart.props['aria-label'] = label
     return chart
 
 
-def radar(indicators: list[str], series: list[tuple[str, list[float | None]]], *, max_value: float, label: str,
-          min_value: float = 0) -> ui.echart:
+def radar(
+    indicators: list[str],
+    series: list[tuple[str, list[float | None]]],
+    *,
+    max_value: float,
+    label: str,
+    min_value: float = 0,
+) -> ui.echart:
     """A radar of several series over the same dimensions (missing values are left out of a series' shape)."""
     data = []
     for index, (name, values) in enumerate(series):
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
-        data.append({'name': name, 'value': [v if v is not None else '-' for v in values],
-                     'lineStyle': {'color': colour, 'width': 3 if index == 0 else 2,
-                                   'type': 'solid' if index == 0 else 'dashed'},
-                     'itemStyle': {'color': colour},
-                     'symbol': 'circle' if index == 0 else 'rect', 'symbolSize': 7,
-                     'areaStyle': {'color': colour, 'opacity': 0.18 if index == 0 else 0.05}})
+        data.append(
+            {
+                'name': name,
+                'value': [v if v is not None else '-' for v in values],
+                'lineStyle': {
+                    'color': colour,
+                    'width': 3 if index == 0 else 2,
+                    'type': 'solid' if index == 0 else 'dashed',
+                },
+                'itemStyle': {'color': colour},
+                'symbol': 'circle' if index == 0 else 'rect',
+                'symbolSize': 7,
+                'areaStyle': {'color': colour, 'opacity': 0.18 if index == 0 else 0.05},
+            }
+        )
     options = {
         'legend': {'bottom': 0, 'data': [name for name, _ in series]} if len(series) > 1 else {'show': False},
-        'radar': {'indicator': [{'name': textwrap.fill(n, 14), 'max': max_value, 'min': min_value}
-                                for n in indicators],
-                  'radius': '55%', 'center': ['50%', '48%'], 'splitNumber': int(max_value - min_value) or 5,
-                  'axisName': {'color': '#1c1c1c', 'fontSize': 12, 'lineHeight': 14},
-                  'splitLine': {'lineStyle': {'color': '#b0b7c0'}}, 'splitArea': {'show': False}},
+        'radar': {
+            'indicator': [{'name': textwrap.fill(n, 14), 'max': max_value, 'min': min_value} for n in indicators],
+            'radius': '55%',
+            'center': ['50%', '48%'],
+            'splitNumber': int(max_value - min_value) or 5,
+            'axisName': {'color': '#1c1c1c', 'fontSize': 12, 'lineHeight': 14},
+            'splitLine': {'lineStyle': {'color': '#b0b7c0'}},
+            'splitArea': {'show': False},
+        },
         'series': [{'type': 'radar', 'data': data}],
     }
     return _chart(options, label, 'h-96')
 
 
-def horizontal_bars(categories: list[str], values: list[float], *, label: str, max_value: float | None = None,
-                    unit: str = '') -> ui.echart:
+def horizontal_bars(
+    categories: list[str], values: list[float], *, label: str, max_value: float | None = None, unit: str = ''
+) -> ui.echart:
     """One bar per category, longest on top (rankings, distributions)."""
     options = {
         'grid': {'left': 8, 'right': 48, 'top': 8, 'bottom': 8, 'containLabel': True},
         'xAxis': {'type': 'value', 'max': max_value, 'axisLabel': {'color': '#1c1c1c'}},
         'yAxis': {'type': 'category', 'data': list(reversed(categories)), 'axisLabel': {'color': '#1c1c1c'}},
-        'series': [{'type': 'bar', 'data': list(reversed(values)), 'itemStyle': {'color': SERIES_COLOURS[0]},
-                    'label': {'show': True, 'position': 'right', 'color': '#1c1c1c',
-                              'formatter': '{c}' + unit}}],
+        'series': [
+            {
+                'type': 'bar',
+                'data': list(reversed(values)),
+                'itemStyle': {'color': SERIES_COLOURS[0]},
+                'label': {'show': True, 'position': 'right', 'color': '#1c1c1c', 'formatter': '{c}' + unit},
+            }
+        ],
     }
     return _chart(options, label, 'h-72')

@@ -1,4 +1,5 @@
 """Confirmation dialogs for actions that are costly to undo."""
+
 from __future__ import annotations
 
 from nicegui import ui
@@ -9,11 +10,14 @@ from . import typography as tx
 from .forms import ErrorLine
 
 
-async def confirm(t: Translator, title: str, text: str, action: str, *, danger: bool = False,
-                  type_to_confirm: str | None = None) -> bool:
+async def confirm(
+    t: Translator, title: str, text: str, action: str, *, danger: bool = False, type_to_confirm: str | None = None
+) -> bool:
     """Ask before doing something irreversible. With `type_to_confirm`, the user must type that text first."""
-    with ui.dialog().props('transition-show=fade transition-hide=fade') as dialog, \
-            ui.card().classes('max-w-lg') as card:
+    with (
+        ui.dialog().props('transition-show=fade transition-hide=fade') as dialog,
+        ui.card().classes('max-w-lg') as card,
+    ):
         heading = tx.h2(title)
         tx.p(text)
         for element in (dialog, card):
@@ -21,8 +25,12 @@ async def confirm(t: Translator, title: str, text: str, action: str, *, danger: 
         card.props['role'] = 'alertdialog'
         typed = error = None
         if type_to_confirm is not None:
-            typed = ui.input(t('dialog.type_to_confirm', text=type_to_confirm)).classes('w-full') \
-                .props('autofocus outlined').mark('confirm-input')
+            typed = (
+                ui.input(t('dialog.type_to_confirm', text=type_to_confirm))
+                .classes('w-full')
+                .props('autofocus outlined')
+                .mark('confirm-input')
+            )
             error = ErrorLine()
 
         def accept() -> None:

@@ -1,4 +1,5 @@
 """Small form helpers: labelled fields, an error line announced to screen readers, field error display."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -21,9 +22,17 @@ class ErrorLine(ui.label):
         self.set_text('')
 
 
-def text_field(label: str, *, value: str = '', maxlength: int | None = None, hint: str | None = None,
-               autocomplete: str | None = None, kind: str = 'text', marker: str | None = None,
-               on_enter: Callable | None = None) -> ui.input:
+def text_field(
+    label: str,
+    *,
+    value: str = '',
+    maxlength: int | None = None,
+    hint: str | None = None,
+    autocomplete: str | None = None,
+    kind: str = 'text',
+    marker: str | None = None,
+    on_enter: Callable | None = None,
+) -> ui.input:
     field = ui.input(label, value=value).classes('w-full').props('outlined')
     if kind == 'password':
         field.props('type=password')
@@ -42,8 +51,9 @@ def text_field(label: str, *, value: str = '', maxlength: int | None = None, hin
     return field
 
 
-def show_field_error(fields: dict[str, ui.input | ui.select | ui.number | ui.textarea], field: str | None,
-                     message: str) -> bool:
+def show_field_error(
+    fields: dict[str, ui.input | ui.select | ui.number | ui.textarea], field: str | None, message: str
+) -> bool:
     """Mark the field an error belongs to; returns False when the error has no field here."""
     clear_field_errors(fields)
     element = fields.get(field or '')
@@ -67,9 +77,11 @@ def form_values(fields: dict[str, Any]) -> dict[str, Any]:
 
 def copy_button(t: Any, text: str, *, dense: bool = False) -> ui.button:
     """A button that puts `text` on the clipboard and says so. `t`: the page's Translator."""
-    return ui.button(t('common.copy'), icon='content_copy',
-                     on_click=lambda: (ui.clipboard.write(text), ui.notify(t('common.copied')))) \
-        .props('outline dense' if dense else 'outline')
+    return ui.button(
+        t('common.copy'),
+        icon='content_copy',
+        on_click=lambda: (ui.clipboard.write(text), ui.notify(t('common.copied'))),
+    ).props('outline dense' if dense else 'outline')
 
 
 def copy_field(t: Any, label: str, value: str, marker: str) -> None:

@@ -1,5 +1,6 @@
 """The shared page frame: header with product name, language links and user menu; a drawer with the community
 switcher and the navigation to every part; a skip link; one h1 per page."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ T = TypeVar('T', bound=ui.element)
 
 LANGUAGE_NAMES = {'nl': 'Nederlands', 'fr': 'Français', 'en': 'English'}
 
-THEME_CSS = '''
+THEME_CSS = """
 :root { --focus-ring: #1d4f91; }
 body { color: #1c1c1c; }
 .q-btn { text-transform: none; }
@@ -48,10 +49,18 @@ h2.cop-h2 { font-size: 1.3rem; line-height: 1.7rem; font-weight: 600; margin: .5
 h3.cop-h3 { font-size: 1.1rem; line-height: 1.5rem; font-weight: 600; margin: .25rem 0; }
 @media print { .q-header, .q-drawer, .nicegui-skip-link, .cop-noprint { display: none !important; }
   .q-page-container { padding: 0 !important; } }
-'''
+"""
 
-COLORS = dict(primary='#1d4f91', secondary='#4b5d70', accent='#8a3b12', positive='#1b6e3a', negative='#b3261e',
-              info='#1d4f91', warning='#8a5a00', dark='#1c1c1c')
+COLORS = dict(
+    primary='#1d4f91',
+    secondary='#4b5d70',
+    accent='#8a3b12',
+    positive='#1b6e3a',
+    negative='#b3261e',
+    info='#1d4f91',
+    warning='#8a5a00',
+    dark='#1c1c1c',
+)
 
 
 def aria(element: T, label: str) -> T:
@@ -72,13 +81,13 @@ class Shell:
     """What the frame shows around a page."""
 
     t: Translator
-    path: str                                   # current path, for the language links
+    path: str  # current path, for the language links
     user_name: str | None = None
-    communities: dict[str, str] = field(default_factory=dict)   # id -> name, for the switcher
-    current: str | None = None                  # the community being viewed
-    active: str | None = None                   # key of the active navigation entry
+    communities: dict[str, str] = field(default_factory=dict)  # id -> name, for the switcher
+    current: str | None = None  # the community being viewed
+    active: str | None = None  # key of the active navigation entry
     on_logout: Callable[[], None] | None = None
-    public: bool = False                        # a page for people without an account: no drawer, no login
+    public: bool = False  # a page for people without an account: no drawer, no login
 
 
 def language_href(path: str, lang: str) -> str:
@@ -96,8 +105,9 @@ def frame(shell: Shell, title: str, *, heading: bool = True) -> Iterator[ui.colu
     drawer = None if shell.public else _drawer(shell)
     with ui.header().classes('items-center gap-1 px-2 py-1 bg-primary text-white'):
         if drawer is not None:
-            aria(ui.button(icon='menu', on_click=drawer.toggle).props('flat round color=white'), t('frame.menu')) \
-                .mark('menu-toggle')
+            aria(ui.button(icon='menu', on_click=drawer.toggle).props('flat round color=white'), t('frame.menu')).mark(
+                'menu-toggle'
+            )
             ui.link('CoP-toolbox', '/').classes('text-white text-lg font-semibold no-underline px-1')
         else:
             tx.span('CoP-toolbox').classes('text-white text-lg font-semibold px-2')
@@ -109,8 +119,10 @@ def frame(shell: Shell, title: str, *, heading: bool = True) -> Iterator[ui.colu
                 if lang == t.lang:
                     link.props('aria-current=true')
         if shell.user_name:
-            with aria(ui.button(icon='account_circle').props('flat round color=white'),
-                      t('frame.user_menu', name=shell.user_name)).mark('user-menu'):
+            with aria(
+                ui.button(icon='account_circle').props('flat round color=white'),
+                t('frame.user_menu', name=shell.user_name),
+            ).mark('user-menu'):
                 with ui.menu():
                     ui.menu_item(shell.user_name).props('disable')
                     ui.menu_item(t('frame.account'), on_click=lambda: ui.navigate.to('/account')).mark('menu-account')
@@ -131,24 +143,43 @@ def _drawer(shell: Shell) -> ui.left_drawer:
         with aria(html.nav(), t('frame.main_nav')).classes('cop-nav flex flex-col gap-1 w-full'):
             _nav_link(t('nav.communities'), '/', 'groups', shell.active == 'communities', 'nav-communities')
             if shell.current and shell.communities:
-                ui.select(shell.communities, value=shell.current, label=t('frame.community'),
-                          on_change=lambda e: ui.navigate.to(f'/c/{e.value}') if e.value != shell.current else None) \
-                    .classes('w-full my-2').props('outlined dense options-dense').mark('community-switcher')
-                _nav_link(t('nav.dashboard'), f'/c/{shell.current}', 'dashboard', shell.active == 'dashboard',
-                          'nav-dashboard')
+                ui.select(
+                    shell.communities,
+                    value=shell.current,
+                    label=t('frame.community'),
+                    on_change=lambda e: ui.navigate.to(f'/c/{e.value}') if e.value != shell.current else None,
+                ).classes('w-full my-2').props('outlined dense options-dense').mark('community-switcher')
+                _nav_link(
+                    t('nav.dashboard'), f'/c/{shell.current}', 'dashboard', shell.active == 'dashboard', 'nav-dashboard'
+                )
             for group in ('tools', 'helpkit'):
                 parts = [p for p in PARTS if p.group == group and (shell.current or p.public)]
                 if group == 'helpkit' and parts:
                     tx.div(t('nav.helpkit')).classes('text-xs uppercase tracking-wide cop-muted mt-3 px-3')
                 for part in parts:
-                    _nav_link(t(f'nav.{part.key}'), part_href(part, shell.current), part.icon,
-                              shell.active == part.key, f'nav-{part.key}')
+                    _nav_link(
+                        t(f'nav.{part.key}'),
+                        part_href(part, shell.current),
+                        part.icon,
+                        shell.active == part.key,
+                        f'nav-{part.key}',
+                    )
             if shell.current:
                 tx.div(t('nav.community_admin')).classes('text-xs uppercase tracking-wide cop-muted mt-3 px-3')
-                _nav_link(t('nav.members'), f'/c/{shell.current}/members', 'manage_accounts',
-                          shell.active == 'members', 'nav-members')
-                _nav_link(t('nav.settings'), f'/c/{shell.current}/settings', 'settings', shell.active == 'settings',
-                          'nav-settings')
+                _nav_link(
+                    t('nav.members'),
+                    f'/c/{shell.current}/members',
+                    'manage_accounts',
+                    shell.active == 'members',
+                    'nav-members',
+                )
+                _nav_link(
+                    t('nav.settings'),
+                    f'/c/{shell.current}/settings',
+                    'settings',
+                    shell.active == 'settings',
+                    'nav-settings',
+                )
     return drawer
 
 
@@ -164,6 +195,7 @@ def wizard_banner(t: Translator, cid: str, step: str) -> None:
     """Shown on a tool opened from 'Get started': where the user is in the journey, and the way back."""
     with ui.card().classes('w-full bg-blue-50 cop-noprint').props('flat bordered').mark('wizard-banner'):
         with ui.row().classes('w-full items-center gap-3'):
-            tx.span(t('wizard.banner', number=STEPS.index(step) + 1, total=len(STEPS),
-                      name=t(f'wizard.step.{step}'))).classes('grow font-medium')
+            tx.span(
+                t('wizard.banner', number=STEPS.index(step) + 1, total=len(STEPS), name=t(f'wizard.step.{step}'))
+            ).classes('grow font-medium')
             ui.link(t('wizard.back'), f'/c/{cid}/start?step={step}').mark('wizard-back')

@@ -4,6 +4,7 @@ Everything about the viewer (who they are, their language, what they may do) is 
 the room calls `_on_change` for every change, from whichever person's action caused it, and this page then patches
 only what changed on its own screen.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,16 @@ log = logging.getLogger(__name__)
 
 
 class LiveMatrix:
-    def __init__(self, service: ITTools, cid: str, comparison_id: str, actor: Actor, t: Translator, *,
-                 on_undo_available: Callable[[bool], None] | None = None) -> None:
+    def __init__(
+        self,
+        service: ITTools,
+        cid: str,
+        comparison_id: str,
+        actor: Actor,
+        t: Translator,
+        *,
+        on_undo_available: Callable[[bool], None] | None = None,
+    ) -> None:
         self.service, self.cid, self.comparison_id, self.actor, self.t = service, cid, comparison_id, actor, t
         # what the page does on a change beyond the matrix: meeting, presence, decision, deleted -> callable
         self.callbacks: dict[str, Callable[[], None]] = {}
@@ -40,10 +49,17 @@ class LiveMatrix:
         self.room = service.room(cid, comparison_id)
         self.rights: Rights = service.rights(actor, cid, comparison_id)
         self.view = MatrixView(matrix_state(self.room, actor, self.rights, t), matrix_texts(t)).mark('matrix')
-        self.my_edits: dict[tuple[str, str], tuple[int, Any]] = {}   # (field, key) -> (rev, value) of own last edits
-        for name, handler in (('score', self._on_score), ('note', self._on_note), ('weight', self._on_weight),
-                              ('must', self._on_must), ('focus', self._on_focus), ('blur', self._on_blur),
-                              ('restore', self._on_restore), ('dismiss', self._on_dismiss)):
+        self.my_edits: dict[tuple[str, str], tuple[int, Any]] = {}  # (field, key) -> (rev, value) of own last edits
+        for name, handler in (
+            ('score', self._on_score),
+            ('note', self._on_note),
+            ('weight', self._on_weight),
+            ('must', self._on_must),
+            ('focus', self._on_focus),
+            ('blur', self._on_blur),
+            ('restore', self._on_restore),
+            ('dismiss', self._on_dismiss),
+        ):
             self.view.on(name, handler)
         self.closed = False
         self.token = service.enter(actor, cid, comparison_id)
@@ -132,8 +148,9 @@ class LiveMatrix:
         if entry.by_id != self.actor.id and mine is not None and entry.rev > mine[0] and entry.value != mine[1]:
             # someone changed what this person had just set: tell them, and let them put theirs back
             shown = self._describe(field, mine[1])
-            parts['conflicts'] = {key: {'field': field, 'value': mine[1],
-                                        'text': self.t('matrix.conflict', name=entry.by, mine=shown)}}
+            parts['conflicts'] = {
+                key: {'field': field, 'value': mine[1], 'text': self.t('matrix.conflict', name=entry.by, mine=shown)}
+            }
             del self.my_edits[(field, key)]
         elif entry.by_id == self.actor.id:
             # noted here, not at the acknowledgement: a later edit by someone else may be announced before that
@@ -212,11 +229,9 @@ class LiveMatrix:
         args = self._args(e)
         await self.set_note(args.get('key'), args.get('text'), self._seq(args))
 
-    async def set_weight(self, criterion: Any, *, weight: Any = None, must: Any = None,
-                         seq: int | None = None) -> None:
+    async def set_weight(self, criterion: Any, *, weight: Any = None, must: Any = None, seq: int | None = None) -> None:
         try:
-            await self.service.set_weight(self.actor, self.cid, self.comparison_id, criterion, weight=weight,
-                                          must=must)
+            await self.service.set_weight(self.actor, self.cid, self.comparison_id, criterion, weight=weight, must=must)
         except AppError as error:
             self._refuse(seq, error, criteria=criteria_payload(self.room, self.t))
             return
@@ -230,8 +245,7 @@ class LiveMatrix:
     async def _on_must(self, e: Any) -> None:
         args = self._args(e)
         must = args.get('must')
-        await self.set_weight(args.get('criterion'), must=must if must is not None else 'missing',
-                              seq=self._seq(args))
+        await self.set_weight(args.get('criterion'), must=must if must is not None else 'missing', seq=self._seq(args))
 
     def _on_focus(self, e: Any) -> None:
         self._mark(self._args(e).get('key'))
@@ -282,8 +296,9 @@ class LiveMatrix:
         self.view.patch(private={**{k: None for k in shown if k not in current}, **current})
 
 
-def live_matrix(service: ITTools, cid: str, comparison_id: str, actor: Actor,
-                t: Translator) -> tuple[LiveMatrix, ui.button]:
+def live_matrix(
+    service: ITTools, cid: str, comparison_id: str, actor: Actor, t: Translator
+) -> tuple[LiveMatrix, ui.button]:
     """The score legend, the undo button and the live matrix, as the coordinator's and the participant's pages show
     them. Returns the matrix and the undo button."""
     score_legend(t)

@@ -1,5 +1,6 @@
 """Pieces of the IT-tools pages: who is present, the score legend, what the meeting's way of scoring means, the ranking
 chart and the results as an accessible table. They take plain data and callbacks; none reads storage."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -70,10 +71,10 @@ class RankRow:
     rank: int
     name: str
     percent_text: str
-    width: float            # 0..100
+    width: float  # 0..100
     excluded: bool
-    failed: str             # names of failed must-haves
-    detail: str             # points and completeness
+    failed: str  # names of failed must-haves
+    detail: str  # points and completeness
 
 
 def ranking_chart(t: Translator, rows: list[RankRow]) -> None:
@@ -84,17 +85,18 @@ def ranking_chart(t: Translator, rows: list[RankRow]) -> None:
                 tx.span(f'{row.rank}. {row.name}').classes('font-semibold')
                 with html.div().classes('h-4 rounded bg-gray-200 overflow-hidden') as track:
                     track.props['aria-hidden'] = 'true'
-                    html.div().classes('h-full ' + ('bg-gray-500' if row.excluded else 'bg-primary')) \
-                        .style(f'width: {row.width:.1f}%')
+                    html.div().classes('h-full ' + ('bg-gray-500' if row.excluded else 'bg-primary')).style(
+                        f'width: {row.width:.1f}%'
+                    )
                 tx.span(row.percent_text).classes('font-semibold tabular-nums')
                 tx.span(row.detail).classes('text-sm cop-muted col-span-3 -mt-1')
                 if row.excluded:
-                    tx.span(t('ittools.results.excluded', criteria=row.failed)) \
-                        .classes('text-sm text-negative font-medium col-span-3 -mt-1').mark('excluded-note')
+                    tx.span(t('ittools.results.excluded', criteria=row.failed)).classes(
+                        'text-sm text-negative font-medium col-span-3 -mt-1'
+                    ).mark('excluded-note')
 
 
-def results_table(t: Translator, caption: str, tools: list[str], rows: list[dict[str, Any]],
-                  totals: list[str]) -> None:
+def results_table(t: Translator, caption: str, tools: list[str], rows: list[dict[str, Any]], totals: list[str]) -> None:
     """The matrix as a table: a header per tool, a header per criterion, the totals in the footer.
 
     rows: {'title', 'weight', 'share', 'must', 'cells': [(score text, note)]} in criterion order."""

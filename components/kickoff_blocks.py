@@ -1,5 +1,6 @@
 """One block of a kick-off scenario in the editor: its clock time, title and actions (move up/down, duplicate,
 delete, drag handle), and its fields in an expansion. Everything updates in place: typing is never interrupted."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -15,14 +16,14 @@ from core.kickoff.texts import duration_text
 from . import typography as tx
 from .frame import aria
 
-FieldHandler = Callable[[str, str, Any, str], Awaitable[None] | None]   # block id, field, value, 'type'|'blur'|'set'
+FieldHandler = Callable[[str, str, Any, str], Awaitable[None] | None]  # block id, field, value, 'type'|'blur'|'set'
 Action = Callable[[str], Awaitable[None]]
 
-BLOCK_CSS = '''
+BLOCK_CSS = """
 .cop-block .cop-handle { cursor: grab; color: #4b5d70; }
 .cop-block.cop-drop-target { outline: 3px dashed #1d4f91; }
 .cop-block .cop-clock { font-variant-numeric: tabular-nums; min-width: 7.5rem; }
-'''
+"""
 
 
 def install_css() -> None:
@@ -42,9 +43,19 @@ def set_field_error(field: ui.element, message: str | None) -> None:
 
 
 class BlockCard:
-    def __init__(self, t: Translator, catalogue: KickoffCatalogue, block: Block, *, on_field: FieldHandler,
-                 on_move: Callable[[str, int], Awaitable[None]], on_duplicate: Action, on_delete: Action,
-                 on_drop: Callable[[str, str], Awaitable[None]], expanded: bool = False) -> None:
+    def __init__(
+        self,
+        t: Translator,
+        catalogue: KickoffCatalogue,
+        block: Block,
+        *,
+        on_field: FieldHandler,
+        on_move: Callable[[str, int], Awaitable[None]],
+        on_duplicate: Action,
+        on_delete: Action,
+        on_drop: Callable[[str, str], Awaitable[None]],
+        expanded: bool = False,
+    ) -> None:
         self.t = t
         self.block_id = block.id
         self.title = block.title
@@ -53,12 +64,17 @@ class BlockCard:
         with ui.card().classes('cop-block w-full gap-1').props('flat bordered').mark('block-card') as card:
             self.card = card
             card.props['data-block'] = bid
-            card.on('dragover', js_handler='(e) => { e.preventDefault();'
-                                           ' e.currentTarget.classList.add("cop-drop-target"); }')
+            card.on(
+                'dragover',
+                js_handler='(e) => { e.preventDefault(); e.currentTarget.classList.add("cop-drop-target"); }',
+            )
             card.on('dragleave', js_handler='(e) => e.currentTarget.classList.remove("cop-drop-target")')
-            card.on('drop', lambda e: on_drop(str(e.args or ''), bid),
-                    js_handler='(e) => { e.preventDefault(); e.currentTarget.classList.remove("cop-drop-target");'
-                               ' emit(e.dataTransfer.getData("text/plain")); }')
+            card.on(
+                'drop',
+                lambda e: on_drop(str(e.args or ''), bid),
+                js_handler='(e) => { e.preventDefault(); e.currentTarget.classList.remove("cop-drop-target");'
+                ' emit(e.dataTransfer.getData("text/plain")); }',
+            )
             with ui.row().classes('w-full items-center gap-x-2 gap-y-0 wrap'):
                 handle = ui.icon('drag_indicator').classes('cop-handle cop-noprint').props('aria-hidden=true')
                 handle.props['draggable'] = 'true'
@@ -66,21 +82,38 @@ class BlockCard:
                 handle.on('dragstart', js_handler=f'(e) => e.dataTransfer.setData("text/plain", "{bid}")')
                 with ui.column().classes('gap-0 grow min-w-0 basis-48'):
                     with ui.row().classes('items-baseline gap-x-3 gap-y-0 wrap'):
-                        self.clock = tx.span('').classes('cop-clock font-semibold') \
-                            .mark('block-clock', f'block-clock-{bid}')
+                        self.clock = (
+                            tx.span('').classes('cop-clock font-semibold').mark('block-clock', f'block-clock-{bid}')
+                        )
                         self.heading = tx.h3(block.title).classes('cop-h3 break-words').mark('block-title')
                     self.meta = tx.span('').classes('text-sm cop-muted').mark('block-meta')
                 with ui.row().classes('gap-0 no-wrap cop-noprint ml-auto'):
-                    self.up = ui.button(icon='arrow_upward', on_click=lambda: on_move(bid, -1)) \
-                        .props('flat round dense').mark('block-up', f'block-up-{bid}')
-                    self.down = ui.button(icon='arrow_downward', on_click=lambda: on_move(bid, 1)) \
-                        .props('flat round dense').mark('block-down', f'block-down-{bid}')
-                    self.copy = ui.button(icon='content_copy', on_click=lambda: on_duplicate(bid)) \
-                        .props('flat round dense').mark('block-duplicate', f'block-duplicate-{bid}')
-                    self.delete = ui.button(icon='delete', on_click=lambda: on_delete(bid)) \
-                        .props('flat round dense color=negative').mark('block-delete', f'block-delete-{bid}')
-            with ui.expansion(t('kickoff.block.details'), value=expanded).classes('w-full') \
-                    .props('dense header-class="text-primary"').mark('block-details') as self.expansion:
+                    self.up = (
+                        ui.button(icon='arrow_upward', on_click=lambda: on_move(bid, -1))
+                        .props('flat round dense')
+                        .mark('block-up', f'block-up-{bid}')
+                    )
+                    self.down = (
+                        ui.button(icon='arrow_downward', on_click=lambda: on_move(bid, 1))
+                        .props('flat round dense')
+                        .mark('block-down', f'block-down-{bid}')
+                    )
+                    self.copy = (
+                        ui.button(icon='content_copy', on_click=lambda: on_duplicate(bid))
+                        .props('flat round dense')
+                        .mark('block-duplicate', f'block-duplicate-{bid}')
+                    )
+                    self.delete = (
+                        ui.button(icon='delete', on_click=lambda: on_delete(bid))
+                        .props('flat round dense color=negative')
+                        .mark('block-delete', f'block-delete-{bid}')
+                    )
+            with (
+                ui.expansion(t('kickoff.block.details'), value=expanded)
+                .classes('w-full')
+                .props('dense header-class="text-primary"')
+                .mark('block-details') as self.expansion
+            ):
                 self._fields(catalogue, block, on_field)
         self.set_title(block.title)
 
@@ -89,9 +122,12 @@ class BlockCard:
 
         def text_input(name: str, label: str, value: str, *, area: bool = False) -> ui.input:
             limit = LIMITS['block_title' if name == 'title' else name]
-            field = (ui.textarea(label, value=value).props('autogrow') if area else ui.input(label, value=value)) \
-                .classes('w-full').props(f'outlined dense maxlength={limit} counter') \
+            field = (
+                (ui.textarea(label, value=value).props('autogrow') if area else ui.input(label, value=value))
+                .classes('w-full')
+                .props(f'outlined dense maxlength={limit} counter')
                 .mark(f'block-{name}', f'block-{name}-{bid}')
+            )
             field.on_value_change(lambda e: on_field(bid, name, e.value, 'type'))
             field.on('blur', lambda: on_field(bid, name, field.value, 'blur'))
             self.fields[name] = field
@@ -99,18 +135,32 @@ class BlockCard:
 
         with ui.element('div').classes('w-full grid gap-2 sm:grid-cols-[1fr_11rem]'):
             text_input('title', t('kickoff.field.title'), block.title)
-            duration = ui.number(t('kickoff.field.duration'), value=block.duration, min=MIN_DURATION,
-                                 max=MAX_DURATION, step=5, precision=0, format='%d') \
-                .props('outlined dense suffix=min').mark('block-duration', f'block-duration-{bid}')
+            duration = (
+                ui.number(
+                    t('kickoff.field.duration'),
+                    value=block.duration,
+                    min=MIN_DURATION,
+                    max=MAX_DURATION,
+                    step=5,
+                    precision=0,
+                    format='%d',
+                )
+                .props('outlined dense suffix=min')
+                .mark('block-duration', f'block-duration-{bid}')
+            )
             duration.on_value_change(lambda e: on_field(bid, 'duration', e.value, 'type'))
             duration.on('blur', lambda: on_field(bid, 'duration', duration.value, 'blur'))
             self.fields['duration'] = duration
         text_input('goal', t('kickoff.field.goal'), block.goal, area=True)
         options = {'': t('kickoff.method.none')} | {m.id: t.pick(m.title) for m in catalogue.methods}
         with ui.element('div').classes('w-full grid gap-2 sm:grid-cols-2'):
-            method = ui.select(options, value=block.method if block.method in options else '',
-                               label=t('kickoff.field.method')).props('outlined dense options-dense') \
+            method = (
+                ui.select(
+                    options, value=block.method if block.method in options else '', label=t('kickoff.field.method')
+                )
+                .props('outlined dense options-dense')
                 .mark('block-method')
+            )
             self.fields['method'] = method
             method_text = text_input('method_text', t('kickoff.field.method_text'), block.method_text)
             method_text.bind_visibility_from(method, 'value', backward=lambda v: not v)

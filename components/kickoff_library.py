@@ -1,4 +1,5 @@
 """The method library beside the kick-off editor: filter by kind, search, read a method, insert it as a block."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -18,8 +19,9 @@ START = 'start'
 class MethodLibrary:
     """`on_insert(method_id, position)`: position is START, END or the id of the block to insert after."""
 
-    def __init__(self, t: Translator, catalogue: KickoffCatalogue,
-                 on_insert: Callable[[str, str], Awaitable[None]]) -> None:
+    def __init__(
+        self, t: Translator, catalogue: KickoffCatalogue, on_insert: Callable[[str, str], Awaitable[None]]
+    ) -> None:
         self.t = t
         self.methods = catalogue.methods
         self.on_insert = on_insert
@@ -27,16 +29,33 @@ class MethodLibrary:
         with ui.column().classes('w-full gap-2').mark('method-library'):
             tx.p(t('kickoff.library.help')).classes('text-sm')
             with ui.row().classes('w-full gap-2 items-end wrap'):
-                self.category = ui.select({'': t('kickoff.library.all')} | {c: t(f'kickoff.category.{c}')
-                                                                             for c in CATEGORIES},
-                                          value='', label=t('kickoff.library.category'),
-                                          on_change=self._filter).props('outlined dense').classes('w-48') \
+                self.category = (
+                    ui.select(
+                        {'': t('kickoff.library.all')} | {c: t(f'kickoff.category.{c}') for c in CATEGORIES},
+                        value='',
+                        label=t('kickoff.library.category'),
+                        on_change=self._filter,
+                    )
+                    .props('outlined dense')
+                    .classes('w-48')
                     .mark('library-category')
-                self.search = ui.input(t('kickoff.library.search'), on_change=self._filter) \
-                    .props('outlined dense clearable type=search').classes('grow').mark('library-search')
-                self.position = ui.select({START: t('kickoff.library.at_start'), END: t('kickoff.library.at_end')},
-                                          value=END, label=t('kickoff.library.position')) \
-                    .props('outlined dense').classes('w-64').mark('library-position')
+                )
+                self.search = (
+                    ui.input(t('kickoff.library.search'), on_change=self._filter)
+                    .props('outlined dense clearable type=search')
+                    .classes('grow')
+                    .mark('library-search')
+                )
+                self.position = (
+                    ui.select(
+                        {START: t('kickoff.library.at_start'), END: t('kickoff.library.at_end')},
+                        value=END,
+                        label=t('kickoff.library.position'),
+                    )
+                    .props('outlined dense')
+                    .classes('w-64')
+                    .mark('library-position')
+                )
             self.count = tx.p('').classes('text-sm cop-muted').props('role=status aria-live=polite')
             with html.ul().classes('w-full flex flex-col gap-2'):
                 for method in self.methods:
@@ -52,14 +71,24 @@ class MethodLibrary:
             with ui.row().classes('w-full items-start gap-2 no-wrap'):
                 with ui.column().classes('gap-0 grow min-w-0'):
                     tx.h3(t.pick(method.title))
-                    tx.span(f'{t(f"kickoff.category.{method.category}")} · ' + t(
-                        'kickoff.library.facts', group_min=method.group_min, group_max=method.group_max,
-                        duration_min=method.duration_min, duration_max=method.duration_max)) \
-                        .classes('text-sm cop-muted')
-                aria(ui.button(t('kickoff.library.insert'), icon='add',
-                               on_click=lambda m=method.id: self.on_insert(m, self.position.value or END))
-                     .props('outline dense no-caps'), t('kickoff.library.insert_named', title=t.pick(method.title))) \
-                    .mark('method-insert', f'insert-{method.id}')
+                    tx.span(
+                        f'{t(f"kickoff.category.{method.category}")} · '
+                        + t(
+                            'kickoff.library.facts',
+                            group_min=method.group_min,
+                            group_max=method.group_max,
+                            duration_min=method.duration_min,
+                            duration_max=method.duration_max,
+                        )
+                    ).classes('text-sm cop-muted')
+                aria(
+                    ui.button(
+                        t('kickoff.library.insert'),
+                        icon='add',
+                        on_click=lambda m=method.id: self.on_insert(m, self.position.value or END),
+                    ).props('outline dense no-caps'),
+                    t('kickoff.library.insert_named', title=t.pick(method.title)),
+                ).mark('method-insert', f'insert-{method.id}')
             tx.p(t.pick(method.purpose)).classes('text-sm')
             with ui.expansion(t('kickoff.library.steps')).classes('w-full').props('dense'):
                 with html.ol().classes('list-decimal pl-6 text-sm flex flex-col gap-1'):

@@ -1,5 +1,6 @@
 """A kick-off scenario shown read-only, as the facilitator script or the participant agenda: the print views and
 the coach's view. Takes `core.kickoff.scenario_data(...)`; all text is plain (escaped) text."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +12,7 @@ from core.kickoff.texts import data_timing_text, duration_text, when_text, where
 
 from . import typography as tx
 
-VIEW_CSS = '''
+VIEW_CSS = """
 .cop-agenda { border-collapse: collapse; width: 100%; }
 .cop-agenda th, .cop-agenda td { text-align: left; vertical-align: top; padding: .4rem .5rem;
   border-bottom: 1px solid #9aa5b1; }
@@ -27,7 +28,7 @@ VIEW_CSS = '''
   .cop-view h2, .cop-view h3 { break-after: avoid-page; }
   @page { size: A4; margin: 16mm; }
 }
-'''
+"""
 
 
 def install_view_css() -> None:

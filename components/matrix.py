@@ -4,6 +4,7 @@ The element keeps a copy of what its browser shows (`state`), applies every patc
 and sends the patch with `run_method`. So the page's memory stays small (one element, not one per cell), a change
 reaches the browser as a few hundred bytes, and tests can read what each simulated person sees.
 """
+
 from __future__ import annotations
 
 import copy
@@ -28,10 +29,39 @@ def install_css() -> None:
 
 
 def matrix_texts(t: Translator) -> dict[str, Any]:
-    keys = ('caption', 'criterion', 'weight', 'must', 'must_short', 'look_for', 'weight_label', 'total', 'rank',
-            'excluded', 'hidden_until_reveal', 'tool', 'ranking', 'fails', 'unscored', 'unscored_option',
-            'score_label', 'private_label', 'agreed_label', 'editing', 'mean', 'disagreement', 'saving', 'saved',
-            'restore_mine', 'keep_theirs', 'edit_note', 'add_note', 'note_label', 'save_note', 'cancel')
+    keys = (
+        'caption',
+        'criterion',
+        'weight',
+        'must',
+        'must_short',
+        'look_for',
+        'weight_label',
+        'total',
+        'rank',
+        'excluded',
+        'hidden_until_reveal',
+        'tool',
+        'ranking',
+        'fails',
+        'unscored',
+        'unscored_option',
+        'score_label',
+        'private_label',
+        'agreed_label',
+        'editing',
+        'mean',
+        'disagreement',
+        'saving',
+        'saved',
+        'restore_mine',
+        'keep_theirs',
+        'edit_note',
+        'add_note',
+        'note_label',
+        'save_note',
+        'cancel',
+    )
     texts: dict[str, Any] = {key: t(f'matrix.{key}') for key in keys}
     texts['scores'] = [t(f'ittools.score.{score}') for score in range(4)]
     # not texts, but fixed like them: the limits the server enforces, so the browser offers no more
@@ -45,7 +75,7 @@ class MatrixView(ui.element, component='matrix.js'):
         super().__init__()
         self.state = copy.deepcopy(state)
         self.state.setdefault('conflicts', {})
-        self.acks: deque[dict[str, Any]] = deque(maxlen=32)   # the last answers to this browser's edits
+        self.acks: deque[dict[str, Any]] = deque(maxlen=32)  # the last answers to this browser's edits
         # JSON strings, not dicts: NiceGUI would wrap nested dicts in observable copies, and these never change
         self._props['initial'] = json.dumps(self.state, ensure_ascii=False, separators=(',', ':'))
         self._props['texts'] = json.dumps(texts, ensure_ascii=False, separators=(',', ':'))
@@ -53,8 +83,9 @@ class MatrixView(ui.element, component='matrix.js'):
     def reset(self, state: dict[str, Any]) -> None:
         conflicts = self.state.get('conflicts', {})
         self.state = copy.deepcopy(state)
-        self.state['conflicts'] = {k: v for k, v in conflicts.items()
-                                   if k.split(':')[0] in {t['id'] for t in state['tools']}}
+        self.state['conflicts'] = {
+            k: v for k, v in conflicts.items() if k.split(':')[0] in {t['id'] for t in state['tools']}
+        }
         self.run_method('reset', self.state)
 
     def patch(self, **parts: Any) -> None:

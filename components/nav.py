@@ -1,5 +1,6 @@
 """The parts of the toolbox, in the order a coordinator meets them. A part's page module calls `provide(key)` when
 it registers its pages, with the one-line status the community dashboard shows."""
+
 from __future__ import annotations
 
 import logging
@@ -15,9 +16,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Part:
-    key: str            # UI string nav.<key> and part.<key>.summary
+    key: str  # UI string nav.<key> and part.<key>.summary
     icon: str
-    path: str           # under /c/{cid}, or absolute when `public`
+    path: str  # under /c/{cid}, or absolute when `public`
     public: bool = False
     group: str = 'tools'  # 'tools' or 'helpkit'
 
@@ -56,8 +57,9 @@ def part_status(key: str, ctx: Any) -> str | None:
     try:
         return status(ctx)
     except (AppError, StoreError):
-        log.warning('status of %s for community %s not available', key, getattr(ctx.community, 'id', '?'),
-                    exc_info=True)
+        log.warning(
+            'status of %s for community %s not available', key, getattr(ctx.community, 'id', '?'), exc_info=True
+        )
         return None
 
 

@@ -1,4 +1,5 @@
 """QR codes of links, drawn on the server (no request leaves for a third-party QR service), shown and downloadable."""
+
 from __future__ import annotations
 
 import io

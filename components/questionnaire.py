@@ -1,5 +1,6 @@
 """Questionnaire pieces shared by the kompas, the profile, the member survey and the facilitation checklist: the
 question card (a real radio group, operable by keyboard and screen reader), progress, and dimension navigation."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
@@ -14,17 +15,27 @@ from core.sheets import MAX_COMMENT
 from . import typography as tx
 from .frame import aria
 
-AnswerHandler = Callable[[str, Any], Awaitable[bool]]    # (item id, value) -> saved?
+AnswerHandler = Callable[[str, Any], Awaitable[bool]]  # (item id, value) -> saved?
 CommentHandler = Callable[[str, str], Awaitable[bool]]
 
 
 class QuestionCard:
     """One question: statement, help, the answer control, an optional comment; saves each answer as it is given."""
 
-    def __init__(self, t: Translator, instrument: Instrument, item: Item, number: int, value: Any = None,
-                 comment: str = '', *, on_answer: AnswerHandler | None = None,
-                 on_comment: CommentHandler | None = None, readonly: bool = False,
-                 comments: bool = True) -> None:
+    def __init__(
+        self,
+        t: Translator,
+        instrument: Instrument,
+        item: Item,
+        number: int,
+        value: Any = None,
+        comment: str = '',
+        *,
+        on_answer: AnswerHandler | None = None,
+        on_comment: CommentHandler | None = None,
+        readonly: bool = False,
+        comments: bool = True,
+    ) -> None:
         self.t, self.item = t, item
         self.value = value
         self.on_answer = on_answer
@@ -51,8 +62,9 @@ class QuestionCard:
                     options[NA] = t.pick(scale.not_applicable)
             else:
                 options = {o.id: t.pick(o.label) for o in item.options}
-            control = ui.radio(options, value=self.value if self.value in options else None,
-                               on_change=self._changed).mark(f'answer-{item.id}')
+            control = ui.radio(
+                options, value=self.value if self.value in options else None, on_change=self._changed
+            ).mark(f'answer-{item.id}')
             control.props['role'] = 'radiogroup'
             control.props['aria-labelledby'] = statement.html_id
             return control
@@ -60,12 +72,19 @@ class QuestionCard:
             chosen = set(self.value or [])
             with html.div().props('role=group').classes('flex flex-wrap gap-x-4') as group:
                 group.props['aria-labelledby'] = statement.html_id
-                self.boxes = {o.id: ui.checkbox(t.pick(o.label), value=o.id in chosen,
-                                                on_change=self._multi_changed).mark(f'answer-{item.id}-{o.id}')
-                              for o in item.options}
+                self.boxes = {
+                    o.id: ui.checkbox(t.pick(o.label), value=o.id in chosen, on_change=self._multi_changed).mark(
+                        f'answer-{item.id}-{o.id}'
+                    )
+                    for o in item.options
+                }
             return group
-        control = ui.textarea(t('questionnaire.your_answer'), value=self.value or '') \
-            .classes('w-full').props(f'outlined autogrow maxlength={MAX_TEXT} counter').mark(f'answer-{item.id}')
+        control = (
+            ui.textarea(t('questionnaire.your_answer'), value=self.value or '')
+            .classes('w-full')
+            .props(f'outlined autogrow maxlength={MAX_TEXT} counter')
+            .mark(f'answer-{item.id}')
+        )
         control.props['aria-describedby'] = statement.html_id
         control.on('blur', lambda: self._save(control.value or None))
         return control
@@ -107,10 +126,13 @@ class QuestionCard:
         if readonly:
             tx.p(t('questionnaire.comment_is', comment=comment)).classes('text-sm italic').mark('comment-text')
             return
-        with ui.expansion(t('questionnaire.comment'), value=bool(comment)).classes('w-full text-sm') \
-                .props('dense'):
-            box = ui.textarea(t('questionnaire.comment_label'), value=comment).classes('w-full') \
-                .props(f'outlined autogrow maxlength={MAX_COMMENT}').mark(f'comment-{self.item.id}')
+        with ui.expansion(t('questionnaire.comment'), value=bool(comment)).classes('w-full text-sm').props('dense'):
+            box = (
+                ui.textarea(t('questionnaire.comment_label'), value=comment)
+                .classes('w-full')
+                .props(f'outlined autogrow maxlength={MAX_COMMENT}')
+                .mark(f'comment-{self.item.id}')
+            )
             saved = {'text': comment}
 
             async def save() -> None:
@@ -142,8 +164,15 @@ class QuestionCard:
 class Progress:
     """'12 of 32 answered' with a bar, and per dimension 'n of m', updated in place as answers come in."""
 
-    def __init__(self, t: Translator, instrument: Instrument, answers: Mapping[str, Any], *,
-                 current: str | None = None, href: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        t: Translator,
+        instrument: Instrument,
+        answers: Mapping[str, Any],
+        *,
+        current: str | None = None,
+        href: Callable[[str], str] | None = None,
+    ) -> None:
         self.t, self.instrument = t, instrument
         self.answers = dict(answers)
         with ui.column().classes('w-full gap-1').mark('progress'):

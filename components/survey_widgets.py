@@ -3,6 +3,7 @@ anonymity notice, a round's status and its buttons, its link with the QR code.
 
 `ctx` is the page's context (pages._base.PageContext): its translator, community, user and services, captured
 when the page was built."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -57,11 +58,13 @@ def status_buttons(ctx: Any, survey_round: SurveyRound, back: str) -> None:
     if survey_round.status == 'draft':
         ui.button(t('survey.open'), icon='play_arrow', on_click=lambda: set_status('open')).mark('round-open')
     elif survey_round.status == 'open' and not survey_round.expired():
-        ui.button(t('survey.close'), icon='stop', on_click=lambda: set_status('closed')).props('outline') \
-            .mark('round-close')
+        ui.button(t('survey.close'), icon='stop', on_click=lambda: set_status('closed')).props('outline').mark(
+            'round-close'
+        )
     else:
-        ui.button(t('survey.reopen'), icon='replay', on_click=lambda: set_status('open')).props('outline') \
-            .mark('round-reopen')
+        ui.button(t('survey.reopen'), icon='replay', on_click=lambda: set_status('open')).props('outline').mark(
+            'round-reopen'
+        )
 
 
 def link_and_qr(ctx: Any, survey_round: SurveyRound, qr_title: str) -> str:
@@ -73,12 +76,15 @@ def link_and_qr(ctx: Any, survey_round: SurveyRound, qr_title: str) -> str:
             copy_field(t, t('survey.share.link'), link, 'survey-link')
             with ui.row().classes('gap-2'):
                 name = f'survey-{survey_round.id}'
-                ui.button(t('survey.share.png'), icon='download',
-                          on_click=lambda: ui.download.content(qr_png(link), f'{name}.png', 'image/png')) \
-                    .props('outline dense').mark('qr-png')
-                ui.button(t('survey.share.svg'), icon='download',
-                          on_click=lambda: ui.download.content(qr_svg(link, qr_title), f'{name}.svg',
-                                                               'image/svg+xml')).props('outline dense') \
-                    .mark('qr-svg')
+                ui.button(
+                    t('survey.share.png'),
+                    icon='download',
+                    on_click=lambda: ui.download.content(qr_png(link), f'{name}.png', 'image/png'),
+                ).props('outline dense').mark('qr-png')
+                ui.button(
+                    t('survey.share.svg'),
+                    icon='download',
+                    on_click=lambda: ui.download.content(qr_svg(link, qr_title), f'{name}.svg', 'image/svg+xml'),
+                ).props('outline dense').mark('qr-svg')
         qr_image(link, t('survey.share.qr_alt'))
     return link

@@ -1,4 +1,5 @@
 """Accessible data tables: a caption, column headers, and the first cell of each row as its row header."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -10,8 +11,14 @@ from .typography import Text
 TABLE_CSS_CLASS = 'cop-table'
 
 
-def data_table(caption: str, columns: Sequence[str], rows: Sequence[Sequence[str]], *, numeric: Sequence[int] = (),
-               marker: str | None = None) -> html.table:
+def data_table(
+    caption: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    numeric: Sequence[int] = (),
+    marker: str | None = None,
+) -> html.table:
     """`numeric`: indexes of columns to right-align. A line break in a cell is kept. On a narrow screen the table
     scrolls sideways in its own region, which keyboard users can focus and scroll too."""
     with html.div().classes('w-full overflow-x-auto') as region:
@@ -31,8 +38,9 @@ def data_table(caption: str, columns: Sequence[str], rows: Sequence[Sequence[str
                         if i == 0:
                             Text('th', cell).props('scope=row').classes('text-left font-normal whitespace-pre-line')
                         else:
-                            Text('td', cell).classes('text-right tabular-nums' if i in numeric
-                                                     else 'whitespace-pre-line')
+                            Text('td', cell).classes(
+                                'text-right tabular-nums' if i in numeric else 'whitespace-pre-line'
+                            )
     if marker:
         table.mark(marker)
     return table

@@ -2,6 +2,7 @@
 
 NiceGUI's `html.*` elements work too, but their text is invisible to the `user` test fixture; these are real text
 elements, so tests can find a heading by what it says."""
+
 from __future__ import annotations
 
 from nicegui.elements.mixins.text_element import TextElement

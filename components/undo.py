@@ -7,6 +7,7 @@ One undo at a time: a new offer replaces the previous one. The button is pressed
 undo runs. `undo` is awaited; if it returns a string, that is shown as a positive notification (for example where
 the item came back); if it raises an AppError, its message is shown as an error notification.
 """
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -31,8 +32,9 @@ class UndoBar:
         self.action: Undo | None = None
         with ui.row().classes('w-full items-center gap-3 rounded bg-grey-2 px-3 py-1').mark('undo-bar') as self.row:
             self.text = tx.span('').props('role=status')
-            ui.button(label or t('common.undo'), icon='undo', on_click=self._undo).props('flat dense no-caps') \
-                .mark('undo')
+            ui.button(label or t('common.undo'), icon='undo', on_click=self._undo).props('flat dense no-caps').mark(
+                'undo'
+            )
         self.row.set_visibility(False)
 
     def offer(self, message: str, undo: Undo) -> None:

@@ -3,6 +3,7 @@
 Passwords are hashed with scrypt (memory-hard, standard library) in a worker thread so the event loop stays free.
 No password, hash or e-mail address is ever logged.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,7 +29,7 @@ MAX_EMAIL = 254
 EMAIL_PATTERN = re.compile(r'^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$')
 
 # scrypt cost: 2**14 x 8 x 128 bytes = 16 MiB of memory per hash, about 50 ms here
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,15 @@ def verify_password(password: str, stored: str) -> bool:
         if scheme != 'scrypt':
             return False
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-                                maxmem=128 * 1024 * 1024, dklen=len(expected))
+        actual = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=128 * 1024 * 1024,
+            dklen=len(expected),
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -76,8 +84,13 @@ def validate_password(password: str, field: str = 'password') -> None:
 
 
 class Accounts:
-    def __init__(self, db: Database, *, account_limiter: FailureLimiter | None = None,
-                 client_limiter: FailureLimiter | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        account_limiter: FailureLimiter | None = None,
+        client_limiter: FailureLimiter | None = None,
+    ) -> None:
         self._db = db
         # per account: 5 free failures in 15 minutes, then 30 s, 60 s, ... up to 15 minutes
         self.account_limiter = account_limiter or FailureLimiter(5, 900, 30, 900)
@@ -117,8 +130,15 @@ class Accounts:
         pw_hash = await asyncio.to_thread(hash_password, password)
         if self.by_email(email) is not None:  # someone else signed up with it while we were hashing
             raise ValidationError('auth.error.email_taken', 'email')
-        doc = {'id': secrets.token_hex(8), 'email': email, 'name': name, 'pw': pw_hash,
-               'lang': lang if lang in LANGUAGES else 'nl', 'created': _now(), 'auth_epoch': 1}
+        doc = {
+            'id': secrets.token_hex(8),
+            'email': email,
+            'name': name,
+            'pw': pw_hash,
+            'lang': lang if lang in LANGUAGES else 'nl',
+            'created': _now(),
+            'auth_epoch': 1,
+        }
         self._users.insert(doc)
         await self._db.commit()
         return _user(doc)
@@ -185,8 +205,14 @@ class Accounts:
 
 
 def _user(doc: dict) -> User:
-    return User(id=doc['id'], email=doc['email'], name=doc['name'], lang=doc.get('lang', 'nl'),
-                created=doc.get('created', ''), auth_epoch=int(doc.get('auth_epoch', 1)))
+    return User(
+        id=doc['id'],
+        email=doc['email'],
+        name=doc['name'],
+        lang=doc.get('lang', 'nl'),
+        created=doc.get('created', ''),
+        auth_epoch=int(doc.get('auth_epoch', 1)),
+    )
 
 
 def _now() -> str:

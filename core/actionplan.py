@@ -1,5 +1,6 @@
 """The action plan: actions (from the tools' suggestions or the coordinator's own), and the plan-level fields a
 sponsor asks about (purpose, stage, core group, rhythm, digital space, next review)."""
+
 from __future__ import annotations
 
 import secrets
@@ -34,10 +35,10 @@ class Action:
     source: str = 'own'
     dimension: str = ''
     owner: str = ''
-    due: str | None = None        # a day (ISO)
-    horizon: str | None = None    # '30' | '60' | '90' days
+    due: str | None = None  # a day (ISO)
+    horizon: str | None = None  # '30' | '60' | '90' days
     status: str = 'planned'
-    indicator: str = ''           # how we will know it worked
+    indicator: str = ''  # how we will know it worked
     created: str = ''
     updated: str = ''
 
@@ -55,17 +56,19 @@ class PlanFields:
 class EffectivePlan:
     """The plan as it reads (on the plan page and in the dossier): its own fields, with what it leaves empty filled
     in from the community's purpose and the IT-tools decision."""
-    fields: PlanFields               # as stored
-    purpose: str                     # the plan's purpose, else the community's
-    digital_space: Text              # {nl, fr, en}: the plan's own text, else the decided tool's name
-    digital_space_decided: bool      # True when digital_space comes from the IT-tools decision
+
+    fields: PlanFields  # as stored
+    purpose: str  # the plan's purpose, else the community's
+    digital_space: Text  # {nl, fr, en}: the plan's own text, else the decided tool's name
+    digital_space_decided: bool  # True when digital_space comes from the IT-tools decision
 
 
 def effective_plan(fields: PlanFields, community: Community, decision: Mapping[str, Any] | None) -> EffectivePlan:
     """`decision`: the community's latest IT-tools decision (ITTools.latest_decision), or None."""
     if fields.digital_space or not decision:
-        return EffectivePlan(fields, fields.purpose or community.purpose,
-                             dict.fromkeys(LANGUAGES, fields.digital_space), False)
+        return EffectivePlan(
+            fields, fields.purpose or community.purpose, dict.fromkeys(LANGUAGES, fields.digital_space), False
+        )
     return EffectivePlan(fields, fields.purpose or community.purpose, dict(decision['tool_name']), True)
 
 
@@ -213,8 +216,9 @@ class ActionPlan:
         """Suggestions still waiting for a decision."""
         return self.suggestions.waiting(actor, cid)
 
-    async def accept(self, actor: str, cid: str, suggestion_id: str, lang: str, fields: dict[str, Any] | None = None
-                     ) -> Action:
+    async def accept(
+        self, actor: str, cid: str, suggestion_id: str, lang: str, fields: dict[str, Any] | None = None
+    ) -> Action:
         """Turn a suggestion into an action (in the accepting user's language, editable afterwards). The suggestion
         is marked accepted and the action inserted before the one commit: a second click finds nothing waiting."""
         self.communities.get(actor, cid, Permission.EDIT)
@@ -223,10 +227,15 @@ class ActionPlan:
         if suggestion is None:
             raise NotFound()
         text = Translator(Catalog({}), lang).pick(suggestion.text)
-        title = text if len(text) <= LIMITS['title'] else text[:LIMITS['title'] - 1].rstrip() + '…'
-        values = {'title': title, 'description': text if text != title else '', 'source': suggestion.source,
-                  'dimension': suggestion.dimension, **(fields or {})}
-        clean_action(values)                      # refuse before changing anything
+        title = text if len(text) <= LIMITS['title'] else text[: LIMITS['title'] - 1].rstrip() + '…'
+        values = {
+            'title': title,
+            'description': text if text != title else '',
+            'source': suggestion.source,
+            'dimension': suggestion.dimension,
+            **(fields or {}),
+        }
+        clean_action(values)  # refuse before changing anything
         if len(self._db(cid).table(ACTIONS)) >= MAX_ACTIONS:
             raise ValidationError('plan.error.too_many', max=MAX_ACTIONS)
         self.suggestions.set_status(actor, cid, suggestion_id, 'accepted', was='new')
@@ -243,9 +252,13 @@ class ActionPlan:
     def plan(self, actor: str, cid: str) -> PlanFields:
         self.communities.get(actor, cid, Permission.VIEW)
         doc = self._db(cid).table(PLAN).get(doc_id=1) or {}
-        return PlanFields(purpose=doc.get('purpose', ''), core_group=doc.get('core_group', ''),
-                          rhythm=doc.get('rhythm', ''), digital_space=doc.get('digital_space', ''),
-                          next_review=doc.get('next_review'))
+        return PlanFields(
+            purpose=doc.get('purpose', ''),
+            core_group=doc.get('core_group', ''),
+            rhythm=doc.get('rhythm', ''),
+            digital_space=doc.get('digital_space', ''),
+            next_review=doc.get('next_review'),
+        )
 
     async def save_plan(self, actor: str, cid: str, fields: dict[str, Any]) -> PlanFields:
         self.communities.get(actor, cid, Permission.EDIT)
@@ -259,12 +272,23 @@ class ActionPlan:
         return self.plan(actor, cid)
 
 
-def filter_and_sort(actions: list[Action], *, status: str | None = None, horizon: str | None = None,
-                    owner: str | None = None, sort: str = 'due') -> list[Action]:
+def filter_and_sort(
+    actions: list[Action],
+    *,
+    status: str | None = None,
+    horizon: str | None = None,
+    owner: str | None = None,
+    sort: str = 'due',
+) -> list[Action]:
     """The plan's list as the user asks for it: filtered by status, horizon or owner; sorted by due date (with the
     horizon as an estimate), status, owner or title."""
-    chosen = [a for a in actions if (not status or a.status == status) and (not horizon or a.horizon == horizon)
-              and (not owner or a.owner.casefold() == owner.casefold())]
+    chosen = [
+        a
+        for a in actions
+        if (not status or a.status == status)
+        and (not horizon or a.horizon == horizon)
+        and (not owner or a.owner.casefold() == owner.casefold())
+    ]
     return sorted(chosen, key=_SORT_KEYS.get(sort, _SORT_KEYS['due']))
 
 
@@ -275,7 +299,7 @@ _SORT_KEYS: dict[str, Callable[[Action], Any]] = {
     'owner': lambda a: (not a.owner, a.owner.casefold(), a.due or '9999'),
     'title': lambda a: a.title.casefold(),
 }
-SORTS = tuple(_SORT_KEYS)   # the orders the plan's list offers, the first one the default
+SORTS = tuple(_SORT_KEYS)  # the orders the plan's list offers, the first one the default
 
 
 def _horizon_day(action: Action) -> str:
@@ -286,10 +310,20 @@ def _horizon_day(action: Action) -> str:
 
 
 def _action(doc: dict[str, Any]) -> Action:
-    return Action(id=doc['id'], title=doc.get('title', ''), description=doc.get('description', ''),
-                  source=doc.get('source', 'own'), dimension=doc.get('dimension', ''), owner=doc.get('owner', ''),
-                  due=doc.get('due'), horizon=doc.get('horizon'), status=doc.get('status', 'planned'),
-                  indicator=doc.get('indicator', ''), created=doc.get('created', ''), updated=doc.get('updated', ''))
+    return Action(
+        id=doc['id'],
+        title=doc.get('title', ''),
+        description=doc.get('description', ''),
+        source=doc.get('source', 'own'),
+        dimension=doc.get('dimension', ''),
+        owner=doc.get('owner', ''),
+        due=doc.get('due'),
+        horizon=doc.get('horizon'),
+        status=doc.get('status', 'planned'),
+        indicator=doc.get('indicator', ''),
+        created=doc.get('created', ''),
+        updated=doc.get('updated', ''),
+    )
 
 
 def _today() -> str:

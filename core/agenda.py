@@ -5,6 +5,7 @@ after midnight is refused (`ValidationError('agenda.error.midnight')`), because 
 runs through the night and a wrapped clock time ("00:15" after "23:50") would mislead more than it helps. An end of
 exactly 24:00 is allowed and shown as "24:00"; a planned end at midnight is stored as "00:00" (`format_planned_end`).
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,8 @@ from typing import Any
 from .clean import whole_number
 from .errors import ValidationError
 
-MIN_DURATION = 1          # minutes per block
-MAX_DURATION = 480        # eight hours: longer is a typo, not a block
+MIN_DURATION = 1  # minutes per block
+MAX_DURATION = 480  # eight hours: longer is a typo, not a block
 MINUTES_PER_DAY = 24 * 60
 CLOCK = re.compile(r'^\s*(\d{1,2})[:hHu.](\d{2})\s*$')
 
@@ -47,8 +48,9 @@ def format_planned_end(minutes: int) -> str:
 
 def check_duration(value: Any, field: str | None = 'duration') -> int:
     """A block's duration as whole minutes in MIN_DURATION..MAX_DURATION; ValidationError 'agenda.error.duration'."""
-    return whole_number(value, MIN_DURATION, MAX_DURATION, 'agenda.error.duration', field, min=MIN_DURATION,
-                        max=MAX_DURATION)
+    return whole_number(
+        value, MIN_DURATION, MAX_DURATION, 'agenda.error.duration', field, min=MIN_DURATION, max=MAX_DURATION
+    )
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Slot:
     """One block placed on the clock."""
 
     index: int
-    start: int      # minutes since midnight
+    start: int  # minutes since midnight
     end: int
     duration: int
 
@@ -116,7 +118,7 @@ def schedule(start: int | str, durations: Sequence[int], planned_end: int | str 
     if planned_end not in (None, ''):
         planned = parse_clock(planned_end, 'planned_end') if isinstance(planned_end, str) else planned_end
         if planned == 0:
-            planned = MINUTES_PER_DAY   # "00:00" as a planned end means midnight at the end of the day
+            planned = MINUTES_PER_DAY  # "00:00" as a planned end means midnight at the end of the day
         if planned <= begin:
             raise ValidationError('agenda.error.planned_end', 'planned_end')
     slots = []

@@ -1,5 +1,6 @@
 """The facilitation ("animatie") checklist: after a session, the facilitator records it, fills in the checklist,
 and may open an anonymous feedback round for the participants (same anonymity rules as the member survey)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,15 +22,15 @@ from .survey_results import SurveyResults, aggregate
 TABLE = 'animation_sessions'
 CHECKLIST = 'animation'
 FEEDBACK = 'animation_feedback'
-ROTI_ITEM = 'feedback_roti'     # the feedback item: return on time invested
-FEEDBACK_THRESHOLD = 3      # sessions are small; never below the survey minimum of 3
+ROTI_ITEM = 'feedback_roti'  # the feedback item: return on time invested
+FEEDBACK_THRESHOLD = 3  # sessions are small; never below the survey minimum of 3
 MAX_NAME, MAX_METHOD = 120, 120
 MAX_PARTICIPANTS = 1000
 
 
 @dataclass(frozen=True)
 class Session:
-    sheet: Sheet             # the checklist, with the session's details in sheet.extra
+    sheet: Sheet  # the checklist, with the session's details in sheet.extra
 
     @property
     def id(self) -> str:
@@ -56,12 +57,12 @@ class Session:
 class SessionOutcome:
     session: Session
     instrument: Instrument
-    checklist: Result                       # the facilitator's own view
+    checklist: Result  # the facilitator's own view
     feedback_round: SurveyRound | None
     feedback_instrument: Instrument | None  # the feedback round's own instrument version, with `feedback`
     feedback_count: int
-    feedback: SurveyResults | None          # None while below the threshold (or no round)
-    roti: float | None                      # participants' mean return on time invested (1..5)
+    feedback: SurveyResults | None  # None while below the threshold (or no round)
+    roti: float | None  # participants' mean return on time invested (1..5)
 
 
 def clean_details(name: str, day: str, method: str, participants: Any) -> dict[str, Any]:
@@ -79,8 +80,13 @@ def clean_details(name: str, day: str, method: str, participants: Any) -> dict[s
         raise ValidationError('animation.error.day', 'day') from e
     if held > datetime.now(UTC).date():
         raise ValidationError('animation.error.future', 'day')
-    count = None if participants in (None, '') else whole_number(
-        participants, 1, MAX_PARTICIPANTS, 'animation.error.participants', 'participants', max=MAX_PARTICIPANTS)
+    count = (
+        None
+        if participants in (None, '')
+        else whole_number(
+            participants, 1, MAX_PARTICIPANTS, 'animation.error.participants', 'participants', max=MAX_PARTICIPANTS
+        )
+    )
     return {'name': name, 'day': held.isoformat(), 'method': method, 'participants': count}
 
 
@@ -90,8 +96,12 @@ class Animation(sheets.CommunitySheets):
     def __init__(self, communities: Communities, instruments: Instruments, surveys: Surveys) -> None:
         super().__init__(communities, instruments)
         self.surveys = surveys
-        register_table(TABLE, lambda docs: sheets.validate_sheets(
-            instruments, docs, {'name': str, 'day': str, 'method': str, 'participants': int, 'by': str}))
+        register_table(
+            TABLE,
+            lambda docs: sheets.validate_sheets(
+                instruments, docs, {'name': str, 'day': str, 'method': str, 'participants': int, 'by': str}
+            ),
+        )
 
     @property
     def instrument(self) -> Instrument:
@@ -107,8 +117,9 @@ class Animation(sheets.CommunitySheets):
         self.communities.get(actor, cid, Permission.VIEW)
         return Session(sheets.get_sheet(self._table(cid), session_id))
 
-    async def record(self, actor: str, cid: str, *, name: str, day: str, method: str = '',
-                     participants: Any = None) -> Session:
+    async def record(
+        self, actor: str, cid: str, *, name: str, day: str, method: str = '', participants: Any = None
+    ) -> Session:
         self.communities.get(actor, cid, Permission.EDIT)
         details = clean_details(name, day, method, participants)
         sheet = sheets.new_sheet(self._table(cid), self.instrument, by=actor, **details)
@@ -130,8 +141,9 @@ class Animation(sheets.CommunitySheets):
         existing = self.feedback_round(actor, cid, session_id)
         if existing is not None:
             return existing
-        return await self.surveys.create(actor, cid, instrument=FEEDBACK, subject=session_id,
-                                         threshold=FEEDBACK_THRESHOLD, open_now=True)
+        return await self.surveys.create(
+            actor, cid, instrument=FEEDBACK, subject=session_id, threshold=FEEDBACK_THRESHOLD, open_now=True
+        )
 
     def feedback_round(self, actor: str, cid: str, session_id: str) -> SurveyRound | None:
         rounds = self.surveys.rounds(actor, cid, FEEDBACK, session_id)
@@ -149,10 +161,17 @@ class Animation(sheets.CommunitySheets):
                 feedback_instrument = self.surveys.instrument_of(feedback_round)
                 feedback = aggregate(feedback_instrument, [a.answers for a in answers])
                 roti = next((r.mean for r in feedback.items if r.item.id == ROTI_ITEM), None)
-        return SessionOutcome(session, instrument, score(instrument, session.sheet.answers), feedback_round,
-                              feedback_instrument, count, feedback, roti)
+        return SessionOutcome(
+            session,
+            instrument,
+            score(instrument, session.sheet.answers),
+            feedback_round,
+            feedback_instrument,
+            count,
+            feedback,
+            roti,
+        )
 
     def history(self, actor: str, cid: str) -> list[SessionOutcome]:
         """Every session's outcome, oldest first: is the facilitation improving?"""
         return [self.outcome(actor, cid, s.id) for s in reversed(self.sessions(actor, cid))]
-

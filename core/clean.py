@@ -1,4 +1,5 @@
 """Cleaning what people type or import, the same way in every part: whole numbers and text."""
+
 from __future__ import annotations
 
 import math

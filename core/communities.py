@@ -3,6 +3,7 @@
 Memberships and invitations live in the accounts file (so a user's list needs no community file); everything about
 the community itself lives in its own file, which deletion erases together with its backups.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,11 @@ TABLE_VALIDATORS: dict[str, Callable[[list[dict[str, Any]]], None]] = {}
 EXPORT_FILTERS: dict[str, Callable[[Any, list[dict[str, Any]]], list[dict[str, Any]]]] = {}
 
 
-def register_table(name: str, validator: Callable[[list[dict[str, Any]]], None],
-                   export_filter: Callable[[Any, list[dict[str, Any]]], list[dict[str, Any]]] | None = None) -> None:
+def register_table(
+    name: str,
+    validator: Callable[[list[dict[str, Any]]], None],
+    export_filter: Callable[[Any, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+) -> None:
     TABLE_VALIDATORS[name] = validator
     if export_filter is not None:
         EXPORT_FILTERS[name] = export_filter
@@ -63,9 +67,9 @@ class Community:
 class Membership:
     community_id: str
     role: Role
-    name: str           # the community's name as last known, so a damaged file can still be named
+    name: str  # the community's name as last known, so a damaged file can still be named
     community: Community | None
-    damaged: str | None = None   # why the community's file cannot be read
+    damaged: str | None = None  # why the community's file cannot be read
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,9 @@ def validate_fields(raw: dict[str, Any]) -> dict[str, Any]:
     if members in (None, ''):
         out['expected_members'] = None
     else:
-        out['expected_members'] = whole_number(members, 1, MAX_MEMBERS, 'community.error.members',
-                                               'expected_members', max=MAX_MEMBERS)
+        out['expected_members'] = whole_number(
+            members, 1, MAX_MEMBERS, 'community.error.members', 'expected_members', max=MAX_MEMBERS
+        )
     language = raw.get('language') or 'nl'
     if language not in LANGUAGES:
         raise ValidationError('error.invalid', 'language')
@@ -180,8 +185,15 @@ class Communities:
         db = self.store.create_community(cid)
         db.table(COMMUNITY_TABLE).insert({**clean, 'created': now, 'updated': now})
         await db.commit()
-        self._memberships.insert({'user_id': user_id, 'community_id': cid, 'role': Role.COORDINATOR.value,
-                                  'name': clean['name'], 'since': now})
+        self._memberships.insert(
+            {
+                'user_id': user_id,
+                'community_id': cid,
+                'role': Role.COORDINATOR.value,
+                'name': clean['name'],
+                'since': now,
+            }
+        )
         await self.store.accounts.commit()
         return self._load(cid)
 
@@ -252,9 +264,16 @@ class Communities:
             raise ValidationError('error.invalid', 'role')
         token = secrets.token_urlsafe(24)
         now = datetime.now(UTC)
-        doc = {'id': secrets.token_hex(8), 'token_hash': _token_hash(token), 'community_id': cid,
-               'role': role.value, 'invited_by': user_id, 'created': now.isoformat(timespec='seconds'),
-               'expires': (now + timedelta(days=INVITE_DAYS)).isoformat(timespec='seconds'), 'used': False}
+        doc = {
+            'id': secrets.token_hex(8),
+            'token_hash': _token_hash(token),
+            'community_id': cid,
+            'role': role.value,
+            'invited_by': user_id,
+            'created': now.isoformat(timespec='seconds'),
+            'expires': (now + timedelta(days=INVITE_DAYS)).isoformat(timespec='seconds'),
+            'used': False,
+        }
         self._invites.insert(doc)
         await self.store.accounts.commit()
         return token, self._invitation(doc, community.name)
@@ -286,8 +305,15 @@ class Communities:
             raise ValidationError('invite.error.expired')
         cid = invitation.community_id
         if self.role_of(user_id, cid) is None:
-            self._memberships.insert({'user_id': user_id, 'community_id': cid, 'role': invitation.role.value,
-                                      'name': invitation.community_name, 'since': _now()})
+            self._memberships.insert(
+                {
+                    'user_id': user_id,
+                    'community_id': cid,
+                    'role': invitation.role.value,
+                    'name': invitation.community_name,
+                    'since': _now(),
+                }
+            )
         self._invites.update({'used': True, 'used_by': user_id}, Query()['id'] == invitation.id)
         await self.store.accounts.commit()
         return cid
@@ -307,8 +333,9 @@ class Communities:
             raise ValidationError('error.invalid', 'role') from e
         if member_id == user_id or role not in INVITABLE:
             raise PermissionDenied('community.error.own_role')
-        updated = self._memberships.update({'role': role.value}, (Query()['user_id'] == member_id)
-                                           & (Query()['community_id'] == cid))
+        updated = self._memberships.update(
+            {'role': role.value}, (Query()['user_id'] == member_id) & (Query()['community_id'] == cid)
+        )
         if not updated:
             raise NotFound()
         await self.store.accounts.commit()
@@ -326,9 +353,16 @@ class Communities:
         await self.store.accounts.commit()
 
     def _invitation(self, doc: dict[str, Any], name: str) -> Invitation:
-        return Invitation(id=doc['id'], community_id=doc['community_id'], community_name=name, role=Role(doc['role']),
-                          invited_by=doc['invited_by'], created=doc['created'], expires=doc['expires'],
-                          used=bool(doc.get('used')))
+        return Invitation(
+            id=doc['id'],
+            community_id=doc['community_id'],
+            community_name=name,
+            role=Role(doc['role']),
+            invited_by=doc['invited_by'],
+            created=doc['created'],
+            expires=doc['expires'],
+            used=bool(doc.get('used')),
+        )
 
     # -- export and import -------------------------------------------------------------------------------------
 
@@ -342,8 +376,13 @@ class Communities:
                 docs = [dict(doc) for doc in db.table(name).all()]
                 tables[name] = EXPORT_FILTERS[name](db, docs) if name in EXPORT_FILTERS else docs
         fields = {k: v for k, v in asdict(community).items() if k not in ('id', 'created', 'updated')}
-        document = {'format': EXPORT_FORMAT, 'schema': SCHEMA_VERSIONS['community'],
-                    'exported': _now(), 'community': fields, 'tables': tables}
+        document = {
+            'format': EXPORT_FORMAT,
+            'schema': SCHEMA_VERSIONS['community'],
+            'exported': _now(),
+            'community': fields,
+            'tables': tables,
+        }
         return json.dumps(document, ensure_ascii=False, indent=1).encode('utf-8')
 
     async def import_(self, user_id: str, payload: bytes) -> Community:
@@ -398,10 +437,17 @@ def parse_export(payload: bytes) -> tuple[dict[str, Any], dict[str, list[dict[st
 
 
 def _community(cid: str, doc: dict[str, Any]) -> Community:
-    return Community(id=cid, name=doc.get('name', ''), purpose=doc.get('purpose', ''),
-                     stage=doc.get('stage', 'potential'), sponsor=doc.get('sponsor', ''),
-                     expected_members=doc.get('expected_members'), language=doc.get('language', 'nl'),
-                     created=doc.get('created', ''), updated=doc.get('updated', ''))
+    return Community(
+        id=cid,
+        name=doc.get('name', ''),
+        purpose=doc.get('purpose', ''),
+        stage=doc.get('stage', 'potential'),
+        sponsor=doc.get('sponsor', ''),
+        expected_members=doc.get('expected_members'),
+        language=doc.get('language', 'nl'),
+        created=doc.get('created', ''),
+        updated=doc.get('updated', ''),
+    )
 
 
 def file_slug(name: str, fallback: str = 'community') -> str:

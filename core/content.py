@@ -2,6 +2,7 @@
 
 An invalid file stops start-up with a ContentError that names the file, the place in it and the problem.
 """
+
 from __future__ import annotations
 
 import re
@@ -151,9 +152,13 @@ def load_stages(path: Path) -> list[Stage]:
     for i, entry in enumerate(check.sequence(data.get('stages'), 'stages', min_len=1)):
         where = f'stages[{i}]'
         raw = check.mapping(entry, where)
-        stages.append(Stage(id=check.ident(raw.get('id'), f'{where}.id'),
-                            title=check.text(raw.get('title'), f'{where}.title'),
-                            explanation=check.text(raw.get('explanation'), f'{where}.explanation')))
+        stages.append(
+            Stage(
+                id=check.ident(raw.get('id'), f'{where}.id'),
+                title=check.text(raw.get('title'), f'{where}.title'),
+                explanation=check.text(raw.get('explanation'), f'{where}.explanation'),
+            )
+        )
     check.unique([s.id for s in stages], 'stages')
     return stages
 
@@ -177,8 +182,13 @@ def load_content(folder: Path = CONTENT_DIR) -> Content:
     from .ittools.catalogue import load_catalogue as load_ittools
     from .kickoff import load_catalogue as load_kickoff
     from .questionnaire import load_instruments
+
     stages = load_stages(folder / 'stages.yaml')
-    return Content(ui=load_ui_strings(folder / 'ui'), stages=stages,
-                   instruments=load_instruments(folder / 'instruments', {s.id for s in stages}),
-                   kickoff=load_kickoff(folder / 'catalogues'), ittools=load_ittools(folder / 'catalogues'),
-                   guide=load_guide(folder / 'guide.yaml', {s.id for s in stages}))
+    return Content(
+        ui=load_ui_strings(folder / 'ui'),
+        stages=stages,
+        instruments=load_instruments(folder / 'instruments', {s.id for s in stages}),
+        kickoff=load_kickoff(folder / 'catalogues'),
+        ittools=load_ittools(folder / 'catalogues'),
+        guide=load_guide(folder / 'guide.yaml', {s.id for s in stages}),
+    )

@@ -1,4 +1,5 @@
 """Demo data: one complete account and community, so a newcomer can explore every screen (`--demo`)."""
+
 from __future__ import annotations
 
 import logging
@@ -61,17 +62,27 @@ async def seed_parts(services: Services, owner: str, cid: str) -> None:
 
 
 # answers per kompas dimension, first round (half a year ago) and second round (last month)
-KOMPAS_DEMO = {'domain': ([3, 2, 3, 2], [4, 3, 4, 3]), 'community': ([2, 3, 2, 2], [3, 4, 3, 3]),
-               'practice': ([2, 1, 2, 'na'], [2, 2, 3, 2]), 'coordination': ([3, 3, 2, 3], [4, 4, 3, 4]),
-               'rhythm': ([2, 2, 1, 2], [3, 3, 2, 3]), 'anchoring': ([1, 2, 1, 2], [2, 2, 2, 3]),
-               'value': ([1, 1, 2, 1], [2, 2, 2, 2]), 'digital': ([3, 2, 3, 3], [3, 3, 4, 3])}
+KOMPAS_DEMO = {
+    'domain': ([3, 2, 3, 2], [4, 3, 4, 3]),
+    'community': ([2, 3, 2, 2], [3, 4, 3, 3]),
+    'practice': ([2, 1, 2, 'na'], [2, 2, 3, 2]),
+    'coordination': ([3, 3, 2, 3], [4, 4, 3, 4]),
+    'rhythm': ([2, 2, 1, 2], [3, 3, 2, 3]),
+    'anchoring': ([1, 2, 1, 2], [2, 2, 2, 3]),
+    'value': ([1, 1, 2, 1], [2, 2, 2, 2]),
+    'digital': ([3, 2, 3, 3], [3, 3, 4, 3]),
+}
 
 
 async def _seed_kompas(services: Services, owner: str, cid: str) -> None:
     kompas = services.kompas
     today = datetime.now(UTC).date()
-    for round_index, (started, finished) in enumerate(((today - timedelta(days=190), today - timedelta(days=183)),
-                                                       (today - timedelta(days=32), today - timedelta(days=30)))):
+    for round_index, (started, finished) in enumerate(
+        (
+            (today - timedelta(days=190), today - timedelta(days=183)),
+            (today - timedelta(days=32), today - timedelta(days=30)),
+        )
+    ):
         sheet = await kompas.start(owner, cid)
         for dimension in kompas.instrument.dimensions:
             values = KOMPAS_DEMO.get(dimension.id, ([3] * 6, [3] * 6))[round_index]
@@ -96,19 +107,25 @@ async def _seed_profile(services: Services, owner: str, cid: str) -> None:
 async def seed_and_announce(services: Services) -> None:
     password = services.settings.demo_password or secrets.token_urlsafe(9)
     await seed(services, password)
-    print(f'\nDemo data ready. Log in at http://{services.settings.host}:{services.settings.port}/login with\n'
-          f'  coordinator: {DEMO_EMAIL}\n  coach:       {DEMO_COACH_EMAIL}\n  password:    {password}\n',
-          flush=True)
+    print(
+        f'\nDemo data ready. Log in at http://{services.settings.host}:{services.settings.port}/login with\n'
+        f'  coordinator: {DEMO_EMAIL}\n  coach:       {DEMO_COACH_EMAIL}\n  password:    {password}\n',
+        flush=True,
+    )
 
 
 SURVEY_TEXTS = {
-    'open_most_valuable': ['De voorbeeldbrieven van collega\'s die ik meteen kon hergebruiken.',
-                           'Weten wie ik kan bellen als ik vastzit met een moeilijke brief.',
-                           'Les échanges avec les collègues francophones sur les mêmes difficultés.',
-                           'De korte schrijfoefeningen tijdens de bijeenkomsten.'],
-    'open_one_improvement': ['Meer tijd voor echte cases en minder presentaties.',
-                             'Een vaste plek waar de goede voorbeelden te vinden zijn.',
-                             'Les réunions à des heures plus compatibles avec le télétravail.'],
+    'open_most_valuable': [
+        "De voorbeeldbrieven van collega's die ik meteen kon hergebruiken.",
+        'Weten wie ik kan bellen als ik vastzit met een moeilijke brief.',
+        'Les échanges avec les collègues francophones sur les mêmes difficultés.',
+        'De korte schrijfoefeningen tijdens de bijeenkomsten.',
+    ],
+    'open_one_improvement': [
+        'Meer tijd voor echte cases en minder presentaties.',
+        'Een vaste plek waar de goede voorbeelden te vinden zijn.',
+        'Les réunions à des heures plus compatibles avec le télétravail.',
+    ],
 }
 
 
@@ -132,24 +149,44 @@ async def _seed_survey(services: Services, owner: str, cid: str) -> None:
                 texts = next((v for k, v in SURVEY_TEXTS.items() if k in item.id), [])
                 if texts and rng.random() < 0.6:
                     answers[item.id] = rng.choice(texts)
-        await surveys.submit(cid, closed.token, surveys.ticket(cid, closed.token),
-                             {k: max(1, min(5, v)) if isinstance(v, int) else v for k, v in answers.items()})
+        await surveys.submit(
+            cid,
+            closed.token,
+            surveys.ticket(cid, closed.token),
+            {k: max(1, min(5, v)) if isinstance(v, int) else v for k, v in answers.items()},
+        )
     await surveys.set_status(owner, cid, closed.id, 'closed')
     current = await surveys.create(owner, cid, title='Najaar 2026', threshold=5, open_now=True)
     for _ in range(2):
-        await surveys.submit(cid, current.token, surveys.ticket(cid, current.token),
-                             {item.id: 4 for item in instrument.scored_items})
+        await surveys.submit(
+            cid, current.token, surveys.ticket(cid, current.token), {item.id: 4 for item in instrument.scored_items}
+        )
 
 
 ANIMATION_DEMO = (
-    ('Intervisie: moeilijke brieven', 62, 'Intervisie in trio\'s', 11,
-     [2, 3, 2, 2, 3, 2, 1, 2, 2, 2, 1, 2, 2, 1, 2, 2, 3], [3, 2, 4, 3]),
-    ('Schrijfatelier: korte zinnen', 19, '1-2-4-iedereen', 14, [3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 3, 3, 3, 2, 3, 3, 3],
-     [4, 5, 4, 4, 5]),
+    (
+        'Intervisie: moeilijke brieven',
+        62,
+        "Intervisie in trio's",
+        11,
+        [2, 3, 2, 2, 3, 2, 1, 2, 2, 2, 1, 2, 2, 1, 2, 2, 3],
+        [3, 2, 4, 3],
+    ),
+    (
+        'Schrijfatelier: korte zinnen',
+        19,
+        '1-2-4-iedereen',
+        14,
+        [3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 3, 3, 3, 2, 3, 3, 3],
+        [4, 5, 4, 4, 5],
+    ),
 )
-ANIMATION_AAR = ('We wilden drie echte brieven herschrijven.', 'We raakten maar aan twee brieven toe.',
-                 'De eerste bespreking liep uit omdat één deelnemer veel aan het woord was.',
-                 'Een timer zetten en vooraf spreekregels afspreken.')
+ANIMATION_AAR = (
+    'We wilden drie echte brieven herschrijven.',
+    'We raakten maar aan twee brieven toe.',
+    'De eerste bespreking liep uit omdat één deelnemer veel aan het woord was.',
+    'Een timer zetten en vooraf spreekregels afspreken.',
+)
 
 
 async def _seed_animation(services: Services, owner: str, cid: str) -> None:
@@ -157,8 +194,14 @@ async def _seed_animation(services: Services, owner: str, cid: str) -> None:
     animation, surveys = services.animation, services.surveys
     today = datetime.now(UTC).date()
     for name, days_ago, method, participants, values, roti in ANIMATION_DEMO:
-        session = await animation.record(owner, cid, name=name, day=(today - timedelta(days=days_ago)).isoformat(),
-                                         method=method, participants=participants)
+        session = await animation.record(
+            owner,
+            cid,
+            name=name,
+            day=(today - timedelta(days=days_ago)).isoformat(),
+            method=method,
+            participants=participants,
+        )
         items = animation.instrument.items
         for item, value in zip([i for i in items if i.type == 'scale'], values, strict=False):
             await animation.answer(owner, cid, session.id, item.id, value)
@@ -172,25 +215,42 @@ async def _seed_animation(services: Services, owner: str, cid: str) -> None:
         for n, value in enumerate(roti):
             answers = {scale_item.id: value}
             if texts and n % 2 == 0:
-                answers[texts[0].id] = ('De concrete voorbeelden van collega\'s.', 'Samen één brief herschrijven.',
-                                        'Les conseils pratiques.')[n // 2 % 3]
+                answers[texts[0].id] = (
+                    "De concrete voorbeelden van collega's.",
+                    'Samen één brief herschrijven.',
+                    'Les conseils pratiques.',
+                )[n // 2 % 3]
             await surveys.submit(cid, feedback.token, surveys.ticket(cid, feedback.token), answers)
 
 
 GUIDE_DEMO = {
     'prepare_why': 'Burgers begrijpen onze brieven vaak niet. Wie brieven schrijft, zit verspreid over vijf diensten '
-                   'en vindt elk voor zich het warm water uit.',
+    'en vindt elk voor zich het warm water uit.',
     'prepare_sponsor': 'De directeur Communicatie steunt ons: twee uur per maand voor de kerngroep is afgesproken.',
     'launch_charter': 'We schrijven het charter samen tijdens de kick-off en leggen het na een maand opnieuw voor.',
     'launch_digital_space': 'Teams, omdat iedereen het al gebruikt; de goede voorbeelden komen in één gedeelde map.',
 }
 OWN_ACTIONS = (
-    {'title': 'Startbijeenkomst houden', 'owner': 'An Demo', 'horizon': '30', 'status': 'doing',
-     'indicator': 'Minstens 15 collega\'s uit vier diensten aanwezig'},
-    {'title': 'Bibliotheek met goede voorbeeldbrieven openen', 'owner': 'Jonas', 'horizon': '60',
-     'indicator': '20 voorbeeldbrieven, elk met een korte toelichting'},
-    {'title': 'Leidinggevenden informeren over de tijd die leden besteden', 'owner': 'An Demo', 'horizon': '90',
-     'status': 'planned', 'indicator': 'Elke leidinggevende kreeg de nota en kan ze toelichten'},
+    {
+        'title': 'Startbijeenkomst houden',
+        'owner': 'An Demo',
+        'horizon': '30',
+        'status': 'doing',
+        'indicator': "Minstens 15 collega's uit vier diensten aanwezig",
+    },
+    {
+        'title': 'Bibliotheek met goede voorbeeldbrieven openen',
+        'owner': 'Jonas',
+        'horizon': '60',
+        'indicator': '20 voorbeeldbrieven, elk met een korte toelichting',
+    },
+    {
+        'title': 'Leidinggevenden informeren over de tijd die leden besteden',
+        'owner': 'An Demo',
+        'horizon': '90',
+        'status': 'planned',
+        'indicator': 'Elke leidinggevende kreeg de nota en kan ze toelichten',
+    },
 )
 
 
@@ -204,17 +264,23 @@ async def _seed_plan(services: Services, owner: str, cid: str) -> None:
         for dimension in kompas.result.priorities[:2]:
             score = kompas.result.dimension(dimension)
             if score is not None and score.band is not None and score.band.actions:
-                await services.suggestions.send(owner, cid, 'kompas', kompas.round.id, dimension,
-                                                dict(score.band.actions[0]))
+                await services.suggestions.send(
+                    owner, cid, 'kompas', kompas.round.id, dimension, dict(score.band.actions[0])
+                )
     inbox = services.actionplan.inbox(owner, cid)
     for suggestion in inbox[:1]:
         await services.actionplan.accept(owner, cid, suggestion.id, 'nl', {'owner': 'Sara', 'horizon': '60'})
     for fields in OWN_ACTIONS:
         await services.actionplan.add(owner, cid, fields)
     decision = services.ittools.latest_decision(cid)
-    await services.actionplan.save_plan(owner, cid, {
-        'purpose': DEMO_COMMUNITY['purpose'],
-        'core_group': 'An Demo (coördinatie), Jonas (voorbeeldbibliotheek), Sara (begeleiding van de sessies)',
-        'rhythm': 'Elke maand een bijeenkomst van twee uur, afwisselend ter plaatse en online.',
-        'digital_space': decision['tool_name']['nl'] if decision else 'Microsoft Teams',
-        'next_review': (datetime.now(UTC).date() + timedelta(days=150)).isoformat()})
+    await services.actionplan.save_plan(
+        owner,
+        cid,
+        {
+            'purpose': DEMO_COMMUNITY['purpose'],
+            'core_group': 'An Demo (coördinatie), Jonas (voorbeeldbibliotheek), Sara (begeleiding van de sessies)',
+            'rhythm': 'Elke maand een bijeenkomst van twee uur, afwisselend ter plaatse en online.',
+            'digital_space': decision['tool_name']['nl'] if decision else 'Microsoft Teams',
+            'next_review': (datetime.now(UTC).date() + timedelta(days=150)).isoformat(),
+        },
+    )

@@ -1,5 +1,6 @@
 """The dossier for the sponsor: everything a community's tools hold, gathered as plain data for the PDF and its
 accessible HTML twin. Each part is None (or empty) when its tool holds nothing yet, and says so in the document."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,15 +38,15 @@ class SurveyPart:
 class DossierData:
     community: Community
     coordinator: str
-    made: str                                   # the day the dossier was made (ISO)
+    made: str  # the day the dossier was made (ISO)
     stage: Stage | None
-    plan: EffectivePlan                         # the plan's fields, with the purpose and digital space it reads with
-    kompas_current: Instrument                  # names the kompas dimensions of the perception gap
-    profile: SharedProfile | None = None        # the coordinator's own profile, only if they shared it
-    kompas: RoundResult | None = None           # carries the instrument version the round was answered on
-    kompas_stage: Stage | None = None           # the stage the latest kompas round estimates
+    plan: EffectivePlan  # the plan's fields, with the purpose and digital space it reads with
+    kompas_current: Instrument  # names the kompas dimensions of the perception gap
+    profile: SharedProfile | None = None  # the coordinator's own profile, only if they shared it
+    kompas: RoundResult | None = None  # carries the instrument version the round was answered on
+    kompas_stage: Stage | None = None  # the stage the latest kompas round estimates
     survey: SurveyPart | None = None
-    survey_waiting: SurveyRound | None = None   # a round still below its threshold (nothing of it is shown)
+    survey_waiting: SurveyRound | None = None  # a round still below its threshold (nothing of it is shown)
     decision: dict[str, Any] | None = None
     kickoff: dict[str, Any] | None = None
     actions: list[Action] = field(default_factory=list)
@@ -59,31 +60,46 @@ def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
     members = services.communities.members(actor, cid)
     coordinator = next((m for m in members if m.role == Role.COORDINATOR), None)
     decision = services.ittools.latest_decision(cid)
-    data = DossierData(community=community, coordinator=coordinator.name if coordinator else '',
-                       made=datetime.now(UTC).date().isoformat(), stage=services.content.stage(community.stage),
-                       plan=effective_plan(services.actionplan.plan(actor, cid), community, decision),
-                       kompas_current=services.kompas.instrument, decision=decision)
+    data = DossierData(
+        community=community,
+        coordinator=coordinator.name if coordinator else '',
+        made=datetime.now(UTC).date().isoformat(),
+        stage=services.content.stage(community.stage),
+        plan=effective_plan(services.actionplan.plan(actor, cid), community, decision),
+        kompas_current=services.kompas.instrument,
+        decision=decision,
+    )
     # the dossier goes to the sponsor: only the coordinator's own profile, and only when they shared it (a member
     # who shared theirs did so with the community's coordinators and coach, not with the sponsor)
-    data.profile = next((p for p in services.profiles.shared_with(actor, cid)
-                         if coordinator is not None and p.owner_id == coordinator.user_id), None)
+    data.profile = next(
+        (
+            p
+            for p in services.profiles.shared_with(actor, cid)
+            if coordinator is not None and p.owner_id == coordinator.user_id
+        ),
+        None,
+    )
     try:
         data.kompas = services.kompas.latest_result(actor, cid)
-    except NotFound:        # the instrument version it was answered on is gone: the section says it is missing
+    except NotFound:  # the instrument version it was answered on is gone: the section says it is missing
         data.kompas = None
     if data.kompas and data.kompas.result.stage:
         data.kompas_stage = services.content.stage(data.kompas.result.stage)
     for survey_round in services.surveys.rounds(actor, cid):
         try:
             results = services.surveys.results(actor, cid, survey_round.id, community.expected_members)
-        except NotFound:    # idem
+        except NotFound:  # idem
             continue
         if results is None:
             if data.survey_waiting is None and survey_round.status != 'draft':
                 data.survey_waiting = survey_round
             continue
-        data.survey = SurveyPart(survey_round, services.surveys.instrument_of(survey_round), results,
-                                 perception_gap(data.kompas.result if data.kompas else None, results))
+        data.survey = SurveyPart(
+            survey_round,
+            services.surveys.instrument_of(survey_round),
+            results,
+            perception_gap(data.kompas.result if data.kompas else None, results),
+        )
         break
     data.kickoff = services.kickoff.plan_data(actor, cid, lang)
     data.actions = services.actionplan.actions(actor, cid)
@@ -95,6 +111,7 @@ def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
 @dataclass(frozen=True)
 class Grid:
     """A table as both renderers print it: caption, column titles, rows of text, and the numeric columns."""
+
     caption: str
     header: list[str]
     rows: list[list[str]]
@@ -104,6 +121,7 @@ class Grid:
 @dataclass(frozen=True)
 class Chart:
     """A radar's or bar chart's figures; the Grid beside it holds the same figures as text."""
+
     labels: list[str]
     series: list[tuple[str, list[float | None]]]
     high: float
@@ -116,7 +134,7 @@ class KompasView:
     priorities: str | None
     radar: Chart
     table: Grid
-    readings: list[tuple[str, str]]             # (dimension: band (mean), interpretation)
+    readings: list[tuple[str, str]]  # (dimension: band (mean), interpretation)
 
 
 @dataclass(frozen=True)
@@ -133,8 +151,8 @@ class SurveyView:
 @dataclass(frozen=True)
 class DecisionView:
     chosen: str
-    facts: list[tuple[str, str]]                # (label, value): date, rationale, comparison
-    bars: Chart | None                          # the ranking in percent
+    facts: list[tuple[str, str]]  # (label, value): date, rationale, comparison
+    bars: Chart | None  # the ranking in percent
     ranking: Grid | None
 
 
@@ -151,26 +169,31 @@ class ActionLine:
 
 # The sections as plain text, the same for the PDF and the web page: the renderers only lay them out.
 
+
 def cover_facts(data: DossierData, t: Translator) -> list[tuple[str, str]]:
-    return [(t('dossier.cover.coordinator'), data.coordinator or '—'),
-            (t('dossier.cover.sponsor'), data.community.sponsor or '—'),
-            (t('dossier.cover.date'), t.date(data.made)),
-            (t('dossier.cover.language'), t(f'lang.{t.lang}'))]
+    return [
+        (t('dossier.cover.coordinator'), data.coordinator or '—'),
+        (t('dossier.cover.sponsor'), data.community.sponsor or '—'),
+        (t('dossier.cover.date'), t.date(data.made)),
+        (t('dossier.cover.language'), t(f'lang.{t.lang}')),
+    ]
 
 
 def community_rows(data: DossierData, t: Translator) -> list[list[str]]:
     """'The community in brief' as (topic, state) rows."""
     c, plan = data.community, data.plan.fields
     stage = f'{t.pick(data.stage.title)} — {t.pick(data.stage.explanation)}' if data.stage else c.stage
-    return [[t('community.field.purpose'), data.plan.purpose or '—'],
-            [t('community.field.stage'), stage],
-            [t('community.field.sponsor'), c.sponsor or '—'],
-            [t('community.field.expected_members'), t.number(c.expected_members) if c.expected_members else '—'],
-            [t('community.field.language'), t(f'lang.{c.language}')],
-            [t('plan.fields.core_group'), plan.core_group or '—'],
-            [t('plan.fields.rhythm'), plan.rhythm or '—'],
-            [t('plan.fields.digital_space'), t.pick(data.plan.digital_space) or '—'],
-            [t('plan.fields.next_review'), t.date(plan.next_review) if plan.next_review else '—']]
+    return [
+        [t('community.field.purpose'), data.plan.purpose or '—'],
+        [t('community.field.stage'), stage],
+        [t('community.field.sponsor'), c.sponsor or '—'],
+        [t('community.field.expected_members'), t.number(c.expected_members) if c.expected_members else '—'],
+        [t('community.field.language'), t(f'lang.{c.language}')],
+        [t('plan.fields.core_group'), plan.core_group or '—'],
+        [t('plan.fields.rhythm'), plan.rhythm or '—'],
+        [t('plan.fields.digital_space'), t.pick(data.plan.digital_space) or '—'],
+        [t('plan.fields.next_review'), t.date(plan.next_review) if plan.next_review else '—'],
+    ]
 
 
 def kompas_view(data: DossierData, t: Translator) -> KompasView | None:
@@ -183,34 +206,53 @@ def kompas_view(data: DossierData, t: Translator) -> KompasView | None:
     if result.overall is not None and result.stage:
         name = t.pick(data.kompas_stage.title) if data.kompas_stage else result.stage
         overall = t('kompas.overall', mean=t.number(result.overall, 1), stage=name)
-    priorities = t('kompas.priorities', dimensions=', '.join(
-        t.pick(instrument.dimension(d).title) for d in result.priorities)) if result.priorities else None
+    priorities = (
+        t('kompas.priorities', dimensions=', '.join(t.pick(instrument.dimension(d).title) for d in result.priorities))
+        if result.priorities
+        else None
+    )
     series = [(t('kompas.series_this', date=t.date(sheet.finished)), [s.mean for s in result.dimensions])]
     header = [t('kompas.col_dimension'), t('kompas.col_score'), t('kompas.col_band')]
     if previous is not None:
-        series.append((t('kompas.series_previous', date=t.date(outcome.previous[0].finished)),
-                       [before.mean if (before := previous.dimension(d.id)) else None
-                        for d in instrument.dimensions]))
+        series.append(
+            (
+                t('kompas.series_previous', date=t.date(outcome.previous[0].finished)),
+                [before.mean if (before := previous.dimension(d.id)) else None for d in instrument.dimensions],
+            )
+        )
         header += [t('kompas.col_previous'), t('kompas.col_change')]
     rows, readings = [], []
     for d, s in zip(instrument.dimensions, result.dimensions, strict=True):
-        row = [t.pick(d.title), t.number(s.mean, 1) if s.mean is not None else t('kompas.too_few_short'),
-               t.pick(s.band.label) if s.band else '—']
+        row = [
+            t.pick(d.title),
+            t.number(s.mean, 1) if s.mean is not None else t('kompas.too_few_short'),
+            t.pick(s.band.label) if s.band else '—',
+        ]
         if previous is not None:
             before = previous.dimension(d.id)
             before_mean = before.mean if before else None
             row += [t.number(before_mean, 1) if before_mean is not None else '—', t.change(s.mean, before_mean)]
         rows.append(row)
         if s.band is not None:
-            readings.append((f'{t.pick(d.title)}: {t.pick(s.band.label)} ({t.number(s.mean, 1)})',
-                             t.pick(s.band.interpretation) if s.band.interpretation else ''))
+            readings.append(
+                (
+                    f'{t.pick(d.title)}: {t.pick(s.band.label)} ({t.number(s.mean, 1)})',
+                    t.pick(s.band.interpretation) if s.band.interpretation else '',
+                )
+            )
     return KompasView(
         note=t('dossier.kompas.round', date=t.date(sheet.finished), version=sheet.version),
-        overall=overall, priorities=priorities,
+        overall=overall,
+        priorities=priorities,
         radar=Chart([t.pick(d.title) for d in instrument.dimensions], series, instrument.scale.high),
-        table=Grid(t('kompas.table_caption', scale=instrument.scale.high), header, rows,
-                   (1, 3, 4) if previous is not None else (1,)),
-        readings=readings)
+        table=Grid(
+            t('kompas.table_caption', scale=instrument.scale.high),
+            header,
+            rows,
+            (1, 3, 4) if previous is not None else (1,),
+        ),
+        readings=readings,
+    )
 
 
 def survey_view(data: DossierData, t: Translator) -> SurveyView | None:
@@ -218,14 +260,27 @@ def survey_view(data: DossierData, t: Translator) -> SurveyView | None:
     if part is None:
         return None
     results, instrument = part.results, part.instrument
-    count = t('survey.results.count_rate', count=results.count, expected=results.expected,
-              rate=t.percent(results.rate)) if results.expected else t('survey.results.count', count=results.count)
-    blocks = Grid(t('survey.results.blocks_caption'), [t('survey.results.block'), t('survey.results.mean')],
-                  [[t.pick(instrument.dimension(b).title), t.number(m, 1)] for b, m in results.blocks.items()
-                   if m is not None], (1,))
-    cycles = Grid(t('survey.results.cycles_caption'), [t('survey.results.cycle'), t('survey.results.mean')],
-                  [[t(f'survey.cycle.{c}'), t.number(m, 1) if m is not None else '—']
-                   for c, m in results.cycles.items()], (1,)) if results.cycles else None
+    count = (
+        t('survey.results.count_rate', count=results.count, expected=results.expected, rate=t.percent(results.rate))
+        if results.expected
+        else t('survey.results.count', count=results.count)
+    )
+    blocks = Grid(
+        t('survey.results.blocks_caption'),
+        [t('survey.results.block'), t('survey.results.mean')],
+        [[t.pick(instrument.dimension(b).title), t.number(m, 1)] for b, m in results.blocks.items() if m is not None],
+        (1,),
+    )
+    cycles = (
+        Grid(
+            t('survey.results.cycles_caption'),
+            [t('survey.results.cycle'), t('survey.results.mean')],
+            [[t(f'survey.cycle.{c}'), t.number(m, 1) if m is not None else '—'] for c, m in results.cycles.items()],
+            (1,),
+        )
+        if results.cycles
+        else None
+    )
     gap = None
     gaps = [g for g in part.gaps if g.members is not None]
     if gaps:
@@ -233,45 +288,94 @@ def survey_view(data: DossierData, t: Translator) -> SurveyView | None:
         series: list[tuple[str, list[float | None]]] = [(t('survey.gap.members'), [g.members for g in gaps])]
         if any(g.coordinator is not None for g in gaps):
             series.insert(0, (t('survey.gap.coordinator'), [g.coordinator for g in gaps]))
-        rows = [[label, t.number(g.coordinator, 1) if g.coordinator is not None else '—', t.number(g.members, 1),
-                 t.change(g.members, g.coordinator)] for label, g in zip(labels, gaps, strict=True)]
-        gap = (Chart(labels, series, data.kompas_current.scale.high),
-               Grid(t('survey.gap.caption'), [t('kompas.col_dimension'), t('survey.gap.coordinator'),
-                                              t('survey.gap.members'), t('survey.gap.difference')], rows, (1, 2, 3)))
+        rows = [
+            [
+                label,
+                t.number(g.coordinator, 1) if g.coordinator is not None else '—',
+                t.number(g.members, 1),
+                t.change(g.members, g.coordinator),
+            ]
+            for label, g in zip(labels, gaps, strict=True)
+        ]
+        gap = (
+            Chart(labels, series, data.kompas_current.scale.high),
+            Grid(
+                t('survey.gap.caption'),
+                [
+                    t('kompas.col_dimension'),
+                    t('survey.gap.coordinator'),
+                    t('survey.gap.members'),
+                    t('survey.gap.difference'),
+                ],
+                rows,
+                (1, 2, 3),
+            ),
+        )
     return SurveyView(
-        title=part.round.title or t('survey.round_default', date=t.date(part.round.created)), count=count,
-        note=t('dossier.survey.note', threshold=part.round.threshold), blocks=blocks, cycles=cycles, gap=gap,
-        weak=[f'{t.pick(r.item.statement)} ({t.number(r.mean, 1)})' for r in weak_items(results)])
+        title=part.round.title or t('survey.round_default', date=t.date(part.round.created)),
+        count=count,
+        note=t('dossier.survey.note', threshold=part.round.threshold),
+        blocks=blocks,
+        cycles=cycles,
+        gap=gap,
+        weak=[f'{t.pick(r.item.statement)} ({t.number(r.mean, 1)})' for r in weak_items(results)],
+    )
 
 
 def decision_view(data: DossierData, t: Translator) -> DecisionView | None:
     decision = data.decision
     if decision is None:
         return None
-    facts = [(t('dossier.ittools.date'), t.date(decision['date']) or decision['date'] or '—'),
-             (t('dossier.ittools.rationale'), decision['rationale'] or '—'),
-             (t('dossier.ittools.comparison'), decision['title'])]
+    facts = [
+        (t('dossier.ittools.date'), t.date(decision['date']) or decision['date'] or '—'),
+        (t('dossier.ittools.rationale'), decision['rationale'] or '—'),
+        (t('dossier.ittools.comparison'), decision['title']),
+    ]
     ranking = decision['ranking']
     if not ranking:
         return DecisionView(t('dossier.ittools.chosen', tool=t.pick(decision['tool_name'])), facts, None, None)
     names = [t.pick(r['name']) for r in ranking]
-    rows = [[str(r['rank']), name, t.percent(r['percent']),
-             t('dossier.ittools.excluded', criteria=', '.join(t.pick(f) for f in r['failed'])) if r['excluded']
-             else '—'] for r, name in zip(ranking, names, strict=True)]
+    rows = [
+        [
+            str(r['rank']),
+            name,
+            t.percent(r['percent']),
+            t('dossier.ittools.excluded', criteria=', '.join(t.pick(f) for f in r['failed'])) if r['excluded'] else '—',
+        ]
+        for r, name in zip(ranking, names, strict=True)
+    ]
     return DecisionView(
-        t('dossier.ittools.chosen', tool=t.pick(decision['tool_name'])), facts,
+        t('dossier.ittools.chosen', tool=t.pick(decision['tool_name'])),
+        facts,
         Chart(names, [(t('dossier.ittools.score'), [round(r['percent'] * 100) for r in ranking])], 100),
-        Grid(t('dossier.ittools.ranking'), [t('dossier.ittools.rank'), t('dossier.ittools.tool'),
-                                            t('dossier.ittools.score'), t('dossier.ittools.must')], rows, (2,)))
+        Grid(
+            t('dossier.ittools.ranking'),
+            [
+                t('dossier.ittools.rank'),
+                t('dossier.ittools.tool'),
+                t('dossier.ittools.score'),
+                t('dossier.ittools.must'),
+            ],
+            rows,
+            (2,),
+        ),
+    )
 
 
 def action_lines(data: DossierData, t: Translator) -> list[ActionLine]:
     """The plan's actions in the plan's own status order."""
-    return [ActionLine(a.title, a.description, t('plan.indicator_is', indicator=a.indicator) if a.indicator else '',
-                       a.owner or '—',
-                       t.date(a.due) if a.due else t('plan.horizon.days', days=a.horizon) if a.horizon else '—',
-                       t(f'plan.status.{a.status}'), t(f'plan.source.{a.source}'))
-            for a in filter_and_sort(data.actions, sort='status')]
+    return [
+        ActionLine(
+            a.title,
+            a.description,
+            t('plan.indicator_is', indicator=a.indicator) if a.indicator else '',
+            a.owner or '—',
+            t.date(a.due) if a.due else t('plan.horizon.days', days=a.horizon) if a.horizon else '—',
+            t(f'plan.status.{a.status}'),
+            t(f'plan.source.{a.source}'),
+        )
+        for a in filter_and_sort(data.actions, sort='status')
+    ]
 
 
 def guide_sections(data: DossierData) -> list[tuple[Any, list[tuple[Any, Answer]]]]:

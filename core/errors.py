@@ -1,5 +1,6 @@
 """Errors that core raises for the pages to show. Each carries a message key of content/ui and its parameters, so the
 page shows it in the user's language; the English `str()` is for logs and tests only."""
+
 from __future__ import annotations
 
 from typing import Any

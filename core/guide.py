@@ -1,5 +1,6 @@
 """The guide "Samen leren en creëren": per phase of a community's life, the questions a coordinator asks, with
 points of attention and possible choices; and the coordinator's own answers, saved per community."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -82,15 +83,33 @@ def load_guide(path: Path, stages: set[str]) -> Guide:
             unknown = [tool for tool in tools if tool not in TOOLS]
             if unknown:
                 raise check.fail(f'{qwhere}.tools', f'unknown tool {unknown[0]!r} (known: {", ".join(TOOLS)})')
-            choices = tuple(Choice(check.text(c.get('title'), f'{qwhere}.choices[{i}].title'),
-                                   check.text(c.get('text'), f'{qwhere}.choices[{i}].text'))
-                            for i, c in enumerate(check.sequence(raw.get('choices') or [], f'{qwhere}.choices')))
-            questions.append(Question(question_id, phase_id, check.text(raw.get('question'), f'{qwhere}.question'),
-                                      check.text(raw.get('why'), f'{qwhere}.why'),
-                                      tuple(check.texts(raw.get('attention') or [], f'{qwhere}.attention')),
-                                      choices, tools))
-        phases.append(Phase(phase_id, check.text(raw_phase.get('title'), f'{where}.title'), stage,
-                            check.text(raw_phase.get('intro'), f'{where}.intro'), tuple(questions)))
+            choices = tuple(
+                Choice(
+                    check.text(c.get('title'), f'{qwhere}.choices[{i}].title'),
+                    check.text(c.get('text'), f'{qwhere}.choices[{i}].text'),
+                )
+                for i, c in enumerate(check.sequence(raw.get('choices') or [], f'{qwhere}.choices'))
+            )
+            questions.append(
+                Question(
+                    question_id,
+                    phase_id,
+                    check.text(raw.get('question'), f'{qwhere}.question'),
+                    check.text(raw.get('why'), f'{qwhere}.why'),
+                    tuple(check.texts(raw.get('attention') or [], f'{qwhere}.attention')),
+                    choices,
+                    tools,
+                )
+            )
+        phases.append(
+            Phase(
+                phase_id,
+                check.text(raw_phase.get('title'), f'{where}.title'),
+                stage,
+                check.text(raw_phase.get('intro'), f'{where}.intro'),
+                tuple(questions),
+            )
+        )
     check.unique([p.id for p in phases], 'phases')
     check.unique([q.id for p in phases for q in p.questions], 'questions')
     return Guide(check.text(data.get('title'), 'title'), check.text(data.get('intro'), 'intro'), tuple(phases))
@@ -117,8 +136,11 @@ class GuideAnswers:
     def answers(self, actor: str, cid: str) -> dict[str, Answer]:
         """The answers to the guide's current questions (an answer to a question since removed is kept, unshown)."""
         self.communities.get(actor, cid, Permission.VIEW)
-        return {d['question']: Answer(d['question'], d['text'], d.get('updated', '')) for d in self._table(cid).all()
-                if self.guide.question(d['question']) is not None}
+        return {
+            d['question']: Answer(d['question'], d['text'], d.get('updated', ''))
+            for d in self._table(cid).all()
+            if self.guide.question(d['question']) is not None
+        }
 
     async def save(self, actor: str, cid: str, question_id: str, text: str) -> Answer | None:
         """Store (or, when empty, remove) the community's answer to one question."""
@@ -133,8 +155,7 @@ class GuideAnswers:
             table.remove(Query()['question'] == question_id)
             answer = None
         else:
-            doc = {'question': question_id, 'text': text, 'updated': datetime.now(UTC).date().isoformat(),
-                   'by': actor}
+            doc = {'question': question_id, 'text': text, 'updated': datetime.now(UTC).date().isoformat(), 'by': actor}
             table.upsert(doc, Query()['question'] == question_id)
             answer = Answer(question_id, text, doc['updated'])
         await self.communities.store.community(cid).commit()
@@ -144,8 +165,11 @@ class GuideAnswers:
         """For import: well-formed answers. A question the guide no longer has does not block the import (an
         older export stays importable when the guide changes); its answer is kept but not shown."""
         for doc in docs:
-            if not isinstance(doc.get('question'), str) or not isinstance(doc.get('text'), str) \
-                    or len(doc['text']) > MAX_ANSWER:
+            if (
+                not isinstance(doc.get('question'), str)
+                or not isinstance(doc.get('text'), str)
+                or len(doc['text']) > MAX_ANSWER
+            ):
                 raise ValidationError('error.invalid')
 
 

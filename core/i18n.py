@@ -1,4 +1,5 @@
 """Languages: the UI-string catalogue, language negotiation, and dates and numbers in the reader's language."""
+
 from __future__ import annotations
 
 import logging
@@ -16,7 +17,7 @@ DEFAULT_LANGUAGE = 'nl'
 HTML_LANG = {'nl': 'nl-BE', 'fr': 'fr-BE', 'en': 'en-GB'}
 QUASAR_LANG = {'nl': 'nl', 'fr': 'fr', 'en': 'en-GB'}
 
-Text = Mapping[str, str]   # {'nl': ..., 'fr': ..., 'en': ...}
+Text = Mapping[str, str]  # {'nl': ..., 'fr': ..., 'en': ...}
 
 
 PLURAL_PARAMS = ('count', 'n', 'minutes')  # the parameter, in this order, that chooses a '#one' variant
@@ -108,12 +109,48 @@ def from_accept_language(header: str | None) -> str | None:
 
 
 MONTHS = {
-    'nl': ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober',
-           'november', 'december'],
-    'fr': ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre',
-           'novembre', 'décembre'],
-    'en': ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
-           'November', 'December'],
+    'nl': [
+        'januari',
+        'februari',
+        'maart',
+        'april',
+        'mei',
+        'juni',
+        'juli',
+        'augustus',
+        'september',
+        'oktober',
+        'november',
+        'december',
+    ],
+    'fr': [
+        'janvier',
+        'février',
+        'mars',
+        'avril',
+        'mai',
+        'juin',
+        'juillet',
+        'août',
+        'septembre',
+        'octobre',
+        'novembre',
+        'décembre',
+    ],
+    'en': [
+        'January',
+        'February',
+        'March',
+        'April',
+        'May',
+        'June',
+        'July',
+        'August',
+        'September',
+        'October',
+        'November',
+        'December',
+    ],
 }
 
 
@@ -195,9 +232,8 @@ class Translator:
         change = float(Decimal(str(now - before)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP))
         if change == 0:
             return self('common.no_change')
-        return f"{'+' if change > 0 else '−'}{self.number(abs(change), 1)}"
+        return f'{"+" if change > 0 else "−"}{self.number(abs(change), 1)}'
 
     @property
     def html_lang(self) -> str:
         return HTML_LANG[self.lang]
-

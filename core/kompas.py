@@ -3,6 +3,7 @@
 Coordinator and co-coordinators answer (one shared round at a time); a coach reads the results. Each round keeps
 the instrument version it was answered on.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ class RoundResult:
     round: Sheet
     instrument: Instrument
     result: Result
-    previous: tuple[Sheet, Result] | None   # the round finished before this one, for the comparison
+    previous: tuple[Sheet, Result] | None  # the round finished before this one, for the comparison
 
 
 class Kompas(sheets.CommunitySheets):
@@ -55,9 +56,9 @@ class Kompas(sheets.CommunitySheets):
     def result(self, actor: str, cid: str, round_id: str) -> RoundResult:
         sheet = self.round(actor, cid, round_id)
         instrument = self.instrument_of(sheet)
-        finished = [r for r in self.rounds(actor, cid) if r.done]   # newest first
+        finished = [r for r in self.rounds(actor, cid) if r.done]  # newest first
         ids = [r.id for r in finished]
-        earlier = finished[ids.index(sheet.id) + 1:] if sheet.id in ids else finished
+        earlier = finished[ids.index(sheet.id) + 1 :] if sheet.id in ids else finished
         previous = None
         if earlier:
             before = earlier[0]

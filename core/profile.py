@@ -3,6 +3,7 @@
 A profile belongs to the person who filled it, not to a community: it lives in the accounts file. Its owner may
 share it with communities they belong to; that community's members then see its result, read-only.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ was given on. Earlier versions live in content/instruments/archive/<id>.v<versio
 
 Scoring is made of pure functions over {item id: value}; "na" is the not-applicable answer.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,7 +29,7 @@ CYCLES = ('immediate', 'potential', 'applied', 'realised', 'reframing')
 NA = 'na'
 MAX_TEXT = 2000
 VERSIONS_FILE = 'versions.json'
-STAGES_FILE = 'stages.yaml'     # next to the instruments folder: the stage ids an instrument may name
+STAGES_FILE = 'stages.yaml'  # next to the instruments folder: the stage ids an instrument may name
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class Item:
     options: tuple[Option, ...] = ()
     cycle: str | None = None
     mirrors: str | None = None
-    scale: Scale | None = None     # the item's own scale; None: the instrument's
+    scale: Scale | None = None  # the item's own scale; None: the instrument's
     source: str = ''
 
 
@@ -143,6 +144,7 @@ class Instrument:
 
 # -- answers --------------------------------------------------------------------------------------------------------
 
+
 def clean_answer(instrument: Instrument, item_id: Any, value: Any) -> Any:
     """The stored form of an answer, or ValidationError: unknown item, value off the scale, too long..."""
     item = instrument.item(item_id) if isinstance(item_id, str) else None
@@ -154,8 +156,13 @@ def clean_answer(instrument: Instrument, item_id: Any, value: Any) -> Any:
         scale = instrument.scale_for(item)
         if value == NA and scale.not_applicable is not None:
             return NA
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
-                or value != int(value) or int(value) not in scale.numbers:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value != int(value)
+            or int(value) not in scale.numbers
+        ):
             raise ValidationError('questionnaire.error.off_scale', low=scale.low, high=scale.high)
         return int(value)
     if item.type == 'choice':
@@ -163,8 +170,12 @@ def clean_answer(instrument: Instrument, item_id: Any, value: Any) -> Any:
             raise ValidationError('questionnaire.error.unknown_option')
         return value
     if item.type == 'multi':
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value) or \
-                len(set(value)) != len(value) or not set(value) <= {o.id for o in item.options}:
+        if (
+            not isinstance(value, list | tuple)
+            or not all(isinstance(v, str) for v in value)
+            or len(set(value)) != len(value)
+            or not set(value) <= {o.id for o in item.options}
+        ):
             raise ValidationError('questionnaire.error.unknown_option')
         return [o.id for o in item.options if o.id in value]  # in the instrument's order
     if not isinstance(value, str):
@@ -226,13 +237,14 @@ def dimension_to_show(instrument: Instrument, answers: Mapping[str, Any], reques
 
 # -- scoring --------------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class DimensionScore:
     dimension: str
-    answered: int          # scale items with a value on the scale
+    answered: int  # scale items with a value on the scale
     not_applicable: int
-    total: int             # scale items in the dimension
-    mean: float | None     # None: fewer answers than the instrument's minimum
+    total: int  # scale items in the dimension
+    mean: float | None  # None: fewer answers than the instrument's minimum
     band: Band | None
 
 
@@ -270,8 +282,9 @@ def stage_for(stages: Iterable[StageBand], overall: float | None) -> str | None:
 
 def below_top_band(dimension: Dimension, dimension_score: DimensionScore) -> bool:
     """Scored, and not (yet) in the dimension's highest band: there is room to improve."""
-    return dimension_score.band is not None and bool(dimension.bands) and \
-        dimension_score.band.id != dimension.bands[-1].id
+    return (
+        dimension_score.band is not None and bool(dimension.bands) and dimension_score.band.id != dimension.bands[-1].id
+    )
 
 
 def score(instrument: Instrument, answers: Mapping[str, Any]) -> Result:
@@ -283,15 +296,28 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> Result:
         values = [answers[i.id] for i in scale_items if isinstance(answers.get(i.id), int)]
         na = sum(1 for i in scale_items if answers.get(i.id) == NA)
         mean = sum(values) / len(values) if values and len(values) >= instrument.min_answers else None
-        dimension_scores.append(DimensionScore(dimension.id, len(values), na, len(scale_items),
-                                               None if mean is None else round(mean, 4),
-                                               band_for(dimension.bands, mean)))
+        dimension_scores.append(
+            DimensionScore(
+                dimension.id,
+                len(values),
+                na,
+                len(scale_items),
+                None if mean is None else round(mean, 4),
+                band_for(dimension.bands, mean),
+            )
+        )
     means = [d.mean for d in dimension_scores if d.mean is not None]
     overall = round(sum(means) / len(means), 4) if means else None
-    return Result(instrument.id, instrument.version, tuple(dimension_scores), overall,
-                  stage_for(instrument.stages, overall),
-                  priorities(instrument, dimension_scores), answered(instrument, answers, instrument.scored_items),
-                  len(instrument.scored_items))
+    return Result(
+        instrument.id,
+        instrument.version,
+        tuple(dimension_scores),
+        overall,
+        stage_for(instrument.stages, overall),
+        priorities(instrument, dimension_scores),
+        answered(instrument, answers, instrument.scored_items),
+        len(instrument.scored_items),
+    )
 
 
 def priorities(instrument: Instrument, scores: Iterable[DimensionScore], how_many: int = 2) -> tuple[str, ...]:
@@ -314,8 +340,9 @@ class ProfileFinding:
     value: int
 
 
-def strengths_and_improvements(instrument: Instrument, answers: Mapping[str, Any]
-                               ) -> tuple[list[ProfileFinding], list[ProfileFinding]]:
+def strengths_and_improvements(
+    instrument: Instrument, answers: Mapping[str, Any]
+) -> tuple[list[ProfileFinding], list[ProfileFinding]]:
     """Profile result: the items answered as strengths and as improvement points, clearest first."""
     strengths, improvements = [], []
     for item in instrument.scored_items:
@@ -334,6 +361,7 @@ def strengths_and_improvements(instrument: Instrument, answers: Mapping[str, Any
 
 
 # -- loading --------------------------------------------------------------------------------------------------------
+
 
 class Instruments:
     """Every instrument by id, current version first; earlier versions stay available for old results."""
@@ -384,10 +412,15 @@ def load_instruments(folder: Path, stage_ids: Collection[str] | None = None) -> 
         expected = recorded.get(instrument.id, {}).get(str(instrument.version))
         actual = fingerprint(raw)
         if expected != actual:
-            problem = (f'the content of version {instrument.version} changed (fingerprint {actual}, recorded '
-                       f'{expected}): give it a new version, keep the old file in archive/, and record the new '
-                       f'fingerprint in {VERSIONS_FILE}') if expected else \
-                f'version {instrument.version} is not recorded in {VERSIONS_FILE} (fingerprint {actual})'
+            problem = (
+                (
+                    f'the content of version {instrument.version} changed (fingerprint {actual}, recorded '
+                    f'{expected}): give it a new version, keep the old file in archive/, and record the new '
+                    f'fingerprint in {VERSIONS_FILE}'
+                )
+                if expected
+                else f'version {instrument.version} is not recorded in {VERSIONS_FILE} (fingerprint {actual})'
+            )
             raise ContentError(path, 'version', problem)
         loaded.append(instrument)
     instruments = Instruments(loaded)
@@ -403,8 +436,11 @@ def _check_mirrors(instruments: Instruments, folder: Path) -> None:
     for instrument_id in instruments.ids():
         for item in instruments.current(instrument_id).items:
             if item.mirrors is not None and item.mirrors not in dimensions:
-                raise ContentError(folder / f'{instrument_id}.yaml', f'item {item.id}.mirrors',
-                                   f'{item.mirrors!r} is not a kompas dimension')
+                raise ContentError(
+                    folder / f'{instrument_id}.yaml',
+                    f'item {item.id}.mirrors',
+                    f'{item.mirrors!r} is not a kompas dimension',
+                )
 
 
 def parse_instrument(raw: Any, check: Checker, stage_ids: Collection[str] | None = None) -> Instrument:
@@ -417,9 +453,10 @@ def parse_instrument(raw: Any, check: Checker, stage_ids: Collection[str] | None
         raise check.fail('kind', f'must be one of {", ".join(KINDS)}')
     scale = _scale(check, data.get('scale'), 'scale')
     default_bands = _bands(check, data.get('bands') or [], 'bands', need_actions=False)
-    stages = tuple(StageBand(check.number(s.get('max'), f'stages[{i}].max'), check.ident(s.get('stage'),
-                                                                                          f'stages[{i}].stage'))
-                   for i, s in enumerate(check.sequence(data.get('stages') or [], 'stages')))
+    stages = tuple(
+        StageBand(check.number(s.get('max'), f'stages[{i}].max'), check.ident(s.get('stage'), f'stages[{i}].stage'))
+        for i, s in enumerate(check.sequence(data.get('stages') or [], 'stages'))
+    )
     _ascending(check, [s.max for s in stages], 'stages')
     for i, s in enumerate(stages):
         if stage_ids is not None and s.stage not in stage_ids:
@@ -430,23 +467,42 @@ def parse_instrument(raw: Any, check: Checker, stage_ids: Collection[str] | None
         raw_dim = check.mapping(raw_dim, where)
         dim_id = check.ident(raw_dim.get('id'), f'{where}.id')
         where = f'dimension {dim_id}'
-        bands = _bands(check, raw_dim.get('bands') or [], f'{where}.bands', need_actions=kind == 'maturity') \
+        bands = (
+            _bands(check, raw_dim.get('bands') or [], f'{where}.bands', need_actions=kind == 'maturity')
             or default_bands
+        )
         if kind == 'maturity' and not bands:
             raise check.fail(f'{where}.bands', 'a maturity dimension needs score bands')
-        items = tuple(_item(check, raw_item, dim_id, kind, f'{where}.items[{i}]')
-                      for i, raw_item in enumerate(check.sequence(raw_dim.get('items'), f'{where}.items',
-                                                                  min_len=1)))
-        _bands_reach_the_top(check, bands, [(i.scale or scale).high for i in items if i.type == 'scale'],
-                             f'{where}.bands')
-        dimensions.append(Dimension(dim_id, check.text(raw_dim.get('title'), f'{where}.title'),
-                                    check.optional_text(raw_dim.get('description'), f'{where}.description'),
-                                    bands, items))
+        items = tuple(
+            _item(check, raw_item, dim_id, kind, f'{where}.items[{i}]')
+            for i, raw_item in enumerate(check.sequence(raw_dim.get('items'), f'{where}.items', min_len=1))
+        )
+        _bands_reach_the_top(
+            check, bands, [(i.scale or scale).high for i in items if i.type == 'scale'], f'{where}.bands'
+        )
+        dimensions.append(
+            Dimension(
+                dim_id,
+                check.text(raw_dim.get('title'), f'{where}.title'),
+                check.optional_text(raw_dim.get('description'), f'{where}.description'),
+                bands,
+                items,
+            )
+        )
     check.unique([d.id for d in dimensions], 'dimensions')
     check.unique([i.id for d in dimensions for i in d.items], 'items')
     min_answers = check.integer(data.get('min_answers', 1), 'min_answers', low=1)
-    return Instrument(instrument_id, version, kind, check.text(data.get('title'), 'title'),
-                      check.text(data.get('intro'), 'intro'), min_answers, scale, stages, tuple(dimensions))
+    return Instrument(
+        instrument_id,
+        version,
+        kind,
+        check.text(data.get('title'), 'title'),
+        check.text(data.get('intro'), 'intro'),
+        min_answers,
+        scale,
+        stages,
+        tuple(dimensions),
+    )
 
 
 def _scale(check: Checker, raw: Any, where: str) -> Scale:
@@ -457,8 +513,13 @@ def _scale(check: Checker, raw: Any, where: str) -> Scale:
         meaning = v.get('meaning')
         if meaning is not None and meaning not in MEANINGS:
             raise check.fail(f'{where}.values[{i}].meaning', f'must be one of {", ".join(MEANINGS)}')
-        values.append(ScaleValue(check.integer(v.get('value'), f'{where}.values[{i}].value'),
-                                 check.text(v.get('label'), f'{where}.values[{i}].label'), meaning))
+        values.append(
+            ScaleValue(
+                check.integer(v.get('value'), f'{where}.values[{i}].value'),
+                check.text(v.get('label'), f'{where}.values[{i}].label'),
+                meaning,
+            )
+        )
     if len({v.value for v in values}) != len(values):
         raise check.fail(f'{where}.values', 'the same value appears twice')
     return Scale(tuple(values), check.optional_text(raw.get('not_applicable'), f'{where}.not_applicable'))
@@ -468,13 +529,19 @@ def _bands(check: Checker, raw: list, where: str, *, need_actions: bool) -> tupl
     bands = []
     for i, b in enumerate(check.sequence(raw, where)):
         b = check.mapping(b, f'{where}[{i}]')
-        actions = tuple(check.texts(b.get('actions') or [], f'{where}[{i}].actions',
-                                    min_len=2 if need_actions else 0))
+        actions = tuple(check.texts(b.get('actions') or [], f'{where}[{i}].actions', min_len=2 if need_actions else 0))
         interpretation = check.optional_text(b.get('interpretation'), f'{where}[{i}].interpretation')
         if need_actions and interpretation is None:
             raise check.fail(f'{where}[{i}].interpretation', 'is missing')
-        bands.append(Band(check.ident(b.get('id'), f'{where}[{i}].id'), check.number(b.get('max'), f'{where}[{i}].max'),
-                          check.text(b.get('label'), f'{where}[{i}].label'), interpretation, actions))
+        bands.append(
+            Band(
+                check.ident(b.get('id'), f'{where}[{i}].id'),
+                check.number(b.get('max'), f'{where}[{i}].max'),
+                check.text(b.get('label'), f'{where}[{i}].label'),
+                interpretation,
+                actions,
+            )
+        )
     _ascending(check, [b.max for b in bands], where)
     return tuple(bands)
 
@@ -483,8 +550,9 @@ def _bands_reach_the_top(check: Checker, bands: tuple[Band, ...], highs: list[in
     """A mean can be as high as the highest answer value: the last band must include it, or a top score would
     fall in no band."""
     if bands and highs and bands[-1].max < max(highs):
-        raise check.fail(where, f'the last band\'s max ({bands[-1].max:g}) must reach the highest answer value '
-                                f'({max(highs)})')
+        raise check.fail(
+            where, f"the last band's max ({bands[-1].max:g}) must reach the highest answer value ({max(highs)})"
+        )
 
 
 def _ascending(check: Checker, values: list[float], where: str) -> None:
@@ -501,9 +569,13 @@ def _item(check: Checker, raw: Any, dimension: str, kind: str, where: str) -> It
         raise check.fail(f'{where}.type', f'must be one of {", ".join(ITEM_TYPES)}')
     options = ()
     if item_type in ('choice', 'multi'):
-        options = tuple(Option(check.ident(o.get('id'), f'{where}.options[{i}].id'),
-                               check.text(o.get('label'), f'{where}.options[{i}].label'))
-                        for i, o in enumerate(check.sequence(raw.get('options'), f'{where}.options', min_len=2)))
+        options = tuple(
+            Option(
+                check.ident(o.get('id'), f'{where}.options[{i}].id'),
+                check.text(o.get('label'), f'{where}.options[{i}].label'),
+            )
+            for i, o in enumerate(check.sequence(raw.get('options'), f'{where}.options', min_len=2))
+        )
         check.unique([o.id for o in options], f'{where}.options')
     elif raw.get('options') is not None:
         raise check.fail(f'{where}.options', f'only choice and multi items have options, not {item_type}')
@@ -516,12 +588,19 @@ def _item(check: Checker, raw: Any, dimension: str, kind: str, where: str) -> It
     suggestion = check.optional_text(raw.get('suggestion'), f'{where}.suggestion')
     if kind == 'profile' and item_type == 'scale' and suggestion is None:
         raise check.fail(f'{where}.suggestion', 'a profile item needs a development suggestion')
-    return Item(id=item_id, dimension=dimension, type=item_type, statement=check.text(raw.get('statement'),
-                                                                                       f'{where}.statement'),
-                help=check.optional_text(raw.get('help'), f'{where}.help'), suggestion=suggestion, options=options,
-                cycle=cycle, mirrors=mirrors,
-                scale=_scale(check, raw['scale'], f'{where}.scale') if raw.get('scale') is not None else None,
-                source=str(raw.get('source') or ''))
+    return Item(
+        id=item_id,
+        dimension=dimension,
+        type=item_type,
+        statement=check.text(raw.get('statement'), f'{where}.statement'),
+        help=check.optional_text(raw.get('help'), f'{where}.help'),
+        suggestion=suggestion,
+        options=options,
+        cycle=cycle,
+        mirrors=mirrors,
+        scale=_scale(check, raw['scale'], f'{where}.scale') if raw.get('scale') is not None else None,
+        source=str(raw.get('source') or ''),
+    )
 
 
 if __name__ == '__main__':  # maintainers: print the fingerprints to record in versions.json after a new version

@@ -1,4 +1,5 @@
 """Failure counting with growing lock-outs, kept in memory only (a restart forgets it; nothing is written to disk)."""
+
 from __future__ import annotations
 
 import time
@@ -16,8 +17,15 @@ class FailureLimiter:
     """Counts events per key within `window` seconds: once `free` of them are counted the key is locked for
     `base_lock` seconds, and each further one doubles the lock, up to `max_lock`."""
 
-    def __init__(self, free: int, window: float, base_lock: float, max_lock: float,
-                 clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000) -> None:
+    def __init__(
+        self,
+        free: int,
+        window: float,
+        base_lock: float,
+        max_lock: float,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 100_000,
+    ) -> None:
         self.free, self.window, self.base_lock, self.max_lock = free, window, base_lock, max_lock
         self.clock = clock
         self.max_keys = max_keys
@@ -44,6 +52,9 @@ class FailureLimiter:
         self._entries.pop(key, None)
 
     def _prune(self, now: float) -> None:
-        for key in [k for k, e in self._entries.items()
-                    if e.locked_until <= now and all(now - t >= self.window for t in e.failures)]:
+        for key in [
+            k
+            for k, e in self._entries.items()
+            if e.locked_until <= now and all(now - t >= self.window for t in e.failures)
+        ]:
             del self._entries[key]

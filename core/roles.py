@@ -1,4 +1,5 @@
 """Roles in a community and what each may do. Every service checks these; hiding a button is only a courtesy."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -7,9 +8,9 @@ from .errors import PermissionDenied
 
 
 class Role(StrEnum):
-    COORDINATOR = 'coordinator'        # owner: everything, including members, invitations and deletion
+    COORDINATOR = 'coordinator'  # owner: everything, including members, invitations and deletion
     CO_COORDINATOR = 'co_coordinator'  # edits every tool of the community
-    COACH = 'coach'                    # KM officer accompanying the coordinator: reads everything, changes nothing
+    COACH = 'coach'  # KM officer accompanying the coordinator: reads everything, changes nothing
 
 
 class Permission(StrEnum):

@@ -1,4 +1,5 @@
 """The composition of core: one object holding every service, built once by main.py."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """Secrets generated on first start and kept in the data folder, owner-only: the one that signs session cookies,
 and the one that keys the hashes of survey receipt codes."""
+
 from __future__ import annotations
 
 import os

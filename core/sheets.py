@@ -4,6 +4,7 @@ A sheet is a document {id, instrument, version, started, finished, answers, comm
 answer is validated against the exact instrument version the sheet was started on and stored as it is given.
 Callers check roles; these functions only keep sheets consistent.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -30,7 +31,7 @@ class Sheet:
     finished: str | None
     answers: dict[str, Any]
     comments: dict[str, str]
-    extra: dict[str, Any] = field(default_factory=dict)   # the caller's own fields (owner, session data...)
+    extra: dict[str, Any] = field(default_factory=dict)  # the caller's own fields (owner, session data...)
 
     @property
     def done(self) -> bool:
@@ -42,8 +43,16 @@ def today() -> str:
 
 
 def new_sheet(table: Table, instrument: Instrument, **extra: Any) -> Sheet:
-    doc = {'id': secrets.token_hex(6), 'instrument': instrument.id, 'version': instrument.version,
-           'started': today(), 'finished': None, 'answers': {}, 'comments': {}, **extra}
+    doc = {
+        'id': secrets.token_hex(6),
+        'instrument': instrument.id,
+        'version': instrument.version,
+        'started': today(),
+        'finished': None,
+        'answers': {},
+        'comments': {},
+        **extra,
+    }
     table.insert(doc)
     return to_sheet(doc)
 
@@ -66,8 +75,9 @@ def instrument_of(instruments: Instruments, sheet: Sheet) -> Instrument:
     return instrument
 
 
-def set_answer(table: Table, instruments: Instruments, sheet: Sheet, item_id: str, value: Any,
-               version: int | None) -> Sheet:
+def set_answer(
+    table: Table, instruments: Instruments, sheet: Sheet, item_id: str, value: Any, version: int | None
+) -> Sheet:
     """Validate and store one answer. `version` is the instrument version the page showed: it must match."""
     if sheet.done:
         raise ValidationError('questionnaire.error.finished')
@@ -111,9 +121,16 @@ def finish_sheet(table: Table, sheet: Sheet) -> Sheet:
 
 def to_sheet(doc: dict[str, Any]) -> Sheet:
     known = {'id', 'instrument', 'version', 'started', 'finished', 'answers', 'comments'}
-    return Sheet(doc['id'], doc['instrument'], int(doc['version']), doc.get('started') or '', doc.get('finished'),
-                 dict(doc.get('answers') or {}), dict(doc.get('comments') or {}),
-                 {k: v for k, v in doc.items() if k not in known})
+    return Sheet(
+        doc['id'],
+        doc['instrument'],
+        int(doc['version']),
+        doc.get('started') or '',
+        doc.get('finished'),
+        dict(doc.get('answers') or {}),
+        dict(doc.get('comments') or {}),
+        {k: v for k, v in doc.items() if k not in known},
+    )
 
 
 def newest_first(docs: list[Any]) -> list[Sheet]:
@@ -148,8 +165,9 @@ class CommunitySheets:
         table = self._table(cid)
         return table, get_sheet(table, sheet_id)
 
-    async def answer(self, actor: str, cid: str, sheet_id: str, item_id: str, value: Any,
-                     version: int | None = None) -> Sheet:
+    async def answer(
+        self, actor: str, cid: str, sheet_id: str, item_id: str, value: Any, version: int | None = None
+    ) -> Sheet:
         table, sheet = self._editable(actor, cid, sheet_id)
         sheet = set_answer(table, self.instruments, sheet, item_id, value, version)
         await self._commit(cid)
@@ -171,8 +189,12 @@ class CommunitySheets:
 def validate_sheets(instruments: Instruments, docs: list[dict[str, Any]], extra: dict[str, type]) -> None:
     """For import: every sheet well-formed, on a known instrument version, with valid answers and comments."""
     for doc in docs:
-        if not isinstance(doc.get('id'), str) or not isinstance(doc.get('instrument'), str) or \
-                isinstance(doc.get('version'), bool) or not isinstance(doc.get('version'), int):
+        if (
+            not isinstance(doc.get('id'), str)
+            or not isinstance(doc.get('instrument'), str)
+            or isinstance(doc.get('version'), bool)
+            or not isinstance(doc.get('version'), int)
+        ):
             raise ValidationError('error.invalid')
         instrument = instruments.get(doc['instrument'], doc['version'])
         if instrument is None or not _is_day_or_none(doc.get('started')) or not _is_day_or_none(doc.get('finished')):
@@ -182,8 +204,8 @@ def validate_sheets(instruments: Instruments, docs: list[dict[str, Any]], extra:
             raise ValidationError('error.invalid')
         comments = doc.get('comments') or {}
         if not isinstance(comments, dict) or any(
-                instrument.item(k) is None or not isinstance(v, str) or len(v) > MAX_COMMENT
-                for k, v in comments.items()):
+            instrument.item(k) is None or not isinstance(v, str) or len(v) > MAX_COMMENT for k, v in comments.items()
+        ):
             raise ValidationError('error.invalid')
         for name, kind in extra.items():
             if doc.get(name) is not None and not isinstance(doc[name], kind):

@@ -10,6 +10,7 @@ change is on disk, which is what the UI confirms to the user.
 Documents returned by TinyDB share nested objects with the in-memory state: treat them as read-only and write
 through the table API.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -57,7 +58,7 @@ class DamagedFileError(StoreError):
 
 @dataclass(frozen=True)
 class BackupPolicy:
-    keep: int = 5             # versions kept per file
+    keep: int = 5  # versions kept per file
     min_interval: float = 300.0  # seconds between two kept versions, so a burst of writes cannot push out all of them
 
 
@@ -134,7 +135,7 @@ class AtomicJSONFile:
             os.link(self.path, target)  # the current inode is about to be replaced: a hard link keeps it for free
         except OSError:
             shutil.copy2(self.path, target)
-        for old in self.backups()[self.policy.keep:]:
+        for old in self.backups()[self.policy.keep :]:
             with contextlib.suppress(OSError):
                 old.path.unlink()
         fsync_dir(self.backup_dir)
@@ -221,8 +222,8 @@ class Database:
         data = self.file.read()
         created = data is None
         self._data: dict[str, Any] = data or {}
-        self._version = 0      # bumped on every change
-        self._durable = 0      # the version known to be on disk
+        self._version = 0  # bumped on every change
+        self._durable = 0  # the version known to be on disk
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         migrated = self._migrate()
@@ -315,8 +316,9 @@ class Store:
         self._open: dict[str, Database] = {}
 
     def _community_file(self, cid: str) -> AtomicJSONFile:
-        return AtomicJSONFile(self.communities_dir / f'{_check_id(cid)}.json', self.backups_dir / f'c-{cid}',
-                              self.policy)
+        return AtomicJSONFile(
+            self.communities_dir / f'{_check_id(cid)}.json', self.backups_dir / f'c-{cid}', self.policy
+        )
 
     def community_exists(self, cid: str) -> bool:
         return cid in self._open or self._community_file(cid).path.exists()

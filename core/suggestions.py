@@ -3,6 +3,7 @@
 A suggestion keeps its source and, when it comes from content, its text in the three languages, so it reads in
 the language of whoever opens the plan. The action plan accepts, edits or discards them.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -27,19 +28,23 @@ MAX_TEXT = 500
 class Suggestion:
     id: str
     source: str
-    ref: str              # what it came from: a round id, a profile id...
-    dimension: str        # the dimension or block it concerns ('' if none)
+    ref: str  # what it came from: a round id, a profile id...
+    dimension: str  # the dimension or block it concerns ('' if none)
     text: dict[str, str]  # {nl, fr, en}, or one language repeated for a user's own text
     created: str
-    status: str           # new | accepted | discarded
+    status: str  # new | accepted | discarded
 
 
 def _validate(docs: list[dict[str, Any]]) -> None:
     for doc in docs:
         text = doc.get('text')
-        if doc.get('source') not in SOURCES or not isinstance(text, dict) or \
-                not all(isinstance(text.get(lang), str) and len(text[lang]) <= MAX_TEXT for lang in LANGUAGES) or \
-                not isinstance(doc.get('id'), str) or doc.get('status') not in STATUSES:
+        if (
+            doc.get('source') not in SOURCES
+            or not isinstance(text, dict)
+            or not all(isinstance(text.get(lang), str) and len(text[lang]) <= MAX_TEXT for lang in LANGUAGES)
+            or not isinstance(doc.get('id'), str)
+            or doc.get('status') not in STATUSES
+        ):
             raise ValidationError('error.invalid')
 
 
@@ -62,8 +67,9 @@ class Suggestions:
         self.communities.get(actor, cid, Permission.VIEW)
         return [to_suggestion(d) for d in self._table(cid).search(Query()['status'] == 'new')]
 
-    def set_status(self, actor: str, cid: str, suggestion_id: str, status: str, *, was: str | None = None
-                   ) -> Suggestion:
+    def set_status(
+        self, actor: str, cid: str, suggestion_id: str, status: str, *, was: str | None = None
+    ) -> Suggestion:
         """Record a decision on a suggestion: accepted, discarded, or new again (undo). With `was`, only a suggestion
         in that status changes (NotFound otherwise), so a decision is taken once. The change is made in memory and
         the caller commits: what goes with it (an accepted suggestion's action) reaches the disk in the same write."""
@@ -86,31 +92,51 @@ class Suggestions:
         docs = self._table(cid).search((Query()['source'] == source) & (Query()['ref'] == ref))
         return {(d['dimension'], d['text']['en']) for d in docs}
 
-    async def send(self, actor: str, cid: str, source: str, ref: str, dimension: str,
-                   text: dict[str, str]) -> Suggestion:
+    async def send(
+        self, actor: str, cid: str, source: str, ref: str, dimension: str, text: dict[str, str]
+    ) -> Suggestion:
         """Add a suggestion to the plan's inbox; sending the same one twice keeps one."""
         self.communities.get(actor, cid, Permission.EDIT)
         if source not in SOURCES:
             raise ValidationError('error.invalid', 'source')
-        if not isinstance(text, dict) or not all(isinstance(text.get(lang), str) and text[lang].strip()
-                                                 for lang in LANGUAGES):
+        if not isinstance(text, dict) or not all(
+            isinstance(text.get(lang), str) and text[lang].strip() for lang in LANGUAGES
+        ):
             raise ValidationError('error.invalid', 'text')
         if any(len(text[lang]) > MAX_TEXT for lang in LANGUAGES):
             raise ValidationError('error.too_long', 'text', max=MAX_TEXT)
         table = self._table(cid)
-        same = (Query()['source'] == source) & (Query()['ref'] == ref) & (Query()['dimension'] == dimension) \
+        same = (
+            (Query()['source'] == source)
+            & (Query()['ref'] == ref)
+            & (Query()['dimension'] == dimension)
             & (Query()['text']['en'] == text['en'])
+        )
         existing = table.get(same)
         if existing is not None:
             return to_suggestion(existing)
-        doc = {'id': secrets.token_hex(6), 'source': source, 'ref': ref, 'dimension': dimension,
-               'text': {lang: text[lang] for lang in LANGUAGES}, 'created': datetime.now(UTC).date().isoformat(),
-               'by': actor, 'status': 'new'}
+        doc = {
+            'id': secrets.token_hex(6),
+            'source': source,
+            'ref': ref,
+            'dimension': dimension,
+            'text': {lang: text[lang] for lang in LANGUAGES},
+            'created': datetime.now(UTC).date().isoformat(),
+            'by': actor,
+            'status': 'new',
+        }
         table.insert(doc)
         await self.communities.store.community(cid).commit()
         return to_suggestion(doc)
 
 
 def to_suggestion(doc: dict[str, Any]) -> Suggestion:
-    return Suggestion(doc['id'], doc['source'], doc.get('ref', ''), doc.get('dimension', ''), dict(doc['text']),
-                      doc.get('created', ''), doc.get('status', 'new'))
+    return Suggestion(
+        doc['id'],
+        doc['source'],
+        doc.get('ref', ''),
+        doc.get('dimension', ''),
+        dict(doc['text']),
+        doc.get('created', ''),
+        doc.get('status', 'new'),
+    )

@@ -10,6 +10,7 @@ switchable:
 The receipt code, shown once to the respondent, lets them withdraw their own answer later; a withdrawal also drops
 the community file's backups, so no kept version brings the answer back.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -41,29 +42,29 @@ MIN_THRESHOLD = 3
 DEFAULT_THRESHOLD = 5
 MAX_THRESHOLD = 1000
 MAX_PAYLOAD = 64 * 1024
-RECEIPT_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'   # no 0/O, 1/I/L: easy to copy by hand
+RECEIPT_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'  # no 0/O, 1/I/L: easy to copy by hand
 RECEIPT_LENGTH = 12
 TICKET_SECONDS = 24 * 3600
 MAX_TICKETS = 100_000
 STATUSES = ('draft', 'open', 'closed')
 MAX_TITLE = 120
 ANSWER_FIELDS = {'round', 'answers', 'receipt'}
-LEGACY_FIELDS = ('id', 'day')   # stored with an answer by earlier versions, read by nothing: dropped on rewrite
+LEGACY_FIELDS = ('id', 'day')  # stored with an answer by earlier versions, read by nothing: dropped on rewrite
 HEX_DIGEST = re.compile(r'^[0-9a-f]{64}$')
 
 
 @dataclass(frozen=True)
 class SurveyRound:
     id: str
-    token: str               # the unguessable part of the link (192 bits)
+    token: str  # the unguessable part of the link (192 bits)
     instrument: str
     version: int
     title: str
-    status: str              # draft | open | closed
+    status: str  # draft | open | closed
     created: str
-    closes: str | None       # a day (ISO), after which the round is closed
+    closes: str | None  # a day (ISO), after which the round is closed
     threshold: int
-    subject: str = ''        # what the round is about, e.g. a facilitated session's id ('' for the member survey)
+    subject: str = ''  # what the round is about, e.g. a facilitated session's id ('' for the member survey)
 
     def is_open(self, today: date | None = None) -> bool:
         return self.status == 'open' and not self.expired(today)
@@ -89,15 +90,16 @@ def receipt_hash(secret: str, code: str) -> str:
 
 def new_receipt() -> str:
     code = ''.join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-    return '-'.join(code[i:i + 4] for i in range(0, RECEIPT_LENGTH, 4))
+    return '-'.join(code[i : i + 4] for i in range(0, RECEIPT_LENGTH, 4))
 
 
 class Surveys:
-    def __init__(self, communities: Communities, instruments: Instruments, secret: str,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, communities: Communities, instruments: Instruments, secret: str, clock: Callable[[], float] = time.time
+    ) -> None:
         self.communities = communities
         self.instruments = instruments
-        self._secret = secret         # keys the receipt hashes: a stolen data file alone cannot test codes
+        self._secret = secret  # keys the receipt hashes: a stolen data file alone cannot test codes
         self._clock = clock
         # one-time submission tickets, in memory only, oldest first
         self._tickets: OrderedDict[str, tuple[str, float]] = OrderedDict()
@@ -133,21 +135,38 @@ class Surveys:
             raise NotFound()
         return _round(doc)
 
-    async def create(self, actor: str, cid: str, *, title: str = '', closes: str | None = None,
-                     threshold: int = DEFAULT_THRESHOLD, instrument: str = 'member_survey', subject: str = '',
-                     open_now: bool = False) -> SurveyRound:
+    async def create(
+        self,
+        actor: str,
+        cid: str,
+        *,
+        title: str = '',
+        closes: str | None = None,
+        threshold: int = DEFAULT_THRESHOLD,
+        instrument: str = 'member_survey',
+        subject: str = '',
+        open_now: bool = False,
+    ) -> SurveyRound:
         self.communities.get(actor, cid, Permission.EDIT)
         current = self.instruments.current(instrument)
         fields = _clean_settings(title, closes, threshold)
-        doc = {'id': secrets.token_hex(6), 'token': secrets.token_urlsafe(24), 'instrument': current.id,
-               'version': current.version, 'subject': subject, 'created': _today(),
-               'status': 'open' if open_now else 'draft', **fields}
+        doc = {
+            'id': secrets.token_hex(6),
+            'token': secrets.token_urlsafe(24),
+            'instrument': current.id,
+            'version': current.version,
+            'subject': subject,
+            'created': _today(),
+            'status': 'open' if open_now else 'draft',
+            **fields,
+        }
         self._rounds(cid).insert(doc)
         await self._db(cid).commit()
         return _round(doc)
 
-    async def update(self, actor: str, cid: str, round_id: str, *, title: str, closes: str | None,
-                     threshold: int) -> SurveyRound:
+    async def update(
+        self, actor: str, cid: str, round_id: str, *, title: str, closes: str | None, threshold: int
+    ) -> SurveyRound:
         """Change a round's title, closing day or threshold. The threshold can only go up once answers exist."""
         self.communities.get(actor, cid, Permission.EDIT)
         current = self.round(actor, cid, round_id)
@@ -235,7 +254,7 @@ class Surveys:
         """A one-time ticket for one submission from one page: a replayed submission is refused."""
         self.by_token(cid, token)
         now = self._clock()
-        while self._tickets:   # drop expired tickets, and the oldest ones beyond the cap: O(1) each
+        while self._tickets:  # drop expired tickets, and the oldest ones beyond the cap: O(1) each
             oldest = next(iter(self._tickets.values()))
             if len(self._tickets) < MAX_TICKETS and now - oldest[1] <= TICKET_SECONDS:
                 break
@@ -244,13 +263,16 @@ class Surveys:
         self._tickets[ticket] = (token, now)
         return ticket
 
-    async def submit(self, cid: str, token: str, ticket: str, answers: dict[str, Any], client: str = '',
-                     browser: str = '') -> str:
+    async def submit(
+        self, cid: str, token: str, ticket: str, answers: dict[str, Any], client: str = '', browser: str = ''
+    ) -> str:
         """Store one anonymous answer; returns its receipt code. Everything is checked before anything is stored.
         `client` (the peer address) and `browser` (its session id) only feed the in-memory rate limits; neither is
         ever stored."""
-        wait = max(self.submit_limiter.retry_after(f'submit:{client}'),
-                   self.browser_limiter.retry_after(f'browser:{browser}') if browser else 0)
+        wait = max(
+            self.submit_limiter.retry_after(f'submit:{client}'),
+            self.browser_limiter.retry_after(f'browser:{browser}') if browser else 0,
+        )
         if wait:
             raise AuthError('survey.error.too_many', retry_after=wait)
         survey_round = self.by_token(cid, token)
@@ -269,7 +291,7 @@ class Surveys:
         if not clean:
             raise ValidationError('survey.error.empty')
         del self._tickets[ticket]
-        self.submit_limiter.failure(f'submit:{client}')   # these limiters count submissions, not failures
+        self.submit_limiter.failure(f'submit:{client}')  # these limiters count submissions, not failures
         if browser:
             self.browser_limiter.failure(f'browser:{browser}')
         receipt = new_receipt()
@@ -292,7 +314,7 @@ class Surveys:
             raise NotFound('survey.error.receipt')
         db = self._db(cid)
         await db.commit()
-        await asyncio.to_thread(db.drop_backups)   # after the commit: its write may have kept the previous version
+        await asyncio.to_thread(db.drop_backups)  # after the commit: its write may have kept the previous version
 
     def _exportable_answers(self, db, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """An export carries only the answers of rounds at or above their threshold: the small-group protection
@@ -301,8 +323,11 @@ class Surveys:
         counts: dict[str, int] = {}
         for doc in docs:
             counts[doc['round']] = counts.get(doc['round'], 0) + 1
-        return [{k: v for k, v in d.items() if k in ANSWER_FIELDS} for d in docs
-                if above_threshold(counts[d['round']], thresholds.get(d['round'], MAX_THRESHOLD + 1))]
+        return [
+            {k: v for k, v in d.items() if k in ANSWER_FIELDS}
+            for d in docs
+            if above_threshold(counts[d['round']], thresholds.get(d['round'], MAX_THRESHOLD + 1))
+        ]
 
     def _survey_instruments(self) -> list[Instrument]:
         """Every version of every survey instrument (the member survey, the participants' feedback)."""
@@ -310,20 +335,32 @@ class Surveys:
         for instrument_id in self.instruments.ids():
             current = self.instruments.current(instrument_id)
             if current.kind == 'survey':
-                found += [i for v in range(1, current.version + 1)
-                          if (i := self.instruments.get(instrument_id, v)) is not None]
+                found += [
+                    i
+                    for v in range(1, current.version + 1)
+                    if (i := self.instruments.get(instrument_id, v)) is not None
+                ]
         return found
 
     def _validate_rounds(self, docs: list[dict[str, Any]]) -> None:
         """Imported rounds: a known survey instrument version, a real link token, a valid status and threshold."""
         for doc in docs:
             threshold = doc.get('threshold')
-            instrument = self.instruments.get(doc.get('instrument'), doc.get('version')) \
-                if isinstance(doc.get('instrument'), str) and isinstance(doc.get('version'), int) else None
-            if not isinstance(doc.get('id'), str) or not isinstance(doc.get('token'), str) or len(doc['token']) < 22 \
-                    or doc.get('status') not in STATUSES or not isinstance(threshold, int) \
-                    or not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD \
-                    or instrument is None or instrument.kind != 'survey':
+            instrument = (
+                self.instruments.get(doc.get('instrument'), doc.get('version'))
+                if isinstance(doc.get('instrument'), str) and isinstance(doc.get('version'), int)
+                else None
+            )
+            if (
+                not isinstance(doc.get('id'), str)
+                or not isinstance(doc.get('token'), str)
+                or len(doc['token']) < 22
+                or doc.get('status') not in STATUSES
+                or not isinstance(threshold, int)
+                or not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD
+                or instrument is None
+                or instrument.kind != 'survey'
+            ):
                 raise ValidationError('error.invalid')
             if doc.get('closes') is not None:
                 _clean_settings('', doc['closes'], threshold, keep=doc['closes'])
@@ -335,9 +372,14 @@ class Surveys:
         for another meaning (content/README.md), so that is the sheet's own instrument."""
         instruments = self._survey_instruments()
         for doc in docs:
-            if set(doc) - ANSWER_FIELDS - set(LEGACY_FIELDS) or not isinstance(doc.get('answers'), dict) \
-                    or not doc['answers'] or not isinstance(doc.get('round'), str) \
-                    or not isinstance(doc.get('receipt'), str) or not HEX_DIGEST.fullmatch(doc['receipt']):
+            if (
+                set(doc) - ANSWER_FIELDS - set(LEGACY_FIELDS)
+                or not isinstance(doc.get('answers'), dict)
+                or not doc['answers']
+                or not isinstance(doc.get('round'), str)
+                or not isinstance(doc.get('receipt'), str)
+                or not HEX_DIGEST.fullmatch(doc['receipt'])
+            ):
                 raise ValidationError('error.invalid')
             if 'day' in doc and (not isinstance(doc['day'], str) or len(doc['day']) != 10):
                 raise ValidationError('error.invalid')
@@ -369,7 +411,7 @@ def _insert_shuffled(table, doc: dict[str, Any]) -> None:
             documents[key] = stored
 
     table._update_table(insert_sorted)
-    table._next_id = None   # as Table.insert does after a document with a chosen id
+    table._next_id = None  # as Table.insert does after a document with a chosen id
 
 
 def _clean_settings(title: str, closes: str | None, threshold: Any, keep: str | None = None) -> dict[str, Any]:
@@ -396,9 +438,18 @@ def _clean_settings(title: str, closes: str | None, threshold: Any, keep: str | 
 
 
 def _round(doc: dict[str, Any]) -> SurveyRound:
-    return SurveyRound(doc['id'], doc['token'], doc['instrument'], int(doc['version']), doc.get('title', ''),
-                       doc['status'], doc.get('created', ''), doc.get('closes'), int(doc['threshold']),
-                       doc.get('subject', ''))
+    return SurveyRound(
+        doc['id'],
+        doc['token'],
+        doc['instrument'],
+        int(doc['version']),
+        doc.get('title', ''),
+        doc['status'],
+        doc.get('created', ''),
+        doc.get('closes'),
+        int(doc['threshold']),
+        doc.get('subject', ''),
+    )
 
 
 def _today() -> str:

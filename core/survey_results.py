@@ -1,5 +1,6 @@
 """Aggregated survey results: distributions, means per item, block and value cycle, the perception gap with the
 kompas, and exports. Pure functions over lists of answer sheets; callers enforce the threshold (Surveys)."""
+
 from __future__ import annotations
 
 import csv
@@ -12,15 +13,15 @@ from typing import Any
 from .i18n import Translator
 from .questionnaire import CYCLES, NA, Instrument, Item, Result
 
-LOW_MEAN = 3.0   # on a 5-point agreement scale, below "neither agree nor disagree"
+LOW_MEAN = 3.0  # on a 5-point agreement scale, below "neither agree nor disagree"
 
 
 @dataclass
 class ItemResult:
     item: Item
-    answered: int = 0                 # answers with a value (not n/a)
+    answered: int = 0  # answers with a value (not n/a)
     not_applicable: int = 0
-    counts: dict[Any, int] = field(default_factory=dict)   # scale value or option id -> count
+    counts: dict[Any, int] = field(default_factory=dict)  # scale value or option id -> count
     mean: float | None = None
     texts: list[str] = field(default_factory=list)
 
@@ -30,9 +31,9 @@ class SurveyResults:
     count: int
     expected: int | None
     items: list[ItemResult]
-    blocks: dict[str, float | None]      # dimension id -> mean of its scale answers
-    cycles: dict[str, float | None]      # value cycle -> mean
-    mirrors: dict[str, float | None]     # kompas dimension id -> members' mean on the items that mirror it
+    blocks: dict[str, float | None]  # dimension id -> mean of its scale answers
+    cycles: dict[str, float | None]  # value cycle -> mean
+    mirrors: dict[str, float | None]  # kompas dimension id -> members' mean on the items that mirror it
 
     @property
     def rate(self) -> float | None:
@@ -42,8 +43,12 @@ class SurveyResults:
         return next((r for r in self.items if r.item.id == item_id), None)
 
 
-def aggregate(instrument: Instrument, sheets: Sequence[Mapping[str, Any]], expected: int | None = None,
-              rng: random.Random | None = None) -> SurveyResults:
+def aggregate(
+    instrument: Instrument,
+    sheets: Sequence[Mapping[str, Any]],
+    expected: int | None = None,
+    rng: random.Random | None = None,
+) -> SurveyResults:
     """Counts, means and open texts per item. A value that does not fit its item is left out, never a crash."""
     results = {item.id: ItemResult(item) for item in instrument.items}
     for item in instrument.items:
@@ -80,15 +85,23 @@ def aggregate(instrument: Instrument, sheets: Sequence[Mapping[str, Any]], expec
     for item_id, result in results.items():
         if result.item.type == 'scale' and result.answered:
             result.mean = round(sums[item_id] / result.answered, 4)
-        (rng or random).shuffle(result.texts)   # open answers in random order, never in arrival order
+        (rng or random).shuffle(result.texts)  # open answers in random order, never in arrival order
     ordered = [results[item.id] for item in instrument.items]
     return SurveyResults(
-        count=len(sheets), expected=expected, items=ordered,
+        count=len(sheets),
+        expected=expected,
+        items=ordered,
         blocks={d.id: _pooled_mean([results[i.id] for i in d.items]) for d in instrument.dimensions},
-        cycles={c: _pooled_mean([r for r in ordered if r.item.cycle == c]) for c in CYCLES
-                if any(r.item.cycle == c for r in ordered)},
-        mirrors={m: _pooled_mean([r for r in ordered if r.item.mirrors == m])
-                 for m in dict.fromkeys(r.item.mirrors for r in ordered if r.item.mirrors)})
+        cycles={
+            c: _pooled_mean([r for r in ordered if r.item.cycle == c])
+            for c in CYCLES
+            if any(r.item.cycle == c for r in ordered)
+        },
+        mirrors={
+            m: _pooled_mean([r for r in ordered if r.item.mirrors == m])
+            for m in dict.fromkeys(r.item.mirrors for r in ordered if r.item.mirrors)
+        },
+    )
 
 
 def _pooled_mean(results: Iterable[ItemResult]) -> float | None:
@@ -104,8 +117,8 @@ def _pooled_mean(results: Iterable[ItemResult]) -> float | None:
 @dataclass(frozen=True)
 class Gap:
     dimension: str
-    coordinator: float | None   # the kompas dimension mean
-    members: float | None       # the members' mean on the items mirroring it
+    coordinator: float | None  # the kompas dimension mean
+    members: float | None  # the members' mean on the items mirroring it
 
 
 def perception_gap(kompas: Result | None, results: SurveyResults) -> list[Gap]:
@@ -119,14 +132,24 @@ def perception_gap(kompas: Result | None, results: SurveyResults) -> list[Gap]:
 
 def weak_items(results: SurveyResults, below: float = LOW_MEAN) -> list[ItemResult]:
     """Scale items whose members' mean is below `below`, lowest first: candidates for the action plan."""
-    return sorted((r for r in results.items if r.item.type == 'scale' and r.mean is not None and r.mean < below),
-                  key=lambda r: r.mean)
+    return sorted(
+        (r for r in results.items if r.item.type == 'scale' and r.mean is not None and r.mean < below),
+        key=lambda r: r.mean,
+    )
 
 
 def aggregated_rows(instrument: Instrument, results: SurveyResults, t: Translator) -> list[list[Any]]:
     """One row per item and answer: block, item, answer, count (and the mean per scale item)."""
-    rows: list[list[Any]] = [[t('survey.csv.block'), t('survey.csv.item'), t('survey.csv.statement'),
-                              t('survey.csv.answer'), t('survey.csv.count'), t('survey.csv.mean')]]
+    rows: list[list[Any]] = [
+        [
+            t('survey.csv.block'),
+            t('survey.csv.item'),
+            t('survey.csv.statement'),
+            t('survey.csv.answer'),
+            t('survey.csv.count'),
+            t('survey.csv.mean'),
+        ]
+    ]
     for r in results.items:
         block = t.pick(instrument.dimension(r.item.dimension).title)
         statement = t.pick(r.item.statement)
@@ -136,8 +159,16 @@ def aggregated_rows(instrument: Instrument, results: SurveyResults, t: Translato
                 rows.append([block, r.item.id, statement, f'{value} {t.pick(scale.label(value))}', n, ''])
             if scale.not_applicable:
                 rows.append([block, r.item.id, statement, t.pick(scale.not_applicable), r.not_applicable, ''])
-            rows.append([block, r.item.id, statement, t('survey.csv.mean'), r.answered,
-                         '' if r.mean is None else round(r.mean, 2)])
+            rows.append(
+                [
+                    block,
+                    r.item.id,
+                    statement,
+                    t('survey.csv.mean'),
+                    r.answered,
+                    '' if r.mean is None else round(r.mean, 2),
+                ]
+            )
         elif r.item.type in ('choice', 'multi'):
             for option in r.item.options:
                 rows.append([block, r.item.id, statement, t.pick(option.label), r.counts[option.id], ''])
@@ -147,8 +178,9 @@ def aggregated_rows(instrument: Instrument, results: SurveyResults, t: Translato
     return rows
 
 
-def raw_rows(instrument: Instrument, sheets: Sequence[Mapping[str, Any]], rng: random.Random | None = None
-             ) -> list[list[Any]]:
+def raw_rows(
+    instrument: Instrument, sheets: Sequence[Mapping[str, Any]], rng: random.Random | None = None
+) -> list[list[Any]]:
     """The answers, one row each, shuffled, without any date: only for rounds above their threshold."""
     items = instrument.items
     rows = [[_raw_cell(sheet.get(i.id, '')) for i in items] for sheet in sheets]
@@ -172,9 +204,9 @@ def to_csv(rows: Sequence[Sequence[Any]]) -> bytes:
 
 def to_xlsx(rows: Sequence[Sequence[Any]], sheet_name: str) -> bytes:
     import xlsxwriter  # a maintained, pure-Python XLSX writer; only needed for this export
+
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {'in_memory': True, 'strings_to_formulas': False,
-                                            'strings_to_urls': False})
+    workbook = xlsxwriter.Workbook(buffer, {'in_memory': True, 'strings_to_formulas': False, 'strings_to_urls': False})
     sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({'bold': True})
     for r, row in enumerate(rows):

@@ -3,6 +3,7 @@
 A step is done when its tool holds what the step asks for (progress is read from the tools, never kept twice);
 the coordinator may skip a step and come back to it. The journey resumes at the first step neither done nor skipped.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,8 +45,16 @@ def _validate(docs: list[dict[str, Any]]) -> None:
 
 
 class Wizard:
-    def __init__(self, communities: Communities, profiles: Profiles, kompas: Kompas, surveys: Surveys,
-                 ittools: Any, kickoff: Any, actionplan: ActionPlan) -> None:
+    def __init__(
+        self,
+        communities: Communities,
+        profiles: Profiles,
+        kompas: Kompas,
+        surveys: Surveys,
+        ittools: Any,
+        kickoff: Any,
+        actionplan: ActionPlan,
+    ) -> None:
         self.communities = communities
         self.profiles, self.kompas, self.surveys = profiles, kompas, surveys
         self.ittools, self.kickoff, self.actionplan = ittools, kickoff, actionplan

@@ -1,6 +1,7 @@
 """One module per screen or route group, each with `register(services)`; `register_all` adds them all to the app.
 
 Page modules are found by name, so a new part of the toolbox only adds its own file."""
+
 from __future__ import annotations
 
 import importlib

@@ -3,6 +3,7 @@
 A page's context is resolved once, while the page is built, and captured by its handlers: never read
 `app.storage.user` inside a handler or a broadcast callback (it may then belong to another visitor).
 """
+
 from __future__ import annotations
 
 import copy
@@ -36,9 +37,9 @@ class PageContext:
     services: Services
     request: Request
     t: Translator
-    session: Any                  # this visitor's app.storage.user, captured at build time
+    session: Any  # this visitor's app.storage.user, captured at build time
     user: User | None
-    path: str                     # the current path and query, without ?lang=
+    path: str  # the current path and query, without ?lang=
     community: Community | None = None
     role: Role | None = None
     memberships: list[Membership] = field(default_factory=list)
@@ -81,9 +82,16 @@ class PageContext:
         notice = self.session.pop('notice', None)
         if notice:
             ui.notify(notice, type='positive')
-        shell = Shell(t=self.t, path=self.path, user_name=self.user.name if self.user and not public else None,
-                      communities=communities, current=self.community.id if self.community else None,
-                      active=active, on_logout=log_out, public=public)
+        shell = Shell(
+            t=self.t,
+            path=self.path,
+            user_name=self.user.name if self.user and not public else None,
+            communities=communities,
+            current=self.community.id if self.community else None,
+            active=active,
+            on_logout=log_out,
+            public=public,
+        )
         return self._framed(shell, title, heading)
 
     @contextmanager
@@ -111,8 +119,9 @@ def resolve(request: Request, services: Services) -> PageContext:
         session.pop('uid', None)  # the password was changed elsewhere: this session ends
         user = None
     forced = request.query_params.get('lang')
-    lang = negotiate(forced, session.get('lang') or (user.lang if user else None),
-                     request.headers.get('accept-language'))
+    lang = negotiate(
+        forced, session.get('lang') or (user.lang if user else None), request.headers.get('accept-language')
+    )
     if forced in LANGUAGES:
         session['lang'] = forced
         if user is not None and user.lang != forced:  # remembered for the account too, on every device
@@ -148,6 +157,7 @@ def page(services: Services, path: str, *, login: bool = False, **kwargs: Any) -
 
     login: visitors who are not logged in are sent to the login page and back afterwards.
     """
+
     def decorator(func: Callable) -> Callable:
         signature = inspect.signature(func)
         params = [p for name, p in signature.parameters.items() if name != 'ctx']
@@ -167,20 +177,22 @@ def page(services: Services, path: str, *, login: bool = False, **kwargs: Any) -
             setattr(wrapper, attribute, getattr(func, attribute))
         ui.page(path, **kwargs)(wrapper)
         return func
+
     return decorator
 
 
-def community_page(services: Services, path: str, permission: Permission = Permission.VIEW,
-                   **kwargs: Any) -> Callable:
+def community_page(services: Services, path: str, permission: Permission = Permission.VIEW, **kwargs: Any) -> Callable:
     """A page under /c/{cid}: the visitor must be logged in and hold `permission` in that community.
 
     The builder takes the PageContext (with ctx.community and ctx.role set) and any further path or query parameters,
     but not `cid`. An unknown community, or one the visitor may not see, gets the same friendly "not found" page; a
     damaged one gets the damaged-file page.
     """
+
     def decorator(func: Callable) -> Callable:
         async def guarded(ctx: PageContext, cid: str, **kwargs: Any) -> Any:
             from pages import errors  # a sibling page module: imported late to avoid a cycle
+
             try:
                 ctx.community, ctx.role = services.communities.get(ctx.user.id, cid, Permission.VIEW)
             except NotFound:
@@ -197,10 +209,15 @@ def community_page(services: Services, path: str, permission: Permission = Permi
         signature = inspect.signature(func)
         cid_param = inspect.Parameter('cid', inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str)
         guarded.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=[signature.parameters['ctx'], cid_param,
-                        *(p for name, p in signature.parameters.items() if name != 'ctx')])
+            parameters=[
+                signature.parameters['ctx'],
+                cid_param,
+                *(p for name, p in signature.parameters.items() if name != 'ctx'),
+            ]
+        )
         for attribute in ('__module__', '__name__', '__qualname__', '__doc__'):
             setattr(guarded, attribute, getattr(func, attribute))
         page(services, path, login=True, **kwargs)(guarded)
         return func
+
     return decorator

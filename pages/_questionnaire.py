@@ -1,5 +1,6 @@
 """Page pieces shared by every questionnaire (kompas, profile, facilitation checklist): answering one dimension
 at a time, and the review of open questions before finishing."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -20,9 +21,18 @@ from ._base import PageContext
 Save = Callable[[str, Any], Awaitable[Any]]
 
 
-def answer_dimension(ctx: PageContext, instrument: Instrument, sheet: Sheet, dimension_id: str, *,
-                     answer_url: Callable[[str], str], review_url: str, save_answer: Save, save_comment: Save,
-                     comments: bool = True) -> None:
+def answer_dimension(
+    ctx: PageContext,
+    instrument: Instrument,
+    sheet: Sheet,
+    dimension_id: str,
+    *,
+    answer_url: Callable[[str], str],
+    review_url: str,
+    save_answer: Save,
+    save_comment: Save,
+    comments: bool = True,
+) -> None:
     """The questions of one dimension, saved as they are answered, with progress and navigation."""
     t = ctx.t
     dimension = instrument.dimension(dimension_id)
@@ -49,30 +59,51 @@ def answer_dimension(ctx: PageContext, instrument: Instrument, sheet: Sheet, dim
 
     numbers = {item.id: n for n, item in enumerate(instrument.items, start=1)}
     for item in dimension.items:
-        QuestionCard(t, instrument, item, numbers[item.id], sheet.answers.get(item.id), sheet.comments.get(item.id, ''),
-                     on_answer=on_answer, on_comment=on_comment, comments=comments)
+        QuestionCard(
+            t,
+            instrument,
+            item,
+            numbers[item.id],
+            sheet.answers.get(item.id),
+            sheet.comments.get(item.id, ''),
+            on_answer=on_answer,
+            on_comment=on_comment,
+            comments=comments,
+        )
     dimensions = instrument.dimensions
     index = [d.id for d in dimensions].index(dimension.id)
     with ui.row().classes('w-full justify-between gap-2 mt-2'):
         if index > 0:
             previous = dimensions[index - 1]
-            ui.button(t('questionnaire.previous', dimension=t.pick(previous.title)), icon='arrow_back',
-                      on_click=lambda: ui.navigate.to(answer_url(previous.id))).props('outline') \
-                .mark('previous-dimension')
+            ui.button(
+                t('questionnaire.previous', dimension=t.pick(previous.title)),
+                icon='arrow_back',
+                on_click=lambda: ui.navigate.to(answer_url(previous.id)),
+            ).props('outline').mark('previous-dimension')
         else:
             ui.element('span')
         if index + 1 < len(dimensions):
             following = dimensions[index + 1]
-            ui.button(t('questionnaire.next', dimension=t.pick(following.title)),
-                      on_click=lambda: ui.navigate.to(answer_url(following.id))) \
-                .props('icon-right=arrow_forward').mark('next-dimension')
+            ui.button(
+                t('questionnaire.next', dimension=t.pick(following.title)),
+                on_click=lambda: ui.navigate.to(answer_url(following.id)),
+            ).props('icon-right=arrow_forward').mark('next-dimension')
         else:
-            ui.button(t('questionnaire.to_review'), on_click=lambda: ui.navigate.to(review_url)) \
-                .props('icon-right=arrow_forward').mark('to-review')
+            ui.button(t('questionnaire.to_review'), on_click=lambda: ui.navigate.to(review_url)).props(
+                'icon-right=arrow_forward'
+            ).mark('to-review')
 
 
-def review_and_finish(ctx: PageContext, instrument: Instrument, sheet: Sheet, *, answer_url: Callable[[str], str],
-                      finish: Callable[[], Awaitable[Any]], done_url: str, done_notice: str) -> None:
+def review_and_finish(
+    ctx: PageContext,
+    instrument: Instrument,
+    sheet: Sheet,
+    *,
+    answer_url: Callable[[str], str],
+    finish: Callable[[], Awaitable[Any]],
+    done_url: str,
+    done_notice: str,
+) -> None:
     """The open questions, with links back to them, and the finish button (asking first if some are open)."""
     t = ctx.t
     Progress(t, instrument, sheet.answers, href=answer_url)
@@ -88,9 +119,12 @@ def review_and_finish(ctx: PageContext, instrument: Instrument, sheet: Sheet, *,
         tx.p(t('questionnaire.all_answered')).mark('all-answered')
 
     async def on_finish() -> None:
-        if missing and not await confirm(t, t('questionnaire.finish_anyway_title'),
-                                         t('questionnaire.finish_anyway', count=len(missing)),
-                                         t('questionnaire.finish')):
+        if missing and not await confirm(
+            t,
+            t('questionnaire.finish_anyway_title'),
+            t('questionnaire.finish_anyway', count=len(missing)),
+            t('questionnaire.finish'),
+        ):
             return
         try:
             await finish()
@@ -104,6 +138,7 @@ def review_and_finish(ctx: PageContext, instrument: Instrument, sheet: Sheet, *,
 
 def send_idea(ctx: PageContext, source: str, ref: str, dimension: str, text: dict, already: bool) -> None:
     """The 'add to action plan' button for an idea from a tool's result."""
+
     async def send() -> bool:
         try:
             await ctx.services.suggestions.send(ctx.user.id, ctx.community.id, source, ref, dimension, dict(text))

@@ -1,5 +1,6 @@
 """The facilitation checklist: sessions, the facilitator's checklist, the participants' anonymous feedback, both
 views side by side, and the history across sessions."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -91,9 +92,15 @@ def register(services: Services) -> None:
             _review_answers(ctx, outcome)
             _improvements(ctx, outcome)
             if ctx.can(Permission.MANAGE):
+
                 async def delete() -> None:
-                    if not await confirm(t, t('animation.delete.title'), t('animation.delete.text'),
-                                         t('animation.delete.action'), danger=True):
+                    if not await confirm(
+                        t,
+                        t('animation.delete.title'),
+                        t('animation.delete.text'),
+                        t('animation.delete.action'),
+                        danger=True,
+                    ):
                         return
                     try:
                         await animation.delete(ctx.user.id, cid, session_id)
@@ -102,8 +109,9 @@ def register(services: Services) -> None:
                         return
                     ctx.go(f'/c/{cid}/animation', t('animation.delete.done'))
 
-                ui.button(t('animation.delete.action'), icon='delete', color='negative', on_click=delete) \
-                    .props('outline').classes('mt-4').mark('session-delete')
+                ui.button(t('animation.delete.action'), icon='delete', color='negative', on_click=delete).props(
+                    'outline'
+                ).classes('mt-4').mark('session-delete')
 
     @community_page(services, '/c/{cid}/animation/{session_id}/answer', Permission.EDIT)
     def answer(ctx: PageContext, session_id: str, d: str = ''):
@@ -118,14 +126,21 @@ def register(services: Services) -> None:
         instrument = animation.instrument_of(session.sheet)
         dimension = dimension_to_show(instrument, session.sheet.answers, d)
         base = f'/c/{cid}/animation/{session_id}'
-        with ctx.frame(t('animation.answer_title', name=session.name, block=t.pick(dimension.title)),
-                       active='animation'):
+        with ctx.frame(
+            t('animation.answer_title', name=session.name, block=t.pick(dimension.title)), active='animation'
+        ):
             answer_dimension(
-                ctx, instrument, session.sheet, dimension.id, answer_url=lambda dim: f'{base}/answer?d={dim}',
+                ctx,
+                instrument,
+                session.sheet,
+                dimension.id,
+                answer_url=lambda dim: f'{base}/answer?d={dim}',
                 review_url=f'{base}/review',
-                save_answer=lambda item, value: animation.answer(ctx.user.id, cid, session_id, item, value,
-                                                                 session.sheet.version),
-                save_comment=lambda item, text: animation.comment(ctx.user.id, cid, session_id, item, text))
+                save_answer=lambda item, value: animation.answer(
+                    ctx.user.id, cid, session_id, item, value, session.sheet.version
+                ),
+                save_comment=lambda item, text: animation.comment(ctx.user.id, cid, session_id, item, text),
+            )
 
     @community_page(services, '/c/{cid}/animation/{session_id}/review', Permission.EDIT)
     def review(ctx: PageContext, session_id: str):
@@ -139,22 +154,35 @@ def register(services: Services) -> None:
             ctx.go(base)
             return
         with ctx.frame(t('animation.review_title', name=session.name), active='animation'):
-            review_and_finish(ctx, animation.instrument_of(session.sheet), session.sheet,
-                              answer_url=lambda dim: f'{base}/answer?d={dim}',
-                              finish=lambda: animation.finish(ctx.user.id, cid, session_id), done_url=base,
-                              done_notice=t('animation.finished'))
+            review_and_finish(
+                ctx,
+                animation.instrument_of(session.sheet),
+                session.sheet,
+                answer_url=lambda dim: f'{base}/answer?d={dim}',
+                finish=lambda: animation.finish(ctx.user.id, cid, session_id),
+                done_url=base,
+                done_notice=t('animation.finished'),
+            )
 
 
 def _details_fields(t) -> dict:
     fields = {
-        'name': ui.input(t('animation.field.name')).classes('w-full').props(f'outlined maxlength={MAX_NAME}')
+        'name': ui.input(t('animation.field.name'))
+        .classes('w-full')
+        .props(f'outlined maxlength={MAX_NAME}')
         .mark('session-name'),
-        'day': ui.input(t('animation.field.day'), value=datetime.now(UTC).date().isoformat()).classes('w-full')
-        .props('outlined type=date stack-label').mark('session-day'),
-        'method': ui.input(t('animation.field.method')).classes('w-full').props(f'outlined maxlength={MAX_METHOD}')
+        'day': ui.input(t('animation.field.day'), value=datetime.now(UTC).date().isoformat())
+        .classes('w-full')
+        .props('outlined type=date stack-label')
+        .mark('session-day'),
+        'method': ui.input(t('animation.field.method'))
+        .classes('w-full')
+        .props(f'outlined maxlength={MAX_METHOD}')
         .mark('session-method'),
-        'participants': ui.number(t('animation.field.participants'), min=1, step=1, precision=0).classes('w-full')
-        .props('outlined').mark('session-participants'),
+        'participants': ui.number(t('animation.field.participants'), min=1, step=1, precision=0)
+        .classes('w-full')
+        .props('outlined')
+        .mark('session-participants'),
     }
     fields['name'].props['hint'] = t('animation.field.name_hint')
     return fields
@@ -169,12 +197,20 @@ def _history(ctx: PageContext, history: list[SessionOutcome]) -> None:
                 tx.span(t.date(outcome.session.day)).classes('cop-muted')
     rows = []
     for outcome in history:
-        rows.append([f'{t.date(outcome.session.day, short=True)} · {outcome.session.name}',
-                     t.number(outcome.checklist.overall, 1) if outcome.checklist.overall is not None else '—',
-                     t.number(outcome.roti, 1) if outcome.roti is not None else _feedback_short(ctx, outcome)])
-    data_table(t('animation.history.caption'), [t('animation.history.session'), t('animation.history.self'),
-                                                 t('animation.history.roti')], rows, numeric=(1, 2),
-               marker='history-table')
+        rows.append(
+            [
+                f'{t.date(outcome.session.day, short=True)} · {outcome.session.name}',
+                t.number(outcome.checklist.overall, 1) if outcome.checklist.overall is not None else '—',
+                t.number(outcome.roti, 1) if outcome.roti is not None else _feedback_short(ctx, outcome),
+            ]
+        )
+    data_table(
+        t('animation.history.caption'),
+        [t('animation.history.session'), t('animation.history.self'), t('animation.history.roti')],
+        rows,
+        numeric=(1, 2),
+        marker='history-table',
+    )
     tx.p(t('animation.history.help')).classes('text-sm cop-muted')
 
 
@@ -195,9 +231,11 @@ def _checklist_state(ctx: PageContext, outcome: SessionOutcome) -> None:
     tx.p(t('animation.checklist.progress', done=done, total=total))
     if ctx.can(Permission.EDIT):
         first = first_open_dimension(outcome.instrument, session.sheet.answers)
-        ui.button(t('animation.checklist.fill') if not session.sheet.answers else t('questionnaire.continue'),
-                  icon='edit_note', on_click=lambda: ui.navigate.to(f'{base}/answer?d={first}')) \
-            .mark('checklist-fill')
+        ui.button(
+            t('animation.checklist.fill') if not session.sheet.answers else t('questionnaire.continue'),
+            icon='edit_note',
+            on_click=lambda: ui.navigate.to(f'{base}/answer?d={first}'),
+        ).mark('checklist-fill')
 
 
 def _feedback_state(ctx: PageContext, outcome: SessionOutcome) -> None:
@@ -208,6 +246,7 @@ def _feedback_state(ctx: PageContext, outcome: SessionOutcome) -> None:
     if feedback_round is None:
         tx.p(t('animation.feedback.none'))
         if ctx.can(Permission.EDIT):
+
             async def open_feedback() -> None:
                 try:
                     await ctx.services.animation.open_feedback(ctx.user.id, cid, session.id)
@@ -234,17 +273,26 @@ def _self_view(ctx: PageContext, outcome: SessionOutcome) -> None:
         if result.overall is None:
             tx.p(t('animation.compare.self_empty'))
             return
-        tx.p(t('animation.compare.self_overall', mean=t.number(result.overall, 1),
-               high=instrument.scale.high)).classes('font-medium')
+        tx.p(t('animation.compare.self_overall', mean=t.number(result.overall, 1), high=instrument.scale.high)).classes(
+            'font-medium'
+        )
         rows = []
         for d, s in zip(instrument.dimensions, result.dimensions, strict=True):
             if s.total:
-                rows.append([t.pick(d.title), t.number(s.mean, 1) if s.mean is not None else '—',
-                             t.pick(s.band.label) if s.band else '—'])
-        data_table(t('animation.compare.self_caption', high=instrument.scale.high),
-                   [t('animation.compare.block'), t('questionnaire.col_score'), t('questionnaire.col_band')], rows,
-                   numeric=(1,),
-                   marker='self-table')
+                rows.append(
+                    [
+                        t.pick(d.title),
+                        t.number(s.mean, 1) if s.mean is not None else '—',
+                        t.pick(s.band.label) if s.band else '—',
+                    ]
+                )
+        data_table(
+            t('animation.compare.self_caption', high=instrument.scale.high),
+            [t('animation.compare.block'), t('questionnaire.col_score'), t('questionnaire.col_band')],
+            rows,
+            numeric=(1,),
+            marker='self-table',
+        )
 
 
 def _participants_view(ctx: PageContext, outcome: SessionOutcome) -> None:
@@ -255,17 +303,27 @@ def _participants_view(ctx: PageContext, outcome: SessionOutcome) -> None:
             tx.p(t('animation.feedback.none'))
             return
         if outcome.feedback is None:
-            tx.p(t('survey.results.hidden', threshold=outcome.feedback_round.threshold,
-                   missing=outcome.feedback_round.threshold - outcome.feedback_count)).mark('feedback-hidden')
+            tx.p(
+                t(
+                    'survey.results.hidden',
+                    threshold=outcome.feedback_round.threshold,
+                    missing=outcome.feedback_round.threshold - outcome.feedback_count,
+                )
+            ).mark('feedback-hidden')
             return
-        tx.p(t('animation.compare.roti', mean=t.number(outcome.roti, 1), count=outcome.feedback.count)) \
-            .classes('font-medium').mark('roti')
+        tx.p(t('animation.compare.roti', mean=t.number(outcome.roti, 1), count=outcome.feedback.count)).classes(
+            'font-medium'
+        ).mark('roti')
         for r in outcome.feedback.items:
             if r.item.type == 'scale':
                 scale = outcome.feedback_instrument.scale_for(r.item)
-                data_table(t('survey.results.distribution'), [t('survey.results.answer'), t('survey.results.n')],
-                           [[f'{v} · {t.pick(scale.label(v))}', t.number(r.counts[v])] for v in scale.numbers],
-                           numeric=(1,), marker='roti-table')
+                data_table(
+                    t('survey.results.distribution'),
+                    [t('survey.results.answer'), t('survey.results.n')],
+                    [[f'{v} · {t.pick(scale.label(v))}', t.number(r.counts[v])] for v in scale.numbers],
+                    numeric=(1,),
+                    marker='roti-table',
+                )
             elif r.item.type == 'text':
                 tx.p(t.pick(r.item.statement)).classes('font-medium mt-2')
                 if not r.texts:
@@ -278,8 +336,9 @@ def _participants_view(ctx: PageContext, outcome: SessionOutcome) -> None:
 def _review_answers(ctx: PageContext, outcome: SessionOutcome) -> None:
     """The after-action review: the facilitator's own words."""
     t = ctx.t
-    texts = [(item, outcome.session.sheet.answers.get(item.id)) for item in outcome.instrument.items
-             if item.type == 'text']
+    texts = [
+        (item, outcome.session.sheet.answers.get(item.id)) for item in outcome.instrument.items if item.type == 'text'
+    ]
     if not any(value for _, value in texts):
         return
     tx.h2(t('animation.aar.title'))

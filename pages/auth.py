@@ -1,4 +1,5 @@
 """Log in, sign up, and the account page (name, language, password)."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -39,8 +40,13 @@ def register(services: Services) -> None:
                 fields = {
                     'name': text_field(t('auth.name'), maxlength=MAX_NAME, autocomplete='name', marker='signup-name'),
                     'email': text_field(t('auth.email'), kind='email', autocomplete='email', marker='signup-email'),
-                    'password': text_field(t('auth.password'), kind='password', autocomplete='new-password',
-                                           hint=t('auth.password_hint', min=MIN_PASSWORD), marker='signup-password'),
+                    'password': text_field(
+                        t('auth.password'),
+                        kind='password',
+                        autocomplete='new-password',
+                        hint=t('auth.password_hint', min=MIN_PASSWORD),
+                        marker='signup-password',
+                    ),
                 }
                 error = ErrorLine().mark('signup-error')
 
@@ -48,8 +54,9 @@ def register(services: Services) -> None:
                     error.clear_text()
                     clear_field_errors(fields)
                     try:
-                        user = await accounts.sign_up(fields['name'].value, fields['email'].value,
-                                                      fields['password'].value, ctx.lang)
+                        user = await accounts.sign_up(
+                            fields['name'].value, fields['email'].value, fields['password'].value, ctx.lang
+                        )
                     except AppError as e:
                         show_field_error(fields, e.field, ctx.error_text(e))
                         error.show(ctx.error_text(e))
@@ -73,9 +80,14 @@ def register(services: Services) -> None:
             with ui.card().classes('w-full max-w-xl').props('flat bordered'):
                 tx.p(t('account.email', email=user.email)).classes('cop-muted')
                 name = text_field(t('auth.name'), value=user.name, maxlength=MAX_NAME, marker='account-name')
-                language = ui.select({lang: t(f'lang.{lang}') for lang in LANGUAGES}, value=user.lang,
-                                     label=t('account.language')).classes('w-full').props('outlined') \
+                language = (
+                    ui.select(
+                        {lang: t(f'lang.{lang}') for lang in LANGUAGES}, value=user.lang, label=t('account.language')
+                    )
+                    .classes('w-full')
+                    .props('outlined')
                     .mark('account-language')
+                )
 
                 async def save_profile() -> None:
                     try:
@@ -92,10 +104,19 @@ def register(services: Services) -> None:
             tx.h2(t('account.password'))
             with ui.card().classes('w-full max-w-xl').props('flat bordered'):
                 fields = {
-                    'current': text_field(t('account.current_password'), kind='password',
-                                          autocomplete='current-password', marker='pw-current'),
-                    'new': text_field(t('account.new_password'), kind='password', autocomplete='new-password',
-                                      hint=t('auth.password_hint', min=MIN_PASSWORD), marker='pw-new'),
+                    'current': text_field(
+                        t('account.current_password'),
+                        kind='password',
+                        autocomplete='current-password',
+                        marker='pw-current',
+                    ),
+                    'new': text_field(
+                        t('account.new_password'),
+                        kind='password',
+                        autocomplete='new-password',
+                        hint=t('auth.password_hint', min=MIN_PASSWORD),
+                        marker='pw-new',
+                    ),
                 }
                 error = ErrorLine()
 
@@ -103,8 +124,7 @@ def register(services: Services) -> None:
                     error.clear_text()
                     clear_field_errors(fields)
                     try:
-                        updated = await accounts.change_password(user.id, fields['current'].value,
-                                                                 fields['new'].value)
+                        updated = await accounts.change_password(user.id, fields['current'].value, fields['new'].value)
                     except AppError as e:
                         show_field_error(fields, e.field, ctx.error_text(e))
                         error.show(ctx.error_text(e))
@@ -123,8 +143,9 @@ def login_form(ctx: PageContext, target: str) -> None:
     accounts = ctx.services.accounts
     with ui.card().classes('w-full max-w-md').props('flat bordered'):
         email = text_field(t('auth.email'), kind='email', autocomplete='username', marker='login-email')
-        password = text_field(t('auth.password'), kind='password', autocomplete='current-password',
-                              marker='login-password')
+        password = text_field(
+            t('auth.password'), kind='password', autocomplete='current-password', marker='login-password'
+        )
         error = ErrorLine().mark('login-error')
 
         async def submit() -> None:

@@ -1,4 +1,5 @@
 """A community: creating one, its dashboard, its settings (edit, export, delete) and importing an export."""
+
 from __future__ import annotations
 
 from nicegui import events, html, ui
@@ -53,8 +54,10 @@ def register(services: Services) -> None:
                     tx.p(community.purpose).classes('text-lg')
                 stage = services.content.stage(community.stage)
                 with html.dl().classes('grid grid-cols-[auto_1fr] gap-x-4 gap-y-1'):
-                    _term(t('community.field.stage'), f'{t.pick(stage.title)} — {t.pick(stage.explanation)}'
-                          if stage else community.stage)
+                    _term(
+                        t('community.field.stage'),
+                        f'{t.pick(stage.title)} — {t.pick(stage.explanation)}' if stage else community.stage,
+                    )
                     if community.sponsor:
                         _term(t('community.field.sponsor'), community.sponsor)
                     if community.expected_members:
@@ -66,8 +69,7 @@ def register(services: Services) -> None:
             tx.h2(t('dashboard.parts'))
             with html.ul().classes('grid gap-3 w-full sm:grid-cols-2 lg:grid-cols-3'):
                 for part in PARTS:
-                    with html.li(), ui.card().classes('w-full h-full').props('flat bordered') \
-                            .mark(f'part-{part.key}'):
+                    with html.li(), ui.card().classes('w-full h-full').props('flat bordered').mark(f'part-{part.key}'):
                         with ui.row().classes('items-center gap-2 no-wrap'):
                             ui.icon(part.icon, size='sm').props('aria-hidden=true').classes('text-primary')
                             ui.link(t(f'nav.{part.key}'), part_href(part, community.id)).classes('font-semibold')
@@ -87,6 +89,7 @@ def register(services: Services) -> None:
                 fields = community_form(t, stages, community, readonly=not editable)
                 error = ErrorLine()
                 if editable:
+
                     async def save() -> None:
                         error.clear_text()
                         clear_field_errors(fields)
@@ -112,16 +115,23 @@ def register(services: Services) -> None:
                         return
                     ui.download.content(payload, f'{file_slug(community.name)}.cop.json', 'application/json')
 
-                ui.button(t('export.action'), icon='download', on_click=export).props('outline') \
-                    .mark('export-community')
+                ui.button(t('export.action'), icon='download', on_click=export).props('outline').mark(
+                    'export-community'
+                )
 
             if ctx.can(Permission.MANAGE):
                 tx.h2(t('delete.title')).classes('cop-h2 text-negative')
                 tx.p(t('delete.text'))
 
                 async def delete() -> None:
-                    if not await confirm(t, t('delete.confirm_title', name=community.name), t('delete.confirm_text'),
-                                         t('delete.action'), danger=True, type_to_confirm=community.name):
+                    if not await confirm(
+                        t,
+                        t('delete.confirm_title', name=community.name),
+                        t('delete.confirm_text'),
+                        t('delete.action'),
+                        danger=True,
+                        type_to_confirm=community.name,
+                    ):
                         return
                     try:
                         await communities.delete(ctx.user.id, community.id)
@@ -130,8 +140,9 @@ def register(services: Services) -> None:
                         return
                     ctx.go('/', t('delete.done', name=community.name))
 
-                ui.button(t('delete.action'), icon='delete_forever', color='negative', on_click=delete) \
-                    .mark('delete-community')
+                ui.button(t('delete.action'), icon='delete_forever', color='negative', on_click=delete).mark(
+                    'delete-community'
+                )
 
     @page(services, '/import', login=True)
     def import_page(ctx: PageContext):
@@ -152,14 +163,16 @@ def register(services: Services) -> None:
                     return
                 ctx.go(f'/c/{community.id}', t('import.done', name=community.name))
 
-            upload = file_picker(t('import.choose'), on_upload=received, accept='.json,application/json',
-                                 max_file_size=MAX_IMPORT_BYTES,
-                                 on_rejected=lambda: error.show(t('import.error.too_large',
-                                                                  max=MAX_IMPORT_BYTES // (1024 * 1024))))
+            upload = file_picker(
+                t('import.choose'),
+                on_upload=received,
+                accept='.json,application/json',
+                max_file_size=MAX_IMPORT_BYTES,
+                on_rejected=lambda: error.show(t('import.error.too_large', max=MAX_IMPORT_BYTES // (1024 * 1024))),
+            )
             upload.mark('import-upload')
 
 
 def _term(term: str, value: str) -> None:
     tx.dt(term).classes('font-medium')
     tx.dd(value)
-

@@ -1,5 +1,6 @@
 """The dossier for the sponsor: pick the sections, download the PDF, or read and print the same dossier as an
 accessible web page (a ReportLab PDF cannot be tagged for screen readers)."""
+
 from __future__ import annotations
 
 import logging
@@ -45,12 +46,14 @@ def register(services: Services) -> None:
                     tx.legend(t('dossier.sections')).classes('px-1 font-medium')
                     with ui.row().classes('gap-x-4 gap-y-0'):
                         for section in SECTIONS:
-                            ui.checkbox(t(f'dossier.section.{section}'), value=True,
-                                        on_change=lambda e, s=section: (chosen.update({s: e.value}),
-                                                                         document.refresh())) \
-                                .mark(f'section-{section}')
+                            ui.checkbox(
+                                t(f'dossier.section.{section}'),
+                                value=True,
+                                on_change=lambda e, s=section: (chosen.update({s: e.value}), document.refresh()),
+                            ).mark(f'section-{section}')
                 error = tx.p('').classes('text-negative').props('role=alert')
                 with ui.row().classes('items-center gap-3'):
+
                     async def download() -> None:
                         sections = [s for s in SECTIONS if chosen[s]]
                         if not sections:
@@ -69,13 +72,16 @@ def register(services: Services) -> None:
                         finally:
                             button.props(remove='loading')
                         status.set_text(t('dossier.ready'))
-                        ui.download.content(pdf, f'{file_slug(ctx.community.name)}-dossier-{t.lang}.pdf',
-                                            'application/pdf')
+                        ui.download.content(
+                            pdf, f'{file_slug(ctx.community.name)}-dossier-{t.lang}.pdf', 'application/pdf'
+                        )
 
-                    button = ui.button(t('dossier.download'), icon='picture_as_pdf', on_click=download) \
-                        .mark('dossier-pdf')
-                    ui.button(t('dossier.print'), icon='print', on_click=lambda: ui.run_javascript('window.print()')) \
-                        .props('outline')
+                    button = ui.button(t('dossier.download'), icon='picture_as_pdf', on_click=download).mark(
+                        'dossier-pdf'
+                    )
+                    ui.button(
+                        t('dossier.print'), icon='print', on_click=lambda: ui.run_javascript('window.print()')
+                    ).props('outline')
                     status = tx.span('').classes('text-sm').props('aria-live=polite').mark('dossier-status')
                 tx.p(t('dossier.html_note')).classes('text-sm cop-muted')
 
@@ -99,8 +105,16 @@ def render_html(ctx: PageContext, data: DossierData, sections: list[str]) -> Non
         for label, value in cover_facts(data, t):
             tx.p(f'{label} {value}')
         tx.p(t('dossier.cover.note')).classes('text-sm cop-muted')
-    renderers = {'community': _community, 'profile': _profile, 'kompas': _kompas, 'survey': _survey,
-                 'ittools': _ittools, 'kickoff': _kickoff, 'actionplan': _actions, 'guide': _guide}
+    renderers = {
+        'community': _community,
+        'profile': _profile,
+        'kompas': _kompas,
+        'survey': _survey,
+        'ittools': _ittools,
+        'kickoff': _kickoff,
+        'actionplan': _actions,
+        'guide': _guide,
+    }
     for section in sections:
         with html.section().classes('w-full flex flex-col gap-2').mark(f'dossier-{section}') as element:
             title = tx.h2(t(f'dossier.section.{section}'))
@@ -136,8 +150,13 @@ def _profile(t: Translator, data: DossierData) -> None:
     tx.p(t('profile.strengths', count=len(outcome.strengths))).classes('font-medium')
     _bullets([t.pick(f.item.statement) for f in outcome.strengths] or [t('profile.no_strengths')])
     tx.p(t('profile.improvements', count=len(outcome.improvements))).classes('font-medium')
-    _bullets([f"{t.pick(f.item.statement)} — {t('profile.suggestion', text=t.pick(f.item.suggestion))}"
-              for f in outcome.improvements] or [t('profile.no_improvements')])
+    _bullets(
+        [
+            f'{t.pick(f.item.statement)} — {t("profile.suggestion", text=t.pick(f.item.suggestion))}'
+            for f in outcome.improvements
+        ]
+        or [t('profile.no_improvements')]
+    )
 
 
 def _kompas(t: Translator, data: DossierData) -> None:
@@ -162,8 +181,11 @@ def _kompas(t: Translator, data: DossierData) -> None:
 def _survey(t: Translator, data: DossierData) -> None:
     view = survey_view(data, t)
     if view is None:
-        _missing(t('dossier.missing.survey_waiting', threshold=data.survey_waiting.threshold)
-                 if data.survey_waiting else t('dossier.missing.survey'))
+        _missing(
+            t('dossier.missing.survey_waiting', threshold=data.survey_waiting.threshold)
+            if data.survey_waiting
+            else t('dossier.missing.survey')
+        )
         return
     tx.h3(view.title)
     tx.p(view.count)
@@ -190,8 +212,13 @@ def _ittools(t: Translator, data: DossierData) -> None:
     for label, value in view.facts:
         tx.p(f'{label} {value}')
     if view.bars and view.ranking:
-        horizontal_bars(view.bars.labels, view.bars.series[0][1], label=t('survey.results.chart_label'),
-                        max_value=view.bars.high, unit=' %')
+        horizontal_bars(
+            view.bars.labels,
+            view.bars.series[0][1],
+            label=t('survey.results.chart_label'),
+            max_value=view.bars.high,
+            unit=' %',
+        )
         _grid(view.ranking)
 
 
@@ -201,9 +228,11 @@ def _kickoff(t: Translator, data: DossierData) -> None:
         _missing(t('dossier.missing.kickoff'))
         return
     tx.h3(plan['title'])
-    data_table(plan['title'], [t('kickoff.pdf.time'), t('kickoff.pdf.programme')],
-               [[f'{b["start"]}–{b["end"]}', b['title'] + (f' — {b["goal"]}' if b['goal'] else '')]
-                for b in plan['blocks']])
+    data_table(
+        plan['title'],
+        [t('kickoff.pdf.time'), t('kickoff.pdf.programme')],
+        [[f'{b["start"]}–{b["end"]}', b['title'] + (f' — {b["goal"]}' if b['goal'] else '')] for b in plan['blocks']],
+    )
 
 
 def _actions(t: Translator, data: DossierData) -> None:
@@ -211,11 +240,21 @@ def _actions(t: Translator, data: DossierData) -> None:
     if not lines:
         _missing(t('dossier.missing.actionplan'))
         return
-    rows = [['\n'.join(text for text in (a.title, a.description, a.indicator) if text), a.owner, a.when, a.status,
-             a.source] for a in lines]
-    data_table(t('dossier.section.actionplan'), [t('plan.field.title'), t('plan.field.owner'),
-                                                 t('dossier.actions.when'), t('plan.field.status'),
-                                                 t('dossier.actions.source')], rows)
+    rows = [
+        ['\n'.join(text for text in (a.title, a.description, a.indicator) if text), a.owner, a.when, a.status, a.source]
+        for a in lines
+    ]
+    data_table(
+        t('dossier.section.actionplan'),
+        [
+            t('plan.field.title'),
+            t('plan.field.owner'),
+            t('dossier.actions.when'),
+            t('plan.field.status'),
+            t('dossier.actions.source'),
+        ],
+        rows,
+    )
 
 
 def _guide(t: Translator, data: DossierData) -> None:

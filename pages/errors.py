@@ -1,4 +1,5 @@
 """Friendly error pages: not found, no access, damaged community file, server error. No stack trace is shown."""
+
 from __future__ import annotations
 
 import logging
@@ -56,12 +57,22 @@ def damaged_content(ctx: PageContext, cid: str, reason: str) -> None:
         with html.ul().classes('flex flex-col gap-2'):
             for backup in backups:
                 with html.li().classes('flex flex-wrap items-center gap-3'):
-                    tx.span(ctx.t('damaged.backup_item', date=ctx.t.date(backup.taken),
-                                    time=backup.taken.strftime('%H:%M'), size=ctx.t.number(backup.size / 1024, 1)))
+                    tx.span(
+                        ctx.t(
+                            'damaged.backup_item',
+                            date=ctx.t.date(backup.taken),
+                            time=backup.taken.strftime('%H:%M'),
+                            size=ctx.t.number(backup.size / 1024, 1),
+                        )
+                    )
 
                     async def restore(name: str = backup.name) -> None:
-                        if not await confirm(ctx.t, ctx.t('damaged.confirm_title'), ctx.t('damaged.confirm_text'),
-                                             ctx.t('damaged.restore')):
+                        if not await confirm(
+                            ctx.t,
+                            ctx.t('damaged.confirm_title'),
+                            ctx.t('damaged.confirm_text'),
+                            ctx.t('damaged.restore'),
+                        ):
                             return
                         try:
                             await services.communities.restore(ctx.user.id, cid, name)
@@ -77,8 +88,11 @@ def register(services: Services) -> None:
     async def not_found_handler(request: Request, exception: Exception):
         endpoint = request.scope.get('endpoint')
         if request.url.path.startswith('/_nicegui') or (
-                endpoint is not None and endpoint is not app and not request.scope.get('nicegui_page_path')
-                and isinstance(exception, StarletteHTTPException)):
+            endpoint is not None
+            and endpoint is not app
+            and not request.scope.get('nicegui_page_path')
+            and isinstance(exception, StarletteHTTPException)
+        ):
             return await http_exception_handler(request, exception)  # files and API calls get a plain 404
         with Client(ui.page(''), request=request) as client:
             not_found_content(resolve(request, services))

@@ -1,5 +1,6 @@
 """The guide "Samen leren en creëren": readable by anyone at /guide; inside a community (/c/{cid}/guide) its
 coordinators write their own answer under each question, saved for the community and shown in the action plan."""
+
 from __future__ import annotations
 
 from nicegui import html, ui
@@ -45,8 +46,11 @@ def register(services: Services) -> None:
             with html.ol().classes('flex flex-wrap gap-2'):
                 for number, p in enumerate(guide.phases, start=1):
                     with html.li():
-                        link = ui.link(f'{number}. {t.pick(p.title)}', f'{base}?phase={p.id}') \
-                            .classes('px-3 py-1 rounded border border-current no-underline').mark(f'phase-{p.id}')
+                        link = (
+                            ui.link(f'{number}. {t.pick(p.title)}', f'{base}?phase={p.id}')
+                            .classes('px-3 py-1 rounded border border-current no-underline')
+                            .mark(f'phase-{p.id}')
+                        )
                         if p.id == phase.id:
                             link.props('aria-current=step').classes('bg-primary text-white')
         tx.h2(t('guide.phase_title', phase=t.pick(phase.title)))
@@ -61,13 +65,17 @@ def register(services: Services) -> None:
         index = [p.id for p in guide.phases].index(phase.id)
         with ui.row().classes('w-full justify-between gap-2'):
             if index > 0:
-                ui.link(t('guide.previous', phase=t.pick(guide.phases[index - 1].title)),
-                        f'{base}?phase={guide.phases[index - 1].id}')
+                ui.link(
+                    t('guide.previous', phase=t.pick(guide.phases[index - 1].title)),
+                    f'{base}?phase={guide.phases[index - 1].id}',
+                )
             else:
                 ui.element('span')
             if index + 1 < len(guide.phases):
-                ui.link(t('guide.next', phase=t.pick(guide.phases[index + 1].title)),
-                        f'{base}?phase={guide.phases[index + 1].id}').mark('next-phase')
+                ui.link(
+                    t('guide.next', phase=t.pick(guide.phases[index + 1].title)),
+                    f'{base}?phase={guide.phases[index + 1].id}',
+                ).mark('next-phase')
 
     def _question(ctx: PageContext, question: Question, answers: dict | None) -> None:
         t = ctx.t
@@ -98,9 +106,12 @@ def register(services: Services) -> None:
                 return
             answer = answers.get(question.id)
             if ctx.can(Permission.EDIT):
-                box = ui.textarea(t('guide.your_answer'), value=answer.text if answer else '') \
-                    .classes('w-full').props(f'outlined autogrow maxlength={MAX_ANSWER}') \
+                box = (
+                    ui.textarea(t('guide.your_answer'), value=answer.text if answer else '')
+                    .classes('w-full')
+                    .props(f'outlined autogrow maxlength={MAX_ANSWER}')
                     .mark(f'answer-{question.id}')
+                )
                 box.props['aria-describedby'] = heading.html_id
                 saved = {'text': answer.text if answer else ''}
                 status = tx.span('').classes('text-sm cop-muted').props('aria-live=polite')

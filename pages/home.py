@@ -1,4 +1,5 @@
 """The start page: a welcome for visitors, the list of one's communities for a logged-in user."""
+
 from __future__ import annotations
 
 from nicegui import html, ui
@@ -38,10 +39,12 @@ def communities(ctx: PageContext) -> None:
     t = ctx.t
     with ctx.frame(t('home.title'), active='communities'):
         with ui.row().classes('gap-3'):
-            ui.button(t('community.new.action'), icon='add', on_click=lambda: ui.navigate.to('/c/new')) \
-                .mark('new-community')
-            ui.button(t('import.action'), icon='upload_file', on_click=lambda: ui.navigate.to('/import')) \
-                .props('outline').mark('import-community')
+            ui.button(t('community.new.action'), icon='add', on_click=lambda: ui.navigate.to('/c/new')).mark(
+                'new-community'
+            )
+            ui.button(t('import.action'), icon='upload_file', on_click=lambda: ui.navigate.to('/import')).props(
+                'outline'
+            ).mark('import-community')
         if not ctx.memberships:
             with ui.card().classes('w-full').props('flat bordered'):
                 tx.h2(t('home.empty.title'))
@@ -55,13 +58,15 @@ def communities(ctx: PageContext) -> None:
                             tx.span(m.name or t('damaged.unnamed'))
                         tx.p(t('home.damaged')).classes('text-negative font-medium').mark('card-damaged')
                         continue
-                    ui.link(m.community.name, f'/c/{m.community_id}').classes('text-lg font-semibold') \
-                        .mark('community-link')
+                    ui.link(m.community.name, f'/c/{m.community_id}').classes('text-lg font-semibold').mark(
+                        'community-link'
+                    )
                     if m.community.purpose:
                         tx.p(m.community.purpose).classes('cop-muted')
                     stage = ctx.services.content.stage(m.community.stage)
                     with ui.row().classes('gap-2 items-center text-sm'):
-                        ui.badge(t(f'role.{m.role.value}'), color='primary' if m.role == Role.COORDINATOR
-                                 else 'secondary').props('outline')
+                        ui.badge(
+                            t(f'role.{m.role.value}'), color='primary' if m.role == Role.COORDINATOR else 'secondary'
+                        ).props('outline')
                         if stage:
                             tx.span(t('community.stage_is', stage=t.pick(stage.title)))

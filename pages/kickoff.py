@@ -4,6 +4,7 @@
 /c/{cid}/kickoff/{sid}                the editor (co-)coordinators; a read-only script for coaches
 /c/{cid}/kickoff/{sid}/print?version=script|agenda   a clean page for the browser's print
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,7 +36,7 @@ from ._base import PageContext, community_page
 
 log = logging.getLogger(__name__)
 VERSIONS = ('script', 'agenda')
-SAVE_DELAY = 0.8   # seconds of quiet typing before a field is saved (and at once when it loses focus)
+SAVE_DELAY = 0.8  # seconds of quiet typing before a field is saved (and at once when it loses focus)
 
 
 def register(services: Services) -> None:
@@ -85,16 +86,20 @@ def register(services: Services) -> None:
         data = scenario_data(scenario, catalogue, ctx.lang)
         with ui.card().classes('w-full gap-1').props('flat bordered').mark('scenario-row'):
             with ui.row().classes('w-full items-center gap-2'):
-                ui.link(scenario.title, f'/c/{cid}/kickoff/{scenario.id}').classes('text-lg font-semibold') \
-                    .mark('scenario-link')
+                ui.link(scenario.title, f'/c/{cid}/kickoff/{scenario.id}').classes('text-lg font-semibold').mark(
+                    'scenario-link'
+                )
                 if scenario.current:
                     ui.badge(t('kickoff.plan_badge')).props('color=positive').mark('plan-badge')
-            tx.span(f'{when_text(t, data)} · {duration_text(t, data["total"])} · '
-                    f'{t("kickoff.blocks_count", n=len(data["blocks"]))}').classes('text-sm cop-muted')
+            tx.span(
+                f'{when_text(t, data)} · {duration_text(t, data["total"])} · '
+                f'{t("kickoff.blocks_count", n=len(data["blocks"]))}'
+            ).classes('text-sm cop-muted')
             if not editable:
                 return
             with ui.row().classes('gap-2'):
                 if not scenario.current:
+
                     async def make_plan() -> None:
                         try:
                             await kickoff.set_current(ctx.user.id, cid, scenario.id)
@@ -104,13 +109,15 @@ def register(services: Services) -> None:
                         ui.notify(t('kickoff.made_plan', title=scenario.title), type='positive')
                         listing.refresh()
 
-                    ui.button(t('kickoff.make_plan'), icon='star', on_click=make_plan).props('flat dense no-caps') \
-                        .mark('scenario-make-plan', f'make-plan-{scenario.id}')
+                    ui.button(t('kickoff.make_plan'), icon='star', on_click=make_plan).props('flat dense no-caps').mark(
+                        'scenario-make-plan', f'make-plan-{scenario.id}'
+                    )
 
                 async def duplicate() -> None:
                     try:
-                        copy = await kickoff.duplicate(ctx.user.id, cid, scenario.id,
-                                                       t('kickoff.copy_title', title=scenario.title))
+                        copy = await kickoff.duplicate(
+                            ctx.user.id, cid, scenario.id, t('kickoff.copy_title', title=scenario.title)
+                        )
                     except AppError as e:
                         ctx.notify_error(e)
                         return
@@ -118,8 +125,13 @@ def register(services: Services) -> None:
                     listing.refresh()
 
                 async def delete() -> None:
-                    if not await confirm(t, t('kickoff.delete.confirm_title', title=scenario.title),
-                                         t('kickoff.delete.confirm_text'), t('kickoff.delete_scenario'), danger=True):
+                    if not await confirm(
+                        t,
+                        t('kickoff.delete.confirm_title', title=scenario.title),
+                        t('kickoff.delete.confirm_text'),
+                        t('kickoff.delete_scenario'),
+                        danger=True,
+                    ):
                         return
                     try:
                         removed = await kickoff.delete(ctx.user.id, cid, scenario.id)
@@ -135,12 +147,18 @@ def register(services: Services) -> None:
 
                     undo.offer(t('kickoff.delete.done', title=removed.title), restore)
 
-                aria(ui.button(t('kickoff.duplicate_scenario'), icon='content_copy', on_click=duplicate)
-                     .props('flat dense no-caps'), t('kickoff.duplicate_named', title=scenario.title)) \
-                    .mark('scenario-duplicate', f'scenario-duplicate-{scenario.id}')
-                aria(ui.button(t('kickoff.delete_scenario'), icon='delete', on_click=delete)
-                     .props('flat dense no-caps color=negative'), t('kickoff.delete_named', title=scenario.title)) \
-                    .mark('scenario-delete', f'scenario-delete-{scenario.id}')
+                aria(
+                    ui.button(t('kickoff.duplicate_scenario'), icon='content_copy', on_click=duplicate).props(
+                        'flat dense no-caps'
+                    ),
+                    t('kickoff.duplicate_named', title=scenario.title),
+                ).mark('scenario-duplicate', f'scenario-duplicate-{scenario.id}')
+                aria(
+                    ui.button(t('kickoff.delete_scenario'), icon='delete', on_click=delete).props(
+                        'flat dense no-caps color=negative'
+                    ),
+                    t('kickoff.delete_named', title=scenario.title),
+                ).mark('scenario-delete', f'scenario-delete-{scenario.id}')
 
     def _new_scenario(ctx: PageContext) -> None:
         t = ctx.t
@@ -159,25 +177,41 @@ def register(services: Services) -> None:
         with html.ul().classes('grid gap-3 w-full sm:grid-cols-2'):
             for template in catalogue.templates:
                 title = t.pick(template.title)
-                with html.li(), ui.card().classes('w-full h-full').props('flat bordered') \
-                        .mark(f'template-{template.id}'):
+                with (
+                    html.li(),
+                    ui.card().classes('w-full h-full').props('flat bordered').mark(f'template-{template.id}'),
+                ):
                     tx.h3(title)
-                    tx.span(t('kickoff.template.meta', duration=duration_text(t, template.total),
-                              mode=t(f'kickoff.mode.{template.mode}'), blocks=len(template.blocks))) \
-                        .classes('text-sm cop-muted')
+                    tx.span(
+                        t(
+                            'kickoff.template.meta',
+                            duration=duration_text(t, template.total),
+                            mode=t(f'kickoff.mode.{template.mode}'),
+                            blocks=len(template.blocks),
+                        )
+                    ).classes('text-sm cop-muted')
                     tx.p(t.pick(template.description)).classes('text-sm grow')
-                    aria(ui.button(t('kickoff.new.use_short'), icon='add',
-                                   on_click=lambda tid=template.id, title=title: create(tid, title)),
-                         t('kickoff.new.use', title=title)).props('no-caps').mark('template-use', f'use-{template.id}')
+                    aria(
+                        ui.button(
+                            t('kickoff.new.use_short'),
+                            icon='add',
+                            on_click=lambda tid=template.id, title=title: create(tid, title),
+                        ),
+                        t('kickoff.new.use', title=title),
+                    ).props('no-caps').mark('template-use', f'use-{template.id}')
             with html.li(), ui.card().classes('w-full h-full').props('flat bordered').mark('template-blank'):
                 tx.h3(t('kickoff.new.blank'))
                 tx.p(t('kickoff.new.blank_text')).classes('text-sm grow')
-                ui.button(t('kickoff.new.blank_action'), icon='add', on_click=lambda: create(
-                    None, t('kickoff.new.blank_title'))).props('outline no-caps').mark('template-use-blank')
+                ui.button(
+                    t('kickoff.new.blank_action'),
+                    icon='add',
+                    on_click=lambda: create(None, t('kickoff.new.blank_title')),
+                ).props('outline no-caps').mark('template-use-blank')
 
     @community_page(services, '/c/{cid}/kickoff/{sid}')
     def editor_page(ctx: PageContext, sid: str):
         from pages import errors
+
         try:
             scenario = kickoff.get(ctx.user.id, ctx.community.id, sid)
         except NotFound:
@@ -196,6 +230,7 @@ def register(services: Services) -> None:
     @community_page(services, '/c/{cid}/kickoff/{sid}/print')
     def print_page(ctx: PageContext, sid: str, version: str = 'script'):
         from pages import errors
+
         try:
             scenario = kickoff.get(ctx.user.id, ctx.community.id, sid)
         except NotFound:
@@ -206,11 +241,13 @@ def register(services: Services) -> None:
         other = 'agenda' if version == 'script' else 'script'
         with ctx.frame(scenario.title, active='kickoff'):
             with ui.row().classes('cop-noprint items-center gap-3 wrap'):
-                ui.button(t('kickoff.print.now'), icon='print', on_click=lambda: ui.run_javascript('window.print()')) \
-                    .mark('print-now')
+                ui.button(
+                    t('kickoff.print.now'), icon='print', on_click=lambda: ui.run_javascript('window.print()')
+                ).mark('print-now')
                 _pdf_button(ctx, services, scenario.id, version)
-                ui.link(t(f'kickoff.print.other_{other}'), f'/c/{cid}/kickoff/{sid}/print?version={other}') \
-                    .mark('print-other')
+                ui.link(t(f'kickoff.print.other_{other}'), f'/c/{cid}/kickoff/{sid}/print?version={other}').mark(
+                    'print-other'
+                )
                 ui.link(t('kickoff.print.back'), f'/c/{cid}/kickoff/{sid}').mark('print-back')
             scenario_view(t, scenario_data(scenario, catalogue, ctx.lang), version, ctx.community.name)
         return None
@@ -224,8 +261,11 @@ def _output(ctx: PageContext, services: Services, scenario: Scenario) -> None:
         tx.h2(t('kickoff.output.title'))
         with ui.row().classes('items-center gap-x-4 gap-y-2 wrap'):
             for version in VERSIONS:
-                with ui.link(target=f'{base}?version={version}', new_tab=True) \
-                        .classes('flex items-center gap-1').mark(f'print-{version}'):
+                with (
+                    ui.link(target=f'{base}?version={version}', new_tab=True)
+                    .classes('flex items-center gap-1')
+                    .mark(f'print-{version}')
+                ):
                     ui.icon('print').props('aria-hidden=true')
                     tx.span(t(f'kickoff.print.{version}'))
             for version in VERSIONS:
@@ -252,11 +292,15 @@ def _pdf_button(ctx: PageContext, services: Services, sid: str, version: str) ->
             return
         finally:
             button.props(remove='loading')
-        ui.download.content(pdf, f'{file_slug(scenario.title, "kick-off")}-{t(f"kickoff.file.{version}")}.pdf',
-                            'application/pdf')
+        ui.download.content(
+            pdf, f'{file_slug(scenario.title, "kick-off")}-{t(f"kickoff.file.{version}")}.pdf', 'application/pdf'
+        )
 
-    button = ui.button(t(f'kickoff.pdf.{version}'), icon='picture_as_pdf', on_click=download) \
-        .props('outline no-caps').mark(f'pdf-{version}')
+    button = (
+        ui.button(t(f'kickoff.pdf.{version}'), icon='picture_as_pdf', on_click=download)
+        .props('outline no-caps')
+        .mark(f'pdf-{version}')
+    )
 
 
 class Editor:
@@ -279,21 +323,33 @@ class Editor:
         with self.ctx.frame(scenario.title, active='kickoff', heading=False):
             ui.link(t('kickoff.to_list'), f'/c/{self.cid}/kickoff')
             self.h1 = tx.h1(scenario.title).mark('scenario-title')
-            self.status = tx.p(t('kickoff.saved')).classes('text-sm cop-muted') \
-                .props('role=status aria-live=polite').mark('save-status')
+            self.status = (
+                tx.p(t('kickoff.saved'))
+                .classes('text-sm cop-muted')
+                .props('role=status aria-live=polite')
+                .mark('save-status')
+            )
             with ui.row().classes('items-center gap-2'):
                 self.plan_note = tx.p(t('kickoff.is_plan')).classes('text-sm').mark('plan-note')
-                self.plan_button = ui.button(t('kickoff.make_plan'), icon='star', on_click=self._make_plan) \
-                    .props('outline dense no-caps').mark('make-plan')
+                self.plan_button = (
+                    ui.button(t('kickoff.make_plan'), icon='star', on_click=self._make_plan)
+                    .props('outline dense no-caps')
+                    .mark('make-plan')
+                )
             self._show_plan(scenario.current)
             self._settings()
             _output(self.ctx, self.services, scenario)
             self._blocks()
             for name in ('preparation', 'follow_up'):
                 tx.h2(t(f'kickoff.{name}.title'))
-                self.checklists[name] = ChecklistEditor(t, name, scenario.checklist(name),
-                                                        on_toggle=self._toggle_check, on_add=self._add_check,
-                                                        on_remove=self._remove_check)
+                self.checklists[name] = ChecklistEditor(
+                    t,
+                    name,
+                    scenario.checklist(name),
+                    on_toggle=self._toggle_check,
+                    on_add=self._add_check,
+                    on_remove=self._remove_check,
+                )
         self.apply(scenario)
 
     def _settings(self) -> None:
@@ -301,27 +357,41 @@ class Editor:
         with ui.card().classes('w-full gap-2').props('flat bordered').mark('scenario-settings'):
             tx.h2(t('kickoff.editor.settings'))
             with ui.element('div').classes('w-full grid gap-2 sm:grid-cols-2 lg:grid-cols-4'):
-                self._setting('title', ui.input(t('kickoff.field.title'), value=s.title)
-                              .props(f'maxlength={LIMITS["title"]} counter'), wide=True)
+                self._setting(
+                    'title',
+                    ui.input(t('kickoff.field.title'), value=s.title).props(f'maxlength={LIMITS["title"]} counter'),
+                    wide=True,
+                )
                 self._setting('date', ui.input(t('kickoff.field.date'), value=s.date).props('type=date'))
                 self._setting('start', ui.input(t('kickoff.field.start'), value=s.start).props('type=time'))
-                self._setting('planned_end', ui.input(t('kickoff.field.planned_end'), value=s.planned_end)
-                              .props('type=time clearable'))
-                mode = ui.select({m: t(f'kickoff.mode.{m}') for m in MODES}, value=s.mode,
-                                 label=t('kickoff.field.mode')).props('outlined dense').mark('scenario-mode')
+                self._setting(
+                    'planned_end',
+                    ui.input(t('kickoff.field.planned_end'), value=s.planned_end).props('type=time clearable'),
+                )
+                mode = (
+                    ui.select({m: t(f'kickoff.mode.{m}') for m in MODES}, value=s.mode, label=t('kickoff.field.mode'))
+                    .props('outlined dense')
+                    .mark('scenario-mode')
+                )
                 mode.on_value_change(lambda e: self._debounce('mode', e.value, 'set'))
                 self.settings['mode'] = mode
-                self._setting('location', ui.input(t('kickoff.field.location'), value=s.location)
-                              .props(f'maxlength={LIMITS["location"]}'), wide=True)
-            self.timing = tx.p('').classes('font-medium').props('role=status aria-live=polite') \
-                .mark('timing-summary')
+                self._setting(
+                    'location',
+                    ui.input(t('kickoff.field.location'), value=s.location).props(f'maxlength={LIMITS["location"]}'),
+                    wide=True,
+                )
+            self.timing = tx.p('').classes('font-medium').props('role=status aria-live=polite').mark('timing-summary')
             with ui.expansion(t('kickoff.people.title')).classes('w-full').props('dense').mark('people'):
                 tx.p(t('kickoff.people.help')).classes('text-sm')
                 with ui.element('div').classes('w-full grid gap-2 sm:grid-cols-2'):
                     for role in self.catalogue.roles:
-                        field = ui.input(t('kickoff.people.field', role=t.pick(role.label)),
-                                         value=s.people.get(role.id, '')) \
-                            .props(f'outlined dense maxlength={LIMITS["person"]}').mark(f'person-{role.id}')
+                        field = (
+                            ui.input(
+                                t('kickoff.people.field', role=t.pick(role.label)), value=s.people.get(role.id, '')
+                            )
+                            .props(f'outlined dense maxlength={LIMITS["person"]}')
+                            .mark(f'person-{role.id}')
+                        )
                         key = f'person_{role.id}'
                         self.settings[key] = field
                         field.on_value_change(lambda e, k=key: self._debounce(k, e.value, 'type'))
@@ -339,25 +409,37 @@ class Editor:
         t = self.t
         tx.h2(t('kickoff.blocks.title'))
         tx.p(t('kickoff.blocks.help')).classes('text-sm cop-muted')
-        self.announcer = tx.p('').classes('text-sm font-medium').props('role=status aria-live=polite') \
-            .mark('announcer')
+        self.announcer = tx.p('').classes('text-sm font-medium').props('role=status aria-live=polite').mark('announcer')
         self.undo = UndoBar(t)
         self.container = ui.column().classes('w-full gap-2').mark('blocks')
         with self.container:
             for block in self.scenario.blocks:
                 self._card(block)
         self.empty = tx.p(t('kickoff.blocks.empty')).classes('cop-muted').mark('blocks-empty')
-        ui.button(t('kickoff.block.add'), icon='add', on_click=self._add_block).props('outline no-caps') \
-            .mark('block-add')
-        with ui.expansion(t('kickoff.library.title'), icon='menu_book').classes('w-full') \
-                .props('header-class="text-lg font-semibold"').mark('library'):
+        ui.button(t('kickoff.block.add'), icon='add', on_click=self._add_block).props('outline no-caps').mark(
+            'block-add'
+        )
+        with (
+            ui.expansion(t('kickoff.library.title'), icon='menu_book')
+            .classes('w-full')
+            .props('header-class="text-lg font-semibold"')
+            .mark('library')
+        ):
             self.library = MethodLibrary(t, self.catalogue, self._insert_method)
 
     def _card(self, block: Any, index: int | None = None, expanded: bool = False) -> BlockCard:
         with self.container:
-            card = BlockCard(self.t, self.catalogue, block, on_field=self._block_field, on_move=self._move,
-                             on_duplicate=self._duplicate, on_delete=self._delete, on_drop=self._drop,
-                             expanded=expanded)
+            card = BlockCard(
+                self.t,
+                self.catalogue,
+                block,
+                on_field=self._block_field,
+                on_move=self._move,
+                on_duplicate=self._duplicate,
+                on_delete=self._delete,
+                on_drop=self._drop,
+                expanded=expanded,
+            )
         if index is not None:
             card.card.move(target_index=index)
         self.cards[block.id] = card
@@ -384,8 +466,9 @@ class Editor:
 
     def _status(self, key: str, **params: Any) -> None:
         self.status.set_text(self.t(key, **params))
-        self.status.classes(replace='text-sm ' + ('text-negative font-medium' if key == 'kickoff.not_saved'
-                                                  else 'cop-muted'))
+        self.status.classes(
+            replace='text-sm ' + ('text-negative font-medium' if key == 'kickoff.not_saved' else 'cop-muted')
+        )
 
     def _failed(self, error: AppError) -> None:
         self._status('kickoff.not_saved', error=self.ctx.error_text(error))
@@ -446,8 +529,9 @@ class Editor:
     async def _save_person(self, key: str, value: Any) -> None:
         field = self.settings[key]
         try:
-            scenario = await self.kickoff.set_person(self.uid, self.cid, self.sid, key.removeprefix('person_'),
-                                                value or '')
+            scenario = await self.kickoff.set_person(
+                self.uid, self.cid, self.sid, key.removeprefix('person_'), value or ''
+            )
         except AppError as e:
             set_field_error(field, self.ctx.error_text(e))
             self._failed(e)
@@ -509,8 +593,16 @@ class Editor:
         if index < 0:
             return
         block, slot = self.scenario.blocks[index], self.scenario.timing.slots[index]
-        self._announce(self.t(key, title=block.title, position=index + 1, count=len(self.scenario.blocks),
-                              start=slot.start_text, end=slot.end_text))
+        self._announce(
+            self.t(
+                key,
+                title=block.title,
+                position=index + 1,
+                count=len(self.scenario.blocks),
+                start=slot.start_text,
+                end=slot.end_text,
+            )
+        )
 
     async def _drop(self, dragged: str, target: str) -> None:
         if dragged == target or dragged not in self.cards or target not in self.cards:
@@ -545,8 +637,9 @@ class Editor:
         self._announce(self.t('kickoff.block.deleted', title=block.title))
 
     async def _add_block(self) -> None:
-        result = await self._call(lambda: self.kickoff.add_block(
-            self.uid, self.cid, self.sid, {'title': self.t('kickoff.block.new_title')}))
+        result = await self._call(
+            lambda: self.kickoff.add_block(self.uid, self.cid, self.sid, {'title': self.t('kickoff.block.new_title')})
+        )
         if result is None:
             return
         scenario, block = result
@@ -557,8 +650,9 @@ class Editor:
 
     async def _insert_method(self, method_id: str, position: str) -> None:
         index = 0 if position == START else None if position == END else self._index(position) + 1
-        result = await self._call(lambda: self.kickoff.insert_method(self.uid, self.cid, self.sid, method_id,
-                                                                self.ctx.lang, index))
+        result = await self._call(
+            lambda: self.kickoff.insert_method(self.uid, self.cid, self.sid, method_id, self.ctx.lang, index)
+        )
         if result is None:
             return
         scenario, block = result
@@ -566,7 +660,8 @@ class Editor:
         self.apply(scenario)
         self._announce_at('kickoff.block.added', block.id)
         card.card.client.run_javascript(
-            f'document.getElementById("{card.card.html_id}")?.scrollIntoView({{block: "center"}})')
+            f'document.getElementById("{card.card.html_id}")?.scrollIntoView({{block: "center"}})'
+        )
 
     async def _make_plan(self) -> None:
         scenario = await self._call(lambda: self.kickoff.set_current(self.uid, self.cid, self.sid))
@@ -578,8 +673,10 @@ class Editor:
 
     async def _toggle_check(self, name: str, item_id: str, done: bool) -> bool:
         """False when the tick was not saved: the checklist sets it back."""
-        return await self._call(lambda: self.kickoff.set_check(self.uid, self.cid, self.sid, name, item_id,
-                                                               done)) is not None
+        return (
+            await self._call(lambda: self.kickoff.set_check(self.uid, self.cid, self.sid, name, item_id, done))
+            is not None
+        )
 
     async def _add_check(self, name: str, text: str) -> CheckItem | None:
         try:

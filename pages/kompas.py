@@ -1,4 +1,5 @@
 """The CoP-kompas: overview and rounds, answering per dimension, review and finish, results."""
+
 from __future__ import annotations
 
 from nicegui import html, ui
@@ -51,12 +52,16 @@ def register(services: Services) -> None:
                         done, total = progress(ins, open_round.answers)
                         tx.p(t('kompas.open_round', date=t.date(open_round.started), done=done, total=total))
                         with ui.row().classes('gap-2'):
-                            ui.button(t('questionnaire.continue'), icon='play_arrow', on_click=lambda: ui.navigate.to(
-                                f'/c/{cid}/kompas/answer?d={first_open_dimension(ins, open_round.answers)}')) \
-                                .mark('kompas-continue')
-                            ui.button(t('questionnaire.review'),
-                                      on_click=lambda: ui.navigate.to(f'/c/{cid}/kompas/review')) \
-                                .props('outline').mark('kompas-review')
+                            ui.button(
+                                t('questionnaire.continue'),
+                                icon='play_arrow',
+                                on_click=lambda: ui.navigate.to(
+                                    f'/c/{cid}/kompas/answer?d={first_open_dimension(ins, open_round.answers)}'
+                                ),
+                            ).mark('kompas-continue')
+                            ui.button(
+                                t('questionnaire.review'), on_click=lambda: ui.navigate.to(f'/c/{cid}/kompas/review')
+                            ).props('outline').mark('kompas-review')
                     else:
                         tx.p(t('kompas.no_open_round'))
 
@@ -88,10 +93,15 @@ def register(services: Services) -> None:
         dimension = dimension_to_show(instrument, sheet.answers, d)
         with ctx.frame(t('kompas.answer_title', dimension=t.pick(dimension.title)), active='kompas'):
             answer_dimension(
-                ctx, instrument, sheet, dimension.id,
-                answer_url=lambda dim: f'/c/{cid}/kompas/answer?d={dim}', review_url=f'/c/{cid}/kompas/review',
+                ctx,
+                instrument,
+                sheet,
+                dimension.id,
+                answer_url=lambda dim: f'/c/{cid}/kompas/answer?d={dim}',
+                review_url=f'/c/{cid}/kompas/review',
                 save_answer=lambda item, value: kompas.answer(ctx.user.id, cid, sheet.id, item, value, sheet.version),
-                save_comment=lambda item, text: kompas.comment(ctx.user.id, cid, sheet.id, item, text))
+                save_comment=lambda item, text: kompas.comment(ctx.user.id, cid, sheet.id, item, text),
+            )
 
     @community_page(services, '/c/{cid}/kompas/review', Permission.EDIT)
     def review(ctx: PageContext):
@@ -101,10 +111,15 @@ def register(services: Services) -> None:
             ctx.go(f'/c/{cid}/kompas')
             return
         with ctx.frame(t('kompas.review_title'), active='kompas'):
-            review_and_finish(ctx, kompas.instrument_of(sheet), sheet,
-                              answer_url=lambda dim: f'/c/{cid}/kompas/answer?d={dim}',
-                              finish=lambda: kompas.finish(ctx.user.id, cid, sheet.id),
-                              done_url=f'/c/{cid}/kompas/result/{sheet.id}', done_notice=t('kompas.finished'))
+            review_and_finish(
+                ctx,
+                kompas.instrument_of(sheet),
+                sheet,
+                answer_url=lambda dim: f'/c/{cid}/kompas/answer?d={dim}',
+                finish=lambda: kompas.finish(ctx.user.id, cid, sheet.id),
+                done_url=f'/c/{cid}/kompas/result/{sheet.id}',
+                done_notice=t('kompas.finished'),
+            )
 
     @community_page(services, '/c/{cid}/kompas/result/{round_id}')
     def result_page(ctx: PageContext, round_id: str):
@@ -113,8 +128,9 @@ def register(services: Services) -> None:
             outcome = kompas.result(ctx.user.id, cid, round_id)
         except NotFound:
             return not_found_content(ctx)
-        with ctx.frame(t('kompas.result_title', date=t.date(outcome.round.finished or outcome.round.started)),
-                       active='kompas'):
+        with ctx.frame(
+            t('kompas.result_title', date=t.date(outcome.round.finished or outcome.round.started)), active='kompas'
+        ):
             _result(ctx, services, outcome)
             tx.h2(t('kompas.all_rounds'))
             _rounds_list(ctx, [r for r in kompas.rounds(ctx.user.id, cid) if r.done], current=round_id)
@@ -126,16 +142,26 @@ def _rounds_list(ctx: PageContext, rounds: list[Sheet], current: str | None = No
     with html.ul().classes('flex flex-col gap-2 w-full').mark('rounds-list'):
         for sheet in rounds:
             with html.li().classes('flex flex-wrap items-center gap-x-4 gap-y-1'):
-                text = t('kompas.round_item', date=t.date(sheet.finished), version=sheet.version,
-                         stage=_stage_name(ctx, _stage_of(ctx, sheet)))
+                text = t(
+                    'kompas.round_item',
+                    date=t.date(sheet.finished),
+                    version=sheet.version,
+                    stage=_stage_name(ctx, _stage_of(ctx, sheet)),
+                )
                 if sheet.id == current:
                     tx.span(text + ' ' + t('kompas.this_round')).classes('font-medium')
                 else:
                     ui.link(text, f'/c/{cid}/kompas/result/{sheet.id}').mark('round-link')
                 if ctx.can(Permission.MANAGE):
+
                     async def delete(round_id: str = sheet.id, label: str = text) -> None:
-                        if not await confirm(t, t('kompas.delete_title'), t('kompas.delete_text', round=label),
-                                             t('kompas.delete'), danger=True):
+                        if not await confirm(
+                            t,
+                            t('kompas.delete_title'),
+                            t('kompas.delete_text', round=label),
+                            t('kompas.delete'),
+                            danger=True,
+                        ):
                             return
                         try:
                             await kompas.delete(ctx.user.id, cid, round_id)
@@ -144,8 +170,9 @@ def _rounds_list(ctx: PageContext, rounds: list[Sheet], current: str | None = No
                             return
                         ctx.go(f'/c/{cid}/kompas', t('kompas.deleted'))
 
-                    ui.button(t('kompas.delete'), on_click=delete).props('flat dense color=negative') \
-                        .mark('round-delete')
+                    ui.button(t('kompas.delete'), on_click=delete).props('flat dense color=negative').mark(
+                        'round-delete'
+                    )
 
 
 def _stage_of(ctx: PageContext, sheet: Sheet) -> str | None:
@@ -170,8 +197,9 @@ def _result(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
             tx.p(t('kompas.no_overall'))
         else:
             stage = services.content.stage(result.stage) if result.stage else None
-            tx.p(t('kompas.overall', mean=t.number(result.overall, 1),
-                   stage=_stage_name(ctx, result.stage))).classes('text-lg font-medium').mark('overall')
+            tx.p(t('kompas.overall', mean=t.number(result.overall, 1), stage=_stage_name(ctx, result.stage))).classes(
+                'text-lg font-medium'
+            ).mark('overall')
             if stage:
                 tx.p(t.pick(stage.explanation)).classes('cop-muted')
         if result.priorities:
@@ -179,15 +207,20 @@ def _result(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
             tx.p(t('kompas.priorities', dimensions=names)).mark('priorities')
 
     titles = [t.pick(d.title) for d in instrument.dimensions]
-    series = [(t('kompas.series_this', date=t.date(sheet.finished or sheet.started)),
-               [s.mean for s in result.dimensions])]
+    series = [
+        (t('kompas.series_this', date=t.date(sheet.finished or sheet.started)), [s.mean for s in result.dimensions])
+    ]
     if previous is not None:
-        series.append((t('kompas.series_previous', date=t.date(outcome.previous[0].finished)),
-                       [previous.dimension(d.id).mean if previous.dimension(d.id) else None
-                        for d in instrument.dimensions]))
+        series.append(
+            (
+                t('kompas.series_previous', date=t.date(outcome.previous[0].finished)),
+                [previous.dimension(d.id).mean if previous.dimension(d.id) else None for d in instrument.dimensions],
+            )
+        )
     with ui.element('div').classes('w-full grid gap-4 lg:grid-cols-2 items-start'):
-        radar(titles, series, max_value=instrument.scale.high, min_value=0,
-              label=t('kompas.radar_label')).mark('kompas-radar')
+        radar(titles, series, max_value=instrument.scale.high, min_value=0, label=t('kompas.radar_label')).mark(
+            'kompas-radar'
+        )
         columns = [t('kompas.col_dimension'), t('questionnaire.col_score'), t('questionnaire.col_band')]
         if previous is not None:
             columns += [t('kompas.col_previous'), t('kompas.col_change')]
@@ -199,8 +232,13 @@ def _result(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
                 before_mean = before.mean if before else None
                 row += [_mean(ctx, before_mean, before), ctx.t.change(s.mean, before_mean)]
             rows.append(row)
-        data_table(t('kompas.table_caption', scale=instrument.scale.high), columns, rows,
-                   numeric=(1, 3, 4) if previous is not None else (1,), marker='kompas-table')
+        data_table(
+            t('kompas.table_caption', scale=instrument.scale.high),
+            columns,
+            rows,
+            numeric=(1, 3, 4) if previous is not None else (1,),
+            marker='kompas-table',
+        )
 
     tx.h2(t('kompas.per_dimension'))
     sent = services.suggestions.sent(ctx.user.id, cid, 'kompas', sheet.id)

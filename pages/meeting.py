@@ -6,6 +6,7 @@
 A participant's identity for a meeting is a random id kept in their browser session; it is read once, when the
 page is built. A participant sees the comparison of this meeting and nothing else of the community.
 """
+
 from __future__ import annotations
 
 from nicegui import app, ui
@@ -23,7 +24,7 @@ from core.services import Services
 
 from ._base import PageContext, page
 
-PIDS = 'ittools_pids'   # key of the session: meeting id -> participant id
+PIDS = 'ittools_pids'  # key of the session: meeting id -> participant id
 
 
 def browser_key() -> str:
@@ -39,9 +40,12 @@ def join_box(ctx: PageContext, *, heading: bool = True) -> None:
     if heading:
         tx.h2(t('meeting.join.box_title'))
     with ui.row().classes('items-start gap-2'):
-        code = ui.input(t('meeting.join.code'), placeholder='ABC 123') \
-            .props(f'outlined maxlength={LENGTH + 4} autocapitalize=characters autocomplete=off spellcheck=false') \
-            .classes('w-48').mark('join-code')
+        code = (
+            ui.input(t('meeting.join.code'), placeholder='ABC 123')
+            .props(f'outlined maxlength={LENGTH + 4} autocapitalize=characters autocomplete=off spellcheck=false')
+            .classes('w-48')
+            .mark('join-code')
+        )
         error = ErrorLine().mark('join-error')
 
         def go() -> None:
@@ -89,8 +93,9 @@ def register(services: Services) -> None:
 
 def _coordinator_hint(ctx: PageContext, ref: MeetingRef) -> None:
     if ctx.user is not None and can(ctx.services.communities.role_of(ctx.user.id, ref.cid), Permission.EDIT):
-        ui.link(ctx.t('meeting.join.coordinator_view'), f'/c/{ref.cid}/ittools/{ref.comparison_id}') \
-            .mark('coordinator-view')
+        ui.link(ctx.t('meeting.join.coordinator_view'), f'/c/{ref.cid}/ittools/{ref.comparison_id}').mark(
+            'coordinator-view'
+        )
 
 
 def _name_form(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Actor | None) -> None:
@@ -99,9 +104,12 @@ def _name_form(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Actor
         tx.p(t('meeting.join.of', community=ref.community_name)).classes('cop-muted')
         _coordinator_hint(ctx, ref)
         tx.p(t('meeting.join.name_intro'))
-        name = ui.input(t('meeting.join.name'), value=actor.name if actor else '') \
-            .props(f'outlined maxlength={LIMITS["display_name"]} counter autocomplete=nickname autofocus') \
-            .classes('w-full max-w-md').mark('join-name')
+        name = (
+            ui.input(t('meeting.join.name'), value=actor.name if actor else '')
+            .props(f'outlined maxlength={LIMITS["display_name"]} counter autocomplete=nickname autofocus')
+            .classes('w-full max-w-md')
+            .mark('join-name')
+        )
         name.props['hint'] = t('meeting.join.name_hint')
         error = ErrorLine().mark('name-error')
         tx.p(t('meeting.join.privacy')).classes('text-sm cop-muted')
@@ -127,8 +135,9 @@ def _meeting_view(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Ac
     t = ctx.t
     with ctx.frame(ref.title) as main:
         main.classes(remove='max-w-screen-lg').classes('max-w-screen-2xl')  # room for the whole matrix
-        tx.p(t('meeting.view.as', name=actor.name, community=ref.community_name, code=display(ref.code))) \
-            .classes('cop-muted').mark('participant-as')
+        tx.p(t('meeting.view.as', name=actor.name, community=ref.community_name, code=display(ref.code))).classes(
+            'cop-muted'
+        ).mark('participant-as')
         _coordinator_hint(ctx, ref)
         banner = tx.p('').classes('font-medium').props('role=status').mark('mode-line')
         presence = PresenceList(t)

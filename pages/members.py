@@ -1,4 +1,5 @@
 """Who belongs to a community: roles, one-time invitation links, leaving. Accepting an invitation."""
+
 from __future__ import annotations
 
 from nicegui import html, ui
@@ -34,13 +35,21 @@ def register(services: Services) -> None:
                     with ui.card().classes('w-full').props('flat bordered').mark('member-row'):
                         with ui.row().classes('w-full items-center gap-3'):
                             with ui.column().classes('gap-0 grow'):
-                                tx.span(member.name + (f' ({t("members.you")})' if member.user_id == ctx.user.id
-                                                         else '')).classes('font-medium')
+                                tx.span(
+                                    member.name + (f' ({t("members.you")})' if member.user_id == ctx.user.id else '')
+                                ).classes('font-medium')
                                 tx.span(member.email).classes('text-sm cop-muted')
                             if manage and member.user_id != ctx.user.id:
-                                role_select = ui.select({r.value: t(f'role.{r.value}') for r in INVITABLE},
-                                                        value=member.role.value, label=t('members.role')) \
-                                    .props('outlined dense').classes('w-48').mark('member-role')
+                                role_select = (
+                                    ui.select(
+                                        {r.value: t(f'role.{r.value}') for r in INVITABLE},
+                                        value=member.role.value,
+                                        label=t('members.role'),
+                                    )
+                                    .props('outlined dense')
+                                    .classes('w-48')
+                                    .mark('member-role')
+                                )
 
                                 async def change_role(e, member_id: str = member.user_id) -> None:
                                     try:
@@ -53,8 +62,13 @@ def register(services: Services) -> None:
                                 role_select.on_value_change(change_role)
 
                                 async def remove(member_id: str = member.user_id, name: str = member.name) -> None:
-                                    if not await confirm(t, t('members.remove_title', name=name),
-                                                         t('members.remove_text'), t('members.remove'), danger=True):
+                                    if not await confirm(
+                                        t,
+                                        t('members.remove_title', name=name),
+                                        t('members.remove_text'),
+                                        t('members.remove'),
+                                        danger=True,
+                                    ):
                                         return
                                     try:
                                         await communities.remove_member(ctx.user.id, cid, member_id)
@@ -63,17 +77,21 @@ def register(services: Services) -> None:
                                         return
                                     ui.navigate.to(f'/c/{cid}/members')
 
-                                aria(ui.button(icon='person_remove', on_click=remove).props('flat round'),
-                                     t('members.remove_named', name=member.name)).mark('member-remove')
+                                aria(
+                                    ui.button(icon='person_remove', on_click=remove).props('flat round'),
+                                    t('members.remove_named', name=member.name),
+                                ).mark('member-remove')
                             else:
                                 ui.badge(t(f'role.{member.role.value}')).props('outline')
 
             if manage:
                 _invitations(ctx)
             else:
+
                 async def leave() -> None:
-                    if not await confirm(t, t('members.leave_title'), t('members.leave_text'), t('members.leave'),
-                                         danger=True):
+                    if not await confirm(
+                        t, t('members.leave_title'), t('members.leave_text'), t('members.leave'), danger=True
+                    ):
                         return
                     try:
                         await communities.remove_member(ctx.user.id, cid, ctx.user.id)
@@ -90,8 +108,14 @@ def register(services: Services) -> None:
         tx.h2(t('invite.title'))
         tx.p(t('invite.help', days=INVITE_DAYS))
         with ui.row().classes('items-end gap-3'):
-            role = ui.select({r.value: t(f'role.{r.value}') for r in INVITABLE}, value=Role.COACH.value,
-                             label=t('invite.role')).props('outlined').classes('w-56').mark('invite-role')
+            role = (
+                ui.select(
+                    {r.value: t(f'role.{r.value}') for r in INVITABLE}, value=Role.COACH.value, label=t('invite.role')
+                )
+                .props('outlined')
+                .classes('w-56')
+                .mark('invite-role')
+            )
             result = ui.column().classes('w-full')
 
             async def create() -> None:
@@ -119,8 +143,13 @@ def register(services: Services) -> None:
             with html.ul().classes('flex flex-col gap-1'):
                 for invitation in pending:
                     with html.li().classes('flex items-center gap-3'):
-                        tx.span(t('invite.pending_item', role=t(f'role.{invitation.role.value}'),
-                                    date=t.date(invitation.expires)))
+                        tx.span(
+                            t(
+                                'invite.pending_item',
+                                role=t(f'role.{invitation.role.value}'),
+                                date=t.date(invitation.expires),
+                            )
+                        )
 
                         async def revoke(invitation_id: str = invitation.id) -> None:
                             try:
@@ -152,8 +181,14 @@ def register(services: Services) -> None:
                 ui.link(t('invite.open'), f'/c/{invitation.community_id}')
                 return
             inviter = services.accounts.get(invitation.invited_by)
-            tx.p(t('invite.accept_text', inviter=inviter.name if inviter else '?', name=invitation.community_name,
-                     role=t(f'role.{invitation.role.value}'))).mark('invite-text')
+            tx.p(
+                t(
+                    'invite.accept_text',
+                    inviter=inviter.name if inviter else '?',
+                    name=invitation.community_name,
+                    role=t(f'role.{invitation.role.value}'),
+                )
+            ).mark('invite-text')
             tx.p(t(f'role.{invitation.role.value}.help')).classes('cop-muted')
 
             async def accept() -> None:

@@ -1,5 +1,6 @@
 """The action plan: the plan-level fields, the suggestions sent by the tools, the actions (filter, sort, edit,
 delete with undo), the guide answers, and the way to the dossier."""
+
 from __future__ import annotations
 
 from nicegui import html, ui
@@ -41,14 +42,19 @@ def register(services: Services) -> None:
 class PlanView:
     """The plan page as a small controller: state, handlers, and the pieces they redraw."""
 
-    def __init__(self, ctx: PageContext, services: Services, *, status: str, horizon: str, owner: str,
-                 sort: str) -> None:
+    def __init__(
+        self, ctx: PageContext, services: Services, *, status: str, horizon: str, owner: str, sort: str
+    ) -> None:
         self.ctx, self.t, self.services = ctx, ctx.t, services
         self.plan = services.actionplan
         self.cid, self.me = ctx.community.id, ctx.user.id
         self.editable = ctx.can(Permission.EDIT)
-        self.filters = {'status': status if status in STATUSES else '', 'horizon': horizon if horizon in HORIZONS
-                        else '', 'owner': owner, 'sort': sort if sort in SORTS else SORTS[0]}
+        self.filters = {
+            'status': status if status in STATUSES else '',
+            'horizon': horizon if horizon in HORIZONS else '',
+            'owner': owner,
+            'sort': sort if sort in SORTS else SORTS[0],
+        }
         self._render_fields()
         self._render_dossier()
         tx.h2(self.t('plan.inbox.title'))
@@ -70,8 +76,9 @@ class PlanView:
         t, ctx = self.t, self.ctx
         community = ctx.community
         stage = self.services.content.stage(community.stage)
-        view = effective_plan(self.plan.plan(self.me, self.cid), community,
-                              self.services.ittools.latest_decision(self.cid))
+        view = effective_plan(
+            self.plan.plan(self.me, self.cid), community, self.services.ittools.latest_decision(self.cid)
+        )
         fields = view.fields
         with ui.card().classes('w-full gap-2').props('flat bordered').mark('plan-fields'):
             tx.h2(t('plan.fields.title'))
@@ -89,8 +96,9 @@ class PlanView:
                 'next_review': ui.input(t('plan.fields.next_review'), value=fields.next_review or ''),
             }
             for name, element in inputs.items():
-                element.classes('w-full').props('outlined autogrow' if isinstance(element, ui.textarea)
-                                                else 'outlined').mark(f'plan-{name}')
+                element.classes('w-full').props(
+                    'outlined autogrow' if isinstance(element, ui.textarea) else 'outlined'
+                ).mark(f'plan-{name}')
                 if name in PLAN_LIMITS:
                     element.props['maxlength'] = PLAN_LIMITS[name]
                 if readonly:
@@ -134,13 +142,22 @@ class PlanView:
                         ui.badge(t(f'plan.source.{suggestion.source}')).props('outline')
                         tx.span(t.pick(suggestion.text)).classes('grow basis-64')
                         if self.editable:
-                            aria(ui.button(t('plan.inbox.accept'), icon='check',
-                                           on_click=lambda s=suggestion: self._accept(s.id)).props('dense'),
-                                 t('plan.inbox.accept_named', text=t.pick(suggestion.text))).mark('suggestion-accept')
-                            aria(ui.button(t('plan.inbox.discard'), icon='close',
-                                           on_click=lambda s=suggestion: self._discard(s.id)).props('dense flat'),
-                                 t('plan.inbox.discard_named', text=t.pick(suggestion.text))) \
-                                .mark('suggestion-discard')
+                            aria(
+                                ui.button(
+                                    t('plan.inbox.accept'),
+                                    icon='check',
+                                    on_click=lambda s=suggestion: self._accept(s.id),
+                                ).props('dense'),
+                                t('plan.inbox.accept_named', text=t.pick(suggestion.text)),
+                            ).mark('suggestion-accept')
+                            aria(
+                                ui.button(
+                                    t('plan.inbox.discard'),
+                                    icon='close',
+                                    on_click=lambda s=suggestion: self._discard(s.id),
+                                ).props('dense flat'),
+                                t('plan.inbox.discard_named', text=t.pick(suggestion.text)),
+                            ).mark('suggestion-discard')
 
     async def _accept(self, suggestion_id: str) -> None:
         try:
@@ -177,11 +194,15 @@ class PlanView:
         every = {'': t('plan.filter.all')}
         with ui.row().classes('w-full items-end gap-3'):
             return {
-                'status': self._select('status', t('plan.filter.status'),
-                                       {**every, **{s: t(f'plan.status.{s}') for s in STATUSES}}),
-                'horizon': self._select('horizon', t('plan.filter.horizon'),
-                                        {**every, **{h: t('plan.horizon.days', days=h) for h in HORIZONS}}),
-                'owner': self._select('owner', t('plan.filter.owner'), every),   # filled in by _render_list
+                'status': self._select(
+                    'status', t('plan.filter.status'), {**every, **{s: t(f'plan.status.{s}') for s in STATUSES}}
+                ),
+                'horizon': self._select(
+                    'horizon',
+                    t('plan.filter.horizon'),
+                    {**every, **{h: t('plan.horizon.days', days=h) for h in HORIZONS}},
+                ),
+                'owner': self._select('owner', t('plan.filter.owner'), every),  # filled in by _render_list
                 'sort': self._select('sort', t('plan.filter.sort'), {k: t(f'plan.sort.{k}') for k in SORTS}),
             }
 
@@ -194,8 +215,12 @@ class PlanView:
             self.filters[name] = e.value or ''
             self._render_list()
 
-        return ui.select(options, value=value, label=label, on_change=changed).props('outlined dense') \
-            .classes('w-44').mark(f'filter-{name}')
+        return (
+            ui.select(options, value=value, label=label, on_change=changed)
+            .props('outlined dense')
+            .classes('w-44')
+            .mark(f'filter-{name}')
+        )
 
     def _sync_owners(self, actions: list[Action]) -> None:
         """The owner filter offers the owners the plan has now; an owner it no longer has (or a link's unknown
@@ -218,13 +243,18 @@ class PlanView:
         t = self.t
         actions = self.plan.actions(self.me, self.cid)
         self._sync_owners(actions)
-        shown = filter_and_sort(actions, status=self.filters['status'] or None,
-                                horizon=self.filters['horizon'] or None, owner=self.filters['owner'] or None,
-                                sort=self.filters['sort'])
+        shown = filter_and_sort(
+            actions,
+            status=self.filters['status'] or None,
+            horizon=self.filters['horizon'] or None,
+            owner=self.filters['owner'] or None,
+            sort=self.filters['sort'],
+        )
         self.list.clear()
         with self.list:
-            tx.p(t('plan.actions.count', shown=len(shown), total=len(actions))).classes('text-sm cop-muted') \
-                .props('aria-live=polite').mark('action-count')
+            tx.p(t('plan.actions.count', shown=len(shown), total=len(actions))).classes('text-sm cop-muted').props(
+                'aria-live=polite'
+            ).mark('action-count')
             if not actions:
                 tx.p(t('plan.actions.empty')).mark('actions-empty')
             for action in shown:
@@ -240,20 +270,28 @@ class PlanView:
                         tx.p(action.description).classes('whitespace-pre-line')
                     action_summary(t, action)
                     if action.source != 'own':
-                        tx.p(t('plan.from_source', source=t(f'plan.source.{action.source}'))) \
-                            .classes('text-xs cop-muted')
+                        tx.p(t('plan.from_source', source=t(f'plan.source.{action.source}'))).classes(
+                            'text-xs cop-muted'
+                        )
                 if self.editable:
-                    aria(ui.button(icon='edit', on_click=lambda a=action: self._edit(a)).props('flat round'),
-                         t('plan.edit_named', title=action.title)).mark('action-edit')
-                    aria(ui.button(icon='delete', on_click=lambda a=action: self._remove(a))
-                         .props('flat round color=negative'), t('plan.delete_named', title=action.title)) \
-                        .mark('action-delete')
+                    aria(
+                        ui.button(icon='edit', on_click=lambda a=action: self._edit(a)).props('flat round'),
+                        t('plan.edit_named', title=action.title),
+                    ).mark('action-edit')
+                    aria(
+                        ui.button(icon='delete', on_click=lambda a=action: self._remove(a)).props(
+                            'flat round color=negative'
+                        ),
+                        t('plan.delete_named', title=action.title),
+                    ).mark('action-delete')
 
     async def _edit(self, action: Action | None) -> None:
         t = self.t
         owners = sorted({a.owner for a in self.plan.actions(self.me, self.cid) if a.owner}, key=str.casefold)
-        with ui.dialog().props('transition-show=fade transition-hide=fade') as dialog, \
-                ui.card().classes('w-full max-w-2xl') as card:
+        with (
+            ui.dialog().props('transition-show=fade transition-hide=fade') as dialog,
+            ui.card().classes('w-full max-w-2xl') as card,
+        ):
             heading = tx.h2(t('plan.edit') if action else t('plan.add'))
             for element in (dialog, card):
                 element.props['aria-labelledby'] = heading.html_id

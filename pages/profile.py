@@ -1,5 +1,6 @@
 """The coordinator-profile checklist: one's own profile (answer, result, share) and the profiles shared with the
 community."""
+
 from __future__ import annotations
 
 from nicegui import html, ui
@@ -43,11 +44,16 @@ def register(services: Services) -> None:
                     done, total = progress(ins, open_sheet.answers)
                     tx.p(t('profile.open', date=t.date(open_sheet.started), done=done, total=total))
                     with ui.row().classes('gap-2'):
-                        ui.button(t('questionnaire.continue'), icon='play_arrow', on_click=lambda: ui.navigate.to(
-                            f'/c/{cid}/profile/answer?d={first_open_dimension(ins, open_sheet.answers)}')) \
-                            .mark('profile-continue')
-                        ui.button(t('questionnaire.review'),
-                                  on_click=lambda: ui.navigate.to(f'/c/{cid}/profile/review')).props('outline')
+                        ui.button(
+                            t('questionnaire.continue'),
+                            icon='play_arrow',
+                            on_click=lambda: ui.navigate.to(
+                                f'/c/{cid}/profile/answer?d={first_open_dimension(ins, open_sheet.answers)}'
+                            ),
+                        ).mark('profile-continue')
+                        ui.button(
+                            t('questionnaire.review'), on_click=lambda: ui.navigate.to(f'/c/{cid}/profile/review')
+                        ).props('outline')
                 else:
                     tx.p(t('profile.none_open') if latest is None else t('profile.again'))
 
@@ -56,12 +62,16 @@ def register(services: Services) -> None:
                         first = first_open_dimension(profiles.instrument_of(sheet), sheet.answers)
                         ui.navigate.to(f'/c/{cid}/profile/answer?d={first}')
 
-                    ui.button(t('profile.start') if latest is None else t('profile.restart'), icon='play_arrow',
-                              on_click=start).mark('profile-start')
+                    ui.button(
+                        t('profile.start') if latest is None else t('profile.restart'),
+                        icon='play_arrow',
+                        on_click=start,
+                    ).mark('profile-start')
             if latest is not None:
                 tx.h2(t('profile.your_result', date=t.date(latest.finished)))
-                shared = ui.switch(t('profile.share', community=ctx.community.name),
-                                   value=profiles.is_shared(latest, cid)).mark('profile-share')
+                shared = ui.switch(
+                    t('profile.share', community=ctx.community.name), value=profiles.is_shared(latest, cid)
+                ).mark('profile-share')
 
                 async def toggle_share(e) -> None:
                     try:
@@ -80,9 +90,14 @@ def register(services: Services) -> None:
             if not others:
                 tx.p(t('profile.shared_none')).mark('shared-none')
             for other in others:
-                with ui.expansion(t('profile.shared_by', name=other.owner_name,
-                                    date=t.date(other.profile.sheet.finished))).classes('w-full') \
-                        .props('header-class="font-medium"').mark('shared-profile'):
+                with (
+                    ui.expansion(
+                        t('profile.shared_by', name=other.owner_name, date=t.date(other.profile.sheet.finished))
+                    )
+                    .classes('w-full')
+                    .props('header-class="font-medium"')
+                    .mark('shared-profile')
+                ):
                     _profile_result(ctx, other.profile, own=False)
 
     @community_page(services, '/c/{cid}/profile/answer')
@@ -95,11 +110,16 @@ def register(services: Services) -> None:
         instrument = profiles.instrument_of(sheet)
         dimension = dimension_to_show(instrument, sheet.answers, d)
         with ctx.frame(t('profile.answer_title', group=t.pick(dimension.title)), active='profile'):
-            answer_dimension(ctx, instrument, sheet, dimension.id,
-                             answer_url=lambda dim: f'/c/{cid}/profile/answer?d={dim}',
-                             review_url=f'/c/{cid}/profile/review',
-                             save_answer=lambda item, value: profiles.answer(me, sheet.id, item, value, sheet.version),
-                             save_comment=lambda item, text: profiles.comment(me, sheet.id, item, text))
+            answer_dimension(
+                ctx,
+                instrument,
+                sheet,
+                dimension.id,
+                answer_url=lambda dim: f'/c/{cid}/profile/answer?d={dim}',
+                review_url=f'/c/{cid}/profile/review',
+                save_answer=lambda item, value: profiles.answer(me, sheet.id, item, value, sheet.version),
+                save_comment=lambda item, text: profiles.comment(me, sheet.id, item, text),
+            )
 
     @community_page(services, '/c/{cid}/profile/review')
     def review(ctx: PageContext):
@@ -109,10 +129,15 @@ def register(services: Services) -> None:
             ctx.go(f'/c/{cid}/profile')
             return
         with ctx.frame(t('profile.review_title'), active='profile'):
-            review_and_finish(ctx, profiles.instrument_of(sheet), sheet,
-                              answer_url=lambda dim: f'/c/{cid}/profile/answer?d={dim}',
-                              finish=lambda: profiles.finish(me, sheet.id),
-                              done_url=f'/c/{cid}/profile', done_notice=t('profile.finished'))
+            review_and_finish(
+                ctx,
+                profiles.instrument_of(sheet),
+                sheet,
+                answer_url=lambda dim: f'/c/{cid}/profile/answer?d={dim}',
+                finish=lambda: profiles.finish(me, sheet.id),
+                done_url=f'/c/{cid}/profile',
+                done_notice=t('profile.finished'),
+            )
 
 
 def _profile_result(ctx: PageContext, outcome: ProfileResult, *, own: bool) -> None:
@@ -138,5 +163,11 @@ def _profile_result(ctx: PageContext, outcome: ProfileResult, *, own: bool) -> N
                         tx.span(f'{t.pick(finding.item.statement)} ({t.pick(label)})').classes('font-medium')
                         tx.span(t('profile.suggestion', text=t.pick(finding.item.suggestion))).classes('text-sm')
                         if own and ctx.can(Permission.EDIT):
-                            send_idea(ctx, 'profile', outcome.sheet.id, finding.item.dimension, finding.item.suggestion,
-                                  (finding.item.dimension, finding.item.suggestion['en']) in sent)
+                            send_idea(
+                                ctx,
+                                'profile',
+                                outcome.sheet.id,
+                                finding.item.dimension,
+                                finding.item.suggestion,
+                                (finding.item.dimension, finding.item.suggestion['en']) in sent,
+                            )

@@ -1,5 +1,6 @@
 """Answering an anonymous survey (no account): phone-first, block by block, a draft kept in the respondent's own
 browser (localStorage, never on the server), one submission per browser, a receipt code to withdraw it later."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ from core.survey import SurveyRound
 
 from ._base import PageContext, page
 
-DRAFT_KEY = 'cop-survey-{}'        # localStorage: {"answers": {...}} while answering, {"done": true} after
+DRAFT_KEY = 'cop-survey-{}'  # localStorage: {"answers": {...}} while answering, {"done": true} after
 
 
 def register(services: Services) -> None:
@@ -68,8 +69,12 @@ def register(services: Services) -> None:
             return
         with ctx.frame(t('respond.withdraw.title'), public=True):
             tx.p(t('respond.withdraw.text'))
-            code = ui.input(t('respond.withdraw.code')).props('outlined autocomplete=off').classes('w-full max-w-sm') \
+            code = (
+                ui.input(t('respond.withdraw.code'))
+                .props('outlined autocomplete=off')
+                .classes('w-full max-w-sm')
                 .mark('receipt-input')
+            )
             error = ErrorLine().mark('withdraw-error')
             done = tx.p('').props('role=status').classes('font-medium').mark('withdraw-done')
 
@@ -78,8 +83,13 @@ def register(services: Services) -> None:
                 if not (code.value or '').strip():
                     error.show(t('respond.withdraw.empty'))
                     return
-                if not await confirm(t, t('respond.withdraw.confirm_title'), t('respond.withdraw.confirm_text'),
-                                     t('respond.withdraw.action'), danger=True):
+                if not await confirm(
+                    t,
+                    t('respond.withdraw.confirm_title'),
+                    t('respond.withdraw.confirm_text'),
+                    t('respond.withdraw.action'),
+                    danger=True,
+                ):
                     return
                 try:
                     await surveys.withdraw(cid, token, code.value, client=ctx.client_key)
@@ -109,18 +119,28 @@ def _already(ctx: PageContext, cid: str, token: str) -> None:
 class Respondent:
     """One respondent's page: the blocks one at a time, the draft in the browser, the submission."""
 
-    def __init__(self, ctx: PageContext, surveys, cid: str, survey_round: SurveyRound, instrument: Instrument,
-                 answers: dict, key: str, body: ui.column, main: ui.column) -> None:
+    def __init__(
+        self,
+        ctx: PageContext,
+        surveys,
+        cid: str,
+        survey_round: SurveyRound,
+        instrument: Instrument,
+        answers: dict,
+        key: str,
+        body: ui.column,
+        main: ui.column,
+    ) -> None:
         self.ctx, self.t, self.surveys = ctx, ctx.t, surveys
         self.cid, self.round, self.instrument = cid, survey_round, instrument
         self.key, self.body, self.main = key, body, main
-        self.client = ui.context.client   # handlers run in the slot of their button, which a step change deletes
+        self.client = ui.context.client  # handlers run in the slot of their button, which a step change deletes
         self.answers = {k: v for k, v in answers.items() if instrument.item(k) is not None}
         self.ticket = surveys.ticket(cid, survey_round.token)
-        self.browser = str(app.storage.browser.get('id', ''))   # for the rate limit only, never stored
+        self.browser = str(app.storage.browser.get('id', ''))  # for the rate limit only, never stored
         self.submitted = False
         self.index = 0
-        self.total = len(unanswered(instrument, {}))   # the questions that count: open (text) ones do not
+        self.total = len(unanswered(instrument, {}))  # the questions that count: open (text) ones do not
         self.render(focus=False)
 
     def render(self, focus: bool = True) -> None:
@@ -128,10 +148,21 @@ class Respondent:
         self.body.clear()
         dimension = instrument.dimensions[self.index]
         with self.body:
-            heading = tx.h2(t('respond.step', step=self.index + 1, steps=len(instrument.dimensions),
-                              title=t.pick(dimension.title))).props('tabindex=-1').mark('respond-step')
-            progress = tx.p(self._progress()).classes('text-sm cop-muted').props('aria-live=polite') \
-                .mark('respond-progress')
+            heading = (
+                tx.h2(
+                    t(
+                        'respond.step',
+                        step=self.index + 1,
+                        steps=len(instrument.dimensions),
+                        title=t.pick(dimension.title),
+                    )
+                )
+                .props('tabindex=-1')
+                .mark('respond-step')
+            )
+            progress = (
+                tx.p(self._progress()).classes('text-sm cop-muted').props('aria-live=polite').mark('respond-progress')
+            )
             if dimension.description:
                 tx.p(t.pick(dimension.description)).classes('cop-muted')
 
@@ -146,18 +177,27 @@ class Respondent:
 
             numbers = {item.id: n for n, item in enumerate(instrument.items, start=1)}
             for item in dimension.items:
-                QuestionCard(t, instrument, item, numbers[item.id], self.answers.get(item.id), on_answer=on_answer,
-                             comments=False)
+                QuestionCard(
+                    t,
+                    instrument,
+                    item,
+                    numbers[item.id],
+                    self.answers.get(item.id),
+                    on_answer=on_answer,
+                    comments=False,
+                )
             self.error = ErrorLine().mark('respond-error')
             with ui.row().classes('w-full justify-between gap-2'):
                 if self.index > 0:
-                    ui.button(t('respond.previous'), icon='arrow_back', on_click=lambda: self.go(-1)) \
-                        .props('outline').mark('respond-previous')
+                    ui.button(t('respond.previous'), icon='arrow_back', on_click=lambda: self.go(-1)).props(
+                        'outline'
+                    ).mark('respond-previous')
                 else:
                     ui.element('span')
                 if self.index + 1 < len(instrument.dimensions):
-                    ui.button(t('respond.next'), on_click=lambda: self.go(1)).props('icon-right=arrow_forward') \
-                        .mark('respond-next')
+                    ui.button(t('respond.next'), on_click=lambda: self.go(1)).props('icon-right=arrow_forward').mark(
+                        'respond-next'
+                    )
                 else:
                     ui.button(t('respond.submit'), icon='send', on_click=self.submit).mark('respond-submit')
         if focus:  # after a step change, screen readers start at the new step's heading
@@ -181,12 +221,14 @@ class Respondent:
         if self.submitted:
             return
         missing = len(unanswered(self.instrument, self.answers))
-        if missing and not await confirm(t, t('respond.missing_title'), t('respond.missing', count=missing),
-                                         t('respond.submit')):
+        if missing and not await confirm(
+            t, t('respond.missing_title'), t('respond.missing', count=missing), t('respond.submit')
+        ):
             return
         try:
-            receipt = await self.surveys.submit(self.cid, self.round.token, self.ticket, self.answers,
-                                                client=self.ctx.client_key, browser=self.browser)
+            receipt = await self.surveys.submit(
+                self.cid, self.round.token, self.ticket, self.answers, client=self.ctx.client_key, browser=self.browser
+            )
         except AppError as e:
             self.error.show(self.ctx.error_text(e))
             return

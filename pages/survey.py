@@ -1,5 +1,6 @@
 """The member survey, coordinator's side: rounds, their link and QR code and invitation texts, and the results
 (shown only once a round has enough answers)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -35,8 +36,11 @@ def register(services: Services) -> None:
         if not rounds:
             return ctx.t('survey.dashboard.none')
         latest = rounds[0]
-        return ctx.t('survey.dashboard.latest', status=status_text(ctx.t, latest),
-                     count=surveys.answer_count(ctx.user.id, ctx.community.id, latest.id))
+        return ctx.t(
+            'survey.dashboard.latest',
+            status=status_text(ctx.t, latest),
+            count=surveys.answer_count(ctx.user.id, ctx.community.id, latest.id),
+        )
 
     provide('survey', status)
 
@@ -54,11 +58,18 @@ def register(services: Services) -> None:
             with html.ul().classes('flex flex-col gap-2 w-full'):
                 for survey_round in rounds:
                     with html.li().classes('flex flex-wrap gap-x-4 items-center'):
-                        ui.link(survey_round.title or t('survey.round_default', date=t.date(survey_round.created)),
-                                f'/c/{cid}/survey/{survey_round.id}').classes('font-medium').mark('round-link')
+                        ui.link(
+                            survey_round.title or t('survey.round_default', date=t.date(survey_round.created)),
+                            f'/c/{cid}/survey/{survey_round.id}',
+                        ).classes('font-medium').mark('round-link')
                         tx.span(status_text(t, survey_round))
-                        tx.span(t('survey.count', count=surveys.answer_count(ctx.user.id, cid, survey_round.id),
-                                  threshold=survey_round.threshold)).classes('cop-muted')
+                        tx.span(
+                            t(
+                                'survey.count',
+                                count=surveys.answer_count(ctx.user.id, cid, survey_round.id),
+                                threshold=survey_round.threshold,
+                            )
+                        ).classes('cop-muted')
             if ctx.can(Permission.EDIT):
                 tx.h2(t('survey.new.title'))
                 tx.p(t('survey.new.text', items=len(instrument.items)))
@@ -70,9 +81,13 @@ def register(services: Services) -> None:
                         error.clear_text()
                         clear_field_errors(fields)
                         try:
-                            created = await surveys.create(ctx.user.id, cid, title=fields['title'].value,
-                                                           closes=fields['closes'].value or None,
-                                                           threshold=fields['threshold'].value)
+                            created = await surveys.create(
+                                ctx.user.id,
+                                cid,
+                                title=fields['title'].value,
+                                closes=fields['closes'].value or None,
+                                threshold=fields['threshold'].value,
+                            )
                         except AppError as e:
                             show_field_error(fields, e.field, ctx.error_text(e))
                             error.show(ctx.error_text(e))
@@ -103,12 +118,18 @@ def register(services: Services) -> None:
 
 def _settings_fields(t: Translator, *, title: str, closes: str | None, threshold: int) -> dict:
     fields = {
-        'title': ui.input(t('survey.field.title'), value=title).classes('w-full').props('outlined maxlength=120')
+        'title': ui.input(t('survey.field.title'), value=title)
+        .classes('w-full')
+        .props('outlined maxlength=120')
         .mark('survey-title'),
-        'closes': ui.input(t('survey.field.closes'), value=closes or '').classes('w-full').props('outlined type=date')
+        'closes': ui.input(t('survey.field.closes'), value=closes or '')
+        .classes('w-full')
+        .props('outlined type=date')
         .mark('survey-closes'),
         'threshold': ui.number(t('survey.field.threshold'), value=threshold, min=MIN_THRESHOLD, step=1, precision=0)
-        .classes('w-full').props('outlined').mark('survey-threshold'),
+        .classes('w-full')
+        .props('outlined')
+        .mark('survey-threshold'),
     }
     fields['closes'].props['stack-label'] = True
     fields['closes'].props['hint'] = t('survey.field.closes_hint')
@@ -129,13 +150,19 @@ def _share(ctx: PageContext, survey_round: SurveyRound) -> None:
     with ui.element('div').classes('w-full grid gap-3 lg:grid-cols-3'):
         for lang in LANGUAGES:
             other = Translator(catalog, lang)
-            text = other('survey.invitation.body', community=ctx.community.name,
-                         link=survey_link(ctx, survey_round, lang),
-                         closes=other('survey.invitation.closes', date=other.date(closes)) if closes else '',
-                         minutes=8)
+            text = other(
+                'survey.invitation.body',
+                community=ctx.community.name,
+                link=survey_link(ctx, survey_round, lang),
+                closes=other('survey.invitation.closes', date=other.date(closes)) if closes else '',
+                minutes=8,
+            )
             with ui.column().classes('gap-1 w-full').mark(f'invitation-{lang}'):
-                area = ui.textarea(t('survey.share.invitation', language=t(f'lang.{lang}')), value=text) \
-                    .props('readonly outlined autogrow').classes('w-full')
+                area = (
+                    ui.textarea(t('survey.share.invitation', language=t(f'lang.{lang}')), value=text)
+                    .props('readonly outlined autogrow')
+                    .classes('w-full')
+                )
                 area.props['lang'] = lang
                 copy_button(t, text, dense=True)
 
@@ -146,15 +173,17 @@ def _results(ctx: PageContext, services: Services, survey_round: SurveyRound) ->
     count = surveys.answer_count(ctx.user.id, cid, survey_round.id)
     expected = ctx.community.expected_members
     if expected:
-        tx.p(t('survey.results.count_rate', count=count, expected=expected,
-               rate=t.percent(count / expected))).mark('response-count')
+        tx.p(t('survey.results.count_rate', count=count, expected=expected, rate=t.percent(count / expected))).mark(
+            'response-count'
+        )
     else:
         tx.p(t('survey.results.count', count=count)).mark('response-count')
     results = surveys.results(ctx.user.id, cid, survey_round.id, expected)
     if results is None:
         with ui.card().classes('w-full').props('flat bordered').mark('below-threshold'):
-            tx.p(t('survey.results.hidden', threshold=survey_round.threshold,
-                   missing=survey_round.threshold - count)).classes('font-medium')
+            tx.p(
+                t('survey.results.hidden', threshold=survey_round.threshold, missing=survey_round.threshold - count)
+            ).classes('font-medium')
         return
     instrument = surveys.instrument_of(survey_round)
     _summary(ctx, instrument, results)
@@ -166,15 +195,30 @@ def _results(ctx: PageContext, services: Services, survey_round: SurveyRound) ->
 
 def _summary(ctx: PageContext, instrument, results: SurveyResults) -> None:
     t = ctx.t
-    rows = [[t.pick(instrument.dimension(block).title), t.number(mean, 1)]
-            for block, mean in results.blocks.items() if mean is not None]
-    data_table(t('survey.results.blocks_caption'), [t('survey.results.block'), t('survey.results.mean')], rows,
-               numeric=(1,), marker='blocks-table')
-    rows = [[t(f'survey.cycle.{cycle}'), t.number(mean, 1) if mean is not None else '—']
-            for cycle, mean in results.cycles.items()]
+    rows = [
+        [t.pick(instrument.dimension(block).title), t.number(mean, 1)]
+        for block, mean in results.blocks.items()
+        if mean is not None
+    ]
+    data_table(
+        t('survey.results.blocks_caption'),
+        [t('survey.results.block'), t('survey.results.mean')],
+        rows,
+        numeric=(1,),
+        marker='blocks-table',
+    )
+    rows = [
+        [t(f'survey.cycle.{cycle}'), t.number(mean, 1) if mean is not None else '—']
+        for cycle, mean in results.cycles.items()
+    ]
     if rows:
-        data_table(t('survey.results.cycles_caption'), [t('survey.results.cycle'), t('survey.results.mean')], rows,
-                   numeric=(1,), marker='cycles-table')
+        data_table(
+            t('survey.results.cycles_caption'),
+            [t('survey.results.cycle'), t('survey.results.mean')],
+            rows,
+            numeric=(1,),
+            marker='cycles-table',
+        )
         tx.p(t('survey.results.cycles_help')).classes('text-sm cop-muted')
 
 
@@ -195,11 +239,26 @@ def _gap(ctx: PageContext, services: Services, results: SurveyResults) -> None:
         radar(names, series, max_value=5, label=t('survey.gap.chart_label')).mark('gap-radar')
         rows = []
         for name, g in zip(names, gaps, strict=True):
-            rows.append([name, '—' if g.coordinator is None else t.number(g.coordinator, 1),
-                         '—' if g.members is None else t.number(g.members, 1), t.change(g.members, g.coordinator)])
-        data_table(t('survey.gap.caption'), [t('kompas.col_dimension'), t('survey.gap.coordinator'),
-                                             t('survey.gap.members'), t('survey.gap.difference')], rows,
-                   numeric=(1, 2, 3), marker='gap-table')
+            rows.append(
+                [
+                    name,
+                    '—' if g.coordinator is None else t.number(g.coordinator, 1),
+                    '—' if g.members is None else t.number(g.members, 1),
+                    t.change(g.members, g.coordinator),
+                ]
+            )
+        data_table(
+            t('survey.gap.caption'),
+            [
+                t('kompas.col_dimension'),
+                t('survey.gap.coordinator'),
+                t('survey.gap.members'),
+                t('survey.gap.difference'),
+            ],
+            rows,
+            numeric=(1, 2, 3),
+            marker='gap-table',
+        )
 
 
 def _per_item(ctx: PageContext, instrument, results: SurveyResults) -> None:
@@ -223,15 +282,22 @@ def _per_item(ctx: PageContext, instrument, results: SurveyResults) -> None:
                 if scale.not_applicable:
                     labels.append(t.pick(scale.not_applicable))
                     counts.append(r.not_applicable)
-                tx.p(t('survey.results.item_mean', mean=t.number(r.mean, 1), n=r.answered) if r.mean is not None
-                     else t('survey.results.item_no_mean')).classes('text-sm')
+                tx.p(
+                    t('survey.results.item_mean', mean=t.number(r.mean, 1), n=r.answered)
+                    if r.mean is not None
+                    else t('survey.results.item_no_mean')
+                ).classes('text-sm')
             else:
                 labels = [t.pick(o.label) for o in item.options]
                 counts = [r.counts[o.id] for o in item.options]
             with ui.element('div').classes('w-full grid gap-3 md:grid-cols-2 items-start'):
                 horizontal_bars(labels, counts, label=t('survey.results.chart_label'))
-                data_table(t('survey.results.distribution'), [t('survey.results.answer'), t('survey.results.n')],
-                           [[label, t.number(n)] for label, n in zip(labels, counts, strict=True)], numeric=(1,))
+                data_table(
+                    t('survey.results.distribution'),
+                    [t('survey.results.answer'), t('survey.results.n')],
+                    [[label, t.number(n)] for label, n in zip(labels, counts, strict=True)],
+                    numeric=(1,),
+                )
 
 
 def _to_plan(ctx: PageContext, survey_round: SurveyRound, results: SurveyResults) -> None:
@@ -247,15 +313,18 @@ def _to_plan(ctx: PageContext, survey_round: SurveyRound, results: SurveyResults
     with html.ul().classes('flex flex-col gap-2 w-full'):
         for r in weak:
             # the idea names the question, not today's mean: one more answer must not make it a different idea
-            text = {lang: Translator(catalog, lang)('survey.plan.idea', statement=r.item.statement[lang])
-                    for lang in LANGUAGES}
+            text = {
+                lang: Translator(catalog, lang)('survey.plan.idea', statement=r.item.statement[lang])
+                for lang in LANGUAGES
+            }
             with html.li().classes('flex flex-wrap items-center gap-2 justify-between'):
                 with html.span().classes('grow basis-64'):
                     tx.span(t.pick(text))
                     tx.span(' ' + t('survey.plan.mean', mean=t.number(r.mean, 1))).classes('cop-muted')
                 if ctx.can(Permission.EDIT):
-                    send_idea(ctx, 'survey', survey_round.id, r.item.dimension, text,
-                              (r.item.dimension, text['en']) in sent)
+                    send_idea(
+                        ctx, 'survey', survey_round.id, r.item.dimension, text, (r.item.dimension, text['en']) in sent
+                    )
 
 
 def _exports(ctx: PageContext, instrument, survey_round: SurveyRound, results: SurveyResults) -> None:
@@ -263,23 +332,37 @@ def _exports(ctx: PageContext, instrument, survey_round: SurveyRound, results: S
     stem = f'survey-{survey_round.id}-{datetime.now(UTC).date().isoformat()}'
 
     def raw() -> None:
-        rows = surveys.raw_answers(ctx.user.id, cid, survey_round.id)   # read now: an answer may have been withdrawn
+        rows = surveys.raw_answers(ctx.user.id, cid, survey_round.id)  # read now: an answer may have been withdrawn
         if rows is None:
-            ui.notify(t('survey.results.hidden', threshold=survey_round.threshold,
-                        missing=survey_round.threshold - surveys.answer_count(ctx.user.id, cid, survey_round.id)))
+            ui.notify(
+                t(
+                    'survey.results.hidden',
+                    threshold=survey_round.threshold,
+                    missing=survey_round.threshold - surveys.answer_count(ctx.user.id, cid, survey_round.id),
+                )
+            )
             return
         ui.download.content(to_csv(rows), f'{stem}-answers.csv', 'text/csv')
 
     tx.h3(t('survey.export.title'))
     tx.p(t('survey.export.help')).classes('text-sm')
     with ui.row().classes('gap-2'):
-        ui.button(t('survey.export.csv'), icon='download', on_click=lambda: ui.download.content(
-            to_csv(aggregated_rows(instrument, results, t)), f'{stem}-results.csv', 'text/csv')) \
-            .props('outline').mark('export-csv')
-        ui.button(t('survey.export.xlsx'), icon='download', on_click=lambda: ui.download.content(
-            to_xlsx(aggregated_rows(instrument, results, t), t('survey.title')), f'{stem}-results.xlsx',
-            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')).props('outline') \
-            .mark('export-xlsx')
+        ui.button(
+            t('survey.export.csv'),
+            icon='download',
+            on_click=lambda: ui.download.content(
+                to_csv(aggregated_rows(instrument, results, t)), f'{stem}-results.csv', 'text/csv'
+            ),
+        ).props('outline').mark('export-csv')
+        ui.button(
+            t('survey.export.xlsx'),
+            icon='download',
+            on_click=lambda: ui.download.content(
+                to_xlsx(aggregated_rows(instrument, results, t), t('survey.title')),
+                f'{stem}-results.xlsx',
+                'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            ),
+        ).props('outline').mark('export-xlsx')
         ui.button(t('survey.export.raw'), icon='download', on_click=raw).props('outline').mark('export-raw')
 
 
@@ -287,17 +370,23 @@ def _settings(ctx: PageContext, survey_round: SurveyRound) -> None:
     t, cid = ctx.t, ctx.community.id
     tx.h2(t('survey.settings'))
     with ui.card().classes('w-full max-w-xl').props('flat bordered'):
-        fields = _settings_fields(t, title=survey_round.title, closes=survey_round.closes,
-                                  threshold=survey_round.threshold)
+        fields = _settings_fields(
+            t, title=survey_round.title, closes=survey_round.closes, threshold=survey_round.threshold
+        )
         error = ErrorLine()
 
         async def save() -> None:
             error.clear_text()
             clear_field_errors(fields)
             try:
-                await ctx.services.surveys.update(ctx.user.id, cid, survey_round.id, title=fields['title'].value,
-                                                  closes=fields['closes'].value or None,
-                                                  threshold=fields['threshold'].value)
+                await ctx.services.surveys.update(
+                    ctx.user.id,
+                    cid,
+                    survey_round.id,
+                    title=fields['title'].value,
+                    closes=fields['closes'].value or None,
+                    threshold=fields['threshold'].value,
+                )
             except AppError as e:
                 show_field_error(fields, e.field, ctx.error_text(e))
                 error.show(ctx.error_text(e))
@@ -306,9 +395,11 @@ def _settings(ctx: PageContext, survey_round: SurveyRound) -> None:
 
         ui.button(t('common.save'), on_click=save).mark('survey-save')
     if ctx.can(Permission.MANAGE):
+
         async def delete() -> None:
-            if not await confirm(t, t('survey.delete.title'), t('survey.delete.text'), t('survey.delete.action'),
-                                 danger=True):
+            if not await confirm(
+                t, t('survey.delete.title'), t('survey.delete.text'), t('survey.delete.action'), danger=True
+            ):
                 return
             try:
                 await ctx.services.surveys.delete(ctx.user.id, cid, survey_round.id)
@@ -317,6 +408,6 @@ def _settings(ctx: PageContext, survey_round: SurveyRound) -> None:
                 return
             ctx.go(f'/c/{cid}/survey', t('survey.delete.done'))
 
-        ui.button(t('survey.delete.action'), icon='delete', color='negative', on_click=delete).props('outline') \
-            .mark('survey-delete')
-
+        ui.button(t('survey.delete.action'), icon='delete', color='negative', on_click=delete).props('outline').mark(
+            'survey-delete'
+        )

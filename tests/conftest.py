@@ -1,4 +1,5 @@
 """Shared fixtures: every test gets its own data folder, so nothing leaks from one test to the next."""
+
 from __future__ import annotations
 
 import pytest

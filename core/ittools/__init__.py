@@ -2,6 +2,7 @@
 
 Importing the package registers its tables for community export and import.
 """
+
 from core.communities import register_table
 
 from .live import Actor, Change

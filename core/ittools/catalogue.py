@@ -4,6 +4,7 @@ Loaded and validated once at start-up; an invalid file stops start-up with a Con
 and the problem (a template that names an unknown tool, a weight off the scale, no template at all: a new comparison
 starts from the first one...).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ class CriterionGroup:
 @dataclass(frozen=True)
 class Tool:
     id: str
-    name: Text          # a proper name is the same in every language; a generic one ("online whiteboard") is not
+    name: Text  # a proper name is the same in every language; a generic one ("online whiteboard") is not
     kind: Text
     description: Text
     url: str = ''
@@ -122,12 +123,20 @@ def load_criteria(path: Path) -> tuple[CriterionGroup, ...]:
             raw = check.mapping(raw, item_where)
             criterion_id = check.ident(raw.get('id'), f'{item_where}.id')
             item_where = f'criterion {criterion_id}'
-            criteria.append(Criterion(id=criterion_id, group=group_id,
-                                      title=check.text(raw.get('title'), f'{item_where}.title'),
-                                      explanation=check.text(raw.get('explanation'), f'{item_where}.explanation'),
-                                      source=_source(check, raw.get('source'), f'{item_where}.source')))
-        groups.append(CriterionGroup(id=group_id, title=check.text(raw_group.get('title'), f'{where}.title'),
-                                     criteria=tuple(criteria)))
+            criteria.append(
+                Criterion(
+                    id=criterion_id,
+                    group=group_id,
+                    title=check.text(raw.get('title'), f'{item_where}.title'),
+                    explanation=check.text(raw.get('explanation'), f'{item_where}.explanation'),
+                    source=_source(check, raw.get('source'), f'{item_where}.source'),
+                )
+            )
+        groups.append(
+            CriterionGroup(
+                id=group_id, title=check.text(raw_group.get('title'), f'{where}.title'), criteria=tuple(criteria)
+            )
+        )
     check.unique([g.id for g in groups], 'groups')
     check.unique([c.id for g in groups for c in g.criteria], 'criteria')
     return tuple(groups)
@@ -142,11 +151,16 @@ def load_tools(path: Path, criteria_ids: set[str]) -> tuple[tuple[Tool, ...], tu
         raw = check.mapping(raw, where)
         tool_id = check.ident(raw.get('id'), f'{where}.id')
         where = f'tool {tool_id}'
-        tools.append(Tool(id=tool_id, name=_name(check, raw.get('name'), f'{where}.name'),
-                          kind=check.text(raw.get('kind'), f'{where}.kind'),
-                          description=check.text(raw.get('description'), f'{where}.description'),
-                          url=_url(check, raw.get('url'), f'{where}.url'),
-                          source=_source(check, raw.get('source'), f'{where}.source')))
+        tools.append(
+            Tool(
+                id=tool_id,
+                name=_name(check, raw.get('name'), f'{where}.name'),
+                kind=check.text(raw.get('kind'), f'{where}.kind'),
+                description=check.text(raw.get('description'), f'{where}.description'),
+                url=_url(check, raw.get('url'), f'{where}.url'),
+                source=_source(check, raw.get('source'), f'{where}.source'),
+            )
+        )
     check.unique([t.id for t in tools], 'tools')
     tool_ids = {t.id for t in tools}
     templates = []
@@ -155,14 +169,17 @@ def load_tools(path: Path, criteria_ids: set[str]) -> tuple[tuple[Tool, ...], tu
         raw = check.mapping(raw, where)
         template_id = check.ident(raw.get('id'), f'{where}.id')
         where = f'template {template_id}'
-        template_tools = [check.ident(v, f'{where}.tools') for v in check.sequence(raw.get('tools'),
-                                                                                  f'{where}.tools', min_len=2)]
+        template_tools = [
+            check.ident(v, f'{where}.tools') for v in check.sequence(raw.get('tools'), f'{where}.tools', min_len=2)
+        ]
         for tool_id in template_tools:
             if tool_id not in tool_ids:
                 raise check.fail(f'{where}.tools', f'unknown tool {tool_id!r}')
         check.unique(template_tools, f'{where}.tools')
-        template_criteria = [check.ident(v, f'{where}.criteria')
-                             for v in check.sequence(raw.get('criteria'), f'{where}.criteria', min_len=1)]
+        template_criteria = [
+            check.ident(v, f'{where}.criteria')
+            for v in check.sequence(raw.get('criteria'), f'{where}.criteria', min_len=1)
+        ]
         for criterion_id in template_criteria:
             if criterion_id not in criteria_ids:
                 raise check.fail(f'{where}.criteria', f'unknown criterion {criterion_id!r} (not in criteria.yaml)')
@@ -171,16 +188,24 @@ def load_tools(path: Path, criteria_ids: set[str]) -> tuple[tuple[Tool, ...], tu
         for criterion_id, weight in check.mapping(raw.get('weights', {}), f'{where}.weights').items():
             if criterion_id not in template_criteria:
                 raise check.fail(f'{where}.weights', f'weight for {criterion_id!r}, which is not one of its criteria')
-            weights[criterion_id] = check.integer(weight, f'{where}.weights.{criterion_id}', low=MIN_WEIGHT,
-                                                  high=MAX_WEIGHT)
+            weights[criterion_id] = check.integer(
+                weight, f'{where}.weights.{criterion_id}', low=MIN_WEIGHT, high=MAX_WEIGHT
+            )
         must = [check.ident(v, f'{where}.must') for v in check.sequence(raw.get('must', []), f'{where}.must')]
         for criterion_id in must:
             if criterion_id not in template_criteria:
                 raise check.fail(f'{where}.must', f'must-have {criterion_id!r} is not one of its criteria')
-        templates.append(Template(id=template_id, title=check.text(raw.get('title'), f'{where}.title'),
-                                  description=check.text(raw.get('description'), f'{where}.description'),
-                                  tools=tuple(template_tools), criteria=tuple(template_criteria),
-                                  weights=weights, must=tuple(must)))
+        templates.append(
+            Template(
+                id=template_id,
+                title=check.text(raw.get('title'), f'{where}.title'),
+                description=check.text(raw.get('description'), f'{where}.description'),
+                tools=tuple(template_tools),
+                criteria=tuple(template_criteria),
+                weights=weights,
+                must=tuple(must),
+            )
+        )
     check.unique([t.id for t in templates], 'templates')
     return tuple(tools), tuple(templates)
 

@@ -4,6 +4,7 @@ The alphabet leaves out look-alikes (0/O/D/Q, 1/I/L, 2/Z, 5/S, 8/B, U/V, G/6): 1
 codes. Typing is forgiving: case, spaces and dashes do not matter. Wrong codes are rate-limited per browser and,
 more loosely, per address, so a whole room behind one proxy is not locked out by one person's typo.
 """
+
 from __future__ import annotations
 
 import secrets

@@ -1,4 +1,5 @@
 """Demo data: a finished comparison, scored together in a meeting that has ended, with a recorded decision."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -22,16 +23,18 @@ SCORES = {
 NOTES = {
     'teams:archiving_export': 'Geen archiefsysteem: afspraak maken met onze archiefdienst over wat we bewaren.',
     'sharepoint:video_meetings': 'Geen eigen videovergaderingen; dat loopt via Teams.',
-    'viva_engage:external_members': 'Gasten moeten in onze tenant; collega\'s van andere FOD\'s pas na aanvraag.',
+    'viva_engage:external_members': "Gasten moeten in onze tenant; collega's van andere FOD's pas na aanvraag.",
     'humhub:single_sign_on': 'Kan via OpenID Connect, maar vraagt werk van de IT-dienst.',
     'humhub:data_protection': 'Zelf te hosten in een Belgisch datacenter.',
 }
 PEOPLE = ('Sofie', 'Jan', 'Mehdi')
-RATIONALE = ('Teams scoort het hoogst en al onze leden kennen het; de IT-dienst ondersteunt het en aanmelden gaat '
-             'met ons eigen account. We maken één team met een kanaal per thema en bewaren de documenten in de '
-             'bijbehorende bibliotheek. HumHub volgt op een zucht: sterk op discussie en gegevensbescherming, maar '
-             'zonder steun van de IT-dienst niet haalbaar. Opvolging: gasttoegang aanvragen voor externe leden en '
-             'met de archiefdienst afspreken wat we bewaren.')
+RATIONALE = (
+    'Teams scoort het hoogst en al onze leden kennen het; de IT-dienst ondersteunt het en aanmelden gaat '
+    'met ons eigen account. We maken één team met een kanaal per thema en bewaren de documenten in de '
+    'bijbehorende bibliotheek. HumHub volgt op een zucht: sterk op discussie en gegevensbescherming, maar '
+    'zonder steun van de IT-dienst niet haalbaar. Opvolging: gasttoegang aanvragen voor externe leden en '
+    'met de archiefdienst afspreken wat we bewaren.'
+)
 
 
 async def seed(ittools: ITTools, owner_id: str, cid: str) -> None:
@@ -44,8 +47,14 @@ async def seed(ittools: ITTools, owner_id: str, cid: str) -> None:
         return
     comparison = await ittools.create(actor, cid, TITLE, template_id='m365')
     meeting = await ittools.start_meeting(actor, cid, comparison.id)
-    ref = MeetingRef(cid=cid, comparison_id=comparison.id, meeting_id=meeting.id, code=meeting.code,
-                     title=comparison.title, community_name='')
+    ref = MeetingRef(
+        cid=cid,
+        comparison_id=comparison.id,
+        meeting_id=meeting.id,
+        code=meeting.code,
+        title=comparison.title,
+        community_name='',
+    )
     people = [await ittools.join(ref, name) for name in PEOPLE]
     authors = [actor, *people]
     criteria = [c.id for c in comparison.criteria]
@@ -61,8 +70,10 @@ async def seed(ittools: ITTools, owner_id: str, cid: str) -> None:
     # the meeting happened on the day of the decision
     room = ittools.room(cid, comparison.id)
     from .service import MEETINGS
-    room.db.table(MEETINGS).update({'started': f'{decided.isoformat()}T09:30:00+00:00',
-                                    'ended': f'{decided.isoformat()}T11:00:00+00:00'},
-                                   Query()['id'] == meeting.id)
+
+    room.db.table(MEETINGS).update(
+        {'started': f'{decided.isoformat()}T09:30:00+00:00', 'ended': f'{decided.isoformat()}T11:00:00+00:00'},
+        Query()['id'] == meeting.id,
+    )
     await room.db.commit()
     ittools.drop_room(cid, comparison.id)

@@ -5,6 +5,7 @@ the running meeting, who is present, who is editing which cell, and each person'
 listener; the service calls every listener after a change is on disk. Listeners are plain callables: core knows
 nothing of the UI, and a listener that fails never stops the others.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,7 +24,7 @@ from .scoring import CellStats, ToolResult, private_stats, results
 
 log = logging.getLogger(__name__)
 
-EDITING_TIMEOUT = 90.0   # seconds after which an "is editing" mark that was never cleared is dropped
+EDITING_TIMEOUT = 90.0  # seconds after which an "is editing" mark that was never cleared is dropped
 UNDO_DEPTH = 30
 
 
@@ -31,9 +32,10 @@ UNDO_DEPTH = 30
 class Actor:
     """Whoever acts on a comparison: an account holder (their role is read afresh for every action), or a meeting
     participant."""
-    id: str                       # 'u:<user id>' or 'p:<participant id>'
+
+    id: str  # 'u:<user id>' or 'p:<participant id>'
     name: str
-    meeting_id: str = ''          # participants only: the meeting they joined
+    meeting_id: str = ''  # participants only: the meeting they joined
 
     @property
     def participant(self) -> bool:
@@ -44,25 +46,26 @@ class Actor:
 class Change:
     """What changed, for the listeners. `kind`: score | note | criterion | structure | meeting | presence | editing |
     progress | decision | reset | deleted."""
+
     kind: str
-    key: str = ''                 # cell key (score, note) or criterion id
+    key: str = ''  # cell key (score, note) or criterion id
     entry: Entry | None = None
-    actor_id: str = ''            # who made the change
+    actor_id: str = ''  # who made the change
 
 
 @dataclass
 class UndoStep:
-    kind: str                     # score | note | private | criterion
+    kind: str  # score | note | private | criterion
     key: str
     previous: Any
-    rev: int                      # the revision the change got (0 for private scores)
+    rev: int  # the revision the change got (0 for private scores)
 
 
 @dataclass
 class Presence:
     actor_id: str
     name: str
-    kind: str                     # coordinator | participant | viewer
+    kind: str  # coordinator | participant | viewer
     connected: bool = True
 
 
@@ -72,7 +75,7 @@ class PresenceRow:
     name: str
     kind: str
     connected: bool
-    scored: int | None            # private scores given this round, during private scoring
+    scored: int | None  # private scores given this round, during private scoring
 
 
 Listener = Callable[[Change], None]
@@ -88,8 +91,8 @@ class Room:
     meeting: Meeting | None = None
     meeting_doc_id: int | None = None
     listeners: list[Listener] = field(default_factory=list)
-    presence: dict[str, Presence] = field(default_factory=dict)        # page token -> presence
-    editing: dict[str, tuple[str, str, float]] = field(default_factory=dict)   # key -> (actor id, name, since)
+    presence: dict[str, Presence] = field(default_factory=dict)  # page token -> presence
+    editing: dict[str, tuple[str, str, float]] = field(default_factory=dict)  # key -> (actor id, name, since)
     undo: dict[str, deque[UndoStep]] = field(default_factory=dict)
     # figures and views of the current state, computed once and shared by every listener; emptied when the state
     # changes: at every revision of the comparison, and at every `touched()` (private scores, a change taken back)
@@ -124,8 +127,9 @@ class Room:
         meeting = self.meeting
         if meeting is None:
             return {}
-        return self.cached(('stats', meeting.id, meeting.round),
-                           lambda: private_stats(meeting.private, self.comparison.keys()))
+        return self.cached(
+            ('stats', meeting.id, meeting.round), lambda: private_stats(meeting.private, self.comparison.keys())
+        )
 
     # -- listeners ---------------------------------------------------------------------------------------------------
 
@@ -135,6 +139,7 @@ class Room:
         def unsubscribe() -> None:
             if listener in self.listeners:
                 self.listeners.remove(listener)
+
         return unsubscribe
 
     def notify(self, change: Change) -> None:
@@ -164,8 +169,7 @@ class Room:
         if presence is None or presence.connected == connected:
             return False
         presence.connected = connected
-        if not connected and not any(p.connected for p in self.presence.values()
-                                     if p.actor_id == presence.actor_id):
+        if not connected and not any(p.connected for p in self.presence.values() if p.actor_id == presence.actor_id):
             self.clear_editing(presence.actor_id)
         return True
 
@@ -181,8 +185,9 @@ class Room:
         for p in self.presence.values():
             before = rows.get(p.actor_id)
             scored = len(meeting.private.get(p.actor_id, {})) if meeting and meeting.mode == 'private' else None
-            rows[p.actor_id] = PresenceRow(p.actor_id, p.name, p.kind, p.connected or bool(before and before.connected),
-                                           scored)
+            rows[p.actor_id] = PresenceRow(
+                p.actor_id, p.name, p.kind, p.connected or bool(before and before.connected), scored
+            )
         order = {'coordinator': 0, 'participant': 1, 'viewer': 2}
         return sorted(rows.values(), key=lambda r: (order.get(r.kind, 3), r.name.casefold()))
 

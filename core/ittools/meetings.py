@@ -5,6 +5,7 @@ The code index (code -> community and meeting) lives in the accounts file, like 
 without opening every community's file. An ended meeting keeps its index entry for a week, so its code says
 "this meeting has ended" rather than "unknown code"; the code is not handed out again meanwhile.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -25,7 +26,7 @@ from .model import WEIGHT_POLICIES, Entry, Meeting, Participant, clean_display_n
 if TYPE_CHECKING:
     from .service import ITTools
 
-CODES = 'ittools_codes'        # table of the accounts file
+CODES = 'ittools_codes'  # table of the accounts file
 MEETING_HOURS = 24
 CODE_KEEP_DAYS = 7
 MAX_PARTICIPANTS = 150
@@ -34,18 +35,20 @@ MAX_PARTICIPANTS = 150
 @dataclass(frozen=True)
 class Rights:
     """What one person may do on a comparison right now."""
-    cells: bool = False        # change scores (in private mode: their own private scores)
+
+    cells: bool = False  # change scores (in private mode: their own private scores)
     notes: bool = False
     weights: bool = False
-    private: bool = False      # their scores are private (private scoring in progress)
-    totals: bool = True        # see totals and ranking
-    stats: bool = False        # see the spread of the private scores (after the reveal)
+    private: bool = False  # their scores are private (private scoring in progress)
+    totals: bool = True  # see totals and ranking
+    stats: bool = False  # see the spread of the private scores (after the reveal)
     coordinator: bool = False  # may run the meeting
 
 
 @dataclass(frozen=True)
 class MeetingRef:
     """What a participant learns from a code: where it leads, nothing else of the community."""
+
     cid: str
     comparison_id: str
     meeting_id: str
@@ -75,8 +78,9 @@ class MeetingOps:
         weights = meeting.weights == 'everyone' or (coordinator and meeting.weights == 'coordinator')
         if meeting.mode == 'private':
             return Rights(cells=True, weights=weights, private=True, totals=False, coordinator=coordinator)
-        return Rights(cells=True, notes=True, weights=weights, stats=meeting.mode == 'revealed',
-                      coordinator=coordinator)
+        return Rights(
+            cells=True, notes=True, weights=weights, stats=meeting.mode == 'revealed', coordinator=coordinator
+        )
 
     def _in_meeting(self: ITTools, actor: Actor, room: Room) -> bool:
         meeting = room.active_meeting
@@ -88,8 +92,9 @@ class MeetingOps:
 
     # -- the coordinator runs the meeting ------------------------------------------------------------------------------
 
-    async def start_meeting(self: ITTools, actor: Actor, cid: str, comparison_id: str, mode: str = 'together',
-                            weights: str = 'coordinator') -> Meeting:
+    async def start_meeting(
+        self: ITTools, actor: Actor, cid: str, comparison_id: str, mode: str = 'together', weights: str = 'coordinator'
+    ) -> Meeting:
         """Open a meeting with a fresh code; if one is running already, that one is returned."""
         self._require(actor, cid, Permission.EDIT)
         if mode not in ('together', 'private') or weights not in WEIGHT_POLICIES:
@@ -101,14 +106,30 @@ class MeetingOps:
         self._purge_codes()
         now = datetime.now(UTC)
         code = codes.new_code({doc['code'] for doc in index.all()})
-        meeting = Meeting(id='m' + secrets.token_hex(7), comparison_id=comparison_id, code=code, mode=mode,
-                          weights=weights, started=now.isoformat(timespec='seconds'), started_by=actor.name,
-                          expires=(now + timedelta(hours=MEETING_HOURS)).isoformat(timespec='seconds'),
-                          round=1 if mode == 'private' else 0)
+        meeting = Meeting(
+            id='m' + secrets.token_hex(7),
+            comparison_id=comparison_id,
+            code=code,
+            mode=mode,
+            weights=weights,
+            started=now.isoformat(timespec='seconds'),
+            started_by=actor.name,
+            expires=(now + timedelta(hours=MEETING_HOURS)).isoformat(timespec='seconds'),
+            round=1 if mode == 'private' else 0,
+        )
         from .service import MEETINGS
+
         room.meeting, room.meeting_doc_id = meeting, room.db.table(MEETINGS).insert(meeting.to_doc())
-        index.insert({'code': code, 'community_id': cid, 'meeting_id': meeting.id, 'comparison_id': comparison_id,
-                      'expires': meeting.expires, 'ended': None})
+        index.insert(
+            {
+                'code': code,
+                'community_id': cid,
+                'meeting_id': meeting.id,
+                'comparison_id': comparison_id,
+                'expires': meeting.expires,
+                'ended': None,
+            }
+        )
         await room.db.commit()
         await self.store.accounts.commit()
         room.notify(Change('meeting', actor_id=actor.id))
@@ -130,8 +151,7 @@ class MeetingOps:
         room.notify(Change('meeting', actor_id=actor.id))
 
     async def set_mode(self: ITTools, actor: Actor, cid: str, comparison_id: str, mode: str) -> Meeting:
-        """together; private (starts a new private round: everyone scores alone); revealed (shows the private scores).
-        """
+        """together; private (a new private round: all score alone); revealed (shows the private scores)."""
         self._require(actor, cid, Permission.EDIT)
         room = self.room(cid, comparison_id)
         meeting = room.active_meeting
@@ -184,8 +204,9 @@ class MeetingOps:
         filled = 0
         for key, stats in room.stats().items():
             if comparison.score(key) is None:
-                entry = Entry(value=stats.rounded, by=actor.name, by_id=actor.id, at=now_iso(),
-                              rev=comparison.next_rev())
+                entry = Entry(
+                    value=stats.rounded, by=actor.name, by_id=actor.id, at=now_iso(), rev=comparison.next_rev()
+                )
                 comparison.scores[key] = entry
                 filled += 1
         if filled:
@@ -203,13 +224,16 @@ class MeetingOps:
         def replace(stored: dict[str, Any]) -> None:
             stored.clear()
             stored.update(doc)
+
         from .service import MEETINGS
+
         room.db.table(MEETINGS).update(replace, doc_ids=[room.meeting_doc_id])
 
     # -- private scores ------------------------------------------------------------------------------------------------
 
-    async def _set_private(self: ITTools, room: Room, actor: Actor, key: str, value: int | None, *,
-                           undoable: bool = True) -> Entry:
+    async def _set_private(
+        self: ITTools, room: Room, actor: Actor, key: str, value: int | None, *, undoable: bool = True
+    ) -> Entry:
         meeting = room.active_meeting
         scores = meeting.private.setdefault(actor.id, {})
         previous = scores.get(key)
@@ -226,6 +250,7 @@ class MeetingOps:
                 own.pop(key, None)
             else:
                 own[key] = value
+
         room.db.table(MEETINGS).update(write, doc_ids=[room.meeting_doc_id])
 
         def take_back() -> None:
@@ -234,6 +259,7 @@ class MeetingOps:
             else:
                 scores[key] = previous
             self._write_meeting(room)
+
         await self._commit(room, actor, UndoStep('private', key, previous, 0), take_back, undoable=undoable)
         room.notify(Change('progress', key=key, actor_id=actor.id))
         return Entry(value=value, by=actor.name, by_id=actor.id, at=now_iso(), rev=0)
@@ -247,17 +273,21 @@ class MeetingOps:
 
     def _code_points_to(self: ITTools, code: str, cid: str, meeting_id: str) -> bool:
         doc = self.store.accounts.table(CODES).get(Query()['code'] == code)
-        return doc is not None and doc['community_id'] == cid and doc['meeting_id'] == meeting_id \
+        return (
+            doc is not None
+            and doc['community_id'] == cid
+            and doc['meeting_id'] == meeting_id
             and doc.get('ended') is None
+        )
 
     def _end_code(self: ITTools, meeting: Meeting) -> None:
-        self.store.accounts.table(CODES).update({'ended': meeting.ended or now_iso()},
-                                                Query()['meeting_id'] == meeting.id)
+        self.store.accounts.table(CODES).update(
+            {'ended': meeting.ended or now_iso()}, Query()['meeting_id'] == meeting.id
+        )
 
     def _purge_codes(self: ITTools) -> None:
         limit = (datetime.now(UTC) - timedelta(days=CODE_KEEP_DAYS)).isoformat(timespec='seconds')
-        self.store.accounts.table(CODES).remove(
-            Query()['expires'].test(lambda expires: expires < limit))
+        self.store.accounts.table(CODES).remove(Query()['expires'].test(lambda expires: expires < limit))
 
     def find_meeting(self: ITTools, raw_code: Any, session: str, address: str) -> MeetingRef:
         """Where a typed code leads. A wrong code counts against the browser and its address; too many wrong codes
@@ -282,8 +312,14 @@ class MeetingOps:
         meeting = room.active_meeting
         if meeting is None or meeting.id != doc['meeting_id']:
             raise NotFound('meeting.error.ended')
-        return MeetingRef(cid=cid, comparison_id=comparison_id, meeting_id=meeting.id, code=meeting.code,
-                          title=room.comparison.title, community_name=str(community.get('name', '')))
+        return MeetingRef(
+            cid=cid,
+            comparison_id=comparison_id,
+            meeting_id=meeting.id,
+            code=meeting.code,
+            title=room.comparison.title,
+            community_name=str(community.get('name', '')),
+        )
 
     def participant_actor(self: ITTools, ref: MeetingRef, pid: str | None) -> Actor | None:
         """The participant behind a participant id kept in a browser session, if they joined this meeting."""

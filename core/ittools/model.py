@@ -5,6 +5,7 @@ one note per cell, and the decision. Scores and notes are separate fields, each 
 so an edit of a cell's note never conflicts with an edit of its score. Every change takes the next revision number
 of the comparison: the higher revision is the later one, on every screen.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,9 +23,16 @@ MAX_SCORE = 3
 DEFAULT_WEIGHT = 3
 MAX_TOOLS = 12
 MAX_CRITERIA = 30
-LIMITS = {'title': 120, 'tool_name': 60, 'criterion_title': 100, 'explanation': 400, 'note': 500,
-          'rationale': 2000, 'display_name': 40}
-MODES = ('together', 'private', 'revealed')   # private: each scores alone; revealed: the private scores are shown
+LIMITS = {
+    'title': 120,
+    'tool_name': 60,
+    'criterion_title': 100,
+    'explanation': 400,
+    'note': 500,
+    'rationale': 2000,
+    'display_name': 40,
+}
+MODES = ('together', 'private', 'revealed')  # private: each scores alone; revealed: the private scores are shown
 WEIGHT_POLICIES = ('locked', 'coordinator', 'everyone')
 ID_PATTERN = re.compile(r'^[a-z][a-z0-9_]{0,39}$')
 DOC_VERSION = 1
@@ -40,8 +48,16 @@ def cell_key(tool_id: str, criterion_id: str) -> str:
 
 # -- cleaning user input ---------------------------------------------------------------------------------------------
 
-def clean_text(value: Any, limit: int, field_name: str, *, multiline: bool = False, required: bool = False,
-               required_key: str = 'ittools.error.required') -> str:
+
+def clean_text(
+    value: Any,
+    limit: int,
+    field_name: str,
+    *,
+    multiline: bool = False,
+    required: bool = False,
+    required_key: str = 'ittools.error.required',
+) -> str:
     """core.clean.clean_text, and (`required`) refused when empty with `required_key`."""
     text = clean.clean_text(value, limit, field_name, multiline=multiline)
     if required and not text:
@@ -91,12 +107,14 @@ def check_date(value: Any) -> str:
 
 # -- records -----------------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Entry:
     """One field of one cell (its score or its note), with who set it last and when."""
+
     value: Any
-    by: str        # display name of the author, as shown to others
-    by_id: str     # the author's actor id ('u:<user id>' or 'p:<participant id>'), never shown
+    by: str  # display name of the author, as shown to others
+    by_id: str  # the author's actor id ('u:<user id>' or 'p:<participant id>'), never shown
     at: str
     rev: int
 
@@ -107,8 +125,8 @@ class Entry:
 @dataclass
 class ToolRef:
     id: str
-    catalogue: bool          # name and description come from the catalogue
-    name: str = ''           # own tools only
+    catalogue: bool  # name and description come from the catalogue
+    name: str = ''  # own tools only
     description: str = ''
 
 
@@ -118,9 +136,9 @@ class CriterionRef:
     weight: int = DEFAULT_WEIGHT
     must: bool = False
     catalogue: bool = True
-    title: str = ''          # own criteria only
+    title: str = ''  # own criteria only
     explanation: str = ''
-    rev: int = 0             # of the last weight or must-have change
+    rev: int = 0  # of the last weight or must-have change
 
 
 @dataclass
@@ -128,10 +146,10 @@ class Decision:
     tool_id: str
     tool_name: str
     rationale: str
-    date: str                # the day the group decided (ISO)
+    date: str  # the day the group decided (ISO)
     recorded_by: str
     recorded_at: str
-    ranking: list[dict[str, Any]] = field(default_factory=list)   # the ranking as it was when recorded
+    ranking: list[dict[str, Any]] = field(default_factory=list)  # the ranking as it was when recorded
 
 
 @dataclass
@@ -176,19 +194,41 @@ class Comparison:
 
     def to_doc(self) -> dict[str, Any]:
         return {
-            'v': DOC_VERSION, 'id': self.id, 'title': self.title, 'created': self.created, 'updated': self.updated,
-            'template': self.template, 'rev': self.rev,
-            'tools': [{'id': t.id, 'catalogue': t.catalogue, 'name': t.name, 'description': t.description}
-                      for t in self.tools],
-            'criteria': [{'id': c.id, 'weight': c.weight, 'must': c.must, 'catalogue': c.catalogue, 'title': c.title,
-                          'explanation': c.explanation, 'rev': c.rev} for c in self.criteria],
+            'v': DOC_VERSION,
+            'id': self.id,
+            'title': self.title,
+            'created': self.created,
+            'updated': self.updated,
+            'template': self.template,
+            'rev': self.rev,
+            'tools': [
+                {'id': t.id, 'catalogue': t.catalogue, 'name': t.name, 'description': t.description} for t in self.tools
+            ],
+            'criteria': [
+                {
+                    'id': c.id,
+                    'weight': c.weight,
+                    'must': c.must,
+                    'catalogue': c.catalogue,
+                    'title': c.title,
+                    'explanation': c.explanation,
+                    'rev': c.rev,
+                }
+                for c in self.criteria
+            ],
             'scores': {k: e.to_doc() for k, e in self.scores.items()},
             'notes': {k: e.to_doc() for k, e in self.notes.items()},
-            'decision': None if self.decision is None else {
-                'tool_id': self.decision.tool_id, 'tool_name': self.decision.tool_name,
-                'rationale': self.decision.rationale, 'date': self.decision.date,
-                'recorded_by': self.decision.recorded_by, 'recorded_at': self.decision.recorded_at,
-                'ranking': [dict(r) for r in self.decision.ranking]},
+            'decision': None
+            if self.decision is None
+            else {
+                'tool_id': self.decision.tool_id,
+                'tool_name': self.decision.tool_name,
+                'rationale': self.decision.rationale,
+                'date': self.decision.date,
+                'recorded_by': self.decision.recorded_by,
+                'recorded_at': self.decision.recorded_at,
+                'ranking': [dict(r) for r in self.decision.ranking],
+            },
         }
 
 
@@ -204,15 +244,15 @@ class Meeting:
     id: str
     comparison_id: str
     code: str
-    mode: str                  # together | private | revealed
-    weights: str               # locked | coordinator | everyone: who may change weights during the meeting
+    mode: str  # together | private | revealed
+    weights: str  # locked | coordinator | everyone: who may change weights during the meeting
     started: str
     started_by: str
     expires: str
     ended: str | None = None
-    round: int = 0             # private scoring rounds started
+    round: int = 0  # private scoring rounds started
     participants: dict[str, Participant] = field(default_factory=dict)
-    private: dict[str, dict[str, int]] = field(default_factory=dict)   # actor id -> cell key -> score (this round)
+    private: dict[str, dict[str, int]] = field(default_factory=dict)  # actor id -> cell key -> score (this round)
 
     @property
     def active(self) -> bool:
@@ -220,15 +260,24 @@ class Meeting:
 
     def to_doc(self) -> dict[str, Any]:
         return {
-            'v': DOC_VERSION, 'id': self.id, 'comparison_id': self.comparison_id, 'code': self.code,
-            'mode': self.mode, 'weights': self.weights, 'started': self.started, 'started_by': self.started_by,
-            'expires': self.expires, 'ended': self.ended, 'round': self.round,
+            'v': DOC_VERSION,
+            'id': self.id,
+            'comparison_id': self.comparison_id,
+            'code': self.code,
+            'mode': self.mode,
+            'weights': self.weights,
+            'started': self.started,
+            'started_by': self.started_by,
+            'expires': self.expires,
+            'ended': self.ended,
+            'round': self.round,
             'participants': {p.id: {'name': p.name, 'joined': p.joined} for p in self.participants.values()},
             'private': {a: dict(s) for a, s in self.private.items()},
         }
 
 
 # -- reading stored documents (also the check an imported table must pass) ---------------------------------------------
+
 
 def _str(doc: dict, name: str, limit: int = 200, *, optional: bool = False) -> str:
     value = doc.get(name, '' if optional else None)
@@ -266,8 +315,13 @@ def _rev(value: Any, name: str = 'rev') -> int:
 def _entry(raw: Any, check_value) -> Entry:
     if not isinstance(raw, dict):
         raise ValidationError('error.invalid', 'cell')
-    return Entry(value=check_value(raw.get('value')), by=_str(raw, 'by', LIMITS['display_name'] + 20),
-                 by_id=_str(raw, 'by_id', 80), at=_stamp(raw.get('at'), 'at') or '', rev=_rev(raw.get('rev')))
+    return Entry(
+        value=check_value(raw.get('value')),
+        by=_str(raw, 'by', LIMITS['display_name'] + 20),
+        by_id=_str(raw, 'by_id', 80),
+        at=_stamp(raw.get('at'), 'at') or '',
+        rev=_rev(raw.get('rev')),
+    )
 
 
 def comparison_from_doc(doc: Any) -> Comparison:
@@ -275,31 +329,54 @@ def comparison_from_doc(doc: Any) -> Comparison:
     if not isinstance(doc, dict) or doc.get('v') != DOC_VERSION:
         raise ValidationError('error.invalid', 'comparison')
     tools_raw, criteria_raw = doc.get('tools'), doc.get('criteria')
-    if not isinstance(tools_raw, list) or not isinstance(criteria_raw, list) or len(tools_raw) > MAX_TOOLS \
-            or len(criteria_raw) > MAX_CRITERIA:
+    if (
+        not isinstance(tools_raw, list)
+        or not isinstance(criteria_raw, list)
+        or len(tools_raw) > MAX_TOOLS
+        or len(criteria_raw) > MAX_CRITERIA
+    ):
         raise ValidationError('error.invalid', 'comparison')
     tools = []
     for raw in tools_raw:
         if not isinstance(raw, dict) or not isinstance(raw.get('catalogue'), bool):
             raise ValidationError('error.invalid', 'tools')
-        tools.append(ToolRef(id=_ident(raw.get('id'), 'tool'), catalogue=raw['catalogue'],
-                             name=_str(raw, 'name', LIMITS['tool_name'], optional=True),
-                             description=_str(raw, 'description', LIMITS['explanation'], optional=True)))
+        tools.append(
+            ToolRef(
+                id=_ident(raw.get('id'), 'tool'),
+                catalogue=raw['catalogue'],
+                name=_str(raw, 'name', LIMITS['tool_name'], optional=True),
+                description=_str(raw, 'description', LIMITS['explanation'], optional=True),
+            )
+        )
     criteria = []
     for raw in criteria_raw:
-        if not isinstance(raw, dict) or not isinstance(raw.get('catalogue'), bool) \
-                or not isinstance(raw.get('must'), bool):
+        if (
+            not isinstance(raw, dict)
+            or not isinstance(raw.get('catalogue'), bool)
+            or not isinstance(raw.get('must'), bool)
+        ):
             raise ValidationError('error.invalid', 'criteria')
-        criteria.append(CriterionRef(id=_ident(raw.get('id'), 'criterion'), weight=check_weight(raw.get('weight')),
-                                     must=raw['must'], catalogue=raw['catalogue'],
-                                     title=_str(raw, 'title', LIMITS['criterion_title'], optional=True),
-                                     explanation=_str(raw, 'explanation', LIMITS['explanation'], optional=True),
-                                     rev=_rev(raw.get('rev', 0))))
-    comparison = Comparison(id=_ident(doc.get('id'), 'id'), title=_str(doc, 'title', LIMITS['title']),
-                            created=_stamp(doc.get('created'), 'created') or '',
-                            updated=_stamp(doc.get('updated'), 'updated') or '',
-                            template=_str(doc, 'template', 40, optional=True), tools=tools, criteria=criteria,
-                            rev=_rev(doc.get('rev')))
+        criteria.append(
+            CriterionRef(
+                id=_ident(raw.get('id'), 'criterion'),
+                weight=check_weight(raw.get('weight')),
+                must=raw['must'],
+                catalogue=raw['catalogue'],
+                title=_str(raw, 'title', LIMITS['criterion_title'], optional=True),
+                explanation=_str(raw, 'explanation', LIMITS['explanation'], optional=True),
+                rev=_rev(raw.get('rev', 0)),
+            )
+        )
+    comparison = Comparison(
+        id=_ident(doc.get('id'), 'id'),
+        title=_str(doc, 'title', LIMITS['title']),
+        created=_stamp(doc.get('created'), 'created') or '',
+        updated=_stamp(doc.get('updated'), 'updated') or '',
+        template=_str(doc, 'template', 40, optional=True),
+        tools=tools,
+        criteria=criteria,
+        rev=_rev(doc.get('rev')),
+    )
     if len({t.id for t in tools}) != len(tools) or len({c.id for c in criteria}) != len(criteria):
         raise ValidationError('error.invalid', 'comparison')
 
@@ -330,22 +407,37 @@ def comparison_from_doc(doc: Any) -> Comparison:
         comparison.decision = Decision(
             tool_id=_ident(raw_decision.get('tool_id'), 'tool'),
             tool_name=_str(raw_decision, 'tool_name', LIMITS['tool_name'] + 40),
-            rationale=_str(raw_decision, 'rationale', LIMITS['rationale']), date=check_date(raw_decision.get('date')),
+            rationale=_str(raw_decision, 'rationale', LIMITS['rationale']),
+            date=check_date(raw_decision.get('date')),
             recorded_by=_str(raw_decision, 'recorded_by', 120),
-            recorded_at=_stamp(raw_decision.get('recorded_at'), 'recorded_at') or '', ranking=ranking)
+            recorded_at=_stamp(raw_decision.get('recorded_at'), 'recorded_at') or '',
+            ranking=ranking,
+        )
     return comparison
 
 
 def _ranking_row(row: dict[str, Any]) -> dict[str, Any]:
-    out = {'tool_id': _ident(row.get('tool_id'), 'tool'), 'name': _str(row, 'name', LIMITS['tool_name'] + 40),
-           'rank': row.get('rank'), 'percent': row.get('percent'), 'points': row.get('points'),
-           'max_points': row.get('max_points'), 'excluded': row.get('excluded'),
-           'failed': row.get('failed', [])}
-    numbers_ok = all(isinstance(out[k], int | float) and not isinstance(out[k], bool) and out[k] >= 0
-                     for k in ('rank', 'percent', 'points', 'max_points'))
-    if not numbers_ok or out['percent'] > 1 or not isinstance(out['excluded'], bool) \
-            or not isinstance(out['failed'], list) or not all(isinstance(f, str) and ID_PATTERN.fullmatch(f)
-                                                              for f in out['failed']):
+    out = {
+        'tool_id': _ident(row.get('tool_id'), 'tool'),
+        'name': _str(row, 'name', LIMITS['tool_name'] + 40),
+        'rank': row.get('rank'),
+        'percent': row.get('percent'),
+        'points': row.get('points'),
+        'max_points': row.get('max_points'),
+        'excluded': row.get('excluded'),
+        'failed': row.get('failed', []),
+    }
+    numbers_ok = all(
+        isinstance(out[k], int | float) and not isinstance(out[k], bool) and out[k] >= 0
+        for k in ('rank', 'percent', 'points', 'max_points')
+    )
+    if (
+        not numbers_ok
+        or out['percent'] > 1
+        or not isinstance(out['excluded'], bool)
+        or not isinstance(out['failed'], list)
+        or not all(isinstance(f, str) and ID_PATTERN.fullmatch(f) for f in out['failed'])
+    ):
         raise ValidationError('error.invalid', 'decision')
     return out
 
@@ -359,19 +451,28 @@ def meeting_from_doc(doc: Any) -> Meeting:
     code = doc.get('code')
     if not isinstance(code, str) or not re.fullmatch(r'[A-Z0-9]{6}', code):
         raise ValidationError('error.invalid', 'code')
-    meeting = Meeting(id=_ident(doc.get('id'), 'id'), comparison_id=_ident(doc.get('comparison_id'), 'comparison'),
-                      code=code, mode=mode, weights=weights, started=_stamp(doc.get('started'), 'started') or '',
-                      started_by=_str(doc, 'started_by', 120), expires=_stamp(doc.get('expires'), 'expires') or '',
-                      ended=_stamp(doc.get('ended'), 'ended', optional=True), round=_rev(doc.get('round', 0), 'round'))
+    meeting = Meeting(
+        id=_ident(doc.get('id'), 'id'),
+        comparison_id=_ident(doc.get('comparison_id'), 'comparison'),
+        code=code,
+        mode=mode,
+        weights=weights,
+        started=_stamp(doc.get('started'), 'started') or '',
+        started_by=_str(doc, 'started_by', 120),
+        expires=_stamp(doc.get('expires'), 'expires') or '',
+        ended=_stamp(doc.get('ended'), 'ended', optional=True),
+        round=_rev(doc.get('round', 0), 'round'),
+    )
     participants = doc.get('participants')
-    private = doc.get('private')   # older files also hold 'scorer_names': no longer used, so not read
+    private = doc.get('private')  # older files also hold 'scorer_names': no longer used, so not read
     if not isinstance(participants, dict) or not isinstance(private, dict):
         raise ValidationError('error.invalid', 'meeting')
     for pid, raw in participants.items():
         if not isinstance(pid, str) or not re.fullmatch(r'[0-9a-f]{16}', pid) or not isinstance(raw, dict):
             raise ValidationError('error.invalid', 'participants')
-        meeting.participants[pid] = Participant(pid, clean_display_name(raw.get('name')),
-                                                _stamp(raw.get('joined'), 'joined') or '')
+        meeting.participants[pid] = Participant(
+            pid, clean_display_name(raw.get('name')), _stamp(raw.get('joined'), 'joined') or ''
+        )
     for actor_id, scores in private.items():
         if not isinstance(actor_id, str) or len(actor_id) > 80 or not isinstance(scores, dict):
             raise ValidationError('error.invalid', 'private')

@@ -1,4 +1,5 @@
 """What leaves the application: the decision record (plain data for the PDF dossier) and the CSV export."""
+
 from __future__ import annotations
 
 import csv
@@ -21,15 +22,31 @@ def decision_record(catalogue: Catalogue, comparison: Comparison) -> dict[str, A
     titles = {c.id: criterion_title(catalogue, c) for c in comparison.criteria}
 
     def row(r: dict[str, Any]) -> dict[str, Any]:
-        return {'rank': r['rank'], 'tool_id': r['tool_id'],
-                'name': recorded_tool_name(catalogue, comparison, r['tool_id'], r['name']),
-                'percent': r['percent'], 'points': r['points'], 'max_points': r['max_points'],
-                'excluded': r['excluded'], 'failed': [titles.get(f, same(f)) for f in r['failed']]}
+        return {
+            'rank': r['rank'],
+            'tool_id': r['tool_id'],
+            'name': recorded_tool_name(catalogue, comparison, r['tool_id'], r['name']),
+            'percent': r['percent'],
+            'points': r['points'],
+            'max_points': r['max_points'],
+            'excluded': r['excluded'],
+            'failed': [titles.get(f, same(f)) for f in r['failed']],
+        }
 
     shares = weight_shares(comparison.criteria)
-    now = [{'rank': r.rank, 'tool_id': r.tool_id, 'name': tools[r.tool_id], 'percent': r.percent, 'points': r.points,
-            'max_points': r.max_points, 'excluded': r.excluded, 'failed': [titles[f] for f in r.failed]}
-           for r in results(comparison)]
+    now = [
+        {
+            'rank': r.rank,
+            'tool_id': r.tool_id,
+            'name': tools[r.tool_id],
+            'percent': r.percent,
+            'points': r.points,
+            'max_points': r.max_points,
+            'excluded': r.excluded,
+            'failed': [titles[f] for f in r.failed],
+        }
+        for r in results(comparison)
+    ]
     return {
         'comparison_id': comparison.id,
         'title': comparison.title,
@@ -40,8 +57,10 @@ def decision_record(catalogue: Catalogue, comparison: Comparison) -> dict[str, A
         'recorded_by': decision.recorded_by,
         'recorded_at': decision.recorded_at,
         'ranking': [row(r) for r in decision.ranking],
-        'criteria': [{'id': c.id, 'title': titles[c.id], 'weight': c.weight, 'share': shares[c.id], 'must': c.must}
-                     for c in comparison.criteria],
+        'criteria': [
+            {'id': c.id, 'title': titles[c.id], 'weight': c.weight, 'share': shares[c.id], 'must': c.must}
+            for c in comparison.criteria
+        ],
         'ranking_now': now,
     }
 
@@ -59,17 +78,26 @@ def export_csv(catalogue: Catalogue, comparison: Comparison, t: Translator) -> b
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=';', lineterminator='\r\n')
     names = [t.pick(tool_name(catalogue, tool)) for tool in comparison.tools]
-    header = [t('ittools.csv.criterion'), t('ittools.csv.group'), t('ittools.csv.weight'), t('ittools.csv.share'),
-              t('ittools.csv.must')]
+    header = [
+        t('ittools.csv.criterion'),
+        t('ittools.csv.group'),
+        t('ittools.csv.weight'),
+        t('ittools.csv.share'),
+        t('ittools.csv.must'),
+    ]
     for name in names:
         header += [t('ittools.csv.score_of', tool=name), t('ittools.csv.note_of', tool=name)]
     writer.writerow([_safe(h) for h in header])
     shares = weight_shares(comparison.criteria)
     for criterion in comparison.criteria:
         group = criterion_group(catalogue, criterion)
-        row: list[Any] = [t.pick(criterion_title(catalogue, criterion)), t.pick(group) if group else '',
-                          criterion.weight, t.number(shares[criterion.id] * 100, 1),
-                          t('ittools.csv.yes') if criterion.must else '']
+        row: list[Any] = [
+            t.pick(criterion_title(catalogue, criterion)),
+            t.pick(group) if group else '',
+            criterion.weight,
+            t.number(shares[criterion.id] * 100, 1),
+            t('ittools.csv.yes') if criterion.must else '',
+        ]
         for tool in comparison.tools:
             key = cell_key(tool.id, criterion.id)
             score = comparison.score(key)
@@ -78,10 +106,12 @@ def export_csv(catalogue: Catalogue, comparison: Comparison, t: Translator) -> b
         writer.writerow([_safe(v) for v in row])
     by_tool = {r.tool_id: r for r in results(comparison)}
     writer.writerow([])
-    for label, value in (('ittools.csv.points', lambda r: f'{r.points}/{r.max_points}'),
-                         ('ittools.csv.percent', lambda r: t.number(r.percent * 100, 1)),
-                         ('ittools.csv.rank', lambda r: r.rank),
-                         ('ittools.csv.excluded', lambda r: t('ittools.csv.yes') if r.excluded else '')):
+    for label, value in (
+        ('ittools.csv.points', lambda r: f'{r.points}/{r.max_points}'),
+        ('ittools.csv.percent', lambda r: t.number(r.percent * 100, 1)),
+        ('ittools.csv.rank', lambda r: r.rank),
+        ('ittools.csv.excluded', lambda r: t('ittools.csv.yes') if r.excluded else ''),
+    ):
         row = [t(label), '', '', '', '']
         for tool in comparison.tools:
             row += [value(by_tool[tool.id]), '']
@@ -89,6 +119,12 @@ def export_csv(catalogue: Catalogue, comparison: Comparison, t: Translator) -> b
     if comparison.decision is not None:
         decision = comparison.decision
         writer.writerow([])
-        writer.writerow([_safe(t('ittools.csv.decision')), _safe(t.pick(decided_tool_name(catalogue, comparison))),
-                         decision.date, _safe(decision.rationale)])
+        writer.writerow(
+            [
+                _safe(t('ittools.csv.decision')),
+                _safe(t.pick(decided_tool_name(catalogue, comparison))),
+                decision.date,
+                _safe(decision.rationale),
+            ]
+        )
     return ('\ufeff' + buffer.getvalue()).encode('utf-8')

@@ -5,6 +5,7 @@ A tool's total is the sum over criteria of weight x score, out of 3 x the sum of
 counts as 0 and makes the total incomplete). A tool scored 0 on a must-have criterion fails it and is excluded: it
 is ranked after every tool that is not. Tools with the same share share a rank (1, 1, 3).
 """
+
 from __future__ import annotations
 
 import math
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from .model import MAX_SCORE, Comparison, CriterionRef, cell_key
 
-DISAGREEMENT_RANGE = 2   # on the 0..3 scale: someone says "not at all" or "partly" where another says "well" or more
+DISAGREEMENT_RANGE = 2  # on the 0..3 scale: someone says "not at all" or "partly" where another says "well" or more
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,12 @@ class ToolResult:
     tool_id: str
     points: int
     max_points: int
-    percent: float            # 0..1
+    percent: float  # 0..1
     rank: int
     excluded: bool
-    failed: tuple[str, ...]   # the must-have criteria it fails
-    scored: int               # cells with a score
-    cells: int                # cells in its column
+    failed: tuple[str, ...]  # the must-have criteria it fails
+    scored: int  # cells with a score
+    cells: int  # cells in its column
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,19 @@ def results(comparison: Comparison) -> list[ToolResult]:
         previous = out[-1] if out else None
         same = previous is not None and previous.excluded == bool(failed) and math.isclose(previous.percent, percent)
         rank = previous.rank if same else index + 1
-        out.append(ToolResult(tool_id=tool_id, points=points, max_points=max_points, percent=percent, rank=rank,
-                              excluded=bool(failed), failed=failed, scored=scored, cells=len(comparison.criteria)))
+        out.append(
+            ToolResult(
+                tool_id=tool_id,
+                points=points,
+                max_points=max_points,
+                percent=percent,
+                rank=rank,
+                excluded=bool(failed),
+                failed=failed,
+                scored=scored,
+                cells=len(comparison.criteria),
+            )
+        )
     return out
 
 

@@ -4,6 +4,7 @@ Every change is validated and role-checked here, written to the community's file
 only what is on disk) and then announced to the room's listeners. Meetings (codes, participants, private scoring
 and the reveal) are in `meetings.py`, which this class extends.
 """
+
 from __future__ import annotations
 
 import logging
@@ -115,7 +116,7 @@ class ITTools(MeetingOps):
     def _keep(self, key: tuple[str, str], room: Room) -> None:
         self._rooms[key] = room
         idle = [k for k, r in self._rooms.items() if k != key and r.idle]
-        for k in idle[:max(0, len(idle) + 1 - MAX_IDLE_ROOMS)]:   # + 1: the new room, not open yet, counts too
+        for k in idle[: max(0, len(idle) + 1 - MAX_IDLE_ROOMS)]:  # + 1: the new room, not open yet, counts too
             del self._rooms[k]
 
     def _latest_meeting(self, cid: str, db: Database, docs: list[Any]) -> tuple[Meeting, int] | None:
@@ -139,6 +140,7 @@ class ITTools(MeetingOps):
         def done() -> None:
             unsubscribe()
             self._evict(cid, comparison_id)
+
         return done
 
     def drop_room(self, cid: str, comparison_id: str) -> None:
@@ -147,6 +149,7 @@ class ITTools(MeetingOps):
 
     async def seed_demo(self, owner_id: str, cid: str) -> None:
         from .demo import seed
+
         await seed(self, owner_id, cid)
 
     def _evict(self, cid: str, comparison_id: str) -> None:
@@ -252,8 +255,15 @@ class ITTools(MeetingOps):
 
     # -- creating and shaping a comparison -----------------------------------------------------------------------------
 
-    async def create(self, actor: Actor, cid: str, title: Any, template_id: str | None = None,
-                     tool_ids: Iterable[str] | None = None, criterion_ids: Iterable[str] | None = None) -> Comparison:
+    async def create(
+        self,
+        actor: Actor,
+        cid: str,
+        title: Any,
+        template_id: str | None = None,
+        tool_ids: Iterable[str] | None = None,
+        criterion_ids: Iterable[str] | None = None,
+    ) -> Comparison:
         """A new comparison. With a template, its tools, criteria, weights and must-haves; `tool_ids` and
         `criterion_ids`, when given, replace the template's choice (criteria it does not weigh get the default)."""
         self._require(actor, cid, Permission.EDIT)
@@ -288,11 +298,21 @@ class ITTools(MeetingOps):
             raise ValidationError('error.invalid', 'criteria')
         now = now_iso()
         comparison = Comparison(
-            id='c' + secrets.token_hex(7), title=title, created=now, updated=now,
+            id='c' + secrets.token_hex(7),
+            title=title,
+            created=now,
+            updated=now,
             template=template.id if template else '',
             tools=[ToolRef(i, catalogue=True) for i in tool_ids],
-            criteria=[CriterionRef(i, weight=template.weights.get(i, DEFAULT_WEIGHT) if template else DEFAULT_WEIGHT,
-                                   must=bool(template and i in template.must)) for i in criterion_ids])
+            criteria=[
+                CriterionRef(
+                    i,
+                    weight=template.weights.get(i, DEFAULT_WEIGHT) if template else DEFAULT_WEIGHT,
+                    must=bool(template and i in template.must),
+                )
+                for i in criterion_ids
+            ],
+        )
         db.table(COMPARISONS).insert(comparison.to_doc())
         await db.commit()
         return comparison
@@ -318,8 +338,16 @@ class ITTools(MeetingOps):
         self._rooms.pop((cid, comparison_id), None)
         room.notify(Change('deleted', actor_id=actor.id))
 
-    async def add_tool(self, actor: Actor, cid: str, comparison_id: str, tool_id: str | None = None, *,
-                       name: Any = None, description: Any = None) -> ToolRef:
+    async def add_tool(
+        self,
+        actor: Actor,
+        cid: str,
+        comparison_id: str,
+        tool_id: str | None = None,
+        *,
+        name: Any = None,
+        description: Any = None,
+    ) -> ToolRef:
         """Add a catalogue tool (`tool_id`) or an own tool (`name`, `description`)."""
         self._require(actor, cid, Permission.EDIT)
         room = self.room(cid, comparison_id)
@@ -337,8 +365,12 @@ class ITTools(MeetingOps):
             taken = {tool_name(self.catalogue, t)['en'].casefold() for t in comparison.tools}
             if clean.casefold() in taken:
                 raise ValidationError('ittools.error.tool_present', 'name')
-            ref = ToolRef('t_' + secrets.token_hex(4), catalogue=False, name=clean,
-                          description=clean_text(description, LIMITS['explanation'], 'description', multiline=True))
+            ref = ToolRef(
+                't_' + secrets.token_hex(4),
+                catalogue=False,
+                name=clean,
+                description=clean_text(description, LIMITS['explanation'], 'description', multiline=True),
+            )
         comparison.tools.append(ref)
         await self._commit_structure(room)
         return ref
@@ -355,8 +387,17 @@ class ITTools(MeetingOps):
         self._drop_cells(room, lambda key: key.split(':')[0] == tool_id)
         await self._commit_structure(room)
 
-    async def add_criterion(self, actor: Actor, cid: str, comparison_id: str, criterion_id: str | None = None, *,
-                            title: Any = None, explanation: Any = None, weight: Any = DEFAULT_WEIGHT) -> CriterionRef:
+    async def add_criterion(
+        self,
+        actor: Actor,
+        cid: str,
+        comparison_id: str,
+        criterion_id: str | None = None,
+        *,
+        title: Any = None,
+        explanation: Any = None,
+        weight: Any = DEFAULT_WEIGHT,
+    ) -> CriterionRef:
         """Add a catalogue criterion (`criterion_id`) or an own one (`title`, `explanation`)."""
         self._require(actor, cid, Permission.EDIT)
         room = self.room(cid, comparison_id)
@@ -375,9 +416,13 @@ class ITTools(MeetingOps):
             taken = {criterion_title(self.catalogue, c)['en'].casefold() for c in comparison.criteria}
             if clean.casefold() in taken:
                 raise ValidationError('ittools.error.criterion_present', 'title')
-            ref = CriterionRef('k_' + secrets.token_hex(4), weight=weight, catalogue=False, title=clean,
-                               explanation=clean_text(explanation, LIMITS['explanation'], 'explanation',
-                                                      multiline=True))
+            ref = CriterionRef(
+                'k_' + secrets.token_hex(4),
+                weight=weight,
+                catalogue=False,
+                title=clean,
+                explanation=clean_text(explanation, LIMITS['explanation'], 'explanation', multiline=True),
+            )
         comparison.criteria.append(ref)
         await self._commit_structure(room)
         return ref
@@ -421,6 +466,7 @@ class ITTools(MeetingOps):
         def replace(stored: dict[str, Any]) -> None:
             stored.clear()
             stored.update(doc)
+
         room.db.table(COMPARISONS).update(replace, doc_ids=[room.doc_id])
 
     # -- cells ---------------------------------------------------------------------------------------------------------
@@ -454,8 +500,9 @@ class ITTools(MeetingOps):
             raise PermissionDenied()
         return rights
 
-    async def _set_field(self, room: Room, actor: Actor, field: str, key: str, value: Any, *,
-                         undoable: bool = True) -> Entry:
+    async def _set_field(
+        self, room: Room, actor: Actor, field: str, key: str, value: Any, *, undoable: bool = True
+    ) -> Entry:
         comparison = room.comparison
         cells = comparison.scores if field == 'score' else comparison.notes
         previous = cells.get(key)
@@ -473,13 +520,20 @@ class ITTools(MeetingOps):
                 else:
                     cells[key] = previous
                 self._write_cell(room, store_name, key, previous)
-        await self._commit(room, actor, UndoStep(field, key, None if previous is None else previous.value, entry.rev),
-                           take_back, undoable=undoable)
+
+        await self._commit(
+            room,
+            actor,
+            UndoStep(field, key, None if previous is None else previous.value, entry.rev),
+            take_back,
+            undoable=undoable,
+        )
         room.notify(Change(field, key=key, entry=entry, actor_id=actor.id))
         return entry
 
-    async def _commit(self, room: Room, actor: Actor, step: UndoStep, take_back: Callable[[], None], *,
-                      undoable: bool) -> None:
+    async def _commit(
+        self, room: Room, actor: Actor, step: UndoStep, take_back: Callable[[], None], *, undoable: bool
+    ) -> None:
         """Write an edit to disk and keep its undo step. If the disk refuses, `take_back()` restores the model and the
         stored document, so nobody sees a value that is not saved, and the user is told (AppError)."""
         if undoable:
@@ -504,10 +558,12 @@ class ITTools(MeetingOps):
                 doc[store_name][key] = payload
             doc['rev'] = comparison.rev
             doc['updated'] = payload['at'] if payload else now_iso()
+
         room.db.table(COMPARISONS).update(write, doc_ids=[room.doc_id])
 
-    async def set_weight(self, actor: Actor, cid: str, comparison_id: str, criterion_id: Any, *,
-                         weight: Any = None, must: Any = None) -> CriterionRef:
+    async def set_weight(
+        self, actor: Actor, cid: str, comparison_id: str, criterion_id: Any, *, weight: Any = None, must: Any = None
+    ) -> CriterionRef:
         """Change a criterion's weight (0..5) and/or its must-have flag."""
         room = self.room(cid, comparison_id)
         criterion = room.comparison.criterion(criterion_id) if isinstance(criterion_id, str) else None
@@ -523,8 +579,9 @@ class ITTools(MeetingOps):
             raise PermissionDenied()
         return await self._apply_weight(room, actor, criterion, new_weight, new_must)
 
-    async def _apply_weight(self, room: Room, actor: Actor, criterion: CriterionRef, weight: int, must: bool, *,
-                            undoable: bool = True) -> CriterionRef:
+    async def _apply_weight(
+        self, room: Room, actor: Actor, criterion: CriterionRef, weight: int, must: bool, *, undoable: bool = True
+    ) -> CriterionRef:
         if (criterion.weight, criterion.must) == (weight, must):
             return criterion
         previous = (criterion.weight, criterion.must)
@@ -537,8 +594,10 @@ class ITTools(MeetingOps):
             if criterion.rev == room.comparison.rev:  # nobody changed anything since
                 criterion.weight, criterion.must = previous
                 self._write_comparison(room)
-        await self._commit(room, actor, UndoStep('criterion', criterion.id, previous, criterion.rev), take_back,
-                           undoable=undoable)
+
+        await self._commit(
+            room, actor, UndoStep('criterion', criterion.id, previous, criterion.rev), take_back, undoable=undoable
+        )
         room.notify(Change('criterion', key=criterion.id, actor_id=actor.id))
         return criterion
 
@@ -591,8 +650,9 @@ class ITTools(MeetingOps):
 
     # -- the decision --------------------------------------------------------------------------------------------------
 
-    async def record_decision(self, actor: Actor, cid: str, comparison_id: str, tool_id: Any, rationale: Any,
-                              day: Any) -> Decision:
+    async def record_decision(
+        self, actor: Actor, cid: str, comparison_id: str, tool_id: Any, rationale: Any, day: Any
+    ) -> Decision:
         """Record which tool the group chose, why and when, with the ranking as it stands now."""
         self._require(actor, cid, Permission.EDIT)
         room = self.room(cid, comparison_id)
@@ -600,15 +660,38 @@ class ITTools(MeetingOps):
         tool = comparison.tool(tool_id) if isinstance(tool_id, str) else None
         if tool is None:
             raise ValidationError('ittools.error.decision_tool', 'tool')
-        rationale = clean_text(rationale, LIMITS['rationale'], 'rationale', multiline=True, required=True,
-                               required_key='ittools.error.rationale_required')
+        rationale = clean_text(
+            rationale,
+            LIMITS['rationale'],
+            'rationale',
+            multiline=True,
+            required=True,
+            required_key='ittools.error.rationale_required',
+        )
         day = check_date(day)
         names = {t.id: tool_name(self.catalogue, t)['en'] for t in comparison.tools}
-        ranking = [{'tool_id': r.tool_id, 'name': names[r.tool_id], 'rank': r.rank, 'percent': round(r.percent, 4),
-                    'points': r.points, 'max_points': r.max_points, 'excluded': r.excluded, 'failed': list(r.failed)}
-                   for r in room.results()]
-        comparison.decision = Decision(tool_id=tool.id, tool_name=names[tool.id], rationale=rationale, date=day,
-                                       recorded_by=actor.name, recorded_at=now_iso(), ranking=ranking)
+        ranking = [
+            {
+                'tool_id': r.tool_id,
+                'name': names[r.tool_id],
+                'rank': r.rank,
+                'percent': round(r.percent, 4),
+                'points': r.points,
+                'max_points': r.max_points,
+                'excluded': r.excluded,
+                'failed': list(r.failed),
+            }
+            for r in room.results()
+        ]
+        comparison.decision = Decision(
+            tool_id=tool.id,
+            tool_name=names[tool.id],
+            rationale=rationale,
+            date=day,
+            recorded_by=actor.name,
+            recorded_at=now_iso(),
+            ranking=ranking,
+        )
         comparison.updated = now_iso()
         self._write_comparison(room)
         await room.db.commit()
@@ -657,4 +740,5 @@ class ITTools(MeetingOps):
         if comparison is None:
             return None
         from .report import decision_record
+
         return decision_record(self.catalogue, comparison)

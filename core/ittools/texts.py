@@ -2,6 +2,7 @@
 
 A catalogue entry has its texts in content/; an entry a user added has one text, shown the same in every language.
 """
+
 from __future__ import annotations
 
 from core.i18n import LANGUAGES, Text

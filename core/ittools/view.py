@@ -4,6 +4,7 @@ Built per viewer and per language (their own scores are marked as theirs, privat
 and numbers are in their language). No actor ids leave the server: a cell says who changed it by name and whether
 it was the viewer.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,8 +30,14 @@ def tools_payload(room: Room, t: Translator) -> list[dict[str, Any]]:
     for tool in room.comparison.tools:
         kind = tool_kind(catalogue, tool)
         description = tool_description(catalogue, tool)
-        out.append({'id': tool.id, 'name': t.pick(tool_name(catalogue, tool)), 'kind': t.pick(kind) if kind else '',
-                    'description': t.pick(description) if description else ''})
+        out.append(
+            {
+                'id': tool.id,
+                'name': t.pick(tool_name(catalogue, tool)),
+                'kind': t.pick(kind) if kind else '',
+                'description': t.pick(description) if description else '',
+            }
+        )
     return out
 
 
@@ -45,10 +52,18 @@ def _criteria(room: Room, t: Translator) -> list[dict[str, Any]]:
     for criterion in room.comparison.criteria:
         explanation = criterion_explanation(catalogue, criterion)
         group = criterion_group(catalogue, criterion)
-        out.append({'id': criterion.id, 'title': t.pick(criterion_title(catalogue, criterion)),
-                    'explanation': t.pick(explanation) if explanation else '', 'group': t.pick(group) if group else '',
-                    'weight': criterion.weight, 'share': t.percent(shares[criterion.id]), 'must': criterion.must,
-                    'rev': criterion.rev})
+        out.append(
+            {
+                'id': criterion.id,
+                'title': t.pick(criterion_title(catalogue, criterion)),
+                'explanation': t.pick(explanation) if explanation else '',
+                'group': t.pick(group) if group else '',
+                'weight': criterion.weight,
+                'share': t.percent(shares[criterion.id]),
+                'must': criterion.must,
+                'rev': criterion.rev,
+            }
+        )
     return out
 
 
@@ -64,16 +79,34 @@ def totals_payload(room: Room, t: Translator) -> dict[str, Any]:
 def _totals(room: Room, t: Translator) -> dict[str, Any]:
     catalogue = room.catalogue
     titles = {c.id: t.pick(criterion_title(catalogue, c)) for c in room.comparison.criteria}
-    return {r.tool_id: {'pct': t.percent(r.percent), 'width': round(r.percent * 100, 1), 'rank': r.rank,
-                        'excluded': r.excluded, 'failed': ', '.join(titles[f] for f in r.failed),
-                        'points': r.points, 'max': r.max_points, 'scored': r.scored, 'cells': r.cells}
-            for r in room.results()}
+    return {
+        r.tool_id: {
+            'pct': t.percent(r.percent),
+            'width': round(r.percent * 100, 1),
+            'rank': r.rank,
+            'excluded': r.excluded,
+            'failed': ', '.join(titles[f] for f in r.failed),
+            'points': r.points,
+            'max': r.max_points,
+            'scored': r.scored,
+            'cells': r.cells,
+        }
+        for r in room.results()
+    }
 
 
 def stats_payload(room: Room, t: Translator) -> dict[str, Any]:
-    return {key: {'n': s.n, 'mean': t.number(s.mean, 1), 'low': s.low, 'high': s.high, 'disagree': s.disagreement,
-                  'rounded': s.rounded}
-            for key, s in room.stats().items()}
+    return {
+        key: {
+            'n': s.n,
+            'mean': t.number(s.mean, 1),
+            'low': s.low,
+            'high': s.high,
+            'disagree': s.disagreement,
+            'rounded': s.rounded,
+        }
+        for key, s in room.stats().items()
+    }
 
 
 def editing_payload(room: Room, actor: Actor) -> dict[str, str]:
@@ -82,8 +115,14 @@ def editing_payload(room: Room, actor: Actor) -> dict[str, str]:
 
 
 def rights_payload(rights: Rights) -> dict[str, bool]:
-    return {'cells': rights.cells, 'notes': rights.notes, 'weights': rights.weights, 'private': rights.private,
-            'totals': rights.totals, 'stats': rights.stats}
+    return {
+        'cells': rights.cells,
+        'notes': rights.notes,
+        'weights': rights.weights,
+        'private': rights.private,
+        'totals': rights.totals,
+        'stats': rights.stats,
+    }
 
 
 def hides_shared(room: Room, rights: Rights) -> bool:

@@ -1,5 +1,6 @@
 """The kick-off content: the method library (content/catalogues/methods.yaml) and the scenario templates with their
 roles and checklists (content/catalogues/kickoff.yaml), loaded and validated at start-up."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,8 +14,19 @@ from ..i18n import LANGUAGES, Text
 
 CATEGORIES = ('icebreaker', 'connect', 'diverge', 'converge', 'decide', 'close', 'evaluate')
 # what a block is for; 'custom' for a block the coordinator adds, 'method' for one inserted from the library
-KINDS = ('welcome', 'icebreaker', 'what_is_cop', 'needs', 'break', 'charter', 'roles_topics', 'next_steps',
-         'closing', 'method', 'custom')
+KINDS = (
+    'welcome',
+    'icebreaker',
+    'what_is_cop',
+    'needs',
+    'break',
+    'charter',
+    'roles_topics',
+    'next_steps',
+    'closing',
+    'method',
+    'custom',
+)
 MODES = ('onsite', 'online')
 MIN_METHODS = 12
 MIN_TEMPLATES = 3
@@ -104,6 +116,7 @@ def _duration(check: Checker, value: Any, where: str) -> int:
 
 def load_methods(path: Path) -> tuple[Method, ...]:
     from .model import LIMITS  # the model imports this module's kinds and modes
+
     check = Checker(path)
     data = check.mapping(read_yaml(path), 'top level')
     methods = []
@@ -126,13 +139,22 @@ def load_methods(path: Path) -> tuple[Method, ...]:
         source = raw.get('source')
         if not isinstance(source, str) or not source.strip():
             raise check.fail(f'{where}.source', 'missing source')
-        methods.append(Method(
-            id=mid, title=check.text(raw.get('title'), f'{where}.title'), category=category,
-            purpose=check.text(raw.get('purpose'), f'{where}.purpose'), group_min=group_min, group_max=group_max,
-            duration_min=duration_min, duration_max=duration_max,
-            steps=tuple(check.texts(raw.get('steps'), f'{where}.steps', min_len=2)),
-            materials=check.text(raw.get('materials'), f'{where}.materials'),
-            online=check.text(raw.get('online'), f'{where}.online'), source=source.strip()))
+        methods.append(
+            Method(
+                id=mid,
+                title=check.text(raw.get('title'), f'{where}.title'),
+                category=category,
+                purpose=check.text(raw.get('purpose'), f'{where}.purpose'),
+                group_min=group_min,
+                group_max=group_max,
+                duration_min=duration_min,
+                duration_max=duration_max,
+                steps=tuple(check.texts(raw.get('steps'), f'{where}.steps', min_len=2)),
+                materials=check.text(raw.get('materials'), f'{where}.materials'),
+                online=check.text(raw.get('online'), f'{where}.online'),
+                source=source.strip(),
+            )
+        )
         _method_fits(check, methods[-1], LIMITS, where)
     check.unique([m.id for m in methods], 'methods')
     return tuple(methods)
@@ -140,13 +162,15 @@ def load_methods(path: Path) -> tuple[Method, ...]:
 
 def load_templates(path: Path, methods: tuple[Method, ...]) -> tuple[tuple[RoleDef, ...], tuple[Template, ...]]:
     from .model import LIMITS  # the model imports this module's kinds and modes
+
     check = Checker(path)
     data = check.mapping(read_yaml(path), 'top level')
     roles = []
     for i, raw in enumerate(check.sequence(data.get('roles'), 'roles', min_len=1)):
         raw = check.mapping(raw, f'roles[{i}]')
-        roles.append(RoleDef(check.ident(raw.get('id'), f'roles[{i}].id'),
-                             check.text(raw.get('label'), f'roles[{i}].label')))
+        roles.append(
+            RoleDef(check.ident(raw.get('id'), f'roles[{i}].id'), check.text(raw.get('label'), f'roles[{i}].label'))
+        )
     check.unique([r.id for r in roles], 'roles')
     role_ids = {r.id for r in roles}
     method_ids = {m.id for m in methods}
@@ -176,25 +200,42 @@ def load_templates(path: Path, methods: tuple[Method, ...]) -> tuple[tuple[RoleD
             for role in block_roles:
                 if role not in role_ids:
                     raise check.fail(f'{bw}.roles', f'unknown role {role!r}')
-            blocks.append(TemplateBlock(
-                kind=kind, title=check.text(block.get('title'), f'{bw}.title'),
-                duration=_duration(check, block.get('duration'), f'{bw}.duration'),
-                goal=check.text(block.get('goal'), f'{bw}.goal'), method=method,
-                instructions=check.text(block.get('instructions'), f'{bw}.instructions'),
-                roles=tuple(block_roles), materials=check.text(block.get('materials'), f'{bw}.materials'),
-                notes=check.text(block.get('notes'), f'{bw}.notes')))
+            blocks.append(
+                TemplateBlock(
+                    kind=kind,
+                    title=check.text(block.get('title'), f'{bw}.title'),
+                    duration=_duration(check, block.get('duration'), f'{bw}.duration'),
+                    goal=check.text(block.get('goal'), f'{bw}.goal'),
+                    method=method,
+                    instructions=check.text(block.get('instructions'), f'{bw}.instructions'),
+                    roles=tuple(block_roles),
+                    materials=check.text(block.get('materials'), f'{bw}.materials'),
+                    notes=check.text(block.get('notes'), f'{bw}.notes'),
+                )
+            )
         for j, block in enumerate(blocks):
-            for name, limit in (('title', 'block_title'), ('goal', 'goal'), ('instructions', 'instructions'),
-                                ('materials', 'materials'), ('notes', 'notes')):
+            for name, limit in (
+                ('title', 'block_title'),
+                ('goal', 'goal'),
+                ('instructions', 'instructions'),
+                ('materials', 'materials'),
+                ('notes', 'notes'),
+            ):
                 _fits(check, getattr(block, name), LIMITS[limit], f'{where}.blocks[{j}].{name}')
         if start + sum(b.duration for b in blocks) > MINUTES_PER_DAY:
             raise check.fail(f'{where}.blocks', 'the scenario runs past midnight')
-        templates.append(Template(
-            id=tid, title=check.text(raw.get('title'), f'{where}.title'),
-            description=check.text(raw.get('description'), f'{where}.description'), mode=mode,
-            start=raw['start'].strip(), blocks=tuple(blocks),
-            preparation=tuple(check.texts(raw.get('preparation'), f'{where}.preparation', min_len=1)),
-            follow_up=tuple(check.texts(raw.get('follow_up'), f'{where}.follow_up', min_len=1))))
+        templates.append(
+            Template(
+                id=tid,
+                title=check.text(raw.get('title'), f'{where}.title'),
+                description=check.text(raw.get('description'), f'{where}.description'),
+                mode=mode,
+                start=raw['start'].strip(),
+                blocks=tuple(blocks),
+                preparation=tuple(check.texts(raw.get('preparation'), f'{where}.preparation', min_len=1)),
+                follow_up=tuple(check.texts(raw.get('follow_up'), f'{where}.follow_up', min_len=1)),
+            )
+        )
     for template in templates:
         for name in ('preparation', 'follow_up'):
             for j, text in enumerate(getattr(template, name)):
@@ -205,8 +246,7 @@ def load_templates(path: Path, methods: tuple[Method, ...]) -> tuple[tuple[RoleD
 
 def _method_fits(check: Checker, method: Method, limits: dict[str, int], where: str) -> None:
     """A method's texts fill the fields of a block inserted from the library: each must fit its field."""
-    for name, limit in (('title', 'block_title'), ('purpose', 'goal'), ('materials', 'materials'),
-                        ('online', 'notes')):
+    for name, limit in (('title', 'block_title'), ('purpose', 'goal'), ('materials', 'materials'), ('online', 'notes')):
         _fits(check, getattr(method, name), limits[limit], f'{where}.{name}')
     _fits(check, {lang: method.steps_text(lang) for lang in LANGUAGES}, limits['instructions'], f'{where}.steps')
 

@@ -3,6 +3,7 @@
 One document per scenario in the table `kickoff_scenarios`, blocks and checklists embedded, every record referenced
 by its own string id (never a TinyDB doc id).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,14 +22,30 @@ TABLE = 'kickoff_scenarios'
 MAX_SCENARIOS = 30
 MAX_BLOCKS = 40
 MAX_CHECK_ITEMS = 40
-NEW_BLOCK_DURATION = 10   # minutes of a block added by hand, before the coordinator sets its own
+NEW_BLOCK_DURATION = 10  # minutes of a block added by hand, before the coordinator sets its own
 CHECKLISTS = ('preparation', 'follow_up')
 # characters per field; single-line fields have their white space collapsed
-LIMITS = {'title': 120, 'location': 200, 'person': 80, 'block_title': 120, 'goal': 600, 'method_text': 120,
-          'instructions': 4000, 'materials': 1000, 'notes': 4000, 'check': 400}
+LIMITS = {
+    'title': 120,
+    'location': 200,
+    'person': 80,
+    'block_title': 120,
+    'goal': 600,
+    'method_text': 120,
+    'instructions': 4000,
+    'materials': 1000,
+    'notes': 4000,
+    'check': 400,
+}
 SINGLE_LINE = {'title', 'location', 'person', 'block_title', 'method_text', 'check'}
-BLOCK_TEXTS = {'title': 'block_title', 'goal': 'goal', 'method_text': 'method_text', 'instructions': 'instructions',
-               'materials': 'materials', 'notes': 'notes'}
+BLOCK_TEXTS = {
+    'title': 'block_title',
+    'goal': 'goal',
+    'method_text': 'method_text',
+    'instructions': 'instructions',
+    'materials': 'materials',
+    'notes': 'notes',
+}
 ID = re.compile(r'^[0-9a-f]{16}$')
 
 
@@ -64,7 +81,7 @@ class Block:
     title: str
     duration: int
     goal: str = ''
-    method: str = ''          # a method id of the library, or '' (then method_text may name one freely)
+    method: str = ''  # a method id of the library, or '' (then method_text may name one freely)
     method_text: str = ''
     instructions: str = ''
     roles: tuple[str, ...] = ()
@@ -91,7 +108,7 @@ class Scenario:
     template: str = ''
     lang: str = 'nl'
     current: bool = False
-    people: dict[str, str] = field(default_factory=dict)   # role id -> who plays it
+    people: dict[str, str] = field(default_factory=dict)  # role id -> who plays it
     blocks: tuple[Block, ...] = ()
     preparation: tuple[CheckItem, ...] = ()
     follow_up: tuple[CheckItem, ...] = ()
@@ -110,28 +127,56 @@ class Scenario:
 
 
 def block_from_doc(doc: dict[str, Any]) -> Block:
-    return Block(id=doc['id'], kind=doc.get('kind', 'custom'), title=doc.get('title', ''),
-                 duration=int(doc.get('duration', 1)), goal=doc.get('goal', ''), method=doc.get('method', ''),
-                 method_text=doc.get('method_text', ''), instructions=doc.get('instructions', ''),
-                 roles=tuple(doc.get('roles', ())), materials=doc.get('materials', ''), notes=doc.get('notes', ''))
+    return Block(
+        id=doc['id'],
+        kind=doc.get('kind', 'custom'),
+        title=doc.get('title', ''),
+        duration=int(doc.get('duration', 1)),
+        goal=doc.get('goal', ''),
+        method=doc.get('method', ''),
+        method_text=doc.get('method_text', ''),
+        instructions=doc.get('instructions', ''),
+        roles=tuple(doc.get('roles', ())),
+        materials=doc.get('materials', ''),
+        notes=doc.get('notes', ''),
+    )
 
 
 def block_to_doc(block: Block) -> dict[str, Any]:
-    return {'id': block.id, 'kind': block.kind, 'title': block.title, 'duration': block.duration,
-            'goal': block.goal, 'method': block.method, 'method_text': block.method_text,
-            'instructions': block.instructions, 'roles': list(block.roles), 'materials': block.materials,
-            'notes': block.notes}
+    return {
+        'id': block.id,
+        'kind': block.kind,
+        'title': block.title,
+        'duration': block.duration,
+        'goal': block.goal,
+        'method': block.method,
+        'method_text': block.method_text,
+        'instructions': block.instructions,
+        'roles': list(block.roles),
+        'materials': block.materials,
+        'notes': block.notes,
+    }
 
 
 def scenario_from_doc(doc: dict[str, Any]) -> Scenario:
     return Scenario(
-        id=doc['id'], title=doc.get('title', ''), start=doc.get('start', '09:00'),
-        planned_end=doc.get('planned_end', ''), date=doc.get('date', ''), mode=doc.get('mode', 'onsite'),
-        location=doc.get('location', ''), template=doc.get('template', ''), lang=doc.get('lang', 'nl'),
-        current=bool(doc.get('current')), people=dict(doc.get('people', {})),
+        id=doc['id'],
+        title=doc.get('title', ''),
+        start=doc.get('start', '09:00'),
+        planned_end=doc.get('planned_end', ''),
+        date=doc.get('date', ''),
+        mode=doc.get('mode', 'onsite'),
+        location=doc.get('location', ''),
+        template=doc.get('template', ''),
+        lang=doc.get('lang', 'nl'),
+        current=bool(doc.get('current')),
+        people=dict(doc.get('people', {})),
         blocks=tuple(block_from_doc(b) for b in doc.get('blocks', ())),
-        preparation=_items(doc.get('preparation', ())), follow_up=_items(doc.get('follow_up', ())),
-        created=doc.get('created', ''), updated=doc.get('updated', ''))
+        preparation=_items(doc.get('preparation', ())),
+        follow_up=_items(doc.get('follow_up', ())),
+        created=doc.get('created', ''),
+        updated=doc.get('updated', ''),
+    )
 
 
 def _items(docs: Any) -> tuple[CheckItem, ...]:
@@ -139,14 +184,24 @@ def _items(docs: Any) -> tuple[CheckItem, ...]:
 
 
 def scenario_to_doc(scenario: Scenario) -> dict[str, Any]:
-    return {'id': scenario.id, 'title': scenario.title, 'start': scenario.start,
-            'planned_end': scenario.planned_end, 'date': scenario.date, 'mode': scenario.mode,
-            'location': scenario.location, 'template': scenario.template, 'lang': scenario.lang,
-            'current': scenario.current, 'people': dict(scenario.people),
-            'blocks': [block_to_doc(b) for b in scenario.blocks],
-            'preparation': [{'id': c.id, 'text': c.text, 'done': c.done} for c in scenario.preparation],
-            'follow_up': [{'id': c.id, 'text': c.text, 'done': c.done} for c in scenario.follow_up],
-            'created': scenario.created, 'updated': scenario.updated}
+    return {
+        'id': scenario.id,
+        'title': scenario.title,
+        'start': scenario.start,
+        'planned_end': scenario.planned_end,
+        'date': scenario.date,
+        'mode': scenario.mode,
+        'location': scenario.location,
+        'template': scenario.template,
+        'lang': scenario.lang,
+        'current': scenario.current,
+        'people': dict(scenario.people),
+        'blocks': [block_to_doc(b) for b in scenario.blocks],
+        'preparation': [{'id': c.id, 'text': c.text, 'done': c.done} for c in scenario.preparation],
+        'follow_up': [{'id': c.id, 'text': c.text, 'done': c.done} for c in scenario.follow_up],
+        'created': scenario.created,
+        'updated': scenario.updated,
+    }
 
 
 def clean_block_fields(raw: dict[str, Any], role_ids: tuple[str, ...], method_ids: set[str]) -> dict[str, Any]:
@@ -167,7 +222,7 @@ def clean_block_fields(raw: dict[str, Any], role_ids: tuple[str, ...], method_id
         elif name == 'roles':
             if not isinstance(value, list | tuple) or any(r not in role_ids for r in value):
                 raise ValidationError('error.invalid', 'roles')
-            out[name] = [r for r in role_ids if r in value]   # catalogue order, no duplicates
+            out[name] = [r for r in role_ids if r in value]  # catalogue order, no duplicates
         elif name == 'kind':
             if value not in KINDS:
                 raise ValidationError('error.invalid', 'kind')
@@ -221,20 +276,37 @@ def _validate_doc(doc: dict[str, Any], role_ids: tuple[str, ...], method_ids: se
     fields = {k: doc[k] for k in ('title', 'location', 'start', 'planned_end', 'date', 'mode')}
     if clean_scenario_fields(fields) != fields:
         raise ValidationError('error.invalid', 'scenario')
-    if not isinstance(doc.get('current'), bool) or not isinstance(doc.get('template', ''), str) \
-            or doc.get('lang') not in LANGUAGES:
+    if (
+        not isinstance(doc.get('current'), bool)
+        or not isinstance(doc.get('template', ''), str)
+        or doc.get('lang') not in LANGUAGES
+    ):
         raise ValidationError('error.invalid', 'scenario')
     people = doc.get('people', {})
-    if not isinstance(people, dict) or any(k not in role_ids or clean_text(v, 'person') != v
-                                           for k, v in people.items()):
+    if not isinstance(people, dict) or any(
+        k not in role_ids or clean_text(v, 'person') != v for k, v in people.items()
+    ):
         raise ValidationError('error.invalid', 'people')
     blocks = doc['blocks']
     if not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS:
         raise ValidationError('error.invalid', 'blocks')
     for block in blocks:
         fresh(block['id'])
-        fields = {k: block[k] for k in ('kind', 'title', 'duration', 'goal', 'method', 'method_text', 'instructions',
-                                        'roles', 'materials', 'notes')}
+        fields = {
+            k: block[k]
+            for k in (
+                'kind',
+                'title',
+                'duration',
+                'goal',
+                'method',
+                'method_text',
+                'instructions',
+                'roles',
+                'materials',
+                'notes',
+            )
+        }
         if clean_block_fields(fields, role_ids, method_ids) != fields:
             raise ValidationError('error.invalid', 'block')
     for name in CHECKLISTS:

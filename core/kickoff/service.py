@@ -3,6 +3,7 @@
 Every mutating method checks the actor's role (co-coordinators edit, coaches read), validates its input, checks the
 timing (no block may end after midnight) and ends with `await db.commit()`, so the page confirms only what is on disk.
 """
+
 from __future__ import annotations
 
 import copy
@@ -69,7 +70,7 @@ class Kickoff:
         return self.store.community(cid).table(TABLE)
 
     def _require(self, user_id: str, cid: str, permission: Permission) -> None:
-        self.communities.get(user_id, cid, permission)   # NotFound or PermissionDenied
+        self.communities.get(user_id, cid, permission)  # NotFound or PermissionDenied
 
     def scenarios(self, user_id: str, cid: str) -> list[Scenario]:
         """The community's scenarios: the kick-off plan first, then the most recently changed."""
@@ -96,8 +97,9 @@ class Kickoff:
 
     # -- scenarios ---------------------------------------------------------------------------------------------
 
-    async def create(self, user_id: str, cid: str, *, title: str, lang: str, template_id: str | None = None,
-                     start: str = '09:30') -> Scenario:
+    async def create(
+        self, user_id: str, cid: str, *, title: str, lang: str, template_id: str | None = None, start: str = '09:30'
+    ) -> Scenario:
         """A new scenario, from a template (texts in `lang`) or empty. The first one becomes the kick-off plan."""
         self._require(user_id, cid, Permission.EDIT)
         if lang not in LANGUAGES:
@@ -111,22 +113,57 @@ class Kickoff:
             raise NotFound('kickoff.error.template')
         now = _now()
         doc: dict[str, Any] = {
-            'id': new_id(), 'title': fields['title'], 'start': fields['start'], 'planned_end': '', 'date': '',
-            'mode': 'onsite', 'location': '', 'template': template_id or '', 'lang': lang,
-            'current': len(table) == 0, 'people': {}, 'blocks': [], 'preparation': [], 'follow_up': [],
-            'created': now, 'updated': now}
+            'id': new_id(),
+            'title': fields['title'],
+            'start': fields['start'],
+            'planned_end': '',
+            'date': '',
+            'mode': 'onsite',
+            'location': '',
+            'template': template_id or '',
+            'lang': lang,
+            'current': len(table) == 0,
+            'people': {},
+            'blocks': [],
+            'preparation': [],
+            'follow_up': [],
+            'created': now,
+            'updated': now,
+        }
         if template is not None:
             start_minutes = parse_clock(template.start)
-            doc.update(start=format_clock(start_minutes), mode=template.mode,
-                       planned_end=format_planned_end(start_minutes + template.total))
-            doc['blocks'] = [{'id': new_id(), **clean_block_fields(
-                {'kind': b.kind, 'title': _pick(b.title, lang), 'duration': b.duration, 'goal': _pick(b.goal, lang),
-                 'method': b.method or '', 'method_text': '', 'instructions': _pick(b.instructions, lang),
-                 'roles': list(b.roles), 'materials': _pick(b.materials, lang), 'notes': _pick(b.notes, lang)},
-                self.catalogue.role_ids, self._method_ids)} for b in template.blocks]
+            doc.update(
+                start=format_clock(start_minutes),
+                mode=template.mode,
+                planned_end=format_planned_end(start_minutes + template.total),
+            )
+            doc['blocks'] = [
+                {
+                    'id': new_id(),
+                    **clean_block_fields(
+                        {
+                            'kind': b.kind,
+                            'title': _pick(b.title, lang),
+                            'duration': b.duration,
+                            'goal': _pick(b.goal, lang),
+                            'method': b.method or '',
+                            'method_text': '',
+                            'instructions': _pick(b.instructions, lang),
+                            'roles': list(b.roles),
+                            'materials': _pick(b.materials, lang),
+                            'notes': _pick(b.notes, lang),
+                        },
+                        self.catalogue.role_ids,
+                        self._method_ids,
+                    ),
+                }
+                for b in template.blocks
+            ]
             for name in CHECKLISTS:
-                doc[name] = [{'id': new_id(), 'text': clean_text(_pick(text, lang), 'check'), 'done': False}
-                             for text in getattr(template, name)]
+                doc[name] = [
+                    {'id': new_id(), 'text': clean_text(_pick(text, lang), 'check'), 'done': False}
+                    for text in getattr(template, name)
+                ]
         table.insert(doc)
         await self.store.community(cid).commit()
         return scenario_from_doc(doc)
@@ -139,12 +176,18 @@ class Kickoff:
         if len(table) >= MAX_SCENARIOS:
             raise ValidationError('kickoff.error.too_many_scenarios', max=MAX_SCENARIOS)
         now = _now()
-        title = clean_scenario_fields({'title': title[:LIMITS['title']]})['title']
-        copy_ = replace(original, id=new_id(), title=title, current=False,
-                        blocks=tuple(replace(b, id=new_id()) for b in original.blocks),
-                        preparation=tuple(replace(c, id=new_id()) for c in original.preparation),
-                        follow_up=tuple(replace(c, id=new_id()) for c in original.follow_up),
-                        created=now, updated=now)
+        title = clean_scenario_fields({'title': title[: LIMITS['title']]})['title']
+        copy_ = replace(
+            original,
+            id=new_id(),
+            title=title,
+            current=False,
+            blocks=tuple(replace(b, id=new_id()) for b in original.blocks),
+            preparation=tuple(replace(c, id=new_id()) for c in original.preparation),
+            follow_up=tuple(replace(c, id=new_id()) for c in original.follow_up),
+            created=now,
+            updated=now,
+        )
         table.insert(scenario_to_doc(copy_))
         await self.store.community(cid).commit()
         return copy_
@@ -178,6 +221,7 @@ class Kickoff:
 
         def change(doc: dict[str, Any]) -> None:
             doc.update(clean)
+
         return await self._mutate(user_id, cid, sid, change)
 
     async def set_person(self, user_id: str, cid: str, sid: str, role_id: str, name: str) -> Scenario:
@@ -193,6 +237,7 @@ class Kickoff:
             else:
                 people.pop(role_id, None)
             doc['people'] = people
+
         return await self._mutate(user_id, cid, sid, change)
 
     async def set_current(self, user_id: str, cid: str, sid: str) -> Scenario:
@@ -207,13 +252,27 @@ class Kickoff:
 
     # -- blocks ------------------------------------------------------------------------------------------------
 
-    async def add_block(self, user_id: str, cid: str, sid: str, fields: dict[str, Any],
-                        index: int | None = None) -> tuple[Scenario, Block]:
+    async def add_block(
+        self, user_id: str, cid: str, sid: str, fields: dict[str, Any], index: int | None = None
+    ) -> tuple[Scenario, Block]:
         """Insert a block at `index` (default: the end). `fields` must hold at least the title; the duration is
         NEW_BLOCK_DURATION unless given."""
-        clean = clean_block_fields({'kind': 'custom', 'duration': NEW_BLOCK_DURATION, 'goal': '', 'method': '',
-                                    'method_text': '', 'instructions': '', 'roles': [], 'materials': '', 'notes': '',
-                                    **fields}, self.catalogue.role_ids, self._method_ids)
+        clean = clean_block_fields(
+            {
+                'kind': 'custom',
+                'duration': NEW_BLOCK_DURATION,
+                'goal': '',
+                'method': '',
+                'method_text': '',
+                'instructions': '',
+                'roles': [],
+                'materials': '',
+                'notes': '',
+                **fields,
+            },
+            self.catalogue.role_ids,
+            self._method_ids,
+        )
         if 'title' not in clean:
             raise ValidationError('kickoff.error.title_required', 'title')
         block = {'id': new_id(), **clean}
@@ -224,19 +283,27 @@ class Kickoff:
             at = len(doc['blocks']) if index is None else max(0, min(index, len(doc['blocks'])))
             doc['blocks'].insert(at, block)
             return block_from_doc(block)
+
         return await self._mutate_with(user_id, cid, sid, change)
 
     def method_block(self, method: Method, lang: str, mode: str = 'onsite') -> dict[str, Any]:
         """The fields of a new block made from a library method, in `lang` (every text fits its field: the
         catalogue checks that when it loads)."""
-        return {'kind': 'method', 'title': _pick(method.title, lang), 'duration': method.suggested_duration,
-                'goal': _pick(method.purpose, lang), 'method': method.id, 'instructions': method.steps_text(lang),
-                'roles': ['facilitator'] if 'facilitator' in self.catalogue.role_ids else [],
-                'materials': _pick(method.materials, lang),
-                'notes': _pick(method.online, lang) if mode == 'online' else ''}
+        return {
+            'kind': 'method',
+            'title': _pick(method.title, lang),
+            'duration': method.suggested_duration,
+            'goal': _pick(method.purpose, lang),
+            'method': method.id,
+            'instructions': method.steps_text(lang),
+            'roles': ['facilitator'] if 'facilitator' in self.catalogue.role_ids else [],
+            'materials': _pick(method.materials, lang),
+            'notes': _pick(method.online, lang) if mode == 'online' else '',
+        }
 
-    async def insert_method(self, user_id: str, cid: str, sid: str, method_id: str, lang: str,
-                            index: int | None = None) -> tuple[Scenario, Block]:
+    async def insert_method(
+        self, user_id: str, cid: str, sid: str, method_id: str, lang: str, index: int | None = None
+    ) -> tuple[Scenario, Block]:
         method = self.catalogue.method(method_id)
         if method is None:
             raise ValidationError('kickoff.error.method', 'method')
@@ -249,18 +316,22 @@ class Kickoff:
 
         def change(doc: dict[str, Any]) -> None:
             _find_block(doc, bid).update(clean)
+
         return await self._mutate(user_id, cid, sid, change)
 
     async def move_block(self, user_id: str, cid: str, sid: str, bid: str, index: int) -> Scenario:
         """Move a block to position `index` (0-based, clamped)."""
+
         def change(doc: dict[str, Any]) -> None:
             block = _find_block(doc, bid)
             doc['blocks'].remove(block)
             doc['blocks'].insert(max(0, min(int(index), len(doc['blocks']))), block)
+
         return await self._mutate(user_id, cid, sid, change)
 
     async def duplicate_block(self, user_id: str, cid: str, sid: str, bid: str) -> tuple[Scenario, Block]:
         """A copy of the block, right after it."""
+
         def change(doc: dict[str, Any]) -> Block:
             if len(doc['blocks']) >= MAX_BLOCKS:
                 raise ValidationError('kickoff.error.too_many_blocks', max=MAX_BLOCKS)
@@ -268,23 +339,25 @@ class Kickoff:
             twin = {**copy.deepcopy(block), 'id': new_id()}
             doc['blocks'].insert(doc['blocks'].index(block) + 1, twin)
             return block_from_doc(twin)
+
         return await self._mutate_with(user_id, cid, sid, change)
 
     async def delete_block(self, user_id: str, cid: str, sid: str, bid: str) -> tuple[Scenario, Block, int]:
         """Remove a block; returns it and where it was, so the page can offer to undo (`restore_block`)."""
+
         def change(doc: dict[str, Any]) -> tuple[Block, int]:
             block = _find_block(doc, bid)
             at = doc['blocks'].index(block)
             doc['blocks'].remove(block)
             return block_from_doc(block), at
+
         scenario, (block, at) = await self._mutate_with(user_id, cid, sid, change)
         return scenario, block, at
 
     async def restore_block(self, user_id: str, cid: str, sid: str, block: Block, index: int) -> Scenario:
         """Put back a block removed by `delete_block` (undo) at `index`, with its own id; once only."""
         doc_block = block_to_doc(block)
-        clean_block_fields({k: v for k, v in doc_block.items() if k != 'id'}, self.catalogue.role_ids,
-                           self._method_ids)
+        clean_block_fields({k: v for k, v in doc_block.items() if k != 'id'}, self.catalogue.role_ids, self._method_ids)
 
         def change(doc: dict[str, Any]) -> None:
             if any(b['id'] == block.id for b in doc['blocks']):
@@ -292,12 +365,14 @@ class Kickoff:
             if len(doc['blocks']) >= MAX_BLOCKS:
                 raise ValidationError('kickoff.error.too_many_blocks', max=MAX_BLOCKS)
             doc['blocks'].insert(max(0, min(index, len(doc['blocks']))), doc_block)
+
         return await self._mutate(user_id, cid, sid, change)
 
     # -- checklists --------------------------------------------------------------------------------------------
 
-    async def add_check(self, user_id: str, cid: str, sid: str, checklist: str, text: str,
-                        index: int | None = None) -> tuple[Scenario, CheckItem]:
+    async def add_check(
+        self, user_id: str, cid: str, sid: str, checklist: str, text: str, index: int | None = None
+    ) -> tuple[Scenario, CheckItem]:
         _check_list_name(checklist)
         text = clean_text(text, 'check', 'check')
         if not text:
@@ -310,18 +385,20 @@ class Kickoff:
             at = len(doc[checklist]) if index is None else max(0, min(index, len(doc[checklist])))
             doc[checklist].insert(at, item)
             return CheckItem(item['id'], text, False)
+
         return await self._mutate_with(user_id, cid, sid, change)
 
-    async def set_check(self, user_id: str, cid: str, sid: str, checklist: str, item_id: str,
-                        done: bool) -> Scenario:
+    async def set_check(self, user_id: str, cid: str, sid: str, checklist: str, item_id: str, done: bool) -> Scenario:
         _check_list_name(checklist)
 
         def change(doc: dict[str, Any]) -> None:
             _find_item(doc, checklist, item_id)['done'] = bool(done)
+
         return await self._mutate(user_id, cid, sid, change)
 
-    async def delete_check(self, user_id: str, cid: str, sid: str, checklist: str,
-                           item_id: str) -> tuple[Scenario, CheckItem, int]:
+    async def delete_check(
+        self, user_id: str, cid: str, sid: str, checklist: str, item_id: str
+    ) -> tuple[Scenario, CheckItem, int]:
         _check_list_name(checklist)
 
         def change(doc: dict[str, Any]) -> tuple[CheckItem, int]:
@@ -329,11 +406,13 @@ class Kickoff:
             at = doc[checklist].index(item)
             doc[checklist].remove(item)
             return CheckItem(item['id'], item['text'], item['done']), at
+
         scenario, (item, at) = await self._mutate_with(user_id, cid, sid, change)
         return scenario, item, at
 
-    async def restore_check(self, user_id: str, cid: str, sid: str, checklist: str, item: CheckItem,
-                            index: int) -> tuple[Scenario, CheckItem]:
+    async def restore_check(
+        self, user_id: str, cid: str, sid: str, checklist: str, item: CheckItem, index: int
+    ) -> tuple[Scenario, CheckItem]:
         """Put back an item removed by `delete_check` (undo) at `index`, with its own id and its tick; once only
         (an item already there is left as it is and returned)."""
         _check_list_name(checklist)
@@ -350,6 +429,7 @@ class Kickoff:
                 raise ValidationError('kickoff.error.too_many_checks', max=MAX_CHECK_ITEMS)
             doc[checklist].insert(max(0, min(index, len(doc[checklist]))), doc_item)
             return CheckItem(item.id, text, doc_item['done'])
+
         return await self._mutate_with(user_id, cid, sid, change)
 
     # -- demo --------------------------------------------------------------------------------------------------
@@ -358,14 +438,20 @@ class Kickoff:
         """A ready kick-off for the demo community (Dutch, 90 minutes), once: nothing if it has scenarios."""
         if self.scenarios(owner, cid):
             return None
-        scenario = await self.create(owner, cid, title='Kick-off CoP Klantgericht schrijven', lang='nl',
-                                     template_id='kickoff_90')
+        scenario = await self.create(
+            owner, cid, title='Kick-off CoP Klantgericht schrijven', lang='nl', template_id='kickoff_90'
+        )
         day = (datetime.now(UTC) + timedelta(days=24)).date()
-        day += timedelta(days=(1 - day.weekday()) % 7)   # a Tuesday
-        await self.update(owner, cid, scenario.id, {'date': day.isoformat(),
-                                                     'location': 'WTC III, zaal Kreta (8ste verdieping)'})
-        for role, name in (('facilitator', 'An Demo'), ('sponsor', 'Directeur Communicatie'),
-                           ('note_taker', 'Pieter Claes'), ('timekeeper', 'Sara El Idrissi')):
+        day += timedelta(days=(1 - day.weekday()) % 7)  # a Tuesday
+        await self.update(
+            owner, cid, scenario.id, {'date': day.isoformat(), 'location': 'WTC III, zaal Kreta (8ste verdieping)'}
+        )
+        for role, name in (
+            ('facilitator', 'An Demo'),
+            ('sponsor', 'Directeur Communicatie'),
+            ('note_taker', 'Pieter Claes'),
+            ('timekeeper', 'Sara El Idrissi'),
+        ):
             await self.set_person(owner, cid, scenario.id, role, name)
         for item in scenario.preparation[:3]:
             await self.set_check(owner, cid, scenario.id, 'preparation', item.id, True)
@@ -377,8 +463,9 @@ class Kickoff:
         scenario, _ = await self._mutate_with(user_id, cid, sid, change)
         return scenario
 
-    async def _mutate_with(self, user_id: str, cid: str, sid: str,
-                           change: Callable[[dict[str, Any]], T]) -> tuple[Scenario, T]:
+    async def _mutate_with(
+        self, user_id: str, cid: str, sid: str, change: Callable[[dict[str, Any]], T]
+    ) -> tuple[Scenario, T]:
         """Apply `change` to a copy of the scenario's document, check the timing, store it, commit."""
         self._require(user_id, cid, Permission.EDIT)
         table = self._table(cid)
@@ -420,18 +507,36 @@ def scenario_data(scenario: Scenario, catalogue: KickoffCatalogue, lang: str) ->
     blocks = []
     for block, slot in zip(scenario.blocks, timing.slots, strict=True):
         method = catalogue.method(block.method)
-        blocks.append({
-            'start': slot.start_text, 'end': slot.end_text, 'duration': block.duration, 'title': block.title,
-            'goal': block.goal, 'method': _pick(method.title, lang) if method else block.method_text,
-            'instructions': block.instructions,
-            'roles': [_pick(r.label, lang) for r in catalogue.roles if r.id in block.roles],
-            'materials': block.materials, 'notes': block.notes})
+        blocks.append(
+            {
+                'start': slot.start_text,
+                'end': slot.end_text,
+                'duration': block.duration,
+                'title': block.title,
+                'goal': block.goal,
+                'method': _pick(method.title, lang) if method else block.method_text,
+                'instructions': block.instructions,
+                'roles': [_pick(r.label, lang) for r in catalogue.roles if r.id in block.roles],
+                'materials': block.materials,
+                'notes': block.notes,
+            }
+        )
     return {
-        'title': scenario.title, 'date': scenario.date, 'mode': scenario.mode, 'location': scenario.location,
-        'start': timing.start_text, 'end': timing.end_text, 'planned_end': timing.planned_end_text,
-        'total': timing.total, 'overrun': timing.overrun, 'slack': timing.slack,
-        'people': [{'role': _pick(r.label, lang), 'name': scenario.people[r.id]}
-                   for r in catalogue.roles if scenario.people.get(r.id)],
+        'title': scenario.title,
+        'date': scenario.date,
+        'mode': scenario.mode,
+        'location': scenario.location,
+        'start': timing.start_text,
+        'end': timing.end_text,
+        'planned_end': timing.planned_end_text,
+        'total': timing.total,
+        'overrun': timing.overrun,
+        'slack': timing.slack,
+        'people': [
+            {'role': _pick(r.label, lang), 'name': scenario.people[r.id]}
+            for r in catalogue.roles
+            if scenario.people.get(r.id)
+        ],
         'blocks': blocks,
         'preparation': [{'text': c.text, 'done': c.done} for c in scenario.preparation],
         'follow_up': [{'text': c.text, 'done': c.done} for c in scenario.follow_up],

@@ -1,4 +1,5 @@
 """Sentences about a scenario's timing, in the reader's language: shared by the editor, the print views and the PDFs."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,18 +21,35 @@ def duration_text(t: Translator, minutes: int) -> str:
 def timing_text(t: Translator, timing: Timing) -> str:
     """How the scenario's end compares with the planned end, in words (never by colour alone). A scenario has
     blocks exactly when its timing has slots."""
-    return _timing_sentence(t, bool(timing.slots), timing.total, timing.start_text, timing.end_text,
-                            timing.planned_end_text, timing.overrun, timing.slack)
+    return _timing_sentence(
+        t,
+        bool(timing.slots),
+        timing.total,
+        timing.start_text,
+        timing.end_text,
+        timing.planned_end_text,
+        timing.overrun,
+        timing.slack,
+    )
 
 
 def data_timing_text(t: Translator, data: dict[str, Any]) -> str:
     """The same sentence from `scenario_data(...)` (print views and PDFs, which hold plain data)."""
-    return _timing_sentence(t, bool(data['blocks']), data['total'], data['start'], data['end'], data['planned_end'],
-                            data['overrun'], data['slack'])
+    return _timing_sentence(
+        t,
+        bool(data['blocks']),
+        data['total'],
+        data['start'],
+        data['end'],
+        data['planned_end'],
+        data['overrun'],
+        data['slack'],
+    )
 
 
-def _timing_sentence(t: Translator, has_blocks: bool, minutes: int, start: str, end: str, planned_end: str,
-                     overrun: int, slack: int) -> str:
+def _timing_sentence(
+    t: Translator, has_blocks: bool, minutes: int, start: str, end: str, planned_end: str, overrun: int, slack: int
+) -> str:
     if not has_blocks:
         return t('kickoff.timing.empty')
     total = duration_text(t, minutes)

@@ -42,6 +42,7 @@ Documents
     `core.kickoff.scenario_data(...)` and a Translator; `agenda_story` / `script_story` give their flowables for a
     larger document (the dossier).
 """
+
 from __future__ import annotations
 
 from .base import (
@@ -68,7 +69,26 @@ from .base import (
     table,
 )
 
-__all__ = ['FONT', 'FONT_BOLD', 'FONT_BOLD_ITALIC', 'FONT_ITALIC', 'HEADING_ROOM', 'PAGE_OF', 'Contents', 'DocInfo',
-           'Heading',
-           'build_pdf', 'bullet', 'content_width', 'escape', 'heading', 'lead', 'page_label', 'para',
-           'register_fonts', 'spacer', 'styles', 'table']
+__all__ = [
+    'FONT',
+    'FONT_BOLD',
+    'FONT_BOLD_ITALIC',
+    'FONT_ITALIC',
+    'HEADING_ROOM',
+    'PAGE_OF',
+    'Contents',
+    'DocInfo',
+    'Heading',
+    'build_pdf',
+    'bullet',
+    'content_width',
+    'escape',
+    'heading',
+    'lead',
+    'page_label',
+    'para',
+    'register_fonts',
+    'spacer',
+    'styles',
+    'table',
+]

@@ -1,5 +1,6 @@
 """The PDF foundation: fonts, styles, escaping of user text, headings with bookmarks, tables, and the A4 document
 with header, "page x of y" footer and metadata. See the package docstring (core/pdf/__init__.py) for the API."""
+
 from __future__ import annotations
 
 import copy
@@ -40,8 +41,12 @@ FONT = 'DejaVuSans'
 FONT_BOLD = 'DejaVuSans-Bold'
 FONT_ITALIC = 'DejaVuSans-Oblique'
 FONT_BOLD_ITALIC = 'DejaVuSans-BoldOblique'
-FACES = {FONT: 'DejaVuSans.ttf', FONT_BOLD: 'DejaVuSans-Bold.ttf', FONT_ITALIC: 'DejaVuSans-Oblique.ttf',
-         FONT_BOLD_ITALIC: 'DejaVuSans-BoldOblique.ttf'}
+FACES = {
+    FONT: 'DejaVuSans.ttf',
+    FONT_BOLD: 'DejaVuSans-Bold.ttf',
+    FONT_ITALIC: 'DejaVuSans-Oblique.ttf',
+    FONT_BOLD_ITALIC: 'DejaVuSans-BoldOblique.ttf',
+}
 
 PAGE_OF = {'nl': 'pagina {page} van {pages}', 'fr': 'page {page} sur {pages}', 'en': 'page {page} of {pages}'}
 INK = colors.HexColor('#1c1c1c')
@@ -54,10 +59,10 @@ ZEBRA = colors.HexColor('#f5f7fa')
 MARGIN_X = 18 * mm
 MARGIN_TOP = 22 * mm
 MARGIN_BOTTOM = 18 * mm
-HEADING_ROOM = 35 * mm   # a heading with less room than this below it starts a new page
+HEADING_ROOM = 35 * mm  # a heading with less room than this below it starts a new page
 
 _fonts_lock = threading.Lock()
-_build_lock = threading.Lock()   # ReportLab keeps some module-level caches: one build at a time, off the event loop
+_build_lock = threading.Lock()  # ReportLab keeps some module-level caches: one build at a time, off the event loop
 _CONTROL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]')
 
 
@@ -67,8 +72,9 @@ def register_fonts() -> str:
         if FONT not in pdfmetrics.getRegisteredFontNames():
             for name, file in FACES.items():
                 pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
-            pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
-                                          boldItalic=FONT_BOLD_ITALIC)
+            pdfmetrics.registerFontFamily(
+                FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
+            )
     return FONT
 
 
@@ -83,23 +89,35 @@ def escape(text: Any) -> str:
 def styles() -> dict[str, ParagraphStyle]:
     """The paragraph styles of every document, all in DejaVu Sans (accents, Polish, Greek, Cyrillic)."""
     register_fonts()
-    base = ParagraphStyle('body', fontName=FONT, fontSize=10, leading=13.5, textColor=INK, alignment=TA_LEFT,
-                          spaceAfter=4, splitLongWords=1, wordWrap=None, allowWidows=0, allowOrphans=0,
-                          bulletFontName=FONT)
+    base = ParagraphStyle(
+        'body',
+        fontName=FONT,
+        fontSize=10,
+        leading=13.5,
+        textColor=INK,
+        alignment=TA_LEFT,
+        spaceAfter=4,
+        splitLongWords=1,
+        wordWrap=None,
+        allowWidows=0,
+        allowOrphans=0,
+        bulletFontName=FONT,
+    )
     made = {
         'body': base,
         'small': ParagraphStyle('small', base, fontSize=8.5, leading=11),
         'muted': ParagraphStyle('muted', base, fontSize=9, leading=12, textColor=MUTED),
-        'title': ParagraphStyle('title', base, fontName=FONT_BOLD, fontSize=18, leading=23, spaceAfter=6,
-                                textColor=ACCENT),
-        'h1': ParagraphStyle('h1', base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceBefore=8, spaceAfter=6,
-                             textColor=ACCENT),
-        'h2': ParagraphStyle('h2', base, fontName=FONT_BOLD, fontSize=12, leading=15.5, spaceBefore=8,
-                             spaceAfter=4),
-        'h3': ParagraphStyle('h3', base, fontName=FONT_BOLD, fontSize=10.5, leading=13.5, spaceBefore=5,
-                             spaceAfter=2),
-        'label': ParagraphStyle('label', base, fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0,
-                                textColor=MUTED, keepWithNext=1),
+        'title': ParagraphStyle(
+            'title', base, fontName=FONT_BOLD, fontSize=18, leading=23, spaceAfter=6, textColor=ACCENT
+        ),
+        'h1': ParagraphStyle(
+            'h1', base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceBefore=8, spaceAfter=6, textColor=ACCENT
+        ),
+        'h2': ParagraphStyle('h2', base, fontName=FONT_BOLD, fontSize=12, leading=15.5, spaceBefore=8, spaceAfter=4),
+        'h3': ParagraphStyle('h3', base, fontName=FONT_BOLD, fontSize=10.5, leading=13.5, spaceBefore=5, spaceAfter=2),
+        'label': ParagraphStyle(
+            'label', base, fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0, textColor=MUTED, keepWithNext=1
+        ),
         'cell': ParagraphStyle('cell', base, fontSize=9.5, leading=12.5, spaceAfter=0),
         'cell_bold': ParagraphStyle('cell_bold', base, fontName=FONT_BOLD, fontSize=9.5, leading=12.5, spaceAfter=0),
         'cell_head': ParagraphStyle('cell_head', base, fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0),
@@ -137,8 +155,14 @@ def heading(text: str, level: int = 0, style_set: dict[str, ParagraphStyle] | No
     return Heading(text, style_set[('h1', 'h2', 'h3')[min(level, 2)]], level)
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[Any]], col_widths: Sequence[float] | None = None, *,
-          style_set: dict[str, ParagraphStyle] | None = None, zebra: bool = True) -> Table:
+def table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    col_widths: Sequence[float] | None = None,
+    *,
+    style_set: dict[str, ParagraphStyle] | None = None,
+    zebra: bool = True,
+) -> Table:
     """A table that splits across pages (also inside a row) and repeats its header row on every page. Cells that
     are strings are user text (escaped); a cell may also be a Flowable or a list of them. Without `col_widths`
     the columns share the page width equally."""
@@ -151,16 +175,28 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]], col_widths: Sequ
 
     data = [[cell(h, True) for h in header]] + [[cell(v) for v in row] for row in rows]
     commands: list[tuple] = [
-        ('FONTNAME', (0, 0), (-1, -1), FONT), ('FONTNAME', (0, 0), (-1, 0), FONT_BOLD),
-        ('BACKGROUND', (0, 0), (-1, 0), HEADER_FILL), ('VALIGN', (0, 0), (-1, -1), 'TOP'),
-        ('LINEBELOW', (0, 0), (-1, 0), 0.8, ACCENT), ('LINEBELOW', (0, 1), (-1, -1), 0.3, RULE),
-        ('TOPPADDING', (0, 0), (-1, -1), 4), ('BOTTOMPADDING', (0, 0), (-1, -1), 4),
-        ('LEFTPADDING', (0, 0), (-1, -1), 5), ('RIGHTPADDING', (0, 0), (-1, -1), 5)]
+        ('FONTNAME', (0, 0), (-1, -1), FONT),
+        ('FONTNAME', (0, 0), (-1, 0), FONT_BOLD),
+        ('BACKGROUND', (0, 0), (-1, 0), HEADER_FILL),
+        ('VALIGN', (0, 0), (-1, -1), 'TOP'),
+        ('LINEBELOW', (0, 0), (-1, 0), 0.8, ACCENT),
+        ('LINEBELOW', (0, 1), (-1, -1), 0.3, RULE),
+        ('TOPPADDING', (0, 0), (-1, -1), 4),
+        ('BOTTOMPADDING', (0, 0), (-1, -1), 4),
+        ('LEFTPADDING', (0, 0), (-1, -1), 5),
+        ('RIGHTPADDING', (0, 0), (-1, -1), 5),
+    ]
     if zebra:
         commands += [('BACKGROUND', (0, r), (-1, r), ZEBRA) for r in range(2, len(data), 2)]
     widths = list(col_widths) if col_widths else [content_width() / len(header)] * len(header)  # never auto: a
-    return Table(data, colWidths=widths, repeatRows=1, splitInRow=1,  # long cell would squeeze the others to nothing
-                 style=TableStyle(commands), hAlign='LEFT')
+    return Table(
+        data,
+        colWidths=widths,
+        repeatRows=1,
+        splitInRow=1,  # long cell would squeeze the others to nothing
+        style=TableStyle(commands),
+        hAlign='LEFT',
+    )
 
 
 class Contents(Flowable):
@@ -176,12 +212,25 @@ class Contents(Flowable):
 
     def _make(self) -> Table:
         st = self.style_set
-        rows = [[para(title, st['body']), para(str(self.pages[i]) if i < len(self.pages) else '', st['body'])]
-                for i, title in enumerate(self.titles)]
-        return Table(rows, colWidths=[content_width() - 20 * mm, 20 * mm], hAlign='LEFT', style=TableStyle([
-            ('FONTNAME', (0, 0), (-1, -1), FONT), ('ALIGN', (1, 0), (1, -1), 'RIGHT'),
-            ('LINEBELOW', (0, 0), (-1, -1), 0.3, RULE), ('TOPPADDING', (0, 0), (-1, -1), 3),
-            ('BOTTOMPADDING', (0, 0), (-1, -1), 3), ('LEFTPADDING', (0, 0), (-1, -1), 0)]))
+        rows = [
+            [para(title, st['body']), para(str(self.pages[i]) if i < len(self.pages) else '', st['body'])]
+            for i, title in enumerate(self.titles)
+        ]
+        return Table(
+            rows,
+            colWidths=[content_width() - 20 * mm, 20 * mm],
+            hAlign='LEFT',
+            style=TableStyle(
+                [
+                    ('FONTNAME', (0, 0), (-1, -1), FONT),
+                    ('ALIGN', (1, 0), (1, -1), 'RIGHT'),
+                    ('LINEBELOW', (0, 0), (-1, -1), 0.3, RULE),
+                    ('TOPPADDING', (0, 0), (-1, -1), 3),
+                    ('BOTTOMPADDING', (0, 0), (-1, -1), 3),
+                    ('LEFTPADDING', (0, 0), (-1, -1), 0),
+                ]
+            ),
+        )
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self._table = self._make()
@@ -200,13 +249,13 @@ class DocInfo:
     """What a document says about itself: metadata, language, header and footer texts."""
 
     title: str
-    lang: str = 'nl'                          # nl | fr | en: "page x of y" and the PDF's /Lang
+    lang: str = 'nl'  # nl | fr | en: "page x of y" and the PDF's /Lang
     author: str = ''
     subject: str = ''
     keywords: tuple[str, ...] = field(default_factory=tuple)
     creator: str = 'CoP-toolbox'
-    header: str = ''                          # top left on every page (default: the title)
-    footer: str = ''                          # bottom left on every page
+    header: str = ''  # top left on every page (default: the title)
+    footer: str = ''  # bottom left on every page
 
     @property
     def lang_tag(self) -> str:
@@ -223,17 +272,39 @@ def content_width() -> float:
 
 class _Document(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, info: DocInfo, invariant: bool, pages: int | None) -> None:
-        super().__init__(buffer, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-                         bottomMargin=MARGIN_BOTTOM, title=info.title, author=info.author, subject=info.subject,
-                         keywords=list(info.keywords), creator=info.creator, lang=info.lang_tag,
-                         displayDocTitle=True, invariant=1 if invariant else 0, initialFontName=FONT)
+        super().__init__(
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=info.title,
+            author=info.author,
+            subject=info.subject,
+            keywords=list(info.keywords),
+            creator=info.creator,
+            lang=info.lang_tag,
+            displayDocTitle=True,
+            invariant=1 if invariant else 0,
+            initialFontName=FONT,
+        )
         self.info = info
         self.pages = pages
-        self.top_headings: list[int] = []     # the page of every level-0 heading, in order
+        self.top_headings: list[int] = []  # the page of every level-0 heading, in order
         self._outline_count = 0
         self._last_level = -1
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id='body',
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        frame = Frame(
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            id='body',
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         self.addPageTemplates([PageTemplate(id='page', frames=[frame], onPage=self._header)])
 
     def _header(self, canvas: Canvas, doc: Any) -> None:
@@ -309,7 +380,7 @@ def build_pdf(story: list[Flowable], info: DocInfo, *, invariant: bool = False) 
         final = _prepared(story)
         for flowable in final:
             if isinstance(flowable, Contents):
-                flowable.pages = counting.top_headings[-len(flowable.titles):] if flowable.titles else []
+                flowable.pages = counting.top_headings[-len(flowable.titles) :] if flowable.titles else []
         buffer = io.BytesIO()
         _Document(buffer, info, invariant, counting.page).build(final)
     return buffer.getvalue()

@@ -1,5 +1,6 @@
 """The dossier as a PDF: cover, contents, then the sections the coordinator picked. Every chart has its figures in
 a table beside it; every user text is printed literally; a section with nothing in it says what is missing."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -47,29 +48,44 @@ from .kickoff import agenda_story
 SECOND = colors.HexColor('#8a5a00')
 
 
-def dossier_pdf(data: DossierData, t: Translator, sections: Sequence[str] = SECTIONS, *,
-                invariant: bool = False) -> bytes:
+def dossier_pdf(
+    data: DossierData, t: Translator, sections: Sequence[str] = SECTIONS, *, invariant: bool = False
+) -> bytes:
     chosen = [s for s in SECTIONS if s in sections]
-    info = DocInfo(title=t('dossier.pdf.title', community=data.community.name), lang=t.lang,
-                   author=data.coordinator, subject=t('dossier.pdf.subject', community=data.community.name),
-                   keywords=(t('dossier.title'), data.community.name, 'CoP'),
-                   header=t('dossier.pdf.title', community=data.community.name),
-                   footer=t('dossier.pdf.footer', date=t.date(data.made)))
+    info = DocInfo(
+        title=t('dossier.pdf.title', community=data.community.name),
+        lang=t.lang,
+        author=data.coordinator,
+        subject=t('dossier.pdf.subject', community=data.community.name),
+        keywords=(t('dossier.title'), data.community.name, 'CoP'),
+        header=t('dossier.pdf.title', community=data.community.name),
+        footer=t('dossier.pdf.footer', date=t.date(data.made)),
+    )
     return build_pdf(dossier_story(data, t, chosen), info, invariant=invariant)
 
 
 def dossier_story(data: DossierData, t: Translator, sections: Sequence[str]) -> list[Flowable]:
     st = styles()
-    story: list[Flowable] = [spacer(40), para(t('dossier.cover.kicker'), st['muted']),
-                             para(data.community.name, st['title'])]
+    story: list[Flowable] = [
+        spacer(40),
+        para(t('dossier.cover.kicker'), st['muted']),
+        para(data.community.name, st['title']),
+    ]
     if data.community.purpose:
         story.append(para(data.community.purpose, st['h3']))
     story.append(spacer(6))
     story += [lead(label, value, st['body']) for label, value in cover_facts(data, t)]
     story += [spacer(30), para(t('dossier.cover.note'), st['muted']), PageBreak()]
     builders: dict[str, Callable[[DossierData, Translator], list[Flowable]]] = {
-        'community': _community, 'profile': _profile, 'kompas': _kompas, 'survey': _survey, 'ittools': _ittools,
-        'kickoff': _kickoff, 'actionplan': _actions, 'guide': _guide}
+        'community': _community,
+        'profile': _profile,
+        'kompas': _kompas,
+        'survey': _survey,
+        'ittools': _ittools,
+        'kickoff': _kickoff,
+        'actionplan': _actions,
+        'guide': _guide,
+    }
     titles = [t(f'dossier.section.{s}') for s in sections]
     story += [para(t('dossier.contents'), st['h1']), Contents(titles, st), PageBreak()]
     for section in sections:
@@ -84,8 +100,14 @@ def _missing(text: str) -> list[Flowable]:
 
 def _community(data: DossierData, t: Translator) -> list[Flowable]:
     width = content_width()
-    return [table([t('dossier.what'), t('dossier.value')], community_rows(data, t), [width * 0.32, width * 0.68],
-                  style_set=styles())]
+    return [
+        table(
+            [t('dossier.what'), t('dossier.value')],
+            community_rows(data, t),
+            [width * 0.32, width * 0.68],
+            style_set=styles(),
+        )
+    ]
 
 
 def _profile(data: DossierData, t: Translator) -> list[Flowable]:
@@ -94,16 +116,24 @@ def _profile(data: DossierData, t: Translator) -> list[Flowable]:
         return _missing(t('dossier.missing.profile'))
     shared = data.profile
     outcome = shared.profile
-    story: list[Flowable] = [para(t('dossier.profile.note'), st['muted']),
-                             heading(t('profile.shared_by', name=shared.owner_name,
-                                       date=t.date(outcome.sheet.finished)), 1, st),
-                             para(t('profile.strengths', count=len(outcome.strengths)), st['h3'])]
-    story += [bullet(t.pick(f.item.statement), st['bullet']) for f in outcome.strengths] or \
-        _missing(t('profile.no_strengths'))
+    story: list[Flowable] = [
+        para(t('dossier.profile.note'), st['muted']),
+        heading(t('profile.shared_by', name=shared.owner_name, date=t.date(outcome.sheet.finished)), 1, st),
+        para(t('profile.strengths', count=len(outcome.strengths)), st['h3']),
+    ]
+    story += [bullet(t.pick(f.item.statement), st['bullet']) for f in outcome.strengths] or _missing(
+        t('profile.no_strengths')
+    )
     story.append(para(t('profile.improvements', count=len(outcome.improvements)), st['h3']))
     for finding in outcome.improvements:
-        story.append(KeepTogether([bullet(t.pick(finding.item.statement), st['bullet']),
-                                   para(t('profile.suggestion', text=t.pick(finding.item.suggestion)), st['small'])]))
+        story.append(
+            KeepTogether(
+                [
+                    bullet(t.pick(finding.item.statement), st['bullet']),
+                    para(t('profile.suggestion', text=t.pick(finding.item.suggestion)), st['small']),
+                ]
+            )
+        )
     if not outcome.improvements:
         story += _missing(t('profile.no_improvements'))
     return story
@@ -128,7 +158,7 @@ def spider(figures: Chart) -> Drawing:
     chart.spokeLabels.fontName = FONT
     chart.spokeLabels.fontSize = 7.5
     chart.spokes.strokeColor = colors.HexColor('#b0b7c0')
-    for index, colour in enumerate((ACCENT, SECOND)[:len(series)]):
+    for index, colour in enumerate((ACCENT, SECOND)[: len(series)]):
         chart.strands[index].strokeColor = colour
         chart.strands[index].strokeWidth = 1.6 if index == 0 else 1.2
         chart.strands[index].fillColor = colors.Color(colour.red, colour.green, colour.blue, alpha=0.15)
@@ -170,8 +200,12 @@ def _survey(data: DossierData, t: Translator) -> list[Flowable]:
         if data.survey_waiting is not None:
             return _missing(t('dossier.missing.survey_waiting', threshold=data.survey_waiting.threshold))
         return _missing(t('dossier.missing.survey'))
-    story: list[Flowable] = [para(view.title, st['h3']), para(view.count, st['body']), para(view.note, st['muted']),
-                             _table(view.blocks, (0.75, 0.25))]
+    story: list[Flowable] = [
+        para(view.title, st['h3']),
+        para(view.count, st['body']),
+        para(view.note, st['muted']),
+        _table(view.blocks, (0.75, 0.25)),
+    ]
     if view.cycles:
         story += [spacer(3), _table(view.cycles, (0.75, 0.25))]
     if view.gap:
@@ -214,7 +248,7 @@ def _bars(figures: Chart) -> Drawing:
     chart.barLabels.fontSize = 7.5
     chart.barLabelFormat = lambda value: f'{round(value)} %'
     chart.barLabels.fillColor = MUTED
-    chart.barLabels.boxAnchor = 'w'   # the figure starts where the bar ends, never on the bar
+    chart.barLabels.boxAnchor = 'w'  # the figure starts where the bar ends, never on the bar
     chart.barLabels.dx = 3
     drawing.add(chart)
     return drawing
@@ -237,9 +271,20 @@ def _actions(data: DossierData, t: Translator) -> list[Flowable]:
         what += [para(text, st['cell']) for text in (line.description, line.indicator) if text]
         rows.append([what, line.owner, line.when, line.status, line.source])
     width = content_width()
-    return [table([t('plan.field.title'), t('plan.field.owner'), t('dossier.actions.when'),
-                   t('plan.field.status'), t('dossier.actions.source')], rows,
-                  [width * 0.44, width * 0.16, width * 0.14, width * 0.12, width * 0.14], style_set=st)]
+    return [
+        table(
+            [
+                t('plan.field.title'),
+                t('plan.field.owner'),
+                t('dossier.actions.when'),
+                t('plan.field.status'),
+                t('dossier.actions.source'),
+            ],
+            rows,
+            [width * 0.44, width * 0.16, width * 0.14, width * 0.12, width * 0.14],
+            style_set=st,
+        )
+    ]
 
 
 def _guide(data: DossierData, t: Translator) -> list[Flowable]:

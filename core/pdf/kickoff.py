@@ -1,5 +1,6 @@
 """The kick-off scenario on paper: the facilitator script (everything) and the participant agenda (times, titles and
 goals only). Both take `core.kickoff.scenario_data(...)` and a Translator for the labels."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,10 +15,15 @@ from .base import DocInfo, build_pdf, bullet, content_width, heading, lead, para
 
 def _info(data: dict[str, Any], t: Translator, version: str, community: str, author: str) -> DocInfo:
     kind = t(f'kickoff.version.{version}')
-    return DocInfo(title=f'{data["title"]} · {kind}', lang=t.lang, author=author,
-                   subject=t('kickoff.pdf.subject', community=community) if community else kind,
-                   keywords=(t('nav.kickoff'), kind, community) if community else (t('nav.kickoff'), kind),
-                   header=f'{data["title"]} · {kind}', footer=community)
+    return DocInfo(
+        title=f'{data["title"]} · {kind}',
+        lang=t.lang,
+        author=author,
+        subject=t('kickoff.pdf.subject', community=community) if community else kind,
+        keywords=(t('nav.kickoff'), kind, community) if community else (t('nav.kickoff'), kind),
+        header=f'{data["title"]} · {kind}',
+        footer=community,
+    )
 
 
 def _head(data: dict[str, Any], t: Translator, version: str, community: str, level: int = 0) -> list[Flowable]:
@@ -42,11 +48,22 @@ def agenda_story(data: dict[str, Any], t: Translator, community: str = '', level
         cell: list[Flowable] = [para(block['title'], st['cell_bold'])]
         if block['goal']:
             cell.append(para(block['goal'], st['cell']))
-        rows.append([para(f'{block["start"]}–{block["end"]}', st['cell']), cell,
-                     para(duration_text(t, block['duration']), st['cell'])])
+        rows.append(
+            [
+                para(f'{block["start"]}–{block["end"]}', st['cell']),
+                cell,
+                para(duration_text(t, block['duration']), st['cell']),
+            ]
+        )
     width = content_width()
-    story.append(table([t('kickoff.pdf.time'), t('kickoff.pdf.programme'), t('kickoff.pdf.duration')], rows,
-                       [26 * mm, width - 48 * mm, 22 * mm], style_set=st))
+    story.append(
+        table(
+            [t('kickoff.pdf.time'), t('kickoff.pdf.programme'), t('kickoff.pdf.duration')],
+            rows,
+            [26 * mm, width - 48 * mm, 22 * mm],
+            style_set=st,
+        )
+    )
     story.append(spacer(3))
     story.append(para(t('kickoff.pdf.end_at', end=data['end']), st['muted']))
     return story
@@ -57,16 +74,28 @@ def script_story(data: dict[str, Any], t: Translator, community: str = '') -> li
     story = _head(data, t, 'script', community)
     story.append(para(data_timing_text(t, data), st['body']))
     if data['people']:
-        story.append(lead(t('kickoff.pdf.people'), '; '.join(f'{p["role"]}: {p["name"]}' for p in data['people']),
-                          st['body']))
+        story.append(
+            lead(t('kickoff.pdf.people'), '; '.join(f'{p["role"]}: {p["name"]}' for p in data['people']), st['body'])
+        )
     width = content_width()
     story.append(heading(t('kickoff.pdf.overview'), 1, st))
-    rows = [[para(f'{b["start"]}–{b["end"]}', st['cell']), para(b['title'], st['cell_bold']),
-             para(b['method'] or '—', st['cell']), para(', '.join(b['roles']) or '—', st['cell'])]
-            for b in data['blocks']]
-    story.append(table([t('kickoff.pdf.time'), t('kickoff.pdf.block'), t('kickoff.field.method'),
-                        t('kickoff.field.roles')], rows, [26 * mm] + [(width - 26 * mm) * f for f in (0.4, 0.3, 0.3)],
-                       style_set=st))
+    rows = [
+        [
+            para(f'{b["start"]}–{b["end"]}', st['cell']),
+            para(b['title'], st['cell_bold']),
+            para(b['method'] or '—', st['cell']),
+            para(', '.join(b['roles']) or '—', st['cell']),
+        ]
+        for b in data['blocks']
+    ]
+    story.append(
+        table(
+            [t('kickoff.pdf.time'), t('kickoff.pdf.block'), t('kickoff.field.method'), t('kickoff.field.roles')],
+            rows,
+            [26 * mm] + [(width - 26 * mm) * f for f in (0.4, 0.3, 0.3)],
+            style_set=st,
+        )
+    )
     story.append(heading(t('kickoff.pdf.blocks'), 1, st))
 
     def fact(label: str, value: str) -> Paragraph:
@@ -98,16 +127,16 @@ def script_story(data: dict[str, Any], t: Translator, community: str = '') -> li
     return story
 
 
-def agenda_pdf(data: dict[str, Any], t: Translator, *, community: str = '', author: str = '',
-               invariant: bool = False) -> bytes:
+def agenda_pdf(
+    data: dict[str, Any], t: Translator, *, community: str = '', author: str = '', invariant: bool = False
+) -> bytes:
     """The participant agenda: times, titles and goals (one page for a 90-minute kick-off)."""
-    return build_pdf(agenda_story(data, t, community), _info(data, t, 'agenda', community, author),
-                     invariant=invariant)
+    return build_pdf(agenda_story(data, t, community), _info(data, t, 'agenda', community, author), invariant=invariant)
 
 
-def script_pdf(data: dict[str, Any], t: Translator, *, community: str = '', author: str = '',
-               invariant: bool = False) -> bytes:
+def script_pdf(
+    data: dict[str, Any], t: Translator, *, community: str = '', author: str = '', invariant: bool = False
+) -> bytes:
     """The facilitator script: every block with goal, method, roles, instructions, materials and notes, plus the
     preparation and follow-up checklists."""
-    return build_pdf(script_story(data, t, community), _info(data, t, 'script', community, author),
-                     invariant=invariant)
+    return build_pdf(script_story(data, t, community), _info(data, t, 'script', community, author), invariant=invariant)

@@ -7,6 +7,7 @@
 
 The participants' side (joining with a code) is pages/meeting.py.
 """
+
 from __future__ import annotations
 
 from components import nav
@@ -20,7 +21,7 @@ from . import listing, live, results, setup
 def register(services: Services) -> None:
     def status(ctx) -> str:
         t, cid = ctx.t, ctx.community.id
-        decided = services.ittools.latest_decided(cid)   # reads one comparison at most
+        decided = services.ittools.latest_decided(cid)  # reads one comparison at most
         if decided is not None:
             tool = t.pick(decided_tool_name(services.content.ittools, decided))
             return t('ittools.dashboard.decided', tool=tool, date=t.date(decided.decision.date))
@@ -28,7 +29,7 @@ def register(services: Services) -> None:
 
     nav.provide('ittools', status)
     install_css()
-    listing.register(services)   # first: /ittools/new must come before /ittools/{comparison}
+    listing.register(services)  # first: /ittools/new must come before /ittools/{comparison}
     live.register(services)
     setup.register(services)
     results.register(services)

@@ -1,4 +1,5 @@
 """What the IT-tools pages share: the viewer as an actor, loading a comparison, running an action with its error."""
+
 from __future__ import annotations
 
 from collections.abc import Awaitable
@@ -28,6 +29,7 @@ def load_or_error(ittools: ITTools, ctx: PageContext, comparison_id: str) -> tup
     this community's), or "damaged" (the comparison cannot be read from the community's file).
     """
     from pages import errors  # a sibling page module: imported late, as pages/_base does
+
     try:
         return load(ittools, ctx, comparison_id)
     except NotFound:
@@ -56,4 +58,3 @@ async def then(ctx: PageContext, action: Awaitable, here: str) -> None:
         ctx.notify_error(e)
         return
     ctx.go(here, ctx.t('common.saved'))
-

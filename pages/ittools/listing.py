@@ -1,4 +1,5 @@
 """The community's comparisons, and starting a new one from a template or from an own choice."""
+
 from __future__ import annotations
 
 from nicegui import html, ui
@@ -30,8 +31,9 @@ def register(services: Services) -> None:
             tx.p(t('ittools.intro'))
             tx.p(t('ittools.intro_meeting')).classes('cop-muted')
             if editable:
-                ui.button(t('ittools.new.action'), icon='add',
-                          on_click=lambda: ui.navigate.to(f'/c/{cid}/ittools/new')).mark('new-comparison')
+                ui.button(
+                    t('ittools.new.action'), icon='add', on_click=lambda: ui.navigate.to(f'/c/{cid}/ittools/new')
+                ).mark('new-comparison')
             comparisons = ittools.comparisons(actor, cid)
             tx.h2(t('ittools.list.title'))
             if not comparisons:
@@ -42,18 +44,27 @@ def register(services: Services) -> None:
                 for comparison in comparisons:
                     meeting = meetings.get(comparison.id)
                     with html.li(), ui.card().classes('w-full gap-1').props('flat bordered').mark('comparison-row'):
-                        ui.link(comparison.title, f'/c/{cid}/ittools/{comparison.id}') \
-                            .classes('text-lg font-semibold').mark('comparison-link')
-                        tx.span(t('ittools.list.size', tools=len(comparison.tools), criteria=len(comparison.criteria),
-                                  date=t.date(comparison.updated))).classes('text-sm cop-muted')
+                        ui.link(comparison.title, f'/c/{cid}/ittools/{comparison.id}').classes(
+                            'text-lg font-semibold'
+                        ).mark('comparison-link')
+                        tx.span(
+                            t(
+                                'ittools.list.size',
+                                tools=len(comparison.tools),
+                                criteria=len(comparison.criteria),
+                                date=t.date(comparison.updated),
+                            )
+                        ).classes('text-sm cop-muted')
                         with ui.row().classes('gap-2 items-center'):
                             if meeting is not None:
-                                ui.badge(t('ittools.list.meeting', code=display_code(meeting.code))) \
-                                    .props('color=positive').mark('meeting-badge')
+                                ui.badge(t('ittools.list.meeting', code=display_code(meeting.code))).props(
+                                    'color=positive'
+                                ).mark('meeting-badge')
                             if comparison.decision is not None:
                                 tool = t.pick(decided_tool_name(catalogue, comparison))
-                                tx.span(t('ittools.list.decided', tool=tool, date=t.date(comparison.decision.date))) \
-                                    .classes('text-sm font-medium').mark('decision-badge')
+                                tx.span(
+                                    t('ittools.list.decided', tool=tool, date=t.date(comparison.decision.date))
+                                ).classes('text-sm font-medium').mark('decision-badge')
 
     # -- a new comparison ----------------------------------------------------------------------------------------------
 
@@ -64,8 +75,12 @@ def register(services: Services) -> None:
         actor = actor_of(ittools, ctx)
         with ctx.frame(t('ittools.new.title'), active='ittools'):
             tx.p(t('ittools.new.intro'))
-            title = ui.input(t('ittools.field.title'), value=t('ittools.new.default_title')) \
-                .props(f'outlined maxlength={LIMITS["title"]} counter').classes('w-full').mark('comparison-title')
+            title = (
+                ui.input(t('ittools.field.title'), value=t('ittools.new.default_title'))
+                .props(f'outlined maxlength={LIMITS["title"]} counter')
+                .classes('w-full')
+                .mark('comparison-title')
+            )
             with html.fieldset().classes('w-full border rounded p-3'):
                 tx.legend(t('ittools.new.start_from')).classes('px-1 font-medium')
                 options = {tpl.id: f'{t.pick(tpl.title)} — {t.pick(tpl.description)}' for tpl in catalogue.templates}
@@ -74,26 +89,39 @@ def register(services: Services) -> None:
             tx.p(t('ittools.new.adjust')).classes('cop-muted text-sm')
             tool_boxes: dict[str, ui.checkbox] = {}
             criterion_boxes: dict[str, ui.checkbox] = {}
-            with ui.expansion(t('ittools.new.tools'), icon='apps').classes('w-full border rounded') \
-                    .mark('tools-choice') as tools_panel:
+            with (
+                ui.expansion(t('ittools.new.tools'), icon='apps')
+                .classes('w-full border rounded')
+                .mark('tools-choice') as tools_panel
+            ):
                 for tool in catalogue.tools:
                     with ui.row().classes('items-start gap-2 no-wrap'):
-                        tool_boxes[tool.id] = ui.checkbox(f'{t.pick(tool.name)} ({t.pick(tool.kind)})') \
-                            .mark(f'tool-{tool.id}')
+                        tool_boxes[tool.id] = ui.checkbox(f'{t.pick(tool.name)} ({t.pick(tool.kind)})').mark(
+                            f'tool-{tool.id}'
+                        )
                     tx.p(t.pick(tool.description)).classes('text-sm cop-muted ml-10 -mt-2')
-            with ui.expansion(t('ittools.new.criteria'), icon='checklist').classes('w-full border rounded') \
-                    .mark('criteria-choice'):
+            with (
+                ui.expansion(t('ittools.new.criteria'), icon='checklist')
+                .classes('w-full border rounded')
+                .mark('criteria-choice')
+            ):
                 for group in catalogue.groups:
                     tx.h3(t.pick(group.title))
                     for criterion in group.criteria:
-                        criterion_boxes[criterion.id] = ui.checkbox(t.pick(criterion.title)) \
-                            .mark(f'criterion-{criterion.id}')
+                        criterion_boxes[criterion.id] = ui.checkbox(t.pick(criterion.title)).mark(
+                            f'criterion-{criterion.id}'
+                        )
                         tx.p(t.pick(criterion.explanation)).classes('text-sm cop-muted ml-10 -mt-2')
             summary = tx.p('').classes('font-medium').props('aria-live=polite').mark('choice-summary')
 
             def count() -> None:
-                summary.set_text(t('ittools.new.summary', tools=sum(b.value for b in tool_boxes.values()),
-                                   criteria=sum(b.value for b in criterion_boxes.values())))
+                summary.set_text(
+                    t(
+                        'ittools.new.summary',
+                        tools=sum(b.value for b in tool_boxes.values()),
+                        criteria=sum(b.value for b in criterion_boxes.values()),
+                    )
+                )
 
             def apply_template() -> None:
                 chosen = catalogue.template(template.value or '')
@@ -116,9 +144,13 @@ def register(services: Services) -> None:
                 clear_field_errors({'title': title})
                 try:
                     comparison = await ittools.create(
-                        actor, cid, title.value, template_id=template.value or None,
+                        actor,
+                        cid,
+                        title.value,
+                        template_id=template.value or None,
                         tool_ids=[i for i, b in tool_boxes.items() if b.value],
-                        criterion_ids=[i for i, b in criterion_boxes.items() if b.value])
+                        criterion_ids=[i for i, b in criterion_boxes.items() if b.value],
+                    )
                 except AppError as e:
                     show_field_error({'title': title}, e.field, ctx.error_text(e))
                     error.show(ctx.error_text(e))

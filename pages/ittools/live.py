@@ -1,4 +1,5 @@
 """The matrix, live, with the meeting panel: start a meeting, show its code, switch the way of scoring, end it."""
+
 from __future__ import annotations
 
 from nicegui import html, ui
@@ -58,8 +59,10 @@ def register(services: Services) -> None:
                 mode_line.set_text(mode_text(t, meeting, live.rights))
 
             def render_presence() -> None:
-                presence.update(ittools.present(cid, comparison_id), len(live.room.comparison.criteria)
-                                * len(live.room.comparison.tools))
+                presence.update(
+                    ittools.present(cid, comparison_id),
+                    len(live.room.comparison.criteria) * len(live.room.comparison.tools),
+                )
 
             def render_decision() -> None:
                 decision_box.clear()
@@ -67,8 +70,10 @@ def register(services: Services) -> None:
                 if decision is None:
                     return
                 tool = t.pick(decided_tool_name(catalogue, live.room.comparison))
-                with decision_box, ui.card().classes('w-full bg-green-50').props('flat bordered') \
-                        .mark('decision-summary'):
+                with (
+                    decision_box,
+                    ui.card().classes('w-full bg-green-50').props('flat bordered').mark('decision-summary'),
+                ):
                     tx.p(t('ittools.decision.summary', tool=tool, date=t.date(decision.date))).classes('font-semibold')
                     ui.link(t('ittools.decision.see'), f'/c/{cid}/ittools/{comparison_id}/results')
 
@@ -78,14 +83,16 @@ def register(services: Services) -> None:
                 live.view.set_visibility(False)
                 panel_box.clear()
 
-            live.callbacks.update(meeting=render_panel, presence=render_presence, decision=render_decision,
-                                  deleted=deleted)
+            live.callbacks.update(
+                meeting=render_panel, presence=render_presence, decision=render_decision, deleted=deleted
+            )
             render_panel()
             render_presence()
             render_decision()
 
-    def _meeting_panel(ctx: PageContext, actor: Actor, comparison_id: str, meeting: Meeting | None, base: str,
-                       editable: bool) -> None:
+    def _meeting_panel(
+        ctx: PageContext, actor: Actor, comparison_id: str, meeting: Meeting | None, base: str, editable: bool
+    ) -> None:
         t = ctx.t
         cid = ctx.community.id
         with ui.card().classes('w-full').props('flat bordered').mark('meeting-panel'):
@@ -97,9 +104,10 @@ def register(services: Services) -> None:
                 tx.p(t('meeting.panel.explain'))
                 with html.fieldset().classes('w-full border rounded p-3'):
                     tx.legend(t('meeting.panel.mode')).classes('px-1 font-medium')
-                    mode = ui.radio({'together': t('meeting.mode.together.choice'),
-                                     'private': t('meeting.mode.private.choice')}, value='together') \
-                        .mark('start-mode')
+                    mode = ui.radio(
+                        {'together': t('meeting.mode.together.choice'), 'private': t('meeting.mode.private.choice')},
+                        value='together',
+                    ).mark('start-mode')
 
                 async def start() -> None:
                     try:
@@ -114,13 +122,14 @@ def register(services: Services) -> None:
                 with ui.column().classes('gap-1 grow'):
                     tx.h2(t('meeting.panel.running')).classes('cop-h3')
                     tx.p(t('meeting.panel.join_at', host=f'{base}/m')).classes('text-sm')
-                    tx.p(display_code(meeting.code)).classes('text-4xl font-bold tracking-widest') \
-                        .mark('meeting-code')
+                    tx.p(display_code(meeting.code)).classes('text-4xl font-bold tracking-widest').mark('meeting-code')
                     copy_field(t, t('meeting.panel.link'), link, 'meeting-link')
                     if editable:
-                        ui.button(t('meeting.panel.show_code'), icon='fullscreen',
-                                  on_click=lambda: _show_code(t, meeting.code, link)).props('outline') \
-                            .mark('show-code')
+                        ui.button(
+                            t('meeting.panel.show_code'),
+                            icon='fullscreen',
+                            on_click=lambda: _show_code(t, meeting.code, link),
+                        ).props('outline').mark('show-code')
                 qr_image(link, t('meeting.panel.qr_alt', code=display_code(meeting.code))).mark('meeting-qr')
             if not editable:
                 return
@@ -148,12 +157,20 @@ def register(services: Services) -> None:
                 else:
                     mode_button('meeting.panel.private_round', 'private', 'private-round', 'visibility_off')
                     if meeting.mode == 'revealed':
-                        ui.button(t('meeting.panel.adopt'), icon='functions', on_click=adopt).props('outline') \
-                            .mark('adopt-means')
+                        ui.button(t('meeting.panel.adopt'), icon='functions', on_click=adopt).props('outline').mark(
+                            'adopt-means'
+                        )
                         mode_button('meeting.panel.to_together', 'together', 'to-together')
-                weights = ui.select({p: t(f'meeting.weights.{p}') for p in ('locked', 'coordinator', 'everyone')},
-                                    value=meeting.weights, label=t('meeting.panel.weights')) \
-                    .props('outlined dense').classes('w-72').mark('weights-policy')
+                weights = (
+                    ui.select(
+                        {p: t(f'meeting.weights.{p}') for p in ('locked', 'coordinator', 'everyone')},
+                        value=meeting.weights,
+                        label=t('meeting.panel.weights'),
+                    )
+                    .props('outlined dense')
+                    .classes('w-72')
+                    .mark('weights-policy')
+                )
 
                 async def change_policy(e) -> None:
                     await act(ctx, ittools.set_weights_policy(actor, cid, comparison_id, e.value))
@@ -166,8 +183,9 @@ def register(services: Services) -> None:
                         return
                     await act(ctx, ittools.end_meeting(actor, cid, comparison_id), t('meeting.end.done'))
 
-                ui.button(t('meeting.end.action'), icon='stop_circle', color='negative', on_click=end) \
-                    .props('outline').mark('end-meeting')
+                ui.button(t('meeting.end.action'), icon='stop_circle', color='negative', on_click=end).props(
+                    'outline'
+                ).mark('end-meeting')
 
 
 def _show_code(t: Translator, code: str, link: str) -> None:

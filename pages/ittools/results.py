@@ -1,4 +1,5 @@
 """Results of a comparison: the ranking chart, the matrix as an accessible table, CSV, and the decision record."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -45,13 +46,23 @@ def register(services: Services) -> None:
             if not ittools.rights(actor, cid, comparison_id).totals:
                 tx.p(t('ittools.results.hidden')).classes('font-medium').mark('results-hidden')
                 return
-            totals = totals_payload(ittools.room(cid, comparison_id), t)   # in ranking order
+            totals = totals_payload(ittools.room(cid, comparison_id), t)  # in ranking order
             tx.h2(t('ittools.results.ranking'))
             tx.p(t('ittools.results.how')).classes('text-sm cop-muted')
-            rows = [RankRow(rank=r['rank'], name=names[tool_id], percent_text=r['pct'], width=r['width'],
-                            excluded=r['excluded'], failed=r['failed'],
-                            detail=t('ittools.results.detail', points=r['points'], max=r['max'], scored=r['scored'],
-                                     cells=r['cells'])) for tool_id, r in totals.items()]
+            rows = [
+                RankRow(
+                    rank=r['rank'],
+                    name=names[tool_id],
+                    percent_text=r['pct'],
+                    width=r['width'],
+                    excluded=r['excluded'],
+                    failed=r['failed'],
+                    detail=t(
+                        'ittools.results.detail', points=r['points'], max=r['max'], scored=r['scored'], cells=r['cells']
+                    ),
+                )
+                for tool_id, r in totals.items()
+            ]
             ranking_chart(t, rows)
             tx.h2(t('ittools.results.matrix'))
             shares = weight_shares(comparison.criteria)
@@ -62,27 +73,50 @@ def register(services: Services) -> None:
                     key = cell_key(tool.id, criterion.id)
                     score = comparison.score(key)
                     note = comparison.notes.get(key)
-                    cells.append((t('ittools.score.none') if score is None
-                                   else f'{score} · {t(f"ittools.score.{score}")}', note.value if note else ''))
-                table_rows.append({'title': titles[criterion.id], 'weight': criterion.weight,
-                                   'share': t.percent(shares[criterion.id]), 'must': criterion.must, 'cells': cells})
-            footer = [f'{totals[tool.id]["pct"]} · {t("matrix.rank", rank=totals[tool.id]["rank"])}'
-                      + (f' · {t("matrix.excluded")}' if totals[tool.id]['excluded'] else '')
-                      for tool in comparison.tools]
-            results_table(t, t('ittools.results.caption', title=comparison.title),
-                          [names[tool.id] for tool in comparison.tools], table_rows, footer)
+                    cells.append(
+                        (
+                            t('ittools.score.none') if score is None else f'{score} · {t(f"ittools.score.{score}")}',
+                            note.value if note else '',
+                        )
+                    )
+                table_rows.append(
+                    {
+                        'title': titles[criterion.id],
+                        'weight': criterion.weight,
+                        'share': t.percent(shares[criterion.id]),
+                        'must': criterion.must,
+                        'cells': cells,
+                    }
+                )
+            footer = [
+                f'{totals[tool.id]["pct"]} · {t("matrix.rank", rank=totals[tool.id]["rank"])}'
+                + (f' · {t("matrix.excluded")}' if totals[tool.id]['excluded'] else '')
+                for tool in comparison.tools
+            ]
+            results_table(
+                t,
+                t('ittools.results.caption', title=comparison.title),
+                [names[tool.id] for tool in comparison.tools],
+                table_rows,
+                footer,
+            )
 
             def download() -> None:
                 payload = export_csv(catalogue, ittools.comparison(actor, cid, comparison_id), t)
                 name = file_slug(comparison.title, 'comparison')
                 ui.download.content(payload, f'{name}.csv', 'text/csv; charset=utf-8')
 
-            ui.button(t('ittools.results.csv'), icon='download', on_click=download).props('outline') \
-                .mark('export-csv')
+            ui.button(t('ittools.results.csv'), icon='download', on_click=download).props('outline').mark('export-csv')
             _decision_section(ctx, actor, comparison, totals, names, editable)
 
-    def _decision_section(ctx: PageContext, actor: Actor, comparison: Comparison, totals: dict[str, dict[str, Any]],
-                          names: dict[str, str], editable: bool) -> None:
+    def _decision_section(
+        ctx: PageContext,
+        actor: Actor,
+        comparison: Comparison,
+        totals: dict[str, dict[str, Any]],
+        names: dict[str, str],
+        editable: bool,
+    ) -> None:
         """totals: tool id -> its figures as core/ittools/view.totals_payload gives them, in ranking order."""
         t = ctx.t
         cid = ctx.community.id
@@ -93,12 +127,19 @@ def register(services: Services) -> None:
             with ui.card().classes('w-full').props('flat bordered').mark('decision-record'):
                 tool = t.pick(decided_tool_name(catalogue, comparison))
                 with html.dl().classes('grid grid-cols-[auto_1fr] gap-x-4 gap-y-1'):
-                    for term, value in ((t('ittools.decision.tool'), tool),
-                                        (t('ittools.decision.date'), t.date(decision.date)),
-                                        (t('ittools.decision.rationale'), decision.rationale),
-                                        (t('ittools.decision.recorded'),
-                                         t('ittools.decision.recorded_by', name=decision.recorded_by,
-                                           date=t.date(decision.recorded_at)))):
+                    for term, value in (
+                        (t('ittools.decision.tool'), tool),
+                        (t('ittools.decision.date'), t.date(decision.date)),
+                        (t('ittools.decision.rationale'), decision.rationale),
+                        (
+                            t('ittools.decision.recorded'),
+                            t(
+                                'ittools.decision.recorded_by',
+                                name=decision.recorded_by,
+                                date=t.date(decision.recorded_at),
+                            ),
+                        ),
+                    ):
                         tx.dt(term).classes('font-medium')
                         tx.dd(value).classes('whitespace-pre-wrap')
         elif not editable:
@@ -112,8 +153,12 @@ def register(services: Services) -> None:
             label = t('ittools.decision.option', name=name, rank=total['rank'], pct=total['pct'])
             options[tool_id] = label + (f' — {t("matrix.excluded")}' if total['excluded'] else '')
         first = next(iter(totals), None)
-        tool = ui.select(options, value=decision.tool_id if decision else first, label=t('ittools.decision.tool')) \
-            .props('outlined').classes('w-full max-w-xl').mark('decision-tool')
+        tool = (
+            ui.select(options, value=decision.tool_id if decision else first, label=t('ittools.decision.tool'))
+            .props('outlined')
+            .classes('w-full max-w-xl')
+            .mark('decision-tool')
+        )
         warning = tx.p('').classes('text-sm text-negative').props('aria-live=polite').mark('decision-warning')
 
         def check_excluded() -> None:
@@ -122,11 +167,18 @@ def register(services: Services) -> None:
 
         tool.on_value_change(check_excluded)
         check_excluded()
-        day = ui.input(t('ittools.decision.date'), value=decision.date if decision else date.today().isoformat()) \
-            .props('outlined type=date').classes('w-56').mark('decision-date')
-        rationale = ui.textarea(t('ittools.decision.rationale'), value=decision.rationale if decision else '') \
-            .props(f'outlined autogrow maxlength={LIMITS["rationale"]} counter').classes('w-full') \
+        day = (
+            ui.input(t('ittools.decision.date'), value=decision.date if decision else date.today().isoformat())
+            .props('outlined type=date')
+            .classes('w-56')
+            .mark('decision-date')
+        )
+        rationale = (
+            ui.textarea(t('ittools.decision.rationale'), value=decision.rationale if decision else '')
+            .props(f'outlined autogrow maxlength={LIMITS["rationale"]} counter')
+            .classes('w-full')
             .mark('decision-rationale')
+        )
         rationale.props['hint'] = t('ittools.decision.rationale_hint')
         fields = {'tool': tool, 'date': day, 'rationale': rationale}
 
@@ -143,11 +195,18 @@ def register(services: Services) -> None:
         with ui.row().classes('gap-2'):
             ui.button(t('ittools.decision.save'), icon='gavel', on_click=save).mark('decision-save')
             if decision is not None:
+
                 async def clear() -> None:
-                    if not await confirm(t, t('ittools.decision.clear_title'), t('ittools.decision.clear_text'),
-                                         t('ittools.decision.clear'), danger=True):
+                    if not await confirm(
+                        t,
+                        t('ittools.decision.clear_title'),
+                        t('ittools.decision.clear_text'),
+                        t('ittools.decision.clear'),
+                        danger=True,
+                    ):
                         return
                     await then(ctx, ittools.clear_decision(actor, cid, comparison.id), here)
 
-                ui.button(t('ittools.decision.clear'), on_click=clear).props('flat color=negative') \
-                    .mark('decision-clear')
+                ui.button(t('ittools.decision.clear'), on_click=clear).props('flat color=negative').mark(
+                    'decision-clear'
+                )

@@ -1,5 +1,6 @@
 """End-to-end fixtures: the real app in a subprocess on a free port with its own data folder, and Debian's headless
 Chromium driven by Playwright. Skipped with a reason when Chromium is absent, unless CI is set: then they must run."""
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get('COP_CHROMIUM', '/usr/bin/chromium')
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-                 '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+]
 DEMO_PASSWORD = 'demo password for tests'
 
 
@@ -58,8 +66,14 @@ class Server:
 
 def start_server(data_dir: Path, port: int | None = None, demo: bool = True) -> Server:
     port = port or free_port()
-    env = {**os.environ, 'COP_PORT': str(port), 'COP_DATA_DIR': str(data_dir), 'COP_HOST': '127.0.0.1',
-           'COP_DEMO_PASSWORD': DEMO_PASSWORD, 'COP_BACKUP_INTERVAL': '0'}
+    env = {
+        **os.environ,
+        'COP_PORT': str(port),
+        'COP_DATA_DIR': str(data_dir),
+        'COP_HOST': '127.0.0.1',
+        'COP_DEMO_PASSWORD': DEMO_PASSWORD,
+        'COP_BACKUP_INTERVAL': '0',
+    }
     env.pop('NICEGUI_USER_SIMULATION', None)
     env.pop('NICEGUI_STORAGE_PATH', None)
     env.pop('PYTEST_CURRENT_TEST', None)  # NiceGUI would otherwise run in its own test mode
@@ -93,6 +107,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
 @pytest.fixture(scope='session')
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
@@ -131,8 +146,12 @@ def log_in(page, base: str, email: str, password: str) -> None:
 def serious_violations(page) -> list[str]:
     """axe-core's findings of impact serious or critical, as readable lines."""
     from axe_playwright_python.sync_playwright import Axe
+
     if page.locator('.q-notification').count():
         page.wait_for_timeout(900)  # a notification still fading in has, for a moment, too little contrast
     results = Axe().run(page).response
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
-            for v in results['violations'] if v.get('impact') in ('serious', 'critical')]
+    return [
+        f'{v["id"]} ({v["impact"]}): {[n["target"] for n in v["nodes"][:3]]}'
+        for v in results['violations']
+        if v.get('impact') in ('serious', 'critical')
+    ]

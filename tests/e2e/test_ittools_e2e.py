@@ -1,6 +1,7 @@
 """The live IT-tools meeting in two real browsers: the coordinator projects, a participant joins with a code on their
 own device; both edit, see each other's edits, score privately and reveal; axe on both views (NL and FR, desktop
 and phone)."""
+
 from __future__ import annotations
 
 import re
@@ -77,16 +78,15 @@ def test_a_meeting_in_two_browsers(server, browser):
         participant.get_by_role('button', name='Bewaren').click()
         expect(coordinator.get_by_text('Werkt ook in de browser zonder installatie')).to_be_visible()
         # a refused edit shows what the server holds, even what this screen had not caught up with yet
-        participant.locator('.cop-matrix').evaluate('''(element) => {
+        participant.locator('.cop-matrix').evaluate("""(element) => {
             const matrix = getElement(element);
             matrix.s.scores['teams:co_editing'] = {v: 0, by: '', mine: true, rev: 0};   // a stale screen
             matrix.setScore(matrix.s.tools[0], matrix.s.criteria.find((c) => c.id === 'co_editing'), 9);
-        }''')
+        }""")
         expect(participant.locator('.cop-matrix [role=status]')).to_contain_text('Een score is 0, 1, 2 of 3.')
         expect(score(participant, 'Microsoft Teams', 'Samen bewerken')).to_have_value('3')
 
-        problems = {'coordinator nl 1280': axe(coordinator),
-                    'participant nl 1280': axe(participant)}
+        problems = {'coordinator nl 1280': axe(coordinator), 'participant nl 1280': axe(participant)}
 
         # each on their own, then the reveal
         coordinator.get_by_role('button', name='Ronde starten: iedereen scoort apart').click()
@@ -96,19 +96,24 @@ def test_a_meeting_in_two_browsers(server, browser):
         mine = score(coordinator, 'Microsoft Teams', 'Vragen en antwoorden, zoeken', kind='Jouw eigen score')
         mine.select_option('3')
         expect(coordinator.get_by_text(re.compile(r'Ans: 1/48'))).to_be_visible()
-        expect(mine).to_have_value('3')   # the coordinator does not see the participant's 0
+        expect(mine).to_have_value('3')  # the coordinator does not see the participant's 0
         expect(own).to_have_value('0')
         coordinator.get_by_role('button', name='Scores onthullen').click()
         agreed = score(participant, 'Microsoft Teams', 'Vragen en antwoorden, zoeken', kind='Afgesproken score')
         expect(agreed).to_be_visible()
         for page in (coordinator, participant):
-            cell = page.locator('td', has=page.get_by_label(
-                'Afgesproken score van Microsoft Teams voor Vragen en antwoorden, zoeken', exact=True))
+            cell = page.locator(
+                'td',
+                has=page.get_by_label(
+                    'Afgesproken score van Microsoft Teams voor Vragen en antwoorden, zoeken', exact=True
+                ),
+            )
             expect(cell).to_contain_text('gem. 1,5 · 0–3 · n=2')
             expect(cell).to_contain_text('veel onenigheid')
         agreed.select_option('2')
-        expect(score(coordinator, 'Microsoft Teams', 'Vragen en antwoorden, zoeken', kind='Afgesproken score')) \
-            .to_have_value('2')
+        expect(
+            score(coordinator, 'Microsoft Teams', 'Vragen en antwoorden, zoeken', kind='Afgesproken score')
+        ).to_have_value('2')
         problems['coordinator nl revealed'] = axe(coordinator)
         problems['participant nl revealed'] = axe(participant)
 
@@ -152,7 +157,7 @@ def test_every_ittools_page_passes_axe(server, browser):
             cid = page.locator('a[href^="/c/"]').first.get_attribute('href').split('/')[2]
             page.goto(f'{server.url}/c/{cid}/ittools?lang={lang}')
             wait_idle(page)
-            comparison = page.locator('a[href*="/ittools/c"]').last.get_attribute('href')   # the demo comparison
+            comparison = page.locator('a[href*="/ittools/c"]').last.get_attribute('href')  # the demo comparison
             for path in pages:
                 url = path.format(list=f'/c/{cid}/ittools', comparison=comparison)
                 page.goto(f'{server.url}{url}?lang={lang}')

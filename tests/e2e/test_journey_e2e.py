@@ -1,4 +1,5 @@
 """A new coordinator walks the journey in Chromium, in Dutch, from sign-up to the downloaded dossier PDF."""
+
 from __future__ import annotations
 
 import io
@@ -36,10 +37,15 @@ def test_from_sign_up_to_the_dossier_pdf(server, browser):
     page.get_by_role('link', name='Aan de slag').first.click()
     page.wait_for_url(f'**/c/{cid}/start')
     wait_idle(page)
-    expect(page.get_by_text('1 van 7 stappen gedaan.')).to_be_visible()      # the basics are done
+    expect(page.get_by_text('1 van 7 stappen gedaan.')).to_be_visible()  # the basics are done
     violations['journey'] = serious_violations(page)
-    for step in ('Je profiel als coördinator', 'CoP-kompas', 'Ledenbevraging', 'IT-tools kiezen',
-                 'Scenario voor de kick-off'):
+    for step in (
+        'Je profiel als coördinator',
+        'CoP-kompas',
+        'Ledenbevraging',
+        'IT-tools kiezen',
+        'Scenario voor de kick-off',
+    ):
         expect(page.get_by_role('heading', level=2)).to_contain_text(step)
         page.get_by_role('button', name='Voorlopig overslaan').click()
         wait_idle(page)

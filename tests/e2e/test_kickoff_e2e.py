@@ -1,4 +1,5 @@
 """The kick-off editor in Chromium: axe on the list, editor and print views; reordering by keyboard keeps focus."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,11 @@ def test_kickoff_pages_have_no_serious_accessibility_violation(server, page):
     page.get_by_role('button', name='Bibliotheek met werkvormen').click()
     page.wait_for_timeout(500)
     problems['editor with library'] = serious_violations(page)
-    for path in (f'/c/{cid}/kickoff', f'/c/{cid}/kickoff/{sid}/print?version=script',
-                 f'/c/{cid}/kickoff/{sid}/print?version=agenda&lang=fr'):
+    for path in (
+        f'/c/{cid}/kickoff',
+        f'/c/{cid}/kickoff/{sid}/print?version=script',
+        f'/c/{cid}/kickoff/{sid}/print?version=agenda&lang=fr',
+    ):
         page.goto(server.url + path)
         wait_idle(page)
         problems[path] = serious_violations(page)
@@ -42,16 +46,16 @@ def test_reorder_by_keyboard_announces_and_keeps_focus(server, page):
     page.keyboard.press('Enter')
     announcer = page.locator('[role=status]', has_text='staat nu op plaats')
     expect(announcer).to_have_text("'Welkom en doel' staat nu op plaats 2 van 8 (09:45–09:55).")
-    expect(down).to_be_focused()   # waits: under load the focus is restored a moment after the move
-    page.keyboard.press('Enter')   # again, from the keyboard alone
+    expect(down).to_be_focused()  # waits: under load the focus is restored a moment after the move
+    page.keyboard.press('Enter')  # again, from the keyboard alone
     expect(announcer).to_have_text("'Welkom en doel' staat nu op plaats 3 van 8 (09:55–10:05).")
-    expect(down).to_be_focused()   # the move's own focus call has run: it cannot take the focus from "up" below
+    expect(down).to_be_focused()  # the move's own focus call has run: it cannot take the focus from "up" below
     up = page.get_by_role('button', name="'Welkom en doel' naar boven verplaatsen")
     up.focus()
     page.keyboard.press('Enter')
     expect(announcer).to_have_text(re.compile(r'plaats 2 van 8'))
     expect(up).to_be_focused()
     page.keyboard.press('Enter')
-    expect(announcer).to_have_text(re.compile(r"plaats 1 van 8 \(09:30–09:40\)"))
+    expect(announcer).to_have_text(re.compile(r'plaats 1 van 8 \(09:30–09:40\)'))
     # at the top "up" is disabled: the keyboard lands on "down" instead of being lost
     expect(down).to_be_focused()

@@ -1,4 +1,5 @@
 """The kompas in Chromium, by keyboard only: start, answer, leave halfway, come back, finish, read the result."""
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ def tab_to(page, locator, limit: int = 60) -> None:
 def answer_dimension(page, value_label: str) -> int:
     """Answer every question on the page with the option `value_label`, by keyboard. Returns how many."""
     groups = page.get_by_role('radiogroup')
-    expect(groups.first).to_be_visible()   # the page after a navigation has rendered (a busy machine is slow)
+    expect(groups.first).to_be_visible()  # the page after a navigation has rendered (a busy machine is slow)
     count = groups.count()
     for index in range(count):
         option = groups.nth(index).get_by_role('radio', name=value_label, exact=True)
@@ -86,8 +87,8 @@ def test_complete_the_kompas_by_keyboard_leaving_halfway(server, browser):
     for name, score in (('Domein en doel', '2,0'), ('Coördinatie en rollen', '5,0'), ('Ritme en activiteiten', '1,0')):
         expect(table.get_by_role('row', name=re.compile(f'^{name}'))).to_contain_text(score)
     expect(table.get_by_role('row', name=re.compile('^Digitale ruimte'))).to_contain_text('te weinig antwoorden')
-    expect(page.get_by_text('Geschatte fase: Groeien (gemiddeld 2,9 op 5)')).to_be_visible()   # 20 / 7
-    expect(table.get_by_role('columnheader', name='Vorige ronde')).to_be_visible()   # compared with the demo round
+    expect(page.get_by_text('Geschatte fase: Groeien (gemiddeld 2,9 op 5)')).to_be_visible()  # 20 / 7
+    expect(table.get_by_role('columnheader', name='Vorige ronde')).to_be_visible()  # compared with the demo round
     violations['result page'] = serious_violations(page)
     page.goto(page.url + '?lang=fr')
     wait_idle(page)

@@ -1,4 +1,5 @@
 """The app shell in a real browser: sign up, create a community, switch language; axe on every page; kill -9."""
+
 from __future__ import annotations
 
 import json
@@ -64,8 +65,18 @@ def test_no_serious_accessibility_violation_on_any_page(server, browser):
             problems[f'{path} @{width}'] = serious_violations(page)
         log_in(page, server.url, DEMO_EMAIL, DEMO_PASSWORD)
         cid = page.locator('a[href^="/c/"]').first.get_attribute('href').split('/')[2]
-        for path in ('/', '/c/new', f'/c/{cid}', f'/c/{cid}/settings', f'/c/{cid}/members', '/account', '/import',
-                     '/invite/unknown-token', f'/c/{cid}?lang=fr', f'/c/{cid}/settings?lang=en'):
+        for path in (
+            '/',
+            '/c/new',
+            f'/c/{cid}',
+            f'/c/{cid}/settings',
+            f'/c/{cid}/members',
+            '/account',
+            '/import',
+            '/invite/unknown-token',
+            f'/c/{cid}?lang=fr',
+            f'/c/{cid}/settings?lang=en',
+        ):
             page.goto(server.url + path)
             wait_idle(page)
             problems[f'{path} @{width}'] = serious_violations(page)
@@ -97,7 +108,7 @@ def test_kill_9_after_confirmed_edits_loses_nothing(browser, tmp_path):
         for i in range(5):
             page.get_by_label('Sponsor', exact=True).fill(f'Sponsor versie {i}')
             page.get_by_role('button', name='Opslaan').click()
-            page.get_by_text('Opgeslagen.').first.wait_for()   # the UI confirmed it
+            page.get_by_text('Opgeslagen.').first.wait_for()  # the UI confirmed it
             page.wait_for_url(f'**/c/{cid}/settings')
             wait_idle(page)
         context.close()

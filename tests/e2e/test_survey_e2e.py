@@ -1,4 +1,5 @@
 """A member answers the survey on a 375 px phone, in French, in Chromium; axe on every step."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,9 @@ def open_round(server) -> tuple[str, str]:
 
 def test_answer_the_survey_on_a_phone_in_french(server, browser):
     cid, token = open_round(server)
-    context = browser.new_context(viewport={'width': 375, 'height': 740}, locale='fr-BE', is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={'width': 375, 'height': 740}, locale='fr-BE', is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f'{server.url}/s/{cid}/{token}?lang=fr')
@@ -31,7 +33,7 @@ def test_answer_the_survey_on_a_phone_in_french(server, browser):
     expect(page.get_by_role('heading', level=1)).to_have_text('Enquête auprès des membres')
     expect(page.get_by_text('Nous ne conservons ni nom')).to_be_visible()
     violations = {'start': serious_violations(page)}
-    assert page.evaluate('document.documentElement.scrollWidth') <= 375   # nothing wider than the phone
+    assert page.evaluate('document.documentElement.scrollWidth') <= 375  # nothing wider than the phone
 
     step = 0
     while True:
@@ -53,7 +55,7 @@ def test_answer_the_survey_on_a_phone_in_french(server, browser):
     assert re.fullmatch(r'[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}', receipt)
     violations['thanks'] = serious_violations(page)
 
-    page.reload()   # the same browser again: already answered
+    page.reload()  # the same browser again: already answered
     wait_idle(page)
     expect(page.get_by_text('Vous avez déjà répondu à cette enquête sur cet appareil.')).to_be_visible()
 
@@ -72,6 +74,7 @@ def test_facilitation_checklist_and_participant_feedback_pages(server, browser):
     from core.demo import DEMO_EMAIL
 
     from .conftest import DEMO_PASSWORD, log_in
+
     context = browser.new_context(viewport={'width': 1280, 'height': 900}, locale='nl-BE')
     page = context.new_page()
     log_in(page, server.url, DEMO_EMAIL, DEMO_PASSWORD)

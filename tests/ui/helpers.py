@@ -4,6 +4,7 @@ NiceGUI's simulated users share one global `ui.navigate`: it belongs to whicheve
 page that is still sending its first updates touches its user. So a step that ends in a navigation waits until the
 navigation has happened and the new page has settled, before another simulated user acts.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,8 +25,13 @@ async def settle(user: User, pages_before: int, timeout: float = 5.0) -> None:
     await asyncio.sleep(0.3)
 
 
-async def sign_up(user: User, name: str = 'Anna Peeters', email: str = 'anna@example.be',
-                  password: str = PASSWORD, next_path: str | None = None) -> None:
+async def sign_up(
+    user: User,
+    name: str = 'Anna Peeters',
+    email: str = 'anna@example.be',
+    password: str = PASSWORD,
+    next_path: str | None = None,
+) -> None:
     await user.open('/signup' + (f'?next={next_path}' if next_path else ''))
     user.find(marker='signup-name').type(name)
     user.find(marker='signup-email').type(email)
@@ -42,8 +48,9 @@ async def log_out(user: User) -> None:
     await settle(user, before)
 
 
-async def log_in(user: User, email: str, password: str = PASSWORD, path: str = '/login',
-                 expect_success: bool = True) -> None:
+async def log_in(
+    user: User, email: str, password: str = PASSWORD, path: str = '/login', expect_success: bool = True
+) -> None:
     await user.open(path)
     user.find(marker='login-email').type(email)
     user.find(marker='login-password').type(password)

@@ -1,5 +1,6 @@
 """The facilitation checklist: record a session, fill in the checklist, three participants give feedback by link,
 the results show once the threshold is met."""
+
 from __future__ import annotations
 
 from nicegui import app
@@ -22,7 +23,7 @@ async def test_session_checklist_and_participants_feedback(user: User, create_us
     before = len(user.back_history)
     user.find(marker='session-record').click()
     await settle(user, before)
-    await user.should_see('Intervisie <b>maart</b>')           # markup stays text
+    await user.should_see('Intervisie <b>maart</b>')  # markup stays text
     (session,) = services.animation.sessions(owner.id, cid)
 
     before = len(user.back_history)
@@ -30,7 +31,7 @@ async def test_session_checklist_and_participants_feedback(user: User, create_us
     await settle(user, before)
     instrument = services.animation.instrument
     preparation = [i for i in instrument.dimension('preparation').items if i.type == 'scale']
-    for item, value in zip(preparation, [3, 3, 1, 2], strict=False):   # (3 + 3 + 1 + 2) / 4 = 2.25
+    for item, value in zip(preparation, [3, 3, 1, 2], strict=False):  # (3 + 3 + 1 + 2) / 4 = 2.25
         await answer(user, item.id, value)
     await user.open(f'/c/{cid}/animation/{session.id}/review')
     user.find(marker='finish').click()
@@ -40,8 +41,11 @@ async def test_session_checklist_and_participants_feedback(user: User, create_us
     await settle(user, before)
     await user.should_see(marker='checklist-done')
     with user:
-        cells = [c.text for c in user.find(marker='self-table').elements.pop().descendants()
-                 if getattr(c, 'tag', '') in ('th', 'td')]
+        cells = [
+            c.text
+            for c in user.find(marker='self-table').elements.pop().descendants()
+            if getattr(c, 'tag', '') in ('th', 'td')
+        ]
     row = cells.index(instrument.dimension('preparation').title['nl'])
     assert cells[row + 1] == '2,3'
 
@@ -49,7 +53,7 @@ async def test_session_checklist_and_participants_feedback(user: User, create_us
     user.find(marker='feedback-open').click()
     await settle(user, before)
     link = user.find(marker='survey-link').elements.pop().value
-    path = link[link.index('/s/'):]
+    path = link[link.index('/s/') :]
     feedback = services.surveys.instrument_of(services.animation.feedback_round(owner.id, cid, session.id))
     roti_item = next(i for i in feedback.items if i.type == 'scale')
     for value in (4, 5):
@@ -57,10 +61,10 @@ async def test_session_checklist_and_participants_feedback(user: User, create_us
         await participant.open(path)
         await participant.should_see(marker='respond-step', retries=20)
         participant.find(marker=f'answer-{roti_item.id}').elements.pop().value = value
-        participant.find(marker='respond-submit').click()   # open questions may stay empty: no question asked
+        participant.find(marker='respond-submit').click()  # open questions may stay empty: no question asked
         await participant.should_see(marker='receipt-code', retries=40)
     await user.open(f'/c/{cid}/animation/{session.id}')
-    await user.should_see(marker='feedback-hidden')                 # 2 of 3
+    await user.should_see(marker='feedback-hidden')  # 2 of 3
     third = browser(create_user())
     await third.open(path)
     await third.should_see(marker='respond-step', retries=20)
@@ -68,8 +72,8 @@ async def test_session_checklist_and_participants_feedback(user: User, create_us
     third.find(marker='respond-submit').click()
     await third.should_see(marker='receipt-code', retries=40)
     await user.open(f'/c/{cid}/animation/{session.id}')
-    await user.should_see('Rendement van de geïnvesteerde tijd: 4,0 op 5 (3 antwoorden)')   # (4 + 5 + 3) / 3
-    await user.should_see(marker='send-action')                     # preparation is not strong: ideas to send
+    await user.should_see('Rendement van de geïnvesteerde tijd: 4,0 op 5 (3 antwoorden)')  # (4 + 5 + 3) / 3
+    await user.should_see(marker='send-action')  # preparation is not strong: ideas to send
     await user.open(f'/c/{cid}/animation')
     await user.should_see(marker='history-table')
 

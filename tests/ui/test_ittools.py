@@ -3,6 +3,7 @@
 Each simulated person has their own matrix element; `view.state` is exactly what that person's browser shows
 (the element applies every patch it sends). Edits are sent as the browser sends them: events on the element.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -107,15 +108,17 @@ async def test_create_from_template_and_score_with_totals(user: User):
     assert next(c for c in state['criteria'] if c['id'] == 'data_protection')['must']
     ack = await clara.score('teams:data_protection', 3)
     assert ack['ok'] and clara.shows('teams:data_protection') == 3
-    assert clara.view.state['totals']['teams']['pct'] == '12\u00a0%'   # 5 x 3 of 3 x 43
+    assert clara.view.state['totals']['teams']['pct'] == '12\u00a0%'  # 5 x 3 of 3 x 43
     await clara.score('humhub:data_protection', 0)
     assert clara.view.state['totals']['humhub']['excluded']
     assert clara.view.state['totals']['teams']['rank'] == 1
     await clara.send('weight', criterion='data_protection', weight=1)
     assert next(c for c in clara.view.state['criteria'] if c['id'] == 'data_protection')['weight'] == 1
     user.find(marker='undo').click()
-    await until(lambda: next(c for c in clara.view.state['criteria'] if c['id'] == 'data_protection')['weight'] == 5,
-                'undo of the weight')
+    await until(
+        lambda: next(c for c in clara.view.state['criteria'] if c['id'] == 'data_protection')['weight'] == 5,
+        'undo of the weight',
+    )
 
 
 async def test_two_people_edit_different_cells_at_once_and_both_keep_their_edit(user: User, create_user):
@@ -124,14 +127,25 @@ async def test_two_people_edit_different_cells_at_once_and_both_keep_their_edit(
     clara = Person(user)
     anna = await join(create_user(), code, 'Anna')
     bert = await join(create_user(), code, 'Bert')
-    await until(lambda: all(n in presence(user) for n in ('Anna', 'Bert', 'Clara Coördinator (coördinatie)')),
-                'three people present')
-    results = await asyncio.gather(anna.score('teams:qa_search', 2), bert.score('humhub:qa_search', 3),
-                                   clara.score('sharepoint:qa_search', 1), anna.score('teams:co_editing', 3),
-                                   bert.score('humhub:co_editing', 0))
+    await until(
+        lambda: all(n in presence(user) for n in ('Anna', 'Bert', 'Clara Coördinator (coördinatie)')),
+        'three people present',
+    )
+    results = await asyncio.gather(
+        anna.score('teams:qa_search', 2),
+        bert.score('humhub:qa_search', 3),
+        clara.score('sharepoint:qa_search', 1),
+        anna.score('teams:co_editing', 3),
+        bert.score('humhub:co_editing', 0),
+    )
     assert all(r['ok'] for r in results)
-    expected = {'teams:qa_search': 2, 'humhub:qa_search': 3, 'sharepoint:qa_search': 1, 'teams:co_editing': 3,
-                'humhub:co_editing': 0}
+    expected = {
+        'teams:qa_search': 2,
+        'humhub:qa_search': 3,
+        'sharepoint:qa_search': 1,
+        'teams:co_editing': 3,
+        'humhub:co_editing': 0,
+    }
     for person in (clara, anna, bert):
         assert {k: person.shows(k) for k in expected} == expected
     stored = services().ittools.room(cid, comparison_id).comparison
@@ -142,7 +156,8 @@ async def test_two_people_edit_different_cells_at_once_and_both_keep_their_edit(
 
 
 async def test_the_later_edit_of_the_same_cell_wins_everywhere_and_the_earlier_author_can_put_theirs_back(
-        user: User, create_user):
+    user: User, create_user
+):
     cid, comparison_id = await coordinator_with_comparison(user)
     code = await start_meeting(user, cid, comparison_id)
     clara = Person(user)
@@ -159,8 +174,9 @@ async def test_the_later_edit_of_the_same_cell_wins_everywhere_and_the_earlier_a
         await until(lambda p=person: p.shows('viva_engage:notifications') == 3, 'the restored value')
     assert 'viva_engage:notifications' not in anna.view.state['conflicts']
     # a note typed at the same time as someone else's score in that cell: both stay
-    await asyncio.gather(anna.send('note', key='teams:notifications', text='Digest per e-mail'),
-                         clara.score('teams:notifications', 2))
+    await asyncio.gather(
+        anna.send('note', key='teams:notifications', text='Digest per e-mail'), clara.score('teams:notifications', 2)
+    )
     for person in (clara, anna):
         assert person.view.shown_note('teams:notifications') == 'Digest per e-mail'
         assert person.shows('teams:notifications') == 2
@@ -173,7 +189,7 @@ async def test_someone_editing_a_cell_is_shown_to_the_others(user: User, create_
     anna = await join(create_user(), code, 'Anna')
     anna.user.find(marker='matrix').trigger('focus', {'key': 'teams:co_editing'})
     await until(lambda: clara.view.state['editing'].get('teams:co_editing') == 'Anna', 'the editing mark')
-    assert anna.view.state['editing'] == {}   # not on one's own screen
+    assert anna.view.state['editing'] == {}  # not on one's own screen
     anna.user.find(marker='matrix').trigger('blur', {'key': 'teams:co_editing'})
     await until(lambda: clara.view.state['editing'] == {}, 'the mark cleared')
 
@@ -186,14 +202,15 @@ async def test_crafted_and_bad_events_are_refused_and_the_meeting_goes_on(user: 
     room = services().ittools.room(cid, comparison_id)
     before = (dict(room.comparison.scores), [(c.id, c.weight, c.must) for c in room.comparison.criteria])
     for event, args, message in (
-            ('weight', {'criterion': 'data_protection', 'weight': 0}, 'De gewichten zijn vergrendeld'),
-            ('must', {'criterion': 'data_protection', 'must': False}, 'De gewichten zijn vergrendeld'),
-            ('score', {'key': 'teams:qa_search', 'value': 9}, 'Een score is 0, 1, 2 of 3.'),
-            ('score', {'key': 'teams:qa_search', 'value': '3'}, 'Een score is 0, 1, 2 of 3.'),
-            ('score', {'key': 'slack:chat', 'value': 1}, 'Deze cel bestaat niet'),
-            ('score', {'key': {'$gt': ''}, 'value': 1}, 'Deze cel bestaat niet'),
-            ('note', {'key': 'teams:qa_search', 'text': 'x' * 5000}, 'Te lang'),
-            ('score', {}, 'Deze cel bestaat niet')):
+        ('weight', {'criterion': 'data_protection', 'weight': 0}, 'De gewichten zijn vergrendeld'),
+        ('must', {'criterion': 'data_protection', 'must': False}, 'De gewichten zijn vergrendeld'),
+        ('score', {'key': 'teams:qa_search', 'value': 9}, 'Een score is 0, 1, 2 of 3.'),
+        ('score', {'key': 'teams:qa_search', 'value': '3'}, 'Een score is 0, 1, 2 of 3.'),
+        ('score', {'key': 'slack:chat', 'value': 1}, 'Deze cel bestaat niet'),
+        ('score', {'key': {'$gt': ''}, 'value': 1}, 'Deze cel bestaat niet'),
+        ('note', {'key': 'teams:qa_search', 'text': 'x' * 5000}, 'Te lang'),
+        ('score', {}, 'Deze cel bestaat niet'),
+    ):
         ack = await anna.send(event, **args)
         assert not ack['ok'] and ack['message'].startswith(message), (event, args, ack)
     anna.user.find(marker='matrix').trigger('score', 'not even a mapping')
@@ -214,9 +231,13 @@ async def test_private_scoring_then_reveal_shows_mean_spread_and_disagreement(us
     anna = await join(create_user(), code, 'Anna')
     bert = await join(create_user(), code, 'Bert')
     assert anna.view.state['rights']['private'] and anna.view.state['totals'] == {}
-    await asyncio.gather(anna.score('teams:ease_of_use', 0), bert.score('teams:ease_of_use', 3),
-                         clara.score('teams:ease_of_use', 2), bert.score('humhub:ease_of_use', 2),
-                         anna.score('humhub:ease_of_use', 2))
+    await asyncio.gather(
+        anna.score('teams:ease_of_use', 0),
+        bert.score('teams:ease_of_use', 3),
+        clara.score('teams:ease_of_use', 2),
+        bert.score('humhub:ease_of_use', 2),
+        anna.score('humhub:ease_of_use', 2),
+    )
     # nobody sees anybody else's private score
     assert anna.shows('teams:ease_of_use') == 0 and bert.shows('teams:ease_of_use') == 3
     assert clara.shows('teams:ease_of_use') == 2
@@ -232,7 +253,7 @@ async def test_private_scoring_then_reveal_shows_mean_spread_and_disagreement(us
         assert not stats['humhub:ease_of_use']['disagree']
         assert person.view.state['rights']['stats'] and not person.view.state['rights']['private']
     await anna.user.should_see(marker='mode-line')
-    assert (await bert.score('teams:ease_of_use', 2))['ok']   # the agreed value, set by the group
+    assert (await bert.score('teams:ease_of_use', 2))['ok']  # the agreed value, set by the group
     await until(lambda: clara.shows('teams:ease_of_use') == 2 and anna.shows('teams:ease_of_use') == 2, 'agreed')
 
 
@@ -242,7 +263,7 @@ async def test_ending_the_meeting_closes_the_door_and_keeps_the_result(user: Use
     anna = await join(create_user(), code, 'Anna')
     await anna.score('teams:qa_search', 2)
     user.find(marker='end-meeting').click()
-    await user.should_see(marker='confirm-ok')   # ending is confirmed first
+    await user.should_see(marker='confirm-ok')  # ending is confirmed first
     user.find(marker='confirm-ok').click()
     await until(lambda: anna.view.state['rights']['cells'] is False, 'read-only after the end')
     await anna.user.should_see('Deze vergadering is afgelopen')
@@ -251,7 +272,7 @@ async def test_ending_the_meeting_closes_the_door_and_keeps_the_result(user: Use
     assert services().ittools.room(cid, comparison_id).comparison.score('teams:qa_search') == 2
     page = await anna.user.http_client.get(f'/m/{code}')
     assert page.status_code == 404 and 'Deze vergadering is afgelopen; de code werkt niet meer.' in page.text
-    assert 'Waarop letten?' not in page.text   # no matrix: its texts are not even sent
+    assert 'Waarop letten?' not in page.text  # no matrix: its texts are not even sent
 
 
 async def test_joining_refuses_bad_codes_and_names_in_the_visitors_language(user: User, create_user):
@@ -263,9 +284,11 @@ async def test_joining_refuses_bad_codes_and_names_in_the_visitors_language(user
     visitor.find(marker='join-go').click()
     await visitor.should_see('Aucune réunion avec ce code.')
     await visitor.open(f'/m/{code}?lang=fr')
-    for name, message in (('<b>Bob</b>', "N'utilisez pas < ou > dans votre nom."),
-                          ('B' * 10_000, 'Trop long : 40 caractères au maximum.'),
-                          ('   ', 'Indiquez un nom que les autres peuvent voir.')):
+    for name, message in (
+        ('<b>Bob</b>', "N'utilisez pas < ou > dans votre nom."),
+        ('B' * 10_000, 'Trop long : 40 caractères au maximum.'),
+        ('   ', 'Indiquez un nom que les autres peuvent voir.'),
+    ):
         visitor.find(marker='join-name').clear()
         visitor.find(marker='join-name').elements.pop().value = name
         visitor.find(marker='join-submit').click()
@@ -281,13 +304,13 @@ async def test_a_participant_who_reconnects_sees_the_current_state(user: User, c
     clara = Person(user)
     anna = await join(create_user(), code, 'Anna')
     client = anna.user.client
-    for handler in client.disconnect_handlers:   # the connection drops...
+    for handler in client.disconnect_handlers:  # the connection drops...
         client.safe_invoke(handler)
     await until(lambda: 'Anna, verbinding weg' in presence(user), 'Anna shown as away')
     await clara.score('teams:qa_search', 3)
     # the reconnect: what the browser shows is rebuilt from the current state
     anna.view.state['scores'].clear()
-    for handler in client.connect_handlers:   # ...and comes back
+    for handler in client.connect_handlers:  # ...and comes back
         client.safe_invoke(handler)
     assert anna.shows('teams:qa_search') == 3
     await until(lambda: 'verbinding weg' not in presence(user), 'Anna back')
@@ -364,6 +387,6 @@ async def test_nobody_sees_who_is_editing_while_everyone_scores_alone(user: User
     assert coach.view.state['editing'] == {} and clara.view.state['editing'] == {}
     # after the reveal, marks are shown again: to the coach too
     user.find(marker='reveal').click()
-    await until(lambda: coach.view.state['rights']['stats'], 'the reveal on the coach\'s screen')
+    await until(lambda: coach.view.state['rights']['stats'], "the reveal on the coach's screen")
     anna.user.find(marker='matrix').trigger('focus', {'key': 'teams:ease_of_use'})
     await until(lambda: coach.view.state['editing'].get('teams:ease_of_use') == 'Anna', 'the mark shown to the coach')

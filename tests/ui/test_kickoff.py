@@ -1,5 +1,6 @@
 """The kick-off editor as a coordinator, a co-coordinator and a coach meet it: template, method library, keyboard
 reordering with times that follow, bad input, undo, print views and both PDFs."""
+
 from __future__ import annotations
 
 import asyncio
@@ -50,13 +51,14 @@ async def test_build_from_template_insert_a_method_reorder_by_keyboard_and_times
     assert len(scenario.blocks) == 8 and scenario.current
     await user.should_see('09:30–09:40')
 
-    user.find(marker='insert-check_out_round').click()   # default position: at the end
+    user.find(marker='insert-check_out_round').click()  # default position: at the end
     await _until(lambda: len(_scenario(uid, cid, sid).blocks) == 9)
     new = _scenario(uid, cid, sid).blocks[-1]
     assert new.method == 'check_out_round' and new.title == 'Uitcheckronde'
     await user.should_see("'Uitcheckronde' toegevoegd op plaats 9 (11:00–11:10).")
-    await user.should_see('Uitloop: het scenario eindigt om 11:10, 10 min na het geplande einde (11:00). '
-                          'Totaal 1 u 40 min.')
+    await user.should_see(
+        'Uitloop: het scenario eindigt om 11:10, 10 min na het geplande einde (11:00). Totaal 1 u 40 min.'
+    )
 
     user.find(marker=f'block-up-{new.id}').click()
     await _until(lambda: _scenario(uid, cid, sid).blocks[7].id == new.id)
@@ -66,7 +68,7 @@ async def test_build_from_template_insert_a_method_reorder_by_keyboard_and_times
     last = _scenario(uid, cid, sid).blocks[-1]
     assert user.find(marker=f'block-clock-{last.id}').elements.pop().text == '11:05–11:10'
     first = _scenario(uid, cid, sid).blocks[0]
-    assert not user.find(marker=f'block-up-{first.id}').elements.pop().enabled   # the first cannot go up
+    assert not user.find(marker=f'block-up-{first.id}').elements.pop().enabled  # the first cannot go up
     assert not user.find(marker=f'block-down-{last.id}').elements.pop().enabled
 
     user.find(marker=f'block-duration-{first.id}').clear().type('25')
@@ -88,19 +90,20 @@ async def test_bad_input_gets_a_clear_message_and_typed_text_stays(user: User):
     notes = user.find(marker=f'block-notes-{first.id}')
     notes.clear().type('n' * 10_000)
     await user.should_see('Niet opgeslagen: Te lang: maximaal 4000 tekens.', retries=30)
-    assert notes.elements.pop().value == 'n' * 10_000   # nothing the user typed is lost
+    assert notes.elements.pop().value == 'n' * 10_000  # nothing the user typed is lost
 
     title = '<b>Welkom</b> & <script>alert(1)</script>'
     user.find(marker=f'block-title-{first.id}').clear().type(title)
     await _until(lambda: _scenario(uid, cid, sid).blocks[0].title == title)
-    await user.should_see(title)   # shown as text, never as markup
+    await user.should_see(title)  # shown as text, never as markup
 
     user.find(marker='scenario-planned_end').clear()
     await _until(lambda: _scenario(uid, cid, sid).planned_end == '')
     await user.should_see('Van 09:30 tot 11:00 (1 u 30 min). Er is geen gepland einde ingevuld.')
     user.find(marker='scenario-start').clear().type('23:00')
-    await user.should_see('Zo loopt het scenario na middernacht door (vanaf blok 5). Kort blokken in of begin '
-                          'vroeger.', retries=30)
+    await user.should_see(
+        'Zo loopt het scenario na middernacht door (vanaf blok 5). Kort blokken in of begin vroeger.', retries=30
+    )
     assert _scenario(uid, cid, sid).start == '09:30'
 
 
@@ -123,7 +126,7 @@ async def test_a_tick_that_cannot_be_saved_is_set_back(user: User, monkeypatch):
     kickoff = app.state.services.kickoff
     items = _scenario(uid, cid, sid).preparation
     item = items[0]
-    await kickoff.delete_check(uid, cid, sid, 'preparation', item.id)   # gone behind the page's back
+    await kickoff.delete_check(uid, cid, sid, 'preparation', item.id)  # gone behind the page's back
     calls = []
     set_check = kickoff.set_check
 
@@ -137,9 +140,9 @@ async def test_a_tick_that_cannot_be_saved_is_set_back(user: User, monkeypatch):
     user.find(marker=f'check-box-{item.id}').click()
     await user.should_see('Niet opgeslagen: Dit onderdeel bestaat niet meer.', retries=30)
     box = user.find(marker=f'check-box-{item.id}').elements.pop()
-    await _until(lambda: box.value is False)   # the screen shows what is stored: not ticked
+    await _until(lambda: box.value is False)  # the screen shows what is stored: not ticked
     await asyncio.sleep(0.3)
-    assert len(calls) == 1   # setting it back did not try to save again
+    assert len(calls) == 1  # setting it back did not try to save again
     assert progress.text == f'0 van {len(items)} gedaan'
 
 
@@ -155,11 +158,11 @@ async def test_remove_a_ticked_item_then_undo_brings_it_back_ticked_in_its_place
     await user.should_see(f"Punt verwijderd: '{item.text[:60]}'.")
     user.find(marker='undo').click()
     await _until(lambda: len(_scenario(uid, cid, sid).preparation) == total)
-    assert _scenario(uid, cid, sid).preparation[1] == replace(item, done=True)   # same id, still ticked
+    assert _scenario(uid, cid, sid).preparation[1] == replace(item, done=True)  # same id, still ticked
     box = user.find(marker=f'check-box-{item.id}').elements.pop()
     assert box.value is True
-    row = box.parent_slot.parent.parent_slot.parent   # checkbox -> row -> list item
-    assert row.parent_slot.children.index(row) == 1   # back in its place
+    row = box.parent_slot.parent.parent_slot.parent  # checkbox -> row -> list item
+    assert row.parent_slot.children.index(row) == 1  # back in its place
     progress = user.find(marker='check-progress-preparation').elements.pop()
     assert progress.text == f'1 van {total} gedaan'
 
@@ -178,7 +181,7 @@ async def test_print_views_and_both_pdfs(user: User):
 
     await user.open(f'/c/{cid}/kickoff/{sid}/print?version=agenda&lang=fr')
     await user.should_see('Ordre du jour des participants')
-    await user.should_see('Welkom en doel')   # the scenario's own text stays as it was written
+    await user.should_see('Welkom en doel')  # the scenario's own text stays as it was written
     await user.should_not_see(marker='view-block')
     await user.open(f'/c/{cid}/kickoff/{sid}/print?version=script&lang=nl')
     await user.should_see(marker='view-block')

@@ -1,4 +1,5 @@
 """The kompas and the profile as users meet them: answers set through the page, scores checked by hand."""
+
 from __future__ import annotations
 
 import asyncio
@@ -40,34 +41,34 @@ async def test_answers_through_the_page_give_hand_computed_scores(user: User):
     kompas = app.state.services.kompas.instrument
     domain, community, practice = (kompas.dimension(d) for d in ('domain', 'community', 'practice'))
     await start_round(user, cid)
-    for item, value in zip(domain.items, [1, 2, 3, 4], strict=True):        # mean 2.5 -> developing
+    for item, value in zip(domain.items, [1, 2, 3, 4], strict=True):  # mean 2.5 -> developing
         await answer(user, item.id, value)
     await user.open(f'/c/{cid}/kompas/answer?d=community')
     for item, value in zip(community.items, [5, 5, 'na', 4], strict=True):  # mean 14/3 = 4.67 -> strong
         await answer(user, item.id, value)
     await user.open(f'/c/{cid}/kompas/answer?d=practice')
-    await answer(user, practice.items[0].id, 2)                          # 1 answer < minimum 2: no score
+    await answer(user, practice.items[0].id, 2)  # 1 answer < minimum 2: no score
     await user.should_see('9 van 32 vragen beantwoord')
 
     await user.open(f'/c/{cid}/kompas/review')
     await user.should_see('Nog 23 open vragen')
     user.find(marker='finish').click()
-    await user.should_see(marker='confirm-ok')   # open questions: asked first
+    await user.should_see(marker='confirm-ok')  # open questions: asked first
     before = len(user.back_history)
     user.find(marker='confirm-ok').click()
     await settle(user, before)
 
-    await user.should_see('Geschatte fase: Groeien (gemiddeld 3,6 op 5)')   # (2.5 + 4.667) / 2 = 3.58
-    await user.should_see('Prioriteiten: Domein en doel')                  # community is strong: not a priority
+    await user.should_see('Geschatte fase: Groeien (gemiddeld 3,6 op 5)')  # (2.5 + 4.667) / 2 = 3.58
+    await user.should_see('Prioriteiten: Domein en doel')  # community is strong: not a priority
     with user:
         table = user.find(marker='kompas-table').elements.pop()
         cells = [c.text for c in table.descendants() if hasattr(c, 'text') and c.tag in ('td', 'th')]
     row = cells.index('Domein en doel')
-    assert cells[row + 1:row + 3] == ['2,5', 'In ontwikkeling']
+    assert cells[row + 1 : row + 3] == ['2,5', 'In ontwikkeling']
     row = cells.index('Gemeenschap en relaties')
-    assert cells[row + 1:row + 3] == ['4,7', 'Sterk punt']
+    assert cells[row + 1 : row + 3] == ['4,7', 'Sterk punt']
     row = cells.index('Praktijk en gedeelde kennis')
-    assert cells[row + 1:row + 3] == ['te weinig antwoorden', '—']
+    assert cells[row + 1 : row + 3] == ['te weinig antwoorden', '—']
     await user.should_see(marker='too-few')
 
 
@@ -79,14 +80,14 @@ async def test_leave_halfway_and_continue_later(user: User, create_user):
     await answer(user, items[0].id, 3)
     await answer(user, items[1].id, 4)
 
-    other_browser = create_user()    # the same coordinator, another day, another browser
+    other_browser = create_user()  # the same coordinator, another day, another browser
     await log_in(other_browser, 'anna@example.be')
     await other_browser.open(f'/c/{cid}/kompas')
     await other_browser.should_see('2 van 32 vragen beantwoord')
     before = len(other_browser.back_history)
     other_browser.find(marker='kompas-continue').click()
     await settle(other_browser, before)
-    assert other_browser.back_history[-1].endswith('?d=domain')   # domain still has 2 open questions
+    assert other_browser.back_history[-1].endswith('?d=domain')  # domain still has 2 open questions
     radio = other_browser.find(marker=f'answer-{items[0].id}').elements.pop()
     assert radio.value == 3
 
@@ -102,9 +103,9 @@ async def test_send_an_idea_to_the_action_plan(user: User):
     sheet = services.kompas.open_round(services.accounts.by_email('anna@example.be').id, cid)
     await services.kompas.finish(services.accounts.by_email('anna@example.be').id, cid, sheet.id)
     await user.open(f'/c/{cid}/kompas/result/{sheet.id}')
-    assert len(user.find(marker='send-action').elements) == 3   # the three ideas of the one scored dimension
+    assert len(user.find(marker='send-action').elements) == 3  # the three ideas of the one scored dimension
     for sent in range(1, 4):
-        user.find(marker='send-action').click()   # the first idea still to send
+        user.find(marker='send-action').click()  # the first idea still to send
         for _ in range(40):
             if count(user, 'action-sent') == sent:
                 break
@@ -112,7 +113,7 @@ async def test_send_an_idea_to_the_action_plan(user: User):
     owner = services.accounts.by_email('anna@example.be').id
     suggestions = services.suggestions.list(owner, cid)
     assert len(suggestions) == 3 and {(s.source, s.dimension) for s in suggestions} == {('kompas', 'domain')}
-    await user.open(f'/c/{cid}/kompas/result/{sheet.id}')   # after reload they stay marked as sent
+    await user.open(f'/c/{cid}/kompas/result/{sheet.id}')  # after reload they stay marked as sent
     assert count(user, 'action-sent') == 3
     await user.should_not_see(marker='send-action')
 
@@ -170,7 +171,7 @@ async def test_profile_filled_shared_and_seen_by_the_coordinator(user: User, cre
     coordinator = create_user()
     await log_in(coordinator, 'owner@example.be')
     await coordinator.open(f'/c/{cid}/profile')
-    await coordinator.should_see(marker='shared-none')   # not shared yet
+    await coordinator.should_see(marker='shared-none')  # not shared yet
 
     await user.open(f'/c/{cid}/profile')
     user.find(marker='profile-share').elements.pop().value = True

@@ -1,4 +1,5 @@
 """The guide, the journey and the action plan through their pages."""
+
 from __future__ import annotations
 
 import asyncio
@@ -49,8 +50,14 @@ async def test_guide_is_public_and_a_coordinator_writes_answers(user: User):
 
 async def test_plan_accept_add_filter_delete_and_undo(user: User):
     services, owner, cid = await setup()
-    await services.suggestions.send(owner, cid, 'kompas', 'r1', 'domain',
-                                    {'nl': 'Schrijf het doel op', 'fr': 'Écrivez la finalité', 'en': 'Write it down'})
+    await services.suggestions.send(
+        owner,
+        cid,
+        'kompas',
+        'r1',
+        'domain',
+        {'nl': 'Schrijf het doel op', 'fr': 'Écrivez la finalité', 'en': 'Write it down'},
+    )
     await log_in(user, 'owner@example.be')
     await user.open(f'/c/{cid}/plan')
     await user.should_see(marker='suggestion')
@@ -62,7 +69,7 @@ async def test_plan_accept_add_filter_delete_and_undo(user: User):
     user.find(marker='action-add').click()
     await user.should_see(marker='action-save', retries=20)
     user.find(marker='action-save').click()
-    await user.should_see('Geef de actie een naam.', retries=20)       # a clear message, nothing stored
+    await user.should_see('Geef de actie een naam.', retries=20)  # a clear message, nothing stored
     user.find(marker='action-title').type('Kick-off houden')
     user.find(marker='action-owner').type('Lien')
     user.find(marker='action-horizon').elements.pop().value = '30'
@@ -76,7 +83,7 @@ async def test_plan_accept_add_filter_delete_and_undo(user: User):
     user.find(marker='filter-owner').elements.pop().value = ''
     await wait_for(lambda: count(user, 'action') == 2)
 
-    user.find(marker='action-delete').click()                             # the first one shown
+    user.find(marker='action-delete').click()  # the first one shown
     await wait_for(lambda: count(user, 'action') == 1)
     assert len(services.actionplan.actions(owner, cid)) == 1
     user.find(marker='undo').click()
@@ -94,13 +101,13 @@ async def test_journey_skips_and_resumes(user: User):
     user.find(marker='wizard-open').click()
     await settle(user, before)
     assert user.back_history[-1] == f'/c/{cid}/settings?wizard=basics'
-    await user.should_see(marker='wizard-banner')                         # the real tool, with the way back
+    await user.should_see(marker='wizard-banner')  # the real tool, with the way back
     user.find(marker='field-purpose').type('Samen beter schrijven')
     before = len(user.back_history)
     user.find(marker='save-community').click()
     await settle(user, before)
     await user.open(f'/c/{cid}/start')
-    await user.should_see('Stap 2 van 7: Je profiel als coördinator')   # resumes at the first open step
+    await user.should_see('Stap 2 van 7: Je profiel als coördinator')  # resumes at the first open step
     before = len(user.back_history)
     user.find(marker='wizard-skip').click()
     await settle(user, before)
@@ -115,7 +122,7 @@ async def test_dossier_page_downloads_a_pdf(user: User):
     await log_in(user, 'owner@example.be')
     await user.open(f'/c/{cid}/dossier')
     await user.should_see(marker='dossier-html')
-    await user.should_see('Eerste actie <script>')                        # the accessible web version
+    await user.should_see('Eerste actie <script>')  # the accessible web version
     user.find(marker='section-guide').elements.pop().value = False
     await wait_for(lambda: count(user, 'dossier-guide') == 0)
     user.find(marker='dossier-pdf').click()
@@ -129,11 +136,11 @@ async def test_plan_filters_stay_in_place_and_an_unknown_owner_filters_nothing(u
     await services.actionplan.add(owner, cid, {'title': 'Van Lien', 'owner': 'Lien'})
     await log_in(user, 'owner@example.be')
     await user.open(f'/c/{cid}/plan?owner=Nobody')
-    await user.should_see('2 van 2 acties getoond.')                        # shown as "All", and it is all
+    await user.should_see('2 van 2 acties getoond.')  # shown as "All", and it is all
     status = user.find(marker='filter-status').elements.pop()
     status.value = 'doing'
     await user.should_see('1 van 2 acties getoond.')
-    assert user.find(marker='filter-status').elements.pop() is status      # not rebuilt: focus stays on it
-    await user.open(f'/c/{cid}/plan?owner=lien')                          # a known owner, however it is written
+    assert user.find(marker='filter-status').elements.pop() is status  # not rebuilt: focus stays on it
+    await user.open(f'/c/{cid}/plan?owner=lien')  # a known owner, however it is written
     await user.should_see('1 van 2 acties getoond.')
     assert user.find(marker='filter-owner').elements.pop().value == 'Lien'

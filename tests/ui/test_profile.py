@@ -1,5 +1,6 @@
 """Pages of sheets started on an instrument version that has since been replaced: they show and accept the
 sheet's own version (the profile and the facilitation checklist, like the kompas)."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,6 +19,7 @@ from .test_kompas import answer, count
 @pytest.fixture
 def new_version(monkeypatch):
     """Publish a version 2 of an instrument in the running app (version 1 stays readable, as if archived)."""
+
     def publish(instrument_id: str):
         instruments = app.state.services.content.instruments
         path = CONTENT_DIR / 'instruments' / f'{instrument_id}.yaml'
@@ -25,6 +27,7 @@ def new_version(monkeypatch):
         monkeypatch.setitem(instruments._by_key, (instrument_id, 2), v2)
         monkeypatch.setitem(instruments._current, instrument_id, v2)
         return v2
+
     return publish
 
 
@@ -75,6 +78,6 @@ async def test_an_open_checklist_keeps_its_version_and_a_finished_one_cannot_be_
     await user.should_not_see(NEW_WORDING['nl'])
 
     await services.animation.finish(me.id, cid, session.id)
-    await user.open(f'{base}/review')       # finished: back to the session, as the answer page does
+    await user.open(f'{base}/review')  # finished: back to the session, as the answer page does
     await user.should_see(marker='checklist-done')
     assert user.back_history[-1] == base

@@ -1,4 +1,5 @@
 """The app shell as a user meets it: sign up, log in, guards, communities, languages, invitations, deletion."""
+
 from __future__ import annotations
 
 import asyncio
@@ -196,7 +197,7 @@ async def test_export_and_import_through_the_pages(user: User):
     await user.should_see('Dit bestand is geen export van de CoP-toolbox.', retries=10)
     before = len(user.back_history)
     await upload.handle_uploads([ui.upload.SmallFileUpload('x.cop.json', 'application/json', response.content)])
-    await settle(user, before)                     # the notice can show before the new page's address is recorded
+    await settle(user, before)  # the notice can show before the new page's address is recorded
     await user.should_see('Te exporteren is geïmporteerd.', retries=20)
     assert current_community(user) != cid
 

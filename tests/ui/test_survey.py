@@ -1,5 +1,6 @@
 """The member survey through its pages: a coordinator opens a round, anonymous members answer by link, the
 threshold hides results until enough answers, one answer per browser, receipts withdraw exactly one answer."""
+
 from __future__ import annotations
 
 import asyncio
@@ -47,7 +48,7 @@ async def answer_survey(user: User, cid: str, token: str, value: int) -> str:
             user.find(marker='respond-next').click()
             await user.should_see(f'Deel {index + 2} van', retries=20)
     user.find(marker='respond-submit').click()
-    await user.should_see(marker='confirm-ok', retries=20)   # the multi and open questions were left open
+    await user.should_see(marker='confirm-ok', retries=20)  # the multi and open questions were left open
     user.find(marker='confirm-ok').click()
     await user.should_see(marker='receipt-code', retries=40)
     return user.find(marker='receipt-code').elements.pop().text
@@ -59,12 +60,12 @@ async def test_threshold_hides_results_until_enough_answers(user: User, create_u
         await answer_survey(browser(create_user()), cid, survey_round.token, 2 + n % 3)
     await log_in(user, 'owner@example.be')
     await user.open(f'/c/{cid}/survey/{survey_round.id}')
-    await user.should_see(marker='below-threshold')                            # N - 1 answers
+    await user.should_see(marker='below-threshold')  # N - 1 answers
     await user.should_see('4 antwoorden van 10 verwachte leden (40\u00a0%).')
     await user.should_not_see(marker='blocks-table')
     await answer_survey(browser(create_user()), cid, survey_round.token, 4)
     await user.open(f'/c/{cid}/survey/{survey_round.id}')
-    await user.should_see(marker='blocks-table')                               # N answers
+    await user.should_see(marker='blocks-table')  # N answers
     await user.should_not_see(marker='below-threshold')
     await user.should_see(marker='gap-table')
 
@@ -73,9 +74,9 @@ async def test_one_submission_per_browser_and_no_replay(user: User):
     services, _, cid, survey_round = await setup_round()
     await answer_survey(browser(user), cid, survey_round.token, 3)
     assert services.surveys.count(cid, survey_round.id) == 1
-    user.find(marker='receipt-code')   # the thank-you view replaced the form: no submit button left to press
+    user.find(marker='receipt-code')  # the thank-you view replaced the form: no submit button left to press
     assert not visible(user, 'respond-submit')
-    browser(user, json.dumps({'done': True}))                                 # what the page stored in the browser
+    browser(user, json.dumps({'done': True}))  # what the page stored in the browser
     await user.open(f'/s/{cid}/{survey_round.token}')
     await user.should_see(marker='respond-already', retries=20)
     assert not visible(user, 'respond-step')
@@ -113,7 +114,7 @@ async def test_stored_file_holds_no_address_agent_account_or_time(user: User):
     text = (services.store.communities_dir / f'{cid}.json').read_text()
     raw = json.loads(text)
     for doc in raw['survey_answers'].values():
-        assert set(doc) <= {'round', 'answers', 'receipt'}                 # not even the day
+        assert set(doc) <= {'round', 'answers', 'receipt'}  # not even the day
     for needle in ('UniqueAgent', '127.0.0.1', 'testclient', owner.id, 'T0', 'T1', 'T2'):
         assert needle not in json.dumps(list(raw['survey_answers'].values())), needle
 
@@ -136,7 +137,7 @@ async def test_coordinator_creates_opens_and_shares_a_round(user: User):
     await user.open(f'/c/{community.id}/survey')
     user.find(marker='survey-threshold').elements.pop().value = 2
     user.find(marker='survey-create').click()
-    await user.should_see('Geef een geheel getal van minstens 3.', retries=20)   # never below 3
+    await user.should_see('Geef een geheel getal van minstens 3.', retries=20)  # never below 3
     user.find(marker='survey-threshold').elements.pop().value = 6
     user.find(marker='survey-title').type('Najaar')
     before = len(user.back_history)
@@ -162,11 +163,12 @@ async def test_markup_in_open_answers_is_shown_as_text(user: User):
     text_item = next(i for i in instrument.items if i.type == 'text')
     markup = '<b>vet</b><script>alert("x")</script><img src=x onerror=alert(1)>'
     for _ in range(3):
-        await services.surveys.submit(cid, survey_round.token, services.surveys.ticket(cid, survey_round.token),
-                                      {text_item.id: markup})
+        await services.surveys.submit(
+            cid, survey_round.token, services.surveys.ticket(cid, survey_round.token), {text_item.id: markup}
+        )
     await log_in(user, 'owner@example.be')
     await user.open(f'/c/{cid}/survey/{survey_round.id}')
-    await user.should_see(markup)   # the literal text, in a text element: the browser shows it, never runs it
+    await user.should_see(markup)  # the literal text, in a text element: the browser shows it, never runs it
     answers = user.find(marker='open-answers').elements
     texts = [c.text for a in answers for c in a.descendants() if getattr(c, 'tag', '') == 'li']
     assert texts.count(markup) == 3
@@ -178,10 +180,10 @@ async def test_progress_counts_only_the_questions_it_totals(user: User):
     total = len([i for i in instrument.items if i.type != 'text'])
     draft = {i.id: 'een open antwoord' for i in instrument.items if i.type == 'text'}
     draft[instrument.scored_items[0].id] = 4
-    browser(user, json.dumps({'answers': draft}))                      # the draft this browser kept
+    browser(user, json.dumps({'answers': draft}))  # the draft this browser kept
     await user.open(f'/s/{cid}/{survey_round.token}')
     await user.should_see(marker='respond-step', retries=20)
-    await user.should_see(f'1 van {total} vragen beantwoord')          # open answers are in neither number
+    await user.should_see(f'1 van {total} vragen beantwoord')  # open answers are in neither number
     for step in range(len(instrument.dimensions) - 1):
         user.find(marker='respond-next').click()
         await user.should_see(f'Deel {step + 2} van', retries=20)
@@ -194,15 +196,17 @@ async def test_an_idea_sent_to_the_plan_stays_sent_when_more_answers_come_in(use
     instrument = services.content.instruments.current('member_survey')
     weak = instrument.scored_items[0].id
     for value in (1, 2, 2):
-        await services.surveys.submit(cid, survey_round.token, services.surveys.ticket(cid, survey_round.token),
-                                      {weak: value})
+        await services.surveys.submit(
+            cid, survey_round.token, services.surveys.ticket(cid, survey_round.token), {weak: value}
+        )
     await log_in(user, 'owner@example.be')
     await user.open(f'/c/{cid}/survey/{survey_round.id}')
     await user.should_see('(gemiddeld 1,7 op 5)')
     user.find(marker='send-action').click()
     await user.should_see(marker='action-sent', retries=20)
-    await services.surveys.submit(cid, survey_round.token, services.surveys.ticket(cid, survey_round.token),
-                                  {weak: 1})                               # the mean moves from 1.7 to 1.5
+    await services.surveys.submit(
+        cid, survey_round.token, services.surveys.ticket(cid, survey_round.token), {weak: 1}
+    )  # the mean moves from 1.7 to 1.5
     await user.open(f'/c/{cid}/survey/{survey_round.id}')
     await user.should_see('(gemiddeld 1,5 op 5)')
     await user.should_see(marker='action-sent')

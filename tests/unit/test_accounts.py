@@ -1,4 +1,5 @@
 """Accounts: hashing, sign-up rules, login, rate limits, password change, nothing in plain text."""
+
 from __future__ import annotations
 
 import logging
@@ -33,8 +34,11 @@ def clock():
 
 @pytest.fixture
 def accounts(store, clock):
-    return Accounts(store.accounts, account_limiter=FailureLimiter(5, 900, 30, 900, clock=clock),
-                    client_limiter=FailureLimiter(20, 900, 60, 3600, clock=clock))
+    return Accounts(
+        store.accounts,
+        account_limiter=FailureLimiter(5, 900, 30, 900, clock=clock),
+        client_limiter=FailureLimiter(20, 900, 60, 3600, clock=clock),
+    )
 
 
 def test_hash_is_salted_scrypt_and_verifies():
@@ -54,13 +58,16 @@ async def test_sign_up_validates_and_stores_no_plain_text(accounts, store, caplo
     assert PASSWORD not in caplog.text
 
 
-@pytest.mark.parametrize('name, email, password, field', [
-    ('', 'a@b.be', PASSWORD, 'name'),
-    ('A', 'not-an-email', PASSWORD, 'email'),
-    ('A', 'a@b.be', 'x' * (MIN_PASSWORD - 1), 'password'),
-    ('A' * 101, 'a@b.be', PASSWORD, 'name'),
-    ('A', 'a@b.be', 'x' * 300, 'password'),
-])
+@pytest.mark.parametrize(
+    'name, email, password, field',
+    [
+        ('', 'a@b.be', PASSWORD, 'name'),
+        ('A', 'not-an-email', PASSWORD, 'email'),
+        ('A', 'a@b.be', 'x' * (MIN_PASSWORD - 1), 'password'),
+        ('A' * 101, 'a@b.be', PASSWORD, 'name'),
+        ('A', 'a@b.be', 'x' * 300, 'password'),
+    ],
+)
 async def test_sign_up_rejects_bad_input(accounts, name, email, password, field):
     with pytest.raises(ValidationError) as info:
         await accounts.sign_up(name, email, password)
@@ -131,7 +138,7 @@ def test_limiter_doubles_and_caps(clock):
     limiter = FailureLimiter(2, 100, 10, 35, clock=clock)
     limiter.failure('k')
     assert limiter.retry_after('k') == 0
-    limiter.failure('k')   # the second of two free: locked from now on
+    limiter.failure('k')  # the second of two free: locked from now on
     assert limiter.retry_after('k') == 10
     limiter.failure('k')
     assert limiter.retry_after('k') == 20

@@ -1,4 +1,5 @@
 """Timing arithmetic of an agenda: clock times, durations, overrun, the day ending at midnight."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,10 @@ from core.agenda import (
 from core.errors import ValidationError
 
 
-@pytest.mark.parametrize(('text', 'minutes'), [('09:30', 570), ('9:30', 570), ('9h30', 570), ('9u30', 570),
-                                               ('00:00', 0), ('23:59', 1439), (' 14:05 ', 845)])
+@pytest.mark.parametrize(
+    ('text', 'minutes'),
+    [('09:30', 570), ('9:30', 570), ('9h30', 570), ('9u30', 570), ('00:00', 0), ('23:59', 1439), (' 14:05 ', 845)],
+)
 def test_parse_clock(text, minutes):
     assert parse_clock(text) == minutes
 
@@ -38,7 +41,7 @@ def test_format_clock_pads_and_shows_midnight_as_the_end_of_the_day():
 
 def test_a_planned_end_at_midnight_is_stored_as_a_clock_field_can_read_back():
     assert format_planned_end(660) == '11:00'
-    assert format_planned_end(1440) == '00:00'   # not '24:00', which parse_clock refuses
+    assert format_planned_end(1440) == '00:00'  # not '24:00', which parse_clock refuses
     assert parse_clock(format_planned_end(1440)) == 0
     assert schedule('22:30', [90], format_planned_end(1440)).planned_end == 1440
     with pytest.raises(ValueError):
@@ -50,8 +53,9 @@ def test_durations_accepted(value):
     assert check_duration(value) == int(float(value))
 
 
-@pytest.mark.parametrize('value', [0, -5, 481, 10_000, 2.5, '2.5', 'abc', '', None, True, float('nan'),
-                                   float('inf'), [10]])
+@pytest.mark.parametrize(
+    'value', [0, -5, 481, 10_000, 2.5, '2.5', 'abc', '', None, True, float('nan'), float('inf'), [10]]
+)
 def test_negative_absurd_or_broken_durations_are_refused(value):
     with pytest.raises(ValidationError) as caught:
         check_duration(value)
@@ -61,8 +65,16 @@ def test_negative_absurd_or_broken_durations_are_refused(value):
 
 def test_each_block_starts_where_the_previous_ended():
     timing = schedule('09:30', [10, 15, 10, 20, 15, 10, 5, 5], '11:00')
-    assert [s.start_text for s in timing.slots] == ['09:30', '09:40', '09:55', '10:05', '10:25', '10:40', '10:50',
-                                                    '10:55']
+    assert [s.start_text for s in timing.slots] == [
+        '09:30',
+        '09:40',
+        '09:55',
+        '10:05',
+        '10:25',
+        '10:40',
+        '10:50',
+        '10:55',
+    ]
     assert timing.slots[-1].end_text == '11:00'
     assert timing.total == 90 and timing.end_text == '11:00'
     assert timing.overrun == 0 and timing.slack == 0
@@ -99,7 +111,7 @@ def test_planned_end_must_follow_the_start():
     assert caught.value.key == 'agenda.error.planned_end'
     with pytest.raises(ValidationError):
         schedule('10:00', [30], '10:00')
-    assert schedule('22:00', [60], '00:00').planned_end == 1440   # "00:00" as an end means midnight
+    assert schedule('22:00', [60], '00:00').planned_end == 1440  # "00:00" as an end means midnight
 
 
 def test_split_minutes():

@@ -1,4 +1,5 @@
 """The facilitation checklist: session details refused cleanly, the participants' feedback and its ROTI."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,16 +12,34 @@ from core.services import build_services
 PASSWORD = 'a good long password'
 
 
-@pytest.mark.parametrize('participants', ['nan', 'NaN', 'inf', '-inf', 'Infinity', '1e400', float('nan'),
-                                          float('inf'), '2.5', '0', '1001', 'twelve', [3], True])
+@pytest.mark.parametrize(
+    'participants',
+    [
+        'nan',
+        'NaN',
+        'inf',
+        '-inf',
+        'Infinity',
+        '1e400',
+        float('nan'),
+        float('inf'),
+        '2.5',
+        '0',
+        '1001',
+        'twelve',
+        [3],
+        True,
+    ],
+)
 def test_a_participant_count_that_is_not_a_whole_number_in_range_is_refused(participants):
     with pytest.raises(ValidationError) as info:
         clean_details('Intervisie', '2026-01-05', '', participants)
     assert (info.value.key, info.value.field) == ('animation.error.participants', 'participants')
 
 
-@pytest.mark.parametrize('participants, count', [('12', 12), (12, 12), (12.0, 12), ('1000', 1000), ('', None),
-                                                 (None, None)])
+@pytest.mark.parametrize(
+    'participants, count', [('12', 12), (12, 12), (12.0, 12), ('1000', 1000), ('', None), (None, None)]
+)
 def test_a_participant_count_is_kept_as_a_whole_number(participants, count):
     assert clean_details('Intervisie', '2026-01-05', '', participants)['participants'] == count
 

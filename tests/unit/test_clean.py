@@ -1,4 +1,5 @@
 """The one way every part cleans typed or imported text and whole numbers."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,11 +10,11 @@ from core.errors import ValidationError
 
 def test_text_on_one_line_and_on_several():
     assert clean_text('  a\t b \n c ', 20, 'f') == 'a b c'
-    assert clean_text('e\u0301te\u0301', 20, 'f') == '\u00e9t\u00e9'                       # NFC: composed
-    assert clean_text('pay\u202eusd.exe\u200b\x00', 20, 'f') == 'payusd.exe'              # bidi override, zero-width
-    assert clean_text('👨\u200d👩\u200d👧', 20, 'f') == '👨\u200d👩\u200d👧'               # joiners stay
+    assert clean_text('e\u0301te\u0301', 20, 'f') == '\u00e9t\u00e9'  # NFC: composed
+    assert clean_text('pay\u202eusd.exe\u200b\x00', 20, 'f') == 'payusd.exe'  # bidi override, zero-width
+    assert clean_text('👨\u200d👩\u200d👧', 20, 'f') == '👨\u200d👩\u200d👧'  # joiners stay
     text = clean_text('\r\n  Stappen:\r\n  1. lezen   \n\n\n\n  2. <b>doen</b>\n', 100, 'f', multiline=True)
-    assert text == 'Stappen:\n  1. lezen\n\n  2. <b>doen</b>'                           # indentation and markup kept
+    assert text == 'Stappen:\n  1. lezen\n\n  2. <b>doen</b>'  # indentation and markup kept
     assert clean_text(None, 5, 'f') == ''
 
 

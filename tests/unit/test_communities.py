@@ -1,4 +1,5 @@
 """Communities: fields, roles enforced in core, invitations, deletion, export and import."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,14 @@ from core.roles import Permission, Role, can
 from core.store import BackupPolicy, Store
 
 PASSWORD = 'a good long password'
-FIELDS = {'name': 'CoP Juristen', 'purpose': 'Samen wetgeving lezen.', 'stage': 'maturing', 'sponsor': 'DG',
-          'expected_members': 12, 'language': 'fr'}
+FIELDS = {
+    'name': 'CoP Juristen',
+    'purpose': 'Samen wetgeving lezen.',
+    'stage': 'maturing',
+    'sponsor': 'DG',
+    'expected_members': 12,
+    'language': 'fr',
+}
 
 
 @pytest.fixture
@@ -61,13 +68,22 @@ async def test_create_validates_and_stores(communities, people, store):
     assert [m.community_id for m in communities.memberships(people['owner'].id)] == [c.id]
 
 
-@pytest.mark.parametrize('change, field', [
-    ({'name': ''}, 'name'), ({'name': 'x' * 121}, 'name'), ({'purpose': 'x' * 301}, 'purpose'),
-    ({'stage': 'unknown'}, 'stage'), ({'expected_members': 0}, 'expected_members'),
-    ({'expected_members': 2.5}, 'expected_members'), ({'expected_members': 'many'}, 'expected_members'),
-    ({'expected_members': 'nan'}, 'expected_members'), ({'expected_members': float('inf')}, 'expected_members'),
-    ({'expected_members': True}, 'expected_members'), ({'language': 'de'}, 'language'),
-])
+@pytest.mark.parametrize(
+    'change, field',
+    [
+        ({'name': ''}, 'name'),
+        ({'name': 'x' * 121}, 'name'),
+        ({'purpose': 'x' * 301}, 'purpose'),
+        ({'stage': 'unknown'}, 'stage'),
+        ({'expected_members': 0}, 'expected_members'),
+        ({'expected_members': 2.5}, 'expected_members'),
+        ({'expected_members': 'many'}, 'expected_members'),
+        ({'expected_members': 'nan'}, 'expected_members'),
+        ({'expected_members': float('inf')}, 'expected_members'),
+        ({'expected_members': True}, 'expected_members'),
+        ({'language': 'de'}, 'language'),
+    ],
+)
 async def test_bad_fields_are_refused(communities, people, change, field):
     with pytest.raises(ValidationError) as info:
         await communities.create(people['owner'].id, {**FIELDS, **change})
@@ -159,21 +175,43 @@ async def test_export_import_round_trip(communities, people, community, store, m
     assert store.community(copy.id).table('notes').all() == [{'text': 'hallo <b>wereld</b>'}]
 
 
-@pytest.mark.parametrize('payload, key', [
-    (b'not json', 'import.error.not_json'),
-    (b'\xff\xfe', 'import.error.not_json'),
-    (b'[]', 'import.error.not_export'),
-    (json.dumps({'format': 'other'}).encode(), 'import.error.not_export'),
-    (json.dumps({'format': 'cop-toolbox/community', 'schema': 99, 'community': FIELDS}).encode(),
-     'import.error.newer'),
-    (json.dumps({'format': 'cop-toolbox/community', 'schema': 1, 'community': {**FIELDS, 'stage': 'x'}}).encode(),
-     'import.error.field'),
-    (json.dumps({'format': 'cop-toolbox/community', 'schema': 1, 'community': FIELDS,
-                 'tables': {'unknown': []}}).encode(), 'import.error.table'),
-    (json.dumps({'format': 'cop-toolbox/community', 'schema': 1, 'community': FIELDS,
-                 'tables': {'notes': [{'text': 5}]}}).encode(), 'import.error.table'),
-    (b' ' * (10 * 1024 * 1024 + 1), 'import.error.too_large'),
-])
+@pytest.mark.parametrize(
+    'payload, key',
+    [
+        (b'not json', 'import.error.not_json'),
+        (b'\xff\xfe', 'import.error.not_json'),
+        (b'[]', 'import.error.not_export'),
+        (json.dumps({'format': 'other'}).encode(), 'import.error.not_export'),
+        (
+            json.dumps({'format': 'cop-toolbox/community', 'schema': 99, 'community': FIELDS}).encode(),
+            'import.error.newer',
+        ),
+        (
+            json.dumps(
+                {'format': 'cop-toolbox/community', 'schema': 1, 'community': {**FIELDS, 'stage': 'x'}}
+            ).encode(),
+            'import.error.field',
+        ),
+        (
+            json.dumps(
+                {'format': 'cop-toolbox/community', 'schema': 1, 'community': FIELDS, 'tables': {'unknown': []}}
+            ).encode(),
+            'import.error.table',
+        ),
+        (
+            json.dumps(
+                {
+                    'format': 'cop-toolbox/community',
+                    'schema': 1,
+                    'community': FIELDS,
+                    'tables': {'notes': [{'text': 5}]},
+                }
+            ).encode(),
+            'import.error.table',
+        ),
+        (b' ' * (10 * 1024 * 1024 + 1), 'import.error.too_large'),
+    ],
+)
 async def test_bad_import_changes_nothing(communities, people, store, monkeypatch, payload, key):
     monkeypatch.setattr('core.communities.TABLE_VALIDATORS', {'notes': _notes_validator})
     before = sorted(p.name for p in store.communities_dir.iterdir())
@@ -197,4 +235,5 @@ def test_register_table_adds_a_validator(monkeypatch):
     monkeypatch.setattr('core.communities.TABLE_VALIDATORS', {})
     register_table('x', _notes_validator)
     from core import communities as module
+
     assert module.TABLE_VALIDATORS == {'x': _notes_validator}

@@ -1,4 +1,5 @@
 """kill -9 during a burst of writes: every file stays readable and no confirmed write is lost."""
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ from core.store import BackupPolicy, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
-WRITER = textwrap.dedent('''
+WRITER = textwrap.dedent("""
     import asyncio, sys
     sys.path.insert(0, sys.argv[2])
     from core.store import BackupPolicy, Store
@@ -35,7 +36,7 @@ WRITER = textwrap.dedent('''
         await asyncio.gather(*(writer(w) for w in range(20)))
 
     asyncio.run(main())
-''')
+""")
 
 
 def test_kill_9_during_burst_loses_no_acknowledged_write(tmp_path):

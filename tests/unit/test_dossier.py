@@ -1,4 +1,5 @@
 """The dossier's contents: who may appear in it, and the same texts in the PDF and on the web page."""
+
 from __future__ import annotations
 
 import io
@@ -44,7 +45,7 @@ def text(pdf: bytes) -> str:
 
 async def test_only_the_coordinators_own_shared_profile_goes_to_the_sponsor(world):
     services, owner, co, coach, cid = world
-    await shared_profile(services, co, cid)          # shared with the community's coordinators and coach only
+    await shared_profile(services, co, cid)  # shared with the community's coordinators and coach only
     await shared_profile(services, coach, cid)
     t = Translator(services.content.ui, 'en')
     for reader in (owner, co, coach):
@@ -69,7 +70,7 @@ async def test_the_pdf_prints_every_text_the_web_page_shows(world):
         t = Translator(services.content.ui, lang)
         data = collect(services, owner, cid, lang)
         kompas, survey, decision = kompas_view(data, t), survey_view(data, t), decision_view(data, t)
-        assert kompas and kompas.priorities and len(kompas.table.header) == 5      # two rounds: the change column
+        assert kompas and kompas.priorities and len(kompas.table.header) == 5  # two rounds: the change column
         assert survey and survey.gap and decision and decision.ranking
         expected = [value for _, value in cover_facts(data, t)] + [kompas.note, kompas.overall, kompas.priorities]
         expected += [cell for row in kompas.table.rows for cell in row]

@@ -1,4 +1,5 @@
 """Languages and content: completeness, placeholders, negotiation, formats, and clear content errors."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,6 +23,7 @@ def test_all_content_loads_and_every_ui_string_is_complete():
 def test_every_ui_key_used_in_code_exists():
     """Catch a key typed in a page but never written in content/ui."""
     import re
+
     catalog = load_content().ui
     root = Path(__file__).resolve().parents[2]
     pattern = re.compile(r"""\bt\(\s*'([a-z0-9_]+(?:\.[a-z0-9_]+)+)'""")
@@ -35,8 +37,12 @@ def test_every_ui_key_used_in_code_exists():
 
 
 def test_missing_language_or_placeholder_mismatch_is_found():
-    catalog = Catalog({'a.b': {'nl': 'Hallo {name}', 'fr': 'Bonjour {nom}', 'en': 'Hello {name}'},
-                       'a.c': {'nl': 'x', 'fr': '', 'en': 'y'}})
+    catalog = Catalog(
+        {
+            'a.b': {'nl': 'Hallo {name}', 'fr': 'Bonjour {nom}', 'en': 'Hello {name}'},
+            'a.c': {'nl': 'x', 'fr': '', 'en': 'y'},
+        }
+    )
     problems = catalog.problems()
     assert any(p.startswith('a.b: placeholders differ') for p in problems)
     assert any(p.startswith('a.c: missing fr') for p in problems)
@@ -58,15 +64,19 @@ def test_invalid_ui_file_names_file_and_key(tmp_path):
 
 
 def test_singular_variant_is_chosen_by_the_count_in_each_language():
-    catalog = Catalog({'x.answers': {'nl': '{count} antwoorden', 'fr': '{count} réponses', 'en': '{count} answers'},
-                       'x.answers#one': {'nl': '{count} antwoord', 'fr': '{count} réponse', 'en': '{count} answer'}})
+    catalog = Catalog(
+        {
+            'x.answers': {'nl': '{count} antwoorden', 'fr': '{count} réponses', 'en': '{count} answers'},
+            'x.answers#one': {'nl': '{count} antwoord', 'fr': '{count} réponse', 'en': '{count} answer'},
+        }
+    )
     assert catalog.problems() == []
     said = {(lang, n): catalog.text('x.answers', lang, count=n) for lang in ('nl', 'fr', 'en') for n in (0, 1, 2)}
     assert said[('nl', 1)] == '1 antwoord' and said[('nl', 0)] == '0 antwoorden' and said[('nl', 2)] == '2 antwoorden'
     assert said[('fr', 0)] == '0 réponse' and said[('fr', 1)] == '1 réponse' and said[('fr', 2)] == '2 réponses'
     assert said[('en', 1)] == '1 answer' and said[('en', 0)] == '0 answers'
-    assert catalog.text('x.answers', 'nl', count=True) == 'True antwoorden'   # a flag is not a number
-    assert catalog.text('x.answers', 'nl', count=1.0) == '1.0 antwoorden'     # nor is a measured quantity
+    assert catalog.text('x.answers', 'nl', count=True) == 'True antwoorden'  # a flag is not a number
+    assert catalog.text('x.answers', 'nl', count=1.0) == '1.0 antwoorden'  # nor is a measured quantity
     # the real catalogue: a respondent who skipped one question reads it in the singular
     ui = load_content().ui
     assert '1 vraag open' in ui.text('respond.missing', 'nl', count=1)
@@ -77,8 +87,12 @@ def test_singular_variant_is_chosen_by_the_count_in_each_language():
 def test_a_singular_variant_must_belong_to_a_key_and_share_its_placeholders():
     orphan = Catalog({'x.y#one': {'nl': 'a', 'fr': 'b', 'en': 'c'}})
     assert any('without its key' in p for p in orphan.problems())
-    extra = Catalog({'x.y': {'nl': '{count} a', 'fr': '{count} b', 'en': '{count} c'},
-                     'x.y#one': {'nl': '{other} a', 'fr': '{other} b', 'en': '{other} c'}})
+    extra = Catalog(
+        {
+            'x.y': {'nl': '{count} a', 'fr': '{count} b', 'en': '{count} c'},
+            'x.y#one': {'nl': '{other} a', 'fr': '{other} b', 'en': '{other} c'},
+        }
+    )
     assert any('placeholders its key does not have' in p for p in extra.problems())
 
 
@@ -87,15 +101,18 @@ def test_missing_key_falls_back_without_crashing(caplog):
     assert t('no.such.key') == 'no.such.key'
 
 
-@pytest.mark.parametrize('forced, stored, header, expected', [
-    ('fr', 'nl', 'en', 'fr'),
-    (None, 'en', 'fr-BE', 'en'),
-    (None, None, 'fr-BE,fr;q=0.9,en;q=0.8', 'fr'),
-    (None, None, 'de-DE,en;q=0.5,nl;q=0.7', 'nl'),
-    (None, None, 'de-DE', 'nl'),
-    ('xx', None, None, 'nl'),
-    (None, None, 'en;q=0, fr;q=0.1', 'fr'),
-])
+@pytest.mark.parametrize(
+    'forced, stored, header, expected',
+    [
+        ('fr', 'nl', 'en', 'fr'),
+        (None, 'en', 'fr-BE', 'en'),
+        (None, None, 'fr-BE,fr;q=0.9,en;q=0.8', 'fr'),
+        (None, None, 'de-DE,en;q=0.5,nl;q=0.7', 'nl'),
+        (None, None, 'de-DE', 'nl'),
+        ('xx', None, None, 'nl'),
+        (None, None, 'en;q=0, fr;q=0.1', 'fr'),
+    ],
+)
 def test_language_negotiation(forced, stored, header, expected):
     assert negotiate(forced, stored, header) == expected
 

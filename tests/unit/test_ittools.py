@@ -1,4 +1,5 @@
 """IT-tools comparison in core: catalogues, arithmetic, the service's rules, concurrency, persistence, export."""
+
 from __future__ import annotations
 
 import asyncio
@@ -49,8 +50,10 @@ def ittools(store, communities, accounts):
 
 @pytest.fixture
 async def people(accounts):
-    return {name: await accounts.sign_up(name.title(), f'{name}@b.be', PASSWORD)
-            for name in ('owner', 'co', 'coach', 'other')}
+    return {
+        name: await accounts.sign_up(name.title(), f'{name}@b.be', PASSWORD)
+        for name in ('owner', 'co', 'coach', 'other')
+    }
 
 
 @pytest.fixture
@@ -79,13 +82,40 @@ def test_catalogues_are_complete_in_three_languages():
     assert len(CATALOGUE.criteria) >= 20 and len(CATALOGUE.tools) >= 10 and len(CATALOGUE.templates) == 3
     groups = {g.id for g in CATALOGUE.groups}
     assert {'communication', 'content', 'events', 'people', 'public_sector', 'usability'} <= groups
-    for needed in ('discussion_forum', 'chat', 'qa_search', 'document_sharing', 'co_editing', 'calendar_events',
-                   'video_meetings', 'external_members', 'notifications', 'mobile_use', 'data_protection',
-                   'accessibility', 'single_sign_on', 'office_integration', 'archiving_export', 'open_source', 'cost',
-                   'it_support', 'ease_of_use'):
+    for needed in (
+        'discussion_forum',
+        'chat',
+        'qa_search',
+        'document_sharing',
+        'co_editing',
+        'calendar_events',
+        'video_meetings',
+        'external_members',
+        'notifications',
+        'mobile_use',
+        'data_protection',
+        'accessibility',
+        'single_sign_on',
+        'office_integration',
+        'archiving_export',
+        'open_source',
+        'cost',
+        'it_support',
+        'ease_of_use',
+    ):
         assert CATALOGUE.criterion(needed) is not None, needed
-    for needed in ('teams', 'sharepoint', 'viva_engage', 'nextcloud', 'discourse', 'humhub', 'mattermost', 'element',
-                   'wooclap', 'whiteboard'):
+    for needed in (
+        'teams',
+        'sharepoint',
+        'viva_engage',
+        'nextcloud',
+        'discourse',
+        'humhub',
+        'mattermost',
+        'element',
+        'wooclap',
+        'whiteboard',
+    ):
         tool = CATALOGUE.tool(needed)
         assert tool is not None and all(tool.description[lang] for lang in ('nl', 'fr', 'en')), needed
     # a generic tool name is translated, a proper name is not
@@ -102,17 +132,28 @@ def _catalogue_files(tmp_path: Path, criteria: str | None = None, tools: str | N
     return folder
 
 
-@pytest.mark.parametrize('change, expected', [
-    (('    tools: [teams, sharepoint, viva_engage, humhub]', '    tools: [teams, sharepoint, slack]'),
-     ["template m365.tools", "unknown tool 'slack'"]),
-    (('      data_protection: 5\n      accessibility: 4\n      single_sign_on: 3\n      archiving_export: 3',
-      '      data_protection: 9\n      accessibility: 4\n      single_sign_on: 3\n      archiving_export: 3'),
-     ['template m365.weights.data_protection', '9 is outside 0..5']),
-    (('    must: [data_protection]\n  - id: open_source', '    must: [cost]\n  - id: open_source'),
-     ['template m365.must', "'cost' is not one of its criteria"]),
-    (('  - id: padlet', '  - id: teams'), ['tools', "id 'teams' is used twice"]),
-    (('    name: Padlet', '    name: ""'), ['tool padlet.name', 'must not be empty']),
-])
+@pytest.mark.parametrize(
+    'change, expected',
+    [
+        (
+            ('    tools: [teams, sharepoint, viva_engage, humhub]', '    tools: [teams, sharepoint, slack]'),
+            ['template m365.tools', "unknown tool 'slack'"],
+        ),
+        (
+            (
+                '      data_protection: 5\n      accessibility: 4\n      single_sign_on: 3\n      archiving_export: 3',
+                '      data_protection: 9\n      accessibility: 4\n      single_sign_on: 3\n      archiving_export: 3',
+            ),
+            ['template m365.weights.data_protection', '9 is outside 0..5'],
+        ),
+        (
+            ('    must: [data_protection]\n  - id: open_source', '    must: [cost]\n  - id: open_source'),
+            ['template m365.must', "'cost' is not one of its criteria"],
+        ),
+        (('  - id: padlet', '  - id: teams'), ['tools', "id 'teams' is used twice"]),
+        (('    name: Padlet', '    name: ""'), ['tool padlet.name', 'must not be empty']),
+    ],
+)
 def test_a_broken_tools_file_names_file_item_and_problem(tmp_path, change, expected):
     text = (CONTENT_DIR / 'catalogues' / 'tools.yaml').read_text()
     assert change[0] in text
@@ -137,7 +178,7 @@ def test_a_broken_criteria_file_names_the_criterion(tmp_path):
 def test_a_tools_file_without_a_template_is_refused(tmp_path, templates):
     # the page for a new comparison starts from the first template: content must not be able to take it away
     text = (CONTENT_DIR / 'catalogues' / 'tools.yaml').read_text()
-    folder = _catalogue_files(tmp_path, tools=text[:text.index('templates:')] + templates)
+    folder = _catalogue_files(tmp_path, tools=text[: text.index('templates:')] + templates)
     with pytest.raises(ContentError) as info:
         load_catalogue(folder)
     assert 'tools.yaml' in str(info.value) and 'templates' in str(info.value)
@@ -147,11 +188,14 @@ def test_a_tools_file_without_a_template_is_refused(tmp_path, templates):
 
 
 def _matrix(weights: dict[str, int], scores: dict[str, int | None], tools=('a', 'b', 'c'), must=()) -> Comparison:
-    comparison = Comparison(id='cx', title='x', created='2026-01-01T00:00:00+00:00',
-                            updated='2026-01-01T00:00:00+00:00',
-                            tools=[ToolRef(t, catalogue=False, name=t) for t in tools],
-                            criteria=[CriterionRef(c, weight=w, must=c in must, catalogue=False, title=c)
-                                      for c, w in weights.items()])
+    comparison = Comparison(
+        id='cx',
+        title='x',
+        created='2026-01-01T00:00:00+00:00',
+        updated='2026-01-01T00:00:00+00:00',
+        tools=[ToolRef(t, catalogue=False, name=t) for t in tools],
+        criteria=[CriterionRef(c, weight=w, must=c in must, catalogue=False, title=c) for c, w in weights.items()],
+    )
     for key, value in scores.items():
         comparison.scores[key] = Entry(value, 'x', 'u:x', '2026-01-01T00:00:00+00:00', 1)
     return comparison
@@ -202,21 +246,23 @@ async def test_create_from_a_template_takes_its_weights_and_must_haves(ittools, 
     assert [t.id for t in comparison.tools] == ['teams', 'sharepoint', 'viva_engage', 'humhub']
     dp = comparison.criterion('data_protection')
     assert dp.weight == 5 and dp.must
-    own = await ittools.create(owner, cid, 'Eigen', tool_ids=['nextcloud', 'discourse'],
-                               criterion_ids=['chat', 'cost'])
+    own = await ittools.create(owner, cid, 'Eigen', tool_ids=['nextcloud', 'discourse'], criterion_ids=['chat', 'cost'])
     assert [c.weight for c in own.criteria] == [3, 3] and not any(c.must for c in own.criteria)
     assert [c.id for c in ittools.comparisons(owner, cid)] == [own.id, comparison.id]
 
 
-@pytest.mark.parametrize('title, tools, criteria, key', [
-    ('', ['teams'], ['chat'], 'ittools.error.required'),
-    ('x' * 121, ['teams'], ['chat'], 'error.too_long'),
-    ('Ok', [], ['chat'], 'ittools.error.no_tools'),
-    ('Ok', ['teams'], [], 'ittools.error.no_criteria'),
-    ('Ok', ['slack'], ['chat'], 'error.invalid'),
-    ('Ok', ['teams'], ['<script>'], 'error.invalid'),
-    ('Ok', [['teams']], ['chat'], 'error.invalid'),
-])
+@pytest.mark.parametrize(
+    'title, tools, criteria, key',
+    [
+        ('', ['teams'], ['chat'], 'ittools.error.required'),
+        ('x' * 121, ['teams'], ['chat'], 'error.too_long'),
+        ('Ok', [], ['chat'], 'ittools.error.no_tools'),
+        ('Ok', ['teams'], [], 'ittools.error.no_criteria'),
+        ('Ok', ['slack'], ['chat'], 'error.invalid'),
+        ('Ok', ['teams'], ['<script>'], 'error.invalid'),
+        ('Ok', [['teams']], ['chat'], 'error.invalid'),
+    ],
+)
 async def test_create_refuses_bad_input(ittools, owner, cid, title, tools, criteria, key):
     with pytest.raises(ValidationError) as info:
         await ittools.create(owner, cid, title, tool_ids=tools, criterion_ids=criteria)
@@ -238,20 +284,24 @@ async def test_roles_decide_who_may_change_what(ittools, people, cid, comparison
         ittools.user_actor(people['other'], cid)
 
 
-@pytest.mark.parametrize('key, value, error', [
-    ('teams:qa_search', 4, 'ittools.error.score'),
-    ('teams:qa_search', -1, 'ittools.error.score'),
-    ('teams:qa_search', 2.5, 'ittools.error.score'),
-    ('teams:qa_search', True, 'ittools.error.score'),
-    ('teams:qa_search', '2', 'ittools.error.score'),
-    ('slack:qa_search', 2, 'ittools.error.cell'),
-    ('teams:chat', 2, 'ittools.error.cell'),
-    ('teams', 2, 'ittools.error.cell'),
-    (['teams', 'qa_search'], 2, 'ittools.error.cell'),
-    (None, 2, 'ittools.error.cell'),
-])
-async def test_bad_scores_and_cells_are_refused_and_nothing_is_stored(ittools, owner, cid, comparison, store, key,
-                                                                       value, error):
+@pytest.mark.parametrize(
+    'key, value, error',
+    [
+        ('teams:qa_search', 4, 'ittools.error.score'),
+        ('teams:qa_search', -1, 'ittools.error.score'),
+        ('teams:qa_search', 2.5, 'ittools.error.score'),
+        ('teams:qa_search', True, 'ittools.error.score'),
+        ('teams:qa_search', '2', 'ittools.error.score'),
+        ('slack:qa_search', 2, 'ittools.error.cell'),
+        ('teams:chat', 2, 'ittools.error.cell'),
+        ('teams', 2, 'ittools.error.cell'),
+        (['teams', 'qa_search'], 2, 'ittools.error.cell'),
+        (None, 2, 'ittools.error.cell'),
+    ],
+)
+async def test_bad_scores_and_cells_are_refused_and_nothing_is_stored(
+    ittools, owner, cid, comparison, store, key, value, error
+):
     before = json.dumps(store.community(cid).table(COMPARISONS).all())
     with pytest.raises(ValidationError) as info:
         await ittools.set_score(owner, cid, comparison.id, key, value)
@@ -262,8 +312,7 @@ async def test_bad_scores_and_cells_are_refused_and_nothing_is_stored(ittools, o
 async def test_weights_and_notes_are_checked(ittools, owner, cid, comparison):
     for bad in (6, -1, 2.0, '3', None, True):
         with pytest.raises(ValidationError):
-            await ittools.set_weight(owner, cid, comparison.id, 'qa_search',
-                                     weight=bad if bad is not None else 'x')
+            await ittools.set_weight(owner, cid, comparison.id, 'qa_search', weight=bad if bad is not None else 'x')
     with pytest.raises(ValidationError):
         await ittools.set_weight(owner, cid, comparison.id, 'unknown', weight=2)
     with pytest.raises(ValidationError):
@@ -277,16 +326,19 @@ async def test_weights_and_notes_are_checked(ittools, owner, cid, comparison):
     assert entry.value == 'Goed <b>zoeken</b>\n\nja'  # kept as plain text: the pages never render it as HTML
 
 
-async def test_concurrent_edits_keep_every_different_cell_and_the_last_of_the_same(ittools, people, cid, comparison,
-                                                                                  store, tmp_path):
+async def test_concurrent_edits_keep_every_different_cell_and_the_last_of_the_same(
+    ittools, people, cid, comparison, store, tmp_path
+):
     owner = ittools.user_actor(people['owner'], cid)
     co = ittools.user_actor(people['co'], cid)
     seen = []
     ittools.subscribe(cid, comparison.id, seen.append)
-    await asyncio.gather(ittools.set_score(owner, cid, comparison.id, 'teams:qa_search', 1),
-                         ittools.set_score(co, cid, comparison.id, 'humhub:qa_search', 3),
-                         ittools.set_score(owner, cid, comparison.id, 'teams:co_editing', 2),
-                         ittools.set_score(co, cid, comparison.id, 'teams:co_editing', 3))
+    await asyncio.gather(
+        ittools.set_score(owner, cid, comparison.id, 'teams:qa_search', 1),
+        ittools.set_score(co, cid, comparison.id, 'humhub:qa_search', 3),
+        ittools.set_score(owner, cid, comparison.id, 'teams:co_editing', 2),
+        ittools.set_score(co, cid, comparison.id, 'teams:co_editing', 3),
+    )
     current = ittools.comparison(owner, cid, comparison.id)
     assert current.score('teams:qa_search') == 1 and current.score('humhub:qa_search') == 3
     assert current.score('teams:co_editing') == 3 and current.scores['teams:co_editing'].by == 'Co'
@@ -320,8 +372,9 @@ async def test_undo_takes_back_ones_own_change_unless_someone_changed_it_since(i
     assert ittools.comparison(co, cid, comparison.id).criterion('qa_search').weight == 3
 
 
-async def test_a_failed_write_takes_the_change_back_and_tells_nobody(ittools, owner, cid, comparison, store,
-                                                                      monkeypatch):
+async def test_a_failed_write_takes_the_change_back_and_tells_nobody(
+    ittools, owner, cid, comparison, store, monkeypatch
+):
     seen = []
     ittools.subscribe(cid, comparison.id, seen.append)
 
@@ -390,8 +443,7 @@ async def test_a_meeting_code_is_short_easy_and_forgiving(ittools, owner, cid, c
     assert again.code == meeting.code  # one meeting at a time
 
 
-async def test_wrong_codes_are_rate_limited_per_browser_without_locking_out_the_room(ittools, owner, cid,
-                                                                                    comparison):
+async def test_wrong_codes_are_rate_limited_per_browser_without_locking_out_the_room(ittools, owner, cid, comparison):
     meeting, _ = await _meeting(ittools, owner, cid, comparison)
     wrong = 0
     for _ in range(10):
@@ -414,15 +466,18 @@ async def test_wrong_codes_are_rate_limited_per_browser_without_locking_out_the_
             ittools.find_meeting(garbage, f'other-{garbage!r:.10}', '10.0.0.7')
 
 
-@pytest.mark.parametrize('name, key', [
-    ('', 'meeting.error.name_required'),
-    ('   ', 'meeting.error.name_required'),
-    ('<b>Anna</b>', 'meeting.error.name_markup'),
-    ('<img src=x onerror=alert(1)>', 'meeting.error.name_markup'),
-    ('A' * 10_000, 'error.too_long'),
-    ('A' * 41, 'error.too_long'),
-    (12, 'error.invalid'),
-])
+@pytest.mark.parametrize(
+    'name, key',
+    [
+        ('', 'meeting.error.name_required'),
+        ('   ', 'meeting.error.name_required'),
+        ('<b>Anna</b>', 'meeting.error.name_markup'),
+        ('<img src=x onerror=alert(1)>', 'meeting.error.name_markup'),
+        ('A' * 10_000, 'error.too_long'),
+        ('A' * 41, 'error.too_long'),
+        (12, 'error.invalid'),
+    ],
+)
 async def test_bad_display_names_are_refused(ittools, owner, cid, comparison, name, key):
     _, ref = await _meeting(ittools, owner, cid, comparison)
     with pytest.raises(ValidationError) as info:
@@ -448,11 +503,15 @@ async def test_participants_edit_together_but_never_run_the_meeting(ittools, own
     with pytest.raises(PermissionDenied) as info:
         await ittools.set_weight(anna, cid, comparison.id, 'qa_search', weight=5)
     assert info.value.key == 'meeting.error.weights_locked'
-    for action in (ittools.set_mode(anna, cid, comparison.id, 'private'), ittools.end_meeting(anna, cid, comparison.id),
-                   ittools.set_weights_policy(anna, cid, comparison.id, 'everyone'),
-                   ittools.record_decision(anna, cid, comparison.id, 'teams', 'x', '2026-01-01'),
-                   ittools.delete(anna, cid, comparison.id), ittools.adopt_means(anna, cid, comparison.id),
-                   ittools.create(anna, cid, 'x', template_id='m365')):
+    for action in (
+        ittools.set_mode(anna, cid, comparison.id, 'private'),
+        ittools.end_meeting(anna, cid, comparison.id),
+        ittools.set_weights_policy(anna, cid, comparison.id, 'everyone'),
+        ittools.record_decision(anna, cid, comparison.id, 'teams', 'x', '2026-01-01'),
+        ittools.delete(anna, cid, comparison.id),
+        ittools.adopt_means(anna, cid, comparison.id),
+        ittools.create(anna, cid, 'x', template_id='m365'),
+    ):
         with pytest.raises(PermissionDenied):
             await action
     with pytest.raises(PermissionDenied):
@@ -530,11 +589,13 @@ async def test_an_expired_meeting_no_longer_lets_anyone_in(ittools, owner, cid, 
 
 async def test_decision_is_validated_and_retrievable_as_plain_data(ittools, owner, cid, comparison):
     assert ittools.latest_decision(cid) is None
-    for tool, why, day, key in (('slack', 'x', '2026-03-01', 'ittools.error.decision_tool'),
-                                ('teams', '  ', '2026-03-01', 'ittools.error.rationale_required'),
-                                ('teams', 'x', '01/03/2026', 'ittools.error.date'),
-                                ('teams', 'x', '2026-02-30', 'ittools.error.date'),
-                                ('teams', 'x' * 2001, '2026-03-01', 'error.too_long')):
+    for tool, why, day, key in (
+        ('slack', 'x', '2026-03-01', 'ittools.error.decision_tool'),
+        ('teams', '  ', '2026-03-01', 'ittools.error.rationale_required'),
+        ('teams', 'x', '01/03/2026', 'ittools.error.date'),
+        ('teams', 'x', '2026-02-30', 'ittools.error.date'),
+        ('teams', 'x' * 2001, '2026-03-01', 'error.too_long'),
+    ):
         with pytest.raises(ValidationError) as info:
             await ittools.record_decision(owner, cid, comparison.id, tool, why, day)
         assert info.value.key == key
@@ -555,8 +616,16 @@ async def test_decision_is_validated_and_retrievable_as_plain_data(ittools, owne
 async def test_csv_export_is_spreadsheet_safe(ittools, owner, cid, comparison):
     await ittools.set_score(owner, cid, comparison.id, 'teams:qa_search', 2)
     await ittools.set_note(owner, cid, comparison.id, 'teams:qa_search', '=HYPERLINK("http://evil")')
-    t = Translator(Catalog({'ittools.csv.criterion': {'nl': 'Criterium'}, 'ittools.csv.score_of': {'nl': '{tool}'},
-                            'ittools.csv.note_of': {'nl': '{tool} notitie'}}), 'nl')
+    t = Translator(
+        Catalog(
+            {
+                'ittools.csv.criterion': {'nl': 'Criterium'},
+                'ittools.csv.score_of': {'nl': '{tool}'},
+                'ittools.csv.note_of': {'nl': '{tool} notitie'},
+            }
+        ),
+        'nl',
+    )
     payload = export_csv(CATALOGUE, ittools.comparison(owner, cid, comparison.id), t)
     assert payload.startswith('\ufeff'.encode())
     rows = list(csv.reader(io.StringIO(payload.decode('utf-8-sig')), delimiter=';'))
@@ -567,8 +636,9 @@ async def test_csv_export_is_spreadsheet_safe(ittools, owner, cid, comparison):
     assert qa[column] == '2' and qa[column + 1] == '\'=HYPERLINK("http://evil")'
 
 
-async def test_export_and_import_carry_the_comparison_and_refuse_tampering(ittools, communities, people, owner, cid,
-                                                                          comparison):
+async def test_export_and_import_carry_the_comparison_and_refuse_tampering(
+    ittools, communities, people, owner, cid, comparison
+):
     _, ref = await _meeting(ittools, owner, cid, comparison)
     await ittools.set_score(await ittools.join(ref, 'Anna'), cid, comparison.id, 'teams:qa_search', 2)
     payload = communities.export(people['owner'].id, cid)
@@ -585,12 +655,14 @@ async def test_export_and_import_carry_the_comparison_and_refuse_tampering(ittoo
         change(doc['tables']['ittools_comparisons'][0])
         return json.dumps(doc).encode()
 
-    for change in (lambda d: d['scores']['teams:qa_search'].update(value=7),
-                   lambda d: d['scores'].update({'slack:chat': d['scores']['teams:qa_search']}),
-                   lambda d: d['criteria'][0].update(weight=9),
-                   lambda d: d.update(title='x' * 500),
-                   lambda d: d['tools'].append({'id': 'Bad Id', 'catalogue': True}),
-                   lambda d: d['scores']['teams:qa_search'].update(rev=10 ** 9)):
+    for change in (
+        lambda d: d['scores']['teams:qa_search'].update(value=7),
+        lambda d: d['scores'].update({'slack:chat': d['scores']['teams:qa_search']}),
+        lambda d: d['criteria'][0].update(weight=9),
+        lambda d: d.update(title='x' * 500),
+        lambda d: d['tools'].append({'id': 'Bad Id', 'catalogue': True}),
+        lambda d: d['scores']['teams:qa_search'].update(rev=10**9),
+    ):
         with pytest.raises(ValidationError) as info:
             await communities.import_(people['other'].id, tampered(change))
         assert info.value.key == 'import.error.table'
@@ -607,8 +679,9 @@ async def test_an_unreadable_comparison_is_a_damaged_file_not_a_crash(ittools, o
     assert ittools.comparisons(owner, cid) == [] and ittools.count(cid) == 1 and not ittools.has_decision(cid)
 
 
-async def test_decision_and_count_are_read_without_loading_every_comparison(ittools, owner, cid, comparison,
-                                                                             monkeypatch):
+async def test_decision_and_count_are_read_without_loading_every_comparison(
+    ittools, owner, cid, comparison, monkeypatch
+):
     assert not ittools.has_decision(cid) and ittools.latest_decided(cid) is None and ittools.count(cid) == 1
     second = await ittools.create(owner, cid, 'Tweede', template_id='m365')
     monkeypatch.setattr(ittools_service, 'now_iso', lambda: '2026-03-02T10:00:00+00:00')
@@ -633,12 +706,13 @@ async def test_meetings_stored_with_the_old_scorer_names_still_read(ittools, own
     await _meeting(ittools, owner, cid, comparison, mode='private')
     doc = dict(store.community(cid).table(MEETINGS).all()[0])
     assert 'scorer_names' not in doc
-    doc['scorer_names'] = {'u:abc': 'Clara'}   # as files written by earlier versions hold it
+    doc['scorer_names'] = {'u:abc': 'Clara'}  # as files written by earlier versions hold it
     assert meeting_from_doc(doc).id == doc['id']
 
 
-async def test_private_scoring_hides_who_edits_from_everyone_not_only_from_scorers(ittools, people, owner, cid,
-                                                                                 comparison):
+async def test_private_scoring_hides_who_edits_from_everyone_not_only_from_scorers(
+    ittools, people, owner, cid, comparison
+):
     coach = ittools.user_actor(people['coach'], cid)
     room = ittools.room(cid, comparison.id)
     assert not hides_shared(room, ittools.rights(coach, cid, comparison.id))
@@ -652,8 +726,8 @@ async def test_private_scoring_hides_who_edits_from_everyone_not_only_from_score
 async def test_rooms_nobody_has_open_are_a_bounded_cache(ittools, owner, cid, comparison, monkeypatch):
     monkeypatch.setattr(ittools_service, 'MAX_IDLE_ROOMS', 2)
     others = [await ittools.create(owner, cid, f'Nummer {i}', template_id='m365') for i in range(4)]
-    ittools.subscribe(cid, comparison.id, lambda change: None)   # a page has this one open
+    ittools.subscribe(cid, comparison.id, lambda change: None)  # a page has this one open
     for other in others:
         ittools.comparison(owner, cid, other.id)
     assert set(ittools._rooms) == {(cid, comparison.id), (cid, others[2].id), (cid, others[3].id)}
-    assert ittools.comparison(owner, cid, others[0].id).title == 'Nummer 0'   # read again when needed
+    assert ittools.comparison(owner, cid, others[0].id).title == 'Nummer 0'  # read again when needed

@@ -1,4 +1,5 @@
 """Kick-off scenarios: the content (methods, templates), the service's rules, roles, undo, export and import."""
+
 from __future__ import annotations
 
 import json
@@ -50,18 +51,34 @@ async def setup(store, catalogue):
 
 # -- content --------------------------------------------------------------------------------------------------------
 
+
 def test_catalogue_has_the_methods_and_templates_the_issue_asks_for(catalogue):
     ids = {m.id for m in catalogue.methods}
     assert len(ids) >= 12
-    assert {'impromptu_networking', 'one_two_four_all', 'dot_voting', 'charter_canvas', 'check_out_round',
-            'roti'} <= ids
+    assert {
+        'impromptu_networking',
+        'one_two_four_all',
+        'dot_voting',
+        'charter_canvas',
+        'check_out_round',
+        'roti',
+    } <= ids
     templates = {t.id: t for t in catalogue.templates}
     assert templates['kickoff_90'].total == 90
     assert templates['kickoff_online'].total == 120 and templates['kickoff_online'].mode == 'online'
     assert 180 <= templates['kickoff_half_day'].total <= 240
     kinds = {b.kind for t in catalogue.templates for b in t.blocks}
-    assert {'welcome', 'icebreaker', 'what_is_cop', 'needs', 'break', 'charter', 'roles_topics', 'next_steps',
-            'closing'} <= kinds
+    assert {
+        'welcome',
+        'icebreaker',
+        'what_is_cop',
+        'needs',
+        'break',
+        'charter',
+        'roles_topics',
+        'next_steps',
+        'closing',
+    } <= kinds
     for method in catalogue.methods:
         for text in (method.title, method.purpose, method.materials, method.online, *method.steps):
             assert all(text[lang] for lang in LANGUAGES)
@@ -93,25 +110,28 @@ def _edit(path: Path, change) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding='utf-8')
 
 
-@pytest.mark.parametrize(('file', 'change', 'message'), [
-    ('kickoff.yaml', lambda d: d['templates'][0]['blocks'][0].update(duration=-5), 'blocks[0].duration'),
-    ('kickoff.yaml', lambda d: d['templates'][0]['blocks'][0].update(duration=2.5), 'must be a whole number'),
-    ('kickoff.yaml', lambda d: d['templates'][1]['blocks'][1].update(method='no_such_method'), 'unknown method'),
-    ('kickoff.yaml', lambda d: d['templates'][0]['blocks'][2].update(roles=['juggler']), "unknown role 'juggler'"),
-    ('kickoff.yaml', lambda d: d['templates'][0]['blocks'][0]['goal'].pop('fr'), 'missing or empty language fr'),
-    ('kickoff.yaml', lambda d: d['templates'][0].update(start='25:00'), 'is not a time'),
-    ('kickoff.yaml', lambda d: d['templates'][0].update(start='23:30'), 'past midnight'),
-    ('kickoff.yaml', lambda d: d['templates'][0]['preparation'][0].update(en=''), 'preparation[0]'),
-    ('methods.yaml', lambda d: d['methods'][0]['duration'].update(min=0), 'duration.min'),
-    ('methods.yaml', lambda d: d['methods'][0]['duration'].update(min=30, max=10), 'max is below min'),
-    ('methods.yaml', lambda d: d['methods'][1].update(id=d['methods'][0]['id']), 'is used twice'),
-    ('methods.yaml', lambda d: d['methods'][0].update(category='party'), "'party' is not one of"),
-    ('methods.yaml', lambda d: d['methods'][0]['steps'][1].pop('nl'), 'steps[1]'),
-    ('methods.yaml', lambda d: d.update(methods=d['methods'][:5]), 'needs at least 12'),
-    ('methods.yaml', lambda d: d['methods'][0]['purpose'].update(fr='x' * 601), 'the field holds 600'),
-    ('methods.yaml', lambda d: d['methods'][0]['title'].update(en='x' * 121), 'title: en text is 121 characters'),
-    ('methods.yaml', lambda d: d['methods'][0]['steps'][0].update(nl='x' * 4000), 'the field holds 4000'),
-])
+@pytest.mark.parametrize(
+    ('file', 'change', 'message'),
+    [
+        ('kickoff.yaml', lambda d: d['templates'][0]['blocks'][0].update(duration=-5), 'blocks[0].duration'),
+        ('kickoff.yaml', lambda d: d['templates'][0]['blocks'][0].update(duration=2.5), 'must be a whole number'),
+        ('kickoff.yaml', lambda d: d['templates'][1]['blocks'][1].update(method='no_such_method'), 'unknown method'),
+        ('kickoff.yaml', lambda d: d['templates'][0]['blocks'][2].update(roles=['juggler']), "unknown role 'juggler'"),
+        ('kickoff.yaml', lambda d: d['templates'][0]['blocks'][0]['goal'].pop('fr'), 'missing or empty language fr'),
+        ('kickoff.yaml', lambda d: d['templates'][0].update(start='25:00'), 'is not a time'),
+        ('kickoff.yaml', lambda d: d['templates'][0].update(start='23:30'), 'past midnight'),
+        ('kickoff.yaml', lambda d: d['templates'][0]['preparation'][0].update(en=''), 'preparation[0]'),
+        ('methods.yaml', lambda d: d['methods'][0]['duration'].update(min=0), 'duration.min'),
+        ('methods.yaml', lambda d: d['methods'][0]['duration'].update(min=30, max=10), 'max is below min'),
+        ('methods.yaml', lambda d: d['methods'][1].update(id=d['methods'][0]['id']), 'is used twice'),
+        ('methods.yaml', lambda d: d['methods'][0].update(category='party'), "'party' is not one of"),
+        ('methods.yaml', lambda d: d['methods'][0]['steps'][1].pop('nl'), 'steps[1]'),
+        ('methods.yaml', lambda d: d.update(methods=d['methods'][:5]), 'needs at least 12'),
+        ('methods.yaml', lambda d: d['methods'][0]['purpose'].update(fr='x' * 601), 'the field holds 600'),
+        ('methods.yaml', lambda d: d['methods'][0]['title'].update(en='x' * 121), 'title: en text is 121 characters'),
+        ('methods.yaml', lambda d: d['methods'][0]['steps'][0].update(nl='x' * 4000), 'the field holds 4000'),
+    ],
+)
 def test_broken_content_stops_start_up_naming_file_item_and_problem(content_copy, file, change, message):
     _edit(content_copy / file, change)
     with pytest.raises(ContentError) as caught:
@@ -121,10 +141,11 @@ def test_broken_content_stops_start_up_naming_file_item_and_problem(content_copy
 
 # -- scenarios ------------------------------------------------------------------------------------------------------
 
+
 async def test_create_from_a_template_in_the_users_language(setup):
     kickoff, cid, who = setup
     scenario = await kickoff.create(who['co'], cid, title='Onze kick-off', lang='fr', template_id='kickoff_90')
-    assert scenario.current   # the first scenario becomes the kick-off plan
+    assert scenario.current  # the first scenario becomes the kick-off plan
     assert scenario.start == '09:30' and scenario.planned_end == '11:00'
     assert scenario.blocks[0].title == 'Accueil et objectif'
     assert scenario.blocks[1].method == 'impromptu_networking'
@@ -141,7 +162,7 @@ async def test_a_template_ending_at_midnight_stores_a_planned_end_that_later_edi
     late = tuple(replace(t, start='22:30') if t.id == 'kickoff_90' else t for t in catalogue.templates)
     kickoff = Kickoff(store, setup[0].communities, replace(catalogue, templates=late))
     s = await kickoff.create(who['owner'], cid, title='Laat', lang='nl', template_id='kickoff_90')
-    assert s.start == '22:30' and s.planned_end == '00:00'   # midnight, as a clock field holds it
+    assert s.start == '22:30' and s.planned_end == '00:00'  # midnight, as a clock field holds it
     assert s.timing.end_text == '24:00' and s.timing.planned_end == 24 * 60 and s.timing.overrun == 0
     s = await kickoff.update(who['owner'], cid, s.id, {'title': 'Nachtelijke kick-off'})
     s = await kickoff.update_block(who['owner'], cid, s.id, s.blocks[0].id, {'duration': 5})
@@ -161,13 +182,15 @@ async def test_coach_reads_but_cannot_change_and_outsiders_see_nothing(setup):
     scenario = await kickoff.create(who['owner'], cid, title='K', lang='nl', template_id='kickoff_online')
     assert kickoff.get(who['coach'], cid, scenario.id).title == 'K'
     bid = scenario.blocks[0].id
-    for call in (lambda: kickoff.create(who['coach'], cid, title='X', lang='nl'),
-                 lambda: kickoff.update(who['coach'], cid, scenario.id, {'title': 'X'}),
-                 lambda: kickoff.update_block(who['coach'], cid, scenario.id, bid, {'duration': 5}),
-                 lambda: kickoff.move_block(who['coach'], cid, scenario.id, bid, 3),
-                 lambda: kickoff.delete_block(who['coach'], cid, scenario.id, bid),
-                 lambda: kickoff.set_current(who['coach'], cid, scenario.id),
-                 lambda: kickoff.delete(who['coach'], cid, scenario.id)):
+    for call in (
+        lambda: kickoff.create(who['coach'], cid, title='X', lang='nl'),
+        lambda: kickoff.update(who['coach'], cid, scenario.id, {'title': 'X'}),
+        lambda: kickoff.update_block(who['coach'], cid, scenario.id, bid, {'duration': 5}),
+        lambda: kickoff.move_block(who['coach'], cid, scenario.id, bid, 3),
+        lambda: kickoff.delete_block(who['coach'], cid, scenario.id, bid),
+        lambda: kickoff.set_current(who['coach'], cid, scenario.id),
+        lambda: kickoff.delete(who['coach'], cid, scenario.id),
+    ):
         with pytest.raises(PermissionDenied):
             await call()
     with pytest.raises(NotFound):
@@ -186,7 +209,7 @@ async def test_insert_a_method_move_by_position_and_times_follow(setup):
     s = await kickoff.move_block(who['owner'], cid, s.id, block.id, 0)
     assert s.blocks[0].id == block.id
     assert [x.start_text for x in s.timing.slots][:2] == ['09:30', '09:40']
-    s = await kickoff.move_block(who['owner'], cid, s.id, block.id, 99)   # clamped to the end
+    s = await kickoff.move_block(who['owner'], cid, s.id, block.id, 99)  # clamped to the end
     assert s.blocks[-1].id == block.id
     with pytest.raises(ValidationError):
         await kickoff.insert_method(who['owner'], cid, s.id, 'no_such', 'en')
@@ -196,16 +219,21 @@ async def test_block_fields_are_checked_and_markup_is_kept_literally(setup):
     kickoff, cid, who = setup
     s = await kickoff.create(who['owner'], cid, title='K', lang='nl', template_id='kickoff_90')
     bid = s.blocks[0].id
-    for fields, key in (({'duration': -5}, 'agenda.error.duration'), ({'duration': 10_000}, 'agenda.error.duration'),
-                        ({'duration': 'tien'}, 'agenda.error.duration'),
-                        ({'title': '   '}, 'kickoff.error.title_required'),
-                        ({'notes': 'x' * 10_000}, 'error.too_long'), ({'goal': 'x' * 10_000}, 'error.too_long'),
-                        ({'method': 'nope'}, 'kickoff.error.method'), ({'roles': ['juggler']}, 'error.invalid')):
+    for fields, key in (
+        ({'duration': -5}, 'agenda.error.duration'),
+        ({'duration': 10_000}, 'agenda.error.duration'),
+        ({'duration': 'tien'}, 'agenda.error.duration'),
+        ({'title': '   '}, 'kickoff.error.title_required'),
+        ({'notes': 'x' * 10_000}, 'error.too_long'),
+        ({'goal': 'x' * 10_000}, 'error.too_long'),
+        ({'method': 'nope'}, 'kickoff.error.method'),
+        ({'roles': ['juggler']}, 'error.invalid'),
+    ):
         with pytest.raises(ValidationError) as caught:
             await kickoff.update_block(who['owner'], cid, s.id, bid, fields)
         assert caught.value.key == key
         assert caught.value.field == next(iter(fields))
-    assert kickoff.get(who['owner'], cid, s.id).blocks[0] == s.blocks[0]   # nothing half-saved
+    assert kickoff.get(who['owner'], cid, s.id).blocks[0] == s.blocks[0]  # nothing half-saved
     s = await kickoff.update_block(who['owner'], cid, s.id, bid, {'title': MARKUP, 'notes': 'regel 1\r\nregel 2\x00'})
     assert s.blocks[0].title == MARKUP and s.blocks[0].notes == 'regel 1\nregel 2'
     s = await kickoff.update_block(who['owner'], cid, s.id, bid, {'roles': ['timekeeper', 'sponsor', 'sponsor']})
@@ -242,7 +270,7 @@ async def test_duplicate_delete_and_undo_blocks(setup):
     assert index == 2 and original.id not in {b.id for b in s.blocks}
     s = await kickoff.restore_block(who['co'], cid, s.id, removed, index)
     assert s.blocks[2] == original
-    s = await kickoff.restore_block(who['co'], cid, s.id, removed, index)   # twice: still once
+    s = await kickoff.restore_block(who['co'], cid, s.id, removed, index)  # twice: still once
     assert [b.id for b in s.blocks].count(original.id) == 1
     with pytest.raises(NotFound):
         await kickoff.update_block(who['co'], cid, s.id, 'ffffffffffffffff', {'title': 'x'})
@@ -259,13 +287,13 @@ async def test_scenario_delete_and_restore_and_the_single_kickoff_plan(setup):
     assert kickoff.current(who['owner'], cid) is None
     await kickoff.set_current(who['owner'], cid, first.id)
     restored = await kickoff.restore(who['owner'], cid, removed)
-    assert not restored.current   # the plan chosen meanwhile stays the plan
+    assert not restored.current  # the plan chosen meanwhile stays the plan
     assert kickoff.current(who['owner'], cid).id == first.id
     copy = await kickoff.duplicate(who['owner'], cid, first.id, 'Eerste (kopie)')
     assert not copy.current and len(copy.blocks) == len(first.blocks)
     assert {b.id for b in copy.blocks}.isdisjoint({b.id for b in first.blocks})
     long = await kickoff.duplicate(who['owner'], cid, first.id, 'x' * 200 + ' (kopie)')
-    assert long.title == 'x' * LIMITS['title']   # a copy's title is cut to fit, never refused
+    assert long.title == 'x' * LIMITS['title']  # a copy's title is cut to fit, never refused
 
 
 async def test_plan_data_is_plain_data_for_the_dossier(setup):
@@ -274,7 +302,7 @@ async def test_plan_data_is_plain_data_for_the_dossier(setup):
     s = await kickoff.create(who['owner'], cid, title='K', lang='nl', template_id='kickoff_90')
     await kickoff.set_person(who['owner'], cid, s.id, 'facilitator', 'An')
     data = kickoff.plan_data(who['coach'], cid, 'fr')
-    json.dumps(data)   # plain data
+    json.dumps(data)  # plain data
     assert data['start'] == '09:30' and data['end'] == '11:00' and data['total'] == 90 and data['overrun'] == 0
     assert data['blocks'][1]['start'] == '09:40' and data['blocks'][1]['method'] == 'Réseautage impromptu'
     assert data['people'] == [{'role': 'Animation', 'name': 'An'}]
@@ -306,7 +334,7 @@ async def test_a_removed_checklist_item_comes_back_ticked_in_its_place_once(setu
     s, removed, index = await kickoff.delete_check(who['owner'], cid, s.id, 'preparation', item.id)
     assert index == 2 and removed == replace(item, done=True)
     s, restored = await kickoff.restore_check(who['owner'], cid, s.id, 'preparation', removed, index)
-    assert restored == removed and s.preparation[2] == removed   # same id, still ticked, same place
+    assert restored == removed and s.preparation[2] == removed  # same id, still ticked, same place
     s, again = await kickoff.restore_check(who['owner'], cid, s.id, 'preparation', removed, index)
     assert again == removed and [c.id for c in s.preparation].count(item.id) == 1
     assert kickoff.get(who['owner'], cid, s.id).preparation == s.preparation
@@ -332,10 +360,16 @@ async def test_export_carries_scenarios_and_import_refuses_tampered_ones(setup, 
     role_ids, method_ids = catalogue.role_ids, {m.id for m in catalogue.methods}
     good = tables['kickoff_scenarios']
     validate_docs(good, role_ids, method_ids)
-    for tamper in (lambda d: d['blocks'][0].update(duration=-3), lambda d: d['blocks'][0].update(method='evil'),
-                   lambda d: d['blocks'][0].update(title='x' * 500), lambda d: d.update(start='25:00'),
-                   lambda d: d['blocks'][1].update(id=d['blocks'][0]['id']), lambda d: d.pop('blocks'),
-                   lambda d: d.update(start='23:00', planned_end=''), lambda d: d['preparation'][0].update(done='y')):
+    for tamper in (
+        lambda d: d['blocks'][0].update(duration=-3),
+        lambda d: d['blocks'][0].update(method='evil'),
+        lambda d: d['blocks'][0].update(title='x' * 500),
+        lambda d: d.update(start='25:00'),
+        lambda d: d['blocks'][1].update(id=d['blocks'][0]['id']),
+        lambda d: d.pop('blocks'),
+        lambda d: d.update(start='23:00', planned_end=''),
+        lambda d: d['preparation'][0].update(done='y'),
+    ):
         doc = json.loads(json.dumps(good[0]))
         tamper(doc)
         with pytest.raises(ValidationError):
@@ -347,6 +381,7 @@ async def test_scenario_data_resolves_free_methods_and_empty_scenarios(setup, ca
     s = await kickoff.create(who['owner'], cid, title='K', lang='en')
     data = scenario_data(s, catalogue, 'en')
     assert data['blocks'] == [] and data['total'] == 0
-    s, _ = await kickoff.add_block(who['owner'], cid, s.id, {'title': 'Lunch', 'duration': 45,
-                                                              'method_text': 'Walking lunch'})
+    s, _ = await kickoff.add_block(
+        who['owner'], cid, s.id, {'title': 'Lunch', 'duration': 45, 'method_text': 'Walking lunch'}
+    )
     assert scenario_data(s, catalogue, 'en')['blocks'][0]['method'] == 'Walking lunch'

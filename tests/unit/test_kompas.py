@@ -1,4 +1,5 @@
 """Kompas rounds and personal profiles through their services: roles, versions, refusals, history, sharing."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,7 +27,7 @@ async def test_a_round_from_start_to_result(world):
     kompas = services.kompas
     items = kompas.instrument.items
     sheet = await kompas.start(p['co'], cid)
-    assert await kompas.start(p['owner'], cid) == sheet   # one shared open round
+    assert await kompas.start(p['owner'], cid) == sheet  # one shared open round
     for item in items[:8]:
         sheet = await kompas.answer(p['owner'], cid, sheet.id, item.id, 4, kompas.instrument.version)
     await kompas.answer(p['co'], cid, sheet.id, items[8].id, 'na')
@@ -80,7 +81,7 @@ async def test_roles_and_refusals_store_nothing(world):
         await kompas.answer(p['owner'], cid, sheet.id, kompas.instrument.items[0].id, 3, version=99)
     assert info.value.key == 'questionnaire.error.version'
     with pytest.raises(ValidationError):
-        await kompas.finish(p['owner'], cid, sheet.id)   # nothing answered yet
+        await kompas.finish(p['owner'], cid, sheet.id)  # nothing answered yet
     assert kompas.round(p['owner'], cid, sheet.id).answers == {}
     with pytest.raises(NotFound):
         await kompas.answer(p['owner'], cid, 'forged', kompas.instrument.items[0].id, 3)
@@ -105,7 +106,7 @@ async def test_profile_is_personal_unless_shared(world):
     await profiles.answer(p['co'], sheet.id, items[0].id, 4)
     await profiles.answer(p['co'], sheet.id, items[1].id, 1)
     with pytest.raises(NotFound):
-        await profiles.answer(p['owner'], sheet.id, items[0].id, 1)   # someone else's profile
+        await profiles.answer(p['owner'], sheet.id, items[0].id, 1)  # someone else's profile
     await profiles.finish(p['co'], sheet.id)
     assert profiles.shared_with(p['owner'], cid) == []
     await profiles.share(p['co'], sheet.id, cid, True)
@@ -141,23 +142,29 @@ async def test_rounds_survive_export_and_import(world):
     payload = services.communities.export(p['owner'], cid)
     copy = await services.communities.import_(p['x'], payload)
     assert kompas.rounds(p['x'], copy.id)[0].answers == {kompas.instrument.items[0].id: 3}
-    tampered = payload.replace(b'"answers": {\n     "' + kompas.instrument.items[0].id.encode() + b'": 3',
-                               b'"answers": {\n     "' + kompas.instrument.items[0].id.encode() + b'": 9')
+    tampered = payload.replace(
+        b'"answers": {\n     "' + kompas.instrument.items[0].id.encode() + b'": 3',
+        b'"answers": {\n     "' + kompas.instrument.items[0].id.encode() + b'": 9',
+    )
     assert tampered != payload
     with pytest.raises(ValidationError) as info:
         await services.communities.import_(p['x'], tampered)
     assert info.value.key == 'import.error.table'
 
 
-@pytest.mark.parametrize('tamper', [
-    lambda doc, item: doc.update(finished=5),          # would break the newest-first sort on the dashboard
-    lambda doc, item: doc.update(instrument=['kompas']),
-    lambda doc, item: doc['answers'].update({item: float('nan')}),
-    lambda doc, item: doc['comments'].update({item: 'x' * 1001}),
-    lambda doc, item: doc['comments'].update(no_such_item='hello'),
-])
+@pytest.mark.parametrize(
+    'tamper',
+    [
+        lambda doc, item: doc.update(finished=5),  # would break the newest-first sort on the dashboard
+        lambda doc, item: doc.update(instrument=['kompas']),
+        lambda doc, item: doc['answers'].update({item: float('nan')}),
+        lambda doc, item: doc['comments'].update({item: 'x' * 1001}),
+        lambda doc, item: doc['comments'].update(no_such_item='hello'),
+    ],
+)
 async def test_bad_round_data_is_refused_on_import(world, tamper):
     import json
+
     services, p, cid = world
     kompas = services.kompas
     item = kompas.instrument.items[0].id

@@ -1,4 +1,5 @@
 """The PDF foundation and the kick-off PDFs, read back with pypdf: metadata, language, pages, literal user text."""
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,15 @@ from core.pdf import DocInfo, build_pdf, escape, heading, para, styles, table
 from core.pdf.base import FONT_DIR
 from core.pdf.kickoff import agenda_pdf, script_pdf
 
-NASTY = ['<b>bold?</b>', '<script>alert("x")</script>', 'Tom & Jerry', '<img src="/etc/passwd"/>',
-         'broken <i>tag', '<font size=40>huge</font>', 'a < b > c']
+NASTY = [
+    '<b>bold?</b>',
+    '<script>alert("x")</script>',
+    'Tom & Jerry',
+    '<img src="/etc/passwd"/>',
+    'broken <i>tag',
+    '<font size=40>huge</font>',
+    'a < b > c',
+]
 WORLD = ['Zoë, déjà, garçon, Brüssel', 'Zażółć gęślą jaźń', 'Ελληνικά γράμματα', 'Кириллица и всё']
 
 
@@ -43,8 +51,13 @@ def _story(lines: list[str], rows: int = 0) -> list:
 
 
 def test_fonts_and_licence_are_vendored():
-    assert {p.name for p in FONT_DIR.iterdir()} >= {'DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf',
-                                                   'DejaVuSans-BoldOblique.ttf', 'LICENSE'}
+    assert {p.name for p in FONT_DIR.iterdir()} >= {
+        'DejaVuSans.ttf',
+        'DejaVuSans-Bold.ttf',
+        'DejaVuSans-Oblique.ttf',
+        'DejaVuSans-BoldOblique.ttf',
+        'LICENSE',
+    }
     assert 'Bitstream' in (FONT_DIR / 'LICENSE').read_text()
 
 
@@ -65,9 +78,10 @@ def test_metadata_language_and_display_title():
     assert root['/ViewerPreferences']['/DisplayDocTitle']
 
 
-@pytest.mark.parametrize(('lang', 'tag', 'label'), [('nl', 'nl-BE', 'pagina {} van {}'),
-                                                    ('fr', 'fr-BE', 'page {} sur {}'),
-                                                    ('en', 'en-GB', 'page {} of {}')])
+@pytest.mark.parametrize(
+    ('lang', 'tag', 'label'),
+    [('nl', 'nl-BE', 'pagina {} van {}'), ('fr', 'fr-BE', 'page {} sur {}'), ('en', 'en-GB', 'page {} of {}')],
+)
 def test_page_x_of_y_in_the_documents_language(lang, tag, label):
     reader = _reader(build_pdf(_story(['tekst'], rows=120), DocInfo(title='T', lang=lang)))
     pages = len(reader.pages)
@@ -95,8 +109,11 @@ def test_long_words_urls_and_huge_cells_wrap_instead_of_failing():
     url = 'https://example.org/' + 'very-long-path-segment/' * 40
     giant = 'x' * 10_000
     st = styles()
-    story = [para(url, st['body']), para(giant, st['body']),
-             table(['A', 'B'], [['1', giant], ['2', 'word ' * 3000]], style_set=st)]
+    story = [
+        para(url, st['body']),
+        para(giant, st['body']),
+        table(['A', 'B'], [['1', giant], ['2', 'word ' * 3000]], style_set=st),
+    ]
     reader = _reader(build_pdf(story, DocInfo(title='T')))
     text = _flat(_text(reader))
     assert _flat(url) in text
@@ -125,6 +142,7 @@ def test_a_story_can_be_built_twice():
 
 # -- the kick-off documents ------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope='module')
 def content():
     return load_content()
@@ -135,6 +153,7 @@ async def scenario(tmp_path: Path, content):
     from core.accounts import Accounts
     from core.communities import Communities
     from core.store import BackupPolicy, Store
+
     store = Store(tmp_path / 'data', BackupPolicy(min_interval=0))
     accounts = Accounts(store.accounts)
     communities = Communities(store, accounts)
@@ -148,6 +167,7 @@ async def scenario(tmp_path: Path, content):
             bid = s.blocks[0].id
             s = await kickoff.update_block(owner.id, community.id, s.id, bid, changes)
         return s
+
     return make
 
 
@@ -160,14 +180,15 @@ async def test_participant_agenda_of_the_90_minute_kickoff_fits_one_page(scenari
     text = _text(reader)
     assert 'CoP Zoë & <Co>' in text and '09:30–09:40' in text and '10:55–11:00' in text
     assert s.blocks[0].title in text
-    assert s.blocks[0].instructions[:40] not in text   # the agenda has no facilitator details
+    assert s.blocks[0].instructions[:40] not in text  # the agenda has no facilitator details
     assert reader.trailer['/Root']['/Lang'] == {'nl': 'nl-BE', 'fr': 'fr-BE', 'en': 'en-GB'}[lang]
     assert t('kickoff.version.agenda') in reader.metadata['/Title']
 
 
 async def test_facilitator_script_holds_everything_with_user_markup_literal(scenario, content):
-    s = await scenario('kickoff_half_day', 'fr', title='Accueil <b>café</b> & Ελληνικά',
-                       notes='Note <i>ouverte & Кириллица')
+    s = await scenario(
+        'kickoff_half_day', 'fr', title='Accueil <b>café</b> & Ελληνικά', notes='Note <i>ouverte & Кириллица'
+    )
     t = Translator(content.ui, 'fr')
     data = scenario_data(s, content.kickoff, 'fr')
     reader = _reader(script_pdf(data, t, community='CoP', author='Anne'))

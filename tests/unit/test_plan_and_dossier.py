@@ -1,4 +1,5 @@
 """Action plan, guide answers, the onboarding journey and the dossier PDF, at the core level."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,8 +42,13 @@ async def test_actions_validate_filter_sort_and_undo(world):
     with pytest.raises(ValidationError) as info:
         await plan.add(owner, cid, {'title': ''})
     assert info.value.field == 'title'
-    for bad in ({'title': 'x', 'status': 'maybe'}, {'title': 'x', 'horizon': '45'}, {'title': 'x', 'due': '31/12'},
-                {'title': 'x' * 201}, {'title': 'x', 'due': '1800-01-01'}):
+    for bad in (
+        {'title': 'x', 'status': 'maybe'},
+        {'title': 'x', 'horizon': '45'},
+        {'title': 'x', 'due': '31/12'},
+        {'title': 'x' * 201},
+        {'title': 'x', 'due': '1800-01-01'},
+    ):
         with pytest.raises(ValidationError):
             await plan.add(owner, cid, bad)
     with pytest.raises(PermissionDenied):
@@ -54,12 +60,12 @@ async def test_actions_validate_filter_sort_and_undo(world):
     assert [x.title for x in filter_and_sort(actions, sort='title')] == ['alpha', 'Bravo', 'Charlie']
     assert [x.title for x in filter_and_sort(actions, owner='JAN', sort='status')] == ['Bravo', 'Charlie']
     assert [x.title for x in filter_and_sort(actions, horizon='30')] == ['alpha']
-    assert filter_and_sort(actions, sort='due')[-1].title == 'Charlie'     # no date, no horizon: last
+    assert filter_and_sort(actions, sort='due')[-1].title == 'Charlie'  # no date, no horizon: last
     await plan.update(owner, cid, b.id, {'status': 'done'})
     assert plan.action(owner, cid, b.id).status == 'done'
     removed = await plan.remove(owner, cid, a.id)
     assert {x.id for x in plan.actions(owner, cid)} == {b.id, c.id}
-    await plan.restore(owner, cid, removed)                                  # undo
+    await plan.restore(owner, cid, removed)  # undo
     assert plan.action(owner, cid, a.id).title == 'Bravo'
     with pytest.raises(NotFound):
         await plan.update(owner, cid, 'forged', {'title': 'x'})
@@ -72,10 +78,14 @@ async def test_suggestions_accepted_in_the_users_language_or_discarded_with_undo
     two = await services.suggestions.send(owner, cid, 'survey', 'r2', 'value', {**text_, 'en': 'Other'})
     assert len(services.actionplan.inbox(coach, cid)) == 2
     action = await services.actionplan.accept(owner, cid, one.id, 'fr', {'owner': 'Léa'})
-    assert (action.title, action.source, action.dimension, action.owner) == \
-        ('Faites quelque chose', 'kompas', 'domain', 'Léa')
+    assert (action.title, action.source, action.dimension, action.owner) == (
+        'Faites quelque chose',
+        'kompas',
+        'domain',
+        'Léa',
+    )
     with pytest.raises(NotFound):
-        await services.actionplan.accept(owner, cid, one.id, 'fr')          # once only
+        await services.actionplan.accept(owner, cid, one.id, 'fr')  # once only
     await services.actionplan.discard(owner, cid, two.id)
     assert services.actionplan.inbox(owner, cid) == []
     await services.actionplan.discard(owner, cid, two.id, undo=True)
@@ -84,10 +94,14 @@ async def test_suggestions_accepted_in_the_users_language_or_discarded_with_undo
 
 async def test_a_double_click_on_accept_makes_one_action(world):
     services, owner, _, cid = world
-    one = await services.suggestions.send(owner, cid, 'kompas', 'r1', 'domain',
-                                          {'nl': 'Doe iets', 'fr': 'Faites quelque chose', 'en': 'Do something'})
-    outcomes = await asyncio.gather(services.actionplan.accept(owner, cid, one.id, 'nl'),
-                                    services.actionplan.accept(owner, cid, one.id, 'nl'), return_exceptions=True)
+    one = await services.suggestions.send(
+        owner, cid, 'kompas', 'r1', 'domain', {'nl': 'Doe iets', 'fr': 'Faites quelque chose', 'en': 'Do something'}
+    )
+    outcomes = await asyncio.gather(
+        services.actionplan.accept(owner, cid, one.id, 'nl'),
+        services.actionplan.accept(owner, cid, one.id, 'nl'),
+        return_exceptions=True,
+    )
     assert sorted(type(o).__name__ for o in outcomes) == ['Action', 'NotFound']
     assert [a.title for a in services.actionplan.actions(owner, cid)] == ['Doe iets']
     assert services.actionplan.inbox(owner, cid) == []
@@ -96,8 +110,9 @@ async def test_a_double_click_on_accept_makes_one_action(world):
 
 async def test_accepting_with_bad_fields_changes_nothing(world):
     services, owner, coach, cid = world
-    one = await services.suggestions.send(owner, cid, 'kompas', 'r1', 'domain',
-                                          {'nl': 'Doe iets', 'fr': 'Faites quelque chose', 'en': 'Do something'})
+    one = await services.suggestions.send(
+        owner, cid, 'kompas', 'r1', 'domain', {'nl': 'Doe iets', 'fr': 'Faites quelque chose', 'en': 'Do something'}
+    )
     with pytest.raises(ValidationError):
         await services.actionplan.accept(owner, cid, one.id, 'nl', {'due': 'someday'})
     with pytest.raises(PermissionDenied):
@@ -137,14 +152,21 @@ async def test_undo_of_a_delete_respects_the_action_limit(world, monkeypatch):
 def test_effective_plan_fills_purpose_and_digital_space_and_sorts_are_listed():
     from core.actionplan import PlanFields
     from core.communities import Community
+
     community = Community('c', 'CoP', 'Samen leren', 'potential', '', None, 'nl', '', '')
     decision = {'tool_name': {'nl': 'Teams (NL)', 'fr': 'Teams (FR)', 'en': 'Teams (EN)'}}
     filled = effective_plan(PlanFields(), community, decision)
-    assert (filled.purpose, filled.digital_space['fr'], filled.digital_space_decided) == \
-        ('Samen leren', 'Teams (FR)', True)
+    assert (filled.purpose, filled.digital_space['fr'], filled.digital_space_decided) == (
+        'Samen leren',
+        'Teams (FR)',
+        True,
+    )
     own = effective_plan(PlanFields(purpose='Eigen doel', digital_space='Slack'), community, decision)
-    assert (own.purpose, own.digital_space, own.digital_space_decided) == \
-        ('Eigen doel', {'nl': 'Slack', 'fr': 'Slack', 'en': 'Slack'}, False)
+    assert (own.purpose, own.digital_space, own.digital_space_decided) == (
+        'Eigen doel',
+        {'nl': 'Slack', 'fr': 'Slack', 'en': 'Slack'},
+        False,
+    )
     assert effective_plan(PlanFields(), community, None).digital_space == {'nl': '', 'fr': '', 'en': ''}
     assert SORTS[0] == 'due' and set(SORTS) == {'due', 'status', 'owner', 'title'}
 
@@ -163,7 +185,7 @@ async def test_plan_fields_and_guide_answers(world):
         await services.guide.save(coach, cid, question, 'no')
     with pytest.raises(ValidationError):
         await services.guide.save(owner, cid, 'no_such_question', 'x')
-    await services.guide.save(owner, cid, question, '   ')                  # empty removes it
+    await services.guide.save(owner, cid, question, '   ')  # empty removes it
     assert services.guide.answers(owner, cid) == {}
 
 
@@ -205,14 +227,23 @@ async def test_an_empty_community_gives_a_short_valid_dossier_saying_what_is_mis
 async def test_dossier_survives_huge_texts_many_actions_markup_and_emoji(world):
     services, owner, _, cid = world
     nasty = '<b>vet</b> <script>alert(1)</script> & <img src=/etc/passwd> 😀 Łódź Ελλάδα Київ'
-    await services.actionplan.save_plan(owner, cid, {'core_group': nasty, 'rhythm': 'x' * 500,
-                                                      'purpose': 'Woord' * 100})
+    await services.actionplan.save_plan(
+        owner, cid, {'core_group': nasty, 'rhythm': 'x' * 500, 'purpose': 'Woord' * 100}
+    )
     for n in range(200):
-        await services.actionplan.add(owner, cid, {'title': f'{nasty[:150]} {n}', 'owner': 'Σοφία',
-                                                   'description': ('lang ' * 400)[:2000], 'indicator': nasty,
-                                                   'horizon': '90'})
+        await services.actionplan.add(
+            owner,
+            cid,
+            {
+                'title': f'{nasty[:150]} {n}',
+                'owner': 'Σοφία',
+                'description': ('lang ' * 400)[:2000],
+                'indicator': nasty,
+                'horizon': '90',
+            },
+        )
     question = services.content.guide.phases[0].questions[0].id
-    await services.guide.save(owner, cid, question, ('Een heel lang antwoord ' * 500)[:9900] + nasty)   # 10,000
+    await services.guide.save(owner, cid, question, ('Een heel lang antwoord ' * 500)[:9900] + nasty)  # 10,000
     for lang in ('nl', 'fr', 'en'):
         t = Translator(services.content.ui, lang)
         pdf = dossier_pdf(collect(services, owner, cid, lang), t)

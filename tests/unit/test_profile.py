@@ -1,5 +1,6 @@
 """Profiles and checklists across instrument versions: a sheet started on a version that has since been archived
 is shown, answered and scored on its own version, never on the current one."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,11 @@ def bump_to_v2(raw: dict) -> dict:
     raw['version'] = 2
     items = raw['dimensions'][0]['items']
     items[0]['statement'] = NEW_WORDING
-    items.append({'id': NEW_ITEM, 'statement': NEW_WORDING, 'suggestion': NEW_WORDING, 'source': 'test'}
-                 if raw['kind'] == 'profile' else {'id': NEW_ITEM, 'statement': NEW_WORDING, 'source': 'test'})
+    items.append(
+        {'id': NEW_ITEM, 'statement': NEW_WORDING, 'suggestion': NEW_WORDING, 'source': 'test'}
+        if raw['kind'] == 'profile'
+        else {'id': NEW_ITEM, 'statement': NEW_WORDING, 'source': 'test'}
+    )
     return raw
 
 
@@ -61,13 +65,13 @@ async def test_a_profile_on_an_archived_version_is_answered_on_that_version(worl
     services, me, _ = world
     profiles = services.profiles
     old = services.content.instruments.get('profile', 1)
-    sheet = sheets.new_sheet(profiles._table, old, owner=me, shared=[])   # started before version 2 came out
+    sheet = sheets.new_sheet(profiles._table, old, owner=me, shared=[])  # started before version 2 came out
     assert profiles.instrument.version == 2
     assert profiles.open_profile(me).id == sheet.id
     assert profiles.instrument_of(sheet) is old
     assert profiles.instrument_of(sheet).items[0].statement != NEW_WORDING
     with pytest.raises(ValidationError) as info:
-        await profiles.answer(me, sheet.id, NEW_ITEM, 4, version=1)        # only in version 2
+        await profiles.answer(me, sheet.id, NEW_ITEM, 4, version=1)  # only in version 2
     assert info.value.key == 'questionnaire.error.unknown_item'
     with pytest.raises(ValidationError) as info:
         await profiles.answer(me, sheet.id, old.items[0].id, 4, version=2)  # a page showing version 2
@@ -77,7 +81,7 @@ async def test_a_profile_on_an_archived_version_is_answered_on_that_version(worl
     await profiles.finish(me, sheet.id)
     outcome = profiles.result(me, sheet.id)
     assert outcome.instrument is old and [f.item.statement for f in outcome.strengths] == [old.items[0].statement]
-    assert (await profiles.start(me)).version == 2                        # a new profile takes the current version
+    assert (await profiles.start(me)).version == 2  # a new profile takes the current version
 
 
 async def test_a_checklist_on_an_archived_version_is_answered_on_that_version(world):
@@ -86,8 +90,9 @@ async def test_a_checklist_on_an_archived_version_is_answered_on_that_version(wo
     session = await animation.record(me, cid, name='Intervisie', day='2026-01-05')
     assert session.sheet.version == 2
     old = services.content.instruments.get('animation', 1)
-    sheet = sheets.new_sheet(animation._table(cid), old, by=me, name='Oud', day='2026-01-04', method='',
-                             participants=None)
+    sheet = sheets.new_sheet(
+        animation._table(cid), old, by=me, name='Oud', day='2026-01-04', method='', participants=None
+    )
     assert animation.instrument_of(sheet) is old and animation.instrument_of(session.sheet).version == 2
     with pytest.raises(ValidationError):
         await animation.answer(me, cid, sheet.id, NEW_ITEM, 3, 1)

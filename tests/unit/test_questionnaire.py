@@ -1,4 +1,5 @@
 """The questionnaire engine: instrument validation, answer checks and scoring against hand-computed figures."""
+
 from __future__ import annotations
 
 import json
@@ -32,31 +33,70 @@ def t(text: str) -> dict[str, str]:
 
 
 def bands():
-    return [{'id': 'low', 'max': 2.4, 'label': t('low'), 'interpretation': t('i'), 'actions': [t('a1'), t('a2')]},
-            {'id': 'developing', 'max': 3.6, 'label': t('dev'), 'interpretation': t('i'),
-             'actions': [t('a1'), t('a2')]},
-            {'id': 'strong', 'max': 5, 'label': t('strong'), 'interpretation': t('i'), 'actions': [t('a1'), t('a2')]}]
+    return [
+        {'id': 'low', 'max': 2.4, 'label': t('low'), 'interpretation': t('i'), 'actions': [t('a1'), t('a2')]},
+        {'id': 'developing', 'max': 3.6, 'label': t('dev'), 'interpretation': t('i'), 'actions': [t('a1'), t('a2')]},
+        {'id': 'strong', 'max': 5, 'label': t('strong'), 'interpretation': t('i'), 'actions': [t('a1'), t('a2')]},
+    ]
 
 
 def instrument(min_answers: int = 2):
     """Three dimensions: a (3 items), b (3 items), c (2 items); 5-point scale with n/a."""
     raw = {
-        'id': 'test', 'version': 1, 'kind': 'maturity', 'title': t('T'), 'intro': t('I'), 'min_answers': min_answers,
-        'scale': {'values': [{'value': v, 'label': t(str(v)), 'meaning': 'improvement' if v < 3 else
-                              'neutral' if v == 3 else 'strength'} for v in range(1, 6)],
-                  'not_applicable': t('n/a')},
-        'stages': [{'max': 1.8, 'stage': 'potential'}, {'max': 2.6, 'stage': 'coalescing'},
-                   {'max': 3.6, 'stage': 'maturing'}, {'max': 5, 'stage': 'stewardship'}],
+        'id': 'test',
+        'version': 1,
+        'kind': 'maturity',
+        'title': t('T'),
+        'intro': t('I'),
+        'min_answers': min_answers,
+        'scale': {
+            'values': [
+                {
+                    'value': v,
+                    'label': t(str(v)),
+                    'meaning': 'improvement' if v < 3 else 'neutral' if v == 3 else 'strength',
+                }
+                for v in range(1, 6)
+            ],
+            'not_applicable': t('n/a'),
+        },
+        'stages': [
+            {'max': 1.8, 'stage': 'potential'},
+            {'max': 2.6, 'stage': 'coalescing'},
+            {'max': 3.6, 'stage': 'maturing'},
+            {'max': 5, 'stage': 'stewardship'},
+        ],
         'dimensions': [
-            {'id': 'a', 'title': t('A'), 'bands': bands(),
-             'items': [{'id': 'a1', 'statement': t('x')}, {'id': 'a2', 'statement': t('x')},
-                       {'id': 'a3', 'statement': t('x')}]},
-            {'id': 'b', 'title': t('B'), 'bands': bands(),
-             'items': [{'id': 'b1', 'statement': t('x')}, {'id': 'b2', 'statement': t('x')},
-                       {'id': 'b3', 'statement': t('x')}]},
-            {'id': 'c', 'title': t('C'), 'bands': bands(),
-             'items': [{'id': 'c1', 'statement': t('x')}, {'id': 'c2', 'statement': t('x')},
-                       {'id': 'note', 'type': 'text', 'statement': t('x')}]},
+            {
+                'id': 'a',
+                'title': t('A'),
+                'bands': bands(),
+                'items': [
+                    {'id': 'a1', 'statement': t('x')},
+                    {'id': 'a2', 'statement': t('x')},
+                    {'id': 'a3', 'statement': t('x')},
+                ],
+            },
+            {
+                'id': 'b',
+                'title': t('B'),
+                'bands': bands(),
+                'items': [
+                    {'id': 'b1', 'statement': t('x')},
+                    {'id': 'b2', 'statement': t('x')},
+                    {'id': 'b3', 'statement': t('x')},
+                ],
+            },
+            {
+                'id': 'c',
+                'title': t('C'),
+                'bands': bands(),
+                'items': [
+                    {'id': 'c1', 'statement': t('x')},
+                    {'id': 'c2', 'statement': t('x')},
+                    {'id': 'note', 'type': 'text', 'statement': t('x')},
+                ],
+            },
         ],
     }
     return parse_instrument(raw, Checker(Path('test.yaml')))
@@ -64,9 +104,17 @@ def instrument(min_answers: int = 2):
 
 def test_means_bands_overall_stage_and_priorities_hand_computed():
     ins = instrument()
-    answers = {'a1': 1, 'a2': 2, 'a3': 3,      # a: (1+2+3)/3 = 2.0 -> low
-               'b1': 4, 'b2': 4, 'b3': NA,     # b: (4+4)/2 = 4.0 -> strong; n/a excluded
-               'c1': 3, 'c2': 4, 'note': 'free text'}   # c: 3.5 -> developing
+    answers = {
+        'a1': 1,
+        'a2': 2,
+        'a3': 3,  # a: (1+2+3)/3 = 2.0 -> low
+        'b1': 4,
+        'b2': 4,
+        'b3': NA,  # b: (4+4)/2 = 4.0 -> strong; n/a excluded
+        'c1': 3,
+        'c2': 4,
+        'note': 'free text',
+    }  # c: 3.5 -> developing
     result = score(ins, answers)
     a, b, c = result.dimensions
     assert (a.mean, a.band.id, a.answered, a.total) == (2.0, 'low', 3, 3)
@@ -74,8 +122,8 @@ def test_means_bands_overall_stage_and_priorities_hand_computed():
     assert (c.mean, c.band.id, c.total) == (3.5, 'developing', 2)
     assert result.overall == round((2.0 + 4.0 + 3.5) / 3, 4) == 3.1667
     assert result.stage == 'maturing'
-    assert result.priorities == ('a', 'c')   # the two lowest not in their top band
-    assert (result.answered, result.total) == (8, 8)   # 'not applicable' is an answer too
+    assert result.priorities == ('a', 'c')  # the two lowest not in their top band
+    assert (result.answered, result.total) == (8, 8)  # 'not applicable' is an answer too
 
 
 def test_too_few_answers_gives_no_number():
@@ -105,9 +153,9 @@ def test_one_answer_with_minimum_one():
 
 def test_ties_at_the_cut_are_all_priorities():
     ins = instrument(min_answers=1)
-    result = score(ins, {'a1': 2, 'b1': 3, 'c1': 3})   # a 2.0, b 3.0, c 3.0: the 2nd lowest is tied
+    result = score(ins, {'a1': 2, 'b1': 3, 'c1': 3})  # a 2.0, b 3.0, c 3.0: the 2nd lowest is tied
     assert result.priorities == ('a', 'b', 'c')
-    result = score(ins, {'a1': 5, 'b1': 5, 'c1': 5})   # everything strong: nothing to prioritise
+    result = score(ins, {'a1': 5, 'b1': 5, 'c1': 5})  # everything strong: nothing to prioritise
     assert result.priorities == ()
 
 
@@ -115,13 +163,24 @@ def test_band_boundaries_are_inclusive():
     ins = instrument(min_answers=1)
     result = score(ins, {'a1': 2, 'a2': 2, 'a3': 3, 'b1': 4, 'b2': 3, 'b3': 4})
     assert result.dimension('a').mean == 2.3333 and result.dimension('a').band.id == 'low'
-    result = score(ins, {'a1': 3, 'a2': 4, 'a3': 4})   # 3.6667 -> strong
+    result = score(ins, {'a1': 3, 'a2': 4, 'a3': 4})  # 3.6667 -> strong
     assert result.dimension('a').band.id == 'strong'
 
 
-@pytest.mark.parametrize('item, value', [
-    ('a1', 6), ('a1', 0), ('a1', 2.5), ('a1', '3'), ('a1', True), ('a1', 'maybe'), ('nope', 3), (None, 3), ('a1', []),
-])
+@pytest.mark.parametrize(
+    'item, value',
+    [
+        ('a1', 6),
+        ('a1', 0),
+        ('a1', 2.5),
+        ('a1', '3'),
+        ('a1', True),
+        ('a1', 'maybe'),
+        ('nope', 3),
+        (None, 3),
+        ('a1', []),
+    ],
+)
 def test_answers_off_the_scale_or_unknown_are_refused(item, value):
     with pytest.raises(ValidationError):
         clean_answer(instrument(), item, value)
@@ -142,22 +201,48 @@ def test_clean_answers_accepts_valid_values():
 def mixed_instrument():
     """One item of each type: scale, choice, multi, text."""
     options = [{'id': 'yes', 'label': t('yes')}, {'id': 'no', 'label': t('no')}]
-    raw = {'id': 'mixed', 'version': 1, 'kind': 'survey', 'title': t('T'), 'intro': t('I'),
-           'scale': {'values': [{'value': v, 'label': t(str(v))} for v in range(1, 6)]},
-           'dimensions': [{'id': 'only', 'title': t('O'), 'items': [
-               {'id': 'rate', 'statement': t('x')},
-               {'id': 'pick', 'type': 'choice', 'statement': t('x'), 'options': options},
-               {'id': 'tick', 'type': 'multi', 'statement': t('x'), 'options': options},
-               {'id': 'say', 'type': 'text', 'statement': t('x')}]}]}
+    raw = {
+        'id': 'mixed',
+        'version': 1,
+        'kind': 'survey',
+        'title': t('T'),
+        'intro': t('I'),
+        'scale': {'values': [{'value': v, 'label': t(str(v))} for v in range(1, 6)]},
+        'dimensions': [
+            {
+                'id': 'only',
+                'title': t('O'),
+                'items': [
+                    {'id': 'rate', 'statement': t('x')},
+                    {'id': 'pick', 'type': 'choice', 'statement': t('x'), 'options': options},
+                    {'id': 'tick', 'type': 'multi', 'statement': t('x'), 'options': options},
+                    {'id': 'say', 'type': 'text', 'statement': t('x')},
+                ],
+            }
+        ],
+    }
     return parse_instrument(raw, Checker(Path('mixed.yaml')))
 
 
-@pytest.mark.parametrize('item, value', [
-    ('rate', float('nan')), ('rate', float('inf')), ('rate', float('-inf')), ('rate', 1e400),
-    ('pick', ['yes']), ('pick', {'yes': 1}), ('pick', 1),
-    ('tick', [['yes']]), ('tick', [{'a': 1}]), ('tick', [1, 'yes']), ('tick', 'yes'),
-    ('say', {'a': 1}), ('say', ['text']), ('say', 12),
-])
+@pytest.mark.parametrize(
+    'item, value',
+    [
+        ('rate', float('nan')),
+        ('rate', float('inf')),
+        ('rate', float('-inf')),
+        ('rate', 1e400),
+        ('pick', ['yes']),
+        ('pick', {'yes': 1}),
+        ('pick', 1),
+        ('tick', [['yes']]),
+        ('tick', [{'a': 1}]),
+        ('tick', [1, 'yes']),
+        ('tick', 'yes'),
+        ('say', {'a': 1}),
+        ('say', ['text']),
+        ('say', 12),
+    ],
+)
 def test_values_of_the_wrong_kind_are_refused_not_crashed_on(item, value):
     """Import data and survey posts can hold anything JSON does (NaN included): always a ValidationError."""
     with pytest.raises(ValidationError):
@@ -168,18 +253,22 @@ def test_values_of_the_wrong_kind_are_refused_not_crashed_on(item, value):
 
 def test_values_of_each_kind_are_kept():
     ins = mixed_instrument()
-    assert clean_answers(ins, {'rate': 5.0, 'pick': 'no', 'tick': ['no', 'yes'], 'say': ' a  b '}) == \
-        {'rate': 5, 'pick': 'no', 'tick': ['yes', 'no'], 'say': 'a b'}
+    assert clean_answers(ins, {'rate': 5.0, 'pick': 'no', 'tick': ['no', 'yes'], 'say': ' a  b '}) == {
+        'rate': 5,
+        'pick': 'no',
+        'tick': ['yes', 'no'],
+        'say': 'a b',
+    }
 
 
 def test_progress_counts_every_question_but_the_optional_text_ones():
     ins = instrument()
     assert progress(ins, {}) == (0, 8)
-    assert progress(ins, {'a1': 1, 'b1': NA, 'note': 'text', 'c2': 2}) == (3, 8)   # n/a counts; text does not
+    assert progress(ins, {'a1': 1, 'b1': NA, 'note': 'text', 'c2': 2}) == (3, 8)  # n/a counts; text does not
     assert progress(ins, {'a1': 1, 'b1': NA}, 'b') == (1, 3)
     assert progress(ins, {'note': 'only text'}, 'c') == (0, 2)
     assert progress(ins, {i.id: 3 for i in ins.items}) == (8, 8)
-    assert progress(ins, {'unknown': 3}) == (0, 8)   # never more done than total, never negative
+    assert progress(ins, {'unknown': 3}) == (0, 8)  # never more done than total, never negative
     assert progress(ins, {'a1': 1}, 'no_such_dimension') == (0, 0)
 
 
@@ -188,7 +277,7 @@ def test_where_to_continue():
     assert first_open_dimension(ins, {}) == 'a'
     assert first_open_dimension(ins, {'a1': 1, 'a2': 1, 'a3': NA}) == 'b'
     everything = {i.id: 2 for i in ins.scored_items}
-    assert first_open_dimension(ins, everything) == 'a'     # all answered (the text too may stay empty)
+    assert first_open_dimension(ins, everything) == 'a'  # all answered (the text too may stay empty)
     assert dimension_to_show(ins, {'a1': 1, 'a2': 1, 'a3': 1}, 'c').id == 'c'
     assert dimension_to_show(ins, {'a1': 1, 'a2': 1, 'a3': 1}, 'nope').id == 'b'
     assert dimension_to_show(ins, {'a1': 1, 'a2': 1, 'a3': 1}).id == 'b'
@@ -216,6 +305,7 @@ def test_profile_strengths_and_improvements_clearest_first(content):
 @pytest.fixture(scope='module')
 def content():
     from core.content import load_content
+
     return load_content()
 
 
@@ -249,6 +339,7 @@ def test_changed_wording_without_new_version_stops_start_up(tmp_path):
 
 def test_a_new_version_keeps_the_old_one_readable(tmp_path):
     import yaml
+
     folder = copy_instruments(tmp_path)
     path = folder / 'kompas.yaml'
     shutil.copy(path, folder / 'archive' / 'kompas.v1.yaml')
@@ -264,20 +355,26 @@ def test_a_new_version_keeps_the_old_one_readable(tmp_path):
     assert instruments.get('kompas', 1).scale.values[0].label['nl'] == 'Nog niet'
 
 
-@pytest.mark.parametrize('change, where', [
-    (lambda r: r['dimensions'][0]['items'][0].pop('statement'), 'statement'),
-    (lambda r: r['dimensions'][0]['items'][1].update(id=r['dimensions'][0]['items'][0]['id']), 'used twice'),
-    (lambda r: r['dimensions'][0]['bands'][0].update(actions=r['dimensions'][0]['bands'][0]['actions'][:1]),
-     'at least 2'),
-    (lambda r: r['dimensions'][0]['items'][0]['statement'].pop('fr'), 'fr'),
-    (lambda r: r['scale']['values'][0].update(meaning='great'), 'meaning'),
-    (lambda r: r['dimensions'][0]['items'][0].update(type='slider'), 'type'),
-    (lambda r: r['dimensions'][0]['bands'][-1].update(max=4.5), "dimension domain.bands: the last band's max"),
-])
+@pytest.mark.parametrize(
+    'change, where',
+    [
+        (lambda r: r['dimensions'][0]['items'][0].pop('statement'), 'statement'),
+        (lambda r: r['dimensions'][0]['items'][1].update(id=r['dimensions'][0]['items'][0]['id']), 'used twice'),
+        (
+            lambda r: r['dimensions'][0]['bands'][0].update(actions=r['dimensions'][0]['bands'][0]['actions'][:1]),
+            'at least 2',
+        ),
+        (lambda r: r['dimensions'][0]['items'][0]['statement'].pop('fr'), 'fr'),
+        (lambda r: r['scale']['values'][0].update(meaning='great'), 'meaning'),
+        (lambda r: r['dimensions'][0]['items'][0].update(type='slider'), 'type'),
+        (lambda r: r['dimensions'][0]['bands'][-1].update(max=4.5), "dimension domain.bands: the last band's max"),
+    ],
+)
 def test_invalid_instrument_names_file_item_and_problem(change, where):
     import copy
 
     import yaml
+
     raw = yaml.safe_load((CONTENT_DIR / 'instruments' / 'kompas.yaml').read_text())
     raw = copy.deepcopy(raw)
     change(raw)
@@ -297,6 +394,7 @@ def test_a_top_score_always_has_a_band():
 
 def test_stage_ids_must_exist_in_the_stages_file(tmp_path):
     import yaml
+
     raw = yaml.safe_load((CONTENT_DIR / 'instruments' / 'kompas.yaml').read_text())
     raw['stages'][1]['stage'] = 'flourishing'
     with pytest.raises(ContentError) as info:
@@ -306,7 +404,7 @@ def test_stage_ids_must_exist_in_the_stages_file(tmp_path):
     shutil.copytree(CONTENT_DIR, tmp_path / 'content')
     folder = tmp_path / 'content' / 'instruments'
     load_instruments(folder)
-    stages = (tmp_path / 'content' / 'stages.yaml')
+    stages = tmp_path / 'content' / 'stages.yaml'
     stages.write_text(stages.read_text().replace('id: maturing', 'id: ripening'))
     with pytest.raises(ContentError) as info:
         load_instruments(folder)
@@ -315,10 +413,19 @@ def test_stage_ids_must_exist_in_the_stages_file(tmp_path):
 
 # -- import of answer sheets --------------------------------------------------------------------------------------
 
+
 def sheet_doc(content, **changes):
     item = content.instruments.current('kompas').items[0].id
-    doc = {'id': 'abc123', 'instrument': 'kompas', 'version': 1, 'started': '2026-01-05', 'finished': '2026-01-09',
-           'answers': {item: 3}, 'comments': {item: 'Goed bezig'}, 'by': 'u1'}
+    doc = {
+        'id': 'abc123',
+        'instrument': 'kompas',
+        'version': 1,
+        'started': '2026-01-05',
+        'finished': '2026-01-09',
+        'answers': {item: 3},
+        'comments': {item: 'Goed bezig'},
+        'by': 'u1',
+    }
     doc.update(changes)
     return doc
 
@@ -327,15 +434,28 @@ def test_a_well_formed_sheet_is_accepted(content):
     validate_sheets(content.instruments, [sheet_doc(content), sheet_doc(content, finished=None)], {'by': str})
 
 
-@pytest.mark.parametrize('changes', [
-    {'instrument': ['kompas']}, {'instrument': None}, {'version': True}, {'version': '1'},
-    {'finished': 5}, {'finished': ['2026-01-09']}, {'finished': 'yesterday'}, {'started': 5},
-    {'answers': {'__first__': float('nan')}}, {'answers': {'__first__': float('inf')}}, {'answers': ['x']},
-    {'comments': {'__first__': 'x' * (MAX_COMMENT + 1)}}, {'comments': {'no_such_item': 'hello'}},
-    {'comments': {'__first__': 5}}, {'comments': ['x']},
-])
+@pytest.mark.parametrize(
+    'changes',
+    [
+        {'instrument': ['kompas']},
+        {'instrument': None},
+        {'version': True},
+        {'version': '1'},
+        {'finished': 5},
+        {'finished': ['2026-01-09']},
+        {'finished': 'yesterday'},
+        {'started': 5},
+        {'answers': {'__first__': float('nan')}},
+        {'answers': {'__first__': float('inf')}},
+        {'answers': ['x']},
+        {'comments': {'__first__': 'x' * (MAX_COMMENT + 1)}},
+        {'comments': {'no_such_item': 'hello'}},
+        {'comments': {'__first__': 5}},
+        {'comments': ['x']},
+    ],
+)
 def test_a_malformed_sheet_is_refused_on_import(content, changes):
     first = content.instruments.current('kompas').items[0].id
-    changes = json.loads(json.dumps(changes).replace('__first__', first))   # NaN and Infinity survive, as in JSON
-    with pytest.raises(ValidationError):   # the import reports it as a bad table
+    changes = json.loads(json.dumps(changes).replace('__first__', first))  # NaN and Infinity survive, as in JSON
+    with pytest.raises(ValidationError):  # the import reports it as a bad table
         validate_sheets(content.instruments, [sheet_doc(content, **changes)], {'by': str})

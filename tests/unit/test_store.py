@@ -1,4 +1,5 @@
 """The store: atomic writes, group commit, backups, damaged files, migrations, erasure."""
+
 from __future__ import annotations
 
 import asyncio
