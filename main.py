@@ -23,6 +23,7 @@ import pages  # noqa: E402
 from core import demo, session_secret  # noqa: E402
 from core.content import ContentError  # noqa: E402
 from core.services import build_services  # noqa: E402
+from pages._limits import BodyLimit  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
 
@@ -32,6 +33,7 @@ except ContentError as error:
     sys.exit(f'Cannot start: {error}')
 
 pages.register_all(services)
+app.add_middleware(BodyLimit)  # refuses a too-large request body before reading it
 app.state.services = services  # for tests and benchmarks that run this file in-process
 app.on_shutdown(services.close)
 if settings.demo:

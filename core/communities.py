@@ -31,6 +31,7 @@ MAX_MEMBERS = 100_000
 INVITE_DAYS = 14
 EXPORT_FORMAT = 'cop-toolbox/community'
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_IMPORT_DEPTH = 32  # nesting levels of an export file; a real one has fewer than ten
 COMMUNITY_TABLE = 'community'
 
 # Tables of a community file that a part of the toolbox owns, with the check an imported table must pass
@@ -404,6 +405,10 @@ def parse_export(payload: bytes) -> tuple[dict[str, Any], dict[str, list[dict[st
         document = json.loads(payload.decode('utf-8'))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ValidationError('import.error.not_json') from e
+    except RecursionError as e:  # the parser's own guard against thousands of nested brackets
+        raise ValidationError('import.error.too_deep', max=MAX_IMPORT_DEPTH) from e
+    if nesting_depth(document) > MAX_IMPORT_DEPTH:
+        raise ValidationError('import.error.too_deep', max=MAX_IMPORT_DEPTH)
     if not isinstance(document, dict) or document.get('format') != EXPORT_FORMAT:
         raise ValidationError('import.error.not_export')
     schema = document.get('schema')
@@ -434,6 +439,20 @@ def parse_export(payload: bytes) -> tuple[dict[str, Any], dict[str, list[dict[st
             raise ValidationError('import.error.table', table=name) from e
         clean[name] = docs
     return fields, clean
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply lists and objects nest in a parsed JSON value, measured without recursion (a hostile file must not
+    exhaust the stack of the checks that walk it afterwards)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def _community(cid: str, doc: dict[str, Any]) -> Community:

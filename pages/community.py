@@ -169,6 +169,7 @@ def register(services: Services) -> None:
                 accept='.json,application/json',
                 max_file_size=MAX_IMPORT_BYTES,
                 on_rejected=lambda: error.show(t('import.error.too_large', max=MAX_IMPORT_BYTES // (1024 * 1024))),
+                on_failed=lambda: error.show(t('import.error.not_sent', max=MAX_IMPORT_BYTES // (1024 * 1024))),
             )
             upload.mark('import-upload')
 

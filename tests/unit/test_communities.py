@@ -210,6 +210,15 @@ async def test_export_import_round_trip(communities, people, community, store, m
             'import.error.table',
         ),
         (b' ' * (10 * 1024 * 1024 + 1), 'import.error.too_large'),
+        (b'[' * 400_000, 'import.error.too_deep'),  # 400 KB of brackets: once a RecursionError
+        (
+            json.dumps(
+                {'format': 'cop-toolbox/community', 'schema': 1, 'community': FIELDS, 'tables': {'notes': [[[[[[]]]]]]}}
+            )
+            .replace('[[[[[[]]]]]]', '[' * 40 + ']' * 40)
+            .encode(),
+            'import.error.too_deep',
+        ),
     ],
 )
 async def test_bad_import_changes_nothing(communities, people, store, monkeypatch, payload, key):
