@@ -22,7 +22,7 @@ from .accounts import Accounts
 from .clean import whole_number
 from .errors import NotFound, PermissionDenied, ValidationError
 from .i18n import LANGUAGES
-from .roles import INVITABLE, Permission, Role, require
+from .roles import INVITABLE, INVITATION_ROLES, Permission, Role, require
 from .store import SCHEMA_VERSIONS, BackupInfo, DamagedFileError, Store, parse_json_object
 
 STAGES = ('potential', 'coalescing', 'maturing', 'stewardship', 'transformation')
@@ -261,7 +261,7 @@ class Communities:
             role = Role(role)
         except ValueError as e:
             raise ValidationError('error.invalid', 'role') from e
-        if role not in INVITABLE:
+        if role not in INVITATION_ROLES:
             raise ValidationError('error.invalid', 'role')
         token = secrets.token_urlsafe(24)
         now = datetime.now(UTC)
@@ -305,6 +305,10 @@ class Communities:
         if invitation.expired:
             raise ValidationError('invite.error.expired')
         cid = invitation.community_id
+        if invitation.role == Role.COORDINATOR and self.role_of(user_id, cid) is not None:  # a hand-over to a member
+            self._memberships.update(
+                {'role': Role.COORDINATOR.value}, (Query()['user_id'] == user_id) & (Query()['community_id'] == cid)
+            )
         if self.role_of(user_id, cid) is None:
             self._memberships.insert(
                 {
@@ -344,13 +348,58 @@ class Communities:
     async def remove_member(self, user_id: str, cid: str, member_id: str) -> None:
         """The coordinator removes someone, or anyone who is not the coordinator leaves."""
         if member_id == user_id:
-            if self.role_of(user_id, cid) in (None, Role.COORDINATOR):
+            if self.role_of(user_id, cid) is None or self.is_last_coordinator(user_id, cid):
                 raise PermissionDenied('community.error.owner_leave')
         else:
             self.get(user_id, cid, Permission.MANAGE)
         removed = self._memberships.remove((Query()['user_id'] == member_id) & (Query()['community_id'] == cid))
         if not removed:
             raise NotFound()
+        await self.store.accounts.commit()
+
+    # -- coordination: several coordinators, hand-over, the last one stays ------------------------------------------
+
+    def coordinators(self, cid: str) -> list[str]:
+        """The user ids holding the coordinator role in a community."""
+        docs = self._memberships.search((Query()['community_id'] == cid) & (Query()['role'] == Role.COORDINATOR.value))
+        return [d['user_id'] for d in docs]
+
+    def is_last_coordinator(self, user_id: str, cid: str) -> bool:
+        return self.coordinators(cid) == [user_id]
+
+    def sole_coordinator_of(self, user_id: str) -> list[Membership]:
+        """The communities that would be left without a coordinator if this user went: to hand over or delete first."""
+        return [
+            m
+            for m in self.memberships(user_id)
+            if m.role == Role.COORDINATOR and self.is_last_coordinator(user_id, m.community_id)
+        ]
+
+    async def hand_over(self, user_id: str, cid: str, member_id: str, *, step_down: bool = False) -> None:
+        """Make a member of the community a coordinator; with `step_down`, the actor becomes co-coordinator.
+        Several coordinators may share a community, so nothing is lost if the actor stays too."""
+        self.get(user_id, cid, Permission.MANAGE)
+        if not isinstance(member_id, str) or member_id == user_id:
+            raise ValidationError('handover.error.self', 'member')
+        if self.role_of(member_id, cid) is None:
+            raise NotFound('handover.error.not_member')
+        self._memberships.update(
+            {'role': Role.COORDINATOR.value}, (Query()['user_id'] == member_id) & (Query()['community_id'] == cid)
+        )
+        if step_down:
+            self._memberships.update(
+                {'role': Role.CO_COORDINATOR.value}, (Query()['user_id'] == user_id) & (Query()['community_id'] == cid)
+            )
+        await self.store.accounts.commit()
+
+    async def step_down(self, user_id: str, cid: str) -> None:
+        """A coordinator becomes co-coordinator, if another coordinator remains."""
+        self.get(user_id, cid, Permission.MANAGE)
+        if self.is_last_coordinator(user_id, cid):
+            raise PermissionDenied('community.error.last_coordinator')
+        self._memberships.update(
+            {'role': Role.CO_COORDINATOR.value}, (Query()['user_id'] == user_id) & (Query()['community_id'] == cid)
+        )
         await self.store.accounts.commit()
 
     def _invitation(self, doc: dict[str, Any], name: str) -> Invitation:

@@ -26,6 +26,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
 }
 
 INVITABLE = (Role.CO_COORDINATOR, Role.COACH)
+# roles an invitation link may carry: a coordinator may also hand the community over to an address (the invitee then
+# becomes a coordinator too; the community may have several)
+INVITATION_ROLES = (Role.COORDINATOR, *INVITABLE)
 
 
 def can(role: Role | str | None, permission: Permission) -> bool:

@@ -15,6 +15,7 @@ from .guide import GuideAnswers
 from .ittools import ITTools
 from .kickoff import Kickoff
 from .kompas import Kompas
+from .privacy import Privacy, ittools_forgetter
 from .profile import Profiles
 from .store import BackupPolicy, Store
 from .suggestions import Suggestions
@@ -39,6 +40,7 @@ class Services:
     guide: GuideAnswers
     actionplan: ActionPlan
     wizard: Wizard
+    privacy: Privacy
 
     def close(self) -> None:
         self.store.flush_all()
@@ -73,4 +75,5 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
         guide=GuideAnswers(communities, content.guide),
         actionplan=actionplan,
         wizard=Wizard(communities, profiles, kompas, surveys, ittools, kickoff, actionplan),
+        privacy=Privacy(communities, accounts, content.ui, forget=[ittools_forgetter(ittools)]),
     )

@@ -15,6 +15,7 @@ from core.i18n import LANGUAGES
 from core.services import Services
 
 from ._base import PageContext, page, safe_next
+from .account import data_rights_section
 
 
 def register(services: Services) -> None:
@@ -135,6 +136,8 @@ def register(services: Services) -> None:
                     ui.notify(t('account.password_changed'), type='positive')
 
                 ui.button(t('account.change_password'), on_click=change).mark('pw-change')
+
+            data_rights_section(ctx)
 
 
 def login_form(ctx: PageContext, target: str) -> None:

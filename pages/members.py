@@ -10,7 +10,7 @@ from components.forms import copy_field
 from components.frame import aria
 from core.communities import INVITE_DAYS
 from core.errors import AppError, NotFound
-from core.roles import INVITABLE, Permission, Role
+from core.roles import INVITABLE, INVITATION_ROLES, Permission, Role
 from core.services import Services
 
 from ._base import PageContext, community_page, page
@@ -39,7 +39,7 @@ def register(services: Services) -> None:
                                     member.name + (f' ({t("members.you")})' if member.user_id == ctx.user.id else '')
                                 ).classes('font-medium')
                                 tx.span(member.email).classes('text-sm cop-muted')
-                            if manage and member.user_id != ctx.user.id:
+                            if manage and member.user_id != ctx.user.id and member.role in INVITABLE:
                                 role_select = (
                                     ui.select(
                                         {r.value: t(f'role.{r.value}') for r in INVITABLE},
@@ -85,8 +85,9 @@ def register(services: Services) -> None:
                                 ui.badge(t(f'role.{member.role.value}')).props('outline')
 
             if manage:
+                _hand_over(ctx)
                 _invitations(ctx)
-            else:
+            if not manage or len(communities.coordinators(cid)) > 1:
 
                 async def leave() -> None:
                     if not await confirm(
@@ -102,6 +103,51 @@ def register(services: Services) -> None:
 
                 ui.button(t('members.leave'), icon='logout', on_click=leave).props('outline').mark('leave-community')
 
+    def _hand_over(ctx: PageContext) -> None:
+        """Make another member a coordinator (optionally stepping down), or step down when others coordinate too."""
+        t = ctx.t
+        cid = ctx.community.id
+        tx.h2(t('handover.title'))
+        tx.p(t('handover.help'))
+        others = {m.user_id: m.name for m in communities.members(ctx.user.id, cid) if m.role != Role.COORDINATOR}
+        if others:
+            with ui.row().classes('items-center gap-3'):
+                member = ui.select(others, label=t('handover.member')).props('outlined').classes('w-64')
+                member.mark('handover-member')
+                step_down = ui.checkbox(t('handover.step_down')).mark('handover-step-down')
+
+                async def hand_over() -> None:
+                    if not member.value:
+                        ui.notify(t('handover.error.self'), type='negative')
+                        return
+                    name = others.get(member.value, '')
+                    if not await confirm(
+                        t, t('handover.confirm_title', name=name), t('handover.confirm_text'), t('handover.action')
+                    ):
+                        return
+                    try:
+                        await communities.hand_over(ctx.user.id, cid, member.value, step_down=bool(step_down.value))
+                    except AppError as err:
+                        ctx.notify_error(err)
+                        return
+                    ctx.go(f'/c/{cid}/members', t('handover.done', name=name))
+
+                ui.button(t('handover.action'), icon='how_to_reg', on_click=hand_over).mark('handover-submit')
+        else:
+            tx.p(t('handover.nobody')).classes('cop-muted')
+        tx.p(t('handover.invite_note')).classes('text-sm cop-muted')
+        if len(communities.coordinators(cid)) > 1:
+
+            async def step_down_now() -> None:
+                try:
+                    await communities.step_down(ctx.user.id, cid)
+                except AppError as err:
+                    ctx.notify_error(err)
+                    return
+                ctx.go(f'/c/{cid}/members', t('handover.stepped_down'))
+
+            ui.button(t('handover.step_down_action'), on_click=step_down_now).props('outline').mark('step-down')
+
     def _invitations(ctx: PageContext) -> None:
         t = ctx.t
         cid = ctx.community.id
@@ -110,7 +156,9 @@ def register(services: Services) -> None:
         with ui.row().classes('items-end gap-3'):
             role = (
                 ui.select(
-                    {r.value: t(f'role.{r.value}') for r in INVITABLE}, value=Role.COACH.value, label=t('invite.role')
+                    {r.value: t(f'role.{r.value}') for r in INVITATION_ROLES},
+                    value=Role.COACH.value,
+                    label=t('invite.role'),
                 )
                 .props('outlined')
                 .classes('w-56')

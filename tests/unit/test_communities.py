@@ -130,7 +130,9 @@ async def test_invitation_is_one_time_and_expires(communities, people, community
     with pytest.raises(NotFound):
         communities.invitation('forged-token')
     with pytest.raises(ValidationError):
-        await communities.invite(people['owner'].id, community.id, 'coordinator')
+        await communities.invite(
+            people['owner'].id, community.id, 'owner'
+        )  # coordinator is allowed: a hand-over by invitation
 
 
 async def test_members_roles_and_leaving(communities, people, community):

@@ -1,0 +1,99 @@
+"""The account holder's data rights: download my data (JSON and a readable page) and delete my account.
+
+The account page itself (name, language, password) is in pages/auth.py; it shows `data_rights_section` at its end.
+"""
+
+from __future__ import annotations
+
+from nicegui import html, ui
+
+from components import typography as tx
+from components.forms import ErrorLine, text_field
+from core import privacy as privacy_core
+from core.errors import AppError
+from core.services import Services
+
+from ._base import PageContext, page
+
+
+def data_rights_section(ctx: PageContext) -> None:
+    """On the account page: where to download one's data and delete the account, and the privacy notice."""
+    t = ctx.t
+    tx.h2(t('privacy.account.title'))
+    with ui.card().classes('w-full max-w-xl').props('flat bordered'):
+        tx.p(t('privacy.download.intro'))
+        ui.link(t('privacy.download.title'), '/account/data').mark('to-my-data')
+        ui.link(t('privacy.delete.title'), '/account/delete').mark('to-delete-account')
+        ui.link(t('privacy.link_long'), '/privacy').mark('to-privacy')
+
+
+def register(services: Services) -> None:
+    privacy = services.privacy
+
+    @page(services, '/account/data', login=True)
+    def my_data(ctx: PageContext, id: str | None = None):
+        t = ctx.t
+        with ctx.frame(t('privacy.download.title'), active='account'):
+            try:
+                privacy.my_data(ctx.user.id, requested_id=id)
+            except AppError as e:
+                tx.p(ctx.error_text(e)).classes('text-negative font-medium').props('role=alert').mark('data-refused')
+                ui.link(t('privacy.download.title'), '/account/data')
+                return
+            tx.p(t('privacy.download.intro'))
+
+            def download(kind: str) -> None:
+                data = privacy.my_data(ctx.user.id)  # read afresh at the click: what is stored now
+                if kind == 'json':
+                    ui.download.content(privacy_core.to_json(data), 'my-data.json', 'application/json')
+                else:
+                    ui.download.content(privacy_core.to_html(data, t), 'my-data.html', 'text/html; charset=utf-8')
+
+            with ui.row().classes('gap-3'):
+                ui.button(t('privacy.download.action_json'), icon='download', on_click=lambda: download('json')).mark(
+                    'download-json'
+                )
+                html_button = ui.button(
+                    t('privacy.download.action_html'), icon='description', on_click=lambda: download('html')
+                )
+                html_button.props('outline').mark('download-html')
+            tx.h2(t('privacy.download.anonymous_title'))
+            tx.p(t('privacy.download.anonymous')).mark('anonymous-note')
+
+    @page(services, '/account/delete', login=True)
+    def delete_account(ctx: PageContext):
+        t = ctx.t
+        with ctx.frame(t('privacy.delete.title'), active='account'):
+            tx.p(t('privacy.delete.intro'))
+            tx.p(t('privacy.delete.backups')).classes('text-sm cop-muted')
+            blockers = services.communities.sole_coordinator_of(ctx.user.id)
+            if blockers:
+                tx.p(t('privacy.delete.blocked_intro')).classes('font-medium').mark('delete-blocked')
+                with html.ul().classes('list-disc pl-6'):
+                    for m in blockers:
+                        with html.li():
+                            ui.link(m.name or '…', f'/c/{m.community_id}/members').mark('blocked-community')
+                return
+            with ui.card().classes('w-full max-w-xl').props('flat bordered'):
+                password = text_field(
+                    t('privacy.delete.password'),
+                    kind='password',
+                    autocomplete='current-password',
+                    marker='delete-password',
+                )
+                error = ErrorLine().mark('delete-error')
+
+                async def submit() -> None:
+                    error.clear_text()
+                    try:
+                        await privacy.delete_account(ctx.user.id, password.value or '', ctx.client_key)
+                    except AppError as e:
+                        password.value = ''
+                        error.show(ctx.error_text(e))
+                        return
+                    ctx.log_out()
+                    ctx.go('/', t('privacy.delete.done'))
+
+                ui.button(t('privacy.delete.action'), icon='delete_forever', on_click=submit).props(
+                    'color=negative'
+                ).mark('delete-submit')
