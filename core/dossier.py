@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from .services import Services
 
 SECTIONS = ('community', 'profile', 'kompas', 'survey', 'ittools', 'kickoff', 'actionplan', 'guide')
+# Privacy by default: the coordinator's self-assessment goes to the sponsor only when ticked for this dossier.
+DEFAULT_SECTIONS = tuple(s for s in SECTIONS if s != 'profile')
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from components.charts import horizontal_bars, radar
 from components.tables import data_table
 from core.communities import file_slug
 from core.dossier import (
+    DEFAULT_SECTIONS,
     SECTIONS,
     DossierData,
     Grid,
@@ -25,7 +26,7 @@ from core.dossier import (
     survey_view,
 )
 from core.i18n import Translator
-from core.pdf.dossier import dossier_pdf
+from core.pdf.dossier import build_dossier
 from core.services import Services
 
 from ._base import PageContext, community_page
@@ -41,16 +42,18 @@ def register(services: Services) -> None:
         with ctx.frame(t('dossier.title'), active='actionplan'):
             with ui.column().classes('w-full gap-2 cop-noprint').mark('dossier-controls'):
                 tx.p(t('dossier.intro'))
-                chosen = {s: True for s in SECTIONS}
+                # privacy by default: the coordinator's own profile only when ticked for this dossier
+                chosen = {s: s in DEFAULT_SECTIONS for s in SECTIONS}
                 with html.fieldset().classes('w-full border rounded p-3'):
                     tx.legend(t('dossier.sections')).classes('px-1 font-medium')
                     with ui.row().classes('gap-x-4 gap-y-0'):
                         for section in SECTIONS:
                             ui.checkbox(
                                 t(f'dossier.section.{section}'),
-                                value=True,
+                                value=chosen[section],
                                 on_change=lambda e, s=section: (chosen.update({s: e.value}), document.refresh()),
                             ).mark(f'section-{section}')
+                    tx.p(t('dossier.profile_private')).classes('text-sm cop-muted')
                 error = tx.p('').classes('text-negative').props('role=alert')
                 with ui.row().classes('items-center gap-3'):
 
@@ -63,17 +66,23 @@ def register(services: Services) -> None:
                         button.props('loading')
                         status.set_text(t('dossier.building'))
                         try:
-                            pdf = await run.io_bound(dossier_pdf, data, t, sections)
-                        except Exception:  # a bug in a document must not leave the page waiting: say so, log it
-                            log.warning('dossier PDF of %s failed', ctx.community.id, exc_info=True)
+                            made = await run.io_bound(build_dossier, data, t, sections)
+                        except Exception as e:  # a bug in a document must not leave the page waiting: say so, log it
+                            # the type only: ReportLab's messages quote the text that did not fit
+                            log.warning('dossier PDF of %s failed (%s)', ctx.community.id, type(e).__name__)
                             status.set_text('')
                             error.set_text(t('dossier.failed'))
                             return
                         finally:
                             button.props(remove='loading')
-                        status.set_text(t('dossier.ready'))
+                        if made.failed:  # built without them: name them, they are in full on this page
+                            names = ', '.join(t(f'dossier.section.{s}') for s in made.failed)
+                            status.set_text('')
+                            error.set_text(t('dossier.ready_partly', sections=names))
+                        else:
+                            status.set_text(t('dossier.ready'))
                         ui.download.content(
-                            pdf, f'{file_slug(ctx.community.name)}-dossier-{t.lang}.pdf', 'application/pdf'
+                            made.pdf, f'{file_slug(ctx.community.name)}-dossier-{t.lang}.pdf', 'application/pdf'
                         )
 
                     button = ui.button(t('dossier.download'), icon='picture_as_pdf', on_click=download).mark(

@@ -7,7 +7,8 @@ Fonts
 
 Text
     `escape(text)` turns user text into Paragraph markup that prints literally: `<b>`, `<script>`, `&`,
-    `<img src=...>` and unbalanced tags come out as typed, control characters are dropped, line breaks kept.
+    `<img src=...>` and unbalanced tags come out as typed, control characters are dropped, line breaks kept, and
+    the space before : ; ? ! » (after «) becomes non-breaking (`nbsp(text)`, French typography).
     `para(text, style)` is a Paragraph of user text; `lead(label, text, style)` prints "**label** text";
     `bullet(text, style, mark)` a list item. Never pass user text to `Paragraph` directly.
     Long words and URLs wrap (`splitLongWords`); a paragraph longer than a page splits across pages.
@@ -22,6 +23,11 @@ Structure
     `table(header, rows, col_widths, style_set=..., zebra=True)`: strings are escaped; a cell may also hold a
     Flowable or a list of them; the table splits across pages, also inside a tall row, and repeats its header.
     `spacer(mm)`, `content_width()` (usable width in points).
+    `keep(flowables)`: kept on one page when they fit; a large block splits where it stands (never a LayoutError).
+    `Figure(drawing)`: a chart that always fits: it shrinks to the frame, a little to fit the rest of a page, or
+    moves to the next page. A bare Drawing in a story becomes a Figure.
+    `Part(name)`: an invisible mark where a named part begins; a failed layout raises `LayoutFailed(part)` naming
+    the part it failed in (the cause chained), so a document can leave that part out and build the rest.
     `Contents(titles)`: a table of contents; given the titles of the document's level-0 headings that follow it,
     it prints their page numbers (found in the first layout pass).
 
@@ -54,13 +60,18 @@ from .base import (
     PAGE_OF,
     Contents,
     DocInfo,
+    Figure,
     Heading,
+    LayoutFailed,
+    Part,
     build_pdf,
     bullet,
     content_width,
     escape,
     heading,
+    keep,
     lead,
+    nbsp,
     page_label,
     para,
     register_fonts,
@@ -78,13 +89,18 @@ __all__ = [
     'PAGE_OF',
     'Contents',
     'DocInfo',
+    'Figure',
     'Heading',
+    'LayoutFailed',
+    'Part',
     'build_pdf',
     'bullet',
     'content_width',
     'escape',
     'heading',
+    'keep',
     'lead',
+    'nbsp',
     'page_label',
     'para',
     'register_fonts',

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
+from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -27,6 +28,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    KeepTogether,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -60,10 +62,18 @@ MARGIN_X = 18 * mm
 MARGIN_TOP = 22 * mm
 MARGIN_BOTTOM = 18 * mm
 HEADING_ROOM = 35 * mm  # a heading with less room than this below it starts a new page
+FRAME_PADDING = 6  # ReportLab's default Frame padding, on each side
+FRAME_HEIGHT = A4[1] - MARGIN_TOP - MARGIN_BOTTOM - 2 * FRAME_PADDING  # the most a flowable can ever be given
+KEEP_MAX = 60 * mm  # a block kept together starts on a new page only when less than this is left on the current one
+SHRINK_MIN = 0.75  # a figure shrinks down to this scale to fit the rest of a page, before it moves to the next one
 
 _fonts_lock = threading.Lock()
 _build_lock = threading.Lock()  # ReportLab keeps some module-level caches: one build at a time, off the event loop
 _CONTROL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]')
+# French typography: a space before : ; ? ! » and after « never breaks the line (ReportLab breaks at every space
+# but U+00A0). Harmless in other languages, where such a space is rare, so every text gets it.
+_NBSP_BEFORE = re.compile(r'[ \u202f](?=[:;?!»])')
+_NBSP_AFTER = re.compile(r'(?<=«)[ \u202f]')
 
 
 def register_fonts() -> str:
@@ -83,7 +93,13 @@ def escape(text: Any) -> str:
     kept. Nothing a user types can become a tag (<b>, <img src=...>, <font>...) or break the build."""
     value = '' if text is None else str(text)
     value = _CONTROL.sub('', value.replace('\r\n', '\n').replace('\r', '\n'))
-    return _xml_escape(value).replace('\t', ' ').replace('\n', '<br/>')
+    return _xml_escape(nbsp(value)).replace('\t', ' ').replace('\n', '<br/>')
+
+
+def nbsp(text: str) -> str:
+    """The space before : ; ? ! » and after « made non-breaking (French typography: "Total : 12" never ends a line
+    with "Total" and starts the next with ":")."""
+    return _NBSP_AFTER.sub('\u00a0', _NBSP_BEFORE.sub('\u00a0', text))
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -240,6 +256,75 @@ class Contents(Flowable):
         self._table.drawOn(self.canv, 0, 0)
 
 
+def keep(flowables: Sequence[Flowable]) -> KeepTogether:
+    """Flowables kept on one page when they fit: a block that does not fit starts on the next page only when little
+    room is left here (KEEP_MAX); a block larger than that splits where it stands, so a long text never leaves a
+    page empty nor fails the layout."""
+    return KeepTogether(list(flowables), maxHeight=KEEP_MAX)
+
+
+class Figure(Flowable):
+    """A chart (a Drawing) that always fits: narrower than the frame if it must be, a little smaller (down to
+    SHRINK_MIN) to fit the rest of a page, otherwise on the next page, and never taller than a whole page.
+
+    The Drawing is shared, not copied (chart widgets cannot be deep-copied, and layout does not change them); the
+    Figure itself is fresh in every layout pass, so no state of one pass (ReportLab marks a flowable it had to
+    move to the next page, and fails when a marked one must move again) leaks into the next."""
+
+    def __init__(self, drawing: Drawing) -> None:
+        super().__init__()
+        self.drawing = drawing
+        self.scale = 1.0
+
+    def __deepcopy__(self, memo: dict) -> Figure:
+        return Figure(self.drawing)
+
+    def _fit(self, available_width: float, available_height: float | None) -> float:
+        width, height = float(self.drawing.width), float(self.drawing.height)
+        scale = min(1.0, available_width / width if width else 1.0, FRAME_HEIGHT / height if height else 1.0)
+        if available_height is not None and height * scale > available_height:
+            room = available_height / height
+            if room >= SHRINK_MIN * scale:
+                scale = room
+        return scale
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.scale = self._fit(available_width, available_height)
+        return self.drawing.width * self.scale, self.drawing.height * self.scale
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.scale(self.scale, self.scale)
+        renderPDF.draw(self.drawing, self.canv, 0, 0)
+        self.canv.restoreState()
+
+
+class Part(Flowable):
+    """An invisible mark where a named part of a document begins. When the layout fails, `LayoutFailed.part` names
+    the part it failed in, so a caller can leave that part out and build the rest."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class LayoutFailed(Exception):
+    """The layout failed inside the part `part` (None: before any Part mark). The cause is chained."""
+
+    def __init__(self, part: str | None) -> None:
+        super().__init__(f'layout failed in part {part!r}')
+        self.part = part
+
+
 def spacer(height_mm: float = 3) -> Spacer:
     return Spacer(1, height_mm * mm)
 
@@ -292,6 +377,7 @@ class _Document(BaseDocTemplate):
         self.info = info
         self.pages = pages
         self.top_headings: list[int] = []  # the page of every level-0 heading, in order
+        self.part: str | None = None  # the Part being laid out
         self._outline_count = 0
         self._last_level = -1
         frame = Frame(
@@ -325,6 +411,11 @@ class _Document(BaseDocTemplate):
             canvas.drawString(MARGIN_X, y, _fit(self.info.footer, FONT, 8, room))
         canvas.restoreState()
 
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if flowables and isinstance(flowables[0], Part):
+            self.part = flowables[0].name
+        super().handle_flowable(flowables)
+
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):
             if flowable.outline_level == 0:
@@ -349,13 +440,11 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 def _prepared(story: Sequence[Flowable]) -> list[Flowable]:
     """A fresh copy of the story (layout changes flowables, and each pass needs them new), with a conditional page
-    break before every heading, so a heading never ends a page alone. Charts (Drawings) are not copied: layout does
-    not change them, and ReportLab's chart widgets cannot be deep-copied."""
+    break before every heading, so a heading never ends a page alone. A bare Drawing becomes a Figure (see there)."""
     out: list[Flowable] = []
-    keep = {id(f): f for f in story if isinstance(f, Drawing)}
-    items = list(story)
+    items = [Figure(f) if isinstance(f, Drawing) else f for f in story]
     for index, flowable in enumerate(items):
-        copied = flowable if isinstance(flowable, Drawing) else copy.deepcopy(flowable, dict(keep))
+        copied = copy.deepcopy(flowable)
         if isinstance(copied, Heading) and not (index and isinstance(items[index - 1], Heading)):
             # a run of headings (a section title right above a sub-title) needs room for all of them
             run = 1
@@ -376,11 +465,19 @@ def build_pdf(story: list[Flowable], info: DocInfo, *, invariant: bool = False) 
     register_fonts()
     with _build_lock:
         counting = _Document(io.BytesIO(), info, invariant, None)
-        counting.build(_prepared(story))
+        _lay_out(counting, _prepared(story))
         final = _prepared(story)
         for flowable in final:
             if isinstance(flowable, Contents):
                 flowable.pages = counting.top_headings[-len(flowable.titles) :] if flowable.titles else []
         buffer = io.BytesIO()
-        _Document(buffer, info, invariant, counting.page).build(final)
+        _lay_out(_Document(buffer, info, invariant, counting.page), final)
     return buffer.getvalue()
+
+
+def _lay_out(document: _Document, story: list[Flowable]) -> None:
+    """Build, and name the Part any failure happened in (LayoutFailed, with the cause chained)."""
+    try:
+        document.build(story)
+    except Exception as e:
+        raise LayoutFailed(document.part) from e

@@ -1,18 +1,24 @@
 """The dossier as a PDF: cover, contents, then the sections the coordinator picked. Every chart has its figures in
-a table beside it; every user text is printed literally; a section with nothing in it says what is missing."""
+a table beside it; every user text is printed literally; a section with nothing in it says what is missing.
+
+The dossier never fails as a whole because of one section: a section that cannot be built or laid out is replaced
+by a short notice (in the reader's language) and the rest is built; `DossierPdf.failed` names those sections."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.spider import SpiderChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak
+from reportlab.platypus import Flowable, PageBreak
 
 from ..dossier import (
+    DEFAULT_SECTIONS,
     SECTIONS,
     Chart,
     DossierData,
@@ -33,10 +39,13 @@ from .base import (
     MUTED,
     Contents,
     DocInfo,
+    LayoutFailed,
+    Part,
     build_pdf,
     bullet,
     content_width,
     heading,
+    keep,
     lead,
     para,
     spacer,
@@ -46,11 +55,29 @@ from .base import (
 from .kickoff import agenda_story
 
 SECOND = colors.HexColor('#8a5a00')
+log = logging.getLogger(__name__)
+SectionBuilder = Callable[[DossierData, Translator], list[Flowable]]
+
+
+@dataclass(frozen=True)
+class DossierPdf:
+    pdf: bytes
+    failed: list[str] = field(default_factory=list)  # sections replaced by a notice: they could not be laid out
 
 
 def dossier_pdf(
-    data: DossierData, t: Translator, sections: Sequence[str] = SECTIONS, *, invariant: bool = False
+    data: DossierData, t: Translator, sections: Sequence[str] = DEFAULT_SECTIONS, *, invariant: bool = False
 ) -> bytes:
+    """The dossier's bytes (see build_dossier)."""
+    return build_dossier(data, t, sections, invariant=invariant).pdf
+
+
+def build_dossier(
+    data: DossierData, t: Translator, sections: Sequence[str] = DEFAULT_SECTIONS, *, invariant: bool = False
+) -> DossierPdf:
+    """The dossier with the chosen sections, in SECTIONS order. The coordinator's own profile is in it only when
+    `sections` names it (DEFAULT_SECTIONS leaves it out). A section whose layout fails is replaced by a notice and
+    the document is built again; a failure outside any section (cover, contents) is raised as LayoutFailed."""
     chosen = [s for s in SECTIONS if s in sections]
     info = DocInfo(
         title=t('dossier.pdf.title', community=data.community.name),
@@ -61,10 +88,29 @@ def dossier_pdf(
         header=t('dossier.pdf.title', community=data.community.name),
         footer=t('dossier.pdf.footer', date=t.date(data.made)),
     )
-    return build_pdf(dossier_story(data, t, chosen), info, invariant=invariant)
+    failed: list[str] = []
+    while True:
+        story = dossier_story(data, t, chosen, failed)
+        try:
+            return DossierPdf(build_pdf(story, info, invariant=invariant), failed)
+        except LayoutFailed as e:
+            if e.part not in chosen or e.part in failed:
+                raise
+            _log_failure(e.part, e.__cause__)
+            failed.append(e.part)
 
 
-def dossier_story(data: DossierData, t: Translator, sections: Sequence[str]) -> list[Flowable]:
+def _log_failure(section: str, cause: BaseException | None) -> None:
+    """Only the section and the kind of error: ReportLab's messages quote the text that did not fit."""
+    log.warning('dossier section %s could not be laid out (%s); left out', section, type(cause).__name__)
+
+
+def dossier_story(
+    data: DossierData, t: Translator, sections: Sequence[str], failed: list[str] | None = None
+) -> list[Flowable]:
+    """The flowables of the dossier. A section named in `failed`, or whose builder raises (then it is added to
+    `failed`), holds a notice that it could not be laid out."""
+    failed = [] if failed is None else failed
     st = styles()
     story: list[Flowable] = [
         spacer(40),
@@ -76,7 +122,7 @@ def dossier_story(data: DossierData, t: Translator, sections: Sequence[str]) -> 
     story.append(spacer(6))
     story += [lead(label, value, st['body']) for label, value in cover_facts(data, t)]
     story += [spacer(30), para(t('dossier.cover.note'), st['muted']), PageBreak()]
-    builders: dict[str, Callable[[DossierData, Translator], list[Flowable]]] = {
+    builders: dict[str, SectionBuilder] = {
         'community': _community,
         'profile': _profile,
         'kompas': _kompas,
@@ -89,8 +135,16 @@ def dossier_story(data: DossierData, t: Translator, sections: Sequence[str]) -> 
     titles = [t(f'dossier.section.{s}') for s in sections]
     story += [para(t('dossier.contents'), st['h1']), Contents(titles, st), PageBreak()]
     for section in sections:
-        story.append(heading(t(f'dossier.section.{section}'), 0, st))
-        story += builders[section](data, t)
+        story += [Part(section), heading(t(f'dossier.section.{section}'), 0, st)]
+        if section not in failed:
+            try:
+                story += builders[section](data, t)
+                continue
+            except Exception as e:  # a bug in one section must not cost the sponsor the whole dossier
+                _log_failure(section, e)
+                failed.append(section)
+        story.append(para(t('dossier.section_failed'), st['muted']))
+    story.append(Part(''))  # nothing after the last section belongs to it
     return story
 
 
@@ -127,7 +181,7 @@ def _profile(data: DossierData, t: Translator) -> list[Flowable]:
     story.append(para(t('profile.improvements', count=len(outcome.improvements)), st['h3']))
     for finding in outcome.improvements:
         story.append(
-            KeepTogether(
+            keep(
                 [
                     bullet(t.pick(finding.item.statement), st['bullet']),
                     para(t('profile.suggestion', text=t.pick(finding.item.suggestion)), st['small']),
@@ -189,7 +243,7 @@ def _kompas(data: DossierData, t: Translator) -> list[Flowable]:
     compared = len(view.table.header) > 3
     story.append(_table(view.table, (0.34, 0.13, 0.23, 0.15, 0.15) if compared else (0.34, 0.13, 0.53)))
     story.append(heading(t('kompas.per_dimension'), 1, st))
-    story += [KeepTogether([para(title, st['h3']), para(text, st['body'])]) for title, text in view.readings]
+    story += [keep([para(title, st['h3']), para(text, st['body'])]) for title, text in view.readings]
     return story
 
 
@@ -295,5 +349,5 @@ def _guide(data: DossierData, t: Translator) -> list[Flowable]:
     story: list[Flowable] = []
     for phase, answered in sections:
         story.append(heading(t.pick(phase.title), 1, st))
-        story += [KeepTogether([para(t.pick(q.question), st['h3']), para(a.text, st['body'])]) for q, a in answered]
+        story += [keep([para(t.pick(q.question), st['h3']), para(a.text, st['body'])]) for q, a in answered]
     return story

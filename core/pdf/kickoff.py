@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from ..i18n import Translator
 from ..kickoff.texts import data_timing_text, duration_text, when_text, where_text
-from .base import DocInfo, build_pdf, bullet, content_width, heading, lead, para, spacer, styles, table
+from .base import DocInfo, build_pdf, bullet, content_width, heading, keep, lead, para, spacer, styles, table
 
 
 def _info(data: dict[str, Any], t: Translator, version: str, community: str, author: str) -> DocInfo:
@@ -110,7 +110,7 @@ def script_story(data: dict[str, Any], t: Translator, community: str = '') -> li
             facts.append(fact(t('kickoff.field.method'), block['method']))
         if block['roles']:
             facts.append(fact(t('kickoff.field.roles'), ', '.join(block['roles'])))
-        story.append(KeepTogether(facts))
+        story.append(keep(facts))
         for key in ('instructions', 'materials', 'notes'):
             if block[key]:
                 story.append(para(t(f'kickoff.field.{key}'), st['label']))

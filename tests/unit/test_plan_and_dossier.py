@@ -214,7 +214,7 @@ async def test_wizard_reads_progress_from_the_tools_and_remembers_skips(world):
 async def test_an_empty_community_gives_a_short_valid_dossier_saying_what_is_missing(world):
     services, owner, _, cid = world
     t = Translator(services.content.ui, 'nl')
-    pdf = dossier_pdf(collect(services, owner, cid, 'nl'), t, invariant=True)
+    pdf = dossier_pdf(collect(services, owner, cid, 'nl'), t, SECTIONS, invariant=True)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) <= 4
     body = text(pdf)
@@ -246,7 +246,7 @@ async def test_dossier_survives_huge_texts_many_actions_markup_and_emoji(world):
     await services.guide.save(owner, cid, question, ('Een heel lang antwoord ' * 500)[:9900] + nasty)  # 10,000
     for lang in ('nl', 'fr', 'en'):
         t = Translator(services.content.ui, lang)
-        pdf = dossier_pdf(collect(services, owner, cid, lang), t)
+        pdf = dossier_pdf(collect(services, owner, cid, lang), t, SECTIONS)
         reader = PdfReader(io.BytesIO(pdf))
         body = text(pdf)
         assert len(reader.pages) > 20
