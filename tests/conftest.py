@@ -17,5 +17,6 @@ def data_dir(tmp_path, monkeypatch):
 
 def pytest_collection_modifyitems(config, items):
     """End-to-end tests last: their sync Playwright keeps an event loop running until the session ends, which
-    would stop the asyncio tests that come after them."""
+    would stop the asyncio tests that come after them. pytest-xdist (`-n auto`) hands each worker its tests in this
+    order, so on every worker the end-to-end tests come last too."""
     items.sort(key=lambda item: '/e2e/' in str(item.fspath))
