@@ -109,6 +109,9 @@ class LiveMatrix:
                 if not hides_shared(self.room, self.rights):
                     self.view.patch(editing=editing_payload(self.room, self.actor))
             elif kind in ('structure', 'reset', 'meeting'):
+                if kind == 'meeting':  # a warning about an edit of the phase before would now mislead
+                    self.my_edits.clear()
+                    self.view.state['conflicts'] = {}
                 self.resync()
                 if kind == 'meeting':
                     self._call('meeting')

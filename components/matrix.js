@@ -84,8 +84,10 @@ const MatrixCell = {
     <div class="cop-cell" :class="{'cop-cell--editing': editing, 'cop-cell--flash': ui.flashing[k],
                                    'cop-cell--disagree': stats && stats.disagree}"
          @focusin="$emit('focus')" @focusout="$emit('blur')">
-      <div v-if="stats" class="cop-cell__stats">
-        <span>{{ t.mean }} {{ stats.mean }} · {{ stats.low }}–{{ stats.high }} · n={{ stats.n }}</span>
+      <div v-if="stats" class="cop-cell__stats" :title="stats.detail">
+        <span class="cop-cell__proposal">{{ stats.text }}</span>
+        <span>{{ stats.range }}</span>
+        <span class="cop-sr-only">{{ stats.detail }}</span>
         <span v-if="stats.disagree" class="cop-cell__disagree"><span aria-hidden="true">⚠ </span>{{ t.disagreement }}</span>
       </div>
       <select v-if="s.rights.cells" class="cop-select" :aria-label="label" :value="selected" @change="changed">
@@ -97,8 +99,7 @@ const MatrixCell = {
       <span v-if="ui.pending[k]" class="cop-cell__pending">{{ t.saving }}</span>
       <div v-if="editing" class="cop-cell__editing"><span aria-hidden="true">✎ </span>{{ editing }}</div>
       <div v-if="conflict" class="cop-cell__conflict" role="status">
-        <span>{{ conflict }}</span>
-        <button type="button" class="cop-link-button" @click="$emit('restore')">{{ t.restore_mine }}</button>
+        <span>{{ conflict }}</span>{{ ' ' }}<button type="button" class="cop-link-button" @click="$emit('restore')">{{ t.restore_mine }}</button>
         <button type="button" class="cop-link-button" @click="$emit('dismiss')">{{ t.keep_theirs }}</button>
       </div>
       <p v-if="note && !noteOpen" class="cop-cell__note">{{ note }}</p>
@@ -134,11 +135,11 @@ const MatrixTotal = {
   },
   template: `
     <template v-if="total">
-      <span v-if="inline">{{ t.total }}: </span><span class="cop-matrix__pct">{{ total.pct }}</span>
+      <span v-if="inline">{{ t.total_inline }} </span><span class="cop-matrix__pct">{{ total.pct }}</span>
       <span class="cop-matrix__rank">{{ fill(t.rank, {rank: total.rank}) }}</span>
       <span v-if="total.excluded" class="cop-badge cop-badge--danger">{{ t.excluded }}</span>
     </template>
-    <span v-else-if="s.rights.private" class="cop-matrix__hidden"><span v-if="inline">{{ t.total }}: </span>{{ t.hidden_until_reveal }}</span>`,
+    <span v-else-if="s.rights.private" class="cop-matrix__hidden"><span v-if="inline">{{ t.total_inline }} </span>{{ t.hidden_until_reveal }}</span>`,
 };
 
 const MatrixRanking = {

@@ -50,7 +50,7 @@ def matrix_texts(t: Translator) -> dict[str, Any]:
         'private_label',
         'agreed_label',
         'editing',
-        'mean',
+        'total_inline',
         'disagreement',
         'saving',
         'saved',

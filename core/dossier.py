@@ -13,6 +13,7 @@ from .content import Stage
 from .errors import NotFound
 from .guide import Answer, Guide, answered_by_phase
 from .i18n import Translator
+from .ittools.report import completeness_facts
 from .kompas import RoundResult
 from .profile import SharedProfile
 from .questionnaire import Instrument
@@ -332,6 +333,7 @@ def decision_view(data: DossierData, t: Translator) -> DecisionView | None:
         (t('dossier.ittools.date'), t.date(decision['date']) or decision['date'] or '—'),
         (t('dossier.ittools.rationale'), decision['rationale'] or '—'),
         (t('dossier.ittools.comparison'), decision['title']),
+        *completeness_facts(decision, t),
     ]
     ranking = decision['ranking']
     if not ranking:

@@ -143,16 +143,25 @@ def _meeting_view(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Ac
         presence = PresenceList(t)
         live, undo_button = live_matrix(ittools, ref.cid, ref.comparison_id, actor, t)
 
-        def render_mode() -> None:
+        def ended() -> bool:
             meeting = ittools.meeting(ref.cid, ref.comparison_id)
-            if meeting is None or meeting.id != ref.meeting_id:
-                banner.set_text(t('meeting.view.ended'))
-                undo_button.set_visibility(False)
+            return meeting is None or meeting.id != ref.meeting_id
+
+        def render_mode() -> None:
+            if not ended():
+                banner.set_text(mode_text(t, ittools.meeting(ref.cid, ref.comparison_id), live.rights))
                 return
-            banner.set_text(mode_text(t, meeting, live.rights))
+            if banner.text != t('meeting.view.ended'):  # once, when the meeting ends while the page is open
+                banner.set_text(t('meeting.view.ended'))
+                banner.props('role=alert')
+                undo_button.set_visibility(False)
+                presence.box.set_visibility(False)  # nobody is "present" in a meeting that is over
+                with banner:
+                    ui.notify(t('meeting.view.ended'), type='info', multi_line=True)
 
         def render_presence() -> None:
-            presence.update(ittools.present(ref.cid, ref.comparison_id))
+            if not ended():
+                presence.update(ittools.present(ref.cid, ref.comparison_id))
 
         def deleted() -> None:
             banner.set_text(t('meeting.view.deleted'))

@@ -171,11 +171,25 @@ class MeetingOps:
                 for step in [s for s in stack if s.kind == 'private']:
                     stack.remove(step)
         meeting.mode = mode
+        if mode == 'revealed':
+            self._replace_by_round(room)
         self._write_meeting(room)
         await room.db.commit()
         room.editing.clear()
         room.notify(Change('meeting', actor_id=actor.id))
         return meeting
+
+    def _replace_by_round(self: ITTools, room: Room) -> None:
+        """The reveal: in every cell the round scored, the round's figures replace the earlier shared score, so no
+        cell shows an old value beside the round's and nothing mixes the two (the group agrees on it anew)."""
+        comparison = room.comparison
+        stale = [key for key in room.stats() if key in comparison.scores]
+        for key in stale:
+            del comparison.scores[key]
+        if stale:
+            comparison.next_rev()
+            comparison.updated = now_iso()
+            self._write_comparison(room)
 
     async def set_weights_policy(self: ITTools, actor: Actor, cid: str, comparison_id: str, policy: str) -> None:
         self._require(actor, cid, Permission.EDIT)
@@ -193,8 +207,8 @@ class MeetingOps:
         room.notify(Change('meeting', actor_id=actor.id))
 
     async def adopt_means(self: ITTools, actor: Actor, cid: str, comparison_id: str) -> int:
-        """After the reveal: every cell that has private scores but no agreed score gets the rounded mean.
-        Returns how many cells were filled."""
+        """After the reveal: every cell of the round not agreed on since gets the round's rounded mean (the reveal
+        removed the earlier shared scores of these cells, so only the round's values count). Returns the count."""
         self._require(actor, cid, Permission.EDIT)
         room = self.room(cid, comparison_id)
         meeting = room.active_meeting

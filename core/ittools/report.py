@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import asdict
 from typing import Any
 
 from core.i18n import Translator
 
 from .catalogue import Catalogue
 from .model import Comparison, cell_key
-from .scoring import results, weight_shares
+from .scoring import Completeness, completeness, results, weight_shares
 from .texts import criterion_group, criterion_title, decided_tool_name, recorded_tool_name, same, tool_name
 
 
@@ -62,7 +63,26 @@ def decision_record(catalogue: Catalogue, comparison: Comparison) -> dict[str, A
             for c in comparison.criteria
         ],
         'ranking_now': now,
+        'completeness': _completeness(comparison, titles),
     }
+
+
+def _completeness(comparison: Comparison, titles: dict[str, Any]) -> dict[str, Any]:
+    done = completeness(comparison)
+    return {**asdict(done), 'must_unscored': [titles[c] for c in done.must_unscored]}
+
+
+def completeness_facts(decision: dict[str, Any], t: Translator) -> list[tuple[str, str]]:
+    """The dossier's line on how complete the matrix is, beside the decision (none for an older record)."""
+    raw = decision.get('completeness')
+    if not isinstance(raw, dict):
+        return []
+    from .view import completeness_text
+
+    titles = [t.pick(title) for title in raw['must_unscored']]
+    done = Completeness(**{**raw, 'must_unscored': tuple(raw['must_unscored'])})
+    lines = completeness_text(done, titles, t)
+    return [(t('ittools.completeness.label'), ' '.join(lines))]
 
 
 def _safe(value: Any) -> Any:

@@ -117,3 +117,43 @@ def private_stats(private: dict[str, dict[str, int]], keys: Iterable[str]) -> di
         if stats is not None:
             out[key] = stats
     return out
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How much of the matrix is scored: a decision on a half-empty matrix is a guess, and the reader must know."""
+
+    cells: int  # cells in the matrix
+    scored_cells: int
+    criteria: int
+    scored_criteria: int  # criteria scored for every tool
+    must_unscored: tuple[str, ...]  # must-have criteria that some tool has no score on (ids, in matrix order)
+
+    @property
+    def complete(self) -> bool:
+        return self.cells > 0 and self.scored_cells == self.cells
+
+    @property
+    def share(self) -> float:
+        """The scored share of the cells (0..1)."""
+        return self.scored_cells / self.cells if self.cells else 0.0
+
+
+def completeness(comparison: Comparison) -> Completeness:
+    """Which part of the matrix has a score: per cell, per criterion (all tools scored) and the must-haves."""
+    scored_cells = scored_criteria = 0
+    must_unscored = []
+    for criterion in comparison.criteria:
+        scored = sum(1 for tool in comparison.tools if comparison.score(cell_key(tool.id, criterion.id)) is not None)
+        scored_cells += scored
+        if scored == len(comparison.tools):
+            scored_criteria += 1
+        elif criterion.must:
+            must_unscored.append(criterion.id)
+    return Completeness(
+        cells=len(comparison.criteria) * len(comparison.tools),
+        scored_cells=scored_cells,
+        criteria=len(comparison.criteria),
+        scored_criteria=scored_criteria,
+        must_unscored=tuple(must_unscored),
+    )

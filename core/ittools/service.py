@@ -734,7 +734,8 @@ class ITTools(MeetingOps):
         that its reader may see the community. Keys: comparison_id, title, tool_id, tool_name, rationale, date,
         recorded_by, recorded_at, ranking [{rank, tool_id, name, percent (0..1), points, max_points, excluded,
         failed [criterion titles]}], criteria [{id, title, weight, share (0..1), must}], ranking_now (the same rows
-        computed from the matrix as it is today, in case it changed after the decision).
+        computed from the matrix as it is today, in case it changed after the decision), completeness (of the matrix
+        today: core/ittools/scoring.Completeness as a dict, must_unscored as criterion titles).
         """
         comparison = self.latest_decided(cid)
         if comparison is None:

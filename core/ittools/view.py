@@ -11,10 +11,11 @@ from typing import Any
 
 from core.i18n import Translator
 
+from .catalogue import Catalogue
 from .live import Actor, Room
 from .meetings import Rights
-from .model import Entry
-from .scoring import weight_shares
+from .model import Comparison, Entry
+from .scoring import CellStats, Completeness, completeness, weight_shares
 from .texts import criterion_explanation, criterion_group, criterion_title, tool_description, tool_kind, tool_name
 
 
@@ -96,17 +97,53 @@ def _totals(room: Room, t: Translator) -> dict[str, Any]:
 
 
 def stats_payload(room: Room, t: Translator) -> dict[str, Any]:
+    return _cached(room, 'stats', t, lambda: {key: stats_words(s, t) for key, s in room.stats().items()})
+
+
+def stats_words(s: CellStats, t: Translator) -> dict[str, Any]:
+    """The round's figures for one cell, in words a participant understands ('text', 'range'), with the precise
+    figures for a tooltip and screen readers ('detail')."""
+    label = t(f'ittools.score.{s.rounded}')
+    if s.low == s.high:
+        spread = t('matrix.stats.all_same', count=s.n, score=s.low, label=t(f'ittools.score.{s.low}'))
+    else:
+        spread = t('matrix.stats.range', count=s.n, low=s.low, high=s.high)
     return {
-        key: {
-            'n': s.n,
-            'mean': t.number(s.mean, 1),
-            'low': s.low,
-            'high': s.high,
-            'disagree': s.disagreement,
-            'rounded': s.rounded,
-        }
-        for key, s in room.stats().items()
+        'n': s.n,
+        'mean': t.number(s.mean, 1),
+        'low': s.low,
+        'high': s.high,
+        'disagree': s.disagreement,
+        'rounded': s.rounded,
+        'text': t('matrix.stats.proposal', score=s.rounded, label=label),
+        'range': spread,
+        'detail': t('matrix.stats.detail', mean=t.number(s.mean, 1), low=s.low, high=s.high, count=s.n),
     }
+
+
+def completeness_lines(room_or_comparison: Room | Comparison, catalogue: Catalogue, t: Translator) -> list[str]:
+    """How complete the matrix is, in one or two sentences: what a decision on it is worth."""
+    comparison = room_or_comparison.comparison if isinstance(room_or_comparison, Room) else room_or_comparison
+    done = completeness(comparison)
+    return completeness_text(
+        done, [t.pick(criterion_title(catalogue, c)) for c in comparison.criteria if c.id in done.must_unscored], t
+    )
+
+
+def completeness_text(done: Completeness, must_titles: list[str], t: Translator) -> list[str]:
+    if done.complete:
+        return [t('ittools.completeness.complete')]
+    lines = [
+        t(
+            'ittools.completeness.summary',
+            scored=done.scored_criteria,
+            criteria=done.criteria,
+            pct=t.percent(done.share),
+        )
+    ]
+    if must_titles:
+        lines.append(t('ittools.completeness.must', criteria=', '.join(must_titles)))
+    return lines
 
 
 def editing_payload(room: Room, actor: Actor) -> dict[str, str]:

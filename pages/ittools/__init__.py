@@ -4,6 +4,7 @@
 /c/{cid}/ittools/{comparison}            the matrix, live, with the meeting panel (start, code, modes, end)
 /c/{cid}/ittools/{comparison}/setup      tools and criteria, the title, deleting the comparison
 /c/{cid}/ittools/{comparison}/results    ranking chart, the matrix as a table, CSV, the decision record
+/c/{cid}/ittools/{comparison}/present    the presenter view for the projector: code, QR code, matrix, ranking
 
 The participants' side (joining with a code) is pages/meeting.py.
 """
@@ -15,7 +16,7 @@ from components.matrix import install_css
 from core.ittools.texts import decided_tool_name
 from core.services import Services
 
-from . import listing, live, results, setup
+from . import listing, live, present, results, setup
 
 
 def register(services: Services) -> None:
@@ -33,3 +34,4 @@ def register(services: Services) -> None:
     live.register(services)
     setup.register(services)
     results.register(services)
+    present.register(services)

@@ -14,6 +14,7 @@ from core.errors import AppError
 from core.i18n import Translator
 from core.ittools import Actor
 from core.ittools.codes import display as display_code
+from core.ittools.live import Room
 from core.ittools.model import Meeting
 from core.ittools.texts import decided_tool_name
 from core.roles import Permission
@@ -55,7 +56,7 @@ def register(services: Services) -> None:
                 panel_box.clear()
                 meeting = ittools.meeting(cid, comparison_id)
                 with panel_box:
-                    _meeting_panel(ctx, actor, comparison_id, meeting, base, editable)
+                    _meeting_panel(ctx, actor, comparison_id, meeting, base, editable, mode_line, live.room)
                 mode_line.set_text(mode_text(t, meeting, live.rights))
 
             def render_presence() -> None:
@@ -91,8 +92,16 @@ def register(services: Services) -> None:
             render_decision()
 
     def _meeting_panel(
-        ctx: PageContext, actor: Actor, comparison_id: str, meeting: Meeting | None, base: str, editable: bool
+        ctx: PageContext,
+        actor: Actor,
+        comparison_id: str,
+        meeting: Meeting | None,
+        base: str,
+        editable: bool,
+        anchor: ui.element,
+        room: Room,
     ) -> None:
+        """`anchor`: an element that outlives the panel, for notices after an action that rebuilds the panel."""
         t = ctx.t
         cid = ctx.community.id
         with ui.card().classes('w-full').props('flat bordered').mark('meeting-panel'):
@@ -125,18 +134,27 @@ def register(services: Services) -> None:
                     tx.p(display_code(meeting.code)).classes('text-4xl font-bold tracking-widest').mark('meeting-code')
                     copy_field(t, t('meeting.panel.link'), link, 'meeting-link')
                     if editable:
-                        ui.button(
-                            t('meeting.panel.show_code'),
-                            icon='fullscreen',
-                            on_click=lambda: _show_code(t, meeting.code, link),
-                        ).props('outline').mark('show-code')
+                        with ui.row().classes('gap-2'):
+                            ui.button(
+                                t('meeting.panel.show_code'),
+                                icon='fullscreen',
+                                on_click=lambda: _show_code(t, meeting.code, link),
+                            ).props('outline').mark('show-code')
+                            ui.button(
+                                t('meeting.panel.present'),
+                                icon='co_present',
+                                on_click=lambda: ui.navigate.to(
+                                    f'/c/{cid}/ittools/{comparison_id}/present?lang={t.lang}', new_tab=True
+                                ),
+                            ).props('outline').mark('present')
                 qr_image(link, t('meeting.panel.qr_alt', code=display_code(meeting.code))).mark('meeting-qr')
             if not editable:
                 return
 
             def mode_button(label: str, mode: str, marker: str, icon: str | None = None, *, main: bool = False):
                 async def switch() -> None:
-                    await act(ctx, ittools.set_mode(actor, cid, comparison_id, mode))
+                    with anchor:
+                        await act(ctx, ittools.set_mode(actor, cid, comparison_id, mode))
 
                 button = ui.button(t(label), icon=icon, on_click=switch).mark(marker)
                 if not main:
@@ -148,7 +166,16 @@ def register(services: Services) -> None:
                 except AppError as e:
                     ctx.notify_error(e)
                     return
-                ui.notify(t('meeting.panel.adopted', count=filled))
+                with anchor:
+                    ui.notify(t('meeting.panel.adopted', count=filled))
+
+            if meeting.mode == 'revealed':
+                differ = sum(1 for s in room.stats().values() if s.disagreement)
+                if differ:
+                    tx.p(t('meeting.panel.differ', count=differ)).classes('font-medium text-warning').mark(
+                        'differ-count'
+                    )
+                tx.p(t('meeting.panel.adopt_hint')).classes('text-sm cop-muted')
 
             with ui.row().classes('w-full items-end gap-3'):
                 if meeting.mode == 'private':
@@ -181,7 +208,13 @@ def register(services: Services) -> None:
                 async def end() -> None:
                     if not await confirm(t, t('meeting.end.title'), t('meeting.end.text'), t('meeting.end.action')):
                         return
-                    await act(ctx, ittools.end_meeting(actor, cid, comparison_id), t('meeting.end.done'))
+                    try:
+                        await ittools.end_meeting(actor, cid, comparison_id)
+                    except AppError as e:
+                        ctx.notify_error(e)
+                        return
+                    with anchor:  # the panel, and this button with it, was rebuilt when the meeting ended
+                        ui.notify(t('meeting.end.done'), type='positive')
 
                 ui.button(t('meeting.end.action'), icon='stop_circle', color='negative', on_click=end).props(
                     'outline'

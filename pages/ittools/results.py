@@ -16,9 +16,9 @@ from core.errors import AppError
 from core.ittools import Actor
 from core.ittools.model import LIMITS, Comparison, cell_key
 from core.ittools.report import export_csv
-from core.ittools.scoring import weight_shares
+from core.ittools.scoring import completeness, weight_shares
 from core.ittools.texts import criterion_title, decided_tool_name, tool_name
-from core.ittools.view import totals_payload
+from core.ittools.view import completeness_lines, totals_payload
 from core.roles import Permission
 from core.services import Services
 
@@ -64,6 +64,11 @@ def register(services: Services) -> None:
                 for tool_id, r in totals.items()
             ]
             ranking_chart(t, rows)
+            done = completeness_lines(comparison, catalogue, t)
+            with ui.card().classes('w-full').props('flat bordered').mark('completeness'):
+                tx.h3(t('ittools.completeness.title'))
+                for line in done:
+                    tx.p(line)
             tx.h2(t('ittools.results.matrix'))
             shares = weight_shares(comparison.criteria)
             table_rows = []
@@ -184,6 +189,14 @@ def register(services: Services) -> None:
 
         async def save() -> None:
             clear_field_errors(fields)
+            done = completeness(comparison)
+            if not done.complete and not await confirm(
+                t,
+                t('ittools.decision.incomplete_title'),
+                ' '.join([*completeness_lines(comparison, catalogue, t), t('ittools.decision.incomplete_text')]),
+                t('ittools.decision.incomplete_go'),
+            ):
+                return
             try:
                 await ittools.record_decision(actor, cid, comparison.id, tool.value, rationale.value, day.value)
             except AppError as e:

@@ -131,7 +131,7 @@ def test_a_meeting_in_two_browsers(server, browser):
         coordinator.get_by_role('alertdialog').get_by_role('button', name='Vergadering beëindigen').click()
         expect(participant.get_by_text('Cette réunion est terminée.', exact=False).first).to_be_visible()
         participant.goto(f'{server.url}/m/{code.replace(" ", "")}')
-        expect(participant.get_by_text('Cette réunion est terminée ; le code ne fonctionne plus.')).to_be_visible()
+        expect(participant.get_by_text('Cette réunion est terminée\u00a0; le code ne fonctionne plus.')).to_be_visible()
         coordinator.goto(coordinator.url.split('?')[0] + '/results?lang=fr')
         wait_idle(coordinator)
         expect(coordinator.get_by_role('table')).to_contain_text('Microsoft Teams')

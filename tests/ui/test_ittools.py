@@ -267,6 +267,11 @@ async def test_ending_the_meeting_closes_the_door_and_keeps_the_result(user: Use
     user.find(marker='confirm-ok').click()
     await until(lambda: anna.view.state['rights']['cells'] is False, 'read-only after the end')
     await anna.user.should_see('Deze vergadering is afgelopen')
+    # the notices reach both (the simulated users share one notification list: whoever acted last holds it)
+    notices = lambda: user.notify.messages + anna.user.notify.messages  # noqa: E731
+    await until(lambda: 'De vergadering is beëindigd.' in notices(), 'the coordinator told')
+    assert any(m.startswith('Deze vergadering is afgelopen') for m in notices())
+    await anna.user.should_not_see(marker='presence')  # nobody is "present" in a meeting that is over
     ack = await anna.score('teams:qa_search', 3)
     assert not ack['ok'] and 'afgelopen' in ack['message']
     assert services().ittools.room(cid, comparison_id).comparison.score('teams:qa_search') == 2
@@ -333,6 +338,8 @@ async def test_results_csv_and_decision(user: User):
     user.find(marker='decision-rationale').type('Iedereen kent het al.')
     before = len(user.back_history)
     user.find(marker='decision-save').click()
+    await user.should_see('Beslissen op een onvolledige matrix?')  # 3 of 48 cells: asked first
+    user.find(marker='confirm-ok').click()
     await settle(user, before)
     await user.should_see('Iedereen kent het al.')
     assert services().ittools.latest_decision(cid)['tool_id'] == 'teams'
@@ -390,3 +397,56 @@ async def test_nobody_sees_who_is_editing_while_everyone_scores_alone(user: User
     await until(lambda: coach.view.state['rights']['stats'], "the reveal on the coach's screen")
     anna.user.find(marker='matrix').trigger('focus', {'key': 'teams:ease_of_use'})
     await until(lambda: coach.view.state['editing'].get('teams:ease_of_use') == 'Anna', 'the mark shown to the coach')
+
+
+async def test_the_reveal_replaces_shared_scores_in_plain_words_and_clears_stale_warnings(user: User, create_user):
+    cid, comparison_id = await coordinator_with_comparison(user)
+    code = await start_meeting(user, cid, comparison_id)
+    clara = Person(user)
+    anna = await join(create_user(), code, 'Anna')
+    await anna.score('teams:ease_of_use', 1)
+    await clara.score('teams:ease_of_use', 3)  # Anna is told Clara changed what she had set
+    await until(lambda: 'teams:ease_of_use' in anna.view.state['conflicts'], 'the conflict warning')
+    user.find(marker='private-round').click()
+    await until(lambda: anna.view.state['rights']['private'], 'the private round')
+    assert anna.view.state['conflicts'] == {}  # a warning from the shared phase would now mislead
+    await anna.score('teams:ease_of_use', 1)
+    await clara.score('teams:ease_of_use', 2)
+    user.find(marker='reveal').click()
+    await until(lambda: 'teams:ease_of_use' in anna.view.state['stats'], 'the reveal')
+    for person in (clara, anna):
+        assert person.shows('teams:ease_of_use') is None  # the earlier shared 3 is not shown beside the round
+        stats = person.view.state['stats']['teams:ease_of_use']
+        assert stats['text'] == 'Voorstel: 2 · Goed' and stats['range'] == '2 stemmen, van 1 tot 2'
+        assert 'gemiddelde 1,5' in stats['detail']
+    user.find(marker='adopt-means').click()
+    await until(lambda: anna.shows('teams:ease_of_use') == 2, 'the round proposal taken over')
+    notices = lambda: user.notify.messages + anna.user.notify.messages  # noqa: E731
+    await until(lambda: '1 cel kreeg het voorstel van de ronde.' in notices(), 'the count told')
+
+
+async def test_results_show_completeness_and_the_presenter_view_follows_the_meeting(user: User, create_user):
+    cid, comparison_id = await coordinator_with_comparison(user)
+    clara = Person(user)
+    await clara.score('teams:data_protection', 2)
+    await user.open(f'/c/{cid}/ittools/{comparison_id}/results')
+    await user.should_see(marker='completeness')
+    await user.should_see(
+        '0 van de 12 criteria zijn voor elke tool gescoord (2 % van de cellen).'.replace(' %', '\u00a0%')
+    )
+    await user.open(f'/c/{cid}/ittools/{comparison_id}')
+    code = await start_meeting(user, cid, comparison_id, mode='private')
+    projector = create_user()
+    await log_in(projector, 'clara@example.be')
+    await projector.open(f'/c/{cid}/ittools/{comparison_id}/present?lang=fr')
+    await projector.should_see(marker='presenter-matrix')
+    await projector.should_see(code[:3] + ' ' + code[3:])
+    await projector.should_see('0 participant connecté')
+    anna = await join(create_user(), code, 'Anna')
+    await anna.score('teams:data_protection', 3)
+    await projector.should_see('1 participant connecté')
+    await projector.should_not_see('3 · Très bien')  # private scores stay private on the projector
+    await projector.should_not_see('2 · Bien')  # and so does the shared score during the round
+    user.find(marker='reveal').click()
+    await projector.should_see('Proposition : 3 · Très bien'.replace(' :', '\u00a0:'))
+    await projector.should_see('Classement')

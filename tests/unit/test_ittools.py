@@ -12,20 +12,21 @@ import pytest
 
 from core.accounts import Accounts
 from core.communities import Communities
-from core.content import CONTENT_DIR, ContentError
+from core.content import CONTENT_DIR, ContentError, load_ui_strings
 from core.errors import AppError, NotFound, PermissionDenied, ValidationError
 from core.i18n import Catalog, Translator
 from core.ittools import COMPARISONS, MEETINGS, ITTools
 from core.ittools import service as ittools_service
 from core.ittools.catalogue import load_catalogue
 from core.ittools.model import Comparison, CriterionRef, Entry, ToolRef, clean_display_name, meeting_from_doc
-from core.ittools.report import export_csv
-from core.ittools.scoring import cell_stats, results, weight_shares
-from core.ittools.view import hides_shared
+from core.ittools.report import completeness_facts, export_csv
+from core.ittools.scoring import cell_stats, completeness, results, weight_shares
+from core.ittools.view import completeness_text, hides_shared, stats_words
 from core.store import BackupPolicy, DamagedFileError, Store
 
 PASSWORD = 'a good long password'
 CATALOGUE = load_catalogue(CONTENT_DIR / 'catalogues')
+UI = load_ui_strings(CONTENT_DIR / 'ui')
 
 
 @pytest.fixture
@@ -731,3 +732,81 @@ async def test_rooms_nobody_has_open_are_a_bounded_cache(ittools, owner, cid, co
         ittools.comparison(owner, cid, other.id)
     assert set(ittools._rooms) == {(cid, comparison.id), (cid, others[2].id), (cid, others[3].id)}
     assert ittools.comparison(owner, cid, others[0].id).title == 'Nummer 0'  # read again when needed
+
+
+# -- issue 17: the reveal replaces, completeness, plain words ----------------------------------------------------------
+
+
+def test_completeness_counts_cells_fully_scored_criteria_and_unscored_must_haves():
+    comparison = _matrix(
+        {'p': 3, 'q': 3, 'r': 1}, {'a:p': 2, 'b:p': 0, 'a:q': 3, 'b:r': None}, tools=('a', 'b'), must=('q', 'r')
+    )
+    comparison.scores.pop('b:r')
+    done = completeness(comparison)
+    assert (done.cells, done.scored_cells, done.criteria, done.scored_criteria) == (6, 3, 3, 1)
+    assert done.must_unscored == ('q', 'r') and not done.complete and done.share == pytest.approx(0.5)
+    full = completeness(_matrix({'p': 1}, {'a:p': 0, 'b:p': 3}, tools=('a', 'b'), must=('p',)))
+    assert full.complete and full.must_unscored == ()
+    assert not completeness(_matrix({}, {})).complete  # an empty matrix is not a complete one
+
+
+def test_completeness_in_words_names_the_unscored_must_haves():
+    t = Translator(UI, 'fr')
+    comparison = _matrix({'p': 3, 'q': 3}, {'a:p': 2, 'b:p': 1}, tools=('a', 'b'), must=('q',))
+    lines = completeness_text(completeness(comparison), ['Sécurité'], t)
+    assert lines[0] == '1 critères sur 2 sont notés pour chaque outil (50\u00a0% des cellules).'
+    assert 'Sécurité' in lines[1]
+
+
+async def test_the_reveal_replaces_earlier_shared_scores_and_the_average_uses_only_the_round(
+    ittools, owner, cid, comparison
+):
+    await ittools.set_score(owner, cid, comparison.id, 'teams:qa_search', 0)  # shared, before the round
+    await ittools.set_score(owner, cid, comparison.id, 'humhub:qa_search', 3)
+    await ittools.set_score(owner, cid, comparison.id, 'teams:ease_of_use', 1)  # the round leaves this one alone
+    meeting, ref = await _meeting(ittools, owner, cid, comparison)
+    anna, bert = await ittools.join(ref, 'Anna'), await ittools.join(ref, 'Bert')
+    await ittools.set_mode(owner, cid, comparison.id, 'private')
+    for actor, key, value in (
+        (anna, 'teams:qa_search', 3),
+        (bert, 'teams:qa_search', 2),
+        (anna, 'humhub:qa_search', 1),
+        (bert, 'humhub:qa_search', 1),
+        (anna, 'teams:data_protection', 2),
+    ):
+        await ittools.set_score(actor, cid, comparison.id, key, value)
+    await ittools.set_mode(owner, cid, comparison.id, 'revealed')
+    shown = ittools.comparison(owner, cid, comparison.id)
+    assert shown.score('teams:qa_search') is None and shown.score('humhub:qa_search') is None  # no old value beside
+    assert shown.score('teams:ease_of_use') == 1  # not scored in the round: kept
+    await ittools.set_score(bert, cid, comparison.id, 'humhub:qa_search', 2)  # agreed after the reveal: kept
+    assert await ittools.adopt_means(owner, cid, comparison.id) == 2
+    after = ittools.comparison(owner, cid, comparison.id)
+    assert after.score('teams:qa_search') == 3  # mean 2.5 of the round, not mixed with the earlier 0
+    assert after.score('humhub:qa_search') == 2 and after.score('teams:data_protection') == 2
+    assert after.score('teams:ease_of_use') == 1
+    stored = ittools.room(cid, comparison.id).db.table(COMPARISONS).all()[0]['scores']
+    assert stored['teams:qa_search']['value'] == 3  # on disk too
+
+
+def test_round_figures_are_put_in_plain_words_with_the_figures_for_a_tooltip():
+    t = Translator(UI, 'nl')
+    words = stats_words(cell_stats([1, 2, 2]), t)
+    assert words['text'] == 'Voorstel: 2 · Goed'
+    assert words['range'] == '3 stemmen, van 1 tot 2'
+    assert words['detail'] == 'In cijfers: gemiddelde 1,7, laagste 1, hoogste 2, 3 stemmen'
+    assert 'gem.' not in words['text'] + words['range'] and 'n=' not in words['text'] + words['range']
+    same = stats_words(cell_stats([3]), Translator(UI, 'fr'))
+    assert same['range'] == '1 vote\u00a0: 3 (Très bien)' and not same['disagree']
+
+
+async def test_the_dossier_states_how_complete_the_matrix_was(ittools, owner, cid, comparison):
+    await ittools.set_score(owner, cid, comparison.id, 'teams:data_protection', 2)
+    await ittools.record_decision(owner, cid, comparison.id, 'teams', 'Snel beslist.', '2026-03-01')
+    record = ittools.latest_decision(cid)
+    json.dumps(record)
+    facts = completeness_facts(record, Translator(UI, 'nl'))
+    assert len(facts) == 1 and facts[0][0] == 'Volledigheid van de matrix:'
+    assert facts[0][1].startswith(f'0 van de {len(comparison.criteria)} criteria')
+    assert 'Onmisbaar en nog niet voor elke tool gescoord' in facts[0][1]
+    assert completeness_facts({'title': 'older record'}, Translator(UI, 'nl')) == []
