@@ -135,6 +135,8 @@ def frame(shell: Shell, title: str, *, heading: bool = True) -> Iterator[ui.colu
         if heading:
             tx.h1(title)
         yield main
+        with html.footer().classes('w-full mt-8 pt-3 text-sm cop-noprint'):
+            ui.link(t('privacy.link_long'), '/privacy').mark('footer-privacy')
 
 
 def _drawer(shell: Shell) -> ui.left_drawer:

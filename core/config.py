@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +20,25 @@ class Settings:
     demo_password: str | None = None
     backup_keep: int = 5
     backup_interval: float = 300.0
+    privacy_controller: str = ''  # who is responsible for the data (GDPR controller), shown in the privacy notice
+    privacy_contact: str = ''  # how to reach the data protection officer
+    retain_answers_months: int = 12  # raw survey answers are erased this long after their round closed
+    retain_accounts_months: int = 24  # accounts unused this long are warned, then erased
 
 
 def _env_bool(value: str | None) -> bool:
     return (value or '').strip().lower() in {'1', 'true', 'yes', 'on'}
+
+
+def _months(value: str) -> int:
+    """A retention period: a whole number of months, at least 1 (0 would erase data the moment it is kept)."""
+    try:
+        months = int(value)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(f'{value!r} is not a whole number of months') from None
+    if months < 1:
+        raise argparse.ArgumentTypeError(f'must be 1 month or more, not {months}')
+    return months
 
 
 def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
@@ -73,7 +88,36 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         default=float(env('BACKUP_INTERVAL', '300') or 300),
         help='minimum seconds between two kept versions of a file [COP_BACKUP_INTERVAL] (default: %(default)s)',
     )
+    add_privacy_options(parser, env)
     return parser
+
+
+def add_privacy_options(parser: argparse.ArgumentParser, env: Callable[[str, str | None], str | None]) -> None:
+    """Data protection: who answers for the data, and how long it is kept (see README, "Data protection")."""
+    parser.add_argument(
+        '--privacy-controller',
+        default=env('PRIVACY_CONTROLLER', ''),
+        help='the organisation responsible for the data, as named in the privacy notice [COP_PRIVACY_CONTROLLER]',
+    )
+    parser.add_argument(
+        '--privacy-contact',
+        default=env('PRIVACY_CONTACT', ''),
+        help='how to reach the data protection officer (an address or a web page) [COP_PRIVACY_CONTACT]',
+    )
+    parser.add_argument(
+        '--retain-answers-months',
+        type=_months,
+        default=env('RETAIN_ANSWERS_MONTHS', '12'),
+        help='months after a survey round closes before its individual answers are erased; the aggregated results '
+        'stay [COP_RETAIN_ANSWERS_MONTHS] (default: %(default)s)',
+    )
+    parser.add_argument(
+        '--retain-accounts-months',
+        type=_months,
+        default=env('RETAIN_ACCOUNTS_MONTHS', '24'),
+        help='months without a login after which an account is warned, then erased a month later '
+        '[COP_RETAIN_ACCOUNTS_MONTHS] (default: %(default)s)',
+    )
 
 
 def parse_settings(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -87,4 +131,8 @@ def parse_settings(argv: Sequence[str] | None = None, env: Mapping[str, str] | N
         demo_password=args.demo_password,
         backup_keep=max(1, args.backup_keep),
         backup_interval=max(0.0, args.backup_interval),
+        privacy_controller=args.privacy_controller.strip(),
+        privacy_contact=args.privacy_contact.strip(),
+        retain_answers_months=args.retain_answers_months,
+        retain_accounts_months=args.retain_accounts_months,
     )

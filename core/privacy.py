@@ -26,6 +26,7 @@ from .accounts import Accounts, User
 from .communities import COMMUNITY_TABLE, Communities
 from .errors import AuthError, ValidationError
 from .i18n import Catalog, Translator
+from .inventory import FIELDS, Inventory, Limits, Operator, load_inventory, register_csv, register_html
 from .profile import TABLE as PROFILES
 from .store import ID_PATTERN, META_TABLE, Database, _write_synced, fsync_dir, parse_json_object
 
@@ -169,8 +170,14 @@ class Privacy:
         accounts: Accounts,
         ui: Catalog,
         *,
+        inventory: Inventory | None = None,
+        operator: Operator | None = None,
+        limits: Limits | None = None,
         forget: list[Callable[[str, str, str], None]] | None = None,
     ) -> None:
+        self.inventory = inventory or load_inventory()
+        self.operator = operator or Operator()
+        self.limits = limits or Limits()
         self.communities = communities
         self.accounts = accounts
         self.store = communities.store
@@ -183,6 +190,20 @@ class Privacy:
 
     def label(self, lang: str) -> str:
         return self.ui.text('privacy.former_member', lang)
+
+    # -- the notice and the register -----------------------------------------------------------------------------
+
+    def register(self, lang: str, kind: str) -> tuple[bytes, str, str]:
+        """The GDPR Article 30 register entry as (content, file name, media type); kind is 'csv' or 'html'."""
+        headers = {key: self.ui.text(f'notice.{key}', lang) for key in ('controller', 'contact', 'kinds', 'id')}
+        headers |= {key: self.ui.text(f'notice.{key}', lang) for key in ('purposes', 'data_subjects', 'recipients')}
+        headers |= {key: self.ui.text(f'notice.{key}', lang) for key in ('security', *FIELDS)}
+        if kind == 'csv':
+            payload = register_csv(self.inventory, self.operator, self.limits, lang, headers)
+            return payload, 'processing-register.csv', 'text/csv; charset=utf-8'
+        title = self.ui.text('notice.register', lang)
+        payload = register_html(self.inventory, self.operator, self.limits, lang, headers, title)
+        return payload, 'processing-register.html', 'text/html; charset=utf-8'
 
     # -- erasure -------------------------------------------------------------------------------------------------
 

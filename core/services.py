@@ -12,6 +12,7 @@ from .communities import Communities
 from .config import Settings
 from .content import Content, load_content
 from .guide import GuideAnswers
+from .inventory import Limits, Operator, load_inventory
 from .ittools import ITTools
 from .kickoff import Kickoff
 from .kompas import Kompas
@@ -75,5 +76,13 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
         guide=GuideAnswers(communities, content.guide),
         actionplan=actionplan,
         wizard=Wizard(communities, profiles, kompas, surveys, ittools, kickoff, actionplan),
-        privacy=Privacy(communities, accounts, content.ui, forget=[ittools_forgetter(ittools)]),
+        privacy=Privacy(
+            communities,
+            accounts,
+            content.ui,
+            inventory=load_inventory(),
+            operator=Operator(settings.privacy_controller, settings.privacy_contact),
+            limits=Limits(settings.retain_answers_months, settings.retain_accounts_months, 30, settings.backup_keep),
+            forget=[ittools_forgetter(ittools)],
+        ),
     )

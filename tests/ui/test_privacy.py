@@ -83,3 +83,22 @@ async def test_download_my_data_as_json_and_readable_page_and_never_someone_else
     await user.should_see(marker='data-refused')
     await user.should_see('Je kunt alleen je eigen gegevens downloaden.')
     await user.should_not_see(marker='download-json')
+
+
+async def test_privacy_notice_in_every_language_linked_from_the_footer(user: User):
+    await user.open('/guide')
+    user.find(marker='footer-privacy').click()
+    await user.should_see(marker='notice-operator', retries=20)
+    expected = {
+        'nl': ('Privacyverklaring', 'Rechtsgrond', 'voormalig lid'),
+        'fr': ('Déclaration de confidentialité', 'Base juridique', 'ancien membre'),
+        'en': ('Privacy notice', 'Legal basis', 'former member'),
+    }
+    kinds = len(app.state.services.privacy.inventory.kinds)
+    for lang, texts in expected.items():
+        await user.open(f'/privacy?lang={lang}')
+        for text in texts:
+            await user.should_see(text)
+        assert len(user.find(marker='notice-kind').elements) == kinds
+    await user.should_see('erased 12 months after the round closes')  # the retention from the settings in force
+    await user.should_see(marker='register-csv')
