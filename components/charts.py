@@ -80,3 +80,49 @@ def horizontal_bars(
         ],
     }
     return _chart(options, label, 'h-72')
+
+
+TREND_COLOURS = ('#1d4f91', '#8a5a00', '#1b6e3a', '#8a3b12', '#6a2c91', '#00677a', '#a1283e', '#4b5d70')
+TREND_SYMBOLS = ('circle', 'rect', 'triangle', 'diamond', 'pin', 'arrow', 'roundRect', 'emptyCircle')
+
+
+def lines(
+    points: list[str],
+    series: list[tuple[str, list[float | None]]],
+    *,
+    min_value: float,
+    max_value: float,
+    label: str,
+) -> ui.echart:
+    """One line per series over the same points (rounds in time): a trend. Each line has its own colour and marker
+    shape, so it can be told apart without colour; a missing value leaves a gap."""
+    data = []
+    for index, (name, values) in enumerate(series):
+        colour = TREND_COLOURS[index % len(TREND_COLOURS)]
+        data.append(
+            {
+                'name': name,
+                'type': 'line',
+                'data': [v if v is not None else '-' for v in values],
+                'lineStyle': {'color': colour, 'width': 2},
+                'itemStyle': {'color': colour},
+                'symbol': TREND_SYMBOLS[index % len(TREND_SYMBOLS)],
+                'symbolSize': 8,
+                'connectNulls': False,
+            }
+        )
+    options = {
+        'grid': {'left': 8, 'right': 16, 'top': 16, 'bottom': 80, 'containLabel': True},  # the legend goes below
+        'legend': {'bottom': 0},
+        'tooltip': {'trigger': 'axis'},
+        'xAxis': {'type': 'category', 'data': points, 'axisLabel': {'color': '#1c1c1c'}},
+        'yAxis': {
+            'type': 'value',
+            'min': min_value,
+            'max': max_value,
+            'interval': 1,
+            'axisLabel': {'color': '#1c1c1c'},
+        },
+        'series': data,
+    }
+    return _chart(options, label, 'h-96')

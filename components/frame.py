@@ -12,7 +12,6 @@ from urllib.parse import urlencode, urlsplit
 from nicegui import app, html, ui
 
 from core.i18n import LANGUAGES, Translator
-from core.wizard import STEPS
 
 from . import typography as tx
 from .nav import PARTS, part_href
@@ -191,13 +190,3 @@ def _nav_link(text: str, href: str, icon: str, active: bool, marker: str) -> Non
         tx.span(text)
     if active:
         link.props('aria-current=page')
-
-
-def wizard_banner(t: Translator, cid: str, step: str) -> None:
-    """Shown on a tool opened from 'Get started': where the user is in the journey, and the way back."""
-    with ui.card().classes('w-full bg-blue-50 cop-noprint').props('flat bordered').mark('wizard-banner'):
-        with ui.row().classes('w-full items-center gap-3'):
-            tx.span(
-                t('wizard.banner', number=STEPS.index(step) + 1, total=len(STEPS), name=t(f'wizard.step.{step}'))
-            ).classes('grow font-medium')
-            ui.link(t('wizard.back'), f'/c/{cid}/start?step={step}').mark('wizard-back')

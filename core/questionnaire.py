@@ -91,6 +91,7 @@ class Item:
     mirrors: str | None = None
     scale: Scale | None = None  # the item's own scale; None: the instrument's
     source: str = ''
+    quick: bool = False  # one of the few telling items a quick scan asks (the kompas: one per dimension)
 
 
 @dataclass(frozen=True)
@@ -600,7 +601,16 @@ def _item(check: Checker, raw: Any, dimension: str, kind: str, where: str) -> It
         mirrors=mirrors,
         scale=_scale(check, raw['scale'], f'{where}.scale') if raw.get('scale') is not None else None,
         source=str(raw.get('source') or ''),
+        quick=_flag(check, raw.get('quick'), f'{where}.quick'),
     )
+
+
+def _flag(check: Checker, value: Any, where: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise check.fail(where, 'must be true or false')
+    return value
 
 
 if __name__ == '__main__':  # maintainers: print the fingerprints to record in versions.json after a new version

@@ -2,6 +2,10 @@
 
 A step is done when its tool holds what the step asks for (progress is read from the tools, never kept twice);
 the coordinator may skip a step and come back to it. The journey resumes at the first step neither done nor skipped.
+
+The last step, the action plan, is done only when the plan holds an action somebody carries by a date (an owner and a
+due date): an idea merely taken over is a wish, not a plan, and the sponsor's dossier would show it with "—" for who
+and when. This is read from the actions themselves, so it stays true after an import or an edit.
 """
 
 from __future__ import annotations
@@ -21,6 +25,11 @@ TABLE = 'wizard'
 STEPS = ('basics', 'profile', 'kompas', 'survey', 'ittools', 'kickoff', 'actionplan')
 
 
+def carried(action: Any) -> bool:
+    """An action somebody carries by a date: what makes the action plan a plan (see the module docstring)."""
+    return bool(action.owner and action.due)
+
+
 @dataclass(frozen=True)
 class Step:
     key: str
@@ -35,6 +44,19 @@ class Step:
 def resume_at(steps: list[Step]) -> str:
     """The step to continue with: the first one neither done nor skipped (the last one when all are)."""
     return next((s.key for s in steps if s.open), STEPS[-1])
+
+
+def next_after(steps: list[Step], key: str) -> str | None:
+    """The step to go to once `key` is done: the first open step after it, else the first open one before it; None
+    when every step is done or skipped (the journey ends on the dossier)."""
+    index = STEPS.index(key)
+    candidates = [s for s in steps[index + 1 :] if s.open] + [s for s in steps[:index] if s.open]
+    return candidates[0].key if candidates else None
+
+
+def finished(steps: list[Step]) -> bool:
+    """Every step done: the journey ends with the dossier."""
+    return all(s.done for s in steps)
 
 
 def _validate(docs: list[dict[str, Any]]) -> None:
@@ -77,7 +99,7 @@ class Wizard:
             'survey': any(r.status != 'draft' for r in self.surveys.rounds(actor, cid)),
             'ittools': self.ittools.has_decision(cid),
             'kickoff': self.kickoff.current(actor, cid) is not None,
-            'actionplan': bool(self.actionplan.actions(actor, cid)),
+            'actionplan': any(carried(a) for a in self.actionplan.actions(actor, cid)),
         }
         return [Step(key, done[key], key in skipped and not done[key]) for key in STEPS]
 
@@ -97,3 +119,28 @@ class Wizard:
         else:
             table.update({'skipped': ordered}, doc_ids=[1])
         await self.communities.store.community(cid).commit()
+
+    def summary(self, actor: str, cid: str) -> dict[str, dict[str, Any]]:
+        """What each step produced, for the journey's closing note: per step the figures its sentence names
+        (a step with nothing to show is left out)."""
+        out: dict[str, dict[str, Any]] = {}
+        community, _ = self.communities.get(actor, cid, Permission.VIEW)
+        out['basics'] = {'name': community.name}
+        if self.profiles.latest(actor) is not None:
+            out['profile'] = {}
+        latest = self.kompas.latest_result(actor, cid)
+        if latest is not None:
+            out['kompas'] = {'stage': latest.result.stage, 'quick': self.kompas.is_quick(latest.round)}
+        rounds = [r for r in self.surveys.rounds(actor, cid) if r.status != 'draft']
+        if rounds:
+            out['survey'] = {'count': len(rounds)}
+        decision = self.ittools.latest_decision(cid)
+        if decision is not None:
+            out['ittools'] = {'tool': decision['tool_name']}
+        kickoff = self.kickoff.current(actor, cid)
+        if kickoff is not None:
+            out['kickoff'] = {'title': kickoff.title}
+        actions = self.actionplan.actions(actor, cid)
+        if actions:
+            out['actionplan'] = {'count': len(actions), 'carried': sum(carried(a) for a in actions)}
+        return out

@@ -19,7 +19,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app, background_tasks, ui
 
-from components.frame import Shell, frame, wizard_banner
+from components.frame import Shell, frame
 from core.accounts import User
 from core.communities import Community, Membership
 from core.errors import AppError, NotFound
@@ -27,7 +27,6 @@ from core.i18n import LANGUAGES, QUASAR_LANG, Translator, negotiate
 from core.roles import Permission, Role, can
 from core.services import Services
 from core.store import DamagedFileError
-from core.wizard import STEPS
 
 log = logging.getLogger(__name__)
 
@@ -92,14 +91,15 @@ class PageContext:
             on_logout=log_out,
             public=public,
         )
-        return self._framed(shell, title, heading)
+        return self._framed(shell, title, heading, active)
 
     @contextmanager
-    def _framed(self, shell: Shell, title: str, heading: bool) -> Iterator[ui.column]:
+    def _framed(self, shell: Shell, title: str, heading: bool, active: str | None = None) -> Iterator[ui.column]:
         with frame(shell, title, heading=heading) as main:
-            step = self.request.query_params.get('wizard')
-            if self.community is not None and step in STEPS:
-                wizard_banner(self.t, self.community.id, step)
+            if self.community is not None and not shell.public:
+                from pages.wizard import journey_banner  # a sibling page module: imported late to avoid a cycle
+
+                journey_banner(self, active)
             yield main
 
     def go(self, path: str, notice: str | None = None) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from nicegui import html, ui
 
 from components import typography as tx
-from components.charts import radar
+from components.charts import lines, radar
 from components.dialogs import confirm
 from components.nav import provide
+from components.questionnaire import QuestionCard
 from components.tables import data_table
 from core.errors import AppError, NotFound
 from core.kompas import RoundResult
@@ -39,55 +40,44 @@ def register(services: Services) -> None:
 
     @community_page(services, '/c/{cid}/kompas')
     def overview(ctx: PageContext):
+        """Results first: the latest result with the trend over all assessments, and 'measure again' beside it."""
         t, cid = ctx.t, ctx.community.id
         instrument = kompas.instrument
         rounds = kompas.rounds(ctx.user.id, cid)
+        finished = [r for r in rounds if r.done]
         with ctx.frame(t.pick(instrument.title), active='kompas'):
-            tx.p(t.pick(instrument.intro))
-            open_round = next((r for r in rounds if not r.done), None)
+            if not finished:
+                tx.p(t.pick(instrument.intro))
             if ctx.can(Permission.EDIT):
-                with ui.card().classes('w-full').props('flat bordered').mark('kompas-current'):
-                    if open_round is not None:
-                        ins = kompas.instrument_of(open_round)
-                        done, total = progress(ins, open_round.answers)
-                        tx.p(t('kompas.open_round', date=t.date(open_round.started), done=done, total=total))
-                        with ui.row().classes('gap-2'):
-                            ui.button(
-                                t('questionnaire.continue'),
-                                icon='play_arrow',
-                                on_click=lambda: ui.navigate.to(
-                                    f'/c/{cid}/kompas/answer?d={first_open_dimension(ins, open_round.answers)}'
-                                ),
-                            ).mark('kompas-continue')
-                            ui.button(
-                                t('questionnaire.review'), on_click=lambda: ui.navigate.to(f'/c/{cid}/kompas/review')
-                            ).props('outline').mark('kompas-review')
-                    else:
-                        tx.p(t('kompas.no_open_round'))
-
-                        async def start() -> None:
-                            try:
-                                sheet = await kompas.start(ctx.user.id, cid)
-                            except AppError as e:
-                                ctx.notify_error(e)
-                                return
-                            first = first_open_dimension(kompas.instrument_of(sheet), sheet.answers)
-                            ui.navigate.to(f'/c/{cid}/kompas/answer?d={first}')
-
-                        ui.button(t('kompas.start'), icon='play_arrow', on_click=start).mark('kompas-start')
-            tx.h2(t('kompas.rounds'))
-            finished = [r for r in rounds if r.done]
+                _round_controls(ctx, rounds)
             if not finished:
                 tx.p(t('kompas.no_rounds')).mark('kompas-no-rounds')
-            else:
-                _rounds_list(ctx, finished)
+                return
+            latest = kompas.result(ctx.user.id, cid, finished[0].id)
+            heading = t('kompas.latest', date=t.date(finished[0].finished))
+            tx.h2(heading).mark('kompas-latest')
+            _result(ctx, services, latest)
+            _trend(ctx)
+            tx.h2(t('kompas.rounds'))
+            _rounds_list(ctx, finished, current=finished[0].id)
+
+    @community_page(services, '/c/{cid}/kompas/quick', Permission.EDIT)
+    def quick(ctx: PageContext):
+        """The quick scan on one page: eight statements, one per theme, then the result."""
+        t, cid = ctx.t, ctx.community.id
+        sheet = kompas.open_round(ctx.user.id, cid)
+        if sheet is None or not kompas.is_quick(sheet):
+            ctx.go(f'/c/{cid}/kompas' if sheet is None else f'/c/{cid}/kompas/answer')
+            return
+        with ctx.frame(t('kompas.quick.title'), active='kompas'):
+            _quick_scan(ctx, sheet)
 
     @community_page(services, '/c/{cid}/kompas/answer', Permission.EDIT)
     def answer(ctx: PageContext, d: str = ''):
         t, cid = ctx.t, ctx.community.id
         sheet = kompas.open_round(ctx.user.id, cid)
-        if sheet is None:
-            ctx.go(f'/c/{cid}/kompas')
+        if sheet is None or kompas.is_quick(sheet):
+            ctx.go(f'/c/{cid}/kompas/quick' if sheet else f'/c/{cid}/kompas')
             return
         instrument = kompas.instrument_of(sheet)
         dimension = dimension_to_show(instrument, sheet.answers, d)
@@ -136,6 +126,155 @@ def register(services: Services) -> None:
             _rounds_list(ctx, [r for r in kompas.rounds(ctx.user.id, cid) if r.done], current=round_id)
 
 
+def _answer_href(ctx: PageContext, sheet: Sheet) -> str:
+    """Where to answer an open assessment: the quick scan's one page, or the first open theme of the full kompas."""
+    kompas, cid = ctx.services.kompas, ctx.community.id
+    if kompas.is_quick(sheet):
+        return f'/c/{cid}/kompas/quick'
+    return f'/c/{cid}/kompas/answer?d={first_open_dimension(kompas.instrument_of(sheet), sheet.answers)}'
+
+
+def _round_controls(ctx: PageContext, rounds: list[Sheet]) -> None:
+    """Continue the open assessment, or start one: the quick scan first for a community that has none yet, the full
+    kompas one click away."""
+    t, cid, kompas = ctx.t, ctx.community.id, ctx.services.kompas
+    open_round = next((r for r in rounds if not r.done), None)
+    with ui.card().classes('w-full gap-2').props('flat bordered').mark('kompas-current'):
+        if open_round is not None:
+            done, total = progress(kompas.instrument_of(open_round), open_round.answers)
+            tx.p(t('kompas.open_round', date=t.date(open_round.started), done=done, total=total))
+            with ui.row().classes('gap-2'):
+                ui.button(
+                    t('questionnaire.continue'),
+                    icon='play_arrow',
+                    on_click=lambda: ui.navigate.to(_answer_href(ctx, open_round)),
+                ).mark('kompas-continue')
+                if not kompas.is_quick(open_round):
+                    ui.button(
+                        t('questionnaire.review'), on_click=lambda: ui.navigate.to(f'/c/{cid}/kompas/review')
+                    ).props('outline').mark('kompas-review')
+            return
+
+        async def start(quick: bool) -> None:
+            try:
+                sheet = await kompas.start(ctx.user.id, cid, quick=quick)
+            except AppError as e:
+                ctx.notify_error(e)
+                return
+            ui.navigate.to(_answer_href(ctx, sheet))
+
+        first_time = not any(r.done for r in rounds)
+        if first_time:
+            tx.p(t('kompas.first_time')).mark('kompas-first-time')
+        else:
+            tx.h2(t('kompas.new_round'))
+            tx.p(t('kompas.no_open_round'))
+        with ui.row().classes('gap-2 items-center'):
+            quick = ui.button(
+                t('kompas.quick.start') if first_time else t('kompas.quick.again'),
+                icon='bolt',
+                on_click=lambda: start(True),
+            ).mark('kompas-quick')
+            full = ui.button(
+                t('kompas.start') if first_time else t('kompas.full.again'),
+                icon='play_arrow',
+                on_click=lambda: start(False),
+            ).mark('kompas-start')
+            (full if first_time else quick).props('outline')
+
+
+def _quick_scan(ctx: PageContext, sheet: Sheet) -> None:
+    t, cid, kompas = ctx.t, ctx.community.id, ctx.services.kompas
+    instrument = kompas.instrument_of(sheet)
+    tx.p(t('kompas.quick.intro'))
+
+    async def widen() -> None:
+        try:
+            await kompas.widen(ctx.user.id, cid, sheet.id)
+        except AppError as e:
+            ctx.notify_error(e)
+            return
+        wide = kompas.round(ctx.user.id, cid, sheet.id)
+        ctx.go(_answer_href(ctx, wide), t('kompas.quick.widened'))
+
+    with ui.row().classes('items-center gap-2 text-sm'):
+        tx.span(t('kompas.quick.widen'))
+        ui.button(t('kompas.quick.widen_action'), on_click=widen).props('flat dense no-caps').mark('kompas-widen')
+    answers = dict(sheet.answers)
+
+    async def on_answer(item_id: str, value: object) -> bool:
+        try:
+            await kompas.answer(ctx.user.id, cid, sheet.id, item_id, value, sheet.version)
+        except AppError as e:
+            ctx.notify_error(e)
+            return False
+        answers[item_id] = value
+        return True
+
+    for number, item in enumerate(instrument.items, start=1):
+        with ui.column().classes('w-full gap-0'):
+            tx.span(t.pick(instrument.dimension(item.dimension).title)).classes('text-xs uppercase cop-muted')
+            QuestionCard(t, instrument, item, number, sheet.answers.get(item.id), on_answer=on_answer, comments=False)
+
+    async def finish() -> None:
+        missing = [i for i in instrument.items if answers.get(i.id) in (None, '')]
+        if missing and not await confirm(
+            t,
+            t('questionnaire.finish_anyway_title'),
+            t('questionnaire.finish_anyway', count=len(missing)),
+            t('questionnaire.finish'),
+        ):
+            return
+        try:
+            await kompas.finish(ctx.user.id, cid, sheet.id)
+        except AppError as e:
+            ctx.notify_error(e)
+            return
+        ctx.go(f'/c/{cid}/kompas/result/{sheet.id}', t('kompas.finished'))
+
+    ui.button(t('kompas.quick.finish'), icon='flag', on_click=finish).mark('finish')
+
+
+def _trend(ctx: PageContext) -> None:
+    """Every finished assessment, oldest first: a line per theme, and the same figures in a table."""
+    t, kompas = ctx.t, ctx.services.kompas
+    points = kompas.trend(ctx.user.id, ctx.community.id)
+    tx.h2(t('kompas.trend.title'))
+    if len(points) < 2:
+        tx.p(t('kompas.trend.one')).classes('cop-muted').mark('kompas-trend-one')
+        return
+    instrument = kompas.instrument
+    dates = [
+        t('kompas.point_quick', date=t.date(p.round.finished, short=True))
+        if kompas.is_quick(p.round)
+        else t.date(p.round.finished, short=True)
+        for p in points
+    ]
+
+    def mean(point, dimension_id: str) -> float | None:
+        score = point.result.dimension(dimension_id)
+        return score.mean if score else None
+
+    series = [(t.pick(d.title), [mean(p, d.id) for p in points]) for d in instrument.dimensions]
+    lines(
+        dates, series, min_value=instrument.scale.low, max_value=instrument.scale.high, label=t('kompas.trend.label')
+    ).mark('kompas-trend')
+    rows = [[name, *(t.number(v, 1) if v is not None else '—' for v in values)] for name, values in series]
+    rows.append(
+        [
+            t('kompas.trend.overall'),
+            *(t.number(p.result.overall, 1) if p.result.overall is not None else '—' for p in points),
+        ]
+    )
+    data_table(
+        t('kompas.trend.caption', scale=instrument.scale.high),
+        [t('kompas.col_dimension'), *dates],
+        rows,
+        numeric=tuple(range(1, len(dates) + 1)),
+        marker='kompas-trend-table',
+    )
+
+
 def _rounds_list(ctx: PageContext, rounds: list[Sheet], current: str | None = None) -> None:
     t, cid = ctx.t, ctx.community.id
     kompas = ctx.services.kompas
@@ -143,7 +282,7 @@ def _rounds_list(ctx: PageContext, rounds: list[Sheet], current: str | None = No
         for sheet in rounds:
             with html.li().classes('flex flex-wrap items-center gap-x-4 gap-y-1'):
                 text = t(
-                    'kompas.round_item',
+                    'kompas.round_item_quick' if kompas.is_quick(sheet) else 'kompas.round_item',
                     date=t.date(sheet.finished),
                     version=sheet.version,
                     stage=_stage_name(ctx, _stage_of(ctx, sheet)),
@@ -190,6 +329,10 @@ def _result(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
     instrument, result, sheet = outcome.instrument, outcome.result, outcome.round
     previous = outcome.previous[1] if outcome.previous else None
     tx.p(t('kompas.version_note', version=sheet.version)).classes('text-sm cop-muted').mark('version-note')
+    if outcome.quick:
+        with ui.row().classes('items-center gap-2').mark('kompas-indication'):
+            ui.badge(t('kompas.quick.badge'), color='accent')
+            tx.span(t('kompas.quick.indication')).classes('font-medium')
     if not sheet.done:
         tx.p(t('kompas.provisional')).classes('font-medium')
     with ui.card().classes('w-full').props('flat bordered').mark('kompas-summary'):
@@ -205,6 +348,7 @@ def _result(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
         if result.priorities:
             names = ', '.join(t.pick(instrument.dimension(d).title) for d in result.priorities)
             tx.p(t('kompas.priorities', dimensions=names)).mark('priorities')
+            tx.p(t('kompas.priority_hint')).classes('text-sm cop-muted')
 
     titles = [t.pick(d.title) for d in instrument.dimensions]
     series = [

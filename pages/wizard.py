@@ -1,25 +1,128 @@
-"""'Get started': the onboarding journey of a new community, from its basics to the action plan. Each step opens
-the real tool; progress is read from the tools; steps can be skipped and revisited."""
+"""'Get started': the onboarding journey of a new community, from its basics to the sponsor's dossier. Each step
+opens the real tool; progress is read from the tools; steps can be skipped and revisited.
+
+While a coordinator is in the journey (they opened it for this community and did not close the guidance), every page
+of a step's tool shows where they are and, once the step's work is done, the way on to the next step. The journey
+ends on its own page with the dossier to download and a closing note."""
 
 from __future__ import annotations
 
-from nicegui import html, ui
+import logging
+from typing import Any
+
+from nicegui import html, run, ui
 
 from components import typography as tx
 from components.frame import aria
 from components.nav import PARTS, part_href, provide
+from core.communities import file_slug
 from core.errors import AppError
 from core.roles import Permission
 from core.services import Services
-from core.wizard import STEPS, resume_at
+from core.wizard import STEPS, Step, finished, next_after, resume_at
 
 from ._base import PageContext, community_page
+
+log = logging.getLogger(__name__)
+
+JOURNEY = 'journey'  # session key: the communities whose journey this visitor is in
+END = 'dossier'  # ?step= of the journey's closing page
+PAGE_STEP = {'settings': 'basics', **{s: s for s in STEPS}}  # a page's `active` entry -> the step it serves
 
 
 def step_href(step: str, cid: str) -> str:
     """Where a step's tool lives: the part of the same name, or the community's settings for its basics."""
     part = next((p for p in PARTS if p.key == step), None)
     return part_href(part, cid) if part else f'/c/{cid}/settings'
+
+
+def tool_href(step: str, cid: str) -> str:
+    """A step's tool, opened from the journey."""
+    return f'{step_href(step, cid)}?wizard={step}'
+
+
+def _in_journey(ctx: PageContext, cid: str) -> bool:
+    return cid in (ctx.session.get(JOURNEY) or [])
+
+
+def _join(ctx: PageContext, cid: str) -> None:
+    if not _in_journey(ctx, cid):
+        ctx.session[JOURNEY] = [*(ctx.session.get(JOURNEY) or []), cid]
+
+
+def _leave(ctx: PageContext, cid: str) -> None:
+    ctx.session[JOURNEY] = [c for c in ctx.session.get(JOURNEY) or [] if c != cid]
+
+
+def journey_banner(ctx: PageContext, active: str | None) -> None:
+    """Called by the page frame on every community page: on a step's page, while in the journey (or opened from it
+    with ?wizard=step), the step, what finishes it and, once done, the action that leads on."""
+    if ctx.community is None or ctx.user is None or not ctx.can(Permission.EDIT):
+        return
+    cid = ctx.community.id
+    asked = ctx.request.query_params.get('wizard')
+    if asked in STEPS:
+        _join(ctx, cid)
+    step = asked if asked in STEPS else PAGE_STEP.get(active or '')
+    if step is None or not _in_journey(ctx, cid):
+        return
+    wizard, t = ctx.services.wizard, ctx.t
+
+    def progress() -> list[Step]:
+        try:
+            return wizard.progress(ctx.user.id, cid)
+        except AppError:
+            return []
+
+    @ui.refreshable
+    def banner() -> None:
+        steps = progress()
+        if not steps:
+            return
+        this = steps[STEPS.index(step)]
+        with ui.row().classes('w-full items-center gap-x-3 gap-y-2'):
+            tx.span(
+                t('wizard.banner', number=STEPS.index(step) + 1, total=len(STEPS), name=t(f'wizard.step.{step}'))
+            ).classes('font-medium').mark('wizard-banner-step')
+            ui.space()
+            ui.link(t('wizard.back'), f'/c/{cid}/start?step={step}').mark('wizard-back')
+            aria(ui.button(icon='close', on_click=close).props('flat round dense size=sm'), t('wizard.close')).mark(
+                'wizard-close'
+            )
+        if not this.done:
+            tx.p(t(f'wizard.todo.{step}')).classes('text-sm').mark('wizard-todo')
+            return
+        following = next_after(steps, step)
+        with ui.row().classes('w-full items-center gap-3'):
+            tx.span(t('wizard.step_done')).classes('font-medium text-positive').mark('wizard-step-done')
+            if following is not None:
+                ui.button(
+                    t('wizard.done_next', number=STEPS.index(following) + 1, name=t(f'wizard.step.{following}')),
+                    icon='arrow_forward',
+                    on_click=lambda: ui.navigate.to(tool_href(following, cid)),
+                ).mark('wizard-done-next')
+            else:
+                ui.button(
+                    t('wizard.to_end'), icon='flag', on_click=lambda: ui.navigate.to(f'/c/{cid}/start?step={END}')
+                ).mark('wizard-done-next')
+
+    def close() -> None:
+        _leave(ctx, cid)
+        card.set_visibility(False)
+        ui.notify(t('wizard.closed'))
+
+    with ui.card().classes('w-full bg-blue-50 cop-noprint gap-1').props('flat bordered').mark('wizard-banner') as card:
+        banner()
+        steps = progress()
+        if steps and not steps[STEPS.index(step)].done:
+            # the step's work may be finished on this very page (a decision saved, an action dated): look again
+            def look_again() -> None:
+                now = progress()
+                if now and now[STEPS.index(step)].done:
+                    timer.deactivate()
+                    banner.refresh()
+
+            timer = ui.timer(3.0, look_again)
 
 
 def register(services: Services) -> None:
@@ -35,59 +138,140 @@ def register(services: Services) -> None:
     def start(ctx: PageContext, step: str = ''):
         t, cid = ctx.t, ctx.community.id
         steps = wizard.progress(ctx.user.id, cid)
+        if ctx.can(Permission.EDIT):
+            _join(ctx, cid)
+        ending = step == END or (not step and finished(steps))
         current = step if step in STEPS else resume_at(steps)
         with ctx.frame(t('wizard.title'), active='wizard'):
+            if ending:
+                _closing(ctx, services, steps)
             tx.p(t('wizard.intro'))
             tx.p(t('wizard.progress', done=sum(s.done for s in steps), total=len(steps))).classes('font-medium').mark(
                 'wizard-progress'
             )
-            with aria(html.nav(), t('wizard.steps')).classes('w-full'):
-                with html.ol().classes('flex flex-col gap-1'):
-                    for number, s in enumerate(steps, start=1):
-                        state = 'done' if s.done else 'skipped' if s.skipped else 'open'
-                        with html.li().classes('flex items-center gap-2'):
-                            ui.icon(
-                                {'done': 'check_circle', 'skipped': 'redo', 'open': 'radio_button_unchecked'}[state],
-                                color='positive' if s.done else None,
-                            ).props('aria-hidden=true')
-                            link = ui.link(
-                                f'{number}. {t(f"wizard.step.{s.key}")}', f'/c/{cid}/start?step={s.key}'
-                            ).mark(f'step-{s.key}')
-                            tx.span(t(f'wizard.state.{state}')).classes('text-sm cop-muted').mark(f'step-state-{s.key}')
-                            if s.key == current:
-                                link.props('aria-current=step').classes('font-bold')
-            the_step = next(s for s in steps if s.key == current)
-            index = STEPS.index(current)
-            with ui.card().classes('w-full gap-2').props('flat bordered').mark('wizard-step'):
-                tx.h2(t('wizard.step_heading', number=index + 1, total=len(STEPS), name=t(f'wizard.step.{current}')))
-                tx.p(t(f'wizard.step.{current}.text'))
-                if the_step.done:
-                    tx.p(t('wizard.done_note')).classes('font-medium text-positive')
-                with ui.row().classes('gap-2 items-center'):
-                    ui.button(
-                        t('wizard.open_tool', name=t(f'wizard.step.{current}')),
-                        icon='open_in_new',
-                        on_click=lambda: ui.navigate.to(f'{step_href(current, cid)}?wizard={current}'),
-                    ).mark('wizard-open')
-                    if ctx.can(Permission.EDIT) and not the_step.done:
+            _step_list(ctx, steps, None if ending else current)
+            if not ending:
+                _step_card(ctx, steps, current)
 
-                        async def skip(skipped: bool = not the_step.skipped) -> None:
-                            try:
-                                await wizard.skip(ctx.user.id, cid, current, skipped)
-                            except AppError as e:
-                                ctx.notify_error(e)
-                                return
-                            following = wizard.current(ctx.user.id, cid) if skipped else current
-                            ctx.go(
-                                f'/c/{cid}/start?step={following}',
-                                t('wizard.skipped' if skipped else 'wizard.unskipped'),
-                            )
 
-                        ui.button(t('wizard.unskip') if the_step.skipped else t('wizard.skip'), on_click=skip).props(
-                            'outline'
-                        ).mark('wizard-skip')
-                    if index + 1 < len(STEPS):
-                        following = STEPS[index + 1]
-                        ui.link(
-                            t('wizard.next', name=t(f'wizard.step.{following}')), f'/c/{cid}/start?step={following}'
-                        ).mark('wizard-next')
+def _step_list(ctx: PageContext, steps: list[Step], current: str | None) -> None:
+    t, cid = ctx.t, ctx.community.id
+    with aria(html.nav(), t('wizard.steps')).classes('w-full'):
+        with html.ol().classes('flex flex-col gap-1'):
+            for number, s in enumerate(steps, start=1):
+                state = 'done' if s.done else 'skipped' if s.skipped else 'open'
+                with html.li().classes('flex items-center gap-2'):
+                    ui.icon(
+                        {'done': 'check_circle', 'skipped': 'redo', 'open': 'radio_button_unchecked'}[state],
+                        color='positive' if s.done else None,
+                    ).props('aria-hidden=true')
+                    link = ui.link(f'{number}. {t(f"wizard.step.{s.key}")}', f'/c/{cid}/start?step={s.key}').mark(
+                        f'step-{s.key}'
+                    )
+                    tx.span(t(f'wizard.state.{state}')).classes('text-sm cop-muted').mark(f'step-state-{s.key}')
+                    if s.key == current:
+                        link.props('aria-current=step').classes('font-bold')
+            if finished(steps):
+                with html.li().classes('flex items-center gap-2'):
+                    ui.icon('flag', color='positive').props('aria-hidden=true')
+                    ui.link(t('wizard.end_link'), f'/c/{cid}/start?step={END}').mark('step-end')
+
+
+def _step_card(ctx: PageContext, steps: list[Step], current: str) -> None:
+    t, cid = ctx.t, ctx.community.id
+    wizard = ctx.services.wizard
+    the_step = next(s for s in steps if s.key == current)
+    index = STEPS.index(current)
+    with ui.card().classes('w-full gap-2').props('flat bordered').mark('wizard-step'):
+        tx.h2(t('wizard.step_heading', number=index + 1, total=len(STEPS), name=t(f'wizard.step.{current}')))
+        tx.p(t(f'wizard.step.{current}.text'))
+        if the_step.done:
+            tx.p(t('wizard.done_note')).classes('font-medium text-positive')
+        with ui.row().classes('gap-2 items-center'):
+            ui.button(
+                t('wizard.open_tool', name=t(f'wizard.step.{current}')),
+                icon='open_in_new',
+                on_click=lambda: ui.navigate.to(tool_href(current, cid)),
+            ).mark('wizard-open')
+            if ctx.can(Permission.EDIT) and not the_step.done:
+
+                async def skip(skipped: bool = not the_step.skipped) -> None:
+                    try:
+                        await wizard.skip(ctx.user.id, cid, current, skipped)
+                    except AppError as e:
+                        ctx.notify_error(e)
+                        return
+                    following = wizard.current(ctx.user.id, cid) if skipped else current
+                    ctx.go(
+                        f'/c/{cid}/start?step={following}',
+                        t('wizard.skipped' if skipped else 'wizard.unskipped'),
+                    )
+
+                ui.button(t('wizard.unskip') if the_step.skipped else t('wizard.skip'), on_click=skip).props(
+                    'outline'
+                ).mark('wizard-skip')
+            if index + 1 < len(STEPS):
+                following = STEPS[index + 1]
+                ui.link(t('wizard.next', name=t(f'wizard.step.{following}')), f'/c/{cid}/start?step={following}').mark(
+                    'wizard-next'
+                )
+
+
+def _closing(ctx: PageContext, services: Services, steps: list[Step]) -> None:
+    """The end of the journey: well done, what each step produced, and the dossier for the sponsor."""
+    t, cid = ctx.t, ctx.community.id
+    summary = services.wizard.summary(ctx.user.id, cid)
+    with ui.card().classes('w-full gap-2 border-positive').props('flat bordered').mark('wizard-end'):
+        tx.h2(t('wizard.end.title' if finished(steps) else 'wizard.end.title_partial'))
+        tx.p(t('wizard.end.text'))
+        with html.ul().classes('list-disc pl-6 flex flex-col gap-1').mark('wizard-summary'):
+            for s in steps:
+                if s.key in summary:
+                    tx.li(_summary_line(ctx, s.key, summary[s.key]))
+                else:
+                    tx.li(t('wizard.end.missing', name=t(f'wizard.step.{s.key}'))).classes('cop-muted')
+        with ui.row().classes('items-center gap-3 mt-2'):
+            button = (
+                ui.button(
+                    t('wizard.end.download'), icon='picture_as_pdf', on_click=lambda: _download(ctx, button, status)
+                )
+                .props('size=lg')
+                .mark('wizard-dossier-pdf')
+            )
+            ui.link(t('wizard.end.open_dossier'), f'/c/{cid}/dossier').mark('wizard-dossier-link')
+        status = tx.p('').classes('text-sm').props('aria-live=polite').mark('wizard-dossier-status')
+
+
+def _summary_line(ctx: PageContext, key: str, facts: dict[str, Any]) -> str:
+    t = ctx.t
+    if key == 'kompas':
+        stage = ctx.services.content.stage(facts['stage']) if facts['stage'] else None
+        name = t.pick(stage.title) if stage else t('kompas.no_stage')
+        return t('wizard.end.kompas_quick' if facts['quick'] else 'wizard.end.kompas', stage=name)
+    if key == 'ittools':
+        return t('wizard.end.ittools', tool=t.pick(facts['tool']))
+    if key == 'actionplan':
+        return t('wizard.end.actionplan', count=facts['count'], carried=facts['carried'])
+    return t(f'wizard.end.{key}', **facts)
+
+
+async def _download(ctx: PageContext, button: ui.button, status: ui.element) -> None:
+    """The whole dossier as a PDF, in the page's language (the dossier page lets the sponsor's sections be chosen)."""
+    from core.dossier import SECTIONS, collect
+    from core.pdf.dossier import dossier_pdf
+
+    t = ctx.t
+    button.props('loading')
+    status.set_text(t('dossier.building'))
+    try:
+        data = collect(ctx.services, ctx.user.id, ctx.community.id, t.lang)
+        # the coordinator's own profile goes to the sponsor only when chosen on the dossier page (issue 17, item 7)
+        pdf = await run.io_bound(dossier_pdf, data, t, [s for s in SECTIONS if s != 'profile'])
+    except Exception:  # a failing document must not leave the page waiting: say so, log it
+        log.warning('dossier PDF of %s failed', ctx.community.id, exc_info=True)
+        status.set_text(t('dossier.failed'))
+        return
+    finally:
+        button.props(remove='loading')
+    status.set_text(t('dossier.ready'))
+    ui.download.content(pdf, f'{file_slug(ctx.community.name)}-dossier-{t.lang}.pdf', 'application/pdf')

@@ -58,8 +58,8 @@ async def test_answers_through_the_page_give_hand_computed_scores(user: User):
     user.find(marker='confirm-ok').click()
     await settle(user, before)
 
-    await user.should_see('Geschatte fase: Groeien (gemiddeld 3,6 op 5)')  # (2.5 + 4.667) / 2 = 3.58
-    await user.should_see('Prioriteiten: Domein en doel')  # community is strong: not a priority
+    await user.should_see('Geschatte ontwikkelingsfase: Groeien (gemiddeld 3,6 op 5)')  # (2.5 + 4.667) / 2 = 3.58
+    await user.should_see('Werk eerst aan: Domein en doel')  # community is strong: not a priority
     with user:
         table = user.find(marker='kompas-table').elements.pop()
         cells = [c.text for c in table.descendants() if hasattr(c, 'text') and c.tag in ('td', 'th')]
@@ -70,6 +70,65 @@ async def test_answers_through_the_page_give_hand_computed_scores(user: User):
     row = cells.index('Praktijk en gedeelde kennis')
     assert cells[row + 1 : row + 3] == ['te weinig antwoorden', '—']
     await user.should_see(marker='too-few')
+
+
+async def test_first_use_offers_the_quick_scan_and_the_page_then_opens_on_its_result(user: User):
+    await sign_up(user)
+    cid = await create_community(user)
+    services = app.state.services
+    await user.open(f'/c/{cid}/kompas')
+    await user.should_see(marker='kompas-first-time')
+    await user.should_see(marker='kompas-start')  # the full kompas one click away
+    before = len(user.back_history)
+    user.find(marker='kompas-quick').click()
+    await settle(user, before)
+    assert user.back_history[-1] == f'/c/{cid}/kompas/quick'
+    quick = services.kompas.quick_instrument
+    assert count(user, 'finish') == 1 and all(count(user, f'question-{i.id}') == 1 for i in quick.items)
+    assert count(user, 'next-dimension') == 0  # one page, no paging through themes
+    for item, value in zip(quick.items, [2, 2, 2, 2, 2, 2, 2, 2], strict=True):
+        await answer(user, item.id, value)
+    before = len(user.back_history)
+    user.find(marker='finish').click()
+    await settle(user, before)
+    await user.should_see(marker='kompas-indication')  # a first indication, said so
+    await user.should_see('Geschatte ontwikkelingsfase: Samenbrengen (gemiddeld 2,0 op 5)')
+
+    await user.open(f'/c/{cid}/kompas')  # results first, with 'measure again' beside them
+    await user.should_see(marker='kompas-latest')
+    await user.should_see(marker='kompas-trend-one')
+    await user.should_see(marker='kompas-quick')
+    owner = services.accounts.by_email('anna@example.be').id
+    second = await services.kompas.start(owner, cid)  # a full assessment later
+    for item in services.kompas.instrument.items:
+        await services.kompas.answer(owner, cid, second.id, item.id, 4)
+    await services.kompas.finish(owner, cid, second.id)
+    await user.open(f'/c/{cid}/kompas')
+    await user.should_see(marker='kompas-trend')
+    with user:
+        table = user.find(marker='kompas-trend-table').elements.pop()
+        cells = [c.text for c in table.descendants() if hasattr(c, 'text') and c.tag in ('td', 'th')]
+    row = cells.index('Domein en doel')
+    assert cells[row + 1 : row + 3] == ['2,0', '4,0']
+    row = cells.index('Gemiddeld')
+    assert cells[row + 1 : row + 3] == ['2,0', '4,0']
+
+
+async def test_a_quick_scan_widens_to_the_full_kompas_in_one_click(user: User):
+    await sign_up(user)
+    cid = await create_community(user)
+    services = app.state.services
+    await user.open(f'/c/{cid}/kompas')
+    before = len(user.back_history)
+    user.find(marker='kompas-quick').click()
+    await settle(user, before)
+    first = services.kompas.quick_instrument.items[0]
+    await answer(user, first.id, 3)
+    before = len(user.back_history)
+    user.find(marker='kompas-widen').click()
+    await settle(user, before)
+    assert user.back_history[-1] == f'/c/{cid}/kompas/answer?d=domain'
+    await user.should_see('1 van 32 vragen beantwoord')
 
 
 async def test_leave_halfway_and_continue_later(user: User, create_user):
@@ -132,7 +191,9 @@ async def test_coach_reads_results_but_cannot_answer(user: User, create_user):
     await log_in(user, 'coach@example.be')
     await user.open(f'/c/{community.id}/kompas')
     await user.should_not_see(marker='kompas-start')
-    await user.should_see(marker='round-link')
+    await user.should_not_see(marker='kompas-quick')
+    await user.should_see(marker='kompas-latest')  # results first
+    await user.should_see(marker='rounds-list')
     await user.open(f'/c/{community.id}/kompas/result/{sheet.id}')
     await user.should_see(marker='kompas-table')
     await user.should_not_see(marker='send-action')

@@ -116,6 +116,57 @@ async def test_journey_skips_and_resumes(user: User):
     await user.should_see('1 van 7 stappen gedaan.', marker='status-wizard')
 
 
+async def test_the_journey_follows_the_user_through_every_page_of_a_tool(user: User):
+    services, owner, cid = await setup()
+    await services.communities.update(owner, cid, {'name': 'CoP', 'purpose': 'Samen beter schrijven'})
+    await log_in(user, 'owner@example.be')
+    await user.open(f'/c/{cid}/kompas')
+    await user.should_not_see(marker='wizard-banner')  # not in the journey: no banner
+    await user.open(f'/c/{cid}/start?step=kompas')
+    await user.open(f'/c/{cid}/kompas/quick')  # no ?wizard= any more: the journey is remembered
+    await user.should_not_see(marker='wizard-banner')  # (no quick scan open yet: sent back to the overview)
+    await user.open(f'/c/{cid}/kompas')
+    await user.should_see('Aan de slag, stap 3 van 7: CoP-kompas')
+    await user.should_see(marker='wizard-todo')
+    sheet = await services.kompas.start(owner, cid, quick=True)
+    for item in services.kompas.quick_instrument.items:
+        await services.kompas.answer(owner, cid, sheet.id, item.id, 3)
+    await services.kompas.finish(owner, cid, sheet.id)
+    await user.open(f'/c/{cid}/kompas/result/{sheet.id}')  # a page deep inside the tool
+    await user.should_see(marker='wizard-step-done')
+    await user.should_see('Verder naar stap 4: Ledenbevraging')  # onwards; the profile left open comes at the end
+    before = len(user.back_history)
+    user.find(marker='wizard-done-next').click()
+    await settle(user, before)
+    assert user.back_history[-1] == f'/c/{cid}/survey?wizard=survey'
+    user.find(marker='wizard-close').click()  # the guidance can be put away
+    await user.open(f'/c/{cid}/kompas')
+    await user.should_not_see(marker='wizard-banner')
+
+
+async def test_the_journey_ends_with_the_dossier_and_a_closing_note(user: User):
+    services, owner, cid = await setup()
+    await services.communities.update(owner, cid, {'name': 'CoP', 'purpose': 'Samen beter schrijven'})
+    for step in ('profile', 'kompas', 'survey', 'ittools', 'kickoff'):
+        await services.wizard.skip(owner, cid, step)
+    action = await services.actionplan.add(owner, cid, {'title': 'Kerngroep samenstellen'})
+    await log_in(user, 'owner@example.be')
+    await user.open(f'/c/{cid}/plan?wizard=actionplan')
+    await user.should_see(marker='wizard-todo')  # an action without owner and date does not finish the plan
+    await services.actionplan.update(owner, cid, action.id, {'owner': 'Lien', 'due': '2027-02-01'})
+    await user.open(f'/c/{cid}/plan')
+    before = len(user.back_history)
+    user.find(marker='wizard-done-next').click()
+    await settle(user, before)
+    assert user.back_history[-1] == f'/c/{cid}/start?step=dossier'
+    await user.should_see(marker='wizard-end')
+    await user.should_see('Acties in het plan: 1, waarvan 1 met trekker en datum.')
+    await user.should_see('Je profiel als coördinator: nog niet gedaan')
+    user.find(marker='wizard-dossier-pdf').click()
+    response = await user.download.next()
+    assert response.content.startswith(b'%PDF')
+
+
 async def test_dossier_page_downloads_a_pdf(user: User):
     services, owner, cid = await setup()
     await services.actionplan.add(owner, cid, {'title': 'Eerste actie <script>'})

@@ -178,3 +178,72 @@ async def test_bad_round_data_is_refused_on_import(world, tamper):
         await services.communities.import_(p['x'], json.dumps(document).encode())
     assert info.value.key == 'import.error.table'
     assert services.communities.memberships(p['x']) == []
+
+
+async def test_a_quick_scan_asks_one_statement_per_dimension_and_scores_each_on_it(world):
+    services, p, cid = world
+    kompas = services.kompas
+    quick = kompas.quick_instrument
+    assert len(quick.items) == len(kompas.instrument.dimensions) == 8
+    assert {i.dimension for i in quick.items} == {d.id for d in kompas.instrument.dimensions}
+    sheet = await kompas.start(p['owner'], cid, quick=True)
+    assert kompas.is_quick(sheet) and kompas.instrument_of(sheet).items == quick.items
+    assert await kompas.start(p['co'], cid) == sheet  # still one shared open round
+    not_quick = next(i for i in kompas.instrument.items if not i.quick)
+    with pytest.raises(ValidationError):
+        await kompas.answer(p['owner'], cid, sheet.id, not_quick.id, 3)
+    for value, item in zip((1, 2, 3, 4, 5, 4, 3, 2), quick.items, strict=True):
+        await kompas.answer(p['owner'], cid, sheet.id, item.id, value, sheet.version)
+    await kompas.finish(p['owner'], cid, sheet.id)
+    outcome = kompas.result(p['coach'], cid, sheet.id)
+    assert outcome.quick
+    assert [d.mean for d in outcome.result.dimensions] == [1, 2, 3, 4, 5, 4, 3, 2]
+    assert outcome.result.overall == 3.0 and outcome.result.stage is not None
+
+
+async def test_rounds_on_the_first_version_stay_readable_and_join_the_trend(world):
+    """Version 2 marked the quick statements: a round answered on version 1 is still scored on version 1."""
+    services, p, cid = world
+    kompas = services.kompas
+    v1 = kompas.instruments.get('kompas', 1)
+    assert v1 is not None and kompas.instrument.version >= 2
+    assert not any(i.quick for i in v1.items)
+    table = services.communities.store.community(cid).table('kompas_rounds')
+    table.insert(
+        {
+            'id': 'oldround0001',
+            'instrument': 'kompas',
+            'version': 1,
+            'started': '2025-01-10',
+            'finished': '2025-01-12',
+            'answers': {i.id: 2 for i in v1.items},
+            'comments': {},
+            'by': p['owner'],
+        }
+    )
+    sheet = await kompas.start(p['owner'], cid, quick=True)
+    for item in kompas.quick_instrument.items:
+        await kompas.answer(p['owner'], cid, sheet.id, item.id, 4)
+    await kompas.finish(p['owner'], cid, sheet.id)
+    old = kompas.result(p['owner'], cid, 'oldround0001')
+    assert old.instrument.version == 1 and not old.quick and old.result.overall == 2.0
+    trend = kompas.trend(p['coach'], cid)
+    assert [point.round.id for point in trend] == ['oldround0001', sheet.id]
+    assert [point.result.overall for point in trend] == [2.0, 4.0]
+    assert kompas.result(p['owner'], cid, sheet.id).previous[0].id == 'oldround0001'
+
+
+async def test_an_open_quick_scan_widens_to_the_full_kompas_keeping_its_answers(world):
+    services, p, cid = world
+    kompas = services.kompas
+    sheet = await kompas.start(p['owner'], cid, quick=True)
+    first = kompas.quick_instrument.items[0]
+    await kompas.answer(p['owner'], cid, sheet.id, first.id, 4)
+    with pytest.raises(PermissionDenied):
+        await kompas.widen(p['coach'], cid, sheet.id)
+    wide = await kompas.widen(p['co'], cid, sheet.id)
+    assert not kompas.is_quick(wide) and wide.answers == {first.id: 4}
+    assert len(kompas.instrument_of(wide).items) == 32
+    await kompas.finish(p['owner'], cid, sheet.id)
+    with pytest.raises(ValidationError):
+        await kompas.widen(p['owner'], cid, sheet.id)

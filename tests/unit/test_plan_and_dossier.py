@@ -17,6 +17,7 @@ from core.errors import NotFound, PermissionDenied, ValidationError
 from core.i18n import Translator
 from core.pdf.dossier import dossier_pdf
 from core.services import build_services
+from core.wizard import next_after
 
 PASSWORD = 'a good long password'
 
@@ -202,9 +203,13 @@ async def test_wizard_reads_progress_from_the_tools_and_remembers_skips(world):
     assert wizard.current(owner, cid) == 'survey'
     await wizard.skip(owner, cid, 'kompas', skipped=False)
     assert wizard.current(owner, cid) == 'kompas'
-    await services.actionplan.add(owner, cid, {'title': 'Eerste actie'})
+    first = await services.actionplan.add(owner, cid, {'title': 'Eerste actie'})
+    assert not wizard.progress(owner, cid)[-1].done  # an idea without owner and date is a wish, not a plan
+    await services.actionplan.update(owner, cid, first.id, {'owner': 'Lien', 'due': '2027-03-01'})
     steps = {s.key: s for s in wizard.progress(owner, cid)}
     assert steps['actionplan'].done and steps['profile'].skipped and not steps['kompas'].skipped
+    assert next_after(wizard.progress(owner, cid), 'kompas') == 'survey'
+    assert next_after(wizard.progress(owner, cid), 'kickoff') == 'kompas'  # the open ones before, once past the end
     with pytest.raises(PermissionDenied):
         await wizard.skip(coach, cid, 'survey')
     with pytest.raises(ValidationError):

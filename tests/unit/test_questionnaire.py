@@ -342,16 +342,18 @@ def test_a_new_version_keeps_the_old_one_readable(tmp_path):
 
     folder = copy_instruments(tmp_path)
     path = folder / 'kompas.yaml'
-    shutil.copy(path, folder / 'archive' / 'kompas.v1.yaml')
     raw = yaml.safe_load(path.read_text())
-    raw['version'] = 2
+    current = raw['version']
+    shutil.copy(path, folder / 'archive' / f'kompas.v{current}.yaml')
+    raw['version'] = current + 1
     raw['scale']['values'][0]['label']['nl'] = 'Helemaal nog niet'
     path.write_text(yaml.safe_dump(raw, allow_unicode=True))
     versions = json.loads((folder / 'versions.json').read_text())
-    versions['kompas']['2'] = fingerprint(raw)
+    versions['kompas'][str(current + 1)] = fingerprint(raw)
     (folder / 'versions.json').write_text(json.dumps(versions))
     instruments = load_instruments(folder)
-    assert instruments.current('kompas').version == 2
+    assert instruments.current('kompas').version == current + 1
+    assert instruments.get('kompas', current).scale.values[0].label['nl'] == 'Nog niet'
     assert instruments.get('kompas', 1).scale.values[0].label['nl'] == 'Nog niet'
 
 
