@@ -257,7 +257,7 @@ def _summary_line(ctx: PageContext, key: str, facts: dict[str, Any]) -> str:
 
 async def _download(ctx: PageContext, button: ui.button, status: ui.element) -> None:
     """The whole dossier as a PDF, in the page's language (the dossier page lets the sponsor's sections be chosen)."""
-    from core.dossier import SECTIONS, collect
+    from core.dossier import DEFAULT_SECTIONS, collect
     from core.pdf.dossier import dossier_pdf
 
     t = ctx.t
@@ -265,8 +265,8 @@ async def _download(ctx: PageContext, button: ui.button, status: ui.element) -> 
     status.set_text(t('dossier.building'))
     try:
         data = collect(ctx.services, ctx.user.id, ctx.community.id, t.lang)
-        # the coordinator's own profile goes to the sponsor only when chosen on the dossier page (issue 17, item 7)
-        pdf = await run.io_bound(dossier_pdf, data, t, [s for s in SECTIONS if s != 'profile'])
+        # the default sections: the coordinator's own profile goes to the sponsor only when chosen on the dossier page
+        pdf = await run.io_bound(dossier_pdf, data, t, list(DEFAULT_SECTIONS))
     except Exception:  # a failing document must not leave the page waiting: say so, log it
         log.warning('dossier PDF of %s failed', ctx.community.id, exc_info=True)
         status.set_text(t('dossier.failed'))

@@ -59,6 +59,7 @@ def test_from_sign_up_to_the_dossier_pdf(server, browser):
     dialog = page.get_by_role('dialog')
     dialog.get_by_label('Actie', exact=True).fill('Eerste bijeenkomst plannen')
     dialog.get_by_label('Trekker').fill('Noor')
+    dialog.get_by_label('Tegen (datum)').fill('2027-03-01')
     dialog.get_by_role('button', name='Opslaan').click()
     expect(page.get_by_role('heading', name='Eerste bijeenkomst plannen')).to_be_visible()
     violations['plan'] = serious_violations(page)

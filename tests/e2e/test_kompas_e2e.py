@@ -42,7 +42,7 @@ def test_complete_the_kompas_by_keyboard_leaving_halfway(server, browser):
     cid = page.locator('a[href^="/c/"]').first.get_attribute('href').split('/')[2]
     page.goto(f'{server.url}/c/{cid}/kompas?lang=nl')
     wait_idle(page)
-    start = page.get_by_role('button', name='Nieuwe ronde starten')
+    start = page.get_by_role('button', name='Nieuwe volledige meting')
     tab_to(page, start)
     page.keyboard.press('Enter')
     page.wait_for_url(re.compile(r'.*/kompas/answer\?d=domain'))
@@ -87,8 +87,8 @@ def test_complete_the_kompas_by_keyboard_leaving_halfway(server, browser):
     for name, score in (('Domein en doel', '2,0'), ('Coördinatie en rollen', '5,0'), ('Ritme en activiteiten', '1,0')):
         expect(table.get_by_role('row', name=re.compile(f'^{name}'))).to_contain_text(score)
     expect(table.get_by_role('row', name=re.compile('^Digitale ruimte'))).to_contain_text('te weinig antwoorden')
-    expect(page.get_by_text('Geschatte fase: Groeien (gemiddeld 2,9 op 5)')).to_be_visible()  # 20 / 7
-    expect(table.get_by_role('columnheader', name='Vorige ronde')).to_be_visible()  # compared with the demo round
+    expect(page.get_by_text('Geschatte ontwikkelingsfase: Groeien (gemiddeld 2,9 op 5)')).to_be_visible()  # 20 / 7
+    expect(table.get_by_role('columnheader', name='Vorige meting')).to_be_visible()  # compared with the demo round
     violations['result page'] = serious_violations(page)
     page.goto(page.url + '?lang=fr')
     wait_idle(page)
