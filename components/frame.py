@@ -14,6 +14,7 @@ from nicegui import app, html, ui
 from core.i18n import LANGUAGES, Translator
 
 from . import typography as tx
+from .focus import install_focus
 from .nav import PARTS, part_href
 
 T = TypeVar('T', bound=ui.element)
@@ -71,6 +72,7 @@ def aria(element: T, label: str) -> T:
 def install_theme() -> None:
     """Once per process start: styles shared by every page."""
     ui.add_css(THEME_CSS, shared=True)
+    install_focus()  # the focus ring, 24 px targets and keyboard behaviour (components/focus.py)
     # Quasar's automatic loading bar (shown during background requests) is an unnamed progress bar to screen readers
     app.config.quasar_config['loadingBar']['skipHijack'] = True
 

@@ -20,7 +20,9 @@ FieldHandler = Callable[[str, str, Any, str], Awaitable[None] | None]  # block i
 Action = Callable[[str], Awaitable[None]]
 
 BLOCK_CSS = """
-.cop-block .cop-handle { cursor: grab; color: #4b5d70; }
+.cop-block .cop-handle { cursor: grab; color: #4b5d70; width: 44px; height: 44px; font-size: 28px;
+  display: inline-flex; align-items: center; justify-content: center; border-radius: .4rem; flex: none; }
+.cop-block .cop-handle:hover { background: #e8eef7; }
 .cop-block.cop-drop-target { outline: 3px dashed #1d4f91; }
 .cop-block .cop-clock { font-variant-numeric: tabular-nums; min-width: 7.5rem; }
 """

@@ -13,6 +13,7 @@ from core.questionnaire import MAX_TEXT, NA, Instrument, Item, is_blank, progres
 from core.sheets import MAX_COMMENT
 
 from . import typography as tx
+from .focus import focus_heading_on_open
 from .frame import aria
 
 AnswerHandler = Callable[[str, Any], Awaitable[bool]]  # (item id, value) -> saved?
@@ -175,7 +176,9 @@ class Progress:
     ) -> None:
         self.t, self.instrument = t, instrument
         self.answers = dict(answers)
-        with ui.column().classes('w-full gap-1').mark('progress'):
+        with ui.column().classes('w-full gap-1').mark('progress') as box:
+            if current is not None:  # a part of the questionnaire: focus starts at its heading, not the page top
+                focus_heading_on_open(box)
             self.label = tx.p('').classes('font-medium').props('aria-live=polite').mark('progress-label')
             self.bar = ui.linear_progress(value=0, show_value=False).props('size=10px rounded')
             aria(self.bar, t('questionnaire.progress_bar'))

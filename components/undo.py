@@ -32,8 +32,10 @@ class UndoBar:
         self.action: Undo | None = None
         with ui.row().classes('w-full items-center gap-3 rounded bg-grey-2 px-3 py-1').mark('undo-bar') as self.row:
             self.text = tx.span('').props('role=status')
-            ui.button(label or t('common.undo'), icon='undo', on_click=self._undo).props('flat dense no-caps').mark(
-                'undo'
+            self.button = (
+                ui.button(label or t('common.undo'), icon='undo', on_click=self._undo)
+                .props('flat dense no-caps')
+                .mark('undo')
             )
         self.row.set_visibility(False)
 
@@ -42,6 +44,12 @@ class UndoBar:
         self.action = undo
         self.text.set_text(message)
         self.row.set_visibility(True)
+        # the removed thing took the focused button with it: focus goes to the undo button, not to the page top
+        self.button.client.run_javascript(  # the slot of the removed element's handler may be gone: not ui.*
+            'setTimeout(() => { const a = document.activeElement;'
+            f' if (!a || a === document.body) {{ const b = document.getElementById("c{self.button.id}");'
+            ' if (b) b.focus(); } }, 80)'
+        )
 
     def dismiss(self) -> None:
         """Take the offer back (what it would undo no longer applies)."""

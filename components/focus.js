@@ -1,0 +1,90 @@
+// Keyboard behaviour app-wide (components/focus.py installs it once):
+// - a radio group is one Tab stop: Tab enters at the chosen option (or the first), arrow keys move and choose within
+//   the group, Tab leaves it (the WAI-ARIA radio group pattern, which Quasar's radios do not follow by themselves);
+// - Enter in a radio group with an answer moves focus to the next question's radio group;
+// - a page marked with data-cop-focus-heading focuses its first heading when it opens (the next part of a
+//   questionnaire), instead of leaving focus at the top of the document.
+(() => {
+  const RADIO = '.q-radio';
+  const group = (el) => el && el.closest && el.closest('[role=radiogroup]');
+  const radios = (g) => Array.from(g.querySelectorAll(RADIO)).filter((r) => !r.classList.contains('disabled'));
+  const checked = (g) => radios(g).find((r) => r.getAttribute('aria-checked') === 'true');
+  const focusables = () =>
+    Array.from(
+      document.querySelectorAll(
+        'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])',
+      ),
+    ).filter((el) => el.offsetParent !== null && !el.closest('[aria-hidden=true]') && el.tabIndex >= 0);
+
+  document.addEventListener(
+    'keydown',
+    (event) => {
+      const radio = event.target.closest && event.target.closest(RADIO);
+      const g = group(radio);
+      if (!radio || !g) return;
+      const list = radios(g);
+      const index = list.indexOf(radio);
+      if (['ArrowDown', 'ArrowRight', 'ArrowUp', 'ArrowLeft'].includes(event.key)) {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' || event.key === 'ArrowRight' ? 1 : -1;
+        const next = list[(index + step + list.length) % list.length];
+        next.focus();
+        next.click();
+      } else if (event.key === ' ' && radio.getAttribute('aria-checked') !== 'true') {
+        // Quasar chooses on Space too; nothing to add
+      } else if (event.key === 'Tab') {
+        // leave the group: the element after its last option, or before its first
+        const all = focusables();
+        const members = new Set(list);
+        let at = all.indexOf(radio);
+        if (at < 0) return;
+        const step = event.shiftKey ? -1 : 1;
+        while (at >= 0 && at < all.length && members.has(all[at])) at += step;
+        if (at >= 0 && at < all.length) {
+          event.preventDefault();
+          const target = all[at];
+          const other = group(target);
+          (other && other !== g ? checked(other) || (event.shiftKey ? radios(other).slice(-1)[0] : radios(other)[0]) : target).focus();
+        }
+      } else if (event.key === 'Enter' && checked(g)) {
+        const groups = Array.from(document.querySelectorAll('[role=radiogroup]'));
+        const next = groups[groups.indexOf(g) + 1];
+        if (next) {
+          event.preventDefault();
+          const target = checked(next) || radios(next)[0];
+          target && target.focus();
+        }
+      }
+    },
+    true,
+  );
+
+  // entering a group with Tab lands on its chosen option (a click lands where it clicks)
+  let pointer = 0;
+  document.addEventListener('pointerdown', () => (pointer = Date.now()), true);
+  document.addEventListener('focusin', (event) => {
+    if (Date.now() - pointer < 600) return;
+    const radio = event.target.closest && event.target.closest(RADIO);
+    const g = group(radio);
+    if (!g || (event.relatedTarget && group(event.relatedTarget) === g)) return;
+    const chosen = checked(g);
+    if (chosen && chosen !== radio) chosen.focus();
+  });
+
+  const focusHeading = () => {
+    const marker = document.querySelector('[data-cop-focus-heading]');
+    if (!marker) return false;
+    const heading = document.querySelector('main h1, .q-page h1, h1');
+    if (!heading) return false;
+    heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: false });
+    return true;
+  };
+  let tries = 0;
+  const wait = () => {
+    if (focusHeading() || ++tries > 40) return;
+    setTimeout(wait, 50);
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', wait);
+  else wait();
+})();
