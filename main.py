@@ -3,13 +3,17 @@ and serves them. `python main.py --help` lists the options."""
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
 from core.config import parse_settings
 
 SIMULATED = bool(os.environ.get('NICEGUI_USER_SIMULATION'))  # set by NiceGUI's pytest `user` fixture
+
+if not SIMULATED and sys.argv[1:2] in (['backup'], ['restore'], ['check']):  # operator commands: no web stack
+    from core import cli
+
+    sys.exit(cli.main(sys.argv[1:]))
 
 settings = parse_settings([] if SIMULATED else sys.argv[1:])
 settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -20,24 +24,40 @@ if not SIMULATED:
 from nicegui import app, ui  # noqa: E402
 
 import pages  # noqa: E402
-from core import demo, session_secret  # noqa: E402
+from core import demo, instance, logs, session_secret, upgrade  # noqa: E402
 from core.content import ContentError  # noqa: E402
 from core.services import build_services  # noqa: E402
 from pages._limits import BodyLimit  # noqa: E402
 
-logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+logs.configure(settings.log_format)
 
-try:
+try:  # one process per data folder; a folder from an older version is migrated (after a backup), a newer refused
+    held = None if SIMULATED else instance.hold(settings.data_dir)
+    folder = upgrade.prepare(settings.data_dir)
     services = build_services(settings)
-except ContentError as error:
+except (ContentError, instance.FolderInUse, upgrade.CannotStart) as error:
     sys.exit(f'Cannot start: {error}')
+services.store.damaged.update(os.path.basename(name) for name in folder.damaged)
 
 pages.register_all(services)
 app.add_middleware(BodyLimit)  # refuses a too-large request body before reading it
 app.state.services = services  # for tests and benchmarks that run this file in-process
+app.state.instance = held
+app.state.ready = False
 app.on_shutdown(services.close)
-if settings.demo:
-    app.on_startup(lambda: demo.seed_and_announce(services))
+
+
+async def started() -> None:
+    """Ready (`/readyz`) once the demo is seeded and the operator's commands know where to find the server."""
+    if held is not None:
+        held.announce(f'http://{"127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host}:{settings.port}')
+        app.on_shutdown(held.release)
+    if settings.demo:
+        await demo.seed_and_announce(services)
+    app.state.ready = True
+
+
+app.on_startup(started)
 
 if __name__ in {'__main__', '__mp_main__'}:
     ui.run(
@@ -50,6 +70,7 @@ if __name__ in {'__main__', '__mp_main__'}:
         show=False,
         favicon='🧭',
         reconnect_timeout=30.0,
-        show_welcome_message=not SIMULATED,
+        show_welcome_message=not SIMULATED and settings.log_format == 'text',
+        log_config=None,  # uvicorn's lines go through our own log handler and format
         session_middleware_kwargs={'same_site': 'lax', 'max_age': 14 * 24 * 3600},
     )

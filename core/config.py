@@ -24,6 +24,8 @@ class Settings:
     privacy_contact: str = ''  # how to reach the data protection officer
     retain_answers_months: int = 12  # raw survey answers are erased this long after their round closed
     retain_accounts_months: int = 24  # accounts unused this long are warned, then erased
+    admin_token: str | None = None
+    log_format: str = 'text'
 
 
 def _env_bool(value: str | None) -> bool:
@@ -89,6 +91,7 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         help='minimum seconds between two kept versions of a file [COP_BACKUP_INTERVAL] (default: %(default)s)',
     )
     add_privacy_options(parser, env)
+    add_operator_options(parser, env)
     return parser
 
 
@@ -120,9 +123,28 @@ def add_privacy_options(parser: argparse.ArgumentParser, env: Callable[[str, str
     )
 
 
+def add_operator_options(parser: argparse.ArgumentParser, env: Callable[[str, str | None], str | None]) -> None:
+    """Operations: the remote admin endpoint and the log format (see README, "Operating it")."""
+    parser.add_argument(
+        '--admin-token',
+        default=env('ADMIN_TOKEN', None),
+        help='token that lets the operator call POST /admin/backup remotely (at least 24 characters; prefer the '
+        'environment variable, which other users cannot see in the process list) [COP_ADMIN_TOKEN]',
+    )
+    parser.add_argument(
+        '--log-format',
+        choices=('text', 'json'),
+        default=env('LOG_FORMAT', 'text'),
+        help='text lines, or one JSON object per line for log collectors [COP_LOG_FORMAT] (default: %(default)s)',
+    )
+
+
 def parse_settings(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
-    args = build_parser(env).parse_args(argv)
+    parser = build_parser(env)
+    args = parser.parse_args(argv)
+    if args.admin_token and len(args.admin_token) < 24:
+        parser.error('the admin token must have at least 24 characters')
     return Settings(
         host=args.host,
         port=args.port,
@@ -135,4 +157,6 @@ def parse_settings(argv: Sequence[str] | None = None, env: Mapping[str, str] | N
         privacy_contact=args.privacy_contact.strip(),
         retain_answers_months=args.retain_answers_months,
         retain_accounts_months=args.retain_accounts_months,
+        admin_token=args.admin_token or None,
+        log_format=args.log_format,
     )

@@ -70,6 +70,47 @@ class BackupInfo:
     size: int
 
 
+class WriteBarrier:
+    """Lets an online backup freeze the data files for a moment: every file change holds it shared, a snapshot holds
+    it exclusively (and goes first once it waits, so a stream of writes cannot starve it). Files are only ever
+    replaced by rename, so a snapshot is a set of hard links taken while nothing changes: a few milliseconds."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._writers = 0
+        self._frozen = False
+        self._waiting = 0
+
+    @contextlib.contextmanager
+    def shared(self):
+        with self._cond:
+            self._cond.wait_for(lambda: not self._frozen and not self._waiting)
+            self._writers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writers -= 1
+                self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def exclusive(self):
+        with self._cond:
+            self._waiting += 1
+            self._cond.wait_for(lambda: not self._frozen and not self._writers)
+            self._waiting -= 1
+            self._frozen = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._frozen = False
+                self._cond.notify_all()
+
+
+WRITE_BARRIER = WriteBarrier()  # one per process: a snapshot pauses every data-file write for its few milliseconds
+
+
 class AtomicJSONFile:
     """A JSON file that is only ever replaced whole, never rewritten in place."""
 
@@ -79,6 +120,8 @@ class AtomicJSONFile:
         self.policy = policy
         self._tmp = path.with_name(path.name + '.tmp')
         self._lock = threading.Lock()
+        self.last_write: float | None = None  # when this process last wrote the file (for the health check)
+        self.write_error: str | None = None  # why the last write failed, None once one succeeds
 
     def read(self) -> dict[str, Any] | None:
         """The file's content, None if it does not exist; DamagedFileError if it is not a JSON object."""
@@ -94,13 +137,18 @@ class AtomicJSONFile:
 
     def write(self, payload: bytes) -> None:
         """Replace the file atomically with `payload`, keeping the previous version as a backup when due."""
-        with self._lock:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            _write_synced(self._tmp, payload)
-            if self.path.exists() and self._backup_due():
-                self._keep_backup()
-            os.replace(self._tmp, self.path)
+        with self._lock, WRITE_BARRIER.shared():
+            try:
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                _write_synced(self._tmp, payload)
+                if self.path.exists() and self._backup_due():
+                    self._keep_backup()
+                os.replace(self._tmp, self.path)
+            except OSError as e:
+                self.write_error = e.strerror or type(e).__name__
+                raise
             fsync_dir(self.path.parent)
+            self.last_write, self.write_error = time.time(), None
 
     # backups ---------------------------------------------------------------------------------------------------
 
@@ -117,7 +165,7 @@ class AtomicJSONFile:
 
     def keep_backup_now(self) -> None:
         """Keep the current version regardless of the interval (before a migration or a restore)."""
-        with self._lock:
+        with self._lock, WRITE_BARRIER.shared():
             if self.path.exists():
                 self._keep_backup()
 
@@ -145,7 +193,7 @@ class AtomicJSONFile:
         source = self.backup_dir / Path(backup_name).name
         payload = source.read_bytes()
         parse_json_object(payload, source)
-        with self._lock:
+        with self._lock, WRITE_BARRIER.shared():
             if self.path.exists():
                 self._keep_backup()
             _write_synced(self._tmp, payload)
@@ -154,13 +202,13 @@ class AtomicJSONFile:
 
     def drop_backups(self) -> None:
         """Delete every kept version, so that data just erased from the file is gone from the disk as well."""
-        with self._lock:
+        with self._lock, WRITE_BARRIER.shared():
             shutil.rmtree(self.backup_dir, ignore_errors=True)
             fsync_dir(self.backup_dir.parent)
 
     def erase(self) -> None:
         """Delete the file, its temporary file and every backup."""
-        with self._lock:
+        with self._lock, WRITE_BARRIER.shared():
             for p in (self.path, self._tmp):
                 with contextlib.suppress(FileNotFoundError):
                     p.unlink()
@@ -314,6 +362,7 @@ class Store:
         self.communities_dir.mkdir(mode=0o700, exist_ok=True)
         self.accounts = Database(data_dir / 'accounts.json', 'accounts', self.backups_dir / 'accounts', self.policy)
         self._open: dict[str, Database] = {}
+        self.damaged: set[str] = set()  # names of data files found unreadable (for the health check)
 
     def _community_file(self, cid: str) -> AtomicJSONFile:
         return AtomicJSONFile(
@@ -331,7 +380,12 @@ class Store:
         file = self._community_file(cid)
         if not file.path.exists():
             raise KeyError(cid)
-        db = Database(file.path, 'community', file.backup_dir, self.policy)
+        try:
+            db = Database(file.path, 'community', file.backup_dir, self.policy)
+        except DamagedFileError:
+            self.damaged.add(file.path.name)
+            raise
+        self.damaged.discard(file.path.name)
         self._open[cid] = db
         return db
 
@@ -356,6 +410,7 @@ class Store:
         """Delete the community's file and all its backups: nothing of it stays on disk."""
         self._open.pop(cid, None)
         self._community_file(cid).erase()
+        self.damaged.discard(f'{cid}.json')
 
     def open_databases(self) -> list[Database]:
         return [self.accounts, *self._open.values()]

@@ -1,0 +1,101 @@
+"""Log output: plain text lines, or one JSON object per line (`--log-format json`) for log collectors.
+
+A JSON line holds the time, level, logger, message, the route of the request being served (its template, such as
+`/s/{cid}/{token}`: never a query string or the token of a link) and the community it concerns. Log messages never
+carry personal data, tokens or survey content by rule; as a second line of defence every message and traceback is
+scrubbed of anything shaped like an e-mail address or a long random token before it is written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+FORMATS = ('text', 'json')
+EMAIL = re.compile(r'[\w.+-]+@[\w-]+(?:\.[\w-]+)+')
+# a run of 20 or more URL-safe characters holding both letters and digits: session keys, link tokens, secrets
+TOKEN = re.compile(r'(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{20,}(?![\w-])')
+HEX_ID = re.compile(r'^[0-9a-f]{16}$')
+WORD = re.compile(r'^[a-z][a-z0-9_-]{0,23}$')
+
+RequestInfo = Callable[[], tuple[str | None, str | None]]
+_providers: list[RequestInfo] = []
+
+
+def set_request_info(provider: RequestInfo) -> None:
+    """Installed by the web layer: returns (route of the current request, community id) or Nones."""
+    _providers[:] = [provider]
+
+
+def _request_info() -> tuple[str | None, str | None]:
+    return _providers[0]() if _providers else (None, None)
+
+
+def scrub(text: str) -> str:
+    return TOKEN.sub('<token>', EMAIL.sub('<email>', text))
+
+
+def redact_path(path: str) -> str:
+    """A path with every segment that is not a plain word or a record id replaced by `*` (for unrouted requests)."""
+    parts = [p if WORD.match(p) or HEX_ID.match(p) else '*' for p in path.split('?', maxsplit=1)[0].split('/')[1:]]
+    return '/' + '/'.join(parts)
+
+
+class _Scrubbed(logging.Filter):
+    """Renders the message once, scrubbed, and attaches the request's route and community."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = scrub(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+        record.exc_info = None
+        try:
+            path, community = _request_info()
+        except Exception:  # a log line must never fail because of its context
+            path, community = None, None
+        record.path = getattr(record, 'path', None) or path
+        record.community = getattr(record, 'community', None) or community
+        return True
+
+
+class JSONFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            'time': datetime.fromtimestamp(record.created, UTC).isoformat(timespec='milliseconds'),
+            'level': record.levelname,
+            'logger': record.name,
+            'message': record.getMessage(),
+        }
+        for key in ('path', 'community'):
+            if getattr(record, key, None):
+                line[key] = getattr(record, key)
+        if record.exc_text:
+            line['error'] = record.exc_text
+        return json.dumps(line, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__('%(asctime)s %(levelname)s %(name)s: %(message)s')
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        where = ' '.join(f'{k}={getattr(record, k)}' for k in ('path', 'community') if getattr(record, k, None))
+        return f'{text} [{where}]' if where and '\n' not in text else text
+
+
+def configure(fmt: str = 'text', level: int = logging.INFO) -> None:
+    """One handler on the root logger, for the app's loggers and uvicorn's alike (uvicorn is started without its
+    own logging configuration, so its lines come here too)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_Scrubbed())
+    handler.setFormatter(JSONFormatter() if fmt == 'json' else TextFormatter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
