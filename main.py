@@ -21,7 +21,7 @@ if not SIMULATED:
     # NiceGUI reads this once, at import: the per-browser session files live in the data folder too
     os.environ.setdefault('NICEGUI_STORAGE_PATH', str(settings.data_dir / 'sessions'))
 
-from nicegui import app, ui  # noqa: E402
+from nicegui import app, background_tasks, ui  # noqa: E402
 
 import pages  # noqa: E402
 from core import demo, instance, logs, session_secret, upgrade  # noqa: E402
@@ -58,6 +58,8 @@ async def started() -> None:
 
 
 app.on_startup(started)
+if not SIMULATED:  # retention: erase what is past its time, once a day, off the request path
+    app.on_startup(lambda: background_tasks.create(services.retention.daily(), name='retention'))
 
 if __name__ in {'__main__', '__mp_main__'}:
     ui.run(

@@ -158,6 +158,9 @@ class Accounts:
             self.client_limiter.failure(client_key)
             raise AuthError('auth.error.invalid')
         self.account_limiter.success(account_key)
+        if doc.get('last_login') != _now()[:10]:  # the day only: accounts unused for long are erased (core/retention)
+            self._users.update({'last_login': _now()[:10]}, Query()['id'] == doc['id'])
+            await self._db.commit()
         return _user(doc)
 
     async def change_password(self, user_id: str, current: str, new: str) -> User:

@@ -12,6 +12,7 @@ The same rule rewrites the kept backups, so no earlier version brings the name b
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
@@ -33,7 +34,7 @@ from .store import ID_PATTERN, META_TABLE, Database, _write_synced, fsync_dir, p
 log = logging.getLogger(__name__)
 
 FORMER_ID = 'former-member'  # stands for an erased account wherever a user id was kept
-OWNER_KEYS = ('user_id', 'owner', 'uid', 'owner_id')  # a document with one of these set to the person is theirs
+OWNER_KEYS = ('user_id', 'user', 'owner', 'uid', 'owner_id')  # a document with one of these set to the person is theirs
 PERSONAL_TABLES_KEY = 'id'  # in the accounts file's `users` table, the account itself
 EXPORT_FORMAT = 'cop-toolbox/my-data'
 
@@ -258,7 +259,7 @@ class Privacy:
         await self.store.accounts.commit()
         report.documents_removed += removed
         report.documents_rewritten += rewritten
-        report.backups_rewritten = self._scrub_backups(person, user.lang)
+        report.backups_rewritten = await asyncio.to_thread(self._scrub_backups, person, user.lang)
         log.info(
             'account erased: %d communities, %d documents removed, %d rewritten, %d backups rewritten',
             report.communities,

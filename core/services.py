@@ -11,13 +11,16 @@ from .animation import Animation
 from .communities import Communities
 from .config import Settings
 from .content import Content, load_content
+from .exportlog import ExportLog
 from .guide import GuideAnswers
 from .inventory import Limits, Operator, load_inventory
 from .ittools import ITTools
 from .kickoff import Kickoff
 from .kompas import Kompas
+from .mail import OUTBOX_DAYS, Mailer
 from .privacy import Privacy, ittools_forgetter
 from .profile import Profiles
+from .retention import Retention
 from .store import BackupPolicy, Store
 from .suggestions import Suggestions
 from .survey import Surveys
@@ -42,6 +45,9 @@ class Services:
     actionplan: ActionPlan
     wizard: Wizard
     privacy: Privacy
+    exportlog: ExportLog
+    mailer: Mailer
+    retention: Retention
 
     def close(self) -> None:
         self.store.flush_all()
@@ -60,6 +66,18 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
     kickoff = Kickoff(store, communities, content.kickoff)
     ittools = ITTools(store, communities, accounts, content.ittools)
     actionplan = ActionPlan(communities)
+    privacy = Privacy(
+        communities,
+        accounts,
+        content.ui,
+        inventory=load_inventory(),
+        operator=Operator(settings.privacy_controller, settings.privacy_contact),
+        limits=Limits(
+            settings.retain_answers_months, settings.retain_accounts_months, OUTBOX_DAYS, settings.backup_keep
+        ),
+        forget=[ittools_forgetter(ittools)],
+    )
+    mailer = Mailer(settings.data_dir / 'outbox')
     return Services(
         settings=settings,
         content=content,
@@ -76,13 +94,16 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
         guide=GuideAnswers(communities, content.guide),
         actionplan=actionplan,
         wizard=Wizard(communities, profiles, kompas, surveys, ittools, kickoff, actionplan),
-        privacy=Privacy(
+        privacy=privacy,
+        exportlog=ExportLog(communities),
+        mailer=mailer,
+        retention=Retention(
             communities,
             accounts,
+            privacy,
+            mailer,
             content.ui,
-            inventory=load_inventory(),
-            operator=Operator(settings.privacy_controller, settings.privacy_contact),
-            limits=Limits(settings.retain_answers_months, settings.retain_accounts_months, 30, settings.backup_keep),
-            forget=[ittools_forgetter(ittools)],
+            answers_months=settings.retain_answers_months,
+            accounts_months=settings.retain_accounts_months,
         ),
     )

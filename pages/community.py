@@ -113,6 +113,7 @@ def register(services: Services) -> None:
                     except AppError as e:
                         ctx.notify_error(e)
                         return
+                    services.exportlog.note(ctx.user.id, community.id, 'community_file')
                     ui.download.content(payload, f'{file_slug(community.name)}.cop.json', 'application/json')
 
                 ui.button(t('export.action'), icon='download', on_click=export).props('outline').mark(

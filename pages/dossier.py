@@ -81,6 +81,7 @@ def register(services: Services) -> None:
                             error.set_text(t('dossier.ready_partly', sections=names))
                         else:
                             status.set_text(t('dossier.ready'))
+                        ctx.services.exportlog.note(ctx.user.id, ctx.community.id, 'dossier')
                         ui.download.content(
                             made.pdf, f'{file_slug(ctx.community.name)}-dossier-{t.lang}.pdf', 'application/pdf'
                         )

@@ -8,6 +8,7 @@ from components import typography as tx
 from components.dialogs import confirm
 from components.forms import copy_field
 from components.frame import aria
+from components.tables import data_table
 from core.communities import INVITE_DAYS
 from core.errors import AppError, NotFound
 from core.roles import INVITABLE, INVITATION_ROLES, Permission, Role
@@ -87,6 +88,7 @@ def register(services: Services) -> None:
             if manage:
                 _hand_over(ctx)
                 _invitations(ctx)
+                _data_protection(ctx)
             if not manage or len(communities.coordinators(cid)) > 1:
 
                 async def leave() -> None:
@@ -147,6 +149,37 @@ def register(services: Services) -> None:
                 ctx.go(f'/c/{cid}/members', t('handover.stepped_down'))
 
             ui.button(t('handover.step_down_action'), on_click=step_down_now).props('outline').mark('step-down')
+
+    def _data_protection(ctx: PageContext) -> None:
+        """For the coordinators: coming erasures of survey answers, and who exported what."""
+        t = ctx.t
+        cid = ctx.community.id
+        notices = services.retention.notices(ctx.user.id, cid)
+        if notices:
+            tx.h2(t('retention.notice.title'))
+            with html.ul().classes('list-disc pl-6'):
+                for notice in notices:
+                    tx.li(t('retention.notice.item', title=notice.title, date=t.date(notice.erase_on))).mark(
+                        'retention-notice'
+                    )
+        tx.h2(t('exportlog.title'))
+        tx.p(t('exportlog.help')).classes('text-sm cop-muted')
+        entries = services.exportlog.entries(ctx.user.id, cid)
+        if not entries:
+            tx.p(t('exportlog.empty')).mark('exportlog-empty')
+            return
+        names: dict[str, str] = {}
+        for entry in entries:
+            if entry.by not in names:
+                user = services.accounts.get(entry.by)
+                names[entry.by] = user.name if user else t('privacy.former_member')
+        rows = [[t.date(e.day), names[e.by], t(f'exportlog.kind.{e.kind}')] for e in entries[:200]]
+        data_table(
+            t('exportlog.title'),
+            [t('exportlog.day'), t('exportlog.who'), t('exportlog.what')],
+            rows,
+            marker='exportlog',
+        )
 
     def _invitations(ctx: PageContext) -> None:
         t = ctx.t

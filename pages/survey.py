@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 from nicegui import html, ui
 
@@ -330,6 +331,7 @@ def _to_plan(ctx: PageContext, survey_round: SurveyRound, results: SurveyResults
 def _exports(ctx: PageContext, instrument, survey_round: SurveyRound, results: SurveyResults) -> None:
     t, surveys, cid = ctx.t, ctx.services.surveys, ctx.community.id
     stem = f'survey-{survey_round.id}-{datetime.now(UTC).date().isoformat()}'
+    logged = partial(ctx.services.exportlog.note, ctx.user.id, cid)  # every export is logged (core/exportlog.py)
 
     def raw() -> None:
         rows = surveys.raw_answers(ctx.user.id, cid, survey_round.id)  # read now: an answer may have been withdrawn
@@ -342,6 +344,7 @@ def _exports(ctx: PageContext, instrument, survey_round: SurveyRound, results: S
                 )
             )
             return
+        logged('survey_answers')
         ui.download.content(to_csv(rows), f'{stem}-answers.csv', 'text/csv')
 
     tx.h3(t('survey.export.title'))
@@ -350,17 +353,23 @@ def _exports(ctx: PageContext, instrument, survey_round: SurveyRound, results: S
         ui.button(
             t('survey.export.csv'),
             icon='download',
-            on_click=lambda: ui.download.content(
-                to_csv(aggregated_rows(instrument, results, t)), f'{stem}-results.csv', 'text/csv'
+            on_click=lambda: (
+                logged('survey_results')
+                or ui.download.content(
+                    to_csv(aggregated_rows(instrument, results, t)), f'{stem}-results.csv', 'text/csv'
+                )
             ),
         ).props('outline').mark('export-csv')
         ui.button(
             t('survey.export.xlsx'),
             icon='download',
-            on_click=lambda: ui.download.content(
-                to_xlsx(aggregated_rows(instrument, results, t), t('survey.title')),
-                f'{stem}-results.xlsx',
-                'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            on_click=lambda: (
+                logged('survey_results')
+                or ui.download.content(
+                    to_xlsx(aggregated_rows(instrument, results, t), t('survey.title')),
+                    f'{stem}-results.xlsx',
+                    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+                )
             ),
         ).props('outline').mark('export-xlsx')
         ui.button(t('survey.export.raw'), icon='download', on_click=raw).props('outline').mark('export-raw')

@@ -102,3 +102,20 @@ async def test_privacy_notice_in_every_language_linked_from_the_footer(user: Use
         assert len(user.find(marker='notice-kind').elements) == kinds
     await user.should_see('erased 12 months after the round closes')  # the retention from the settings in force
     await user.should_see(marker='register-csv')
+
+
+async def test_an_export_of_the_community_file_appears_in_the_coordinators_export_log(user: User):
+    cid, bob_id = await community_with_second_member(user)
+    await user.open(f'/c/{cid}/members')
+    await user.should_see(marker='exportlog-empty')
+    await user.open(f'/c/{cid}/settings')
+    user.find(marker='export-community').click()
+    await user.download.next(timeout=10)
+    await user.open(f'/c/{cid}/members')
+    await user.should_see(marker='exportlog')
+    await user.should_see('Communitybestand')
+    await user.should_see('Anna Peeters')
+    assert [
+        e.kind
+        for e in app.state.services.exportlog.entries(app.state.services.accounts.by_email('anna@example.be').id, cid)
+    ] == ['community_file']

@@ -106,7 +106,8 @@ async def test_hand_over_to_an_invited_address_changes_nothing_until_accepted(se
 
 async def test_erasure_is_refused_with_a_wrong_password_or_while_last_coordinator(services):
     jan, sara, cid = await two_coordinators(services)
-    before = scan(services.settings.data_dir, NAME)
+    community_before = services.store.community(cid).path.read_bytes()
+    members_before = services.communities.members(sara.id, cid)
     with pytest.raises(ValidationError) as wrong:
         await services.privacy.delete_account(jan.id, 'not my password', 'test')
     assert wrong.value.key == 'privacy.delete.wrong_password'
@@ -115,7 +116,8 @@ async def test_erasure_is_refused_with_a_wrong_password_or_while_last_coordinato
     assert blocked.value.key == 'privacy.delete.blocked'
     assert 'CoP Wetgeving' in blocked.value.params['names']
     assert services.accounts.get(jan.id) is not None
-    assert scan(services.settings.data_dir, NAME) == before
+    assert services.store.community(cid).path.read_bytes() == community_before
+    assert services.communities.members(sara.id, cid) == members_before
 
 
 async def test_erasure_removes_the_name_from_every_file_backups_included_and_keeps_the_items(services, tmp_path):
