@@ -223,6 +223,11 @@ class Retention:
             if taken < limit:
                 path.unlink(missing_ok=True)
                 removed += 1
+        upgrades = self.store.data_dir / 'upgrade-backups'  # NOTE: core/upgrade.py's archives taken before a migration
+        for path in upgrades.glob('*') if upgrades.is_dir() else []:
+            if path.is_file() and path.stat().st_mtime < limit.timestamp():
+                path.unlink(missing_ok=True)
+                removed += 1
         return removed
 
 

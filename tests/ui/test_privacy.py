@@ -51,14 +51,14 @@ async def test_delete_account_refuses_a_wrong_password_then_erases_after_hand_ov
     await user.open('/account/delete')
     user.find(marker='delete-password').type('not my password')
     user.find(marker='delete-submit').click()
-    await user.should_see('Dit wachtwoord klopt niet. Er is niets verwijderd.')
+    await user.should_see('Dit wachtwoord klopt niet. Er is niets verwijderd.', retries=100)  # scrypt takes a while
     assert services.accounts.get(anna.id) is not None
 
     user.find(marker='delete-password').type(PASSWORD)
     before = len(user.back_history)
     user.find(marker='delete-submit').click()
     await settle(user, before)
-    await user.should_see('Je account is verwijderd.')
+    await user.should_see('Je account is verwijderd.', retries=50)
     assert services.accounts.by_email('anna@example.be') is None
     assert [m.name for m in services.communities.members(bob_id, cid)] == ['Bob Maes']
     await user.open('/account')
