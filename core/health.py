@@ -51,6 +51,7 @@ class HealthCheck:
         self._clock = clock
         self._probed: tuple[float, FolderState] | None = None
         self._lock = threading.Lock()
+        self._before_start = _newest_write(store.data_dir)  # so a restart does not look like a silent store
 
     def folder(self) -> FolderState:
         with self._lock:
@@ -64,7 +65,7 @@ class HealthCheck:
         folder = self.folder()
         files = [db.file for db in self.store.open_databases()]
         failing = sum(1 for f in files if f.write_error is not None)
-        last = max((f.last_write for f in files if f.last_write is not None), default=None)
+        last = max((f.last_write for f in files if f.last_write is not None), default=self._before_start)
         ok = folder.readable and folder.writable and not failing
         body = {
             'status': 'ok' if ok else 'failing',
@@ -75,6 +76,14 @@ class HealthCheck:
             'last_write': _minute(last),
         }
         return (200 if ok else 503), body
+
+
+def _newest_write(data_dir: Path) -> float | None:
+    times = []
+    for path in [data_dir / 'accounts.json', *(data_dir / 'communities').glob('*.json')]:
+        with contextlib.suppress(OSError):
+            times.append(path.stat().st_mtime)
+    return max(times, default=None)
 
 
 def _minute(timestamp: float | None) -> str | None:

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -99,3 +100,36 @@ def configure(fmt: str = 'text', level: int = logging.INFO) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+
+
+QUIET = ('/_nicegui', '/healthz', '/readyz', '/favicon')  # framework assets and polled checks: debug level only
+access_log = logging.getLogger('cop.access')
+
+
+class AccessLog:
+    """ASGI middleware: one line per HTTP request with its method, route template, status and duration. The route
+    template (`/s/{cid}/{token}`) is logged, never the concrete path, query string or headers."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope['type'] != 'http':
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), [500]
+
+        async def tracking_send(message) -> None:
+            if message['type'] == 'http.response.start':
+                status[0] = message['status']
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        finally:
+            path = getattr(scope.get('route'), 'path', None) or redact_path(scope['path'])
+            cid = scope.get('path_params', {}).get('cid')
+            level = logging.DEBUG if scope['path'].startswith(QUIET) else logging.INFO
+            elapsed = (time.perf_counter() - started) * 1000
+            extra = {'path': path, 'community': cid if isinstance(cid, str) else None}
+            access_log.log(level, '%s %s %d %.0f ms', scope['method'], path, status[0], elapsed, extra=extra)

@@ -34,6 +34,7 @@ def register(services: Services) -> None:
     limiter = FailureLimiter(10, 900, 60, 900)
     backup_lock = asyncio.Lock()
     logs.set_request_info(_request_info)
+    app.add_middleware(logs.AccessLog)
 
     @app.get('/healthz', include_in_schema=False)
     async def healthz() -> JSONResponse:
@@ -48,14 +49,19 @@ def register(services: Services) -> None:
     @app.post('/admin/backup', include_in_schema=False)
     async def admin_backup(request: Request):
         client = request.client.host if request.client else 'unknown'
-        wait = limiter.retry_after(client)
-        if wait:
-            return JSONResponse({'error': 'too many wrong tokens'}, 429, headers={'Retry-After': str(wait)})
-        if not _authorised(request, services):
-            limiter.failure(client)
-            log.warning('admin backup refused: wrong or missing token')
-            return JSONResponse({'error': 'wrong or missing admin token'}, 401, headers=NO_STORE)
-        limiter.success(client)
+        token = _bearer(request)
+        instance = getattr(app.state, 'instance', None)
+        # the local command's key (256 random bits, readable only with the data folder) is never locked out: behind
+        # a reverse proxy every caller has the proxy's address, and guesses from outside must not stop the backups
+        if not (instance and instance.key and _same(token, instance.key)):
+            wait = limiter.retry_after(client)
+            if wait:
+                return JSONResponse({'error': 'too many wrong tokens'}, 429, headers={'Retry-After': str(wait)})
+            if not (services.settings.admin_token and _same(token, services.settings.admin_token)):
+                limiter.failure(client)
+                log.warning('admin backup refused: wrong or missing token')
+                return JSONResponse({'error': 'wrong or missing admin token'}, 401, headers=NO_STORE)
+            limiter.success(client)
         out_dir = services.store.data_dir / f'{STAGING_PREFIX}out-{secrets.token_hex(6)}'
         try:
             async with backup_lock:  # one at a time; a second caller waits for the first
@@ -74,16 +80,14 @@ def register(services: Services) -> None:
         )
 
 
-def _authorised(request: Request, services: Services) -> bool:
-    given = request.headers.get('authorization', '')
-    scheme, _, token = given.partition(' ')
-    if scheme.lower() != 'bearer' or not token:
-        return False
-    instance = getattr(app.state, 'instance', None)
-    accepted = [services.settings.admin_token, instance.key if instance else None]
-    # every candidate is compared, so the time taken does not tell which one was close
-    results = [hmac.compare_digest(token.encode(), a.encode()) for a in accepted if a]
-    return any(results)
+def _bearer(request: Request) -> str:
+    scheme, _, token = request.headers.get('authorization', '').partition(' ')
+    return token.strip() if scheme.lower() == 'bearer' else ''
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison: the time taken does not tell how much of the token was right."""
+    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _request_info() -> tuple[str | None, str | None]:
