@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 FORMATS = ('text', 'json')
+HANDLER_NAME = 'cop-toolbox'
 EMAIL = re.compile(r'[\w.+-]+@[\w-]+(?:\.[\w-]+)+')
 # a run of 20 or more URL-safe characters holding both letters and digits: session keys, link tokens, secrets
 TOKEN = re.compile(r'(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{20,}(?![\w-])')
@@ -51,8 +52,10 @@ class _Scrubbed(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg, record.args = scrub(record.getMessage()), None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
         record.exc_info = None
         try:
             path, community = _request_info()
@@ -95,8 +98,9 @@ def configure(fmt: str = 'text', level: int = logging.INFO) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_Scrubbed())
     handler.setFormatter(JSONFormatter() if fmt == 'json' else TextFormatter())
+    handler.set_name(HANDLER_NAME)
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:  # others' handlers (pytest's) stay
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
