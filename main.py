@@ -3,6 +3,7 @@ and serves them. `python main.py --help` lists the options."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -55,6 +56,7 @@ async def started() -> None:
     if settings.demo:
         await demo.seed_and_announce(services)
     app.state.ready = True
+    logging.getLogger('cop').info('ready: serving on port %d', settings.port)
 
 
 app.on_startup(started)

@@ -62,6 +62,8 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _backup(data_dir: Path, out_dir: Path, url: str | None) -> int:
+    if out_dir.is_relative_to(data_dir):
+        raise BackupError(Exit.USAGE, f'write backups outside the data folder, not into {out_dir}')
     if url:
         token = os.environ.get('COP_ADMIN_TOKEN')
         if not token:

@@ -10,10 +10,11 @@ version would not understand it, and writing to it could lose what it does not k
 from __future__ import annotations
 
 import logging
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .backup import ArchiveInfo, backup_folder
+from .backup import STAGING_PREFIX, ArchiveInfo, backup_folder
 from .store import META_TABLE, SCHEMA_VERSIONS, BackupPolicy, DamagedFileError, Store, parse_json_object
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ def scan(data_dir: Path) -> FolderReport:
 def prepare(data_dir: Path, policy: BackupPolicy | None = None) -> FolderReport:
     """Check the folder before the server opens it; migrate older files after a full backup. CannotStart when the
     folder is from a newer version or its accounts file is unreadable."""
+    for stale in data_dir.glob(f'{STAGING_PREFIX}*'):  # left by a backup the process did not live to finish
+        shutil.rmtree(stale, ignore_errors=True)
     report = scan(data_dir)
     if report.newer:
         name = report.newer[0]

@@ -264,6 +264,9 @@ def test_the_commands_report_each_failure_with_its_own_exit_code(archive, tmp_pa
     assert done.returncode == Exit.TARGET_NOT_EMPTY and 'not empty' in done.stderr
     done = _main('backup', '--to', str(tmp_path / 'again'), '--data-dir', str(tmp_path / 'b'))
     assert done.returncode == 0 and backup.ARCHIVE_PATTERN.match(Path(done.stdout.split()[0]).name)
+    done = _main('backup', '--to', str(tmp_path / 'b' / 'offsite'), '--data-dir', str(tmp_path / 'b'))
+    assert done.returncode == Exit.USAGE and 'outside the data folder' in done.stderr
+    assert not (tmp_path / 'b' / 'offsite').exists()
 
 
 def test_an_offline_backup_keeps_a_server_from_starting_on_the_folder_meanwhile(tmp_path):

@@ -114,7 +114,9 @@ def test_an_older_folder_is_migrated_at_start_up_after_a_backup(monkeypatch, tmp
         data = json.loads(path.read_text())
         assert data[META_TABLE]['1']['schema'] == current + 1
         assert all(doc['colour'] == 'blue' for doc in data.get('community', {}).values())
+    (folder / '.backup-0123456789ab').mkdir()  # a staging folder left by a crash during a backup
     assert upgrade.prepare(folder).backup is None  # once migrated, a restart takes no further backup
+    assert not (folder / '.backup-0123456789ab').exists()
     backup.restore(report.backup.path, tmp_path / 'before')
     assert digests(tmp_path / 'before') == before
 
