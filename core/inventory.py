@@ -15,7 +15,7 @@ from typing import Any
 from .content import CONTENT_DIR, Checker, read_yaml
 from .i18n import DEFAULT_LANGUAGE
 
-FIELDS = ('what', 'why', 'basis', 'who', 'retention')
+FIELDS = ('what', 'why', 'basis', 'who', 'retention')  # per kind, besides its `title`
 GENERAL = ('purposes', 'data_subjects', 'recipients', 'security')
 SESSION_DAYS = 14  # the login session's idle limit, as the notice states it
 
@@ -68,8 +68,10 @@ class Inventory:
         return template.format_map((limits or Limits()).params())
 
     def rows(self, lang: str, limits: Limits) -> list[dict[str, str]]:
-        """One row per kind of data: its id and each field in `lang`."""
-        return [{'id': k.id, **{f: self.text(k.texts[f], lang, limits) for f in FIELDS}} for k in self.kinds]
+        """One row per kind of data: its id, its title and each field in `lang`."""
+        return [
+            {'id': k.id, **{f: self.text(k.texts[f], lang, limits) for f in ('title', *FIELDS)}} for k in self.kinds
+        ]
 
 
 def load_inventory(path: Path = CONTENT_DIR / 'privacy.yaml') -> Inventory:
@@ -90,7 +92,7 @@ def load_inventory(path: Path = CONTENT_DIR / 'privacy.yaml') -> Inventory:
         tables = entry.get('tables') or []
         if not isinstance(tables, list) or not all(isinstance(t, str) and '/' in t for t in tables):
             raise check.fail(f'{where}.tables', 'must list "<file kind>/<table>" names')
-        texts = {f: _texts(check, entry.get(f), f'{where}.{f}') for f in FIELDS}
+        texts = {f: _texts(check, entry.get(f), f'{where}.{f}') for f in ('title', *FIELDS)}
         kinds.append(Kind(entry['id'], tuple(tables), texts))
     if len({k.id for k in kinds}) != len(kinds):
         raise check.fail('kinds', 'ids must be unique')
@@ -123,11 +125,13 @@ def register_csv(inventory: Inventory, operator: Operator, limits: Limits, lang:
     must stand on its own). `headers` gives the column titles in `lang`."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=';')
-    columns = ['controller', 'contact', *GENERAL, 'id', *FIELDS]
+    columns = ['controller', 'contact', *GENERAL, 'id', 'title', *FIELDS]
     writer.writerow([headers.get(c, c) for c in columns])
     general = [inventory.text(inventory.general[g], lang, limits) for g in GENERAL]
     for row in inventory.rows(lang, limits):
-        writer.writerow([operator.controller, operator.contact, *general, row['id'], *(row[f] for f in FIELDS)])
+        writer.writerow(
+            [operator.controller, operator.contact, *general, row['id'], row['title'], *(row[f] for f in FIELDS)]
+        )
     return ('\ufeff' + out.getvalue()).encode('utf-8')  # the BOM makes spreadsheet programs read UTF-8
 
 
@@ -148,9 +152,10 @@ def register_html(
         text = inventory.text(inventory.general[g], lang, limits)
         parts.append(f'<tr><th scope="row">{e(headers[g])}</th><td>{e(text)}</td></tr>')
     parts.append('</tbody></table><h2>' + e(headers['kinds']) + '</h2><table><thead><tr>')
-    parts.extend(f'<th scope="col">{e(headers[f])}</th>' for f in FIELDS)
+    parts.extend(f'<th scope="col">{e(headers[f])}</th>' for f in ('title', *FIELDS))
     parts.append('</tr></thead><tbody>')
     for row in inventory.rows(lang, limits):
-        parts.append('<tr>' + ''.join(f'<td>{e(row[f])}</td>' for f in FIELDS) + '</tr>')
+        cells = ''.join(f'<td>{e(row[f])}</td>' for f in FIELDS)
+        parts.append(f'<tr><th scope="row">{e(row["title"])}</th>{cells}</tr>')
     parts.append('</tbody></table></body></html>')
     return ''.join(parts).encode('utf-8')

@@ -197,6 +197,7 @@ class Privacy:
     def register(self, lang: str, kind: str) -> tuple[bytes, str, str]:
         """The GDPR Article 30 register entry as (content, file name, media type); kind is 'csv' or 'html'."""
         headers = {key: self.ui.text(f'notice.{key}', lang) for key in ('controller', 'contact', 'kinds', 'id')}
+        headers['title'] = self.ui.text('notice.title_column', lang)
         headers |= {key: self.ui.text(f'notice.{key}', lang) for key in ('purposes', 'data_subjects', 'recipients')}
         headers |= {key: self.ui.text(f'notice.{key}', lang) for key in ('security', *FIELDS)}
         if kind == 'csv':

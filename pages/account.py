@@ -22,9 +22,8 @@ def data_rights_section(ctx: PageContext) -> None:
     tx.h2(t('privacy.account.title'))
     with ui.card().classes('w-full max-w-xl').props('flat bordered'):
         tx.p(t('privacy.download.intro'))
-        ui.link(t('privacy.download.title'), '/account/data').mark('to-my-data')
+        ui.link(t('privacy.download.link'), '/account/data').mark('to-my-data')
         ui.link(t('privacy.delete.title'), '/account/delete').mark('to-delete-account')
-        ui.link(t('privacy.link_long'), '/privacy').mark('to-privacy')
 
 
 def register(services: Services) -> None:

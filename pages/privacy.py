@@ -35,6 +35,7 @@ def register(services: Services) -> None:
             tx.h2(t('notice.kinds'))
             for row in inventory.rows(ctx.lang, limits):
                 with ui.card().classes('w-full').props('flat bordered').mark('notice-kind'):
+                    tx.h3(row['title'])
                     with html.dl().classes('grid gap-1'):
                         for f in FIELDS:
                             tx.dt(t(f'notice.{f}')).classes('font-semibold')
