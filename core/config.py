@@ -51,6 +51,7 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         prog='python main.py',
         description='CoP-toolbox: serves the web application. Every option can also be set with the environment '
         'variable shown in brackets.',
+        epilog='Operator commands: python main.py backup|restore|check --help (see README, "Operating it").',
     )
     parser.add_argument(
         '--host',

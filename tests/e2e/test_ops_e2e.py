@@ -30,8 +30,9 @@ from .conftest import DEMO_PASSWORD, ROOT, log_in, start_server, wait_idle
 ADMIN_TOKEN = 'operator-token-for-the-e2e-tests-0123456789'
 
 
-def run_main(*args: str) -> subprocess.CompletedProcess:
+def run_main(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ('NICEGUI_USER_SIMULATION', 'PYTEST_CURRENT_TEST')}
+    env.update(extra_env)
     command = [sys.executable, str(ROOT / 'main.py'), *args]
     return subprocess.run(command, check=False, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
 
@@ -169,6 +170,12 @@ def test_health_readiness_and_the_admin_guard(tmp_path, monkeypatch):
         assert httpx.post(f'{server.url}/admin/backup').status_code == 401
         taken = httpx.post(f'{server.url}/admin/backup', headers={'Authorization': f'Bearer {ADMIN_TOKEN}'})
         assert taken.status_code == 200 and taken.headers['content-type'] == 'application/gzip'
+        # from another machine: the command with --url and the operator's token
+        pulled = run_main('backup', '--url', server.url, '--to', str(tmp_path / 'pulled'))
+        assert pulled.returncode == 0 and 'cop-backup-' in pulled.stdout, pulled.stderr
+        wrong = run_main('backup', '--url', server.url, '--to', str(tmp_path / 'pulled'), COP_ADMIN_TOKEN='x' * 30)
+        assert wrong.returncode == 7 and 'refused the admin token' in wrong.stderr
+        assert len(list((tmp_path / 'pulled').iterdir())) == 1  # nothing left of the refused attempt
         for _ in range(10):
             httpx.post(f'{server.url}/admin/backup', headers={'Authorization': 'Bearer guess'})
         locked = httpx.post(f'{server.url}/admin/backup', headers={'Authorization': f'Bearer {ADMIN_TOKEN}'})
