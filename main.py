@@ -10,6 +10,7 @@ import sys
 from core.config import parse_settings
 
 SIMULATED = bool(os.environ.get('NICEGUI_USER_SIMULATION'))  # set by NiceGUI's pytest `user` fixture
+os.umask(0o077)  # whatever this process creates (data, sessions, backups) is readable by its owner only
 
 if not SIMULATED and sys.argv[1:2] in (['backup'], ['restore'], ['check']):  # operator commands: no web stack
     from core import cli
@@ -17,20 +18,23 @@ if not SIMULATED and sys.argv[1:2] in (['backup'], ['restore'], ['check']):  # o
     sys.exit(cli.main(sys.argv[1:]))
 
 settings = parse_settings([] if SIMULATED else sys.argv[1:])
-settings.data_dir.mkdir(parents=True, exist_ok=True)
+settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
 if not SIMULATED:
     # NiceGUI reads this once, at import: the per-browser session files live in the data folder too
     os.environ.setdefault('NICEGUI_STORAGE_PATH', str(settings.data_dir / 'sessions'))
 
 from nicegui import app, background_tasks, ui  # noqa: E402
+from starlette.middleware.sessions import SessionMiddleware  # noqa: E402
 
 import pages  # noqa: E402
-from core import demo, instance, logs, session_secret, upgrade  # noqa: E402
+from core import demo, filemodes, instance, logs, session_secret, upgrade  # noqa: E402
 from core.content import ContentError  # noqa: E402
 from core.services import build_services  # noqa: E402
 from pages._limits import BodyLimit  # noqa: E402
+from pages._security import SecurityHeaders  # noqa: E402
 
 logs.configure(settings.log_format)
+filemodes.secure_data_dir(settings.data_dir)
 
 try:  # one process per data folder; a folder from an older version is migrated (after a backup), a newer refused
     held = None if SIMULATED else instance.hold(settings.data_dir)
@@ -63,18 +67,30 @@ app.on_startup(started)
 if not SIMULATED:  # retention: erase what is past its time, once a day, off the request path
     app.on_startup(lambda: background_tasks.create(services.retention.daily(), name='retention'))
 
+storage_secret = session_secret.load_or_create(settings.data_dir)
+# the session cookie is set inside the security headers, so they can mark it Secure when a proxy reports HTTPS
+app.add_middleware(
+    SessionMiddleware,
+    secret_key=storage_secret,
+    same_site='lax',
+    max_age=14 * 24 * 3600,
+    https_only=settings.https,
+)
+app.add_middleware(SecurityHeaders, https=settings.https)
+
 if __name__ in {'__main__', '__mp_main__'}:
     ui.run(
         host=settings.host,
         port=settings.port,
         title='CoP-toolbox',
         language='nl',
-        storage_secret=session_secret.load_or_create(settings.data_dir),
+        storage_secret=storage_secret,
         reload=False,
         show=False,
         favicon='🧭',
         reconnect_timeout=30.0,
         show_welcome_message=not SIMULATED and settings.log_format == 'text',
         log_config=None,  # uvicorn's lines go through our own log handler and format
-        session_middleware_kwargs={'same_site': 'lax', 'max_age': 14 * 24 * 3600},
+        proxy_headers=bool(settings.trusted_proxies),  # X-Forwarded-* believed from these proxies only
+        forwarded_allow_ips=','.join(settings.trusted_proxies) or None,
     )

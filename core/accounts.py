@@ -2,6 +2,9 @@
 
 Passwords are hashed with scrypt (memory-hard, standard library) in a worker thread so the event loop stays free.
 No password, hash or e-mail address is ever logged.
+
+Wrong passwords slow down further attempts on the account (the attempt is held, then checked), but the right
+password is never refused; a browser that keeps failing is refused for a while (see core/ratelimit.py).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -90,13 +94,26 @@ class Accounts:
         *,
         account_limiter: FailureLimiter | None = None,
         client_limiter: FailureLimiter | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._db = db
-        # per account: 5 free failures in 15 minutes, then 30 s, 60 s, ... up to 15 minutes
-        self.account_limiter = account_limiter or FailureLimiter(5, 900, 30, 900)
-        # per client (address): 20 free failures in 15 minutes, then 60 s doubling up to an hour
-        self.client_limiter = client_limiter or FailureLimiter(20, 900, 60, 3600)
+        # per account: 5 free failures in 15 minutes, then each attempt is held 1 s, 2 s, ... up to 30 s (not refused)
+        self.account_limiter = account_limiter or FailureLimiter(5, 900, 1, 30)
+        # per browser: 10 free failures in 15 minutes, then refused for 30 s doubling up to 15 minutes
+        self.client_limiter = client_limiter or FailureLimiter(10, 900, 30, 900)
+        self._sleep = sleep
+        self._in_flight: set[str] = set()  # browsers with an attempt being checked: one at a time each
+        self._listeners: list[Callable[[str], None]] = []
         self._dummy_hash = hash_password(secrets.token_urlsafe(12))
+
+    def on_credentials_changed(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(user_id)` when an account's password changes or the account is deleted (sessions end)."""
+        self._listeners.append(listener)
+
+    def credentials_changed(self, user_id: str) -> None:
+        """Tell the listeners; called before the change is committed, so their own changes share the write."""
+        for listener in self._listeners:
+            listener(user_id)
 
     @property
     def _users(self):
@@ -144,49 +161,74 @@ class Accounts:
         return _user(doc)
 
     async def authenticate(self, email: str, password: str, client_key: str) -> User:
-        """The user for these credentials, or AuthError. Counts failures per account and per client."""
+        """The user for these credentials, or AuthError. `client_key` names the browser (not its address).
+
+        After a few failures on an account, each attempt on it is held for a growing delay before the password is
+        checked: guessing slows to a crawl, and the owner still gets in with the right password. A browser that fails
+        too often is refused for a while, and may have one attempt under way at a time."""
         email = normalise_email(email)
         account_key = f'acct:{email}'
-        client_key = f'client:{client_key}'
-        wait = max(self.account_limiter.retry_after(account_key), self.client_limiter.retry_after(client_key))
+        browser_key = f'browser:{client_key}'
+        wait = self.client_limiter.retry_after(browser_key)
         if wait:
             raise AuthError('auth.error.locked', retry_after=wait)
-        doc = self._users.get(Query()['email'] == email) if email else None
-        ok = await asyncio.to_thread(verify_password, password or '', doc['pw'] if doc else self._dummy_hash)
+        if browser_key in self._in_flight:
+            raise AuthError('auth.error.busy')
+        self._in_flight.add(browser_key)
+        try:
+            hold = self.account_limiter.delay(account_key)
+            if hold:
+                await self._sleep(hold)
+            doc = self._users.get(Query()['email'] == email) if email else None
+            ok = await asyncio.to_thread(verify_password, password or '', doc['pw'] if doc else self._dummy_hash)
+        finally:
+            self._in_flight.discard(browser_key)
         if not doc or not ok:
             self.account_limiter.failure(account_key)
-            self.client_limiter.failure(client_key)
+            self.client_limiter.failure(browser_key)
             raise AuthError('auth.error.invalid')
         self.account_limiter.success(account_key)
         if doc.get('last_login') != _now()[:10]:  # the day only: accounts unused for long are erased (core/retention)
             self._users.update({'last_login': _now()[:10]}, Query()['id'] == doc['id'])
             await self._db.commit()
+        self.client_limiter.success(browser_key)
         return _user(doc)
 
     async def change_password(self, user_id: str, current: str, new: str) -> User:
-        """Checks the current password, sets the new one and ends the user's other sessions."""
+        """Checks the current password, sets the new one and ends every session of the account (the caller starts
+        a new one for the browser that made the change)."""
         doc = self._users.get(Query()['id'] == user_id)
         if doc is None:
             raise AuthError('auth.error.invalid')
         key = f'acct:{doc["email"]}'
-        wait = self.account_limiter.retry_after(key)
-        if wait:
-            raise AuthError('auth.error.locked', retry_after=wait)
+        hold = self.account_limiter.delay(key)
+        if hold:
+            await self._sleep(hold)
         if not await asyncio.to_thread(verify_password, current or '', doc['pw']):
             self.account_limiter.failure(key)
             raise ValidationError('auth.error.current_wrong', 'current')
         validate_password(new, 'new')
         pw_hash = await asyncio.to_thread(hash_password, new)
-        epoch = int(doc.get('auth_epoch', 1)) + 1
-        self._users.update({'pw': pw_hash, 'auth_epoch': epoch}, Query()['id'] == user_id)
-        await self._db.commit()
+        await self._set_credentials(user_id, pw_hash)
         return self.get(user_id)  # type: ignore[return-value]
 
     async def set_password(self, user_id: str, new: str) -> None:
-        """Administrative reset (demo account): no current password asked."""
+        """Administrative reset (demo account): no current password asked. Setting the same password again changes
+        nothing (a restart with the demo keeps its sessions)."""
         validate_password(new, 'new')
+        doc = self._users.get(Query()['id'] == user_id)
+        if doc is None or await asyncio.to_thread(verify_password, new, doc['pw']):
+            return
         pw_hash = await asyncio.to_thread(hash_password, new)
-        self._users.update({'pw': pw_hash}, Query()['id'] == user_id)
+        await self._set_credentials(user_id, pw_hash)
+
+    async def _set_credentials(self, user_id: str, pw_hash: str) -> None:
+        """A new password hash and a new epoch: every session made with the old password ends."""
+        doc = self._users.get(Query()['id'] == user_id)
+        if doc is None:
+            return
+        self._users.update({'pw': pw_hash, 'auth_epoch': int(doc.get('auth_epoch', 1)) + 1}, Query()['id'] == user_id)
+        self.credentials_changed(user_id)
         await self._db.commit()
 
     async def set_language(self, user_id: str, lang: str) -> None:

@@ -26,6 +26,8 @@ class Settings:
     retain_accounts_months: int = 24  # accounts unused this long are warned, then erased
     admin_token: str | None = None
     log_format: str = 'text'
+    https: bool = False
+    trusted_proxies: tuple[str, ...] = ()
 
 
 def _env_bool(value: str | None) -> bool:
@@ -93,6 +95,19 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     add_privacy_options(parser, env)
     add_operator_options(parser, env)
+    parser.add_argument(
+        '--https',
+        action='store_true',
+        default=_env_bool(env('HTTPS')),
+        help='the site is reached over HTTPS (TLS here or at the proxy): Secure cookies and HSTS. Also detected per '
+        "request from a trusted proxy's X-Forwarded-Proto [COP_HTTPS=1]",
+    )
+    parser.add_argument(
+        '--trusted-proxy',
+        default=env('TRUSTED_PROXY', ''),
+        help='comma-separated addresses (or networks) of the reverse proxies whose X-Forwarded-For and '
+        'X-Forwarded-Proto are believed; none by default [COP_TRUSTED_PROXY]',
+    )
     return parser
 
 
@@ -160,4 +175,6 @@ def parse_settings(argv: Sequence[str] | None = None, env: Mapping[str, str] | N
         retain_accounts_months=args.retain_accounts_months,
         admin_token=args.admin_token or None,
         log_format=args.log_format,
+        https=args.https,
+        trusted_proxies=tuple(p.strip() for p in args.trusted_proxy.split(',') if p.strip()),
     )

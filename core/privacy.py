@@ -231,6 +231,7 @@ class Privacy:
 
     async def erase(self, user: User) -> ErasureReport:
         """Erase without any check (retention of inactive accounts; the caller has decided)."""
+        self.accounts.credentials_changed(user.id)  # its sessions end first, and its open pages close
         person = Person(user.id, user.name, user.email)
         report = ErasureReport()
         member_of = {m.community_id for m in self.communities.memberships(user.id)}

@@ -21,6 +21,7 @@ from .mail import OUTBOX_DAYS, Mailer
 from .privacy import Privacy, ittools_forgetter
 from .profile import Profiles
 from .retention import Retention
+from .sessions import Sessions
 from .store import BackupPolicy, Store
 from .suggestions import Suggestions
 from .survey import Surveys
@@ -48,6 +49,7 @@ class Services:
     exportlog: ExportLog
     mailer: Mailer
     retention: Retention
+    sessions: Sessions
 
     def close(self) -> None:
         self.store.flush_all()
@@ -106,4 +108,5 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
             answers_months=settings.retain_answers_months,
             accounts_months=settings.retain_accounts_months,
         ),
+        sessions=Sessions(store.accounts, accounts),
     )

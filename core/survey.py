@@ -105,8 +105,8 @@ class Surveys:
         self._tickets: OrderedDict[str, tuple[str, float]] = OrderedDict()
         # in memory only: submissions per browser (10 per 10 minutes) and per address (300 per 10 minutes: a whole
         # office behind one proxy must still get through), and a few wrong receipt codes per address
-        self.browser_limiter = FailureLimiter(10, 600, 60, 600, clock=clock)
-        self.submit_limiter = FailureLimiter(300, 600, 60, 600, clock=clock)
+        self.browser_limiter = FailureLimiter(10, 600, 60, 600, clock=clock, flood=None)  # counts successes
+        self.submit_limiter = FailureLimiter(300, 600, 60, 600, clock=clock, flood=None)
         self.receipt_limiter = FailureLimiter(10, 900, 60, 900, clock=clock)
         register_table(ROUNDS, self._validate_rounds)
         register_table(ANSWERS, self._validate_answers, export_filter=self._exportable_answers)

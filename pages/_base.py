@@ -2,6 +2,11 @@
 
 A page's context is resolved once, while the page is built, and captured by its handlers: never read
 `app.storage.user` inside a handler or a broadcast callback (it may then belong to another visitor).
+
+Who is logged in comes from the server's session table (core/sessions.py), looked up with the token in the signed
+cookie. A page built for a logged-in visitor checks that session again before each of its events, in one place
+(`_guard_events`): a page left open after a logout, a password change or an account deletion cannot act any more,
+and is sent to the login page at once.
 """
 
 from __future__ import annotations
@@ -9,6 +14,8 @@ from __future__ import annotations
 import copy
 import inspect
 import logging
+import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,15 +24,18 @@ from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import app, background_tasks, ui
+from nicegui import Client, app, background_tasks, ui
 
 from components.frame import Shell, frame
 from core.accounts import User
 from core.communities import Community, Membership
-from core.errors import AppError, NotFound
+from core.errors import AppError, AuthError, NotFound
 from core.i18n import LANGUAGES, QUASAR_LANG, Translator, negotiate
+from core.ratelimit import FLOOD
+from core.redirects import safe_next
 from core.roles import Permission, Role, can
 from core.services import Services
+from core.sessions import token_key
 from core.store import DamagedFileError
 
 log = logging.getLogger(__name__)
@@ -39,6 +49,9 @@ class PageContext:
     session: Any  # this visitor's app.storage.user, captured at build time
     user: User | None
     path: str  # the current path and query, without ?lang=
+    token: str | None = None  # the session token from the cookie, when it names a valid session
+    browser: str = ''  # this browser's id (signed cookie), for rate limits only
+    born: float = 0.0  # when this browser was first seen (signed cookie)
     community: Community | None = None
     role: Role | None = None
     memberships: list[Membership] = field(default_factory=list)
@@ -49,8 +62,14 @@ class PageContext:
 
     @property
     def client_key(self) -> str:
-        """Who to rate-limit when nobody is logged in: the peer address, kept in memory only."""
-        return self.request.client.host if self.request.client else 'unknown'
+        """Who to rate-limit: this browser, never its network address (a whole office may share one address).
+
+        A browser without a cookie gets a new id, so during a flood of failures a browser first seen moments ago
+        must wait before it may try anything rate-limited (AuthError 'auth.error.newcomer')."""
+        wait = FLOOD.newcomer_wait(time.time() - self.born)
+        if wait:
+            raise AuthError('auth.error.newcomer', retry_after=wait)
+        return f'b:{self.browser}'
 
     def can(self, permission: Permission) -> bool:
         return can(self.role, permission)
@@ -58,13 +77,21 @@ class PageContext:
     def error_text(self, error: AppError) -> str:
         return self.t(error.key, **error.params)
 
-    def log_in(self, user: User) -> None:
-        self.session['uid'] = user.id
-        self.session['epoch'] = user.auth_epoch
+    def finish_login(self, user: User, target: str = '/') -> None:
+        """Send the browser to the HTTP route that starts a new session (a new cookie) for `user`."""
+        self.release()
+        ticket = self.services.sessions.ticket(user, safe_next(target), self.browser)
+        ui.navigate.to(f'/auth/finish?ticket={ticket}')
 
-    def log_out(self) -> None:
-        self.session.pop('uid', None)
-        self.session.pop('epoch', None)
+    async def log_out(self, path: str = '/login', notice: str | None = None) -> None:
+        """End this session (its other pages close) and go to `path`."""
+        self.release()
+        await self.services.sessions.end(self.token)
+        self.go(path, notice)
+
+    def release(self) -> None:
+        """This page leaves on its own (logout, new login): it is no longer closed with its session."""
+        _release(ui.context.client)
 
     def frame(self, title: str, *, active: str | None = None, heading: bool = True, public: bool = False):
         """The shared page frame around this page's content (a context manager yielding the main column).
@@ -74,9 +101,8 @@ class PageContext:
             self.memberships = self.services.communities.memberships(self.user.id)
             communities = {m.community_id: m.name or '…' for m in self.memberships}
 
-        def log_out() -> None:
-            self.log_out()
-            ui.navigate.to('/login')
+        async def log_out() -> None:
+            await self.log_out()
 
         notice = self.session.pop('notice', None)
         if notice:
@@ -114,10 +140,13 @@ class PageContext:
 
 def resolve(request: Request, services: Services) -> PageContext:
     session = app.storage.user
-    user = services.accounts.get(session.get('uid'))
-    if user is not None and session.get('epoch') != user.auth_epoch:
-        session.pop('uid', None)  # the password was changed elsewhere: this session ends
-        user = None
+    cookie = request.session
+    token = cookie.get('sid')
+    user = services.sessions.user_for(token)
+    if user is None:
+        token = None
+    if not isinstance(cookie.get('born'), (int, float)) and not request.state.responded:
+        cookie['born'] = time.time()  # signed with the cookie: a browser cannot claim to be older than it is
     forced = request.query_params.get('lang')
     lang = negotiate(
         forced, session.get('lang') or (user.lang if user else None), request.headers.get('accept-language')
@@ -130,7 +159,17 @@ def resolve(request: Request, services: Services) -> PageContext:
     _set_page_language(lang)
     params = [(k, v) for k, v in request.query_params.multi_items() if k != 'lang']
     path = request.url.path + (f'?{urlencode(params)}' if params else '')
-    return PageContext(services=services, request=request, t=t, session=session, user=user, path=path)
+    return PageContext(
+        services=services,
+        request=request,
+        t=t,
+        session=session,
+        user=user,
+        path=path,
+        token=token,
+        browser=str(cookie.get('id', '')),
+        born=float(cookie.get('born', time.time())),
+    )
 
 
 def _set_page_language(lang: str) -> None:
@@ -145,11 +184,70 @@ def login_redirect(path: str) -> RedirectResponse:
     return RedirectResponse(f'/login?next={quote(path, safe="")}', status_code=303)
 
 
-def safe_next(target: str | None) -> str:
-    """Only local paths may follow a login: never another site."""
-    if not target or not target.startswith('/') or target.startswith('//') or '\\' in target:
+# -- open pages of logged-in sessions -------------------------------------------------------------------------------
+
+_open_pages: dict[str, weakref.WeakSet[Client]] = {}  # session token key -> the pages built with that session
+
+
+def _guard_events(ctx: PageContext) -> None:
+    """Check the page's session before each of its events; remember the page to close it when the session ends."""
+    client = ui.context.client
+    key = token_key(ctx.token or '')
+    _open_pages.setdefault(key, weakref.WeakSet()).add(client)
+    handle_event = client.handle_event  # every socket event of the page (clicks, typing, uploads' begin) passes here
+    sessions, user_id = ctx.services.sessions, ctx.user.id
+
+    def checked(msg: dict) -> None:
+        if sessions.is_valid(ctx.token, user_id):
+            handle_event(msg)
+        else:
+            _send_to_login(client, ctx.path)
+
+    client.handle_event = checked  # type: ignore[method-assign]
+    client.on_delete(lambda: _release(client))
+
+
+def _release(client: Client) -> None:
+    for key, clients in list(_open_pages.items()):
+        clients.discard(client)
+        if not clients:
+            _open_pages.pop(key, None)
+
+
+def _send_to_login(client: Client, path: str) -> None:
+    if client.is_deleted:
+        return
+    with client:
+        ui.navigate.to(f'/login?ended=1&next={quote(path, safe="")}')
+
+
+def page_of_session_ended(keys: set[str]) -> None:
+    """Listener of Sessions.on_end: the open pages of the sessions that ended go to the login page, with a message.
+    The page whose handler ended them (a logout, a password change, an account deletion) goes where it decides."""
+    acting = _acting_client()
+    for key in keys:
+        for client in list(_open_pages.pop(key, ())):
+            if client is not acting:
+                _send_to_login(client, _client_path(client))
+
+
+def _acting_client() -> Client | None:
+    try:
+        return ui.context.client
+    except RuntimeError:  # not inside a page's handler (a background task)
+        return None
+
+
+def _client_path(client: Client) -> str:
+    try:
+        return client.request.url.path
+    except Exception:  # a client without a request: back to the start page after the login
         return '/'
-    return target
+
+
+def session_guard_for(client: Client) -> bool:
+    """Whether `client` is a page whose events are checked against its session (for tests)."""
+    return any(client in clients for clients in _open_pages.values())
 
 
 def page(services: Services, path: str, *, login: bool = False, **kwargs: Any) -> Callable:
@@ -166,6 +264,8 @@ def page(services: Services, path: str, *, login: bool = False, **kwargs: Any) -
             ctx = resolve(request, services)
             if login and ctx.user is None:
                 return login_redirect(ctx.path)
+            if ctx.user is not None:
+                _guard_events(ctx)
             result = func(ctx, **kwargs)
             if inspect.isawaitable(result):
                 result = await result

@@ -90,8 +90,7 @@ def register(services: Services) -> None:
                         password.value = ''
                         error.show(ctx.error_text(e))
                         return
-                    ctx.log_out()
-                    ctx.go('/', t('privacy.delete.done'))
+                    await ctx.log_out('/', t('privacy.delete.done'))
 
                 ui.button(t('privacy.delete.action'), icon='delete_forever', on_click=submit).props(
                     'color=negative'

@@ -1,32 +1,56 @@
-"""Log in, sign up, and the account page (name, language, password)."""
+"""Log in, sign up, and the account page (name, language, password).
+
+Every login (password, sign-up, password change; later a reset link or SSO) ends in the plain HTTP route
+/auth/finish: the page checks the credentials and gets a one-time ticket, the browser brings the ticket to the route,
+and the route starts a new server-side session with a new cookie, dropping the session the browser had before.
+"""
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import quote
 
+from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import html, ui
+from nicegui import app, html, ui
 
 from components import typography as tx
 from components.forms import ErrorLine, clear_field_errors, show_field_error, text_field
 from core.accounts import MAX_NAME, MIN_PASSWORD
 from core.errors import AppError, AuthError
 from core.i18n import LANGUAGES
+from core.redirects import safe_next
 from core.services import Services
 
-from ._base import PageContext, page, safe_next
+from ._base import PageContext, page, page_of_session_ended
 from .account import data_rights_section
 
 
 def register(services: Services) -> None:
     accounts = services.accounts
+    services.sessions.on_end(page_of_session_ended)
+
+    @app.get('/auth/finish', include_in_schema=False)
+    async def finish(request: Request, ticket: str = '') -> RedirectResponse:
+        """Start a new session for the browser that brings a valid ticket: a new token and a new browser storage id,
+        so nothing set in this browser before the login (a planted cookie) carries over into the session."""
+        found = services.sessions.redeem(ticket, str(request.session.get('id', '')))
+        user = services.accounts.get(found.user_id) if found else None
+        if found is None or user is None:
+            return RedirectResponse('/login?expired=1', status_code=303)
+        request.session['sid'] = await services.sessions.start(user, replacing=request.session.get('sid'))
+        await _new_browser_storage(request)
+        return RedirectResponse(safe_next(found.target), status_code=303)
 
     @page(services, '/login')
-    def login(ctx: PageContext, next: str = '/'):
+    def login(ctx: PageContext, next: str = '/', ended: str = '', expired: str = ''):
         target = safe_next(next)
         if ctx.user is not None:
             return RedirectResponse(target, status_code=303)
         with ctx.frame(ctx.t('auth.login.title')):
+            if ended or expired:
+                text = ctx.t('auth.session_ended' if ended else 'auth.login_expired')
+                tx.p(text).classes('font-medium').props('role=status').mark('session-ended')
             login_form(ctx, target)
 
     @page(services, '/signup')
@@ -59,12 +83,9 @@ def register(services: Services) -> None:
                             fields['name'].value, fields['email'].value, fields['password'].value, ctx.lang
                         )
                     except AppError as e:
-                        show_field_error(fields, e.field, ctx.error_text(e))
-                        error.show(ctx.error_text(e))
+                        _show_error(fields, error, e.field, ctx.error_text(e))
                         return
-                    ctx.log_in(user)
-                    ctx.session['lang'] = user.lang
-                    ui.navigate.to(target if target != '/' else '/c/new')
+                    ctx.finish_login(user, target if target != '/' else '/c/new')
 
                 fields['password'].on('keydown.enter', submit)
                 ui.button(t('auth.signup.action'), on_click=submit).classes('w-full').mark('signup-submit')
@@ -127,13 +148,10 @@ def register(services: Services) -> None:
                     try:
                         updated = await accounts.change_password(user.id, fields['current'].value, fields['new'].value)
                     except AppError as e:
-                        show_field_error(fields, e.field, ctx.error_text(e))
-                        error.show(ctx.error_text(e))
+                        _show_error(fields, error, e.field, ctx.error_text(e))
                         return
-                    ctx.log_in(updated)  # this session continues; other sessions of the account end
-                    for f in fields.values():
-                        f.value = ''
-                    ui.notify(t('account.password_changed'), type='positive')
+                    ctx.session['notice'] = t('account.password_changed')
+                    ctx.finish_login(updated, '/account')
 
                 ui.button(t('account.change_password'), on_click=change).mark('pw-change')
 
@@ -153,18 +171,20 @@ def login_form(ctx: PageContext, target: str) -> None:
 
         async def submit() -> None:
             error.clear_text()
+            button.props('loading')  # a held attempt (after failures on the account) can take a few seconds
             try:
                 user = await accounts.authenticate(email.value, password.value, ctx.client_key)
             except AuthError as e:
                 error.show(ctx.error_text(e))
                 password.value = ''
                 return
-            ctx.log_in(user)
+            finally:
+                button.props(remove='loading')
             await _adopt_language(ctx, user.id)
-            ui.navigate.to(target)
+            ctx.finish_login(user, target)
 
         password.on('keydown.enter', submit)
-        ui.button(t('auth.login.action'), on_click=submit).classes('w-full').mark('login-submit')
+        button = ui.button(t('auth.login.action'), on_click=submit).classes('w-full').mark('login-submit')
     with html.p().classes('mt-2'):
         tx.span(t('auth.login.no_account') + ' ')
         ui.link(t('auth.signup.action'), f'/signup?next={_quote(target)}').mark('to-signup')
@@ -181,6 +201,27 @@ async def _adopt_language(ctx: PageContext, user_id: str) -> None:
         await accounts.set_language(user_id, chosen)
     else:
         ctx.session['lang'] = user.lang
+
+
+CARRIED = ('lang', 'notice')  # what the browser storage of before the login passes on to the new one
+
+
+async def _new_browser_storage(request: Request) -> None:
+    """Give the browser a new NiceGUI storage id: the storage of before the login (which a planted cookie would share)
+    is emptied, and only the language and a pending notice carry over."""
+    old = app.storage.user
+    carried = {key: old[key] for key in CARRIED if key in old}
+    old.clear()
+    new_id = str(uuid.uuid4())
+    request.session['id'] = new_id
+    await app.storage._create_user_storage(new_id)  # what NiceGUI does on the next request
+    app.storage.user.update(carried)
+
+
+def _show_error(fields: dict, error: ErrorLine, field: str | None, text: str) -> None:
+    """The message once: under its field when it has one, otherwise in the form's error line."""
+    if not show_field_error(fields, field, text):
+        error.show(text)
 
 
 def _quote(path: str) -> str:

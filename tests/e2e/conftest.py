@@ -64,7 +64,9 @@ class Server:
             self.process.wait(15)
 
 
-def start_server(data_dir: Path, port: int | None = None, demo: bool = True) -> Server:
+def start_server(
+    data_dir: Path, port: int | None = None, demo: bool = True, extra_env: dict[str, str] | None = None
+) -> Server:
     port = port or free_port()
     env = {
         **os.environ,
@@ -73,6 +75,7 @@ def start_server(data_dir: Path, port: int | None = None, demo: bool = True) -> 
         'COP_HOST': '127.0.0.1',
         'COP_DEMO_PASSWORD': DEMO_PASSWORD,
         'COP_BACKUP_INTERVAL': '0',
+        **(extra_env or {}),
     }
     env.pop('NICEGUI_USER_SIMULATION', None)
     env.pop('NICEGUI_STORAGE_PATH', None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -34,10 +35,16 @@ def clock():
 
 @pytest.fixture
 def accounts(store, clock):
+    async def sleep(seconds: float) -> None:  # a held attempt: the fake clock moves on
+        clock.slept.append(seconds)
+        clock.now += seconds
+
+    clock.slept = []
     return Accounts(
         store.accounts,
-        account_limiter=FailureLimiter(5, 900, 30, 900, clock=clock),
-        client_limiter=FailureLimiter(20, 900, 60, 3600, clock=clock),
+        account_limiter=FailureLimiter(5, 900, 1, 30, clock=clock, flood=None),
+        client_limiter=FailureLimiter(10, 900, 30, 900, clock=clock, flood=None),
+        sleep=sleep,
     )
 
 
@@ -92,31 +99,50 @@ async def test_login(accounts):
         await accounts.authenticate('nobody@b.be', PASSWORD, 'ip1')
 
 
-async def test_failed_logins_lock_the_account_then_release(accounts, clock):
+async def test_a_guessed_account_is_slowed_down_but_its_password_still_works(accounts, clock):
     await accounts.sign_up('A', 'a@b.be', PASSWORD)
-    for n in range(5):
+    for n in range(8):  # an attacker tries from many browsers
         with pytest.raises(AuthError) as info:
-            await accounts.authenticate('a@b.be', 'wrong password', f'ip-{n}')
+            await accounts.authenticate('a@b.be', 'wrong password', f'attacker-{n}')
         assert info.value.key == 'auth.error.invalid'
-    with pytest.raises(AuthError) as info:  # after 5 failures: locked, the password is not even tried
-        await accounts.authenticate('a@b.be', 'wrong password', 'ip-x')
-    assert info.value.key == 'auth.error.locked'
-    with pytest.raises(AuthError) as info:  # even the right password is refused while locked
-        await accounts.authenticate('a@b.be', PASSWORD, 'ip-y')
-    assert info.value.key == 'auth.error.locked' and info.value.retry_after > 0
-    clock.now += 31
-    assert await accounts.authenticate('a@b.be', PASSWORD, 'ip-y')
+    assert clock.slept == [1, 2, 4]  # after 5 free failures, each attempt waits longer before it is checked
+    assert accounts.account_limiter.delay('acct:a@b.be') == 8
+    user = await accounts.authenticate('a@b.be', PASSWORD, 'owner')  # the owner is held, never refused
+    assert user.email == 'a@b.be' and clock.slept[-1] == 8
+    assert accounts.account_limiter.delay('acct:a@b.be') == 0  # and the delay is gone after the right password
 
 
-async def test_failed_logins_lock_the_client_across_accounts(accounts, clock):
-    for i in range(21):
+async def test_failures_from_one_browser_never_refuse_another_browser(accounts, clock):
+    """Behind a proxy every client shares one address: only the failing browser is refused, nobody else."""
+    for i in range(25):
         with pytest.raises(AuthError):
             await accounts.authenticate(f'user{i}@b.be', 'wrong password', 'attacker')
     await accounts.sign_up('A', 'a@b.be', PASSWORD)
     with pytest.raises(AuthError) as info:
         await accounts.authenticate('a@b.be', PASSWORD, 'attacker')
-    assert info.value.key == 'auth.error.locked'
-    assert await accounts.authenticate('a@b.be', PASSWORD, 'someone-else')
+    assert info.value.key == 'auth.error.locked'  # the failing browser is refused for a while: its own doing
+    assert await accounts.authenticate('a@b.be', PASSWORD, 'colleague-same-office')
+
+
+async def test_one_attempt_at_a_time_per_browser(accounts, clock):
+    await accounts.sign_up('A', 'a@b.be', PASSWORD)
+    for n in range(6):
+        with pytest.raises(AuthError):
+            await accounts.authenticate('a@b.be', 'wrong password', f'ip-{n}')
+    gate = asyncio.Event()
+
+    async def slow_sleep(seconds: float) -> None:
+        await gate.wait()
+
+    accounts._sleep = slow_sleep
+    first = asyncio.create_task(accounts.authenticate('a@b.be', 'guess one', 'b1'))
+    await asyncio.sleep(0)
+    with pytest.raises(AuthError) as info:  # a second attempt in parallel from the same browser
+        await accounts.authenticate('a@b.be', 'guess two', 'b1')
+    assert info.value.key == 'auth.error.busy'
+    gate.set()
+    with pytest.raises(AuthError):
+        await first
 
 
 async def test_change_password_checks_current_and_bumps_epoch(accounts):
@@ -146,3 +172,15 @@ def test_limiter_doubles_and_caps(clock):
     assert limiter.retry_after('k') == 35
     limiter.success('k')
     assert limiter.retry_after('k') == 0
+
+
+async def test_password_change_tells_the_listeners_before_it_is_written(accounts, store):
+    user = await accounts.sign_up('A', 'a@b.be', PASSWORD)
+    told = []
+    accounts.on_credentials_changed(lambda uid: told.append((uid, accounts.get(uid).auth_epoch)))
+    await accounts.change_password(user.id, PASSWORD, 'another long password')
+    assert told == [(user.id, 2)]
+    await accounts.set_password(user.id, 'another long password')  # the same password again: nothing changes
+    assert told == [(user.id, 2)]
+    await accounts.set_password(user.id, 'a third long password')
+    assert told[-1] == (user.id, 3)
