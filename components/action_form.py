@@ -1,15 +1,52 @@
-"""The fields of an action in the action plan (in a dialog), and a compact view of one action."""
+"""The fields of an action in the action plan (in a dialog), the owner-and-date question when an idea is taken over,
+and a compact view of one action. Dates are real dates; 'in 30 days' is only ever a hint computed from one."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nicegui import ui
 
-from core.actionplan import HORIZONS, LIMITS, STATUSES, Action
+from core.actionplan import HORIZONS, LIMITS, STATUSES, Action, days_until, target_day
 from core.i18n import Translator
 
 from . import typography as tx
+
+
+def relative(t: Translator, day: str | None, *, done: bool = False) -> str:
+    """'in 12 days', 'today', '3 days late' for a day; '' without one (or for a finished action's past day)."""
+    days = days_until(day)
+    if days is None:
+        return ''
+    if days == 0:
+        return t('plan.when.today')
+    if days > 0:
+        return t('plan.when.in_days', count=days)
+    return t('plan.when.ago', count=-days) if done else t('plan.when.late', count=-days)
+
+
+def due_field(t: Translator, value: str = '') -> ui.input:
+    """A date field with, beside it, how far away the date is and quick choices (in 30, 60, 90 days)."""
+    with ui.column().classes('gap-1'):
+        field = ui.input(t('plan.field.due'), value=value).classes('w-48').props('outlined type=date stack-label')
+
+        def hint() -> None:
+            field.props['hint'] = relative(t, field.value or None)
+            field.update()
+
+        field.on_value_change(lambda _: hint())
+        hint()
+        with ui.row().classes('gap-1 items-center'):
+            tx.span(t('plan.when.quick')).classes('text-sm cop-muted')
+            for days in HORIZONS:
+                ui.button(
+                    t('plan.when.in_days', count=int(days)),
+                    on_click=lambda d=int(days): field.set_value(
+                        (datetime.now(UTC).date() + timedelta(days=d)).isoformat()
+                    ),
+                ).props('flat dense no-caps size=sm').mark(f'due-in-{days}')
+    return field
 
 
 def action_fields(t: Translator, action: Action | None = None, owners: list[str] | None = None) -> dict[str, Any]:
@@ -24,12 +61,7 @@ def action_fields(t: Translator, action: Action | None = None, owners: list[str]
         .mark('action-description'),
     }
     with ui.row().classes('w-full gap-3'):
-        fields['owner'] = (
-            ui.input(t('plan.field.owner'), value=action.owner if action else '', autocomplete=owners or [])
-            .classes('grow')
-            .props(f'outlined maxlength={LIMITS["owner"]}')
-            .mark('action-owner')
-        )
+        fields['owner'] = owner_field(t, action.owner if action else '', owners)
         fields['status'] = (
             ui.select(
                 {s: t(f'plan.status.{s}') for s in STATUSES},
@@ -40,23 +72,10 @@ def action_fields(t: Translator, action: Action | None = None, owners: list[str]
             .props('outlined')
             .mark('action-status')
         )
-    with ui.row().classes('w-full gap-3'):
-        fields['due'] = (
-            ui.input(t('plan.field.due'), value=(action.due or '') if action else '')
-            .classes('w-48')
-            .props('outlined type=date stack-label')
-            .mark('action-due')
-        )
-        fields['horizon'] = (
-            ui.select(
-                {'': t('plan.horizon.none'), **{h: t('plan.horizon.days', days=h) for h in HORIZONS}},
-                value=(action.horizon or '') if action else '',
-                label=t('plan.field.horizon'),
-            )
-            .classes('w-48')
-            .props('outlined')
-            .mark('action-horizon')
-        )
+    fields['due'] = due_field(t, (action.due or '') if action else '').mark('action-due')
+    if action is not None and action.horizon and not action.due:
+        # an older action planned 'within N days': keep it until a real date replaces it
+        tx.p(t('plan.horizon.kept', days=action.horizon, date=t.date(target_day(action)))).classes('text-sm')
     fields['indicator'] = (
         ui.input(t('plan.field.indicator'), value=action.indicator if action else '')
         .classes('w-full')
@@ -67,21 +86,38 @@ def action_fields(t: Translator, action: Action | None = None, owners: list[str]
     return fields
 
 
+def owner_field(t: Translator, value: str = '', owners: list[str] | None = None) -> ui.input:
+    return (
+        ui.input(t('plan.field.owner'), value=value, autocomplete=owners or [])
+        .classes('grow')
+        .props(f'outlined maxlength={LIMITS["owner"]}')
+        .mark('action-owner')
+    )
+
+
 def action_values(fields: dict[str, Any]) -> dict[str, Any]:
-    values = {name: element.value for name, element in fields.items()}
-    values['horizon'] = values.get('horizon') or None
-    return values
+    return {name: element.value for name, element in fields.items()}
 
 
 def action_summary(t: Translator, action: Action) -> None:
-    """Who, when, how we know: one line under the action's title."""
+    """Who, when (a real date, with how far away it is), how we know: one line under the action's title."""
     parts = [t(f'plan.status.{action.status}')]
     if action.owner:
         parts.append(t('plan.owner_is', owner=action.owner))
-    if action.due:
-        parts.append(t('plan.due_is', date=t.date(action.due)))
-    elif action.horizon:
-        parts.append(t('plan.horizon.days', days=action.horizon))
-    tx.p(' · '.join(parts)).classes('text-sm').mark('action-summary')
+    else:
+        parts.append(t('plan.no_owner'))
+    day = target_day(action)
+    if day:
+        when = t('plan.due_is', date=t.date(day))
+        if not action.due:
+            when = t('plan.horizon.about', days=action.horizon, date=t.date(day))
+        hint = relative(t, day, done=action.status in ('done', 'dropped'))
+        parts.append(f'{when} ({hint})' if hint else when)
+    else:
+        parts.append(t('plan.no_due'))
+    line = tx.p(' · '.join(parts)).classes('text-sm').mark('action-summary')
+    days = days_until(day)
+    if days is not None and days < 0 and action.status not in ('done', 'dropped'):
+        line.classes('text-negative font-medium')
     if action.indicator:
         tx.p(t('plan.indicator_is', indicator=action.indicator)).classes('text-sm cop-muted')

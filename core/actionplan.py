@@ -280,13 +280,14 @@ def filter_and_sort(
     owner: str | None = None,
     sort: str = 'due',
 ) -> list[Action]:
-    """The plan's list as the user asks for it: filtered by status, horizon or owner; sorted by due date (with the
-    horizon as an estimate), status, owner or title."""
+    """The plan's list as the user asks for it: filtered by status, by horizon (meant to be done within that many
+    days from today, late ones included) or by owner; sorted by due date (with the horizon as an estimate), status,
+    owner or title."""
     chosen = [
         a
         for a in actions
         if (not status or a.status == status)
-        and (not horizon or a.horizon == horizon)
+        and (not horizon or _within(a, int(horizon)))
         and (not owner or a.owner.casefold() == owner.casefold())
     ]
     return sorted(chosen, key=_SORT_KEYS.get(sort, _SORT_KEYS['due']))
@@ -300,6 +301,30 @@ _SORT_KEYS: dict[str, Callable[[Action], Any]] = {
     'title': lambda a: a.title.casefold(),
 }
 SORTS = tuple(_SORT_KEYS)  # the orders the plan's list offers, the first one the default
+
+
+def _within(action: Action, days: int) -> bool:
+    left = days_until(target_day(action))
+    return left is not None and left <= days
+
+
+def target_day(action: Action) -> str | None:
+    """The day an action is meant to be done: its due date, else the end of its horizon counted from the day it was
+    made (an older action may have only a horizon); None when it has neither."""
+    if action.due:
+        return action.due
+    return _horizon_day(action) if action.horizon is not None else None
+
+
+def days_until(day: str | None, today: date | None = None) -> int | None:
+    """Days from today to `day` (negative: that many days ago); None without a day. What 'in 30 days' next to a
+    real date is computed from."""
+    if not day:
+        return None
+    try:
+        return (date.fromisoformat(day) - (today or datetime.now(UTC).date())).days
+    except ValueError:
+        return None
 
 
 def _horizon_day(action: Action) -> str:

@@ -14,8 +14,10 @@ from core.communities import MAX_IMPORT_BYTES, file_slug
 from core.errors import AppError, ValidationError
 from core.roles import Permission
 from core.services import Services
+from core.wizard import STEPS, resume_at
 
 from ._base import PageContext, community_page, page
+from .wizard import step_href
 
 
 def register(services: Services) -> None:
@@ -64,12 +66,18 @@ def register(services: Services) -> None:
                         _term(t('community.field.expected_members'), t.number(community.expected_members))
                     _term(t('community.field.language'), t(f'lang.{community.language}'))
                     _term(t('community.your_role'), t(f'role.{ctx.role.value}'))
+                tx.p(t('dashboard.phase_vs_stage')).classes('text-sm cop-muted').mark('phase-stage-note')
                 if ctx.can(Permission.EDIT):
                     ui.link(t('community.edit'), f'/c/{community.id}/settings').mark('edit-community')
+            next_step = _next_step(ctx, services) if ctx.can(Permission.EDIT) else None
+            if next_step is not None:
+                _next_step_card(ctx, *next_step)
             tx.h2(t('dashboard.parts'))
             with html.ul().classes('grid gap-3 w-full sm:grid-cols-2 lg:grid-cols-3'):
                 for part in PARTS:
-                    with html.li(), ui.card().classes('w-full h-full').props('flat bordered').mark(f'part-{part.key}'):
+                    highlighted = next_step is not None and part.key == 'wizard'
+                    classes = 'w-full h-full' + (' border-primary border-2' if highlighted else '')
+                    with html.li(), ui.card().classes(classes).props('flat bordered').mark(f'part-{part.key}'):
                         with ui.row().classes('items-center gap-2 no-wrap'):
                             ui.icon(part.icon, size='sm').props('aria-hidden=true').classes('text-primary')
                             ui.link(t(f'nav.{part.key}'), part_href(part, community.id)).classes('font-semibold')
@@ -173,6 +181,33 @@ def register(services: Services) -> None:
                 on_failed=lambda: error.show(t('import.error.not_sent', max=MAX_IMPORT_BYTES // (1024 * 1024))),
             )
             upload.mark('import-upload')
+
+
+def _next_step(ctx: PageContext, services: Services) -> tuple[str, int, int] | None:
+    """The journey's next step for a community still on its way (None once every step is done or skipped):
+    (step, its number, steps done)."""
+    steps = services.wizard.progress(ctx.user.id, ctx.community.id)
+    if all(not s.open for s in steps):
+        return None
+    step = resume_at(steps)
+    return step, STEPS.index(step) + 1, sum(s.done for s in steps)
+
+
+def _next_step_card(ctx: PageContext, step: str, number: int, done: int) -> None:
+    """What to do next, above the nine parts: a new community is not left to choose among equal cards."""
+    t, cid = ctx.t, ctx.community.id
+    with ui.card().classes('w-full gap-2 bg-blue-50 border-primary').props('flat bordered').mark('next-step'):
+        tx.h2(t('dashboard.next.title'))
+        tx.p(
+            t('dashboard.next.text', number=number, total=len(STEPS), name=t(f'wizard.step.{step}'), done=done)
+        ).classes('text-lg')
+        with ui.row().classes('items-center gap-3'):
+            ui.button(
+                t('dashboard.next.action', name=t(f'wizard.step.{step}')),
+                icon='arrow_forward',
+                on_click=lambda: ui.navigate.to(f'{step_href(step, cid)}?wizard={step}'),
+            ).mark('next-step-open')
+            ui.link(t('dashboard.next.all'), f'/c/{cid}/start').mark('next-step-all')
 
 
 def _term(term: str, value: str) -> None:

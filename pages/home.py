@@ -23,16 +23,29 @@ def register(services: Services) -> None:
 
 
 def welcome(ctx: PageContext) -> None:
+    """The doors come first: a member with a meeting code (on a phone, in the first screen), a new coordinator's
+    sign-up and the login (on a laptop, beside the introduction); what the toolbox does comes after."""
     t = ctx.t
     with ctx.frame(t('home.welcome.title')):
         tx.p(t('home.welcome.lead')).classes('text-lg')
-        with html.ul().classes('list-disc pl-6 flex flex-col gap-1'):
-            for key in ('onboarding', 'kompas', 'survey', 'ittools', 'plan'):
-                tx.li(t(f'home.welcome.point_{key}'))
-        tx.p(t('home.welcome.members')).classes('cop-muted text-sm')
-        join_box(ctx)  # members with a meeting code (IT-tools comparison) need no account
-        tx.h2(t('auth.login.title'))
-        login_form(ctx, '/')
+        with ui.element('div').classes('w-full grid gap-4 md:grid-cols-5 items-start'):
+            with ui.column().classes('w-full gap-3 md:col-span-2 md:order-last'):
+                with ui.card().classes('w-full gap-1').props('flat bordered').mark('home-join'):
+                    join_box(ctx)  # members with a meeting code (IT-tools comparison) need no account
+                    tx.p(t('home.welcome.members')).classes('cop-muted text-sm')
+                with ui.card().classes('w-full gap-2 bg-blue-50').props('flat bordered').mark('home-signup'):
+                    tx.h2(t('home.welcome.new_title'))
+                    tx.p(t('home.welcome.new_text'))
+                    ui.button(
+                        t('auth.signup.action'), icon='person_add', on_click=lambda: ui.navigate.to('/signup')
+                    ).mark('home-signup-button')
+            with ui.column().classes('w-full gap-3 md:col-span-3'):
+                tx.h2(t('home.welcome.what'))
+                with html.ul().classes('list-disc pl-6 flex flex-col gap-1'):
+                    for key in ('onboarding', 'kompas', 'survey', 'ittools', 'plan'):
+                        tx.li(t(f'home.welcome.point_{key}'))
+                tx.h2(t('auth.login.title'))
+                login_form(ctx, '/')
 
 
 def communities(ctx: PageContext) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from nicegui import html, ui
 
 from components import typography as tx
-from components.action_form import action_fields, action_summary, action_values
+from components.action_form import action_fields, action_summary, action_values, due_field, owner_field
 from components.forms import ErrorLine, clear_field_errors, show_field_error
 from components.frame import aria
 from components.nav import provide
@@ -16,6 +16,7 @@ from core.errors import AppError
 from core.guide import answered_by_phase
 from core.roles import Permission
 from core.services import Services
+from core.suggestions import Suggestion
 
 from ._base import PageContext, community_page
 
@@ -146,7 +147,7 @@ class PlanView:
                                 ui.button(
                                     t('plan.inbox.accept'),
                                     icon='check',
-                                    on_click=lambda s=suggestion: self._accept(s.id),
+                                    on_click=lambda s=suggestion: self._accept(s),
                                 ).props('dense'),
                                 t('plan.inbox.accept_named', text=t.pick(suggestion.text)),
                             ).mark('suggestion-accept')
@@ -159,15 +160,44 @@ class PlanView:
                                 t('plan.inbox.discard_named', text=t.pick(suggestion.text)),
                             ).mark('suggestion-discard')
 
-    async def _accept(self, suggestion_id: str) -> None:
-        try:
-            await self.plan.accept(self.me, self.cid, suggestion_id, self.t.lang)
-        except AppError as e:
-            self.ctx.notify_error(e)
-            return
-        ui.notify(self.t('plan.inbox.accepted'), type='positive')
-        self._render_inbox()
-        self._render_list()
+    async def _accept(self, suggestion: Suggestion) -> None:
+        """Take an idea over as an action, asking who carries it and by when (both may be left for later)."""
+        t = self.t
+        owners = sorted({a.owner for a in self.plan.actions(self.me, self.cid) if a.owner}, key=str.casefold)
+        with (
+            ui.dialog().props('transition-show=fade transition-hide=fade') as dialog,
+            ui.card().classes('w-full max-w-xl gap-2') as card,
+        ):
+            heading = tx.h2(t('plan.take.title'))
+            for element in (dialog, card):
+                element.props['aria-labelledby'] = heading.html_id
+            tx.p(t.pick(suggestion.text)).classes('font-medium')
+            tx.p(t('plan.take.text')).classes('text-sm cop-muted')
+            fields = {'owner': owner_field(t, '', owners)}
+            fields['due'] = due_field(t).mark('action-due')
+            error = ErrorLine()
+
+            async def save(complete: bool) -> None:
+                error.clear_text()
+                clear_field_errors(fields)
+                values = {name: element.value for name, element in fields.items()} if complete else None
+                try:
+                    await self.plan.accept(self.me, self.cid, suggestion.id, t.lang, values)
+                except AppError as e:
+                    show_field_error(fields, e.field, self.ctx.error_text(e))
+                    error.show(self.ctx.error_text(e))
+                    return
+                dialog.submit(True)
+
+            with ui.row().classes('w-full justify-end gap-2'):
+                ui.button(t('plan.take.later'), on_click=lambda: save(False)).props('flat').mark('take-later')
+                ui.button(t('plan.take.save'), icon='check', on_click=lambda: save(True)).mark('take-save')
+        taken = await dialog
+        dialog.delete()  # before the inbox is redrawn: the dialog sits in the suggestion's card
+        if taken:
+            ui.notify(t('plan.inbox.accepted'), type='positive')
+            self._render_inbox()
+            self._render_list()
 
     async def _discard(self, suggestion_id: str) -> None:
         try:
@@ -200,7 +230,7 @@ class PlanView:
                 'horizon': self._select(
                     'horizon',
                     t('plan.filter.horizon'),
-                    {**every, **{h: t('plan.horizon.days', days=h) for h in HORIZONS}},
+                    {**every, **{h: t('plan.filter.within', days=h) for h in HORIZONS}},
                 ),
                 'owner': self._select('owner', t('plan.filter.owner'), every),  # filled in by _render_list
                 'sort': self._select('sort', t('plan.filter.sort'), {k: t(f'plan.sort.{k}') for k in SORTS}),
@@ -274,6 +304,13 @@ class PlanView:
                             'text-xs cop-muted'
                         )
                 if self.editable:
+                    if action.status not in ('done', 'dropped'):
+                        aria(
+                            ui.button(
+                                t('plan.mark_done'), icon='task_alt', on_click=lambda a=action: self._mark_done(a)
+                            ).props('flat dense no-caps color=positive'),
+                            t('plan.mark_done_named', title=action.title),
+                        ).mark('action-done')
                     aria(
                         ui.button(icon='edit', on_click=lambda a=action: self._edit(a)).props('flat round'),
                         t('plan.edit_named', title=action.title),
@@ -320,6 +357,26 @@ class PlanView:
             self._render_list()
         dialog.delete()
 
+    async def _mark_done(self, action: Action) -> None:
+        """One click: the action is done (with undo, back to its earlier status)."""
+        try:
+            await self.plan.update(self.me, self.cid, action.id, {'status': 'done'})
+        except AppError as e:
+            self.ctx.notify_error(e)
+            return
+        self._render_list()
+        self.undo.offer(
+            self.t('plan.marked_done', title=action.title), lambda: self._set_status(action.id, action.status)
+        )
+
+    async def _set_status(self, action_id: str, status: str) -> None:
+        try:
+            await self.plan.update(self.me, self.cid, action_id, {'status': status})
+        except AppError as e:
+            self.ctx.notify_error(e)
+            return
+        self._render_list()
+
     async def _remove(self, action: Action) -> None:
         try:
             removed = await self.plan.remove(self.me, self.cid, action.id)
@@ -360,4 +417,6 @@ class PlanView:
         with ui.card().classes('w-full gap-2').props('flat bordered').mark('dossier-card'):
             tx.h2(t('plan.dossier.title'))
             tx.p(t('plan.dossier.text'))
-            ui.link(t('plan.dossier.open'), f'/c/{self.cid}/dossier').classes('font-medium').mark('dossier-link')
+            ui.button(
+                t('plan.dossier.open'), icon='picture_as_pdf', on_click=lambda: ui.navigate.to(f'/c/{self.cid}/dossier')
+            ).props('outline').mark('dossier-link')

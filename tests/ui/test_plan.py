@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
 
 from nicegui import app
 from nicegui.element_filter import ElementFilter
@@ -62,9 +63,16 @@ async def test_plan_accept_add_filter_delete_and_undo(user: User):
     await user.open(f'/c/{cid}/plan')
     await user.should_see(marker='suggestion')
     user.find(marker='suggestion-accept').click()
+    await user.should_see(marker='take-save', retries=20)  # who carries it, and by when?
+    user.find(marker='action-owner').type('Noor')
+    user.find(marker='due-in-30').click()
+    user.find(marker='take-save').click()
     await user.should_see('Idee overgenomen als actie.', retries=20)
     await wait_for(lambda: count(user, 'action') == 1)
     assert count(user, 'suggestion') == 0
+    taken = services.actionplan.actions(owner, cid)[0]
+    assert taken.owner == 'Noor' and taken.due == (date.today() + timedelta(days=30)).isoformat()
+    await user.should_see('(over 30 dagen)')  # the real date, with how far away it is
 
     user.find(marker='action-add').click()
     await user.should_see(marker='action-save', retries=20)
@@ -72,7 +80,7 @@ async def test_plan_accept_add_filter_delete_and_undo(user: User):
     await user.should_see('Geef de actie een naam.', retries=20)  # a clear message, nothing stored
     user.find(marker='action-title').type('Kick-off houden')
     user.find(marker='action-owner').type('Lien')
-    user.find(marker='action-horizon').elements.pop().value = '30'
+    user.find(marker='due-in-30').click()  # a real date, thirty days from today
     user.find(marker='action-save').click()
     await wait_for(lambda: count(user, 'action') == 2)
     assert {a.title for a in services.actionplan.actions(owner, cid)} == {'Schrijf het doel op', 'Kick-off houden'}
@@ -89,6 +97,23 @@ async def test_plan_accept_add_filter_delete_and_undo(user: User):
     user.find(marker='undo').click()
     await wait_for(lambda: count(user, 'action') == 2)
     assert len(services.actionplan.actions(owner, cid)) == 2
+
+
+async def test_an_idea_taken_over_later_and_an_action_done_in_one_click(user: User):
+    services, owner, cid = await setup()
+    await services.suggestions.send(owner, cid, 'kompas', 'r1', 'domain', {'nl': 'Doel', 'fr': 'But', 'en': 'Aim'})
+    await log_in(user, 'owner@example.be')
+    await user.open(f'/c/{cid}/plan')
+    user.find(marker='suggestion-accept').click()
+    await user.should_see(marker='take-later', retries=20)
+    user.find(marker='take-later').click()  # skippable: owner and date come later
+    await wait_for(lambda: count(user, 'action') == 1)
+    await user.should_see('Gepland · nog geen trekker · nog geen datum')
+    user.find(marker='action-done').click()
+    await wait_for(lambda: services.actionplan.actions(owner, cid)[0].status == 'done')
+    await wait_for(lambda: count(user, 'action-done') == 0)
+    user.find(marker='undo').click()
+    await wait_for(lambda: services.actionplan.actions(owner, cid)[0].status == 'planned')
 
 
 async def test_journey_skips_and_resumes(user: User):
