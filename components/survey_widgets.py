@@ -41,6 +41,7 @@ def anonymity_notice(t: Translator, threshold: int) -> None:
         with html.ul().classes('list-disc pl-5 flex flex-col gap-1'):
             for key in NOTICE_POINTS:
                 tx.li(t(f'survey.notice.{key}', threshold=threshold))
+        ui.link(t('privacy.link_long'), '/privacy').classes('text-sm').mark('survey-privacy')
 
 
 def status_buttons(ctx: Any, survey_round: SurveyRound, back: str) -> None:

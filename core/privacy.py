@@ -186,8 +186,6 @@ class Privacy:
         # called after a community was scrubbed, with (community id, user id, label): for parts that keep the
         # community's data in memory too (live rooms), so they drop or fix their copy
         self.forget = forget or []
-        # called after an account was erased, with its id: ends its sessions and closes its open pages
-        self.on_erased: list[Callable[[str], Any]] = []
 
     def label(self, lang: str) -> str:
         return self.ui.text('privacy.former_member', lang)
@@ -269,8 +267,6 @@ class Privacy:
             report.documents_rewritten,
             report.backups_rewritten,
         )
-        for hook in self.on_erased:
-            hook(user.id)
         return report
 
     def _scrub_backups(self, person: Person, lang: str) -> int:

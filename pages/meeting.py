@@ -113,6 +113,7 @@ def _name_form(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Actor
         name.props['hint'] = t('meeting.join.name_hint')
         error = ErrorLine().mark('name-error')
         tx.p(t('meeting.join.privacy')).classes('text-sm cop-muted')
+        ui.link(t('privacy.link_long'), '/privacy').classes('text-sm').mark('meeting-privacy')
 
         async def join() -> None:
             error.clear_text()

@@ -119,3 +119,13 @@ async def test_an_export_of_the_community_file_appears_in_the_coordinators_expor
         e.kind
         for e in app.state.services.exportlog.entries(app.state.services.accounts.by_email('anna@example.be').id, cid)
     ] == ['community_file']
+
+
+async def test_the_survey_page_links_the_privacy_notice_next_to_its_anonymity_notice(user: User):
+    cid, _ = await community_with_second_member(user)
+    services = app.state.services
+    anna = services.accounts.by_email('anna@example.be')
+    survey_round = await services.surveys.create(anna.id, cid, title='Najaar', open_now=True)
+    await user.open(f'/s/{cid}/{survey_round.token}')
+    await user.should_see(marker='survey-privacy')
+    await user.should_see('Elke export wordt bijgehouden: wie, wat en op welke dag.')

@@ -198,3 +198,13 @@ def _t(services, lang):
     from core.i18n import Translator
 
     return Translator(services.content.ui, lang)
+
+
+async def test_erasure_ends_the_sessions_first_while_they_still_name_the_account(services):
+    jan, sara, cid = await two_coordinators(services)
+    await services.communities.hand_over(jan.id, cid, sara.id)
+    seen = []
+    services.accounts.on_credentials_changed(lambda user_id: seen.append((user_id, services.accounts.get(user_id))))
+    await services.privacy.delete_account(jan.id, PASSWORD, 'test')
+    assert seen == [(jan.id, jan)]
+    assert not [r for r in services.store.accounts.table('sessions').all() if r.get('user') == jan.id]
