@@ -204,7 +204,15 @@ def _guard_events(ctx: PageContext) -> None:
             _send_to_login(client, ctx.path)
 
     client.handle_event = checked  # type: ignore[method-assign]
+    client.cop_session_valid = lambda: sessions.is_valid(ctx.token, user_id)  # type: ignore[attr-defined]
     client.on_delete(lambda: _release(client))
+
+
+def upload_allowed(client_id: str) -> bool:
+    """Uploads reach a page by a plain HTTP request, not through its events: the same session check applies."""
+    client = Client.instances.get(client_id)
+    check = getattr(client, 'cop_session_valid', None)
+    return check is None or check()
 
 
 def _release(client: Client) -> None:

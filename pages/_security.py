@@ -1,4 +1,5 @@
-"""Security headers on every HTTP response, and Secure cookies when the site is reached over HTTPS.
+"""Security headers on every HTTP response, Secure cookies when the site is reached over HTTPS, and the session
+check for uploads (which reach a page by HTTP, not through its checked events).
 
 The Content-Security-Policy is built from what NiceGUI pages really load: everything from this origin, the page's
 own inline scripts and styles (NiceGUI writes its start-up script and styles into the page), 'unsafe-eval' (Vue
@@ -15,8 +16,11 @@ carry HSTS.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from ._base import upload_allowed
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -40,6 +44,7 @@ CSP = '; '.join(
     ]
 )
 HSTS = 'max-age=31536000'
+UPLOAD_PATH = re.compile(r'^/_nicegui/client/([^/]+)/upload/')
 SECRET_PREFIXES = ('/s/', '/m/')  # addresses that carry a survey token or a meeting code
 
 
@@ -76,6 +81,10 @@ class SecurityHeaders:
             return
         https = self.https or scope.get('scheme') == 'https'
         path = scope.get('path', '')
+        upload = UPLOAD_PATH.match(path)
+        if upload and not upload_allowed(upload.group(1)):
+            await _refuse(send, path, https)
+            return
 
         async def send_with_headers(message: Message) -> None:
             if message['type'] == 'http.response.start':
@@ -87,6 +96,14 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+async def _refuse(send: Callable, path: str, https: bool) -> None:
+    """403 for an upload to a page whose session has ended (the page itself is sent to the login page)."""
+    body = b'session ended'
+    headers = [(b'content-type', b'text/plain'), (b'content-length', str(len(body)).encode())]
+    await send({'type': 'http.response.start', 'status': 403, 'headers': headers + security_headers(path, https)})
+    await send({'type': 'http.response.body', 'body': body})
 
 
 def _secure_cookie(value: bytes) -> bytes:
