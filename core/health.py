@@ -60,9 +60,10 @@ class HealthCheck:
                 self._probed = (now, probe(self.store.data_dir))
             return self._probed[1]
 
-    def report(self) -> tuple[int, dict[str, Any]]:
-        """(HTTP status, body): 503 when the store cannot write."""
-        folder = self.folder()
+    def report(self, folder: FolderState | None = None) -> tuple[int, dict[str, Any]]:
+        """(HTTP status, body): 503 when the store cannot write. Call it on the event loop (it reads the store's
+        registry); `folder` is the probe's result, taken beforehand in a worker thread by an async caller."""
+        folder = folder or self.folder()
         files = [db.file for db in self.store.open_databases()]
         failing = sum(1 for f in files if f.write_error is not None)
         last = max((f.last_write for f in files if f.last_write is not None), default=self._before_start)
