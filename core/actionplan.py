@@ -11,7 +11,8 @@ from typing import Any
 
 from tinydb import Query
 
-from .communities import Communities, Community, register_table
+from . import schema
+from .communities import Communities, Community, TableSpec
 from .errors import NotFound, ValidationError
 from .i18n import LANGUAGES, Catalog, Text, Translator
 from .roles import Permission
@@ -139,12 +140,32 @@ def _validate_plan(docs: list[dict[str, Any]]) -> None:
         clean_plan(doc)
 
 
+ACTION_RECORD = schema.Record(
+    {
+        'id': schema.Str(40, min=1),
+        **{name: schema.Str(limit) for name, limit in LIMITS.items()},
+        'source': schema.Choice(*SOURCES),
+        'status': schema.Choice(*STATUSES),
+        'horizon': schema.Nullable(schema.Choice(*HORIZONS)),
+        'due': schema.Nullable(schema.Day()),
+        'created': schema.Day(),
+        'updated': schema.Day(),
+    }
+)
+PLAN_RECORD = schema.Record(
+    {
+        **{name: schema.Str(limit) for name, limit in PLAN_LIMITS.items()},
+        'next_review': schema.Nullable(schema.Day()),
+    }
+)
+
+
 class ActionPlan:
     def __init__(self, communities: Communities, suggestions: Suggestions | None = None) -> None:
         self.communities = communities
         self.suggestions = suggestions or Suggestions(communities)
-        register_table(ACTIONS, _validate_actions)
-        register_table(PLAN, _validate_plan)
+        communities.register_table(TableSpec(ACTIONS, ACTION_RECORD, _validate_actions, max_records=MAX_ACTIONS))
+        communities.register_table(TableSpec(PLAN, PLAN_RECORD, _validate_plan, unique=None, max_records=1))
 
     def _db(self, cid: str):
         return self.communities.store.community(cid)

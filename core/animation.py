@@ -9,9 +9,9 @@ from typing import Any
 
 from tinydb import Query
 
-from . import sheets
+from . import schema, sheets
 from .clean import whole_number
-from .communities import Communities, register_table
+from .communities import Communities, TableSpec
 from .errors import ValidationError
 from .questionnaire import Instrument, Instruments, Result, score
 from .roles import Permission
@@ -96,11 +96,14 @@ class Animation(sheets.CommunitySheets):
     def __init__(self, communities: Communities, instruments: Instruments, surveys: Surveys) -> None:
         super().__init__(communities, instruments)
         self.surveys = surveys
-        register_table(
-            TABLE,
-            lambda docs: sheets.validate_sheets(
-                instruments, docs, {'name': str, 'day': str, 'method': str, 'participants': int, 'by': str}
-            ),
+        details = {
+            'name': schema.Str(MAX_NAME, min=1),
+            'day': schema.Day(),
+            'method': schema.optional(schema.Str(MAX_METHOD)),
+            'participants': schema.optional(schema.Nullable(schema.Int(1, MAX_PARTICIPANTS))),
+        }
+        communities.register_table(
+            TableSpec(TABLE, sheets.sheet_record(details), lambda docs: sheets.validate_sheets(instruments, docs, {}))
         )
 
     @property

@@ -18,6 +18,7 @@ from typing import Any
 
 from tinydb import Query
 
+from . import schema
 from .accounts import Accounts
 from .clean import whole_number
 from .errors import NotFound, PermissionDenied, ValidationError
@@ -34,21 +35,34 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_DEPTH = 32  # nesting levels of an export file; a real one has fewer than ten
 COMMUNITY_TABLE = 'community'
 
-# Tables of a community file that a part of the toolbox owns, with the check an imported table must pass
-# (raises ValidationError) and, optionally, a filter choosing which documents an export may carry. A part registers
-# its tables when its service is built.
-TABLE_VALIDATORS: dict[str, Callable[[list[dict[str, Any]]], None]] = {}
-EXPORT_FILTERS: dict[str, Callable[[Any, list[dict[str, Any]]], list[dict[str, Any]]]] = {}
+COMMUNITY_FIELDS = schema.Record(
+    {
+        'name': schema.Str(LIMITS['name'], min=1),
+        'purpose': schema.optional(schema.Str(LIMITS['purpose'])),
+        'stage': schema.Choice(*STAGES),
+        'sponsor': schema.optional(schema.Str(LIMITS['sponsor'])),
+        'expected_members': schema.optional(schema.Nullable(schema.Int(1, MAX_MEMBERS))),
+        'language': schema.Choice(*LANGUAGES),
+    }
+)
 
 
-def register_table(
-    name: str,
-    validator: Callable[[list[dict[str, Any]]], None],
-    export_filter: Callable[[Any, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
-) -> None:
-    TABLE_VALIDATORS[name] = validator
-    if export_filter is not None:
-        EXPORT_FILTERS[name] = export_filter
+@dataclass(frozen=True)
+class TableSpec:
+    """A table of a community's file that a part of the toolbox owns, as export and import see it.
+
+    `record` declares every field of its documents; `check` holds the rules the shape cannot say (an answer fits its
+    instrument, a schedule ends before midnight), raising ValidationError; `unique` names the field no two documents
+    may share; `select` chooses which documents an export carries (answers below their threshold stay home);
+    `exported=False` keeps the whole table home (an import still checks it, then drops it)."""
+
+    name: str
+    record: schema.Record
+    check: schema.Check | None = None
+    unique: str | None = 'id'
+    max_records: int = 10_000
+    select: Callable[[Any, list[dict[str, Any]]], list[dict[str, Any]]] | None = None
+    exported: bool = True
 
 
 @dataclass(frozen=True)
@@ -129,6 +143,12 @@ class Communities:
     def __init__(self, store: Store, accounts: Accounts) -> None:
         self.store = store
         self.accounts = accounts
+        self.tables: dict[str, TableSpec] = {}
+
+    def register_table(self, spec: TableSpec) -> None:
+        """A part of the toolbox declares a table it owns, when its service is built (the only moment: the rules may
+        need its content, such as the instruments' versions)."""
+        self.tables[spec.name] = spec
 
     # -- reading -----------------------------------------------------------------------------------------------
 
@@ -253,6 +273,16 @@ class Communities:
                 members.append(Member(user.id, user.name, user.email, Role(doc['role'])))
         order = {Role.COORDINATOR: 0, Role.CO_COORDINATOR: 1, Role.COACH: 2}
         return sorted(members, key=lambda m: (order[m.role], m.name.casefold()))
+
+    def account_names(self, cid: str) -> set[str]:
+        """The display names (casefolded) of everyone with an account and a role in the community, without a role
+        check: a meeting participant may not take one of them, so that nobody can pass for an account holder."""
+        names = set()
+        for doc in self._memberships.search(Query()['community_id'] == cid):
+            user = self.accounts.get(doc['user_id'])
+            if user is not None:
+                names.add(' '.join(user.name.split()).casefold())
+        return names
 
     async def invite(self, user_id: str, cid: str, role: Role | str) -> tuple[str, Invitation]:
         """Create a one-time invitation; returns the secret token (shown once) and the invitation."""
@@ -417,14 +447,19 @@ class Communities:
     # -- export and import -------------------------------------------------------------------------------------
 
     def export(self, user_id: str, cid: str) -> bytes:
-        """The community as a JSON document: its fields and every table of the tools, no account data."""
+        """The community as a JSON document: its fields and the tables of the tools, each document as its schema
+        exports it. No account data, no private scores, receipt hashes, link tokens or user ids."""
         community, _ = self.get(user_id, cid, Permission.EDIT)
         db = self.store.community(cid)
         tables = {}
         for name in sorted(db.tinydb.tables()):
-            if name in TABLE_VALIDATORS:
-                docs = [dict(doc) for doc in db.table(name).all()]
-                tables[name] = EXPORT_FILTERS[name](db, docs) if name in EXPORT_FILTERS else docs
+            spec = self.tables.get(name)
+            if spec is None or not spec.exported:
+                continue
+            docs = [dict(doc) for doc in db.table(name).all()]
+            if spec.select is not None:
+                docs = spec.select(db, docs)
+            tables[name] = [spec.record.dump(doc) for doc in docs]
         fields = {k: v for k, v in asdict(community).items() if k not in ('id', 'created', 'updated')}
         document = {
             'format': EXPORT_FORMAT,
@@ -435,9 +470,13 @@ class Communities:
         }
         return json.dumps(document, ensure_ascii=False, indent=1).encode('utf-8')
 
+    def parse_export(self, payload: bytes) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+        return parse_export(payload, self.tables)
+
     async def import_(self, user_id: str, payload: bytes) -> Community:
-        """Create a new community from an export; the importing user becomes its coordinator. All or nothing."""
-        fields, tables = parse_export(payload)
+        """Create a new community from an export; the importing user becomes its coordinator. All or nothing: the
+        whole file is checked before anything is written."""
+        fields, tables = self.parse_export(payload)
         community = await self.create(user_id, fields)
         db = self.store.community(community.id)
         for name, docs in tables.items():
@@ -446,8 +485,9 @@ class Communities:
         return community
 
 
-def parse_export(payload: bytes) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
-    """Validate an export file completely before anything is written. ValidationError says what is wrong."""
+def parse_export(payload: bytes, specs: dict[str, TableSpec]) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """Validate an export file completely before anything is written; returns the community's fields and, per
+    table, the documents to store. ValidationError names what is wrong: the table, the record and the field."""
     if len(payload) > MAX_IMPORT_BYTES:
         raise ValidationError('import.error.too_large', max=MAX_IMPORT_BYTES // (1024 * 1024))
     try:
@@ -460,34 +500,85 @@ def parse_export(payload: bytes) -> tuple[dict[str, Any], dict[str, list[dict[st
         raise ValidationError('import.error.too_deep', max=MAX_IMPORT_DEPTH)
     if not isinstance(document, dict) or document.get('format') != EXPORT_FORMAT:
         raise ValidationError('import.error.not_export')
-    schema = document.get('schema')
-    if not isinstance(schema, int) or schema < 1:
+    version = document.get('schema')
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ValidationError('import.error.not_export')
-    if schema > SCHEMA_VERSIONS['community']:
+    if version > SCHEMA_VERSIONS['community']:
         raise ValidationError('import.error.newer')
+    unknown = set(document) - {'format', 'schema', 'exported', 'community', 'tables'}
+    if unknown:
+        raise ValidationError('import.error.unknown', table='—', record=1, name=str(sorted(unknown)[0])[:40])
     raw_fields = document.get('community')
-    if not isinstance(raw_fields, dict):
-        raise ValidationError('import.error.not_export')
+    try:
+        raw_fields = COMMUNITY_FIELDS.load(raw_fields)
+    except schema.SchemaError as e:
+        raise _located(e, COMMUNITY_TABLE, 0) from e
     try:
         fields = validate_fields(raw_fields)
     except ValidationError as e:
-        raise ValidationError('import.error.field', field=e.field or '') from e
+        raise ValidationError('import.error.field', name=e.field or '') from e
     tables = document.get('tables', {})
     if not isinstance(tables, dict):
         raise ValidationError('import.error.not_export')
     clean: dict[str, list[dict[str, Any]]] = {}
     for name, docs in tables.items():
-        validator = TABLE_VALIDATORS.get(name)
-        if validator is None:
+        spec = specs.get(name)
+        if spec is None:
             raise ValidationError('import.error.table', table=str(name)[:40])
-        if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
-            raise ValidationError('import.error.table', table=name)
-        try:
-            validator(docs)
-        except ValidationError as e:
-            raise ValidationError('import.error.table', table=name) from e
-        clean[name] = docs
+        loaded = _load_table(spec, docs)
+        if spec.exported:
+            clean[name] = loaded
     return fields, clean
+
+
+def _load_table(spec: TableSpec, docs: Any) -> list[dict[str, Any]]:
+    """Every document of an imported table checked against its schema, then against the part's own rules (per
+    record, so the message can say which, then across the table)."""
+    if not isinstance(docs, list):
+        raise ValidationError('import.error.type', table=spec.name, record=1, name='—')
+    if len(docs) > spec.max_records:
+        raise ValidationError(
+            'import.error.too_many', table=spec.name, record=len(docs), name='—', max=spec.max_records
+        )
+    loaded = []
+    for i, doc in enumerate(docs):
+        try:
+            loaded.append(spec.record.load(doc))
+        except schema.SchemaError as e:
+            raise _located(e, spec.name, i) from e
+    if spec.unique:
+        try:
+            schema.unique(loaded, spec.unique)
+        except schema.SchemaError as e:
+            raise _located(e, spec.name, e.path[0], e.path[1:]) from e
+    if spec.check is not None:
+        for i, doc in enumerate(loaded):
+            _apply(spec, [doc], i)
+        _apply(spec, loaded, None)
+    return loaded
+
+
+def _apply(spec: TableSpec, docs: list[dict[str, Any]], index: int | None) -> None:
+    try:
+        spec.check(docs)
+    except ValidationError as e:
+        record = '—' if index is None else index + 1
+        raise ValidationError('import.error.rule', table=spec.name, record=record, name=e.field or '—') from e
+    except (KeyError, TypeError, ValueError, AttributeError) as e:  # a rule that met a shape it did not expect
+        record = '—' if index is None else index + 1
+        raise ValidationError('import.error.rule', table=spec.name, record=record, name='—') from e
+
+
+def _located(error: schema.SchemaError, table: str, index: int, path: tuple[Any, ...] | None = None) -> ValidationError:
+    """A schema error as the user reads it: the table, the record (counted from 1), the field and the problem."""
+    path = error.path if path is None else path
+    return ValidationError(
+        f'import.error.{error.reason}',
+        table=table,
+        record=index + 1,
+        name=schema.where(path) or '—',
+        **error.params,
+    )
 
 
 def nesting_depth(value: Any) -> int:

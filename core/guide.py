@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from tinydb import Query
 
-from .communities import Communities, register_table
+from . import schema
+from .communities import Communities, TableSpec
 from .content import Checker, read_yaml
 from .errors import ValidationError
 from .i18n import Text
@@ -128,7 +128,15 @@ class GuideAnswers:
     def __init__(self, communities: Communities, guide: Guide) -> None:
         self.communities = communities
         self.guide = guide
-        register_table(TABLE, self._validate)
+        record = schema.Record(
+            {
+                'question': schema.Str(80, min=1),
+                'text': schema.Str(MAX_ANSWER, min=1),
+                'updated': schema.optional(schema.Day(blank=True)),
+                'by': schema.private(schema.Str(80)),
+            }
+        )
+        communities.register_table(TableSpec(TABLE, record, unique='question'))
 
     def _table(self, cid: str):
         return self.communities.store.community(cid).table(TABLE)
@@ -160,17 +168,6 @@ class GuideAnswers:
             answer = Answer(question_id, text, doc['updated'])
         await self.communities.store.community(cid).commit()
         return answer
-
-    def _validate(self, docs: list[dict[str, Any]]) -> None:
-        """For import: well-formed answers. A question the guide no longer has does not block the import (an
-        older export stays importable when the guide changes); its answer is kept but not shown."""
-        for doc in docs:
-            if (
-                not isinstance(doc.get('question'), str)
-                or not isinstance(doc.get('text'), str)
-                or len(doc['text']) > MAX_ANSWER
-            ):
-                raise ValidationError('error.invalid')
 
 
 def answered_by_phase(guide: Guide, answers: dict[str, Answer]) -> list[tuple[Phase, list[tuple[Question, Answer]]]]:

@@ -16,8 +16,8 @@ from typing import Any
 from tinydb import Query
 from tinydb.operations import delete as delete_field
 
-from . import sheets
-from .communities import Communities, register_table
+from . import schema, sheets
+from .communities import Communities, TableSpec
 from .errors import ValidationError
 from .questionnaire import Instrument, Instruments, Result, score
 from .roles import Permission
@@ -62,7 +62,8 @@ class Kompas(sheets.CommunitySheets):
 
     def __init__(self, communities: Communities, instruments: Instruments) -> None:
         super().__init__(communities, instruments)
-        register_table(TABLE, lambda docs: sheets.validate_sheets(instruments, docs, {'by': str, 'scope': str}))
+        record = sheets.sheet_record({'scope': schema.optional(schema.Choice(QUICK))})
+        communities.register_table(TableSpec(TABLE, record, lambda docs: sheets.validate_sheets(instruments, docs, {})))
         self._quick: dict[int, Instrument] = {}
 
     @property

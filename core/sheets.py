@@ -15,11 +15,37 @@ from typing import Any
 from tinydb import Query
 from tinydb.table import Table
 
+from . import schema
 from .errors import NotFound, ValidationError
-from .questionnaire import Instrument, Instruments, clean_answer, clean_answers
+from .questionnaire import MAX_TEXT, Instrument, Instruments, clean_answer, clean_answers
 from .roles import Permission
 
 MAX_COMMENT = 1000
+ITEM_ID = schema.Str(80, min=1)
+# the answers of one sheet, item id -> a scale number (or 'na'), an option id, a list of option ids or a text; the
+# sheet's instrument decides which (the table's own check)
+ANSWERS = schema.MapOf(
+    ITEM_ID,
+    schema.Nullable(schema.OneOf(schema.Int(-1000, 1000), schema.Str(MAX_TEXT), schema.ListOf(ITEM_ID, 100))),
+    500,
+)
+
+
+def sheet_record(extra: dict[str, schema.Field | schema.Schema]) -> schema.Record:
+    """The stored shape of a sheet, with the caller's own fields. `by` (the user who started it) stays home."""
+    return schema.Record(
+        {
+            'id': schema.Str(40, min=1),
+            'instrument': schema.Str(60, min=1),
+            'version': schema.Int(1, 100_000),
+            'started': schema.optional(schema.Nullable(schema.Day())),
+            'finished': schema.optional(schema.Nullable(schema.Day())),
+            'answers': schema.optional(ANSWERS),
+            'comments': schema.optional(schema.MapOf(ITEM_ID, schema.Str(MAX_COMMENT), 500)),
+            'by': schema.private(schema.Str(80)),
+            **extra,
+        }
+    )
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from typing import Any
 
 from tinydb import Query
 
-from .communities import Communities, register_table
+from . import schema
+from .communities import Communities, TableSpec
 from .errors import NotFound, ValidationError
 from .i18n import LANGUAGES
 from .roles import Permission
@@ -35,25 +36,24 @@ class Suggestion:
     status: str  # new | accepted | discarded
 
 
-def _validate(docs: list[dict[str, Any]]) -> None:
-    for doc in docs:
-        text = doc.get('text')
-        if (
-            doc.get('source') not in SOURCES
-            or not isinstance(text, dict)
-            or not all(isinstance(text.get(lang), str) and len(text[lang]) <= MAX_TEXT for lang in LANGUAGES)
-            or not isinstance(doc.get('id'), str)
-            or doc.get('status') not in STATUSES
-        ):
-            raise ValidationError('error.invalid')
-
-
-register_table(TABLE, _validate)
+RECORD = schema.Record(
+    {
+        'id': schema.Str(40, min=1),
+        'source': schema.Choice(*SOURCES),
+        'ref': schema.optional(schema.Str(80)),
+        'dimension': schema.optional(schema.Str(80)),
+        'text': schema.Record({lang: schema.Str(MAX_TEXT) for lang in LANGUAGES}),
+        'created': schema.optional(schema.Day(blank=True)),
+        'by': schema.private(schema.Str(80)),
+        'status': schema.Choice(*STATUSES),
+    }
+)
 
 
 class Suggestions:
     def __init__(self, communities: Communities) -> None:
         self.communities = communities
+        communities.register_table(TableSpec(TABLE, RECORD))
 
     def _table(self, cid: str):
         return self.communities.store.community(cid).table(TABLE)

@@ -28,11 +28,13 @@ from typing import Any
 
 from tinydb import Query
 
-from .communities import Communities, register_table
+from . import schema
+from .communities import Communities, TableSpec
 from .errors import AuthError, NotFound, ValidationError
 from .questionnaire import Instrument, Instruments, clean_answers
 from .ratelimit import FailureLimiter
 from .roles import Permission
+from .sheets import ANSWERS as ANSWER_SHAPE
 from .store import DamagedFileError
 from .survey_results import SurveyResults, aggregate, raw_rows
 
@@ -51,6 +53,33 @@ MAX_TITLE = 120
 ANSWER_FIELDS = {'round', 'answers', 'receipt'}
 LEGACY_FIELDS = ('id', 'day')  # stored with an answer by earlier versions, read by nothing: dropped on rewrite
 HEX_DIGEST = re.compile(r'^[0-9a-f]{64}$')
+
+
+# An export carries neither a round's link token (an import makes a new one: an old link must not open the copy)
+# nor an answer's receipt hash (a receipt code withdraws an answer here, not from a copy).
+ROUND_RECORD = schema.Record(
+    {
+        'id': schema.Str(40, min=1),
+        'token': schema.private(schema.Str(64), default=lambda: secrets.token_urlsafe(24)),
+        'instrument': schema.Str(60, min=1),
+        'version': schema.Int(1, 100_000),
+        'subject': schema.optional(schema.Str(80), default=''),
+        'created': schema.optional(schema.Day(blank=True)),
+        'status': schema.Choice(*STATUSES),
+        'title': schema.optional(schema.Str(MAX_TITLE)),
+        'closes': schema.optional(schema.Nullable(schema.Day())),
+        'threshold': schema.Int(MIN_THRESHOLD, MAX_THRESHOLD),
+    }
+)
+ANSWER_RECORD = schema.Record(
+    {
+        'round': schema.Str(40, min=1),
+        'answers': ANSWER_SHAPE,
+        'receipt': schema.private(schema.Str(64, pattern=HEX_DIGEST.pattern.strip('^$'))),
+        'id': schema.private(schema.Str(40)),  # LEGACY_FIELDS
+        'day': schema.private(schema.Day()),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -108,8 +137,10 @@ class Surveys:
         self.browser_limiter = FailureLimiter(10, 600, 60, 600, clock=clock, flood=None)  # counts successes
         self.submit_limiter = FailureLimiter(300, 600, 60, 600, clock=clock, flood=None)
         self.receipt_limiter = FailureLimiter(10, 900, 60, 900, clock=clock)
-        register_table(ROUNDS, self._validate_rounds)
-        register_table(ANSWERS, self._validate_answers, export_filter=self._exportable_answers)
+        communities.register_table(TableSpec(ROUNDS, ROUND_RECORD, self._validate_rounds))
+        communities.register_table(
+            TableSpec(ANSWERS, ANSWER_RECORD, self._validate_answers, unique=None, select=self._exportable_answers)
+        )
 
     def _db(self, cid: str):
         return self.communities.store.community(cid)
@@ -377,8 +408,7 @@ class Surveys:
                 or not isinstance(doc.get('answers'), dict)
                 or not doc['answers']
                 or not isinstance(doc.get('round'), str)
-                or not isinstance(doc.get('receipt'), str)
-                or not HEX_DIGEST.fullmatch(doc['receipt'])
+                or ('receipt' in doc and not HEX_DIGEST.fullmatch(str(doc['receipt'])))
             ):
                 raise ValidationError('error.invalid')
             if 'day' in doc and (not isinstance(doc['day'], str) or len(doc['day']) != 10):

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from . import schema
 from .actionplan import ActionPlan
-from .communities import Communities, register_table
+from .communities import Communities, TableSpec
 from .errors import ValidationError
 from .kompas import Kompas
 from .profile import Profiles
@@ -59,11 +60,7 @@ def finished(steps: list[Step]) -> bool:
     return all(s.done for s in steps)
 
 
-def _validate(docs: list[dict[str, Any]]) -> None:
-    for doc in docs:
-        skipped = doc.get('skipped', [])
-        if not isinstance(skipped, list) or not set(skipped) <= set(STEPS):
-            raise ValidationError('error.invalid')
+RECORD = schema.Record({'skipped': schema.ListOf(schema.Choice(*STEPS), len(STEPS))})
 
 
 class Wizard:
@@ -80,7 +77,7 @@ class Wizard:
         self.communities = communities
         self.profiles, self.kompas, self.surveys = profiles, kompas, surveys
         self.ittools, self.kickoff, self.actionplan = ittools, kickoff, actionplan
-        register_table(TABLE, _validate)
+        communities.register_table(TableSpec(TABLE, RECORD, unique=None, max_records=1))
 
     def _table(self, cid: str):
         return self.communities.store.community(cid).table(TABLE)

@@ -358,6 +358,8 @@ class MeetingOps:
         others = [p for p in meeting.participants.values() if p is not existing]
         if any(p.name.casefold() == name.casefold() for p in others):
             raise ValidationError('meeting.error.name_taken', 'name')
+        if name.casefold() in self.communities.account_names(ref.cid):
+            raise ValidationError('meeting.error.name_account', 'name')
         if existing is None and len(meeting.participants) >= MAX_PARTICIPANTS:
             raise ValidationError('meeting.error.full', max=MAX_PARTICIPANTS)
         if existing is None:

@@ -15,11 +15,12 @@ from typing import Any
 from tinydb import Query
 
 from core.accounts import Accounts, User
-from core.communities import Communities
+from core.communities import Communities, TableSpec
 from core.errors import AppError, NotFound, PermissionDenied, ValidationError
 from core.roles import Permission, require
 from core.store import DamagedFileError, Database, Store
 
+from . import records
 from .catalogue import Catalogue
 from .live import Actor, Change, Listener, PresenceRow, Room, UndoStep
 from .meetings import MeetingOps
@@ -41,6 +42,8 @@ from .model import (
     comparison_from_doc,
     meeting_from_doc,
     now_iso,
+    validate_comparisons,
+    validate_meetings,
 )
 from .texts import criterion_title, tool_name
 
@@ -62,6 +65,8 @@ class ITTools(MeetingOps):
         self.accounts = accounts
         self.catalogue = catalogue
         self._rooms: dict[tuple[str, str], Room] = {}
+        communities.register_table(TableSpec(COMPARISONS, records.COMPARISON, validate_comparisons))
+        communities.register_table(TableSpec(MEETINGS, records.MEETING, validate_meetings, exported=False))
 
     # -- actors ------------------------------------------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .. import clean
-from ..agenda import Timing, check_duration, format_clock, parse_clock, schedule
+from .. import clean, schema
+from ..agenda import MAX_DURATION, MIN_DURATION, Timing, check_duration, format_clock, parse_clock, schedule
 from ..errors import ValidationError
 from ..i18n import LANGUAGES
 from .catalogue import KINDS, MODES
@@ -47,6 +47,46 @@ BLOCK_TEXTS = {
     'notes': 'notes',
 }
 ID = re.compile(r'^[0-9a-f]{16}$')
+
+
+_ID = schema.Str(16, pattern=ID.pattern.strip('^$'))
+_CLOCK = schema.Str(5, pattern=r'\d{2}:\d{2}')
+_CHECK_ITEM = schema.Record({'id': _ID, 'text': schema.Str(LIMITS['check']), 'done': schema.Bool()})
+BLOCK_RECORD = schema.Record(
+    {
+        'id': _ID,
+        'kind': schema.Choice(*KINDS),
+        'title': schema.Str(LIMITS['block_title']),
+        'duration': schema.Int(MIN_DURATION, MAX_DURATION),
+        'goal': schema.Str(LIMITS['goal']),
+        'method': schema.Str(60),
+        'method_text': schema.Str(LIMITS['method_text']),
+        'instructions': schema.Str(LIMITS['instructions']),
+        'roles': schema.ListOf(schema.Str(40), 40),
+        'materials': schema.Str(LIMITS['materials']),
+        'notes': schema.Str(LIMITS['notes']),
+    }
+)
+RECORD = schema.Record(
+    {
+        'id': _ID,
+        'title': schema.Str(LIMITS['title']),
+        'start': _CLOCK,
+        'planned_end': schema.OneOf(schema.Str(0), _CLOCK),
+        'date': schema.Day(blank=True),
+        'mode': schema.Choice(*MODES),
+        'location': schema.Str(LIMITS['location']),
+        'template': schema.optional(schema.Str(60)),
+        'lang': schema.Choice(*LANGUAGES),
+        'current': schema.Bool(),
+        'people': schema.optional(schema.MapOf(schema.Str(40), schema.Str(LIMITS['person']), 40)),
+        'blocks': schema.ListOf(BLOCK_RECORD, MAX_BLOCKS),
+        'preparation': schema.ListOf(_CHECK_ITEM, MAX_CHECK_ITEMS),
+        'follow_up': schema.ListOf(_CHECK_ITEM, MAX_CHECK_ITEMS),
+        'created': schema.Stamp(blank=True),
+        'updated': schema.Stamp(blank=True),
+    }
+)
 
 
 def new_id() -> str:

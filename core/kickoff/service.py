@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from tinydb import Query
 
 from ..agenda import format_clock, format_planned_end, parse_clock, schedule
-from ..communities import Communities, register_table
+from ..communities import Communities, TableSpec
 from ..errors import NotFound, ValidationError
 from ..i18n import LANGUAGES, Text
 from ..roles import Permission
@@ -28,6 +28,7 @@ from .model import (
     MAX_CHECK_ITEMS,
     MAX_SCENARIOS,
     NEW_BLOCK_DURATION,
+    RECORD,
     TABLE,
     Block,
     CheckItem,
@@ -62,7 +63,14 @@ class Kickoff:
         self.communities = communities
         self.catalogue = catalogue
         self._method_ids = {m.id for m in catalogue.methods}
-        register_table(TABLE, lambda docs: validate_docs(docs, catalogue.role_ids, self._method_ids))
+        communities.register_table(
+            TableSpec(
+                TABLE,
+                RECORD,
+                lambda docs: validate_docs(docs, catalogue.role_ids, self._method_ids),
+                max_records=MAX_SCENARIOS,
+            )
+        )
 
     # -- reading -----------------------------------------------------------------------------------------------
 

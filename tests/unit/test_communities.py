@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from tinydb import Query
 
+from core import schema
 from core.accounts import Accounts
-from core.communities import Communities, register_table
+from core.communities import Communities, TableSpec
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.roles import Permission, Role, can
 from core.store import BackupPolicy, Store
@@ -158,19 +159,18 @@ async def test_delete_erases_everything(communities, people, community, store):
     assert not store.accounts.table('invites').search(Query()['community_id'] == community.id)
 
 
-def _notes_validator(docs):
-    for doc in docs:
-        if not isinstance(doc.get('text'), str):
-            raise ValidationError('error.invalid')
+NOTES = TableSpec('notes', schema.Record({'text': schema.Str(100), 'by': schema.private(schema.Str(40))}), unique=None)
 
 
-async def test_export_import_round_trip(communities, people, community, store, monkeypatch):
-    monkeypatch.setattr('core.communities.TABLE_VALIDATORS', {'notes': _notes_validator})
-    store.community(community.id).table('notes').insert({'text': 'hallo <b>wereld</b>'})
+async def test_export_import_round_trip(communities, people, community, store):
+    communities.register_table(NOTES)
+    store.community(community.id).table('notes').insert({'text': 'hallo <b>wereld</b>', 'by': people['owner'].id})
+    store.community(community.id).table('unregistered').insert({'secret': 'stays home'})
     payload = communities.export(people['owner'].id, community.id)
     document = json.loads(payload)
     assert document['format'] == 'cop-toolbox/community'
     assert 'owner@b.be' not in payload.decode()  # no account data
+    assert people['owner'].id not in payload.decode() and 'stays home' not in payload.decode()
     copy = await communities.import_(people['other'].id, payload)
     assert copy.id != community.id and copy.name == community.name and copy.language == 'fr'
     assert communities.role_of(people['other'].id, copy.id) == Role.COORDINATOR
@@ -192,6 +192,12 @@ async def test_export_import_round_trip(communities, people, community, store, m
             json.dumps(
                 {'format': 'cop-toolbox/community', 'schema': 1, 'community': {**FIELDS, 'stage': 'x'}}
             ).encode(),
+            'import.error.choice',
+        ),
+        (
+            json.dumps(
+                {'format': 'cop-toolbox/community', 'schema': 1, 'community': {**FIELDS, 'name': '   '}}
+            ).encode(),
             'import.error.field',
         ),
         (
@@ -209,7 +215,7 @@ async def test_export_import_round_trip(communities, people, community, store, m
                     'tables': {'notes': [{'text': 5}]},
                 }
             ).encode(),
-            'import.error.table',
+            'import.error.type',
         ),
         (b' ' * (10 * 1024 * 1024 + 1), 'import.error.too_large'),
         (b'[' * 400_000, 'import.error.too_deep'),  # 400 KB of brackets: once a RecursionError
@@ -223,8 +229,8 @@ async def test_export_import_round_trip(communities, people, community, store, m
         ),
     ],
 )
-async def test_bad_import_changes_nothing(communities, people, store, monkeypatch, payload, key):
-    monkeypatch.setattr('core.communities.TABLE_VALIDATORS', {'notes': _notes_validator})
+async def test_bad_import_changes_nothing(communities, people, store, payload, key):
+    communities.register_table(NOTES)
     before = sorted(p.name for p in store.communities_dir.iterdir())
     with pytest.raises(ValidationError) as info:
         await communities.import_(people['other'].id, payload)
@@ -242,9 +248,7 @@ async def test_damaged_community_is_listed_and_others_keep_working(communities, 
     assert listed[other.id].community.name == 'Another'
 
 
-def test_register_table_adds_a_validator(monkeypatch):
-    monkeypatch.setattr('core.communities.TABLE_VALIDATORS', {})
-    register_table('x', _notes_validator)
-    from core import communities as module
-
-    assert module.TABLE_VALIDATORS == {'x': _notes_validator}
+def test_tables_are_registered_on_the_communities_service_not_globally(store, accounts):
+    first, second = Communities(store, accounts), Communities(store, accounts)
+    first.register_table(NOTES)
+    assert first.tables == {'notes': NOTES} and second.tables == {}

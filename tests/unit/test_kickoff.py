@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from core.accounts import Accounts
-from core.communities import Communities, parse_export
+from core.communities import Communities
 from core.content import CONTENT_DIR, ContentError
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.i18n import LANGUAGES
@@ -354,7 +354,7 @@ async def test_export_carries_scenarios_and_import_refuses_tampered_ones(setup, 
     kickoff, cid, who = setup
     await kickoff.create(who['owner'], cid, title='K <b>', lang='nl', template_id='kickoff_half_day')
     payload = kickoff.communities.export(who['owner'], cid)
-    _, tables = parse_export(payload)
+    _, tables = kickoff.communities.parse_export(payload)
     assert tables['kickoff_scenarios'][0]['title'] == 'K <b>'
     community = await kickoff.communities.import_(who['co'], payload)
     assert kickoff.current(who['co'], community.id).title == 'K <b>'

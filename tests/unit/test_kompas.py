@@ -149,7 +149,7 @@ async def test_rounds_survive_export_and_import(world):
     assert tampered != payload
     with pytest.raises(ValidationError) as info:
         await services.communities.import_(p['x'], tampered)
-    assert info.value.key == 'import.error.table'
+    assert info.value.key.startswith('import.error.') and info.value.params['table'] == 'kompas_rounds'
 
 
 @pytest.mark.parametrize(
@@ -176,7 +176,7 @@ async def test_bad_round_data_is_refused_on_import(world, tamper):
     tamper(document['tables']['kompas_rounds'][0], item)
     with pytest.raises(ValidationError) as info:
         await services.communities.import_(p['x'], json.dumps(document).encode())
-    assert info.value.key == 'import.error.table'
+    assert info.value.key.startswith('import.error.') and info.value.params['table'] == 'kompas_rounds'
     assert services.communities.memberships(p['x']) == []
 
 

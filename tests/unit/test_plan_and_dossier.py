@@ -132,7 +132,7 @@ async def test_import_refuses_actions_with_dates_that_are_not_days(world):
         bad['tables']['actions'][0][name] = 'not-a-date'
         with pytest.raises(ValidationError) as info:
             await services.communities.import_(owner, json.dumps(bad).encode())
-        assert info.value.key == 'import.error.table'
+        assert info.value.key == 'import.error.format' and info.value.params['name'] == name
     assert sorted(p.name for p in services.store.communities_dir.iterdir()) == before
     copy = await services.communities.import_(owner, json.dumps(document).encode())
     assert [a.title for a in filter_and_sort(services.actionplan.actions(owner, copy.id))] == ['Met termijn']

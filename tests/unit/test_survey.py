@@ -327,7 +327,7 @@ async def test_answers_stored_by_an_earlier_version_stay_readable_and_lose_their
     raw = json.loads((services.store.communities_dir / f'{cid}.json').read_text())
     assert all(set(doc) == {'round', 'answers', 'receipt'} for doc in raw['survey_answers'].values())
     exported = json.loads(services.communities.export(owner, cid))['tables']['survey_answers']
-    assert all(set(doc) == {'round', 'answers', 'receipt'} for doc in exported)
+    assert all(set(doc) == {'round', 'answers'} for doc in exported)  # a receipt hash stays home
 
 
 async def test_a_withdrawn_answer_leaves_no_backup_behind(world):
@@ -403,7 +403,7 @@ async def test_import_refuses_answers_that_do_not_fit_their_instrument(world):
     ):
         with pytest.raises(ValidationError) as info:
             await services.communities.import_(owner, await tampered_export(services, owner, cid, change))
-        assert info.value.key == 'import.error.table'
+        assert info.value.key.startswith('import.error.') and info.value.params['table'].startswith('survey_')
     assert sorted(p.name for p in services.store.communities_dir.iterdir()) == before  # nothing changed
     copy = await services.communities.import_(owner, await tampered_export(services, owner, cid, lambda t: None))
     (imported,) = services.surveys.rounds(owner, copy.id)
