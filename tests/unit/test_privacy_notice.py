@@ -9,7 +9,6 @@ import io
 import pytest
 
 from core import demo
-from core.communities import TABLE_VALIDATORS
 from core.config import Settings, parse_settings
 from core.i18n import LANGUAGES
 from core.inventory import FIELDS, load_inventory
@@ -30,7 +29,7 @@ def stored_tables(services) -> set[str]:
     found = {f'accounts/{name}' for name in services.store.accounts.tinydb.tables()}
     for db in services.store.open_databases()[1:]:
         found |= {f'community/{name}' for name in db.tinydb.tables()}
-    found |= {f'community/{name}' for name in TABLE_VALIDATORS}
+    found |= {f'community/{name}' for name in services.communities.tables}
     return {t for t in found if not t.endswith('/' + META_TABLE)}
 
 
