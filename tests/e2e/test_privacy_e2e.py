@@ -35,7 +35,7 @@ def test_hand_over_then_delete_the_account_and_the_name_is_gone_also_after_a_res
     try:
         context = browser.new_context(viewport={'width': 1280, 'height': 900}, locale='nl-BE')
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(30_000)
         log_in(page, server.url, DEMO_EMAIL, DEMO_PASSWORD)
         cid = community_id(page)
         assert files_naming(server.data_dir, DEMO_NAME)
@@ -82,13 +82,14 @@ def test_hand_over_then_delete_the_account_and_the_name_is_gone_also_after_a_res
 
 
 def test_download_my_data_notice_in_every_language_and_the_export_log(server, page):
+    page.set_default_timeout(30_000)  # seven people's tests share two cores
     log_in(page, server.url, DEMO_EMAIL, DEMO_PASSWORD)
     cid = community_id(page)
     page.goto(f'{server.url}/account?lang=en')
     wait_idle(page)
     page.get_by_role('link', name='Download my data').click()
     wait_idle(page)
-    with page.expect_download() as download:
+    with page.expect_download(timeout=30_000) as download:
         page.get_by_role('button', name='Download my data (JSON)').click()
     data = json.loads(open(download.value.path(), encoding='utf-8').read())
     assert data['account']['email'] == DEMO_EMAIL
@@ -98,7 +99,7 @@ def test_download_my_data_notice_in_every_language_and_the_export_log(server, pa
 
     page.goto(f'{server.url}/c/{cid}/settings?lang=en')
     wait_idle(page)
-    with page.expect_download():
+    with page.expect_download(timeout=30_000):
         page.get_by_role('button', name='Download export file').click()
     page.goto(f'{server.url}/c/{cid}/members?lang=en')
     wait_idle(page)
