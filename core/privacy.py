@@ -29,7 +29,7 @@ from .errors import AuthError, ValidationError
 from .i18n import Catalog, Translator
 from .inventory import FIELDS, Inventory, Limits, Operator, load_inventory, register_csv, register_html
 from .profile import TABLE as PROFILES
-from .store import ID_PATTERN, META_TABLE, Database, _write_synced, fsync_dir, parse_json_object
+from .store import ID_PATTERN, META_TABLE, DamagedFileError, Database, _write_synced, fsync_dir, parse_json_object
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ class ErasureReport:
     documents_removed: int = 0
     documents_rewritten: int = 0
     backups_rewritten: int = 0
+    damaged_skipped: int = 0  # community files that could not be read, hence not scrubbed
     details: dict[str, int] = field(default_factory=dict)
 
 
@@ -233,16 +234,14 @@ class Privacy:
         person = Person(user.id, user.name, user.email)
         report = ErasureReport()
         member_of = {m.community_id for m in self.communities.memberships(user.id)}
-        for path in sorted(self.store.communities_dir.glob('*.json')):
-            cid = path.stem
-            if not ID_PATTERN.fullmatch(cid) or not self.store.community_exists(cid):
-                continue
+        theirs = {cid for cid in member_of if self.store.community_exists(cid)}
+        # reading every other community file is file I/O: done in a worker thread
+        candidates = theirs | await asyncio.to_thread(self._files_mentioning, person, theirs)
+        for cid in sorted(candidates):
             try:
-                if cid not in member_of and not mentions(path.read_bytes(), person):
-                    continue
                 db = self.store.community(cid)
-            except Exception:  # a damaged file is left alone: it is offered for restore, and scrubbed then
-                log.warning('erasure skipped an unreadable community file')
+            except (KeyError, DamagedFileError):  # cannot be read, so cannot be scrubbed: counted in the log
+                report.damaged_skipped += 1
                 continue
             lang = (db.table(COMMUNITY_TABLE).get(doc_id=1) or {}).get('language', user.lang)
             scrubber = Scrubber(person, self.label(lang))
@@ -261,13 +260,28 @@ class Privacy:
         report.documents_rewritten += rewritten
         report.backups_rewritten = await asyncio.to_thread(self._scrub_backups, person, user.lang)
         log.info(
-            'account erased: %d communities, %d documents removed, %d rewritten, %d backups rewritten',
+            'account erased: %d communities, %d documents removed, %d rewritten, %d backups rewritten, %d unreadable',
             report.communities,
             report.documents_removed,
             report.documents_rewritten,
             report.backups_rewritten,
+            report.damaged_skipped,
         )
         return report
+
+    def _files_mentioning(self, person: Person, skip: set[str]) -> set[str]:
+        """The other community files that mention the person (a community they left, a name typed by others)."""
+        found = set()
+        for path in self.store.communities_dir.glob('*.json'):
+            cid = path.stem
+            if cid in skip or not ID_PATTERN.fullmatch(cid):
+                continue
+            try:
+                if mentions(path.read_bytes(), person):
+                    found.add(cid)
+            except (OSError, ValueError):
+                found.add(cid)  # unreadable here: the loop above tries it and counts it if it stays unreadable
+        return found
 
     def _scrub_backups(self, person: Person, lang: str) -> int:
         count = 0
