@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nicegui import html, ui
 
 from components import typography as tx
@@ -48,16 +50,20 @@ def register(services: Services) -> None:
         with ctx.frame(t.pick(instrument.title), active='kompas'):
             if not finished:
                 tx.p(t.pick(instrument.intro))
-            if ctx.can(Permission.EDIT):
+            open_round = next((r for r in rounds if not r.done), None)
+            editable = ctx.can(Permission.EDIT)
+            if editable and (open_round is not None or not finished):
                 _round_controls(ctx, rounds)
             if not finished:
                 tx.p(t('kompas.no_rounds')).mark('kompas-no-rounds')
                 return
             latest = kompas.result(ctx.user.id, cid, finished[0].id)
-            heading = t('kompas.latest', date=t.date(finished[0].finished))
-            tx.h2(heading).mark('kompas-latest')
-            _result(ctx, services, latest)
-            _trend(ctx)
+            with ui.row().classes('w-full items-center gap-x-4 gap-y-2'):
+                tx.h2(t('kompas.latest', date=t.date(finished[0].finished))).mark('kompas-latest')
+                ui.space()
+                if editable and open_round is None:
+                    _start_buttons(ctx, first_time=False)
+            _result(ctx, services, latest, after_figures=lambda: _trend(ctx))
             tx.h2(t('kompas.rounds'))
             _rounds_list(ctx, finished, current=finished[0].id)
 
@@ -155,32 +161,34 @@ def _round_controls(ctx: PageContext, rounds: list[Sheet]) -> None:
                     ).props('outline').mark('kompas-review')
             return
 
-        async def start(quick: bool) -> None:
-            try:
-                sheet = await kompas.start(ctx.user.id, cid, quick=quick)
-            except AppError as e:
-                ctx.notify_error(e)
-                return
-            ui.navigate.to(_answer_href(ctx, sheet))
+        tx.p(t('kompas.first_time')).mark('kompas-first-time')
+        _start_buttons(ctx, first_time=True)
 
-        first_time = not any(r.done for r in rounds)
-        if first_time:
-            tx.p(t('kompas.first_time')).mark('kompas-first-time')
-        else:
-            tx.h2(t('kompas.new_round'))
-            tx.p(t('kompas.no_open_round'))
-        with ui.row().classes('gap-2 items-center'):
-            quick = ui.button(
-                t('kompas.quick.start') if first_time else t('kompas.quick.again'),
-                icon='bolt',
-                on_click=lambda: start(True),
-            ).mark('kompas-quick')
-            full = ui.button(
-                t('kompas.start') if first_time else t('kompas.full.again'),
-                icon='play_arrow',
-                on_click=lambda: start(False),
-            ).mark('kompas-start')
-            (full if first_time else quick).props('outline')
+
+def _start_buttons(ctx: PageContext, *, first_time: bool) -> None:
+    """A quick scan or a full assessment: the quick scan first for a first use, the full kompas one click away."""
+    t, cid, kompas = ctx.t, ctx.community.id, ctx.services.kompas
+
+    async def start(quick: bool) -> None:
+        try:
+            sheet = await kompas.start(ctx.user.id, cid, quick=quick)
+        except AppError as e:
+            ctx.notify_error(e)
+            return
+        ui.navigate.to(_answer_href(ctx, sheet))
+
+    with ui.row().classes('gap-2 items-center'):
+        quick = ui.button(
+            t('kompas.quick.start') if first_time else t('kompas.quick.again'),
+            icon='bolt',
+            on_click=lambda: start(True),
+        ).mark('kompas-quick')
+        full = ui.button(
+            t('kompas.start') if first_time else t('kompas.full.again'),
+            icon='play_arrow',
+            on_click=lambda: start(False),
+        ).mark('kompas-start')
+        (full if first_time else quick).props('outline')
 
 
 def _quick_scan(ctx: PageContext, sheet: Sheet) -> None:
@@ -324,7 +332,10 @@ def _stage_name(ctx: PageContext, stage_id: str | None) -> str:
     return ctx.t.pick(stage.title) if stage else ctx.t('kompas.no_stage')
 
 
-def _result(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
+def _result(
+    ctx: PageContext, services: Services, outcome: RoundResult, after_figures: Callable[[], None] | None = None
+) -> None:
+    """A result: summary, radar and table; then `after_figures` (the overview's trend); then the ideas per theme."""
     t, cid = ctx.t, ctx.community.id
     instrument, result, sheet = outcome.instrument, outcome.result, outcome.round
     previous = outcome.previous[1] if outcome.previous else None
@@ -384,6 +395,8 @@ def _result(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
             marker='kompas-table',
         )
 
+    if after_figures is not None:
+        after_figures()
     tx.h2(t('kompas.per_dimension'))
     sent = services.suggestions.sent(ctx.user.id, cid, 'kompas', sheet.id)
     for d, s in zip(instrument.dimensions, result.dimensions, strict=True):
