@@ -36,7 +36,7 @@ def test_sign_up_create_community_and_switch_to_french(server, page):
     page.get_by_role('link', name='FR – Français').click()
     wait_idle(page)
     assert page.locator('html').get_attribute('lang') == 'fr'
-    assert page.get_by_text('Stade de développement').is_visible()
+    assert page.get_by_text('Stade de développement', exact=True).is_visible()
     page.get_by_role('link', name='Paramètres').click()
     wait_idle(page)
     assert page.get_by_role('heading', level=1).inner_text() == 'Paramètres de CoP Toegankelijkheid'
