@@ -35,6 +35,7 @@ ABSOLUTE_SECONDS = 30 * 24 * 3600  # at most this long after the login, however 
 LAST_SEEN_GRANULARITY = 3600
 TICKET_SECONDS = 60  # a login ticket must be redeemed within a minute, once
 MAX_TICKETS = 10_000
+PURGE_SECONDS = 24 * 3600  # expired rows are dropped at start and then at a login at most once a day
 
 
 def token_key(token: str) -> str:
@@ -58,6 +59,7 @@ class Sessions:
         self._clock = clock
         self._tickets: dict[str, Ticket] = {}  # in memory only: a restart simply asks for the login again
         self._listeners: list[Callable[[set[str]], None]] = []
+        self._purged = 0.0
         accounts.on_credentials_changed(self._credentials_changed)
         self.purge()
 
@@ -96,6 +98,8 @@ class Sessions:
             self._remove({token_key(replacing)})
         token = secrets.token_urlsafe(32)
         now = self._clock()
+        if now - self._purged > PURGE_SECONDS:
+            self.purge()
         self._table.insert(
             {'key': token_key(token), 'user_id': user.id, 'epoch': user.auth_epoch, 'created': now, 'seen': now}
         )
@@ -142,7 +146,7 @@ class Sessions:
 
     def purge(self) -> None:
         """Forget expired sessions (at start, then now and then)."""
-        now = self._clock()
+        now = self._purged = self._clock()
         self._remove({row['key'] for row in self._table.all() if self._expired(row, now)})
 
     def on_end(self, listener: Callable[[set[str]], None]) -> None:

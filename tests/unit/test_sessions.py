@@ -136,3 +136,12 @@ async def test_sessions_expire_when_idle_and_after_their_lifetime(sessions, acco
 async def test_garbage_tokens_are_no_session(sessions):
     for token in (None, '', 'x' * 10_000, 12, ['a']):
         assert sessions.user_for(token) is None  # type: ignore[arg-type]
+
+
+async def test_expired_sessions_are_dropped_from_the_file(sessions, accounts, clock, store):
+    user = await accounts.sign_up('A', 'a@b.be', PASSWORD)
+    old = await sessions.start(user)
+    clock.now += IDLE_SECONDS + 1
+    await sessions.start(user)  # the next login, a day later or more, clears what has expired
+    assert token_key(old) not in (store.data_dir / 'accounts.json').read_text()
+    assert sessions.count(user.id) == 1
