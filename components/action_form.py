@@ -45,7 +45,7 @@ def due_field(t: Translator, value: str = '') -> ui.input:
                     on_click=lambda d=int(days): field.set_value(
                         (datetime.now(UTC).date() + timedelta(days=d)).isoformat()
                     ),
-                ).props('flat dense no-caps size=sm').mark(f'due-in-{days}')
+                ).props('flat dense no-caps').classes('min-h-[32px]').mark(f'due-in-{days}')
     return field
 
 

@@ -48,13 +48,12 @@ def register(services: Services) -> None:
         rounds = kompas.rounds(ctx.user.id, cid)
         finished = [r for r in rounds if r.done]
         with ctx.frame(t.pick(instrument.title), active='kompas'):
-            if not finished:
-                tx.p(t.pick(instrument.intro))
             open_round = next((r for r in rounds if not r.done), None)
             editable = ctx.can(Permission.EDIT)
             if editable and (open_round is not None or not finished):
-                _round_controls(ctx, rounds)
+                _round_controls(ctx, rounds)  # the way in first, on a phone too
             if not finished:
+                tx.p(t.pick(instrument.intro))
                 tx.p(t('kompas.no_rounds')).mark('kompas-no-rounds')
                 return
             latest = kompas.result(ctx.user.id, cid, finished[0].id)

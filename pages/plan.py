@@ -173,7 +173,7 @@ class PlanView:
                 element.props['aria-labelledby'] = heading.html_id
             tx.p(t.pick(suggestion.text)).classes('font-medium')
             tx.p(t('plan.take.text')).classes('text-sm cop-muted')
-            fields = {'owner': owner_field(t, '', owners)}
+            fields = {'owner': owner_field(t, '', owners).classes('w-full')}
             fields['due'] = due_field(t).mark('action-due')
             error = ErrorLine()
 
