@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nicegui import Client, ui
+from nicegui import ui
 
 from core.i18n import Translator
 
@@ -14,8 +14,6 @@ async def confirm(
     t: Translator, title: str, text: str, action: str, *, danger: bool = False, type_to_confirm: str | None = None
 ) -> bool:
     """Ask before doing something irreversible. With `type_to_confirm`, the user must type that text first."""
-    client = ui.context.client
-    remember_focus(client)
     with (
         ui.dialog().props('transition-show=fade transition-hide=fade') as dialog,
         ui.card().classes('max-w-lg') as card,
@@ -48,20 +46,5 @@ async def confirm(
         if typed is not None:
             typed.on('keydown.enter', accept)
     result = await dialog
-    dialog.delete()
-    return_focus(client)
+    dialog.delete()  # focus goes back to the trigger: components/focus.js does that for every dialog
     return bool(result)
-
-
-def remember_focus(client: Client) -> None:
-    """Before a dialog opens: note what has focus (the trigger), so `return_focus` can put it back."""
-    client.run_javascript('window.copFocusReturn = document.activeElement')
-
-
-def return_focus(client: Client) -> None:
-    """After a dialog closed: focus goes back to its trigger, if that is still on the page, once the dialog's closing
-    transition is over (else Quasar moves it to the document). `client`: captured when the dialog opened (the
-    trigger's slot may be gone by now)."""
-    client.run_javascript(
-        'setTimeout(() => { const el = window.copFocusReturn; if (el && el.isConnected) el.focus(); }, 320)'
-    )

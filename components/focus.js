@@ -2,6 +2,7 @@
 // - a radio group is one Tab stop: Tab enters at the chosen option (or the first), arrow keys move and choose within
 //   the group, Tab leaves it (the WAI-ARIA radio group pattern, which Quasar's radios do not follow by themselves);
 // - Enter in a radio group with an answer moves focus to the next question's radio group;
+// - a dialog gives focus back to its trigger when it closes;
 // - a page marked with data-cop-focus-heading focuses its first heading when it opens (the next part of a
 //   questionnaire), instead of leaving focus at the top of the document.
 (() => {
@@ -21,15 +22,16 @@
     (event) => {
       const radio = event.target.closest && event.target.closest(RADIO);
       const g = group(radio);
-      if (!radio || !g) return;
+      if (!radio || !g || event.altKey || event.ctrlKey || event.metaKey) return;
       const list = radios(g);
       const index = list.indexOf(radio);
       if (['ArrowDown', 'ArrowRight', 'ArrowUp', 'ArrowLeft'].includes(event.key)) {
         event.preventDefault();
         const step = event.key === 'ArrowDown' || event.key === 'ArrowRight' ? 1 : -1;
         const next = list[(index + step + list.length) % list.length];
-        next.focus();
         next.click();
+        next.focus(); // Quasar moves focus to a hidden inner span on click: back to the radio, where the ring shows
+        setTimeout(() => document.activeElement !== next && next.contains(document.activeElement) && next.focus(), 0);
       } else if (event.key === ' ' && radio.getAttribute('aria-checked') !== 'true') {
         // Quasar chooses on Space too; nothing to add
       } else if (event.key === 'Tab') {
@@ -71,7 +73,36 @@
     if (chosen && chosen !== radio) chosen.focus();
   });
 
+  // a dialog gives focus back to what opened it when it closes (also a dialog deleted right after closing, which
+  // Quasar's own refocus misses), unless that trigger is gone or focus has gone elsewhere meanwhile
+  let trigger = null;
+  let outside = null; // the last element focused outside any dialog (Quasar blurs it before the dialog takes focus)
+  let watcher = null;
+  document.addEventListener(
+    'focusin',
+    (event) => {
+      if (!event.target.closest) return;
+      if (!event.target.closest('.q-dialog')) {
+        outside = event.target;
+        return;
+      }
+      if (trigger || !outside) return;
+      trigger = outside;
+      clearInterval(watcher);
+      watcher = setInterval(() => {
+        if (document.querySelector('.q-dialog')) return;
+        clearInterval(watcher);
+        const active = document.activeElement;
+        if (trigger && trigger.isConnected && (!active || active === document.body)) trigger.focus();
+        trigger = null;
+      }, 150);
+    },
+    true,
+  );
+
   const focusHeading = () => {
+    const active = document.activeElement;
+    if (active && active !== document.body) return true; // the reader has moved on already: leave focus there
     const marker = document.querySelector('[data-cop-focus-heading]');
     if (!marker) return false;
     const heading = document.querySelector('main h1, .q-page h1, h1');
@@ -82,7 +113,7 @@
   };
   let tries = 0;
   const wait = () => {
-    if (focusHeading() || ++tries > 40) return;
+    if (focusHeading() || ++tries > 200) return; // up to 10 s: a busy server renders late
     setTimeout(wait, 50);
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', wait);

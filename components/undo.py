@@ -45,11 +45,12 @@ class UndoBar:
         self.text.set_text(message)
         self.row.set_visibility(True)
         # the removed thing took the focused button with it: focus goes to the undo button, not to the page top
-        self.button.client.run_javascript(  # the slot of the removed element's handler may be gone: not ui.*
-            'setTimeout(() => { const a = document.activeElement;'
-            f' if (!a || a === document.body) {{ const b = document.getElementById("c{self.button.id}");'
-            ' if (b) b.focus(); } }, 80)'
-        )
+        with self.row:  # not the slot of the handler: the removed element may have taken it with it
+            self.button.client.run_javascript(
+                'setTimeout(() => { const a = document.activeElement;'
+                f' if (!a || a === document.body) {{ const b = document.getElementById("c{self.button.id}");'
+                ' if (b) b.focus(); } }, 80)'
+            )
 
     def dismiss(self) -> None:
         """Take the offer back (what it would undo no longer applies)."""

@@ -88,7 +88,9 @@ def test_a_meeting_in_two_browsers(server, browser):
 
         problems = {'coordinator nl 1280': axe(coordinator), 'participant nl 1280': axe(participant)}
 
-        # each on their own, then the reveal
+        # each on their own, then the reveal: it replaces the earlier shared score
+        score(coordinator, 'Microsoft Teams', 'Vragen en antwoorden, zoeken').select_option('1')
+        expect(score(participant, 'Microsoft Teams', 'Vragen en antwoorden, zoeken')).to_have_value('1')
         coordinator.get_by_role('button', name='Ronde starten: iedereen scoort apart').click()
         own = score(participant, 'Microsoft Teams', 'Vragen en antwoorden, zoeken', kind='Jouw eigen score')
         expect(own).to_be_visible()
@@ -108,12 +110,32 @@ def test_a_meeting_in_two_browsers(server, browser):
                     'Afgesproken score van Microsoft Teams voor Vragen en antwoorden, zoeken', exact=True
                 ),
             )
-            expect(cell).to_contain_text('gem. 1,5 · 0–3 · n=2')
-            expect(cell).to_contain_text('veel onenigheid')
+            expect(cell).to_contain_text('Voorstel: 2 · Goed')  # plain words, the figures in a tooltip
+            expect(cell).to_contain_text('2 stemmen, van 0 tot 3')
+            expect(cell).to_contain_text('meningen lopen sterk uiteen')
+            expect(cell.locator('.cop-cell__stats')).to_have_attribute('title', re.compile('gemiddelde 1,5'))
+            expect(cell.get_by_role('combobox')).to_have_value('')  # the earlier shared 1 is not shown beside it
+        expect(coordinator.get_by_text('Op 1 cel lopen de meningen sterk uiteen')).to_be_visible()
+
+        # the presenter view on the projector, in French: code, QR code, matrix and ranking on one 1366x768 screen
+        projector = coordinator_context.new_page()
+        projector.set_viewport_size({'width': 1366, 'height': 768})
+        projector.goto(coordinator.url.split('?')[0] + '/present?lang=fr')
+        wait_idle(projector)
+        expect(projector.get_by_text(code, exact=True)).to_be_visible()
+        expect(projector.get_by_role('img', name=re.compile('Code QR'))).to_be_visible()
+        expect(projector.get_by_role('table')).to_contain_text('Proposition\u00a0: 2 · Bien')
+        expect(projector.get_by_text('1 participant connecté')).to_be_visible()
+        for part in (projector.get_by_text(code, exact=True), projector.get_by_role('img', name=re.compile('Code QR'))):
+            box = part.bounding_box()
+            assert box and box['y'] + box['height'] <= 768, box  # no scrolling needed on the projector
+        problems['presenter fr 1366'] = axe(projector)
         agreed.select_option('2')
         expect(
             score(coordinator, 'Microsoft Teams', 'Vragen en antwoorden, zoeken', kind='Afgesproken score')
         ).to_have_value('2')
+        expect(projector.get_by_role('table')).to_contain_text('2 · Bien')  # the projector follows live
+        projector.close()
         problems['coordinator nl revealed'] = axe(coordinator)
         problems['participant nl revealed'] = axe(participant)
 

@@ -27,8 +27,13 @@ def answer_dimension(page, value_label: str) -> int:
     count = groups.count()
     for index in range(count):
         option = groups.nth(index).get_by_role('radio', name=value_label, exact=True)
-        tab_to(page, option)
-        page.keyboard.press('Space')
+        tab_to(page, groups.nth(index))  # a radio group is one Tab stop; arrow keys move and choose within it
+        for _ in range(8):
+            if option.evaluate('el => el.contains(document.activeElement)'):
+                break
+            page.keyboard.press('ArrowDown')
+        if option.get_attribute('aria-checked') != 'true':
+            page.keyboard.press('Space')
         expect(option).to_have_attribute('aria-checked', 'true')
         expect(page.get_by_text('Antwoord opgeslagen.').nth(index)).to_be_visible()
     return count
