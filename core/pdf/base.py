@@ -215,23 +215,39 @@ def table(
     )
 
 
+class PageRef(Flowable):
+    """A number known only when the layout is done (a page number), drawn right-aligned in the place of one line of
+    `style`: it refers to a PDF form that build_pdf fills in at the end, so the document is laid out only once."""
+
+    def __init__(self, form: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.form = form
+        self.style = style
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.style.leading
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.translate(self.width, self.style.leading - self.style.fontSize)
+        self.canv.doForm(self.form)
+        self.canv.restoreState()
+
+
 class Contents(Flowable):
-    """A table of contents of the document's top-level headings with their page numbers. Its size does not depend
-    on the numbers: the first layout pass counts pages and finds them, the second prints them."""
+    """A table of contents of the document's top-level headings with their page numbers: the numbers of the last
+    len(titles) level-0 headings of the document, filled in when the layout is done (see PageRef)."""
 
     def __init__(self, titles: Sequence[str], style_set: dict[str, ParagraphStyle] | None = None) -> None:
         super().__init__()
         self.titles = list(titles)
-        self.pages: list[int] = []
         self.style_set = style_set or styles()
         self._table: Table | None = None
 
     def _make(self) -> Table:
         st = self.style_set
-        rows = [
-            [para(title, st['body']), para(str(self.pages[i]) if i < len(self.pages) else '', st['body'])]
-            for i, title in enumerate(self.titles)
-        ]
+        rows = [[para(title, st['body']), PageRef(f'toc{i}', st['body'])] for i, title in enumerate(self.titles)]
         return Table(
             rows,
             colWidths=[content_width() - 20 * mm, 20 * mm],
@@ -239,7 +255,6 @@ class Contents(Flowable):
             style=TableStyle(
                 [
                     ('FONTNAME', (0, 0), (-1, -1), FONT),
-                    ('ALIGN', (1, 0), (1, -1), 'RIGHT'),
                     ('LINEBELOW', (0, 0), (-1, -1), 0.3, RULE),
                     ('TOPPADDING', (0, 0), (-1, -1), 3),
                     ('BOTTOMPADDING', (0, 0), (-1, -1), 3),
@@ -356,7 +371,7 @@ def content_width() -> float:
 
 
 class _Document(BaseDocTemplate):
-    def __init__(self, buffer: io.BytesIO, info: DocInfo, invariant: bool, pages: int | None) -> None:
+    def __init__(self, buffer: io.BytesIO, info: DocInfo, invariant: bool) -> None:
         super().__init__(
             buffer,
             pagesize=A4,
@@ -375,7 +390,7 @@ class _Document(BaseDocTemplate):
             initialFontName=FONT,
         )
         self.info = info
-        self.pages = pages
+        self._doSave = 0  # build_pdf fills in the page numbers (forms), then saves
         self.top_headings: list[int] = []  # the page of every level-0 heading, in order
         self.part: str | None = None  # the Part being laid out
         self._outline_count = 0
@@ -404,12 +419,27 @@ class _Document(BaseDocTemplate):
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN_X, top - 2 * mm, A4[0] - MARGIN_X, top - 2 * mm)
         y = MARGIN_BOTTOM - 9 * mm
-        label = page_label(self.info.lang, doc.page, self.pages or doc.page)
-        canvas.drawRightString(A4[0] - MARGIN_X, y, label)
+        canvas.saveState()
+        canvas.translate(A4[0] - MARGIN_X, y)
+        canvas.doForm(f'page{doc.page}')  # "page x of y", written when y is known
+        canvas.restoreState()
         if self.info.footer:
-            room = A4[0] - 2 * MARGIN_X - pdfmetrics.stringWidth(label, FONT, 8) - 8 * mm
+            widest = page_label(self.info.lang, 888, 888)
+            room = A4[0] - 2 * MARGIN_X - pdfmetrics.stringWidth(widest, FONT, 8) - 8 * mm
             canvas.drawString(MARGIN_X, y, _fit(self.info.footer, FONT, 8, room))
         canvas.restoreState()
+
+    def finish(self, contents: Sequence[Contents]) -> None:
+        """Fill in the numbers known only now (every page's "page x of y", the contents' page numbers), then save.
+        A PDF form may be used before it is defined."""
+        canv = self.canv
+        for page in range(1, self.page + 1):
+            _number_form(canv, f'page{page}', page_label(self.info.lang, page, self.page), 8, MUTED)
+        for table in contents:
+            pages = self.top_headings[-len(table.titles) :] if table.titles else []
+            for i in range(len(table.titles)):
+                _number_form(canv, f'toc{i}', str(pages[i]) if i < len(pages) else '', 10, INK)
+        canv.save()
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         if flowables and isinstance(flowables[0], Part):
@@ -426,6 +456,15 @@ class _Document(BaseDocTemplate):
             self._last_level = level
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.outline_title, key, level=level, closed=level > 0)
+
+
+def _number_form(canv: Canvas, name: str, text: str, size: float, colour: colors.Color) -> None:
+    """A form holding `text` right-aligned at its origin (the place a PageRef or the footer reserved)."""
+    canv.beginForm(name, lowerx=-A4[0], lowery=-size, upperx=1, uppery=2 * size)
+    canv.setFont(FONT, size)
+    canv.setFillColor(colour)
+    canv.drawRightString(0, 0, text)
+    canv.endForm()
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -459,25 +498,18 @@ def build_pdf(story: list[Flowable], info: DocInfo, *, invariant: bool = False) 
     """Lay out `story` on A4 pages and return the PDF. Blocking and CPU-bound: call it from a page with
     `await run.io_bound(build_pdf, ...)`. With `invariant`, the same input gives the same bytes (tests).
 
-    Laid out twice: the first pass counts the pages for "page x of y" (the footer sits in the margin, so it
-    cannot change the layout); the second writes the document. Bookmarks stay right, unlike with a canvas that
-    holds pages back until the end."""
+    Laid out once: what is known only at the end ("page x of y", the contents' page numbers) is drawn as PDF forms
+    that are filled in after the last page (neither can change the layout: the footer sits in the margin, and a
+    page number has a fixed place). The story itself is not changed: a caller may build it again."""
     register_fonts()
     with _build_lock:
-        counting = _Document(io.BytesIO(), info, invariant, None)
-        _lay_out(counting, _prepared(story))
-        final = _prepared(story)
-        for flowable in final:
-            if isinstance(flowable, Contents):
-                flowable.pages = counting.top_headings[-len(flowable.titles) :] if flowable.titles else []
         buffer = io.BytesIO()
-        _lay_out(_Document(buffer, info, invariant, counting.page), final)
+        document = _Document(buffer, info, invariant)
+        prepared = _prepared(story)
+        contents = [f for f in prepared if isinstance(f, Contents)]  # build() consumes the list
+        try:
+            document.build(prepared)
+        except Exception as e:  # name the Part it failed in (the cause chained)
+            raise LayoutFailed(document.part) from e
+        document.finish(contents)
     return buffer.getvalue()
-
-
-def _lay_out(document: _Document, story: list[Flowable]) -> None:
-    """Build, and name the Part any failure happened in (LayoutFailed, with the cause chained)."""
-    try:
-        document.build(story)
-    except Exception as e:
-        raise LayoutFailed(document.part) from e

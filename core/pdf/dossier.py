@@ -11,9 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.charts.spider import SpiderChart
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib import colors
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak
 
@@ -35,7 +33,6 @@ from ..i18n import Translator
 from .base import (
     ACCENT,
     FONT,
-    INK,
     MUTED,
     Contents,
     DocInfo,
@@ -52,9 +49,9 @@ from .base import (
     styles,
     table,
 )
+from .charts import radar
 from .kickoff import agenda_story
 
-SECOND = colors.HexColor('#8a5a00')
 log = logging.getLogger(__name__)
 SectionBuilder = Callable[[DossierData, Translator], list[Flowable]]
 
@@ -199,34 +196,8 @@ def _table(grid: Grid, fractions: Sequence[float]) -> Flowable:
 
 
 def spider(figures: Chart) -> Drawing:
-    """A radar on a fixed 0..high scale (SpiderChart scales to the largest value: an invisible strand at `high`
-    pins the scale), with a small legend."""
-    labels, series, high = figures.labels, figures.series, figures.high
-    width, height = content_width(), 86 * mm
-    drawing = Drawing(width, height)
-    chart = SpiderChart()
-    chart.x, chart.y, chart.width, chart.height = width * 0.2, 14 * mm, width * 0.6, height - 22 * mm
-    data = [[v if v is not None else 0 for v in values] for _, values in series] + [[high] * len(labels)]
-    chart.data = data
-    chart.labels = labels
-    chart.spokeLabels.fontName = FONT
-    chart.spokeLabels.fontSize = 7.5
-    chart.spokes.strokeColor = colors.HexColor('#b0b7c0')
-    for index, colour in enumerate((ACCENT, SECOND)[: len(series)]):
-        chart.strands[index].strokeColor = colour
-        chart.strands[index].strokeWidth = 1.6 if index == 0 else 1.2
-        chart.strands[index].fillColor = colors.Color(colour.red, colour.green, colour.blue, alpha=0.15)
-        if index:
-            chart.strands[index].strokeDashArray = (3, 2)
-    chart.strands[len(series)].strokeColor = None
-    chart.strands[len(series)].fillColor = None
-    drawing.add(chart)
-    x = 0
-    for (name, _), colour in zip(series, (ACCENT, SECOND), strict=False):
-        drawing.add(String(x, 2 * mm, '■ ', fontName=FONT, fontSize=8, fillColor=colour))
-        drawing.add(String(x + 8, 2 * mm, name, fontName=FONT, fontSize=8, fillColor=INK))
-        x += 8 + 4.6 * len(name) + 16
-    return drawing
+    """A radar as on the web page (see charts.radar), on the fixed 0..high scale."""
+    return radar(figures.labels, figures.series, figures.high)
 
 
 def _kompas(data: DossierData, t: Translator) -> list[Flowable]:
