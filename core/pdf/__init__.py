@@ -3,12 +3,15 @@
 Fonts
     `register_fonts()` registers the vendored DejaVu Sans faces (fonts/, licence in fonts/LICENSE) once per process
     as the family 'DejaVuSans', so <b> and <i> choose the bold and oblique faces. Every style uses it: accents,
-    Polish, Greek and Cyrillic print (no tofu). Glyphs outside DejaVu Sans (emoji, CJK) print as empty boxes.
+    Polish, Greek and Cyrillic print (no tofu). Emoji outside DejaVu Sans are left out; other glyphs outside it
+    (CJK) print as empty boxes.
 
 Text
     `escape(text)` turns user text into Paragraph markup that prints literally: `<b>`, `<script>`, `&`,
     `<img src=...>` and unbalanced tags come out as typed, control characters are dropped, line breaks kept, and
-    the space before : ; ? ! » (after «) becomes non-breaking (`nbsp(text)`, French typography).
+    the space before : ; ? ! » (after «) becomes non-breaking (`nbsp(text)`, French typography), and emoji the
+    font lacks are left out instead of printing as empty boxes (`printable(text)`; the web page shows them).
+    `fit(text, font, size, width)` shortens a one-line text with an ellipsis.
     `para(text, style)` is a Paragraph of user text; `lead(label, text, style)` prints "**label** text";
     `bullet(text, style, mark)` a list item. Never pass user text to `Paragraph` directly.
     Long words and URLs wrap (`splitLongWords`); a paragraph longer than a page splits across pages.
@@ -29,16 +32,17 @@ Structure
     `Part(name)`: an invisible mark where a named part begins; a failed layout raises `LayoutFailed(part)` naming
     the part it failed in (the cause chained), so a document can leave that part out and build the rest.
     `Contents(titles)`: a table of contents; given the titles of the document's level-0 headings that follow it,
-    it prints their page numbers (found in the first layout pass).
+    it prints their page numbers (filled in when the layout is done).
 
 Document
     `DocInfo(title, lang='nl', author='', subject='', keywords=(), creator='CoP-toolbox', header='', footer='')`
     `build_pdf(story, info, invariant=False) -> bytes`: A4, 18 mm side margins, a header line (info.header or the
     title) and a footer with info.footer on the left and "pagina x van y" / "page x sur y" / "page x of y" on
-    the right, in info.lang. Metadata: /Title /Author /Subject /Keywords /Creator, the Catalog's /Lang
-    (nl-BE, fr-BE, en-GB) and DisplayDocTitle. `invariant=True` fixes dates and ids: the same story gives the same
-    bytes. The story is copied before layout (it is laid out twice: once to count the pages), so a caller may
-    build it again. ReportLab cannot tag PDFs (no PDF/UA): offer the same content as HTML next to it.
+    the right, in info.lang. Laid out once: the page numbers are PDF forms filled in after the last page.
+    Metadata: /Title /Author /Subject /Keywords /Creator, the Catalog's /Lang (nl-BE, fr-BE, en-GB) and
+    DisplayDocTitle. `invariant=True` fixes dates and ids: the same story gives the same bytes. The story is
+    copied before layout, so a caller may build it again. A failure raises LayoutFailed. ReportLab cannot tag
+    PDFs (no PDF/UA): offer the same content as HTML next to it.
 
     Building is CPU work that blocks: from a page, `pdf = await run.io_bound(build_pdf, story, info)` (builds
     are serialised by a lock inside, the event loop stays free for other users).
@@ -68,12 +72,14 @@ from .base import (
     bullet,
     content_width,
     escape,
+    fit,
     heading,
     keep,
     lead,
     nbsp,
     page_label,
     para,
+    printable,
     register_fonts,
     spacer,
     styles,
@@ -97,12 +103,14 @@ __all__ = [
     'bullet',
     'content_width',
     'escape',
+    'fit',
     'heading',
     'keep',
     'lead',
     'nbsp',
     'page_label',
     'para',
+    'printable',
     'register_fonts',
     'spacer',
     'styles',

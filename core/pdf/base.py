@@ -74,6 +74,13 @@ _CONTROL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]')
 # but U+00A0). Harmless in other languages, where such a space is rare, so every text gets it.
 _NBSP_BEFORE = re.compile(r'[ \u202f](?=[:;?!»])')
 _NBSP_AFTER = re.compile(r'(?<=«)[ \u202f]')
+# emoji and other pictographs, with their joiners and variation selectors: the ones DejaVu Sans lacks are left out
+# (an empty box in a document for the sponsor reads as a fault; the web page shows them)
+_PICTOGRAPH = re.compile(
+    '[\U00010000-\U0010ffff\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2900-\u2bff\u200d\ufe0e\ufe0f\u20e3]'
+)
+_JOINERS = '\u200d\ufe0e\ufe0f\u20e3'
+_covered: set[int] = set()
 
 
 def register_fonts() -> str:
@@ -93,7 +100,20 @@ def escape(text: Any) -> str:
     kept. Nothing a user types can become a tag (<b>, <img src=...>, <font>...) or break the build."""
     value = '' if text is None else str(text)
     value = _CONTROL.sub('', value.replace('\r\n', '\n').replace('\r', '\n'))
-    return _xml_escape(nbsp(value)).replace('\t', ' ').replace('\n', '<br/>')
+    return _xml_escape(nbsp(printable(value))).replace('\t', ' ').replace('\n', '<br/>')
+
+
+def printable(text: str) -> str:
+    """`text` without the pictographs (emoji) the font cannot draw, and without their joiners and variation
+    selectors; everything else is kept as typed."""
+    if not _PICTOGRAPH.search(text):
+        return text
+    if not _covered:
+        register_fonts()
+        _covered.update(pdfmetrics.getFont(FONT).face.charToGlyph)
+    return _PICTOGRAPH.sub(
+        lambda m: m.group() if ord(m.group()) in _covered and m.group() not in _JOINERS else '', text
+    )
 
 
 def nbsp(text: str) -> str:
@@ -413,7 +433,7 @@ class _Document(BaseDocTemplate):
         canvas.setFont(FONT, 8)
         canvas.setFillColor(MUTED)
         top = A4[1] - MARGIN_TOP + 8 * mm
-        text = _fit(self.info.header or self.info.title, FONT, 8, A4[0] - 2 * MARGIN_X)
+        text = fit(self.info.header or self.info.title, FONT, 8, A4[0] - 2 * MARGIN_X)
         canvas.drawString(MARGIN_X, top, text)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)
@@ -426,7 +446,7 @@ class _Document(BaseDocTemplate):
         if self.info.footer:
             widest = page_label(self.info.lang, 888, 888)
             room = A4[0] - 2 * MARGIN_X - pdfmetrics.stringWidth(widest, FONT, 8) - 8 * mm
-            canvas.drawString(MARGIN_X, y, _fit(self.info.footer, FONT, 8, room))
+            canvas.drawString(MARGIN_X, y, fit(self.info.footer, FONT, 8, room))
         canvas.restoreState()
 
     def finish(self, contents: Sequence[Contents]) -> None:
@@ -467,7 +487,7 @@ def _number_form(canv: Canvas, name: str, text: str, size: float, colour: colors
     canv.endForm()
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
+def fit(text: str, font: str, size: float, width: float) -> str:
     """Shorten a one-line text with an ellipsis so it fits `width`."""
     text = ' '.join(_CONTROL.sub('', str(text)).split())
     if pdfmetrics.stringWidth(text, font, size) <= width:

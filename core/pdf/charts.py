@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 
-from .base import ACCENT, FONT, INK, content_width, nbsp
+from .base import ACCENT, FONT, INK, content_width, nbsp, printable
 
 SECOND = colors.HexColor('#8a5a00')
 GRID = colors.HexColor('#b0b7c0')
@@ -94,7 +94,7 @@ def _strand(values: Sequence[float | None], point, colour: colors.Color, index: 
 def _label(text: str, cx: float, cy: float, distance: float, angle: float) -> Group:
     """A dimension's name just outside the outer ring, running away from it: to the right of a point on the right
     side, to the left on the left side, centred above the top and below the bottom."""
-    lines = textwrap.wrap(nbsp(' '.join(str(text).split())), LABEL_CHARS) or ['']
+    lines = textwrap.wrap(nbsp(printable(' '.join(str(text).split()))), LABEL_CHARS) or ['']
     x, y = cx + distance * math.cos(angle), cy + distance * math.sin(angle)
     across, up = math.cos(angle), math.sin(angle)
     anchor = 'start' if across > 0.25 else 'end' if across < -0.25 else 'middle'
@@ -118,5 +118,6 @@ def _legend(drawing: Drawing, names: Sequence[str]) -> None:
     x = 0.0
     for name, colour in zip(names, SERIES, strict=False):
         drawing.add(Rect(x, 2 * mm, 7, 7, fillColor=colour, strokeColor=None))
+        name = printable(name)
         drawing.add(String(x + 10, 2 * mm + 0.5, name, fontName=FONT, fontSize=8, fillColor=INK))
         x += 10 + pdfmetrics.stringWidth(name, FONT, 8) + 14

@@ -41,10 +41,12 @@ from .base import (
     build_pdf,
     bullet,
     content_width,
+    fit,
     heading,
     keep,
     lead,
     para,
+    printable,
     spacer,
     styles,
     table,
@@ -255,8 +257,10 @@ def _ittools(data: DossierData, t: Translator) -> list[Flowable]:
 
 
 def _bars(figures: Chart) -> Drawing:
-    names, values = figures.labels, figures.series[0][1]
     width = content_width()
+    # a name the group typed may be long: the table beside the chart has it in full
+    names = [fit(printable(name), FONT, 8, width * 0.28) for name in figures.labels]
+    values = figures.series[0][1]
     height = max(30 * mm, 8 * mm * len(names) + 12 * mm)
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()

@@ -214,3 +214,12 @@ async def test_script_with_10000_character_fields_still_builds(scenario, content
     assert '☐' in _text(reader)
     reader = _reader(agenda_pdf(data, t))
     assert len(reader.pages) >= 1
+
+
+def test_french_punctuation_never_starts_a_line():
+    assert escape('Total : 12 ; oui ? non ! « citation »') == 'Total\xa0: 12\xa0; oui\xa0? non\xa0! «\xa0citation\xa0»'
+    st = styles()
+    text = ' '.join(f'Motlong{n} Total : {n} ; Réponse ? Oui !' for n in range(60))
+    reader = _reader(build_pdf([table(['A', 'B'], [[text, text]], [60, 300], style_set=st)], DocInfo(title='T')))
+    lines = [line.strip() for line in _text(reader).splitlines() if line.strip()]
+    assert lines and not [line for line in lines if line[:1] in ':;?!»']
