@@ -239,7 +239,12 @@ def kompas_view(data: DossierData, t: Translator) -> KompasView | None:
         if s.band is not None:
             readings.append(
                 (
-                    f'{t.pick(d.title)}: {t.pick(s.band.label)} ({t.number(s.mean, 1)})',
+                    t(
+                        'dossier.kompas.reading',
+                        dimension=t.pick(d.title),
+                        band=t.pick(s.band.label),
+                        mean=t.number(s.mean, 1),
+                    ),
                     t.pick(s.band.interpretation) if s.band.interpretation else '',
                 )
             )

@@ -28,6 +28,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    FrameBreak,
     KeepTogether,
     PageTemplate,
     Paragraph,
@@ -64,7 +65,9 @@ MARGIN_BOTTOM = 18 * mm
 HEADING_ROOM = 35 * mm  # a heading with less room than this below it starts a new page
 FRAME_PADDING = 6  # ReportLab's default Frame padding, on each side
 FRAME_HEIGHT = A4[1] - MARGIN_TOP - MARGIN_BOTTOM - 2 * FRAME_PADDING  # the most a flowable can ever be given
-KEEP_MAX = 60 * mm  # a block kept together starts on a new page only when less than this is left on the current one
+SPLIT_ROOM = 35 * mm  # see _Table
+KEEP_MAX = 60 * mm  # a block kept together (keep) up to this tall moves to the next page whole
+KEEP_MIN = 25 * mm  # a longer one starts where it stands if at least this much is left
 SHRINK_MIN = 0.75  # a figure shrinks down to this scale to fit the rest of a page, before it moves to the next one
 
 _fonts_lock = threading.Lock()
@@ -122,10 +125,18 @@ def nbsp(text: str) -> str:
     return _NBSP_AFTER.sub('\u00a0', _NBSP_BEFORE.sub('\u00a0', text))
 
 
+class _Style(ParagraphStyle):
+    """A paragraph style that copying a story shares instead of copying: layout never changes a style, and deep
+    copies of them were a quarter of the time of a short document."""
+
+    def __deepcopy__(self, memo: dict) -> _Style:
+        return self
+
+
 def styles() -> dict[str, ParagraphStyle]:
     """The paragraph styles of every document, all in DejaVu Sans (accents, Polish, Greek, Cyrillic)."""
     register_fonts()
-    base = ParagraphStyle(
+    base = _Style(
         'body',
         fontName=FONT,
         fontSize=10,
@@ -141,23 +152,21 @@ def styles() -> dict[str, ParagraphStyle]:
     )
     made = {
         'body': base,
-        'small': ParagraphStyle('small', base, fontSize=8.5, leading=11),
-        'muted': ParagraphStyle('muted', base, fontSize=9, leading=12, textColor=MUTED),
-        'title': ParagraphStyle(
-            'title', base, fontName=FONT_BOLD, fontSize=18, leading=23, spaceAfter=6, textColor=ACCENT
-        ),
-        'h1': ParagraphStyle(
+        'small': _Style('small', base, fontSize=8.5, leading=11),
+        'muted': _Style('muted', base, fontSize=9, leading=12, textColor=MUTED),
+        'title': _Style('title', base, fontName=FONT_BOLD, fontSize=18, leading=23, spaceAfter=6, textColor=ACCENT),
+        'h1': _Style(
             'h1', base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceBefore=8, spaceAfter=6, textColor=ACCENT
         ),
-        'h2': ParagraphStyle('h2', base, fontName=FONT_BOLD, fontSize=12, leading=15.5, spaceBefore=8, spaceAfter=4),
-        'h3': ParagraphStyle('h3', base, fontName=FONT_BOLD, fontSize=10.5, leading=13.5, spaceBefore=5, spaceAfter=2),
-        'label': ParagraphStyle(
+        'h2': _Style('h2', base, fontName=FONT_BOLD, fontSize=12, leading=15.5, spaceBefore=8, spaceAfter=4),
+        'h3': _Style('h3', base, fontName=FONT_BOLD, fontSize=10.5, leading=13.5, spaceBefore=5, spaceAfter=2),
+        'label': _Style(
             'label', base, fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0, textColor=MUTED, keepWithNext=1
         ),
-        'cell': ParagraphStyle('cell', base, fontSize=9.5, leading=12.5, spaceAfter=0),
-        'cell_bold': ParagraphStyle('cell_bold', base, fontName=FONT_BOLD, fontSize=9.5, leading=12.5, spaceAfter=0),
-        'cell_head': ParagraphStyle('cell_head', base, fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0),
-        'bullet': ParagraphStyle('bullet', base, leftIndent=14, bulletIndent=2, spaceAfter=2),
+        'cell': _Style('cell', base, fontSize=9.5, leading=12.5, spaceAfter=0),
+        'cell_bold': _Style('cell_bold', base, fontName=FONT_BOLD, fontSize=9.5, leading=12.5, spaceAfter=0),
+        'cell_head': _Style('cell_head', base, fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0),
+        'bullet': _Style('bullet', base, leftIndent=14, bulletIndent=2, spaceAfter=2),
     }
     return made
 
@@ -225,7 +234,7 @@ def table(
     if zebra:
         commands += [('BACKGROUND', (0, r), (-1, r), ZEBRA) for r in range(2, len(data), 2)]
     widths = list(col_widths) if col_widths else [content_width() / len(header)] * len(header)  # never auto: a
-    return Table(
+    return _Table(
         data,
         colWidths=widths,
         repeatRows=1,
@@ -233,6 +242,26 @@ def table(
         style=TableStyle(commands),
         hAlign='LEFT',
     )
+
+
+class _Table(Table):
+    """A table that fills a page before it goes on: where splitting between rows would leave more than
+    SPLIT_ROOM empty at the page's foot, the next row is split across the pages instead; and the rest of a table
+    never starts (with its repeated header) in less than SPLIT_ROOM. ReportLab's own order (between rows first,
+    then in a row only when no row fits) put a repeated header in the middle of a page."""
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        self._calc(available_width, available_height)
+        if self._width > available_width:
+            return []
+        by_row = self._splitRows(available_height, doInRowSplit=False)
+        if by_row and available_height - by_row[0].wrap(available_width, available_height)[1] <= SPLIT_ROOM:
+            return by_row
+        if available_height >= SPLIT_ROOM:
+            in_row = self._splitRows(available_height, doInRowSplit=True)
+            if in_row:
+                return in_row
+        return by_row or []
 
 
 class PageRef(Flowable):
@@ -292,10 +321,23 @@ class Contents(Flowable):
 
 
 def keep(flowables: Sequence[Flowable]) -> KeepTogether:
-    """Flowables kept on one page when they fit: a block that does not fit starts on the next page only when little
-    room is left here (KEEP_MAX); a block larger than that splits where it stands, so a long text never leaves a
-    page empty nor fails the layout."""
-    return KeepTogether(list(flowables), maxHeight=KEEP_MAX)
+    """Flowables kept on one page when they are short (up to KEEP_MAX); a longer block (a question and its long
+    answer) starts where it stands and flows on, unless less than KEEP_MIN is left (then it starts on the next
+    page, so a heading never ends a page with no line under it). Never a LayoutError, never a page left empty."""
+    return _Keep(list(flowables))
+
+
+class _Keep(KeepTogether):
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        if getattr(self, '_wrapInfo', None) != (available_width, available_height):
+            self.wrap(available_width, available_height)
+        content = list(self._content)
+        at_top = getattr(getattr(self, '_frame', None), '_atTop', False)
+        if self._H <= available_height or at_top:
+            return content
+        if self._H <= KEEP_MAX or available_height < KEEP_MIN:
+            return [FrameBreak(), *content]
+        return content
 
 
 class Figure(Flowable):
@@ -509,7 +551,11 @@ def _prepared(story: Sequence[Flowable]) -> list[Flowable]:
             run = 1
             while index + run < len(items) and isinstance(items[index + run], Heading):
                 run += 1
-            out.append(CondPageBreak(HEADING_ROOM + (run - 1) * 12 * mm))
+            room = HEADING_ROOM + (run - 1) * 12 * mm
+            after = items[index + run] if index + run < len(items) else None
+            if isinstance(after, Figure):  # a heading right above a chart goes with the chart (shrunk if need be)
+                room = max(room, min(FRAME_HEIGHT, run * 12 * mm + after.drawing.height * SHRINK_MIN))
+            out.append(CondPageBreak(room))
         out.append(copied)
     return out
 
