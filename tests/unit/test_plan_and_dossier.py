@@ -274,3 +274,18 @@ async def test_dossier_with_chosen_sections_only(world):
 def test_action_dataclass_round_trip():
     action = Action(id='a', title='T', due='2027-01-01')
     assert replace(action, title='U').title == 'U'
+
+
+def test_a_target_day_is_a_real_date_and_the_hint_is_counted_from_today():
+    from datetime import date as day
+
+    from core.actionplan import days_until, target_day
+
+    today = day(2026, 12, 2)
+    dated = Action(id='a', title='Kerngroep', due='2027-01-01', created='2026-12-01')
+    within = Action(id='b', title='Leeragenda', horizon='30', created='2026-11-20')
+    assert target_day(dated) == '2027-01-01' and days_until('2027-01-01', today) == 30
+    assert target_day(within) == '2026-12-20'  # the horizon counts from the day the action was made
+    assert days_until('2026-11-30', today) == -2 and days_until(None, today) is None
+    assert days_until('not a day', today) is None
+    assert target_day(Action(id='c', title='Zonder termijn')) is None
