@@ -63,12 +63,24 @@ def radar(
 
 
 def horizontal_bars(
-    categories: list[str], values: list[float], *, label: str, max_value: float | None = None, unit: str = ''
+    categories: list[str],
+    values: list[float],
+    *,
+    label: str,
+    max_value: float | None = None,
+    unit: str = '',
+    whole: bool = False,
 ) -> ui.echart:
-    """One bar per category, longest on top (rankings, distributions)."""
+    """One bar per category, longest on top (rankings, distributions). `whole`: the values are counts, so the axis
+    shows whole numbers only (no 0.5 ticks)."""
     options = {
         'grid': {'left': 8, 'right': 48, 'top': 8, 'bottom': 8, 'containLabel': True},
-        'xAxis': {'type': 'value', 'max': max_value, 'axisLabel': {'color': '#1c1c1c'}},
+        'xAxis': {
+            'type': 'value',
+            'max': max_value,
+            'axisLabel': {'color': '#1c1c1c'},
+            **({'minInterval': 1} if whole else {}),
+        },
         'yAxis': {'type': 'category', 'data': list(reversed(categories)), 'axisLabel': {'color': '#1c1c1c'}},
         'series': [
             {

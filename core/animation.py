@@ -16,7 +16,7 @@ from .errors import ValidationError
 from .questionnaire import Instrument, Instruments, Result, score
 from .roles import Permission
 from .sheets import Sheet
-from .survey import SurveyRound, Surveys
+from .survey import OPEN_MIN_THRESHOLD, SurveyRound, Surveys
 from .survey_results import SurveyResults, aggregate
 
 TABLE = 'animation_sessions'
@@ -60,7 +60,7 @@ class SessionOutcome:
     checklist: Result  # the facilitator's own view
     feedback_round: SurveyRound | None
     feedback_instrument: Instrument | None  # the feedback round's own instrument version, with `feedback`
-    feedback_count: int
+    feedback_count: int  # answers in the released snapshot
     feedback: SurveyResults | None  # None while below the threshold (or no round)
     roti: float | None  # participants' mean return on time invested (1..5)
 
@@ -138,14 +138,17 @@ class Animation(sheets.CommunitySheets):
         self._table(cid).remove(Query()['id'] == session_id)
         await self._commit(cid)
 
-    async def open_feedback(self, actor: str, cid: str, session_id: str) -> SurveyRound:
-        """The participants' anonymous feedback round of a session (created and opened on first call)."""
+    async def open_feedback(self, actor: str, cid: str, session_id: str, mode: str = 'personal') -> SurveyRound:
+        """The participants' anonymous feedback round of a session (created and opened on first call), under the
+        member survey's rules: personal single-use links by default (threshold 3: sessions are small), or an open
+        link, whose count is not verified, released only once closed, with a threshold of at least 8."""
         self.session(actor, cid, session_id)
         existing = self.feedback_round(actor, cid, session_id)
         if existing is not None:
             return existing
+        threshold = FEEDBACK_THRESHOLD if mode == 'personal' else OPEN_MIN_THRESHOLD
         return await self.surveys.create(
-            actor, cid, instrument=FEEDBACK, subject=session_id, threshold=FEEDBACK_THRESHOLD, open_now=True
+            actor, cid, instrument=FEEDBACK, subject=session_id, threshold=threshold, open_now=True, mode=mode
         )
 
     def feedback_round(self, actor: str, cid: str, session_id: str) -> SurveyRound | None:
@@ -158,7 +161,7 @@ class Animation(sheets.CommunitySheets):
         feedback_round = self.feedback_round(actor, cid, session_id)
         feedback_instrument, count, feedback, roti = None, 0, None, None
         if feedback_round is not None:
-            count = self.surveys.count(cid, feedback_round.id)
+            count = self.surveys.snapshot(actor, cid, feedback_round.id).released
             answers = self.surveys.answers_above_threshold(actor, cid, feedback_round.id)
             if answers is not None:
                 feedback_instrument = self.surveys.instrument_of(feedback_round)

@@ -19,7 +19,7 @@ class Settings:
     demo: bool = False
     demo_password: str | None = None
     backup_keep: int = 5
-    backup_interval: float = 300.0
+    backup_interval: float = 86400.0  # one kept version a day: versions must not sort survey answers by arrival
     privacy_controller: str = ''  # who is responsible for the data (GDPR controller), shown in the privacy notice
     privacy_contact: str = ''  # how to reach the data protection officer
     retain_answers_months: int = 12  # raw survey answers are erased this long after their round closed
@@ -90,8 +90,9 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.add_argument(
         '--backup-interval',
         type=float,
-        default=float(env('BACKUP_INTERVAL', '300') or 300),
-        help='minimum seconds between two kept versions of a file [COP_BACKUP_INTERVAL] (default: %(default)s)',
+        default=float(env('BACKUP_INTERVAL', '86400') or 86400),
+        help='minimum seconds between two kept versions of a file; shorter than a day lets kept versions tell which '
+        'survey answers came before others [COP_BACKUP_INTERVAL] (default: %(default)s)',
     )
     add_privacy_options(parser, env)
     add_operator_options(parser, env)

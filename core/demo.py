@@ -135,7 +135,8 @@ async def _seed_survey(services: Services, owner: str, cid: str) -> None:
     rng = random.Random(2026)
     closed = await surveys.create(owner, cid, title='Voorjaar 2026', threshold=5, open_now=True)
     instrument = surveys.instrument_of(closed)
-    for _ in range(14):
+    codes = await surveys.make_codes(owner, cid, closed.id, 18)  # 18 members got a personal link, 15 answered
+    for code in codes[:15]:
         answers = {}
         for item in instrument.items:
             if item.type == 'scale':
@@ -154,12 +155,17 @@ async def _seed_survey(services: Services, owner: str, cid: str) -> None:
             closed.token,
             surveys.ticket(cid, closed.token),
             {k: max(1, min(5, v)) if isinstance(v, int) else v for k, v in answers.items()},
+            code=code,
         )
     await surveys.set_status(owner, cid, closed.id, 'closed')
     current = await surveys.create(owner, cid, title='Najaar 2026', threshold=5, open_now=True)
-    for _ in range(2):
+    for code in (await surveys.make_codes(owner, cid, current.id, 18))[:2]:
         await surveys.submit(
-            cid, current.token, surveys.ticket(cid, current.token), {item.id: 4 for item in instrument.scored_items}
+            cid,
+            current.token,
+            surveys.ticket(cid, current.token),
+            {item.id: 4 for item in instrument.scored_items},
+            code=code,
         )
 
 
@@ -170,7 +176,7 @@ ANIMATION_DEMO = (
         "Intervisie in trio's",
         11,
         [2, 3, 2, 2, 3, 2, 1, 2, 2, 2, 1, 2, 2, 1, 2, 2, 3],
-        [3, 2, 4, 3],
+        [3, 2, 4],
     ),
     (
         'Schrijfatelier: korte zinnen',
@@ -178,7 +184,7 @@ ANIMATION_DEMO = (
         '1-2-4-iedereen',
         14,
         [3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 3, 3, 3, 2, 3, 3, 3],
-        [4, 5, 4, 4, 5],
+        [4, 5, 4, 4, 5, 4],
     ),
 )
 ANIMATION_AAR = (
@@ -212,7 +218,8 @@ async def _seed_animation(services: Services, owner: str, cid: str) -> None:
         instrument = surveys.instrument_of(feedback)
         scale_item = next(i for i in instrument.items if i.type == 'scale')
         texts = [i for i in instrument.items if i.type == 'text']
-        for n, value in enumerate(roti):
+        codes = await surveys.make_codes(owner, cid, feedback.id, participants)
+        for n, (value, code) in enumerate(zip(roti, codes, strict=False)):
             answers = {scale_item.id: value}
             if texts and n % 2 == 0:
                 answers[texts[0].id] = (
@@ -220,7 +227,7 @@ async def _seed_animation(services: Services, owner: str, cid: str) -> None:
                     'Samen één brief herschrijven.',
                     'Les conseils pratiques.',
                 )[n // 2 % 3]
-            await surveys.submit(cid, feedback.token, surveys.ticket(cid, feedback.token), answers)
+            await surveys.submit(cid, feedback.token, surveys.ticket(cid, feedback.token), answers, code=code)
 
 
 GUIDE_DEMO = {

@@ -19,7 +19,7 @@ from .profile import SharedProfile
 from .questionnaire import Instrument
 from .roles import Permission, Role
 from .survey import SurveyRound
-from .survey_results import Gap, SurveyResults, perception_gap, weak_items
+from .survey_results import Gap, SurveyResults, nearest_in_time, perception_gap, weak_items
 
 if TYPE_CHECKING:
     from .services import Services
@@ -97,11 +97,16 @@ def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
             if data.survey_waiting is None and survey_round.status != 'draft':
                 data.survey_waiting = survey_round
             continue
+        # the released snapshot (results.count says how many answers it holds), read against the kompas round
+        # nearest in time to the survey
+        finished = [(r.finished, r.id) for r in services.kompas.rounds(actor, cid) if r.done]
+        nearest = nearest_in_time(finished, survey_round.created)
+        try:
+            kompas = services.kompas.result(actor, cid, nearest).result if nearest else None
+        except NotFound:
+            kompas = None
         data.survey = SurveyPart(
-            survey_round,
-            services.surveys.instrument_of(survey_round),
-            results,
-            perception_gap(data.kompas.result if data.kompas else None, results),
+            survey_round, services.surveys.instrument_of(survey_round), results, perception_gap(kompas, results)
         )
         break
     data.kickoff = services.kickoff.plan_data(actor, cid, lang)
@@ -322,7 +327,8 @@ def survey_view(data: DossierData, t: Translator) -> SurveyView | None:
     return SurveyView(
         title=part.round.title or t('survey.round_default', date=t.date(part.round.created)),
         count=count,
-        note=t('dossier.survey.note', threshold=part.round.threshold),
+        note=t('dossier.survey.note', threshold=part.round.threshold)
+        + ('' if part.round.verified else ' ' + t('survey.unverified')),
         blocks=blocks,
         cycles=cycles,
         gap=gap,

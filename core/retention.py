@@ -253,11 +253,19 @@ def _closed_on(doc: dict[str, Any], today: date) -> date | None:
 
 def _decouple(db: Database, round_id: str) -> int:
     """Replace a round's answer sheets by sheets whose every column is shuffled on its own, without receipts.
-    Returns how many sheets there were."""
+    Returns how many sheets there were. The released snapshot's sheets are shuffled among themselves, the others
+    apart (core/survey.py: what the coordinator sees must not change)."""
     table = db.table(ANSWERS)
     docs = table.search(Query()['round'] == round_id)
-    if not docs:
-        return 0
+    groups: dict[bool, list[Any]] = {}
+    for doc in docs:
+        groups.setdefault(bool(doc.get('released')), []).append(doc)
+    for released, group in groups.items():
+        _decouple_group(table, round_id, group, released)
+    return len(docs)
+
+
+def _decouple_group(table: Any, round_id: str, docs: list[Any], released: bool) -> None:
     absent = object()
     keys = sorted({k for d in docs for k in d['answers']})
     rng = secrets.SystemRandom()
@@ -275,10 +283,9 @@ def _decouple(db: Database, round_id: str) -> int:
 
         def replace(stored: dict[str, Any], sheet: dict[str, Any] = sheet) -> None:
             stored.clear()
-            stored.update({'round': round_id, 'answers': sheet, 'receipt': secrets.token_hex(32)})
+            stored.update({'round': round_id, 'answers': sheet, 'receipt': secrets.token_hex(32), 'released': released})
 
         table.update(replace, doc_ids=[doc.doc_id])
-    return len(docs)
 
 
 def _last_activity(doc: dict[str, Any], accounts_db: Database) -> date:

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,35 @@ ID_PATTERN = re.compile(r'^[0-9a-f]{16}$')
 
 # Current schema version per kind of file, and the migrations that lead there: MIGRATIONS[kind][n] turns the raw
 # data of version n into version n + 1 (in place). Version 0 is a file written before versions existed.
-SCHEMA_VERSIONS: dict[str, int] = {'accounts': 1, 'community': 1}
-MIGRATIONS: dict[str, dict[int, Callable[[dict[str, Any]], None]]] = {'accounts': {}, 'community': {}}
+SCHEMA_VERSIONS: dict[str, int] = {'accounts': 1, 'community': 2}
+
+
+def _survey_snapshots(data: dict[str, Any]) -> None:
+    """Schema 2: survey rounds have a mode (personal links or an open link) and answers belong to a released
+    snapshot or not. Rounds answered before came through an open link. Their answers count as released only where
+    the coordinator could already see them all (a closed round at or above its threshold); an open round's answers
+    are released by the open-link rule, once it closes."""
+    rounds = data.get('survey_rounds') or {}
+    answers = data.get('survey_answers') or {}
+    counts: dict[Any, int] = {}
+    for doc in answers.values():
+        counts[doc.get('round')] = counts.get(doc.get('round'), 0) + 1
+    seen = set()
+    for doc in rounds.values():
+        doc.setdefault('mode', 'open')
+        if doc.get('status') == 'closed' and counts.get(doc.get('id'), 0) >= int(doc.get('threshold', 10**6)):
+            seen.add(doc.get('id'))
+    for doc in answers.values():
+        doc.pop('id', None)
+        doc.pop('day', None)
+        doc['released'] = doc.get('round') in seen
+    data.setdefault('survey_texts', {})  # so that an export carries the table the open answers go to
+
+
+MIGRATIONS: dict[str, dict[int, Callable[[dict[str, Any]], None]]] = {
+    'accounts': {},
+    'community': {1: _survey_snapshots},
+}
 
 
 class StoreError(Exception):
@@ -56,6 +83,10 @@ class DamagedFileError(StoreError):
         self.reason = reason
 
 
+BACKUP_NAME = re.compile(r'^(\d{4}-\d{2}-\d{2})-(\d{6})\.json$')  # the day it was kept, then a sequence number
+LEGACY_BACKUP_NAME = re.compile(r'^\d{8}T\d{12}Z(_.*)?\.json$')  # named by the microsecond before: renamed on sight
+
+
 @dataclass(frozen=True)
 class BackupPolicy:
     keep: int = 5  # versions kept per file
@@ -64,10 +95,14 @@ class BackupPolicy:
 
 @dataclass(frozen=True)
 class BackupInfo:
+    """A kept version. Its name holds the day it was kept and a sequence number, never a time of day: a version
+    kept between two survey answers must not date them (the file's modification time is set to that day too)."""
+
     name: str
     path: Path
-    taken: datetime
+    taken: datetime  # midnight (UTC) of the day it was kept
     size: int
+    sequence: int
 
 
 class WriteBarrier:
@@ -122,6 +157,7 @@ class AtomicJSONFile:
         self._lock = threading.Lock()
         self.last_write: float | None = None  # when this process last wrote the file (for the health check)
         self.write_error: str | None = None  # why the last write failed, None once one succeeds
+        self._last_kept: float | None = None  # when this process last kept a version: in memory only
 
     def read(self) -> dict[str, Any] | None:
         """The file's content, None if it does not exist; DamagedFileError if it is not a JSON object."""
@@ -135,20 +171,22 @@ class AtomicJSONFile:
             raise DamagedFileError(self.path, f'cannot be read ({e.strerror})') from e
         return parse_json_object(raw, self.path)
 
-    def write(self, payload: bytes) -> None:
-        """Replace the file atomically with `payload`, keeping the previous version as a backup when due."""
+    def write(self, payload: bytes, backup: bool = True) -> None:
+        """Replace the file atomically with `payload`, keeping the previous version as a backup when due (and
+        `backup`: a write that erases something keeps none, so it pushes no older version out)."""
         with self._lock, WRITE_BARRIER.shared():
             try:
                 self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 _write_synced(self._tmp, payload)
-                if self.path.exists() and self._backup_due():
+                if backup and self.path.exists() and self._backup_due():
                     self._keep_backup()
                 os.replace(self._tmp, self.path)
             except OSError as e:
                 self.write_error = e.strerror or type(e).__name__
                 raise
             fsync_dir(self.path.parent)
-            self.last_write, self.write_error = time.time(), None
+            stamp_day(self.path, self.path.parent)  # the file's and folder's times say the day, not the write
+            self.last_write, self.write_error = time.time(), None  # in memory only
 
     # backups ---------------------------------------------------------------------------------------------------
 
@@ -156,12 +194,16 @@ class AtomicJSONFile:
         """Kept versions, newest first."""
         if not self.backup_dir.is_dir():
             return []
+        self._rename_legacy()
         infos = []
         for p in self.backup_dir.glob('*.json'):
+            match = BACKUP_NAME.match(p.name)
+            if match is None:
+                continue
             with contextlib.suppress(ValueError, OSError):
-                taken = datetime.strptime(p.stem.split('_')[0], '%Y%m%dT%H%M%S%fZ').replace(tzinfo=UTC)
-                infos.append(BackupInfo(p.name, p, taken, p.stat().st_size))
-        return sorted(infos, key=lambda b: b.name, reverse=True)
+                taken = datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC)
+                infos.append(BackupInfo(p.name, p, taken, p.stat().st_size, int(match.group(2))))
+        return sorted(infos, key=lambda b: b.sequence, reverse=True)
 
     def keep_backup_now(self) -> None:
         """Keep the current version regardless of the interval (before a migration or a restore)."""
@@ -170,23 +212,70 @@ class AtomicJSONFile:
                 self._keep_backup()
 
     def _backup_due(self) -> bool:
+        """A version is kept at most every `min_interval` seconds, timed in memory only. After a restart nothing
+        says when the last one was kept except its day: then the first write of a new day keeps one."""
         existing = self.backups()
-        if not existing:
+        if not existing or self.policy.min_interval <= 0:
             return True
-        return time.time() - existing[0].taken.timestamp() >= self.policy.min_interval
+        if self._last_kept is None:
+            return existing[0].taken.date() != _today()
+        return time.monotonic() - self._last_kept >= self.policy.min_interval
 
     def _keep_backup(self) -> None:
         self.backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')
-        target = self.backup_dir / f'{stamp}.json'
+        existing = self.backups()
+        sequence = existing[0].sequence + 1 if existing else 1
+        target = self.backup_dir / f'{_today().isoformat()}-{sequence:06d}.json'
         try:
             os.link(self.path, target)  # the current inode is about to be replaced: a hard link keeps it for free
         except OSError:
-            shutil.copy2(self.path, target)
-        for old in self.backups()[self.policy.keep :]:
+            shutil.copyfile(self.path, target)
+        self._last_kept = time.monotonic()
+        for old in existing[self.policy.keep - 1 :]:
             with contextlib.suppress(OSError):
                 old.path.unlink()
         fsync_dir(self.backup_dir)
+        stamp_day(target, self.backup_dir)
+
+    def _rename_legacy(self) -> None:
+        """Backups named by earlier versions after the microsecond they were kept get a name without the time."""
+        legacy = sorted(p for p in self.backup_dir.glob('*.json') if LEGACY_BACKUP_NAME.match(p.name))
+        if not legacy:
+            return
+        numbers = [int(m.group(2)) for p in self.backup_dir.glob('*.json') if (m := BACKUP_NAME.match(p.name))]
+        sequence = max(numbers, default=0)
+        for p in legacy:
+            sequence += 1
+            day = f'{p.name[0:4]}-{p.name[4:6]}-{p.name[6:8]}'
+            target = p.with_name(f'{day}-{sequence:06d}.json')
+            with contextlib.suppress(OSError):
+                os.replace(p, target)
+                stamp_day(target, date=date.fromisoformat(day))
+        stamp_day(self.backup_dir)
+
+    def rewrite_backups(self, change: Callable[[dict[str, Any]], bool]) -> int:
+        """Apply `change` to every kept version and rewrite (atomically, under the same name and day) those it
+        changed: how a withdrawn survey answer leaves every backup while the rest of each backup stays. Returns the
+        number of versions rewritten. A version that cannot be read is left as it is."""
+        rewritten = 0
+        with self._lock, WRITE_BARRIER.shared():
+            for info in self.backups():
+                try:
+                    data = parse_json_object(info.path.read_bytes(), info.path)
+                except (DamagedFileError, OSError):
+                    continue
+                if not change(data):
+                    continue
+                payload = json.dumps(data, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
+                tmp = info.path.with_name(info.path.name + '.tmp')
+                _write_synced(tmp, payload)
+                os.replace(tmp, info.path)  # a new inode: the old one, with the answer, is released
+                stamp_day(info.path, date=info.taken.date())
+                rewritten += 1
+            if rewritten:
+                fsync_dir(self.backup_dir)
+                stamp_day(self.backup_dir)
+        return rewritten
 
     def restore(self, backup_name: str) -> None:
         """Put a kept version back in place (validated first). The replaced file is kept as a backup too."""
@@ -199,6 +288,7 @@ class AtomicJSONFile:
             _write_synced(self._tmp, payload)
             os.replace(self._tmp, self.path)
             fsync_dir(self.path.parent)
+            stamp_day(self.path, self.path.parent)
 
     def drop_backups(self) -> None:
         """Delete every kept version, so that data just erased from the file is gone from the disk as well."""
@@ -235,6 +325,19 @@ def _write_synced(path: Path, payload: bytes) -> None:
         f.write(payload)
         f.flush()
         os.fsync(f.fileno())
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def stamp_day(*paths: Path, date: date | None = None) -> None:
+    """Set the access and modification times of these files or folders to midnight (UTC) of `date` (today), so
+    that no time of day set by the application can date a write. The inode change time cannot be set this way."""
+    midnight = datetime.combine(date or _today(), datetime.min.time(), tzinfo=UTC).timestamp()
+    for path in paths:
+        with contextlib.suppress(OSError):
+            os.utime(path, (midnight, midnight))
 
 
 def fsync_dir(path: Path) -> None:
@@ -306,8 +409,9 @@ class Database:
         self.file.write(payload)
         self._durable = max(self._durable, version)
 
-    async def commit(self) -> None:
-        """Return once every change made before this call is on disk. Concurrent calls share writes."""
+    async def commit(self, backup: bool = True) -> None:
+        """Return once every change made before this call is on disk. Concurrent calls share writes. `backup`
+        False: this write keeps no backup (an erasure, whose previous version must not become a new backup)."""
         target = self._version
         if self._durable >= target:
             return
@@ -315,13 +419,21 @@ class Database:
             if self._durable >= target:
                 return  # another caller's write already carried this change
             version, payload = self._snapshot()
-            await asyncio.to_thread(self.file.write, payload)
+            if backup:
+                await asyncio.to_thread(self.file.write, payload)
+            else:
+                await asyncio.to_thread(self.file.write, payload, False)
             self._durable = max(self._durable, version)
 
     def drop_backups(self) -> None:
         """Delete this file's kept versions (after erasing something that must not come back with a restore).
         Call it after the commit that erased it: that write may itself have kept the previous version."""
         self.file.drop_backups()
+
+    def rewrite_backups(self, change: Callable[[dict[str, Any]], bool]) -> int:
+        """Apply `change` to the raw data of every kept version, rewriting those it changed (see AtomicJSONFile).
+        Call it after the commit that made the same change to the file itself."""
+        return self.file.rewrite_backups(change)
 
     def _get_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()

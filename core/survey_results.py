@@ -8,6 +8,7 @@ import io
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from .i18n import Translator
@@ -130,6 +131,27 @@ def perception_gap(kompas: Result | None, results: SurveyResults) -> list[Gap]:
     return gaps
 
 
+def nearest_in_time(dated: Sequence[tuple[str, Any]], day: str) -> Any | None:
+    """Of (day, thing) pairs, the thing dated nearest to `day` (ISO days; a tie goes to the earlier one): the
+    spring survey is read against the spring kompas, not the autumn one."""
+    from datetime import date
+
+    try:
+        target = date.fromisoformat(day[:10])
+    except (TypeError, ValueError):
+        return dated[0][1] if dated else None
+    best, best_key = None, None
+    for when, thing in dated:
+        try:
+            distance = abs((date.fromisoformat(when[:10]) - target).days)
+        except (TypeError, ValueError):
+            continue
+        key = (distance, when)
+        if best_key is None or key < best_key:
+            best, best_key = thing, key
+    return best
+
+
 def weak_items(results: SurveyResults, below: float = LOW_MEAN) -> list[ItemResult]:
     """Scale items whose members' mean is below `below`, lowest first: candidates for the action plan."""
     return sorted(
@@ -181,8 +203,9 @@ def aggregated_rows(instrument: Instrument, results: SurveyResults, t: Translato
 def raw_rows(
     instrument: Instrument, sheets: Sequence[Mapping[str, Any]], rng: random.Random | None = None
 ) -> list[list[Any]]:
-    """The answers, one row each, shuffled, without any date: only for rounds above their threshold."""
-    items = instrument.items
+    """The answers, one row each, shuffled, without any date, scores only (open answers are exported apart, so that
+    nothing ties a text to its writer's scores): only for closed rounds at or above their threshold."""
+    items = [i for i in instrument.items if i.type != 'text']
     rows = [[_raw_cell(sheet.get(i.id, '')) for i in items] for sheet in sheets]
     (rng or random).shuffle(rows)
     return [[i.id for i in items], *rows]
@@ -207,6 +230,9 @@ def to_xlsx(rows: Sequence[Sequence[Any]], sheet_name: str) -> bytes:
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {'in_memory': True, 'strings_to_formulas': False, 'strings_to_urls': False})
+    # no time of day in the file: the same snapshot gives the same bytes, and nothing dates the export finer than
+    # the day in its name
+    workbook.set_properties({'created': datetime(2000, 1, 1, tzinfo=UTC)})
     sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({'bold': True})
     for r, row in enumerate(rows):

@@ -21,7 +21,7 @@ from core.services import Services
 from ._base import PageContext, community_page
 from ._questionnaire import answer_dimension, review_and_finish, send_idea
 from .errors import not_found_content
-from .survey import link_and_qr, status_buttons, status_text
+from .survey import link_and_qr, personal_links, status_buttons, status_text, unverified_label
 
 
 def register(services: Services) -> None:
@@ -246,23 +246,34 @@ def _feedback_state(ctx: PageContext, outcome: SessionOutcome) -> None:
     if feedback_round is None:
         tx.p(t('animation.feedback.none'))
         if ctx.can(Permission.EDIT):
+            tx.p(t('animation.feedback.modes')).classes('text-sm')
 
-            async def open_feedback() -> None:
+            async def open_feedback(mode: str) -> None:
                 try:
-                    await ctx.services.animation.open_feedback(ctx.user.id, cid, session.id)
+                    await ctx.services.animation.open_feedback(ctx.user.id, cid, session.id, mode=mode)
                 except AppError as e:
                     ctx.notify_error(e)
                     return
                 ctx.go(base, t('animation.feedback.opened'))
 
-            ui.button(t('animation.feedback.open'), icon='link', on_click=open_feedback).mark('feedback-open')
+            with ui.row().classes('gap-2'):
+                ui.button(
+                    t('animation.feedback.open'), icon='qr_code_2', on_click=lambda: open_feedback('personal')
+                ).mark('feedback-open')
+                ui.button(t('animation.feedback.open_link'), icon='link', on_click=lambda: open_feedback('open')).props(
+                    'outline'
+                ).mark('feedback-open-link')
         return
     with ui.row().classes('items-center gap-3'):
         tx.p(status_text(t, feedback_round)).classes('font-medium').mark('feedback-status')
         if ctx.can(Permission.EDIT):
             status_buttons(ctx, feedback_round, base)
-    tx.p(t('animation.feedback.help', threshold=feedback_round.threshold)).classes('text-sm')
-    link_and_qr(ctx, feedback_round, session.name)
+    tx.p(t('animation.feedback.help', threshold=feedback_round.step)).classes('text-sm')
+    if feedback_round.verified:
+        personal_links(ctx, feedback_round, session.name, ctx.can(Permission.EDIT))
+    else:
+        unverified_label(t)
+        link_and_qr(ctx, feedback_round, session.name)
 
 
 def _self_view(ctx: PageContext, outcome: SessionOutcome) -> None:
@@ -302,13 +313,15 @@ def _participants_view(ctx: PageContext, outcome: SessionOutcome) -> None:
         if outcome.feedback_round is None:
             tx.p(t('animation.feedback.none'))
             return
+        feedback_round = outcome.feedback_round
+        if not feedback_round.verified:
+            unverified_label(t)
         if outcome.feedback is None:
+            snapshot = ctx.services.surveys.snapshot(ctx.user.id, ctx.community.id, feedback_round.id)
             tx.p(
-                t(
-                    'survey.results.hidden',
-                    threshold=outcome.feedback_round.threshold,
-                    missing=outcome.feedback_round.threshold - outcome.feedback_count,
-                )
+                t('survey.snapshot.waiting_close', step=snapshot.step)
+                if snapshot.waiting_for_close
+                else t('survey.results.hidden', threshold=snapshot.step, missing=max(1, snapshot.missing))
             ).mark('feedback-hidden')
             return
         tx.p(t('animation.compare.roti', mean=t.number(outcome.roti, 1), count=outcome.feedback.count)).classes(

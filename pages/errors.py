@@ -61,7 +61,7 @@ def damaged_content(ctx: PageContext, cid: str, reason: str) -> None:
                         ctx.t(
                             'damaged.backup_item',
                             date=ctx.t.date(backup.taken),
-                            time=backup.taken.strftime('%H:%M'),
+                            number=backup.sequence,
                             size=ctx.t.number(backup.size / 1024, 1),
                         )
                     )

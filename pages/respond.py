@@ -1,5 +1,7 @@
-"""Answering an anonymous survey (no account): phone-first, block by block, a draft kept in the respondent's own
-browser (localStorage, never on the server), one submission per browser, a receipt code to withdraw it later."""
+"""Answering an anonymous survey (no account): by a personal single-use link (/s/<cid>/p/<code>) or a round's open
+link (/s/<cid>/<token>). Phone-first, part by part, a draft kept in the respondent's own browser (localStorage,
+never on the server), a receipt code to withdraw the answer later. A used personal link is refused in any browser;
+an open link only remembers, in the browser, that it answered (its count is not verified)."""
 
 from __future__ import annotations
 
@@ -32,30 +34,30 @@ def register(services: Services) -> None:
         try:
             survey_round = surveys.by_token(cid, token)
         except NotFound:
-            ui.status_code(404)
-            with ctx.frame(t('respond.unknown_title'), public=True):
-                tx.p(t('survey.error.unknown')).mark('respond-unknown')
+            _unknown(ctx, 'survey.error.unknown')
             return
-        instrument = surveys.instrument_of(survey_round)
-        with ctx.frame(t.pick(instrument.title), public=True) as main:
-            if not survey_round.is_open():
-                tx.p(t('respond.closed')).classes('text-lg').mark('respond-closed')
-                return
-            tx.p(t.pick(instrument.intro))
-            anonymity_notice(t, survey_round.threshold)
-            body = ui.column().classes('w-full gap-3')
-        await ui.context.client.connected()
-        key = DRAFT_KEY.format(survey_round.id)
+        if survey_round.verified:  # the round's own link takes no answers: each member has a personal one
+            with ctx.frame(t.pick(surveys.instrument_of(survey_round).title), public=True):
+                _community_line(ctx, surveys.community_name(cid))
+                tx.p(t('respond.personal_only')).classes('text-lg').mark('respond-personal-only')
+            return
+        await _answer(ctx, surveys, cid, survey_round, None)
+
+    @page(services, '/s/{cid}/p/{code}')
+    async def respond_personal(ctx: PageContext, cid: str, code: str):
+        t = ctx.t
         try:
-            stored = await ui.run_javascript(f'localStorage.getItem({json.dumps(key)})', timeout=5)
-        except TimeoutError:
-            stored = None
-        draft = _parse(stored)
-        with body:
-            if draft.get('done'):
-                _already(ctx, cid, token)
-                return
-            Respondent(ctx, surveys, cid, survey_round, instrument, draft.get('answers') or {}, key, body, main)
+            survey_round, used = surveys.by_code(cid, code)
+        except NotFound:
+            _unknown(ctx, 'survey.error.code_unknown')
+            return
+        if used:  # in any browser: the server knows the link was used, not by whom or when
+            with ctx.frame(t('respond.used_title'), public=True):
+                _community_line(ctx, surveys.community_name(cid))
+                tx.p(t('respond.used')).classes('text-lg').mark('respond-used')
+                ui.link(t('respond.withdraw.link'), f'/s/{cid}/{survey_round.token}/withdraw').mark('withdraw-link')
+            return
+        await _answer(ctx, surveys, cid, survey_round, code)
 
     @page(services, '/s/{cid}/{token}/withdraw')
     def withdraw(ctx: PageContext, cid: str, token: str):
@@ -63,10 +65,9 @@ def register(services: Services) -> None:
         try:
             surveys.by_token(cid, token)
         except NotFound:
-            ui.status_code(404)
-            with ctx.frame(t('respond.unknown_title'), public=True):
-                tx.p(t('survey.error.unknown'))
+            _unknown(ctx, 'survey.error.unknown')
             return
+        browser = str(app.storage.browser.get('id', ''))  # for the rate limit only, never stored
         with ctx.frame(t('respond.withdraw.title'), public=True):
             tx.p(t('respond.withdraw.text'))
             code = (
@@ -92,7 +93,7 @@ def register(services: Services) -> None:
                 ):
                     return
                 try:
-                    await surveys.withdraw(cid, token, code.value, client=ctx.client_key)
+                    await surveys.withdraw(cid, token, code.value, client=ctx.client_key, browser=browser)
                 except AppError as e:
                     error.show(ctx.error_text(e))
                     return
@@ -100,6 +101,49 @@ def register(services: Services) -> None:
                 done.set_text(t('respond.withdraw.done'))
 
             ui.button(t('respond.withdraw.action'), on_click=submit, color='negative').mark('withdraw-submit')
+
+
+def _unknown(ctx: PageContext, key: str) -> None:
+    ui.status_code(404)
+    with ctx.frame(ctx.t('respond.unknown_title'), public=True):
+        tx.p(ctx.t(key)).mark('respond-unknown')
+
+
+def _community_line(ctx: PageContext, name: str) -> None:
+    if name:
+        tx.p(ctx.t('respond.community', community=name)).classes('text-lg font-medium').mark('respond-community')
+
+
+async def _answer(ctx: PageContext, surveys, cid: str, survey_round: SurveyRound, code: str | None) -> None:
+    """The questionnaire of a round, by its open link (`code` None) or by a personal link."""
+    t = ctx.t
+    instrument = surveys.instrument_of(survey_round)
+    with ctx.frame(t.pick(instrument.title), public=True) as main:
+        _community_line(ctx, surveys.community_name(cid))
+        if not survey_round.is_open():
+            tx.p(t('respond.closed')).classes('text-lg').mark('respond-closed')
+            return
+        tx.p(t.pick(instrument.intro))
+        notice = (
+            ui.expansion(t('respond.notice_toggle'), icon='lock', value=True).classes('w-full').mark('notice-toggle')
+        )
+        with notice:
+            anonymity_notice(t, survey_round.threshold, heading=False)
+        body = ui.column().classes('w-full gap-3')
+    await ui.context.client.connected()
+    key = DRAFT_KEY.format(survey_round.id)
+    try:
+        stored = await ui.run_javascript(f'localStorage.getItem({json.dumps(key)})', timeout=5)
+    except TimeoutError:
+        stored = None
+    draft = _parse(stored)
+    with body:
+        if draft.get('done') and code is None:  # an open link: this browser answered (a courtesy, not a guard)
+            _already(ctx, cid, survey_round.token)
+            return
+        Respondent(
+            ctx, surveys, cid, survey_round, instrument, draft.get('answers') or {}, key, body, main, code, notice
+        )
 
 
 def _parse(stored: Any) -> dict:
@@ -130,10 +174,13 @@ class Respondent:
         key: str,
         body: ui.column,
         main: ui.column,
+        code: str | None = None,
+        notice: ui.expansion | None = None,
     ) -> None:
         self.ctx, self.t, self.surveys = ctx, ctx.t, surveys
         self.cid, self.round, self.instrument = cid, survey_round, instrument
         self.key, self.body, self.main = key, body, main
+        self.code, self.notice = code, notice  # the personal link's code, in this page's memory only
         self.client = ui.context.client  # handlers run in the slot of their button, which a step change deletes
         self.answers = {k: v for k, v in answers.items() if instrument.item(k) is not None}
         self.ticket = surveys.ticket(cid, survey_round.token)
@@ -200,8 +247,9 @@ class Respondent:
                     )
                 else:
                     ui.button(t('respond.submit'), icon='send', on_click=self.submit).mark('respond-submit')
-        if focus:  # after a step change, screen readers start at the new step's heading
-            heading.run_method('focus')
+        if focus:  # after a step change the new part's heading comes into view, and screen readers start there
+            heading.run_method('scrollIntoView', {'block': 'start'})
+            heading.run_method('focus', {'preventScroll': True})
 
     def _progress(self) -> str:
         done = self.total - len(unanswered(self.instrument, self.answers))
@@ -209,8 +257,9 @@ class Respondent:
 
     def go(self, step: int) -> None:
         self.index = max(0, min(len(self.instrument.dimensions) - 1, self.index + step))
+        if self.notice is not None and self.index > 0:
+            self.notice.value = False  # read once: after the first part it folds away (a click opens it again)
         self.render()
-        self.client.run_javascript('window.scrollTo(0, 0)')
 
     def _save_draft(self) -> None:
         value = json.dumps({'answers': self.answers})
@@ -227,7 +276,13 @@ class Respondent:
             return
         try:
             receipt = await self.surveys.submit(
-                self.cid, self.round.token, self.ticket, self.answers, client=self.ctx.client_key, browser=self.browser
+                self.cid,
+                self.round.token,
+                self.ticket,
+                self.answers,
+                client=self.ctx.client_key,
+                browser=self.browser,
+                code=self.code,
             )
         except AppError as e:
             self.error.show(self.ctx.error_text(e))

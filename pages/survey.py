@@ -1,5 +1,6 @@
-"""The member survey, coordinator's side: rounds, their link and QR code and invitation texts, and the results
-(shown only once a round has enough answers)."""
+"""The member survey, coordinator's side: the latest results first with the trend over all rounds, then the rounds,
+their personal links (QR cards, a mail-merge list) or open link, the invitation texts, and each round's released
+snapshot of results (shown only from the threshold on, and moving only in steps)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,31 @@ from components.charts import horizontal_bars, radar
 from components.dialogs import confirm
 from components.forms import ErrorLine, clear_field_errors, copy_button, show_field_error
 from components.nav import provide
-from components.survey_widgets import anonymity_notice, link_and_qr, status_buttons, status_text, survey_link
+from components.survey_widgets import (
+    anonymity_summary,
+    link_and_qr,
+    personal_links,
+    status_buttons,
+    status_text,
+    survey_link,
+    trend_chart,
+    unverified_label,
+)
 from components.tables import data_table
 from core.errors import AppError, NotFound
 from core.i18n import LANGUAGES, Translator
 from core.roles import Permission
 from core.services import Services
-from core.survey import DEFAULT_THRESHOLD, MIN_THRESHOLD, SurveyRound
-from core.survey_results import SurveyResults, aggregated_rows, perception_gap, to_csv, to_xlsx, weak_items
+from core.survey import DEFAULT_THRESHOLD, MIN_THRESHOLD, OPEN_MIN_THRESHOLD, SurveyRound
+from core.survey_results import (
+    SurveyResults,
+    aggregated_rows,
+    nearest_in_time,
+    perception_gap,
+    to_csv,
+    to_xlsx,
+    weak_items,
+)
 
 from ._base import PageContext, community_page
 from ._questionnaire import send_idea
@@ -51,19 +69,22 @@ def register(services: Services) -> None:
         instrument = services.content.instruments.current(INSTRUMENT)
         with ctx.frame(t('survey.title'), active='survey'):
             tx.p(t('survey.intro'))
-            anonymity_notice(t, DEFAULT_THRESHOLD)
+            anonymity_summary(t, DEFAULT_THRESHOLD)
             rounds = surveys.rounds(ctx.user.id, cid)
+            trend = surveys.trend(ctx.user.id, cid)
+            new_heading = _latest(ctx, trend)
+            _trend(ctx, trend)
             tx.h2(t('survey.rounds'))
             if not rounds:
                 tx.p(t('survey.no_rounds')).mark('no-rounds')
             with html.ul().classes('flex flex-col gap-2 w-full'):
                 for survey_round in rounds:
                     with html.li().classes('flex flex-wrap gap-x-4 items-center'):
-                        ui.link(
-                            survey_round.title or t('survey.round_default', date=t.date(survey_round.created)),
-                            f'/c/{cid}/survey/{survey_round.id}',
-                        ).classes('font-medium').mark('round-link')
+                        ui.link(_title(t, survey_round), f'/c/{cid}/survey/{survey_round.id}').classes(
+                            'font-medium'
+                        ).mark('round-link')
                         tx.span(status_text(t, survey_round))
+                        tx.span(t(f'survey.mode.{survey_round.mode}_short')).classes('cop-muted')
                         tx.span(
                             t(
                                 'survey.count',
@@ -72,30 +93,7 @@ def register(services: Services) -> None:
                             )
                         ).classes('cop-muted')
             if ctx.can(Permission.EDIT):
-                tx.h2(t('survey.new.title'))
-                tx.p(t('survey.new.text', items=len(instrument.items)))
-                with ui.card().classes('w-full max-w-xl').props('flat bordered'):
-                    fields = _settings_fields(t, title='', closes=None, threshold=DEFAULT_THRESHOLD)
-                    error = ErrorLine()
-
-                    async def create() -> None:
-                        error.clear_text()
-                        clear_field_errors(fields)
-                        try:
-                            created = await surveys.create(
-                                ctx.user.id,
-                                cid,
-                                title=fields['title'].value,
-                                closes=fields['closes'].value or None,
-                                threshold=fields['threshold'].value,
-                            )
-                        except AppError as e:
-                            show_field_error(fields, e.field, ctx.error_text(e))
-                            error.show(ctx.error_text(e))
-                            return
-                        ctx.go(f'/c/{cid}/survey/{created.id}', t('survey.new.created'))
-
-                    ui.button(t('survey.new.submit'), icon='add', on_click=create).mark('survey-create')
+                _new_round(ctx, instrument, new_heading)
 
     @community_page(services, '/c/{cid}/survey/{round_id}')
     def round_page(ctx: PageContext, round_id: str):
@@ -104,17 +102,132 @@ def register(services: Services) -> None:
             survey_round = surveys.round(ctx.user.id, cid, round_id)
         except NotFound:
             return not_found_content(ctx)
-        title = survey_round.title or t('survey.round_default', date=t.date(survey_round.created))
-        with ctx.frame(t('survey.round_title', title=title), active='survey'):
+        with ctx.frame(t('survey.round_title', title=_title(t, survey_round)), active='survey'):
             with ui.row().classes('items-center gap-3'):
                 tx.p(status_text(t, survey_round)).classes('text-lg font-medium').mark('round-status')
+                tx.span(t(f'survey.mode.{survey_round.mode}_short')).classes('cop-muted').mark('round-mode')
                 if ctx.can(Permission.EDIT):
                     status_buttons(ctx, survey_round, f'/c/{cid}/survey/{survey_round.id}')
-            _share(ctx, survey_round)
+            anonymity_summary(t, survey_round.threshold)
             tx.h2(t('survey.results.title'))
             _results(ctx, services, survey_round)
+            _share(ctx, survey_round)
             if ctx.can(Permission.EDIT):
                 _settings(ctx, survey_round)
+
+
+def _title(t: Translator, survey_round: SurveyRound) -> str:
+    return survey_round.title or t('survey.round_default', date=t.date(survey_round.created))
+
+
+def _latest(ctx: PageContext, trend: list[tuple[SurveyRound, SurveyResults]]) -> ui.element | None:
+    """The latest released results first, with "new round" beside them; returns the button's target."""
+    t, cid = ctx.t, ctx.community.id
+    latest = trend[-1] if trend else None
+    with ui.row().classes('w-full items-center justify-between gap-3'):
+        tx.h2(t('survey.overview.latest', title=_title(t, latest[0])) if latest else t('survey.results.title'))
+        new_button = (
+            ui.button(t('survey.overview.new_round'), icon='add').props('outline').mark('survey-new-round')
+            if ctx.can(Permission.EDIT)
+            else None
+        )
+    if latest is None:
+        tx.p(t('survey.overview.none')).mark('no-results')
+    else:
+        survey_round, results = latest
+        instrument = ctx.services.surveys.instrument_of(survey_round)
+        with ui.card().classes('w-full gap-2').props('flat bordered').mark('latest-results'):
+            tx.p(t('survey.snapshot.holds', released=results.count)).classes('font-medium')
+            if not survey_round.verified:
+                unverified_label(t)
+            _summary(ctx, instrument, results)
+            ui.link(t('survey.overview.open_round'), f'/c/{cid}/survey/{survey_round.id}').mark('latest-link')
+    return new_button
+
+
+def _trend(ctx: PageContext, trend: list[tuple[SurveyRound, SurveyResults]]) -> None:
+    """A line per block and value cycle over every round with results, and the same figures in a table."""
+    t = ctx.t
+    if not trend:
+        return
+    tx.h2(t('survey.trend.title'))
+    if len(trend) < 2:
+        tx.p(t('survey.trend.single')).classes('cop-muted').mark('trend-single')
+        return
+    labels = [_title(t, r) for r, _ in trend]
+    series: list[tuple[str, list[float | None]]] = []
+    instrument = ctx.services.surveys.instrument_of(trend[-1][0])
+    for dimension in instrument.dimensions:
+        values = [results.blocks.get(dimension.id) for _, results in trend]
+        if any(v is not None for v in values):
+            series.append((t.pick(dimension.title), values))
+    for cycle in dict.fromkeys(c for _, results in trend for c in results.cycles):
+        series.append((t(f'survey.cycle.{cycle}'), [results.cycles.get(cycle) for _, results in trend]))
+    trend_chart(labels, series, label=t('survey.trend.chart_label'))
+    data_table(
+        t('survey.trend.caption'),
+        [t('survey.trend.part'), *labels],
+        [[name, *['—' if v is None else t.number(v, 1) for v in values]] for name, values in series],
+        numeric=tuple(range(1, len(labels) + 1)),
+        marker='trend-table',
+    )
+
+
+def _bring(heading: ui.element) -> None:
+    """Scroll a heading to the top and put the keyboard focus on it."""
+    heading.run_method('scrollIntoView', {'block': 'start'})
+    heading.run_method('focus', {'preventScroll': True})
+
+
+def _new_round(ctx: PageContext, instrument, new_button: ui.button | None) -> None:
+    t, cid = ctx.t, ctx.community.id
+    heading = tx.h2(t('survey.new.title')).props('tabindex=-1').mark('new-round-heading')
+    if new_button is not None:
+        new_button.on_click(
+            lambda: (heading.run_method('scrollIntoView', {'block': 'start'}), heading.run_method('focus'))
+        )
+    open_items = len([i for i in instrument.items if i.type == 'text'])
+    tx.p(t('survey.new.text', items=len(instrument.items) - open_items, open=open_items))
+    with ui.card().classes('w-full max-w-xl').props('flat bordered'):
+        mode = (
+            ui.radio(
+                {'personal': t('survey.mode.personal'), 'open': t('survey.mode.open')},
+                value='personal',
+            )
+            .props(f'aria-label="{t("survey.field.mode")}"')
+            .mark('survey-mode')
+        )
+        fields = _settings_fields(t, title='', closes=None, threshold=DEFAULT_THRESHOLD)
+
+        def mode_changed() -> None:
+            low = OPEN_MIN_THRESHOLD if mode.value == 'open' else MIN_THRESHOLD
+            fields['threshold'].props['min'] = low
+            fields['threshold'].props['hint'] = t('survey.field.threshold_hint', low=low)
+            if mode.value == 'open' and (fields['threshold'].value or 0) < OPEN_MIN_THRESHOLD:
+                fields['threshold'].value = OPEN_MIN_THRESHOLD
+
+        mode.on_value_change(mode_changed)
+        error = ErrorLine()
+
+        async def create() -> None:
+            error.clear_text()
+            clear_field_errors(fields)
+            try:
+                created = await ctx.services.surveys.create(
+                    ctx.user.id,
+                    cid,
+                    title=fields['title'].value,
+                    closes=fields['closes'].value or None,
+                    threshold=fields['threshold'].value,
+                    mode=mode.value,
+                )
+            except AppError as e:
+                show_field_error(fields, e.field, ctx.error_text(e))
+                error.show(ctx.error_text(e))
+                return
+            ctx.go(f'/c/{cid}/survey/{created.id}', t('survey.new.created'))
+
+        ui.button(t('survey.new.submit'), icon='add', on_click=create).mark('survey-create')
 
 
 def _settings_fields(t: Translator, *, title: str, closes: str | None, threshold: int) -> dict:
@@ -143,9 +256,15 @@ def _share(ctx: PageContext, survey_round: SurveyRound) -> None:
     tx.h2(t('survey.share.title'))
     if survey_round.status == 'draft':
         tx.p(t('survey.share.draft')).classes('font-medium')
-    link_and_qr(ctx, survey_round, t('survey.title'))
+    if survey_round.verified:
+        personal_links(ctx, survey_round, _title(t, survey_round), ctx.can(Permission.EDIT))
+    else:
+        unverified_label(t)
+        link_and_qr(ctx, survey_round, t('survey.title'))
     tx.h3(t('survey.share.invitations'))
-    tx.p(t('survey.share.invitations_help')).classes('text-sm cop-muted')
+    tx.p(t('survey.links.invitation_help' if survey_round.verified else 'survey.share.invitations_help')).classes(
+        'text-sm cop-muted'
+    )
     catalog = ctx.services.content.ui
     closes = survey_round.closes
     with ui.element('div').classes('w-full grid gap-3 lg:grid-cols-3'):
@@ -154,7 +273,9 @@ def _share(ctx: PageContext, survey_round: SurveyRound) -> None:
             text = other(
                 'survey.invitation.body',
                 community=ctx.community.name,
-                link=survey_link(ctx, survey_round, lang),
+                link=other('survey.links.placeholder')
+                if survey_round.verified
+                else survey_link(ctx, survey_round, lang),
                 closes=other('survey.invitation.closes', date=other.date(closes)) if closes else '',
                 minutes=8,
             )
@@ -171,7 +292,8 @@ def _share(ctx: PageContext, survey_round: SurveyRound) -> None:
 def _results(ctx: PageContext, services: Services, survey_round: SurveyRound) -> None:
     t, cid = ctx.t, ctx.community.id
     surveys = services.surveys
-    count = surveys.answer_count(ctx.user.id, cid, survey_round.id)
+    snapshot = surveys.snapshot(ctx.user.id, cid, survey_round.id)
+    count = snapshot.received
     expected = ctx.community.expected_members
     if expected:
         tx.p(t('survey.results.count_rate', count=count, expected=expected, rate=t.percent(count / expected))).mark(
@@ -179,16 +301,30 @@ def _results(ctx: PageContext, services: Services, survey_round: SurveyRound) ->
         )
     else:
         tx.p(t('survey.results.count', count=count)).mark('response-count')
+    if not survey_round.verified:
+        unverified_label(t)
     results = surveys.results(ctx.user.id, cid, survey_round.id, expected)
     if results is None:
         with ui.card().classes('w-full').props('flat bordered').mark('below-threshold'):
-            tx.p(
-                t('survey.results.hidden', threshold=survey_round.threshold, missing=survey_round.threshold - count)
-            ).classes('font-medium')
+            if snapshot.waiting_for_close:
+                tx.p(t('survey.snapshot.waiting_close', step=snapshot.step)).classes('font-medium')
+            else:
+                missing = max(snapshot.step - snapshot.pending, survey_round.threshold - snapshot.received)
+                tx.p(t('survey.results.hidden', threshold=snapshot.step, missing=max(1, missing))).classes(
+                    'font-medium'
+                )
         return
+    with ui.column().classes('gap-1').mark('snapshot'):
+        tx.p(t('survey.snapshot.holds', released=results.count)).classes('font-medium').mark('snapshot-count')
+        if snapshot.pending:
+            tx.p(
+                t('survey.snapshot.pending', pending=snapshot.pending, step=snapshot.step, missing=snapshot.missing)
+                if not snapshot.waiting_for_close
+                else t('survey.snapshot.waiting_close', step=snapshot.step)
+            ).classes('text-sm cop-muted').mark('snapshot-pending')
     instrument = surveys.instrument_of(survey_round)
     _summary(ctx, instrument, results)
-    _gap(ctx, services, results)
+    _gap(ctx, services, survey_round, results)
     _per_item(ctx, instrument, results)
     _to_plan(ctx, survey_round, results)
     _exports(ctx, instrument, survey_round, results)
@@ -223,15 +359,22 @@ def _summary(ctx: PageContext, instrument, results: SurveyResults) -> None:
         tx.p(t('survey.results.cycles_help')).classes('text-sm cop-muted')
 
 
-def _gap(ctx: PageContext, services: Services, results: SurveyResults) -> None:
+def _gap(ctx: PageContext, services: Services, survey_round: SurveyRound, results: SurveyResults) -> None:
     t = ctx.t
-    latest = services.kompas.latest_result(ctx.user.id, ctx.community.id)
+    finished = [(r.finished, r.id) for r in services.kompas.rounds(ctx.user.id, ctx.community.id) if r.done]
+    nearest = nearest_in_time(finished, survey_round.created)
+    try:
+        latest = services.kompas.result(ctx.user.id, ctx.community.id, nearest) if nearest else None
+    except NotFound:  # its instrument version is gone
+        latest = None
     gaps = perception_gap(latest.result if latest else None, results)
     if not gaps:
         return
     kompas = services.kompas.instrument
     tx.h3(t('survey.gap.title'))
-    tx.p(t('survey.gap.help') if latest else t('survey.gap.no_kompas')).classes('text-sm')
+    tx.p(t('survey.gap.help', date=t.date(latest.round.finished)) if latest else t('survey.gap.no_kompas')).classes(
+        'text-sm'
+    ).mark('gap-help')
     names = [t.pick(kompas.dimension(g.dimension).title) for g in gaps]
     with ui.element('div').classes('w-full grid gap-4 lg:grid-cols-2 items-start'):
         series = [(t('survey.gap.members'), [g.members for g in gaps])]
@@ -292,7 +435,7 @@ def _per_item(ctx: PageContext, instrument, results: SurveyResults) -> None:
                 labels = [t.pick(o.label) for o in item.options]
                 counts = [r.counts[o.id] for o in item.options]
             with ui.element('div').classes('w-full grid gap-3 md:grid-cols-2 items-start'):
-                horizontal_bars(labels, counts, label=t('survey.results.chart_label'))
+                horizontal_bars(labels, counts, label=t('survey.results.chart_label'), whole=True)
                 data_table(
                     t('survey.results.distribution'),
                     [t('survey.results.answer'), t('survey.results.n')],
@@ -329,50 +472,60 @@ def _to_plan(ctx: PageContext, survey_round: SurveyRound, results: SurveyResults
 
 
 def _exports(ctx: PageContext, instrument, survey_round: SurveyRound, results: SurveyResults) -> None:
+    """The released snapshot's totals, its open answers apart, and (closed rounds only) scores per person. Every
+    export is read again on click: a withdrawn answer must not come back from a page built before."""
     t, surveys, cid = ctx.t, ctx.services.surveys, ctx.community.id
     stem = f'survey-{survey_round.id}-{datetime.now(UTC).date().isoformat()}'
     logged = partial(ctx.services.exportlog.note, ctx.user.id, cid)  # every export is logged (core/exportlog.py)
+    label = [[t('survey.unverified')], []] if not survey_round.verified else []
 
-    def raw() -> None:
-        rows = surveys.raw_answers(ctx.user.id, cid, survey_round.id)  # read now: an answer may have been withdrawn
+    def download(rows: list[list] | None, suffix: str, kind: str) -> None:
         if rows is None:
-            ui.notify(
-                t(
-                    'survey.results.hidden',
-                    threshold=survey_round.threshold,
-                    missing=survey_round.threshold - surveys.answer_count(ctx.user.id, cid, survey_round.id),
-                )
-            )
+            ui.notify(t('survey.export.raw_closed_only'))
             return
-        logged('survey_answers')
-        ui.download.content(to_csv(rows), f'{stem}-answers.csv', 'text/csv')
+        logged(kind)
+        ui.download.content(to_csv([*label, *rows]), f'{stem}-{suffix}.csv', 'text/csv')
 
+    def totals() -> list[list] | None:
+        current = surveys.results(ctx.user.id, cid, survey_round.id)
+        return None if current is None else aggregated_rows(instrument, current, t)
+
+    def xlsx() -> None:
+        rows = totals()
+        if rows is None:
+            return
+        logged('survey_results')
+        ui.download.content(
+            to_xlsx([*label, *rows], t('survey.title')),
+            f'{stem}-results.xlsx',
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        )
+
+    closed = not survey_round.is_open()
     tx.h3(t('survey.export.title'))
     tx.p(t('survey.export.help')).classes('text-sm')
     with ui.row().classes('gap-2'):
         ui.button(
-            t('survey.export.csv'),
-            icon='download',
-            on_click=lambda: (
-                logged('survey_results')
-                or ui.download.content(
-                    to_csv(aggregated_rows(instrument, results, t)), f'{stem}-results.csv', 'text/csv'
-                )
-            ),
+            t('survey.export.csv'), icon='download', on_click=lambda: download(totals(), 'results', 'survey_results')
         ).props('outline').mark('export-csv')
+        ui.button(t('survey.export.xlsx'), icon='download', on_click=xlsx).props('outline').mark('export-xlsx')
         ui.button(
-            t('survey.export.xlsx'),
+            t('survey.export.open_answers'),
             icon='download',
-            on_click=lambda: (
-                logged('survey_results')
-                or ui.download.content(
-                    to_xlsx(aggregated_rows(instrument, results, t), t('survey.title')),
-                    f'{stem}-results.xlsx',
-                    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-                )
+            on_click=lambda: download(
+                surveys.open_answers(ctx.user.id, cid, survey_round.id, t), 'open-answers', 'survey_results'
             ),
-        ).props('outline').mark('export-xlsx')
-        ui.button(t('survey.export.raw'), icon='download', on_click=raw).props('outline').mark('export-raw')
+        ).props('outline').mark('export-texts')
+        if closed:
+            ui.button(
+                t('survey.export.raw'),
+                icon='download',
+                on_click=lambda: download(
+                    surveys.raw_answers(ctx.user.id, cid, survey_round.id), 'scores', 'survey_answers'
+                ),
+            ).props('outline').mark('export-raw')
+    if not closed:
+        tx.p(t('survey.export.raw_closed_only')).classes('text-sm cop-muted').mark('raw-closed-only')
 
 
 def _settings(ctx: PageContext, survey_round: SurveyRound) -> None:

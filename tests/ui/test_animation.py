@@ -52,11 +52,15 @@ async def test_session_checklist_and_participants_feedback(user: User, create_us
     before = len(user.back_history)
     user.find(marker='feedback-open').click()
     await settle(user, before)
-    link = user.find(marker='survey-link').elements.pop().value
-    path = link[link.index('/s/') :]
+    user.find(marker='links-number').elements.pop().value = 4  # personal links, one per participant
+    user.find(marker='links-make').click()
+    await user.should_see(marker='links-made', retries=20)
+    user.find(marker='links-csv').click()
+    rows = (await user.download.next()).content.decode('utf-8-sig').splitlines()[1:]
+    paths = [row.split(';')[1][row.split(';')[1].index('/s/') :] for row in rows]
     feedback = services.surveys.instrument_of(services.animation.feedback_round(owner.id, cid, session.id))
     roti_item = next(i for i in feedback.items if i.type == 'scale')
-    for value in (4, 5):
+    for value, path in zip((4, 5), paths, strict=False):
         participant = browser(create_user())
         await participant.open(path)
         await participant.should_see(marker='respond-step', retries=20)
@@ -66,7 +70,7 @@ async def test_session_checklist_and_participants_feedback(user: User, create_us
     await user.open(f'/c/{cid}/animation/{session.id}')
     await user.should_see(marker='feedback-hidden')  # 2 of 3
     third = browser(create_user())
-    await third.open(path)
+    await third.open(paths[2])
     await third.should_see(marker='respond-step', retries=20)
     third.find(marker=f'answer-{roti_item.id}').elements.pop().value = 3
     third.find(marker='respond-submit').click()

@@ -55,9 +55,26 @@ async def test_roti_is_the_mean_of_the_roti_item_on_the_rounds_own_instrument(tm
     assert instrument.item(ROTI_ITEM).type == 'scale'
     outcome = animation.outcome(me, cid, session.id)
     assert outcome.feedback is None and outcome.feedback_instrument is None and outcome.roti is None
-    for value in (4, 5, 3):
+    codes = await services.surveys.make_codes(me, cid, feedback_round.id, 4)
+    for value, code in zip((4, 5, 3), codes, strict=False):
         ticket = services.surveys.ticket(cid, feedback_round.token)
-        await services.surveys.submit(cid, feedback_round.token, ticket, {ROTI_ITEM: value})
+        await services.surveys.submit(cid, feedback_round.token, ticket, {ROTI_ITEM: value}, code=code)
     outcome = animation.outcome(me, cid, session.id)
     assert outcome.feedback_instrument is instrument and outcome.feedback_count == 3
     assert outcome.roti == 4.0
+
+
+async def test_feedback_follows_the_survey_rules_an_open_link_waits_for_the_closing_and_eight(tmp_path):
+    services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
+    me = (await services.accounts.sign_up('Owner', 'owner@b.be', PASSWORD)).id
+    cid = (await services.communities.create(me, {'name': 'CoP'})).id
+    session = await services.animation.record(me, cid, name='Intervisie', day='2026-01-05')
+    feedback_round = await services.animation.open_feedback(me, cid, session.id, mode='open')
+    assert not feedback_round.verified and feedback_round.threshold == 8
+    surveys = services.surveys
+    for value in (4, 5, 3, 4, 4, 5, 3, 4, 2):
+        await surveys.submit(cid, feedback_round.token, surveys.ticket(cid, feedback_round.token), {ROTI_ITEM: value})
+    assert services.animation.outcome(me, cid, session.id).feedback is None  # 9 answers, but the link is open
+    await surveys.set_status(me, cid, feedback_round.id, 'closed')
+    outcome = services.animation.outcome(me, cid, session.id)
+    assert outcome.feedback_count == 9 and outcome.roti == round(34 / 9, 4)
