@@ -45,7 +45,13 @@ async def build_world(folder: Path, communities: int = 3, answers: int = 4):
     rounds = []
     for n in range(communities):
         community = await services.communities.create(owner.id, {'name': f'CoP {n}'})
-        survey_round = await services.surveys.create(owner.id, community.id, threshold=3, open_now=True)
+        survey_round = await services.surveys.create(
+            owner.id,
+            community.id,
+            threshold=8,
+            open_now=True,
+            mode='open',  # answered by anyone with the link
+        )
         instrument = services.surveys.instrument_of(survey_round)
         for i in range(answers):
             ticket = services.surveys.ticket(community.id, survey_round.token)

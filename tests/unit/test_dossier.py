@@ -115,9 +115,9 @@ async def first_journey(services, owner: str, cid: str) -> None:
     surveys = services.surveys
     survey_round = await surveys.create(owner, cid, title='Eerste bevraging', threshold=5, open_now=True)
     scored = surveys.instrument_of(survey_round).scored_items
-    for _ in range(2):
+    for code in await surveys.make_codes(owner, cid, survey_round.id, 2):  # personal links, two answered
         ticket = surveys.ticket(cid, survey_round.token)
-        await surveys.submit(cid, survey_round.token, ticket, {item.id: 4 for item in scored})
+        await surveys.submit(cid, survey_round.token, ticket, {item.id: 4 for item in scored}, code=code)
     actor = services.ittools.user_actor(services.accounts.get(owner), cid)
     comparison = await services.ittools.create(actor, cid, 'Waar gaan we wonen?', template_id='m365')
     assert len(comparison.criteria) == 12

@@ -78,7 +78,7 @@ async def test_answers_are_announced_a_month_ahead_then_erased_and_the_results_s
 
     clock.day = add_months(start, 12)
     report = await services.retention.run()
-    assert report.rounds_erased == 1 and report.answers_erased == 14
+    assert report.rounds_erased == 1 and report.answers_erased == 15
     assert services.retention.notices(owner, cid) == []
     assert columns(services, cid, closed.id) == columns_before  # every question's answers, the same
     results_after = services.surveys.results(owner, cid, closed.id)
