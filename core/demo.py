@@ -130,7 +130,8 @@ SURVEY_TEXTS = {
 
 
 async def _seed_survey(services: Services, owner: str, cid: str) -> None:
-    """A closed round with enough answers to show every result, and an open one still below its threshold."""
+    """A closed round answered on personal links, with enough answers to show every result, and an open-link round
+    still below its threshold."""
     surveys = services.surveys
     rng = random.Random(2026)
     closed = await surveys.create(owner, cid, title='Voorjaar 2026', threshold=5, open_now=True)
@@ -158,14 +159,12 @@ async def _seed_survey(services: Services, owner: str, cid: str) -> None:
             code=code,
         )
     await surveys.set_status(owner, cid, closed.id, 'closed')
-    current = await surveys.create(owner, cid, title='Najaar 2026', threshold=5, open_now=True)
-    for code in (await surveys.make_codes(owner, cid, current.id, 18))[:2]:
+    # the current round runs on an open link (a QR code shown at a meeting): its count is not verified, and its
+    # results wait for the closing and 8 answers
+    current = await surveys.create(owner, cid, title='Najaar 2026', threshold=8, open_now=True, mode='open')
+    for _ in range(2):
         await surveys.submit(
-            cid,
-            current.token,
-            surveys.ticket(cid, current.token),
-            {item.id: 4 for item in instrument.scored_items},
-            code=code,
+            cid, current.token, surveys.ticket(cid, current.token), {item.id: 4 for item in instrument.scored_items}
         )
 
 

@@ -126,6 +126,7 @@ async def test_the_survey_page_links_the_privacy_notice_next_to_its_anonymity_no
     services = app.state.services
     anna = services.accounts.by_email('anna@example.be')
     survey_round = await services.surveys.create(anna.id, cid, title='Najaar', open_now=True)
-    await user.open(f'/s/{cid}/{survey_round.token}')
+    (code,) = await services.surveys.make_codes(anna.id, cid, survey_round.id, 1)  # a member's personal link
+    await user.open(f'/s/{cid}/p/{code}')
     await user.should_see(marker='survey-privacy')
     await user.should_see('Elke export wordt bijgehouden: wie, wat en op welke dag.')
