@@ -28,9 +28,10 @@ from .._base import PageContext, community_page
 from .common import load_or_error
 
 CSS = """
-.cop-present { display: grid; grid-template-columns: minmax(14rem, 22rem) 1fr; gap: 1.25rem; width: 100%;
+.cop-present { display: grid; grid-template-columns: minmax(16rem, 24rem) 1fr; gap: 1.25rem; width: 100%;
   align-items: start; }
-.cop-present__code { font-size: clamp(2.5rem, 5vw, 5rem); font-weight: 700; letter-spacing: .12em; line-height: 1.1; }
+.cop-present__code { font-size: clamp(2.5rem, 4.5vw, 5.5rem); font-weight: 700; letter-spacing: .12em;
+  line-height: 1.1; }
 .cop-present__table { border-collapse: collapse; width: 100%; font-size: clamp(.78rem, 1.05vw, 1.05rem); }
 .cop-present__table th, .cop-present__table td { border-bottom: 1px solid #d0d5db; padding: .18rem .4rem;
   text-align: left; vertical-align: top; }
@@ -65,19 +66,24 @@ def register(services: Services) -> None:
 
             board()
 
+            client = ui.context.client
+
             def changed(_change: Any) -> None:
-                if not main.is_deleted:
-                    with main:
-                        board.refresh()
+                if client.is_deleted or main.is_deleted:  # gone (its own on_delete may not have run yet)
+                    unsubscribe()
+                    return
+                with main:
+                    board.refresh()
 
             unsubscribe = ittools.subscribe(cid, comparison_id, changed)
-            ui.context.client.on_delete(unsubscribe)
+            client.on_delete(unsubscribe)
 
 
 def _board(t: Translator, room: Room, base: str, present: list[Any]) -> None:
     meeting = room.active_meeting
     private = meeting is not None and meeting.mode == 'private'
     revealed = meeting is not None and meeting.mode == 'revealed'
+    tx.p(mode_text(t, meeting, Rights(totals=not private, stats=revealed))).classes('text-sm').props('role=status')
     with html.div().classes('cop-present').mark('presenter'):
         with html.section().classes('flex flex-col gap-2') as side:
             aria(side, t('present.join'))
@@ -87,16 +93,10 @@ def _board(t: Translator, room: Room, base: str, present: list[Any]) -> None:
                 link = f'{base}/m/{meeting.code}'
                 tx.p(t('meeting.big.go_to', host=f'{base}/m')).classes('text-lg')
                 tx.p(display_code(meeting.code)).classes('cop-present__code').mark('presenter-code')
-                qr_image(link, t('meeting.panel.qr_alt', code=display_code(meeting.code)), size='min(16rem, 32vh)')
+                qr_image(link, t('meeting.panel.qr_alt', code=display_code(meeting.code)), size='min(13rem, 26vh)')
                 people = sum(1 for row in present if row.kind == 'participant' and row.connected)
                 tx.p(t('present.people', count=people)).classes('font-medium').mark('presenter-people')
-            tx.p(mode_text(t, meeting, Rights(totals=not private, stats=revealed))).classes('text-sm').props(
-                'role=status'
-            )
-        with html.section().classes('flex flex-col gap-2 min-w-0') as body:
-            aria(body, t('matrix.caption'))
-            _table(t, room, private, revealed)
-            if not private:
+            if not private:  # beside the matrix, so code, matrix and ranking fit one projector screen
                 totals = totals_payload(room, t)
                 names = {tool['id']: tool['name'] for tool in tools_payload(room, t)}
                 tx.h2(t('matrix.ranking')).classes('cop-h3')
@@ -107,6 +107,9 @@ def _board(t: Translator, room: Room, base: str, present: list[Any]) -> None:
                         for tool_id, r in totals.items()
                     ],
                 )
+        with html.section().classes('min-w-0') as body:
+            aria(body, t('matrix.caption'))
+            _table(t, room, private, revealed)
 
 
 def _table(t: Translator, room: Room, private: bool, revealed: bool) -> None:
