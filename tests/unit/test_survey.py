@@ -713,3 +713,20 @@ async def test_answers_of_an_earlier_version_are_migrated_to_snapshots(tmp_path)
     assert all('day' not in d for d in raw['survey_answers'].values())
     names = [b.name for b in services.store.community_backups(cid)]
     assert '20260105T101112123456Z.json' not in names and any(n.startswith('2026-01-05-') for n in names)
+
+
+async def test_the_dossier_shows_the_released_snapshot_its_count_and_the_open_link_label(world):
+    from core.dossier import collect, survey_view
+
+    services, owner, _, cid = world
+    surveys = services.surveys
+    survey_round = await surveys.create(owner, cid, threshold=8, open_now=True, mode='open', title='Open link')
+    instrument = surveys.instrument_of(survey_round)
+    for n in range(9):
+        await submit(services, cid, survey_round, sheet(instrument, n % 5 + 1))
+    assert collect(services, owner, cid, 'nl').survey is None  # open: nothing released yet
+    await surveys.set_status(owner, cid, survey_round.id, 'closed')
+    t = Translator(services.content.ui, 'fr')
+    view = survey_view(collect(services, owner, cid, 'fr'), t)
+    assert view.count == t('survey.results.count_rate', count=9, expected=20, rate=t.percent(9 / 20))
+    assert t('survey.unverified') in view.note  # "count not verified" travels to the sponsor too
