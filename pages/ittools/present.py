@@ -28,10 +28,10 @@ from .._base import PageContext, community_page
 from .common import load_or_error
 
 CSS = """
-.cop-present { display: grid; grid-template-columns: minmax(16rem, 24rem) 1fr; gap: 1.25rem; width: 100%;
+.cop-present { display: grid; grid-template-columns: minmax(16rem, 26rem) 1fr; gap: 1.25rem; width: 100%;
   align-items: start; }
-.cop-present__code { font-size: clamp(2.5rem, 4.5vw, 5.5rem); font-weight: 700; letter-spacing: .12em;
-  line-height: 1.1; }
+.cop-present__code { font-size: clamp(2.5rem, 3.6vw, 4.5rem); font-weight: 700; letter-spacing: .08em;
+  line-height: 1.1; white-space: nowrap; }
 .cop-present__table { border-collapse: collapse; width: 100%; font-size: clamp(.78rem, 1.05vw, 1.05rem); }
 .cop-present__table th, .cop-present__table td { border-bottom: 1px solid #d0d5db; padding: .18rem .4rem;
   text-align: left; vertical-align: top; }
@@ -39,6 +39,8 @@ CSS = """
 .cop-present__table tfoot th, .cop-present__table tfoot td { border-top: 2px solid #1c1c1c; font-weight: 600; }
 .cop-present__differ { background: #fff1e0; box-shadow: inset 4px 0 0 #8a5a00; }
 @media (max-width: 899px) { .cop-present { grid-template-columns: 1fr; } }
+@media (min-width: 1600px) and (min-height: 900px) { .cop-present__table { font-size: 1.3rem; }
+  .cop-present .nicegui-image { width: 18rem !important; height: 18rem !important; } }
 """
 
 
@@ -107,8 +109,9 @@ def _board(t: Translator, room: Room, base: str, present: list[Any]) -> None:
                         for tool_id, r in totals.items()
                     ],
                 )
-        with html.section().classes('min-w-0') as body:
+        with html.section().classes('min-w-0 overflow-x-auto') as body:  # a narrow screen scrolls the table only
             aria(body, t('matrix.caption'))
+            body.props['tabindex'] = '0'
             _table(t, room, private, revealed)
 
 
