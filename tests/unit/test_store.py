@@ -209,3 +209,45 @@ def test_drop_backups_removes_every_kept_version_and_keeping_goes_on(tmp_path):
     db.table('t').insert({'i': 1})
     db.flush()
     assert len(db.file.backups()) == 1
+
+
+def test_kept_versions_are_named_and_dated_by_the_day_only_and_rewritten_in_place(tmp_path):
+    import re
+    from datetime import UTC, datetime
+
+    db = make_db(tmp_path, BackupPolicy(keep=3, min_interval=0))
+    for i in range(5):
+        db.table('t').insert({'secret': f'answer {i}'})
+        db.flush()
+    midnight = datetime.combine(datetime.now(UTC).date(), datetime.min.time(), tzinfo=UTC).timestamp()
+    backups = db.file.backups()
+    assert len(backups) == 3 and [b.sequence for b in backups] == sorted((b.sequence for b in backups), reverse=True)
+    for path in [tmp_path / 'c.json', *(b.path for b in backups), tmp_path / 'backups']:
+        assert path.stat().st_mtime == midnight, path  # no time of day set by the application
+    assert all(re.fullmatch(r'\d{4}-\d{2}-\d{2}-\d{6}\.json', b.name) for b in backups)
+
+    def drop_answer_2(data):
+        table = data.get('t', {})
+        doomed = [k for k, d in table.items() if d.get('secret') == 'answer 2']
+        for k in doomed:
+            del table[k]
+        return bool(doomed)
+
+    holding = [b.name for b in backups if 'answer 2' in b.path.read_text()]
+    untouched = {b.name: b.path.read_bytes() for b in backups if b.name not in holding}
+    assert db.rewrite_backups(drop_answer_2) == len(holding) > 0
+    after = db.file.backups()
+    assert [b.name for b in after] == [b.name for b in backups]
+    assert not any('answer 2' in b.path.read_text() for b in after)
+    assert all(b.path.read_bytes() == untouched[b.name] for b in after if b.name in untouched)
+    assert all('answer 1' in b.path.read_text() for b in after if b.name in holding)  # the rest of it stays
+
+
+def test_backups_named_by_the_time_of_an_earlier_version_are_renamed_to_the_day(tmp_path):
+    folder = tmp_path / 'backups'
+    folder.mkdir()
+    for stamp in ('20260105T101112123456Z', '20260106T080000000001Z'):
+        (folder / f'{stamp}.json').write_text('{"t": {}}')
+    db = make_db(tmp_path)
+    names = [b.name for b in db.file.backups()]
+    assert names == ['2026-01-06-000002.json', '2026-01-05-000001.json']  # order kept, time of day gone
