@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 
-from .base import ACCENT, FONT, INK, content_width, nbsp, printable
+from .base import ACCENT, FONT, INK, content_width, nbsp, printable, register_fonts
 
 SECOND = colors.HexColor('#8a5a00')
 GRID = colors.HexColor('#b0b7c0')
@@ -41,6 +41,7 @@ def radar(
     width: float | None = None,
     radius: float = 30 * mm,
 ) -> Drawing:
+    register_fonts()
     width = width or content_width()
     legend = 9 * mm
     label_room = 3 * LABEL_LEADING + GAP

@@ -223,3 +223,38 @@ def test_french_punctuation_never_starts_a_line():
     reader = _reader(build_pdf([table(['A', 'B'], [[text, text]], [60, 300], style_set=st)], DocInfo(title='T')))
     lines = [line.strip() for line in _text(reader).splitlines() if line.strip()]
     assert lines and not [line for line in lines if line[:1] in ':;?!»']
+
+
+def test_the_pdf_radar_runs_like_the_web_one_and_no_line_crosses_a_label():
+    import math
+
+    from reportlab.graphics.shapes import Group, Line, String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from core.pdf.charts import angle_of, radar
+
+    # ECharts' radar: the first dimension at the top, the next counter-clockwise (startAngle 90, clockwise false)
+    assert math.degrees(angle_of(0, 8)) == 90 and math.degrees(angle_of(1, 8)) == 135
+    labels = [
+        'Domein en doel',
+        'Gemeenschap en relaties',
+        'Praktijk en gedeelde kennis',
+        'Coördinatie en rollen',
+        'Ritme en activiteiten',
+        'Verankering in de organisatie',
+        'Waarde en evaluatie',
+        'Digitale ruimte',
+    ]
+    drawing = radar(labels, [('Nu', [4, 3, 2, None, 5, 1, 2, 3]), ('Vorige', [3] * 8)], 5, radius=80)
+    spokes = [s for s in drawing.contents if isinstance(s, Line)]
+    cx, cy = spokes[0].x1, spokes[0].y1
+    assert spokes[1].x2 < cx and spokes[1].y2 > cy  # the second dimension is up and to the left, as on the web
+    strings = [s for g in drawing.contents if isinstance(g, Group) for s in g.contents if isinstance(s, String)]
+    assert len(strings) >= len(labels)
+    for s in strings:
+        width = stringWidth(s.text, s.fontName, s.fontSize)
+        left = {'start': s.x, 'middle': s.x - width / 2, 'end': s.x - width}[s.textAnchor]
+        # the point of the label's box nearest to the centre lies outside the outer ring (radius 80)
+        near_x = min(max(cx, left), left + width)
+        near_y = min(max(cy, s.y - 2), s.y + s.fontSize)
+        assert math.hypot(near_x - cx, near_y - cy) > 80, s.text
