@@ -40,9 +40,10 @@ def test_every_generated_community_gets_its_full_dossier_in_every_language(pool,
     for lang in LANGUAGES:
         t = Translator(services.content.ui, lang)
         made = build_dossier(collect(services, built.owner, built.cid, lang), t, SECTIONS)
-        assert made.failed == [], (lang, made.failed)
+        assert made.failed == [], (lang, made.failed)  # no section replaced by the notice
         reader = PdfReader(io.BytesIO(made.pdf))
         assert len(reader.pages) > 2
         assert reader.trailer['/Root']['/Lang'] == HTML_LANG[lang]
-        last = ' '.join(reader.pages[-1].extract_text().split())
-        assert ' '.join(t('dossier.section_failed').split()) not in last
+        if lang == LANGUAGES[0]:  # the text read back once (reading is a tenth of the time)
+            last = ' '.join(reader.pages[-1].extract_text().split())
+            assert ' '.join(t('dossier.section_failed').split()) not in last
