@@ -48,10 +48,11 @@ def qr_drawing(url: str, size: float = QR_SIZE) -> Drawing:
 
 def _styles() -> dict[str, ParagraphStyle]:
     st = styles()
+    kind = type(st['small'])  # derived styles must be of their parent's class (ReportLab checks it)
     return {
-        'name': ParagraphStyle('card_name', st['h3'], spaceBefore=0),
-        'text': ParagraphStyle('card_text', st['small'], fontSize=7.5, leading=9.5, spaceAfter=2),
-        'url': ParagraphStyle('card_url', st['small'], fontSize=6.5, leading=8, textColor=MUTED, wordWrap='CJK'),
+        'name': kind('card_name', st['h3'], spaceBefore=0),
+        'text': kind('card_text', st['small'], fontSize=7.5, leading=9.5, spaceAfter=2),
+        'url': kind('card_url', st['small'], fontSize=6.5, leading=8, textColor=MUTED, wordWrap='CJK'),
     }
 
 

@@ -277,7 +277,7 @@ async def test_coordinator_makes_personal_links_as_qr_cards_and_a_mail_merge_lis
     links = [row.split(';')[1] for row in csv[1:]]
     assert len(links) == 7 == len(set(links)) and all(f'/s/{cid}/p/' in u for u in links)
     user.find(marker='links-pdf').click()
-    pdf = PdfReader(io.BytesIO((await user.download.next(timeout=10)).content))
+    pdf = PdfReader(io.BytesIO((await user.download.next(timeout=30)).content))
     text = ''.join(page.extract_text() for page in pdf.pages)
     assert all(u.split('/p/')[1] in text.replace('\n', '') for u in links)  # one card per link
     assert 'Jouw persoonlijke link' in text and 'Votre lien personnel' in text

@@ -730,3 +730,21 @@ async def test_the_dossier_shows_the_released_snapshot_its_count_and_the_open_li
     view = survey_view(collect(services, owner, cid, 'fr'), t)
     assert view.count == t('survey.results.count_rate', count=9, expected=20, rate=t.percent(9 / 20))
     assert t('survey.unverified') in view.note  # "count not verified" travels to the sponsor too
+
+
+def test_the_qr_card_sheet_has_one_card_per_link_in_three_languages():
+    import io
+
+    from pypdf import PdfReader
+
+    from core.content import load_content
+    from core.pdf.survey_cards import survey_cards_pdf
+
+    links = [f'https://cop.example.be/s/0123456789abcdef/p/{n:02d}AbCdEfGhIjKlMnOpQrSt' for n in range(9)]
+    pdf = PdfReader(
+        io.BytesIO(survey_cards_pdf(links, catalog=load_content().ui, lang='fr', community='CoP', title=''))
+    )
+    text = ''.join(page.extract_text() for page in pdf.pages).replace('\n', '')
+    assert len(pdf.pages) == 2  # eight cards to a page
+    assert all(link.rsplit('/', 1)[1] in text for link in links)
+    assert 'Jouw persoonlijke link' in text and 'Votre lien personnel' in text and 'Your personal link' in text
