@@ -16,6 +16,7 @@ from tinydb import Query
 from tinydb.table import Table
 
 from . import schema
+from .clean import clean_text
 from .errors import NotFound, ValidationError
 from .questionnaire import MAX_TEXT, Instrument, Instruments, clean_answer, clean_answers
 from .roles import Permission
@@ -124,9 +125,7 @@ def set_comment(table: Table, instruments: Instruments, sheet: Sheet, item_id: s
         raise ValidationError('questionnaire.error.finished')
     if instrument_of(instruments, sheet).item(item_id) is None:
         raise ValidationError('questionnaire.error.unknown_item')
-    text = (text or '').strip()
-    if len(text) > MAX_COMMENT:
-        raise ValidationError('error.too_long', max=MAX_COMMENT)
+    text = clean_text(text, MAX_COMMENT, 'comment', multiline=True)  # no control characters, no other type
     comments = dict(sheet.comments)
     if text:
         comments[item_id] = text
