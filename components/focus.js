@@ -86,19 +86,28 @@
         outside = event.target;
         return;
       }
-      if (trigger || !outside) return;
-      trigger = outside;
-      clearInterval(watcher);
-      watcher = setInterval(() => {
-        if (document.querySelector('.q-dialog')) return;
-        clearInterval(watcher);
-        const active = document.activeElement;
-        if (trigger && trigger.isConnected && (!active || active === document.body)) trigger.focus();
-        trigger = null;
-      }, 150);
+      remember(outside);
     },
     true,
   );
+  function remember(element) {
+    if (trigger || !element) return;
+    trigger = element;
+    clearInterval(watcher);
+    watcher = setInterval(() => {
+      if (document.querySelector('.q-dialog')) return;
+      clearInterval(watcher);
+      const active = document.activeElement;
+      if (trigger && trigger.isConnected && (!active || active === document.body)) trigger.focus();
+      trigger = null;
+    }, 150);
+  }
+  // a dialog closed (Escape) before focus ever entered it: remember the trigger the moment the dialog appears
+  new MutationObserver(() => {
+    if (trigger || !document.querySelector('.q-dialog')) return;
+    const active = document.activeElement;
+    remember(active && active !== document.body && !active.closest('.q-dialog') ? active : outside);
+  }).observe(document.body, { childList: true });
 
   const focusHeading = () => {
     const active = document.activeElement;

@@ -70,6 +70,7 @@ class SurveySpec:
     answers: int  # below or above the threshold
     status: str  # open | closed | draft
     title: Text
+    mode: str = 'personal'  # personal single-use links (the default) or an open link
 
 
 @dataclass(frozen=True)
@@ -136,13 +137,14 @@ def counts(few: int, many: int, rare: int = 15) -> st.SearchStrategy[int]:
 
 
 def surveys() -> st.SearchStrategy[SurveySpec]:
-    threshold = st.integers(3, 8)
+    threshold = st.integers(3, 8)  # an open link needs at least 8: raised below
     return st.builds(
         SurveySpec,
         threshold,
         st.integers(0, 14),
         st.sampled_from(('open', 'closed', 'draft')),
         texts(False),
+        st.sampled_from(('personal', 'open')),
     )
 
 
@@ -334,11 +336,21 @@ async def _surveys(services, owner, cid, spec, rng, write, n) -> None:
     surveys = services.surveys
     for index, plan in enumerate(spec.surveys):
         survey_round = await surveys.create(
-            owner, cid, title=write(plan.title, 120), threshold=plan.threshold, open_now=plan.status != 'draft'
+            owner,
+            cid,
+            title=write(plan.title, 120),
+            threshold=plan.threshold if plan.mode == 'personal' else max(8, plan.threshold),
+            open_now=plan.status != 'draft',
+            mode=plan.mode,
         )
         if plan.status == 'draft':
             continue
         instrument = surveys.instrument_of(survey_round)
+        codes = (
+            await surveys.make_codes(owner, cid, survey_round.id, max(1, plan.answers))
+            if plan.mode == 'personal'
+            else []
+        )
         for answer in range(plan.answers):
             answers = {}
             for item in instrument.items:
@@ -358,7 +370,10 @@ async def _surveys(services, owner, cid, spec, rng, write, n) -> None:
                 continue
             ticket = surveys.ticket(cid, survey_round.token)
             # each member answers from their own device: the per-address limit is not what is tested here
-            await surveys.submit(cid, survey_round.token, ticket, answers, client=f'gen-{n}-{index}-{answer}')
+            code = codes[answer] if codes else None
+            await surveys.submit(
+                cid, survey_round.token, ticket, answers, client=f'gen-{n}-{index}-{answer}', code=code
+            )
         if plan.status == 'closed':
             await surveys.set_status(owner, cid, survey_round.id, 'closed')
 
