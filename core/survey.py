@@ -383,7 +383,7 @@ class Surveys:
         """The released answers of a closed round, one row each (item ids first), scores only, in a keyed-random
         order and without any date; None while the round is open or nothing is released."""
         shown = self._shown_sheets(actor, cid, round_id)
-        if shown is None or shown[0].is_open():
+        if shown is None or shown[0].is_open() or self._decoupled(cid, round_id):
             return None
         survey_round, sheets, _ = shown
         instrument = self.instrument_of(survey_round)
@@ -391,6 +391,13 @@ class Surveys:
         header, body = rows[0], rows[1:]
         body.sort(key=lambda row: self._keyed(survey_round.id, 'row', json.dumps(row, ensure_ascii=False)))
         return [header, *body]
+
+    def _decoupled(self, cid: str, round_id: str) -> bool:
+        """Whether retention has decoupled this round's sheets (every question shuffled on its own): its rows are
+        nobody's answers anymore, so a per-respondent export would be fiction."""
+        # NOTE: the table and fields are core/retention.py's (TABLE); read by name to keep retention -> survey one-way
+        record = self._db(cid).table('retention').get(Query()['round'] == round_id)
+        return bool(record and record.get('erased'))
 
     def open_answers(self, actor: str, cid: str, round_id: str, t: Any) -> list[list[Any]] | None:
         """The released open answers, one row each (question id, question, answer), in their own keyed-random

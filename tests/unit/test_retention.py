@@ -92,6 +92,7 @@ async def test_answers_are_announced_a_month_ahead_then_erased_and_the_results_s
         json.dumps(a.answers, sort_keys=True) for a in services.surveys.answers_above_threshold(owner, cid, closed.id)
     }
     assert raw_after != raw_before  # the sheets themselves are gone: no sheet is one person's anymore
+    assert services.surveys.raw_answers(owner, cid, closed.id) is None  # no per-respondent export of mixed sheets
     assert services.store.community_backups(cid) == []
     with pytest.raises(NotFound):  # nobody's answer anymore: no receipt withdraws it
         services.surveys.receipt_limiter.success('receipt:test')
