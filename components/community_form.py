@@ -11,6 +11,7 @@ from core.content import Stage
 from core.i18n import LANGUAGES, Translator
 
 from . import typography as tx
+from .forms import NumberField
 
 
 def community_form(
@@ -44,7 +45,7 @@ def community_form(
     fields['sponsor'].props['hint'] = t('community.field.sponsor_hint')
     with ui.row().classes('w-full gap-4'):
         fields['expected_members'] = (
-            ui.number(
+            NumberField(
                 t('community.field.expected_members'),
                 min=1,
                 max=MAX_MEMBERS,

@@ -45,6 +45,7 @@ async def confirm(
             ui.button(action, on_click=accept, color='negative' if danger else 'primary').mark('confirm-ok')
         if typed is not None:
             typed.on('keydown.enter', accept)
-    result = await dialog
-    dialog.delete()  # focus goes back to the trigger: components/focus.js does that for every dialog
+    result = await dialog  # None when the dialog went with its page
+    if not dialog.is_deleted:
+        dialog.delete()  # focus goes back to the trigger: components/focus.js does that for every dialog
     return bool(result)

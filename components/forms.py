@@ -22,6 +22,15 @@ class ErrorLine(ui.label):
         self.set_text('')
 
 
+class NumberField(ui.number):
+    """A number field whose tidy-up on blur leaves a value that is not a number alone (NiceGUI's own raises on it; a
+    forged message can put text there): saving then hands it to core, which refuses it with a message."""
+
+    def sanitize(self) -> None:
+        if isinstance(self.value, int | float):
+            super().sanitize()
+
+
 def text_field(
     label: str,
     *,

@@ -140,6 +140,12 @@ def frame(shell: Shell, title: str, *, heading: bool = True) -> Iterator[ui.colu
             ui.link(t('privacy.link_long'), '/privacy').mark('footer-privacy')
 
 
+def _switch(shell: Shell, value: object) -> None:
+    """Go to the chosen community: only to one of the user's own (a forged value goes nowhere)."""
+    if isinstance(value, str) and value in shell.communities and value != shell.current:
+        ui.navigate.to(f'/c/{value}')
+
+
 def _drawer(shell: Shell) -> ui.left_drawer:
     t = shell.t
     with ui.left_drawer(value=None, bordered=True).classes('bg-grey-1 p-3').props('width=260') as drawer:
@@ -150,7 +156,7 @@ def _drawer(shell: Shell) -> ui.left_drawer:
                     shell.communities,
                     value=shell.current,
                     label=t('frame.community'),
-                    on_change=lambda e: ui.navigate.to(f'/c/{e.value}') if e.value != shell.current else None,
+                    on_change=lambda e: _switch(shell, e.value),
                 ).classes('w-full my-2').props('outlined dense options-dense').mark('community-switcher')
                 _nav_link(
                     t('nav.dashboard'), f'/c/{shell.current}', 'dashboard', shell.active == 'dashboard', 'nav-dashboard'

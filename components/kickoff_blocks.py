@@ -14,6 +14,7 @@ from core.kickoff import LIMITS, Block, KickoffCatalogue
 from core.kickoff.texts import duration_text
 
 from . import typography as tx
+from .forms import NumberField
 from .frame import aria
 
 FieldHandler = Callable[[str, str, Any, str], Awaitable[None] | None]  # block id, field, value, 'type'|'blur'|'set'
@@ -138,7 +139,7 @@ class BlockCard:
         with ui.element('div').classes('w-full grid gap-2 sm:grid-cols-[1fr_11rem]'):
             text_input('title', t('kickoff.field.title'), block.title)
             duration = (
-                ui.number(
+                NumberField(
                     t('kickoff.field.duration'),
                     value=block.duration,
                     min=MIN_DURATION,

@@ -19,7 +19,7 @@ from core.survey_results import to_csv
 
 from . import typography as tx
 from .charts import SERIES_COLOURS
-from .forms import ErrorLine, copy_field
+from .forms import ErrorLine, NumberField, copy_field
 from .qr import qr_image, qr_png, qr_svg
 
 NOTICE_POINTS = ('stored', 'not_stored', 'order', 'threshold', 'texts', 'receipt')
@@ -83,7 +83,7 @@ def personal_links(ctx: Any, survey_round: SurveyRound, title: str, can_edit: bo
     expected = ctx.community.expected_members or 10
     with ui.row().classes('items-start gap-2'):
         number = (
-            ui.number(t('survey.links.how_many'), value=min(expected, MAX_CODES), min=1, max=MAX_CODES, precision=0)
+            NumberField(t('survey.links.how_many'), value=min(expected, MAX_CODES), min=1, max=MAX_CODES, precision=0)
             .props('outlined dense')
             .classes('w-40')
             .mark('links-number')

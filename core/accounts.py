@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 
 from tinydb import Query
 
+from .clean import clean_text
 from .errors import AuthError, ValidationError
 from .i18n import LANGUAGES
 from .ratelimit import FailureLimiter
@@ -240,11 +241,9 @@ class Accounts:
             await self._db.commit()
 
     async def set_name(self, user_id: str, name: str) -> None:
-        name = ' '.join((name or '').split())
+        name = clean_text(name, MAX_NAME, 'name')  # what is not text is refused, control characters dropped
         if not name:
             raise ValidationError('auth.error.name_required', 'name')
-        if len(name) > MAX_NAME:
-            raise ValidationError('error.too_long', 'name', max=MAX_NAME)
         self._users.update({'name': name}, Query()['id'] == user_id)
         await self._db.commit()
 

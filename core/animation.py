@@ -10,7 +10,7 @@ from typing import Any
 from tinydb import Query
 
 from . import schema, sheets
-from .clean import whole_number
+from .clean import clean_text, whole_number
 from .communities import Communities, TableSpec
 from .errors import ValidationError
 from .questionnaire import Instrument, Instruments, Result, score
@@ -66,14 +66,10 @@ class SessionOutcome:
 
 
 def clean_details(name: str, day: str, method: str, participants: Any) -> dict[str, Any]:
-    name = ' '.join((name or '').split())
-    method = ' '.join((method or '').split())
+    name = clean_text(name, MAX_NAME, 'name')  # what is not text is refused, control characters dropped
+    method = clean_text(method, MAX_METHOD, 'method')
     if not name:
         raise ValidationError('animation.error.name', 'name')
-    if len(name) > MAX_NAME:
-        raise ValidationError('error.too_long', 'name', max=MAX_NAME)
-    if len(method) > MAX_METHOD:
-        raise ValidationError('error.too_long', 'method', max=MAX_METHOD)
     try:
         held = date.fromisoformat(str(day))
     except ValueError as e:

@@ -10,6 +10,7 @@ from pathlib import Path
 from tinydb import Query
 
 from . import schema
+from .clean import clean_text
 from .communities import Communities, TableSpec
 from .content import Checker, read_yaml
 from .errors import ValidationError
@@ -155,9 +156,7 @@ class GuideAnswers:
         self.communities.get(actor, cid, Permission.EDIT)
         if self.guide.question(question_id) is None:
             raise ValidationError('guide.error.question')
-        text = (text or '').strip()
-        if len(text) > MAX_ANSWER:
-            raise ValidationError('error.too_long', max=MAX_ANSWER)
+        text = clean_text(text, MAX_ANSWER, None, multiline=True)  # what is not text is refused
         table = self._table(cid)
         if not text:
             table.remove(Query()['question'] == question_id)

@@ -35,7 +35,7 @@ from typing import Any
 from tinydb import Query
 
 from . import schema
-from .clean import whole_number
+from .clean import clean_text, whole_number
 from .communities import Communities, TableSpec
 from .errors import AuthError, NotFound, ValidationError
 from .questionnaire import Instrument, Instruments, clean_answers
@@ -795,9 +795,7 @@ def _clean_settings(
     """A round's settings, checked. A closing day in the past is refused unless it is `keep`, the day the round
     has already (an expired round can still be renamed or get a higher threshold). An open link needs a threshold
     of at least 8."""
-    title = ' '.join((title or '').split())
-    if len(title) > MAX_TITLE:
-        raise ValidationError('error.too_long', 'title', max=MAX_TITLE)
+    title = clean_text(title, MAX_TITLE, 'title')  # refuses what is not text (a forged message can send anything)
     if closes:
         try:
             day = date.fromisoformat(str(closes))
@@ -806,13 +804,11 @@ def _clean_settings(
         if day < datetime.now(UTC).date() and day.isoformat() != keep:
             raise ValidationError('survey.error.closes_past', 'closes')
         closes = day.isoformat()
-    try:
-        number = int(threshold)
-    except (TypeError, ValueError) as e:
-        raise ValidationError('survey.error.threshold', 'threshold', low=MIN_THRESHOLD) from e
     low = OPEN_MIN_THRESHOLD if mode == 'open' else MIN_THRESHOLD
-    if number != threshold or isinstance(threshold, bool) or not low <= number <= MAX_THRESHOLD:
-        raise ValidationError('survey.error.threshold', 'threshold', low=low)
+    try:  # the message's own `low` parameter would clash with whole_number's
+        number = whole_number(threshold, low, MAX_THRESHOLD, 'survey.error.threshold', 'threshold')
+    except ValidationError as e:
+        raise ValidationError('survey.error.threshold', 'threshold', low=low) from e
     return {'title': title, 'closes': closes or None, 'threshold': number}
 
 

@@ -9,7 +9,7 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.dialogs import confirm
-from components.forms import ErrorLine, clear_field_errors, form_values, show_field_error
+from components.forms import ErrorLine, NumberField, clear_field_errors, form_values, show_field_error
 from components.nav import provide
 from components.tables import data_table
 from core.animation import MAX_METHOD, MAX_NAME, SessionOutcome
@@ -179,7 +179,7 @@ def _details_fields(t) -> dict:
         .classes('w-full')
         .props(f'outlined maxlength={MAX_METHOD}')
         .mark('session-method'),
-        'participants': ui.number(t('animation.field.participants'), min=1, step=1, precision=0)
+        'participants': NumberField(t('animation.field.participants'), min=1, step=1, precision=0)
         .classes('w-full')
         .props('outlined')
         .mark('session-participants'),

@@ -118,7 +118,7 @@ def register(services: Services) -> None:
 
                 async def save(box=box, saved=saved, status=status, question_id=question.id) -> None:
                     text = box.value or ''
-                    if text.strip() == saved['text'].strip():
+                    if isinstance(text, str) and text.strip() == saved['text'].strip():  # core refuses other types
                         return
                     try:
                         await ctx.services.guide.save(ctx.user.id, ctx.community.id, question_id, text)

@@ -242,7 +242,7 @@ class PlanView:
         def changed(e, name=name) -> None:
             if self._syncing:
                 return
-            self.filters[name] = e.value or ''
+            self.filters[name] = e.value if isinstance(e.value, str) else ''  # a forged value filters nothing
             self._render_list()
 
         return (

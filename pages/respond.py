@@ -81,7 +81,7 @@ def register(services: Services) -> None:
 
             async def submit() -> None:
                 error.clear_text()
-                if not (code.value or '').strip():
+                if isinstance(code.value, str | None) and not (code.value or '').strip():  # core refuses other types
                     error.show(t('respond.withdraw.empty'))
                     return
                 if not await confirm(

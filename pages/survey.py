@@ -12,7 +12,7 @@ from nicegui import html, ui
 from components import typography as tx
 from components.charts import horizontal_bars, radar
 from components.dialogs import confirm
-from components.forms import ErrorLine, clear_field_errors, copy_button, show_field_error
+from components.forms import ErrorLine, NumberField, clear_field_errors, copy_button, show_field_error
 from components.nav import provide
 from components.survey_widgets import (
     anonymity_summary,
@@ -240,7 +240,7 @@ def _settings_fields(t: Translator, *, title: str, closes: str | None, threshold
         .classes('w-full')
         .props('outlined type=date')
         .mark('survey-closes'),
-        'threshold': ui.number(t('survey.field.threshold'), value=threshold, min=MIN_THRESHOLD, step=1, precision=0)
+        'threshold': NumberField(t('survey.field.threshold'), value=threshold, min=MIN_THRESHOLD, step=1, precision=0)
         .classes('w-full')
         .props('outlined')
         .mark('survey-threshold'),

@@ -118,8 +118,8 @@ def register(services: Services) -> None:
                 summary.set_text(
                     t(
                         'ittools.new.summary',
-                        tools=sum(b.value for b in tool_boxes.values()),
-                        criteria=sum(b.value for b in criterion_boxes.values()),
+                        tools=sum(bool(b.value) for b in tool_boxes.values()),
+                        criteria=sum(bool(b.value) for b in criterion_boxes.values()),
                     )
                 )
 

@@ -184,3 +184,18 @@ async def test_password_change_tells_the_listeners_before_it_is_written(accounts
     assert told == [(user.id, 2)]
     await accounts.set_password(user.id, 'a third long password')
     assert told[-1] == (user.id, 3)
+
+
+@pytest.mark.parametrize('name', [{'a': 'dict'}, ['a', 'list'], 12345, True])
+async def test_a_name_that_is_not_text_is_refused_and_the_old_one_kept(accounts, name):
+    user = await accounts.sign_up('Anna Peeters', 'a@b.be', PASSWORD)
+    with pytest.raises(ValidationError) as info:
+        await accounts.set_name(user.id, name)
+    assert (info.value.key, info.value.field) == ('error.invalid', 'name')
+    assert accounts.get(user.id).name == 'Anna Peeters'
+
+
+async def test_a_new_name_loses_its_control_characters(accounts):
+    user = await accounts.sign_up('Anna Peeters', 'a@b.be', PASSWORD)
+    await accounts.set_name(user.id, 'Anna\x00 \x1b[31mDe\u202eSmet\x7f')
+    assert accounts.get(user.id).name == 'Anna [31mDeSmet'

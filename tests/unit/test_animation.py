@@ -78,3 +78,16 @@ async def test_feedback_follows_the_survey_rules_an_open_link_waits_for_the_clos
     await surveys.set_status(me, cid, feedback_round.id, 'closed')
     outcome = services.animation.outcome(me, cid, session.id)
     assert outcome.feedback_count == 9 and outcome.roti == round(34 / 9, 4)
+
+
+@pytest.mark.parametrize('field', ['name', 'method'])
+@pytest.mark.parametrize('value', [{'a': 'dict'}, ['a', 'list'], 12345, 1e308])
+def test_a_name_or_method_that_is_not_text_is_refused(field, value):
+    details = {'name': 'Intervisie', 'method': '', field: value}
+    with pytest.raises(ValidationError) as info:
+        clean_details(details['name'], '2026-01-05', details['method'], None)
+    assert (info.value.key, info.value.field) == ('error.invalid', field)
+
+
+def test_control_characters_leave_a_session_name():
+    assert clean_details('Inter\x00visie\x1b \u202e', '2026-01-05', 'World\x07 café', 3)['name'] == 'Intervisie'

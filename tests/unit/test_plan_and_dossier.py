@@ -289,3 +289,14 @@ def test_a_target_day_is_a_real_date_and_the_hint_is_counted_from_today():
     assert days_until('2026-11-30', today) == -2 and days_until(None, today) is None
     assert days_until('not a day', today) is None
     assert target_day(Action(id='c', title='Zonder termijn')) is None
+
+
+async def test_a_guide_answer_that_is_not_text_is_refused_and_the_old_one_kept(world):
+    services, owner, _, cid = world
+    question = services.content.guide.phases[0].questions[0].id
+    await services.guide.save(owner, cid, question, 'Ons\x00 antwoord\x1b')
+    for value in ({'a': 'dict'}, ['a', 'list'], 12345):
+        with pytest.raises(ValidationError) as info:
+            await services.guide.save(owner, cid, question, value)
+        assert info.value.key == 'error.invalid'
+    assert services.guide.answers(owner, cid)[question].text == 'Ons antwoord'

@@ -748,3 +748,30 @@ def test_the_qr_card_sheet_has_one_card_per_link_in_three_languages():
     assert len(pdf.pages) == 2  # eight cards to a page
     assert all(link.rsplit('/', 1)[1] in text for link in links)
     assert 'Jouw persoonlijke link' in text and 'Votre lien personnel' in text and 'Your personal link' in text
+
+
+@pytest.mark.parametrize(
+    'settings, field',
+    [
+        ({'title': {'a': 'dict'}}, 'title'),
+        ({'title': ['a', 'list']}, 'title'),
+        ({'threshold': float('inf')}, 'threshold'),
+        ({'threshold': '<script>'}, 'threshold'),
+        ({'threshold': None}, 'threshold'),
+        ({'threshold': True}, 'threshold'),
+        ({'threshold': 5.5}, 'threshold'),
+    ],
+)
+async def test_round_settings_of_the_wrong_type_are_refused_and_nothing_stored(world, settings, field):
+    services, owner, _, cid = world
+    before = len(services.surveys.rounds(owner, cid))
+    with pytest.raises(ValidationError) as info:
+        await services.surveys.create(owner, cid, **settings)
+    assert info.value.field == field
+    assert len(services.surveys.rounds(owner, cid)) == before
+
+
+async def test_a_round_title_loses_its_control_characters(world):
+    services, owner, _, cid = world
+    survey_round = await services.surveys.create(owner, cid, title='Na\x00jaar\x1b 2026\u202e', threshold='5')
+    assert (survey_round.title, survey_round.threshold) == ('Najaar 2026', 5)
