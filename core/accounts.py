@@ -54,6 +54,8 @@ def hash_password(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int
 
 
 def verify_password(password: str, stored: str) -> bool:
+    if not isinstance(password, str):  # what is not text never matches (a forged message can send anything)
+        return False
     try:
         scheme, n, r, p, salt, digest = stored.split('$')
         if scheme != 'scrypt':
@@ -82,6 +84,8 @@ def normalise_email(email: str) -> str:
 
 
 def validate_password(password: str, field: str = 'password') -> None:
+    if not isinstance(password, str | None):
+        raise ValidationError('error.invalid', field)
     if len(password or '') < MIN_PASSWORD:
         raise ValidationError('auth.error.password_short', field, min=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:

@@ -192,8 +192,9 @@ class PlanView:
             with ui.row().classes('w-full justify-end gap-2'):
                 ui.button(t('plan.take.later'), on_click=lambda: save(False)).props('flat').mark('take-later')
                 ui.button(t('plan.take.save'), icon='check', on_click=lambda: save(True)).mark('take-save')
-        taken = await dialog
-        dialog.delete()  # before the inbox is redrawn: the dialog sits in the suggestion's card
+        taken = await dialog  # None when the dialog went with its card or page
+        if not dialog.is_deleted:
+            dialog.delete()  # before the inbox is redrawn: the dialog sits in the suggestion's card
         if taken:
             ui.notify(t('plan.inbox.accepted'), type='positive')
             self._render_inbox()
@@ -355,7 +356,8 @@ class PlanView:
         if await dialog:
             ui.notify(t('common.saved'), type='positive')
             self._render_list()
-        dialog.delete()
+        if not dialog.is_deleted:  # it goes with its page
+            dialog.delete()
 
     async def _mark_done(self, action: Action) -> None:
         """One click: the action is done (with undo, back to its earlier status)."""

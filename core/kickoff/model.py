@@ -256,7 +256,7 @@ def clean_block_fields(raw: dict[str, Any], role_ids: tuple[str, ...], method_id
             out[name] = check_duration(value, 'duration')
         elif name == 'method':
             value = value or ''
-            if value and value not in method_ids:
+            if not isinstance(value, str) or (value and value not in method_ids):  # a list is no method id
                 raise ValidationError('kickoff.error.method', 'method')
             out[name] = value
         elif name == 'roles':
@@ -264,7 +264,7 @@ def clean_block_fields(raw: dict[str, Any], role_ids: tuple[str, ...], method_id
                 raise ValidationError('error.invalid', 'roles')
             out[name] = [r for r in role_ids if r in value]  # catalogue order, no duplicates
         elif name == 'kind':
-            if value not in KINDS:
+            if not isinstance(value, str) or value not in KINDS:
                 raise ValidationError('error.invalid', 'kind')
             out[name] = value
         else:

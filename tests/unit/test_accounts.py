@@ -199,3 +199,15 @@ async def test_a_new_name_loses_its_control_characters(accounts):
     user = await accounts.sign_up('Anna Peeters', 'a@b.be', PASSWORD)
     await accounts.set_name(user.id, 'Anna\x00 \x1b[31mDe\u202eSmet\x7f')
     assert accounts.get(user.id).name == 'Anna [31mDeSmet'
+
+
+@pytest.mark.parametrize('wrong', [True, 12345, ['a', 'list'], {'a': 'dict'}])
+async def test_a_password_that_is_not_text_is_refused_and_the_old_one_kept(accounts, wrong):
+    user = await accounts.sign_up('A', 'a@b.be', PASSWORD)
+    with pytest.raises(ValidationError) as info:
+        await accounts.change_password(user.id, wrong, 'another long password')
+    assert info.value.field == 'current'
+    with pytest.raises(ValidationError) as info:
+        await accounts.change_password(user.id, PASSWORD, wrong)
+    assert (info.value.key, info.value.field) == ('error.invalid', 'new')
+    assert await accounts.authenticate('a@b.be', PASSWORD, 'ip')

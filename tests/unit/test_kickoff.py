@@ -386,3 +386,13 @@ async def test_scenario_data_resolves_free_methods_and_empty_scenarios(setup, ca
         who['owner'], cid, s.id, {'title': 'Lunch', 'duration': 45, 'method_text': 'Walking lunch'}
     )
     assert scenario_data(s, catalogue, 'en')['blocks'][0]['method'] == 'Walking lunch'
+
+
+@pytest.mark.parametrize(
+    'fields, field',
+    [({'method': ['a', 'list']}, 'method'), ({'method': {'a': 'dict'}}, 'method'), ({'kind': ['x']}, 'kind')],
+)
+def test_a_block_method_or_kind_that_is_not_text_is_refused(catalogue, fields, field):
+    with pytest.raises(ValidationError) as info:
+        clean_block_fields(fields, catalogue.role_ids, {m.id for m in catalogue.methods})
+    assert info.value.field == field
