@@ -23,12 +23,24 @@ class ErrorLine(ui.label):
 
 
 class NumberField(ui.number):
-    """A number field whose tidy-up on blur leaves a value that is not a number alone (NiceGUI's own raises on it; a
-    forged message can put text there): saving then hands it to core, which refuses it with a message."""
+    """A number field that keeps text a forged message puts there (NiceGUI's own raises on it when the value comes
+    in, is shown or is tidied up on blur): saving then hands it to core, which refuses it with a message."""
 
     def sanitize(self) -> None:
         if isinstance(self.value, int | float):
             super().sanitize()
+
+    def _event_args_to_value(self, e: Any) -> Any:
+        try:
+            return super()._event_args_to_value(e)
+        except (TypeError, ValueError):
+            return e.args if isinstance(e.args, str) else None
+
+    def _value_to_model_value(self, value: Any) -> Any:
+        try:
+            return super()._value_to_model_value(value)
+        except (TypeError, ValueError, OverflowError):
+            return value if isinstance(value, str) else None
 
 
 def text_field(

@@ -252,3 +252,23 @@ async def test_hostile_input_on_every_form_and_handler(user: User, caplog: pytes
     errors = [f'{r.getMessage()[:120]}' for r in caplog.get_records('call') if r.levelno >= logging.ERROR]
     caplog.clear()
     assert not errors, errors
+
+
+async def test_a_forged_value_gets_a_message_in_the_users_language_and_nothing_is_stored(user: User):
+    """What the walk only proves harmless, seen as a user would: a forged list in a text field and forged text in a
+    number field are refused with the message of the field's language, and no session is recorded."""
+    services = app.state.services
+    owner = await services.accounts.sign_up('Owner', 'owner@example.be', PASSWORD, 'fr')
+    cid = (await services.communities.create(owner.id, {'name': 'CoP'})).id
+    await log_in(user, 'owner@example.be', PASSWORD)
+    await user.open(f'/c/{cid}/animation')
+    user.find(marker='session-name').elements.pop().value = ['a', 'list']
+    user.find(marker='session-record').click()
+    await user.should_see("Cette valeur n'est pas valable.", retries=20)
+    user.find(marker='session-name').elements.pop().value = 'Intervisie'
+    participants = user.find(marker='session-participants').elements.pop()
+    participants.value = '<script>alert(1)</script>'
+    participants.sanitize()  # what a blur does: the text stays for core to refuse
+    user.find(marker='session-record').click()
+    await user.should_see('Indiquez un nombre entier de 1 à 1000.', retries=20)
+    assert services.animation.sessions(owner.id, cid) == []
