@@ -33,11 +33,17 @@ async def _fill(folder: Path):
         community = await services.communities.create(owner.id, {'name': f'Bench {n}'})
         survey_round = await services.surveys.create(owner.id, community.id, threshold=3, open_now=True)
         instrument = services.surveys.instrument_of(survey_round)
+        codes = await services.surveys.make_codes(owner.id, community.id, survey_round.id, per_community)
         tickets = [services.surveys.ticket(community.id, survey_round.token) for _ in range(per_community)]
         await asyncio.gather(
             *(
                 services.surveys.submit(
-                    community.id, survey_round.token, ticket, _sheet(instrument, rng), client=f'r-{n}-{i}'
+                    community.id,
+                    survey_round.token,
+                    ticket,
+                    _sheet(instrument, rng),
+                    client=f'r-{n}-{i}',
+                    code=codes[i],
                 )
                 for i, ticket in enumerate(tickets)
             )
