@@ -20,7 +20,7 @@ from tinydb import Query
 
 from . import schema
 from .accounts import Accounts
-from .clean import whole_number
+from .clean import clean_text, whole_number
 from .errors import NotFound, PermissionDenied, ValidationError
 from .i18n import LANGUAGES
 from .roles import INVITABLE, INVITATION_ROLES, Permission, Role, require
@@ -115,10 +115,7 @@ def validate_fields(raw: dict[str, Any]) -> dict[str, Any]:
     """Clean and check community fields; ValidationError names the first bad field."""
     out: dict[str, Any] = {}
     for name in ('name', 'purpose', 'sponsor'):
-        value = ' '.join(str(raw.get(name) or '').split())
-        if len(value) > LIMITS[name]:
-            raise ValidationError('error.too_long', name, max=LIMITS[name])
-        out[name] = value
+        out[name] = clean_text(raw.get(name), LIMITS[name], name)  # no control characters; what is not text refused
     if not out['name']:
         raise ValidationError('community.error.name_required', 'name')
     stage = raw.get('stage') or 'potential'

@@ -252,3 +252,14 @@ def test_tables_are_registered_on_the_communities_service_not_globally(store, ac
     first, second = Communities(store, accounts), Communities(store, accounts)
     first.register_table(NOTES)
     assert first.tables == {'notes': NOTES} and second.tables == {}
+
+
+async def test_community_texts_lose_control_characters_and_other_types_are_refused(communities, people):
+    owner = people['owner'].id
+    cid = (await communities.create(owner, {**FIELDS, 'sponsor': 'Dienst\x00 \x1b[31mICT\u202e\x7f'})).id
+    assert communities.get(owner, cid)[0].sponsor == 'Dienst [31mICT'
+    for value in ({'a': 'dict'}, ['a', 'list'], 12345):
+        with pytest.raises(ValidationError) as info:
+            await communities.update(owner, cid, {**FIELDS, 'sponsor': value})
+        assert (info.value.key, info.value.field) == ('error.invalid', 'sponsor')
+    assert communities.get(owner, cid)[0].sponsor == 'Dienst [31mICT'
