@@ -90,6 +90,13 @@
     },
     true,
   );
+  // a list rebuilt after its dialog saved has a new button where the trigger was: the one with the same name
+  function successor(gone) {
+    const label = gone.getAttribute && gone.getAttribute('aria-label');
+    if (!label) return null;
+    const found = document.querySelectorAll(`${gone.tagName}[aria-label="${CSS.escape(label)}"]`);
+    return found.length === 1 ? found[0] : null;
+  }
   function remember(element) {
     if (trigger || !element) return;
     trigger = element;
@@ -98,7 +105,8 @@
       if (document.querySelector('.q-dialog')) return;
       clearInterval(watcher);
       const active = document.activeElement;
-      if (trigger && trigger.isConnected && (!active || active === document.body)) trigger.focus();
+      const target = trigger && (trigger.isConnected ? trigger : successor(trigger));
+      if (target && (!active || active === document.body)) target.focus();
       trigger = null;
     }, 150);
   }

@@ -157,3 +157,24 @@ def test_focus_returns_to_the_trigger_after_a_dialog_closes(server, browser):
     expect(page.get_by_role('dialog')).to_have_count(0)
     expect(trigger).to_be_focused()  # not lost to the top of the document
     context.close()
+
+
+def test_focus_goes_to_the_actions_own_edit_button_after_saving_its_dialog(server, browser):
+    context = browser.new_context(viewport={'width': 1366, 'height': 768}, locale='nl-BE')
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, server.url, DEMO_EMAIL, DEMO_PASSWORD)
+    cid = page.locator('a[href^="/c/"]').first.get_attribute('href').split('/')[2]
+    page.goto(f'{server.url}/c/{cid}/plan?lang=nl')
+    wait_idle(page)
+    keys = Keys(page)
+    edit = page.get_by_role('button', name=re.compile('^Pas aan: ')).first
+    name = edit.get_attribute('aria-label')
+    keys.tab_to(edit)
+    keys.press('Enter')
+    expect(page.get_by_role('dialog')).to_be_visible()
+    page.get_by_role('dialog').get_by_role('button', name='Opslaan').click()
+    expect(page.get_by_role('dialog')).to_have_count(0)
+    # the list was rebuilt: focus is on the same action's new edit button, not lost to the top of the page
+    expect(page.get_by_role('button', name=name, exact=True)).to_be_focused()
+    context.close()
