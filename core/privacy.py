@@ -5,8 +5,9 @@ someone adds later:
 - in the accounts file, every document that *belongs* to the person (their account, memberships, personal profile
   sheets, sessions: a document whose `id`/`user_id`/`owner`/`uid` is theirs) is removed;
 - everywhere else (the rest of the accounts file and every community file), references to the person are replaced:
-  their user id by `FORMER_ID`, their name and e-mail (also inside free text such as an action's owner) by
-  "former member" in the community's language. The items themselves (actions, guide answers, scores) stay.
+  their user id by `FORMER_ID`, their name and e-mail by "former member" in the community's language: as a whole
+  value (an action's owner), and inside free text for the e-mail and a name of two or more words (a one-word name
+  inside a sentence may be a namesake). The items themselves (actions, guide answers, scores) stay.
 The same rule rewrites the kept backups, so no earlier version brings the name back.
 """
 
@@ -73,7 +74,11 @@ class Scrubber:
         self.person = person
         self.label = label
         self._ids = {person.id: FORMER_ID, f'u:{person.id}': f'u:{FORMER_ID}'}
-        words = [re.escape(w) for w in (person.email, person.name) if w and len(w) >= 2]
+        self._whole = {w.casefold() for w in (person.email, person.name) if w and w.strip()}
+        # Inside longer text only what identifies this person and nobody else: the e-mail, and a name of two words
+        # or more. A one-word name ('Jan') is replaced where it is the whole value (an owner, a presence name), not
+        # inside other people's sentences, where it would just as well be a namesake.
+        words = [re.escape(w) for w in (person.email, person.name) if w and (w == person.email or len(w.split()) > 1)]
         self._text = re.compile(r'(?<!\w)(' + '|'.join(words) + r')(?!\w)', re.IGNORECASE) if words else None
 
     def value(self, value: Any) -> Any:
@@ -88,6 +93,8 @@ class Scrubber:
     def _string(self, text: str) -> str:
         if text in self._ids:
             return self._ids[text]
+        if text.strip().casefold() in self._whole:
+            return self.label
         if self._text is None:
             return text
         return self._text.sub(self.label, text)

@@ -169,6 +169,13 @@ def test_the_scrubber_replaces_whole_words_only():
     assert scrubber.value({'u:abcdef0123456789': {'by': 'AN DEMO'}}) == {'u:former-member': {'by': 'former member'}}
 
 
+def test_a_one_word_name_is_replaced_as_a_whole_value_but_not_inside_other_peoples_sentences():
+    scrubber = privacy.Scrubber(privacy.Person('abcdef0123456789', 'Jan', 'jan@x.be'), 'former member')
+    assert scrubber.value({'owner': 'Jan', 'by': ' jan '}) == {'owner': 'former member', 'by': 'former member'}
+    assert scrubber.value('Jan Janssens en Sara') == 'Jan Janssens en Sara'  # a namesake keeps their name
+    assert scrubber.value('Mail jan@x.be of Sara') == 'Mail former member of Sara'
+
+
 # -- download my data ---------------------------------------------------------------------------------------------
 
 
