@@ -158,6 +158,7 @@ class AtomicJSONFile:
         self.last_write: float | None = None  # when this process last wrote the file (for the health check)
         self.write_error: str | None = None  # why the last write failed, None once one succeeds
         self._last_kept: float | None = None  # when this process last kept a version: in memory only
+        self._legacy_renamed = False  # old-style backup names exist only from before an upgrade: looked for once
 
     def read(self) -> dict[str, Any] | None:
         """The file's content, None if it does not exist; DamagedFileError if it is not a JSON object."""
@@ -194,7 +195,9 @@ class AtomicJSONFile:
         """Kept versions, newest first."""
         if not self.backup_dir.is_dir():
             return []
-        self._rename_legacy()
+        if not self._legacy_renamed:
+            self._rename_legacy()
+            self._legacy_renamed = True
         infos = []
         for p in self.backup_dir.glob('*.json'):
             match = BACKUP_NAME.match(p.name)
