@@ -309,8 +309,7 @@ def _results(ctx: PageContext, services: Services, survey_round: SurveyRound) ->
             if snapshot.waiting_for_close:
                 tx.p(t('survey.snapshot.waiting_close', step=snapshot.step)).classes('font-medium')
             else:
-                missing = max(snapshot.step - snapshot.pending, survey_round.threshold - snapshot.received)
-                tx.p(t('survey.results.hidden', threshold=snapshot.step, missing=max(1, missing))).classes(
+                tx.p(t('survey.results.hidden', threshold=snapshot.step, missing=max(1, snapshot.missing))).classes(
                     'font-medium'
                 )
         return
