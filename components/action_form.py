@@ -3,12 +3,11 @@ and a compact view of one action. Dates are real dates; 'in 30 days' is only eve
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nicegui import ui
 
-from core.actionplan import HORIZONS, LIMITS, STATUSES, Action, days_until, target_day
+from core.actionplan import HORIZONS, LIMITS, STATUSES, Action, day_in, days_until, target_day
 from core.i18n import Translator
 
 from . import typography as tx
@@ -42,9 +41,7 @@ def due_field(t: Translator, value: str = '') -> ui.input:
             for days in HORIZONS:
                 ui.button(
                     t('plan.when.in_days', count=int(days)),
-                    on_click=lambda d=int(days): field.set_value(
-                        (datetime.now(UTC).date() + timedelta(days=d)).isoformat()
-                    ),
+                    on_click=lambda d=int(days): field.set_value(day_in(d)),
                 ).props('flat dense no-caps').classes('min-h-[32px]').mark(f'due-in-{days}')
     return field
 

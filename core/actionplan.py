@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tinydb import Query
@@ -335,6 +335,11 @@ def target_day(action: Action) -> str | None:
     if action.due:
         return action.due
     return _horizon_day(action) if action.horizon is not None else None
+
+
+def day_in(days: int, today: date | None = None) -> str:
+    """The day (ISO) `days` from today: what a quick 'in 30 days' choice puts in a due-date field."""
+    return ((today or datetime.now(UTC).date()) + timedelta(days=days)).isoformat()
 
 
 def days_until(day: str | None, today: date | None = None) -> int | None:

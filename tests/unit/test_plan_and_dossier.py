@@ -279,7 +279,7 @@ def test_action_dataclass_round_trip():
 def test_a_target_day_is_a_real_date_and_the_hint_is_counted_from_today():
     from datetime import date as day
 
-    from core.actionplan import days_until, target_day
+    from core.actionplan import day_in, days_until, target_day
 
     today = day(2026, 12, 2)
     dated = Action(id='a', title='Kerngroep', due='2027-01-01', created='2026-12-01')
@@ -288,6 +288,7 @@ def test_a_target_day_is_a_real_date_and_the_hint_is_counted_from_today():
     assert target_day(within) == '2026-12-20'  # the horizon counts from the day the action was made
     assert days_until('2026-11-30', today) == -2 and days_until(None, today) is None
     assert days_until('not a day', today) is None
+    assert day_in(30, today) == '2027-01-01' and days_until(day_in(90, today), today) == 90  # the quick choices
     assert target_day(Action(id='c', title='Zonder termijn')) is None
 
 
