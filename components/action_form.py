@@ -7,8 +7,8 @@ from typing import Any
 
 from nicegui import ui
 
-from core.actionplan import HORIZONS, LIMITS, STATUSES, Action, day_in, days_until, target_day
 from core.i18n import Translator
+from core.plan import HORIZONS, LIMITS, STATUSES, Action, day_in, days_until, target_day
 
 from . import typography as tx
 

@@ -25,8 +25,8 @@ from core.ittools.view import (
     totals_payload,
 )
 
+from .ittools_matrix import MatrixView, matrix_texts
 from .ittools_widgets import score_legend
-from .matrix import MatrixView, matrix_texts
 
 log = logging.getLogger(__name__)
 

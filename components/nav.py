@@ -25,14 +25,14 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part('guide', 'menu_book', '/guide', public=True),
-    Part('wizard', 'route', '/start'),
+    Part('journey', 'route', '/journey'),
     Part('kompas', 'explore', '/kompas'),
     Part('survey', 'forum', '/survey'),
     Part('profile', 'person_search', '/profile', group='helpkit'),
-    Part('animation', 'record_voice_over', '/animation', group='helpkit'),
+    Part('facilitation', 'record_voice_over', '/facilitation', group='helpkit'),
     Part('ittools', 'table_chart', '/ittools', group='helpkit'),
     Part('kickoff', 'event', '/kickoff', group='helpkit'),
-    Part('actionplan', 'checklist', '/plan'),
+    Part('plan', 'checklist', '/plan'),
 )
 
 _status: dict[str, Callable[[Any], str | None]] = {}

@@ -55,7 +55,7 @@ async def seed_parts(services: Services, owner: str, cid: str) -> None:
     await _seed_kompas(services, owner, cid)
     await _seed_profile(services, owner, cid)
     await _seed_survey(services, owner, cid)
-    await _seed_animation(services, owner, cid)
+    await _seed_facilitation(services, owner, cid)
     await services.kickoff.seed_demo(owner, cid)
     await services.ittools.seed_demo(owner, cid)
     await _seed_plan(services, owner, cid)
@@ -194,12 +194,12 @@ ANIMATION_AAR = (
 )
 
 
-async def _seed_animation(services: Services, owner: str, cid: str) -> None:
+async def _seed_facilitation(services: Services, owner: str, cid: str) -> None:
     """Two facilitated sessions, each with a checklist and participants' feedback."""
-    animation, surveys = services.animation, services.surveys
+    facilitation, surveys = services.facilitation, services.surveys
     today = datetime.now(UTC).date()
     for name, days_ago, method, participants, values, roti in ANIMATION_DEMO:
-        session = await animation.record(
+        session = await facilitation.record(
             owner,
             cid,
             name=name,
@@ -207,13 +207,13 @@ async def _seed_animation(services: Services, owner: str, cid: str) -> None:
             method=method,
             participants=participants,
         )
-        items = animation.instrument.items
+        items = facilitation.instrument.items
         for item, value in zip([i for i in items if i.type == 'scale'], values, strict=False):
-            await animation.answer(owner, cid, session.id, item.id, value)
+            await facilitation.answer(owner, cid, session.id, item.id, value)
         for item, text in zip([i for i in items if i.type == 'text'], ANIMATION_AAR, strict=False):
-            await animation.answer(owner, cid, session.id, item.id, text)
-        await animation.finish(owner, cid, session.id)
-        feedback = await animation.open_feedback(owner, cid, session.id)
+            await facilitation.answer(owner, cid, session.id, item.id, text)
+        await facilitation.finish(owner, cid, session.id)
+        feedback = await facilitation.open_feedback(owner, cid, session.id)
         instrument = surveys.instrument_of(feedback)
         scale_item = next(i for i in instrument.items if i.type == 'scale')
         texts = [i for i in instrument.items if i.type == 'text']
@@ -273,13 +273,13 @@ async def _seed_plan(services: Services, owner: str, cid: str) -> None:
                 await services.suggestions.send(
                     owner, cid, 'kompas', kompas.round.id, dimension, dict(score.band.actions[0])
                 )
-    inbox = services.actionplan.inbox(owner, cid)
+    inbox = services.plan.inbox(owner, cid)
     for suggestion in inbox[:1]:
-        await services.actionplan.accept(owner, cid, suggestion.id, 'nl', {'owner': 'Sara', 'horizon': '60'})
+        await services.plan.accept(owner, cid, suggestion.id, 'nl', {'owner': 'Sara', 'horizon': '60'})
     for fields in OWN_ACTIONS:
-        await services.actionplan.add(owner, cid, fields)
+        await services.plan.add(owner, cid, fields)
     decision = services.ittools.latest_decision(cid)
-    await services.actionplan.save_plan(
+    await services.plan.save_plan(
         owner,
         cid,
         {

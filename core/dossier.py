@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from .actionplan import Action, EffectivePlan, effective_plan, filter_and_sort
 from .communities import Community
 from .content import Stage
 from .errors import NotFound
@@ -15,6 +14,7 @@ from .guide import Answer, Guide, answered_by_phase
 from .i18n import Translator
 from .ittools.report import completeness_facts
 from .kompas import RoundResult
+from .plan import Action, EffectivePlan, effective_plan, filter_and_sort
 from .profile import SharedProfile
 from .questionnaire import Instrument
 from .roles import Permission, Role
@@ -24,7 +24,7 @@ from .survey_results import Gap, SurveyResults, nearest_in_time, perception_gap,
 if TYPE_CHECKING:
     from .services import Services
 
-SECTIONS = ('community', 'profile', 'kompas', 'survey', 'ittools', 'kickoff', 'actionplan', 'guide')
+SECTIONS = ('community', 'profile', 'kompas', 'survey', 'ittools', 'kickoff', 'plan', 'guide')
 # Privacy by default: the coordinator's self-assessment goes to the sponsor only when ticked for this dossier.
 DEFAULT_SECTIONS = tuple(s for s in SECTIONS if s != 'profile')
 
@@ -68,7 +68,7 @@ def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
         coordinator=coordinator.name if coordinator else '',
         made=datetime.now(UTC).date().isoformat(),
         stage=services.content.stage(community.stage),
-        plan=effective_plan(services.actionplan.plan(actor, cid), community, decision),
+        plan=effective_plan(services.plan.plan(actor, cid), community, decision),
         kompas_current=services.kompas.instrument,
         decision=decision,
     )
@@ -110,7 +110,7 @@ def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
         )
         break
     data.kickoff = services.kickoff.plan_data(actor, cid, lang)
-    data.actions = services.actionplan.actions(actor, cid)
+    data.actions = services.plan.actions(actor, cid)
     data.guide = services.content.guide
     data.guide_answers = services.guide.answers(actor, cid)
     return data

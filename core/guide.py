@@ -18,7 +18,7 @@ from .i18n import Text
 from .roles import Permission
 
 TABLE = 'guide_answers'
-TOOLS = ('kompas', 'profile', 'survey', 'ittools', 'kickoff', 'animation', 'actionplan')
+TOOLS = ('kompas', 'profile', 'survey', 'ittools', 'kickoff', 'facilitation', 'plan')
 MAX_ANSWER = 10_000
 
 

@@ -6,18 +6,19 @@ from dataclasses import dataclass
 
 from . import session_secret
 from .accounts import Accounts
-from .actionplan import ActionPlan
-from .animation import Animation
 from .communities import Communities
 from .config import Settings
 from .content import Content, load_content
 from .exportlog import ExportLog
+from .facilitation import Facilitation
 from .guide import GuideAnswers
 from .inventory import Limits, Operator, load_inventory
 from .ittools import ITTools
+from .journey import Journey
 from .kickoff import Kickoff
 from .kompas import Kompas
 from .mail import OUTBOX_DAYS, Mailer
+from .plan import ActionPlan
 from .privacy import Privacy, ittools_forgetter
 from .profile import Profiles
 from .retention import Retention
@@ -25,7 +26,6 @@ from .sessions import Sessions
 from .store import BackupPolicy, Store
 from .suggestions import Suggestions
 from .survey import Surveys
-from .wizard import Wizard
 
 
 @dataclass
@@ -39,12 +39,12 @@ class Services:
     kompas: Kompas
     profiles: Profiles
     surveys: Surveys
-    animation: Animation
+    facilitation: Facilitation
     kickoff: Kickoff
     ittools: ITTools
     guide: GuideAnswers
-    actionplan: ActionPlan
-    wizard: Wizard
+    plan: ActionPlan
+    journey: Journey
     privacy: Privacy
     exportlog: ExportLog
     mailer: Mailer
@@ -67,7 +67,7 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
     kompas = Kompas(communities, instruments)
     kickoff = Kickoff(store, communities, content.kickoff)
     ittools = ITTools(store, communities, accounts, content.ittools)
-    actionplan = ActionPlan(communities)
+    plan = ActionPlan(communities)
     privacy = Privacy(
         communities,
         accounts,
@@ -90,12 +90,12 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
         kompas=kompas,
         profiles=profiles,
         surveys=surveys,
-        animation=Animation(communities, instruments, surveys),
+        facilitation=Facilitation(communities, instruments, surveys),
         kickoff=kickoff,
         ittools=ittools,
         guide=GuideAnswers(communities, content.guide),
-        actionplan=actionplan,
-        wizard=Wizard(communities, profiles, kompas, surveys, ittools, kickoff, actionplan),
+        plan=plan,
+        journey=Journey(communities, profiles, kompas, surveys, ittools, kickoff, plan),
         privacy=privacy,
         exportlog=ExportLog(communities),
         mailer=mailer,

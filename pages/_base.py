@@ -123,7 +123,7 @@ class PageContext:
     def _framed(self, shell: Shell, title: str, heading: bool, active: str | None = None) -> Iterator[ui.column]:
         with frame(shell, title, heading=heading) as main:
             if self.community is not None and not shell.public:
-                from pages.wizard import journey_banner  # a sibling page module: imported late to avoid a cycle
+                from pages.journey import journey_banner  # a sibling page module: imported late to avoid a cycle
 
                 journey_banner(self, active)
             yield main

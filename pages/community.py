@@ -12,12 +12,12 @@ from components.nav import PARTS, part_href, part_status
 from components.upload import file_picker
 from core.communities import MAX_IMPORT_BYTES, file_slug
 from core.errors import AppError, ValidationError
+from core.journey import STEPS, resume_at
 from core.roles import Permission
 from core.services import Services
-from core.wizard import STEPS, resume_at
 
 from ._base import PageContext, community_page, page
-from .wizard import step_href
+from .journey import step_href
 
 
 def register(services: Services) -> None:
@@ -75,7 +75,7 @@ def register(services: Services) -> None:
             tx.h2(t('dashboard.parts'))
             with html.ul().classes('grid gap-3 w-full sm:grid-cols-2 lg:grid-cols-3'):
                 for part in PARTS:
-                    highlighted = next_step is not None and part.key == 'wizard'
+                    highlighted = next_step is not None and part.key == 'journey'
                     classes = 'w-full h-full' + (' border-primary border-2' if highlighted else '')
                     with html.li(), ui.card().classes(classes).props('flat bordered').mark(f'part-{part.key}'):
                         with ui.row().classes('items-center gap-2 no-wrap'):
@@ -186,7 +186,7 @@ def register(services: Services) -> None:
 def _next_step(ctx: PageContext, services: Services) -> tuple[str, int, int] | None:
     """The journey's next step for a community still on its way (None once every step is done or skipped):
     (step, its number, steps done)."""
-    steps = services.wizard.progress(ctx.user.id, ctx.community.id)
+    steps = services.journey.progress(ctx.user.id, ctx.community.id)
     if all(not s.open for s in steps):
         return None
     step = resume_at(steps)
@@ -199,15 +199,15 @@ def _next_step_card(ctx: PageContext, step: str, number: int, done: int) -> None
     with ui.card().classes('w-full gap-2 bg-blue-50 border-primary').props('flat bordered').mark('next-step'):
         tx.h2(t('dashboard.next.title'))
         tx.p(
-            t('dashboard.next.text', number=number, total=len(STEPS), name=t(f'wizard.step.{step}'), done=done)
+            t('dashboard.next.text', number=number, total=len(STEPS), name=t(f'journey.step.{step}'), done=done)
         ).classes('text-lg')
         with ui.row().classes('items-center gap-3'):
             ui.button(
-                t('dashboard.next.action', name=t(f'wizard.step.{step}')),
+                t('dashboard.next.action', name=t(f'journey.step.{step}')),
                 icon='arrow_forward',
-                on_click=lambda: ui.navigate.to(f'{step_href(step, cid)}?wizard={step}'),
+                on_click=lambda: ui.navigate.to(f'{step_href(step, cid)}?journey={step}'),
             ).mark('next-step-open')
-            ui.link(t('dashboard.next.all'), f'/c/{cid}/start').mark('next-step-all')
+            ui.link(t('dashboard.next.all'), f'/c/{cid}/journey').mark('next-step-all')
 
 
 def _term(term: str, value: str) -> None:

@@ -39,7 +39,7 @@ def register(services: Services) -> None:
     def dossier(ctx: PageContext):
         t = ctx.t
         data = collect(services, ctx.user.id, ctx.community.id, t.lang)
-        with ctx.frame(t('dossier.title'), active='actionplan'):
+        with ctx.frame(t('dossier.title'), active='plan'):
             with ui.column().classes('w-full gap-2 cop-noprint').mark('dossier-controls'):
                 tx.p(t('dossier.intro'))
                 # privacy by default: the coordinator's own profile only when ticked for this dossier
@@ -122,7 +122,7 @@ def render_html(ctx: PageContext, data: DossierData, sections: list[str]) -> Non
         'survey': _survey,
         'ittools': _ittools,
         'kickoff': _kickoff,
-        'actionplan': _actions,
+        'plan': _actions,
         'guide': _guide,
     }
     for section in sections:
@@ -248,14 +248,14 @@ def _kickoff(t: Translator, data: DossierData) -> None:
 def _actions(t: Translator, data: DossierData) -> None:
     lines = action_lines(data, t)
     if not lines:
-        _missing(t('dossier.missing.actionplan'))
+        _missing(t('dossier.missing.plan'))
         return
     rows = [
         ['\n'.join(text for text in (a.title, a.description, a.indicator) if text), a.owner, a.when, a.status, a.source]
         for a in lines
     ]
     data_table(
-        t('dossier.section.actionplan'),
+        t('dossier.section.plan'),
         [
             t('plan.field.title'),
             t('plan.field.owner'),

@@ -10,7 +10,7 @@ from core.services import Services
 
 from ._base import PageContext, page
 from .auth import login_form
-from .meeting import join_box
+from .ittools.join import join_box
 
 
 def register(services: Services) -> None:

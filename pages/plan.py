@@ -11,9 +11,9 @@ from components.forms import ErrorLine, clear_field_errors, show_field_error
 from components.frame import aria
 from components.nav import provide
 from components.undo import UndoBar
-from core.actionplan import HORIZONS, PLAN_LIMITS, SORTS, STATUSES, Action, effective_plan, filter_and_sort
 from core.errors import AppError
 from core.guide import answered_by_phase
+from core.plan import HORIZONS, PLAN_LIMITS, SORTS, STATUSES, Action, effective_plan, filter_and_sort
 from core.roles import Permission
 from core.services import Services
 from core.suggestions import Suggestion
@@ -22,7 +22,7 @@ from ._base import PageContext, community_page
 
 
 def register(services: Services) -> None:
-    plan = services.actionplan
+    plan = services.plan
 
     def status(ctx: PageContext) -> str:
         actions = plan.actions(ctx.user.id, ctx.community.id)
@@ -30,12 +30,12 @@ def register(services: Services) -> None:
         done = sum(1 for a in actions if a.status == 'done')
         return ctx.t('plan.dashboard', actions=len(actions), done=done, waiting=waiting)
 
-    provide('actionplan', status)
+    provide('plan', status)
 
     @community_page(services, '/c/{cid}/plan')
     def plan_page(ctx: PageContext, status: str = '', horizon: str = '', owner: str = '', sort: str = 'due'):
         t = ctx.t
-        with ctx.frame(t('plan.title'), active='actionplan'):
+        with ctx.frame(t('plan.title'), active='plan'):
             tx.p(t('plan.intro'))
             PlanView(ctx, services, status=status, horizon=horizon, owner=owner, sort=sort)
 
@@ -47,7 +47,7 @@ class PlanView:
         self, ctx: PageContext, services: Services, *, status: str, horizon: str, owner: str, sort: str
     ) -> None:
         self.ctx, self.t, self.services = ctx, ctx.t, services
-        self.plan = services.actionplan
+        self.plan = services.plan
         self.cid, self.me = ctx.community.id, ctx.user.id
         self.editable = ctx.can(Permission.EDIT)
         self.filters = {

@@ -433,7 +433,7 @@ async def _kickoff(services, owner, cid, spec, rng, write) -> None:
 
 
 async def _plan(services, owner, cid, spec, rng, write) -> None:
-    plan = services.actionplan
+    plan = services.plan
     day = (date(2026, 12, 1) + timedelta(days=rng.randint(0, 200))).isoformat()
     await plan.save_plan(
         owner,

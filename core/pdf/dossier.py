@@ -128,7 +128,7 @@ def dossier_story(
         'survey': _survey,
         'ittools': _ittools,
         'kickoff': _kickoff,
-        'actionplan': _actions,
+        'plan': _actions,
         'guide': _guide,
     }
     titles = [t(f'dossier.section.{s}') for s in sections]
@@ -293,7 +293,7 @@ def _actions(data: DossierData, t: Translator) -> list[Flowable]:
     st = styles()
     lines = action_lines(data, t)
     if not lines:
-        return _missing(t('dossier.missing.actionplan'))
+        return _missing(t('dossier.missing.plan'))
     rows = []
     for line in lines:
         what: list[Flowable] = [para(line.title, st['cell_bold'])]

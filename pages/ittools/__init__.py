@@ -6,17 +6,17 @@
 /c/{cid}/ittools/{comparison}/results    ranking chart, the matrix as a table, CSV, the decision record
 /c/{cid}/ittools/{comparison}/present    the presenter view for the projector: code, QR code, matrix, ranking
 
-The participants' side (joining with a code) is pages/meeting.py.
+/m, /m/{code}                            the participants' side: joining a meeting with a code (join.py)
 """
 
 from __future__ import annotations
 
 from components import nav
-from components.matrix import install_css
+from components.ittools_matrix import install_css
 from core.ittools.texts import decided_tool_name
 from core.services import Services
 
-from . import listing, live, present, results, setup
+from . import join, listing, live, present, results, setup
 
 
 def register(services: Services) -> None:
@@ -35,3 +35,4 @@ def register(services: Services) -> None:
     setup.register(services)
     results.register(services)
     present.register(services)
+    join.register(services)

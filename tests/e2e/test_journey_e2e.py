@@ -82,7 +82,7 @@ def test_a_new_coordinator_walks_the_whole_journey_to_the_dossier(server, browse
     expect(page.get_by_role('heading', name='Je volgende stap')).to_be_visible()
     violations['dashboard'] = serious_violations(page)
     tally.click(page.get_by_role('button', name=re.compile('Verder met: Je profiel als coördinator')))
-    page.wait_for_url(f'**/c/{cid}/profile?wizard=profile')
+    page.wait_for_url(f'**/c/{cid}/profile?journey=profile')
     tally.settle()
 
     # step 2: the profile, eight short parts

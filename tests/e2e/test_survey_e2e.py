@@ -146,7 +146,7 @@ def test_facilitation_checklist_and_participant_feedback_pages(server, browser):
     page = context.new_page()
     log_in(page, server.url, DEMO_EMAIL, DEMO_PASSWORD)
     cid = page.locator('a[href^="/c/"]').first.get_attribute('href').split('/')[2]
-    page.goto(f'{server.url}/c/{cid}/animation?lang=nl')
+    page.goto(f'{server.url}/c/{cid}/facilitation?lang=nl')
     wait_idle(page)
     violations = {'sessions': serious_violations(page)}
     page.get_by_role('link', name='Schrijfatelier: korte zinnen').first.click()

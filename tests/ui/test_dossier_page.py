@@ -20,7 +20,7 @@ async def setup_with_shared_profile() -> tuple:
         await profiles.answer(owner.id, sheet.id, item.id, 2)
     await profiles.finish(owner.id, sheet.id)
     await profiles.share(owner.id, sheet.id, community.id, True)
-    await services.actionplan.add(owner.id, community.id, {'title': 'Eerste actie'})
+    await services.plan.add(owner.id, community.id, {'title': 'Eerste actie'})
     return services, owner.id, community.id
 
 

@@ -261,7 +261,7 @@ async def test_a_forged_value_gets_a_message_in_the_users_language_and_nothing_i
     owner = await services.accounts.sign_up('Owner', 'owner@example.be', PASSWORD, 'fr')
     cid = (await services.communities.create(owner.id, {'name': 'CoP'})).id
     await log_in(user, 'owner@example.be', PASSWORD)
-    await user.open(f'/c/{cid}/animation')
+    await user.open(f'/c/{cid}/facilitation')
     user.find(marker='session-name').elements.pop().value = ['a', 'list']
     user.find(marker='session-record').click()
     await user.should_see("Cette valeur n'est pas valable.", retries=20)
@@ -271,4 +271,4 @@ async def test_a_forged_value_gets_a_message_in_the_users_language_and_nothing_i
     participants.sanitize()  # what a blur does: the text stays for core to refuse
     user.find(marker='session-record').click()
     await user.should_see('Indiquez un nombre entier de 1 à 1000.', retries=20)
-    assert services.animation.sessions(owner.id, cid) == []
+    assert services.facilitation.sessions(owner.id, cid) == []

@@ -13,7 +13,7 @@ import io
 from nicegui import app
 from nicegui.testing import User
 
-from components.matrix import MatrixView
+from components.ittools_matrix import MatrixView
 from core.ittools import COMPARISONS
 
 from .helpers import PASSWORD, create_community, log_in, settle, sign_up

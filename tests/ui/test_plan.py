@@ -70,7 +70,7 @@ async def test_plan_accept_add_filter_delete_and_undo(user: User):
     await user.should_see('Idee overgenomen als actie.', retries=20)
     await wait_for(lambda: count(user, 'action') == 1)
     assert count(user, 'suggestion') == 0
-    taken = services.actionplan.actions(owner, cid)[0]
+    taken = services.plan.actions(owner, cid)[0]
     assert taken.owner == 'Noor' and taken.due == (date.today() + timedelta(days=30)).isoformat()
     await user.should_see('(over 30 dagen)')  # the real date, with how far away it is
 
@@ -83,7 +83,7 @@ async def test_plan_accept_add_filter_delete_and_undo(user: User):
     user.find(marker='due-in-30').click()  # a real date, thirty days from today
     user.find(marker='action-save').click()
     await wait_for(lambda: count(user, 'action') == 2)
-    assert {a.title for a in services.actionplan.actions(owner, cid)} == {'Schrijf het doel op', 'Kick-off houden'}
+    assert {a.title for a in services.plan.actions(owner, cid)} == {'Schrijf het doel op', 'Kick-off houden'}
 
     user.find(marker='filter-owner').elements.pop().value = 'Lien'
     await wait_for(lambda: count(user, 'action') == 1)
@@ -93,10 +93,10 @@ async def test_plan_accept_add_filter_delete_and_undo(user: User):
 
     user.find(marker='action-delete').click()  # the first one shown
     await wait_for(lambda: count(user, 'action') == 1)
-    assert len(services.actionplan.actions(owner, cid)) == 1
+    assert len(services.plan.actions(owner, cid)) == 1
     user.find(marker='undo').click()
     await wait_for(lambda: count(user, 'action') == 2)
-    assert len(services.actionplan.actions(owner, cid)) == 2
+    assert len(services.plan.actions(owner, cid)) == 2
 
 
 async def test_an_idea_taken_over_later_and_an_action_done_in_one_click(user: User):
@@ -110,35 +110,35 @@ async def test_an_idea_taken_over_later_and_an_action_done_in_one_click(user: Us
     await wait_for(lambda: count(user, 'action') == 1)
     await user.should_see('Gepland · nog geen trekker · nog geen datum')
     user.find(marker='action-done').click()
-    await wait_for(lambda: services.actionplan.actions(owner, cid)[0].status == 'done')
+    await wait_for(lambda: services.plan.actions(owner, cid)[0].status == 'done')
     await wait_for(lambda: count(user, 'action-done') == 0)
     user.find(marker='undo').click()
-    await wait_for(lambda: services.actionplan.actions(owner, cid)[0].status == 'planned')
+    await wait_for(lambda: services.plan.actions(owner, cid)[0].status == 'planned')
 
 
 async def test_journey_skips_and_resumes(user: User):
     services, owner, cid = await setup()
     await log_in(user, 'owner@example.be')
-    await user.open(f'/c/{cid}/start')
+    await user.open(f'/c/{cid}/journey')
     await user.should_see('0 van 7 stappen gedaan.')
     await user.should_see('Stap 1 van 7: De basis van je community')
     before = len(user.back_history)
-    user.find(marker='wizard-open').click()
+    user.find(marker='journey-open').click()
     await settle(user, before)
-    assert user.back_history[-1] == f'/c/{cid}/settings?wizard=basics'
-    await user.should_see(marker='wizard-banner')  # the real tool, with the way back
+    assert user.back_history[-1] == f'/c/{cid}/settings?journey=basics'
+    await user.should_see(marker='journey-banner')  # the real tool, with the way back
     user.find(marker='field-purpose').type('Samen beter schrijven')
     before = len(user.back_history)
     user.find(marker='save-community').click()
     await settle(user, before)
-    await user.open(f'/c/{cid}/start')
+    await user.open(f'/c/{cid}/journey')
     await user.should_see('Stap 2 van 7: Je profiel als coördinator')  # resumes at the first open step
     before = len(user.back_history)
-    user.find(marker='wizard-skip').click()
+    user.find(marker='journey-skip').click()
     await settle(user, before)
     await user.should_see('Stap 3 van 7: CoP-kompas')
     await user.open(f'/c/{cid}')
-    await user.should_see('1 van 7 stappen gedaan.', marker='status-wizard')
+    await user.should_see('1 van 7 stappen gedaan.', marker='status-journey')
 
 
 async def test_the_journey_follows_the_user_through_every_page_of_a_tool(user: User):
@@ -146,55 +146,55 @@ async def test_the_journey_follows_the_user_through_every_page_of_a_tool(user: U
     await services.communities.update(owner, cid, {'name': 'CoP', 'purpose': 'Samen beter schrijven'})
     await log_in(user, 'owner@example.be')
     await user.open(f'/c/{cid}/kompas')
-    await user.should_not_see(marker='wizard-banner')  # not in the journey: no banner
-    await user.open(f'/c/{cid}/start?step=kompas')
-    await user.open(f'/c/{cid}/kompas/quick')  # no ?wizard= any more: the journey is remembered
-    await user.should_not_see(marker='wizard-banner')  # (no quick scan open yet: sent back to the overview)
+    await user.should_not_see(marker='journey-banner')  # not in the journey: no banner
+    await user.open(f'/c/{cid}/journey?step=kompas')
+    await user.open(f'/c/{cid}/kompas/quick')  # no ?journey= any more: the journey is remembered
+    await user.should_not_see(marker='journey-banner')  # (no quick scan open yet: sent back to the overview)
     await user.open(f'/c/{cid}/kompas')
     await user.should_see('Aan de slag, stap 3 van 7: CoP-kompas')
-    await user.should_see(marker='wizard-todo')
+    await user.should_see(marker='journey-todo')
     sheet = await services.kompas.start(owner, cid, quick=True)
     for item in services.kompas.quick_instrument.items:
         await services.kompas.answer(owner, cid, sheet.id, item.id, 3)
     await services.kompas.finish(owner, cid, sheet.id)
     await user.open(f'/c/{cid}/kompas/result/{sheet.id}')  # a page deep inside the tool
-    await user.should_see(marker='wizard-step-done')
+    await user.should_see(marker='journey-step-done')
     await user.should_see('Verder naar stap 4: Ledenbevraging')  # onwards; the profile left open comes at the end
     before = len(user.back_history)
-    user.find(marker='wizard-done-next').click()
+    user.find(marker='journey-done-next').click()
     await settle(user, before)
-    assert user.back_history[-1] == f'/c/{cid}/survey?wizard=survey'
-    user.find(marker='wizard-close').click()  # the guidance can be put away
+    assert user.back_history[-1] == f'/c/{cid}/survey?journey=survey'
+    user.find(marker='journey-close').click()  # the guidance can be put away
     await user.open(f'/c/{cid}/kompas')
-    await user.should_not_see(marker='wizard-banner')
+    await user.should_not_see(marker='journey-banner')
 
 
 async def test_the_journey_ends_with_the_dossier_and_a_closing_note(user: User):
     services, owner, cid = await setup()
     await services.communities.update(owner, cid, {'name': 'CoP', 'purpose': 'Samen beter schrijven'})
     for step in ('profile', 'kompas', 'survey', 'ittools', 'kickoff'):
-        await services.wizard.skip(owner, cid, step)
-    action = await services.actionplan.add(owner, cid, {'title': 'Kerngroep samenstellen'})
+        await services.journey.skip(owner, cid, step)
+    action = await services.plan.add(owner, cid, {'title': 'Kerngroep samenstellen'})
     await log_in(user, 'owner@example.be')
-    await user.open(f'/c/{cid}/plan?wizard=actionplan')
-    await user.should_see(marker='wizard-todo')  # an action without owner and date does not finish the plan
-    await services.actionplan.update(owner, cid, action.id, {'owner': 'Lien', 'due': '2027-02-01'})
+    await user.open(f'/c/{cid}/plan?journey=plan')
+    await user.should_see(marker='journey-todo')  # an action without owner and date does not finish the plan
+    await services.plan.update(owner, cid, action.id, {'owner': 'Lien', 'due': '2027-02-01'})
     await user.open(f'/c/{cid}/plan')
     before = len(user.back_history)
-    user.find(marker='wizard-done-next').click()
+    user.find(marker='journey-done-next').click()
     await settle(user, before)
-    assert user.back_history[-1] == f'/c/{cid}/start?step=dossier'
-    await user.should_see(marker='wizard-end')
+    assert user.back_history[-1] == f'/c/{cid}/journey?step=dossier'
+    await user.should_see(marker='journey-end')
     await user.should_see('Acties in het plan: 1, waarvan 1 met trekker en datum.')
     await user.should_see('Je profiel als coördinator: nog niet gedaan')
-    user.find(marker='wizard-dossier-pdf').click()
+    user.find(marker='journey-dossier-pdf').click()
     response = await user.download.next()
     assert response.content.startswith(b'%PDF')
 
 
 async def test_dossier_page_downloads_a_pdf(user: User):
     services, owner, cid = await setup()
-    await services.actionplan.add(owner, cid, {'title': 'Eerste actie <script>'})
+    await services.plan.add(owner, cid, {'title': 'Eerste actie <script>'})
     await log_in(user, 'owner@example.be')
     await user.open(f'/c/{cid}/dossier')
     await user.should_see(marker='dossier-html')
@@ -208,8 +208,8 @@ async def test_dossier_page_downloads_a_pdf(user: User):
 
 async def test_plan_filters_stay_in_place_and_an_unknown_owner_filters_nothing(user: User):
     services, owner, cid = await setup()
-    await services.actionplan.add(owner, cid, {'title': 'Van Jan', 'owner': 'Jan', 'status': 'doing'})
-    await services.actionplan.add(owner, cid, {'title': 'Van Lien', 'owner': 'Lien'})
+    await services.plan.add(owner, cid, {'title': 'Van Jan', 'owner': 'Jan', 'status': 'doing'})
+    await services.plan.add(owner, cid, {'title': 'Van Lien', 'owner': 'Lien'})
     await log_in(user, 'owner@example.be')
     await user.open(f'/c/{cid}/plan?owner=Nobody')
     await user.should_see('2 van 2 acties getoond.')  # shown as "All", and it is all

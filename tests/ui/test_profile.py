@@ -61,12 +61,12 @@ async def test_an_open_checklist_keeps_its_version_and_a_finished_one_cannot_be_
     me = await services.accounts.sign_up('Owner', 'owner@example.be', PASSWORD)
     community = await services.communities.create(me.id, {'name': 'CoP'})
     cid = community.id
-    old = services.animation.instrument
-    session = await services.animation.record(me.id, cid, name='Intervisie', day='2026-01-05')
+    old = services.facilitation.instrument
+    session = await services.facilitation.record(me.id, cid, name='Intervisie', day='2026-01-05')
     new_version('animation')
 
     await log_in(user, 'owner@example.be')
-    base = f'/c/{cid}/animation/{session.id}'
+    base = f'/c/{cid}/facilitation/{session.id}'
     await user.open(f'{base}/answer')
     first = old.dimensions[0]
     await user.should_see(first.items[0].statement['nl'])
@@ -77,7 +77,7 @@ async def test_an_open_checklist_keeps_its_version_and_a_finished_one_cannot_be_
     await user.should_see(marker='finish')
     await user.should_not_see(NEW_WORDING['nl'])
 
-    await services.animation.finish(me.id, cid, session.id)
+    await services.facilitation.finish(me.id, cid, session.id)
     await user.open(f'{base}/review')  # finished: back to the session, as the answer page does
     await user.should_see(marker='checklist-done')
     assert user.back_history[-1] == base

@@ -127,7 +127,7 @@ async def first_journey(services, owner: str, cid: str) -> None:
     await services.ittools.record_decision(actor, cid, comparison.id, 'humhub', 'Open en zelf te hosten.', '2026-11-30')
     await services.kickoff.create(owner, cid, title='Onze kick-off', lang='nl', template_id='kickoff_90')
     for n in range(5):
-        await services.actionplan.add(owner, cid, {'title': f'Actie {n + 1}', 'owner': 'Olga', 'horizon': '30'})
+        await services.plan.add(owner, cid, {'title': f'Actie {n + 1}', 'owner': 'Olga', 'horizon': '30'})
 
 
 @pytest.mark.parametrize('lang', ['nl', 'fr'])

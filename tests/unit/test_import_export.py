@@ -99,7 +99,7 @@ async def test_a_round_trip_loses_nothing_the_community_needs(world):
     theirs = services.ittools.user_actor(services.accounts.get(other), copy_.id)
     [a], [b] = services.ittools.comparisons(mine, cid), services.ittools.comparisons(theirs, copy_.id)
     assert services.ittools.room(cid, a.id).results() == services.ittools.room(copy_.id, b.id).results()
-    assert len(services.actionplan.actions(owner, cid)) == len(services.actionplan.actions(other, copy_.id))
+    assert len(services.plan.actions(owner, cid)) == len(services.plan.actions(other, copy_.id))
 
 
 def _first(document, table):

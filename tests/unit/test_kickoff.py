@@ -306,8 +306,8 @@ async def test_plan_data_is_plain_data_for_the_dossier(setup):
     assert data['start'] == '09:30' and data['end'] == '11:00' and data['total'] == 90 and data['overrun'] == 0
     assert data['blocks'][1]['start'] == '09:40'
     assert data['blocks'][1]['method'] == 'Rencontres express en binômes (réseautage impromptu)'  # plain, term hinted
-    assert data['people'] == [{'role': 'Animation', 'name': 'An'}]
-    assert 'Animation' in data['blocks'][1]['roles']
+    assert data['people'] == [{'role': 'Facilitation', 'name': 'An'}]
+    assert 'Facilitation' in data['blocks'][1]['roles']
 
 
 async def test_checklists_add_tick_remove_and_limits(setup):

@@ -10,14 +10,14 @@ from dataclasses import replace
 import pytest
 from pypdf import PdfReader
 
-from core.actionplan import SORTS, Action, effective_plan, filter_and_sort
 from core.config import Settings
 from core.dossier import SECTIONS, collect
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.i18n import Translator
+from core.journey import next_after
 from core.pdf.dossier import dossier_pdf
+from core.plan import SORTS, Action, effective_plan, filter_and_sort
 from core.services import build_services
-from core.wizard import next_after
 
 PASSWORD = 'a good long password'
 
@@ -39,7 +39,7 @@ def text(pdf: bytes) -> str:
 
 async def test_actions_validate_filter_sort_and_undo(world):
     services, owner, coach, cid = world
-    plan = services.actionplan
+    plan = services.plan
     with pytest.raises(ValidationError) as info:
         await plan.add(owner, cid, {'title': ''})
     assert info.value.field == 'title'
@@ -77,8 +77,8 @@ async def test_suggestions_accepted_in_the_users_language_or_discarded_with_undo
     text_ = {'nl': 'Doe iets', 'fr': 'Faites quelque chose', 'en': 'Do something'}
     one = await services.suggestions.send(owner, cid, 'kompas', 'r1', 'domain', text_)
     two = await services.suggestions.send(owner, cid, 'survey', 'r2', 'value', {**text_, 'en': 'Other'})
-    assert len(services.actionplan.inbox(coach, cid)) == 2
-    action = await services.actionplan.accept(owner, cid, one.id, 'fr', {'owner': 'Léa'})
+    assert len(services.plan.inbox(coach, cid)) == 2
+    action = await services.plan.accept(owner, cid, one.id, 'fr', {'owner': 'Léa'})
     assert (action.title, action.source, action.dimension, action.owner) == (
         'Faites quelque chose',
         'kompas',
@@ -86,11 +86,11 @@ async def test_suggestions_accepted_in_the_users_language_or_discarded_with_undo
         'Léa',
     )
     with pytest.raises(NotFound):
-        await services.actionplan.accept(owner, cid, one.id, 'fr')  # once only
-    await services.actionplan.discard(owner, cid, two.id)
-    assert services.actionplan.inbox(owner, cid) == []
-    await services.actionplan.discard(owner, cid, two.id, undo=True)
-    assert [s.id for s in services.actionplan.inbox(owner, cid)] == [two.id]
+        await services.plan.accept(owner, cid, one.id, 'fr')  # once only
+    await services.plan.discard(owner, cid, two.id)
+    assert services.plan.inbox(owner, cid) == []
+    await services.plan.discard(owner, cid, two.id, undo=True)
+    assert [s.id for s in services.plan.inbox(owner, cid)] == [two.id]
 
 
 async def test_a_double_click_on_accept_makes_one_action(world):
@@ -99,13 +99,13 @@ async def test_a_double_click_on_accept_makes_one_action(world):
         owner, cid, 'kompas', 'r1', 'domain', {'nl': 'Doe iets', 'fr': 'Faites quelque chose', 'en': 'Do something'}
     )
     outcomes = await asyncio.gather(
-        services.actionplan.accept(owner, cid, one.id, 'nl'),
-        services.actionplan.accept(owner, cid, one.id, 'nl'),
+        services.plan.accept(owner, cid, one.id, 'nl'),
+        services.plan.accept(owner, cid, one.id, 'nl'),
         return_exceptions=True,
     )
     assert sorted(type(o).__name__ for o in outcomes) == ['Action', 'NotFound']
-    assert [a.title for a in services.actionplan.actions(owner, cid)] == ['Doe iets']
-    assert services.actionplan.inbox(owner, cid) == []
+    assert [a.title for a in services.plan.actions(owner, cid)] == ['Doe iets']
+    assert services.plan.inbox(owner, cid) == []
     assert [s.status for s in services.suggestions.list(owner, cid)] == ['accepted']
 
 
@@ -115,16 +115,16 @@ async def test_accepting_with_bad_fields_changes_nothing(world):
         owner, cid, 'kompas', 'r1', 'domain', {'nl': 'Doe iets', 'fr': 'Faites quelque chose', 'en': 'Do something'}
     )
     with pytest.raises(ValidationError):
-        await services.actionplan.accept(owner, cid, one.id, 'nl', {'due': 'someday'})
+        await services.plan.accept(owner, cid, one.id, 'nl', {'due': 'someday'})
     with pytest.raises(PermissionDenied):
-        await services.actionplan.accept(coach, cid, one.id, 'nl')
+        await services.plan.accept(coach, cid, one.id, 'nl')
     assert [s.id for s in services.suggestions.waiting(owner, cid)] == [one.id]
-    assert services.actionplan.actions(owner, cid) == []
+    assert services.plan.actions(owner, cid) == []
 
 
 async def test_import_refuses_actions_with_dates_that_are_not_days(world):
     services, owner, _, cid = world
-    await services.actionplan.add(owner, cid, {'title': 'Met termijn', 'horizon': '30'})
+    await services.plan.add(owner, cid, {'title': 'Met termijn', 'horizon': '30'})
     document = json.loads(services.communities.export(owner, cid))
     before = sorted(p.name for p in services.store.communities_dir.iterdir())
     for name in ('created', 'updated'):
@@ -135,15 +135,15 @@ async def test_import_refuses_actions_with_dates_that_are_not_days(world):
         assert info.value.key == 'import.error.format' and info.value.params['name'] == name
     assert sorted(p.name for p in services.store.communities_dir.iterdir()) == before
     copy = await services.communities.import_(owner, json.dumps(document).encode())
-    assert [a.title for a in filter_and_sort(services.actionplan.actions(owner, copy.id))] == ['Met termijn']
+    assert [a.title for a in filter_and_sort(services.plan.actions(owner, copy.id))] == ['Met termijn']
 
 
 async def test_undo_of_a_delete_respects_the_action_limit(world, monkeypatch):
     services, owner, _, cid = world
-    plan = services.actionplan
+    plan = services.plan
     first = await plan.add(owner, cid, {'title': 'Eén'})
     removed = await plan.remove(owner, cid, first.id)
-    monkeypatch.setattr('core.actionplan.MAX_ACTIONS', 1)
+    monkeypatch.setattr('core.plan.MAX_ACTIONS', 1)
     await plan.add(owner, cid, {'title': 'Twee'})
     with pytest.raises(ValidationError) as info:
         await plan.restore(owner, cid, removed)
@@ -151,8 +151,8 @@ async def test_undo_of_a_delete_respects_the_action_limit(world, monkeypatch):
 
 
 def test_effective_plan_fills_purpose_and_digital_space_and_sorts_are_listed():
-    from core.actionplan import PlanFields
     from core.communities import Community
+    from core.plan import PlanFields
 
     community = Community('c', 'CoP', 'Samen leren', 'potential', '', None, 'nl', '', '')
     decision = {'tool_name': {'nl': 'Teams (NL)', 'fr': 'Teams (FR)', 'en': 'Teams (EN)'}}
@@ -175,9 +175,9 @@ def test_effective_plan_fills_purpose_and_digital_space_and_sorts_are_listed():
 async def test_plan_fields_and_guide_answers(world):
     services, owner, coach, cid = world
     with pytest.raises(ValidationError) as info:
-        await services.actionplan.save_plan(owner, cid, {'rhythm': 'x' * 501})
+        await services.plan.save_plan(owner, cid, {'rhythm': 'x' * 501})
     assert info.value.field == 'rhythm'
-    fields = await services.actionplan.save_plan(owner, cid, {'purpose': 'Doel', 'next_review': '2027-05-01'})
+    fields = await services.plan.save_plan(owner, cid, {'purpose': 'Doel', 'next_review': '2027-05-01'})
     assert fields.next_review == '2027-05-01'
     question = services.content.guide.phases[0].questions[0].id
     await services.guide.save(owner, cid, question, 'Ons antwoord')
@@ -190,30 +190,30 @@ async def test_plan_fields_and_guide_answers(world):
     assert services.guide.answers(owner, cid) == {}
 
 
-async def test_wizard_reads_progress_from_the_tools_and_remembers_skips(world):
+async def test_journey_reads_progress_from_the_tools_and_remembers_skips(world):
     services, owner, coach, cid = world
-    wizard = services.wizard
-    assert [s.done for s in wizard.progress(owner, cid)] == [False] * 7
-    assert wizard.current(owner, cid) == 'basics'
+    journey = services.journey
+    assert [s.done for s in journey.progress(owner, cid)] == [False] * 7
+    assert journey.current(owner, cid) == 'basics'
     community = services.communities.get(owner, cid)[0]
     await services.communities.update(owner, cid, {'name': community.name, 'purpose': 'Samen leren'})
-    assert wizard.current(owner, cid) == 'profile'
-    await wizard.skip(owner, cid, 'profile')
-    await wizard.skip(owner, cid, 'kompas')
-    assert wizard.current(owner, cid) == 'survey'
-    await wizard.skip(owner, cid, 'kompas', skipped=False)
-    assert wizard.current(owner, cid) == 'kompas'
-    first = await services.actionplan.add(owner, cid, {'title': 'Eerste actie'})
-    assert not wizard.progress(owner, cid)[-1].done  # an idea without owner and date is a wish, not a plan
-    await services.actionplan.update(owner, cid, first.id, {'owner': 'Lien', 'due': '2027-03-01'})
-    steps = {s.key: s for s in wizard.progress(owner, cid)}
-    assert steps['actionplan'].done and steps['profile'].skipped and not steps['kompas'].skipped
-    assert next_after(wizard.progress(owner, cid), 'kompas') == 'survey'
-    assert next_after(wizard.progress(owner, cid), 'kickoff') == 'kompas'  # the open ones before, once past the end
+    assert journey.current(owner, cid) == 'profile'
+    await journey.skip(owner, cid, 'profile')
+    await journey.skip(owner, cid, 'kompas')
+    assert journey.current(owner, cid) == 'survey'
+    await journey.skip(owner, cid, 'kompas', skipped=False)
+    assert journey.current(owner, cid) == 'kompas'
+    first = await services.plan.add(owner, cid, {'title': 'Eerste actie'})
+    assert not journey.progress(owner, cid)[-1].done  # an idea without owner and date is a wish, not a plan
+    await services.plan.update(owner, cid, first.id, {'owner': 'Lien', 'due': '2027-03-01'})
+    steps = {s.key: s for s in journey.progress(owner, cid)}
+    assert steps['plan'].done and steps['profile'].skipped and not steps['kompas'].skipped
+    assert next_after(journey.progress(owner, cid), 'kompas') == 'survey'
+    assert next_after(journey.progress(owner, cid), 'kickoff') == 'kompas'  # the open ones before, once past the end
     with pytest.raises(PermissionDenied):
-        await wizard.skip(coach, cid, 'survey')
+        await journey.skip(coach, cid, 'survey')
     with pytest.raises(ValidationError):
-        await wizard.skip(owner, cid, 'nowhere')
+        await journey.skip(owner, cid, 'nowhere')
 
 
 async def test_an_empty_community_gives_a_short_valid_dossier_saying_what_is_missing(world):
@@ -223,7 +223,7 @@ async def test_an_empty_community_gives_a_short_valid_dossier_saying_what_is_mis
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) <= 4
     body = text(pdf)
-    for key in ('kompas', 'survey', 'ittools', 'kickoff', 'actionplan', 'guide', 'profile'):
+    for key in ('kompas', 'survey', 'ittools', 'kickoff', 'plan', 'guide', 'profile'):
         assert t(f'dossier.missing.{key}') in body, key
     assert reader.metadata['/Title'] == 'Dossier CoP <b>Test</b> & co'
     assert reader.trailer['/Root']['/Lang'] == 'nl-BE'
@@ -232,11 +232,9 @@ async def test_an_empty_community_gives_a_short_valid_dossier_saying_what_is_mis
 async def test_dossier_survives_huge_texts_many_actions_markup_and_emoji(world):
     services, owner, _, cid = world
     nasty = '<b>vet</b> <script>alert(1)</script> & <img src=/etc/passwd> 😀 Łódź Ελλάδα Київ'
-    await services.actionplan.save_plan(
-        owner, cid, {'core_group': nasty, 'rhythm': 'x' * 500, 'purpose': 'Woord' * 100}
-    )
+    await services.plan.save_plan(owner, cid, {'core_group': nasty, 'rhythm': 'x' * 500, 'purpose': 'Woord' * 100})
     for n in range(200):
-        await services.actionplan.add(
+        await services.plan.add(
             owner,
             cid,
             {
@@ -266,9 +264,9 @@ async def test_dossier_survives_huge_texts_many_actions_markup_and_emoji(world):
 async def test_dossier_with_chosen_sections_only(world):
     services, owner, _, cid = world
     t = Translator(services.content.ui, 'en')
-    pdf = dossier_pdf(collect(services, owner, cid, 'en'), t, ['actionplan'])
+    pdf = dossier_pdf(collect(services, owner, cid, 'en'), t, ['plan'])
     body = text(pdf)
-    assert t('dossier.section.actionplan') in body and t('dossier.section.kompas') not in body
+    assert t('dossier.section.plan') in body and t('dossier.section.kompas') not in body
 
 
 def test_action_dataclass_round_trip():
@@ -279,7 +277,7 @@ def test_action_dataclass_round_trip():
 def test_a_target_day_is_a_real_date_and_the_hint_is_counted_from_today():
     from datetime import date as day
 
-    from core.actionplan import day_in, days_until, target_day
+    from core.plan import day_in, days_until, target_day
 
     today = day(2026, 12, 2)
     dated = Action(id='a', title='Kerngroep', due='2027-01-01', created='2026-12-01')

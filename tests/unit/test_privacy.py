@@ -47,7 +47,7 @@ async def two_coordinators(services):
     token, _ = await services.communities.invite(jan.id, community.id, 'co_coordinator')
     await services.communities.accept(sara.id, token)
     await demo.seed_parts(services, jan.id, community.id)
-    await services.actionplan.add(
+    await services.plan.add(
         jan.id, community.id, {'title': 'Nieuwsbrief opzetten', 'owner': NAME, 'description': f'Vraag {NAME} om hulp'}
     )
     return jan, sara, community.id
@@ -124,7 +124,7 @@ async def test_erasure_removes_the_name_from_every_file_backups_included_and_kee
     jan, sara, cid = await two_coordinators(services)
     await services.communities.hand_over(jan.id, cid, sara.id)
     data_dir = services.settings.data_dir
-    actions_before = len(services.actionplan.actions(sara.id, cid))
+    actions_before = len(services.plan.actions(sara.id, cid))
     guide_before = services.store.community(cid).table('guide_answers').all()
     assert scan(data_dir, NAME, EMAIL)  # the seeded data really holds his name
     assert services.store.community_backups(cid)  # and earlier versions exist
@@ -142,7 +142,7 @@ async def test_erasure_removes_the_name_from_every_file_backups_included_and_kee
 
     restarted = build_services(Settings(data_dir=data_dir, backup_interval=0))
     assert scan(data_dir, NAME, EMAIL, jan.id) == []
-    actions = restarted.actionplan.actions(sara.id, cid)
+    actions = restarted.plan.actions(sara.id, cid)
     assert len(actions) == actions_before
     mine = next(a for a in actions if a.title == 'Nieuwsbrief opzetten')
     assert mine.owner == 'ancien membre'  # the community's language is French

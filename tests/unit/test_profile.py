@@ -86,16 +86,16 @@ async def test_a_profile_on_an_archived_version_is_answered_on_that_version(worl
 
 async def test_a_checklist_on_an_archived_version_is_answered_on_that_version(world):
     services, me, cid = world
-    animation = services.animation
-    session = await animation.record(me, cid, name='Intervisie', day='2026-01-05')
+    facilitation = services.facilitation
+    session = await facilitation.record(me, cid, name='Intervisie', day='2026-01-05')
     assert session.sheet.version == 2
     old = services.content.instruments.get('animation', 1)
     sheet = sheets.new_sheet(
-        animation._table(cid), old, by=me, name='Oud', day='2026-01-04', method='', participants=None
+        facilitation._table(cid), old, by=me, name='Oud', day='2026-01-04', method='', participants=None
     )
-    assert animation.instrument_of(sheet) is old and animation.instrument_of(session.sheet).version == 2
+    assert facilitation.instrument_of(sheet) is old and facilitation.instrument_of(session.sheet).version == 2
     with pytest.raises(ValidationError):
-        await animation.answer(me, cid, sheet.id, NEW_ITEM, 3, 1)
+        await facilitation.answer(me, cid, sheet.id, NEW_ITEM, 3, 1)
     first = next(i for i in old.items if i.type == 'scale')
-    await animation.answer(me, cid, sheet.id, first.id, 3, 1)
-    assert animation.outcome(me, cid, sheet.id).instrument is old
+    await facilitation.answer(me, cid, sheet.id, first.id, 3, 1)
+    assert facilitation.outcome(me, cid, sheet.id).instrument is old

@@ -52,7 +52,7 @@ EVIL = [
     '/' + 'a' * 3000,
 ]
 
-LOCAL = ['/', '/c/0123456789abcdef', '/c/0123456789abcdef/settings?wizard=kompas', '/account', '/c/new', '/m/ABC123']
+LOCAL = ['/', '/c/0123456789abcdef', '/c/0123456789abcdef/settings?journey=kompas', '/account', '/c/new', '/m/ABC123']
 
 
 @pytest.mark.parametrize('target', EVIL)

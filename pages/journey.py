@@ -17,9 +17,9 @@ from components.frame import aria
 from components.nav import PARTS, part_href, provide
 from core.communities import file_slug
 from core.errors import AppError
+from core.journey import STEPS, Step, finished, next_after, resume_at
 from core.roles import Permission
 from core.services import Services
-from core.wizard import STEPS, Step, finished, next_after, resume_at
 
 from ._base import PageContext, community_page
 
@@ -38,7 +38,7 @@ def step_href(step: str, cid: str) -> str:
 
 def tool_href(step: str, cid: str) -> str:
     """A step's tool, opened from the journey."""
-    return f'{step_href(step, cid)}?wizard={step}'
+    return f'{step_href(step, cid)}?journey={step}'
 
 
 def _in_journey(ctx: PageContext, cid: str) -> bool:
@@ -56,21 +56,21 @@ def _leave(ctx: PageContext, cid: str) -> None:
 
 def journey_banner(ctx: PageContext, active: str | None) -> None:
     """Called by the page frame on every community page: on a step's page, while in the journey (or opened from it
-    with ?wizard=step), the step, what finishes it and, once done, the action that leads on."""
+    with ?journey=step), the step, what finishes it and, once done, the action that leads on."""
     if ctx.community is None or ctx.user is None or not ctx.can(Permission.EDIT):
         return
     cid = ctx.community.id
-    asked = ctx.request.query_params.get('wizard')
+    asked = ctx.request.query_params.get('journey')
     if asked in STEPS:
         _join(ctx, cid)
     step = asked if asked in STEPS else PAGE_STEP.get(active or '')
     if step is None or not _in_journey(ctx, cid):
         return
-    wizard, t = ctx.services.wizard, ctx.t
+    journey, t = ctx.services.journey, ctx.t
 
     def progress() -> list[Step]:
         try:
-            return wizard.progress(ctx.user.id, cid)
+            return journey.progress(ctx.user.id, cid)
         except AppError:
             return []
 
@@ -82,36 +82,36 @@ def journey_banner(ctx: PageContext, active: str | None) -> None:
         this = steps[STEPS.index(step)]
         with ui.row().classes('w-full items-center gap-x-3 gap-y-2'):
             tx.span(
-                t('wizard.banner', number=STEPS.index(step) + 1, total=len(STEPS), name=t(f'wizard.step.{step}'))
-            ).classes('font-medium').mark('wizard-banner-step')
+                t('journey.banner', number=STEPS.index(step) + 1, total=len(STEPS), name=t(f'journey.step.{step}'))
+            ).classes('font-medium').mark('journey-banner-step')
             ui.space()
-            ui.link(t('wizard.back'), f'/c/{cid}/start?step={step}').mark('wizard-back')
-            aria(ui.button(icon='close', on_click=close).props('flat round dense size=sm'), t('wizard.close')).mark(
-                'wizard-close'
+            ui.link(t('journey.back'), f'/c/{cid}/journey?step={step}').mark('journey-back')
+            aria(ui.button(icon='close', on_click=close).props('flat round dense size=sm'), t('journey.close')).mark(
+                'journey-close'
             )
         if not this.done:
-            tx.p(t(f'wizard.todo.{step}')).classes('text-sm').mark('wizard-todo')
+            tx.p(t(f'journey.todo.{step}')).classes('text-sm').mark('journey-todo')
             return
         following = next_after(steps, step)
         with ui.row().classes('w-full items-center gap-3'):
-            tx.span(t('wizard.step_done')).classes('font-medium text-positive').mark('wizard-step-done')
+            tx.span(t('journey.step_done')).classes('font-medium text-positive').mark('journey-step-done')
             if following is not None:
                 ui.button(
-                    t('wizard.done_next', number=STEPS.index(following) + 1, name=t(f'wizard.step.{following}')),
+                    t('journey.done_next', number=STEPS.index(following) + 1, name=t(f'journey.step.{following}')),
                     icon='arrow_forward',
                     on_click=lambda: ui.navigate.to(tool_href(following, cid)),
-                ).mark('wizard-done-next')
+                ).mark('journey-done-next')
             else:
                 ui.button(
-                    t('wizard.to_end'), icon='flag', on_click=lambda: ui.navigate.to(f'/c/{cid}/start?step={END}')
-                ).mark('wizard-done-next')
+                    t('journey.to_end'), icon='flag', on_click=lambda: ui.navigate.to(f'/c/{cid}/journey?step={END}')
+                ).mark('journey-done-next')
 
     def close() -> None:
         _leave(ctx, cid)
         card.set_visibility(False)
-        ui.notify(t('wizard.closed'))
+        ui.notify(t('journey.closed'))
 
-    with ui.card().classes('w-full bg-blue-50 cop-noprint gap-1').props('flat bordered').mark('wizard-banner') as card:
+    with ui.card().classes('w-full bg-blue-50 cop-noprint gap-1').props('flat bordered').mark('journey-banner') as card:
         banner()
         steps = progress()
         if steps and not steps[STEPS.index(step)].done:
@@ -126,28 +126,28 @@ def journey_banner(ctx: PageContext, active: str | None) -> None:
 
 
 def register(services: Services) -> None:
-    wizard = services.wizard
+    journey = services.journey
 
     def status(ctx: PageContext) -> str:
-        steps = wizard.progress(ctx.user.id, ctx.community.id)
-        return ctx.t('wizard.dashboard', done=sum(s.done for s in steps), total=len(steps))
+        steps = journey.progress(ctx.user.id, ctx.community.id)
+        return ctx.t('journey.dashboard', done=sum(s.done for s in steps), total=len(steps))
 
-    provide('wizard', status)
+    provide('journey', status)
 
-    @community_page(services, '/c/{cid}/start')
+    @community_page(services, '/c/{cid}/journey')
     def start(ctx: PageContext, step: str = ''):
         t, cid = ctx.t, ctx.community.id
-        steps = wizard.progress(ctx.user.id, cid)
+        steps = journey.progress(ctx.user.id, cid)
         if ctx.can(Permission.EDIT):
             _join(ctx, cid)
         ending = step == END or (not step and finished(steps))
         current = step if step in STEPS else resume_at(steps)
-        with ctx.frame(t('wizard.title'), active='wizard'):
+        with ctx.frame(t('journey.title'), active='journey'):
             if ending:
                 _closing(ctx, services, steps)
-            tx.p(t('wizard.intro'))
-            tx.p(t('wizard.progress', done=sum(s.done for s in steps), total=len(steps))).classes('font-medium').mark(
-                'wizard-progress'
+            tx.p(t('journey.intro'))
+            tx.p(t('journey.progress', done=sum(s.done for s in steps), total=len(steps))).classes('font-medium').mark(
+                'journey-progress'
             )
             _step_list(ctx, steps, None if ending else current)
             if not ending:
@@ -156,7 +156,7 @@ def register(services: Services) -> None:
 
 def _step_list(ctx: PageContext, steps: list[Step], current: str | None) -> None:
     t, cid = ctx.t, ctx.community.id
-    with aria(html.nav(), t('wizard.steps')).classes('w-full'):
+    with aria(html.nav(), t('journey.steps')).classes('w-full'):
         with html.ol().classes('flex flex-col gap-1'):
             for number, s in enumerate(steps, start=1):
                 state = 'done' if s.done else 'skipped' if s.skipped else 'open'
@@ -165,81 +165,81 @@ def _step_list(ctx: PageContext, steps: list[Step], current: str | None) -> None
                         {'done': 'check_circle', 'skipped': 'redo', 'open': 'radio_button_unchecked'}[state],
                         color='positive' if s.done else None,
                     ).props('aria-hidden=true')
-                    link = ui.link(f'{number}. {t(f"wizard.step.{s.key}")}', f'/c/{cid}/start?step={s.key}').mark(
+                    link = ui.link(f'{number}. {t(f"journey.step.{s.key}")}', f'/c/{cid}/journey?step={s.key}').mark(
                         f'step-{s.key}'
                     )
-                    tx.span(t(f'wizard.state.{state}')).classes('text-sm cop-muted').mark(f'step-state-{s.key}')
+                    tx.span(t(f'journey.state.{state}')).classes('text-sm cop-muted').mark(f'step-state-{s.key}')
                     if s.key == current:
                         link.props('aria-current=step').classes('font-bold')
             if finished(steps):
                 with html.li().classes('flex items-center gap-2'):
                     ui.icon('flag', color='positive').props('aria-hidden=true')
-                    ui.link(t('wizard.end_link'), f'/c/{cid}/start?step={END}').mark('step-end')
+                    ui.link(t('journey.end_link'), f'/c/{cid}/journey?step={END}').mark('step-end')
 
 
 def _step_card(ctx: PageContext, steps: list[Step], current: str) -> None:
     t, cid = ctx.t, ctx.community.id
-    wizard = ctx.services.wizard
+    journey = ctx.services.journey
     the_step = next(s for s in steps if s.key == current)
     index = STEPS.index(current)
-    with ui.card().classes('w-full gap-2').props('flat bordered').mark('wizard-step'):
-        tx.h2(t('wizard.step_heading', number=index + 1, total=len(STEPS), name=t(f'wizard.step.{current}')))
-        tx.p(t(f'wizard.step.{current}.text'))
+    with ui.card().classes('w-full gap-2').props('flat bordered').mark('journey-step'):
+        tx.h2(t('journey.step_heading', number=index + 1, total=len(STEPS), name=t(f'journey.step.{current}')))
+        tx.p(t(f'journey.step.{current}.text'))
         if the_step.done:
-            tx.p(t('wizard.done_note')).classes('font-medium text-positive')
+            tx.p(t('journey.done_note')).classes('font-medium text-positive')
         with ui.row().classes('gap-2 items-center'):
             ui.button(
-                t('wizard.open_tool', name=t(f'wizard.step.{current}')),
+                t('journey.open_tool', name=t(f'journey.step.{current}')),
                 icon='open_in_new',
                 on_click=lambda: ui.navigate.to(tool_href(current, cid)),
-            ).mark('wizard-open')
+            ).mark('journey-open')
             if ctx.can(Permission.EDIT) and not the_step.done:
 
                 async def skip(skipped: bool = not the_step.skipped) -> None:
                     try:
-                        await wizard.skip(ctx.user.id, cid, current, skipped)
+                        await journey.skip(ctx.user.id, cid, current, skipped)
                     except AppError as e:
                         ctx.notify_error(e)
                         return
-                    following = wizard.current(ctx.user.id, cid) if skipped else current
+                    following = journey.current(ctx.user.id, cid) if skipped else current
                     ctx.go(
-                        f'/c/{cid}/start?step={following}',
-                        t('wizard.skipped' if skipped else 'wizard.unskipped'),
+                        f'/c/{cid}/journey?step={following}',
+                        t('journey.skipped' if skipped else 'journey.unskipped'),
                     )
 
-                ui.button(t('wizard.unskip') if the_step.skipped else t('wizard.skip'), on_click=skip).props(
+                ui.button(t('journey.unskip') if the_step.skipped else t('journey.skip'), on_click=skip).props(
                     'outline'
-                ).mark('wizard-skip')
+                ).mark('journey-skip')
             if index + 1 < len(STEPS):
                 following = STEPS[index + 1]
-                ui.link(t('wizard.next', name=t(f'wizard.step.{following}')), f'/c/{cid}/start?step={following}').mark(
-                    'wizard-next'
-                )
+                ui.link(
+                    t('journey.next', name=t(f'journey.step.{following}')), f'/c/{cid}/journey?step={following}'
+                ).mark('journey-next')
 
 
 def _closing(ctx: PageContext, services: Services, steps: list[Step]) -> None:
     """The end of the journey: well done, what each step produced, and the dossier for the sponsor."""
     t, cid = ctx.t, ctx.community.id
-    summary = services.wizard.summary(ctx.user.id, cid)
-    with ui.card().classes('w-full gap-2 border-positive').props('flat bordered').mark('wizard-end'):
-        tx.h2(t('wizard.end.title' if finished(steps) else 'wizard.end.title_partial'))
-        tx.p(t('wizard.end.text'))
-        with html.ul().classes('list-disc pl-6 flex flex-col gap-1').mark('wizard-summary'):
+    summary = services.journey.summary(ctx.user.id, cid)
+    with ui.card().classes('w-full gap-2 border-positive').props('flat bordered').mark('journey-end'):
+        tx.h2(t('journey.end.title' if finished(steps) else 'journey.end.title_partial'))
+        tx.p(t('journey.end.text'))
+        with html.ul().classes('list-disc pl-6 flex flex-col gap-1').mark('journey-summary'):
             for s in steps:
                 if s.key in summary:
                     tx.li(_summary_line(ctx, s.key, summary[s.key]))
                 else:
-                    tx.li(t('wizard.end.missing', name=t(f'wizard.step.{s.key}'))).classes('cop-muted')
+                    tx.li(t('journey.end.missing', name=t(f'journey.step.{s.key}'))).classes('cop-muted')
         with ui.row().classes('items-center gap-3 mt-2'):
             button = (
                 ui.button(
-                    t('wizard.end.download'), icon='picture_as_pdf', on_click=lambda: _download(ctx, button, status)
+                    t('journey.end.download'), icon='picture_as_pdf', on_click=lambda: _download(ctx, button, status)
                 )
                 .props('size=lg')
-                .mark('wizard-dossier-pdf')
+                .mark('journey-dossier-pdf')
             )
-            ui.link(t('wizard.end.open_dossier'), f'/c/{cid}/dossier').mark('wizard-dossier-link')
-        status = tx.p('').classes('text-sm').props('aria-live=polite').mark('wizard-dossier-status')
+            ui.link(t('journey.end.open_dossier'), f'/c/{cid}/dossier').mark('journey-dossier-link')
+        status = tx.p('').classes('text-sm').props('aria-live=polite').mark('journey-dossier-status')
 
 
 def _summary_line(ctx: PageContext, key: str, facts: dict[str, Any]) -> str:
@@ -247,12 +247,12 @@ def _summary_line(ctx: PageContext, key: str, facts: dict[str, Any]) -> str:
     if key == 'kompas':
         stage = ctx.services.content.stage(facts['stage']) if facts['stage'] else None
         name = t.pick(stage.title) if stage else t('kompas.no_stage')
-        return t('wizard.end.kompas_quick' if facts['quick'] else 'wizard.end.kompas', stage=name)
+        return t('journey.end.kompas_quick' if facts['quick'] else 'journey.end.kompas', stage=name)
     if key == 'ittools':
-        return t('wizard.end.ittools', tool=t.pick(facts['tool']))
-    if key == 'actionplan':
-        return t('wizard.end.actionplan', count=facts['count'], carried=facts['carried'])
-    return t(f'wizard.end.{key}', **facts)
+        return t('journey.end.ittools', tool=t.pick(facts['tool']))
+    if key == 'plan':
+        return t('journey.end.plan', count=facts['count'], carried=facts['carried'])
+    return t(f'journey.end.{key}', **facts)
 
 
 async def _download(ctx: PageContext, button: ui.button, status: ui.element) -> None:

@@ -14,16 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import schema
-from .actionplan import ActionPlan
 from .communities import Communities, TableSpec
 from .errors import ValidationError
 from .kompas import Kompas
+from .plan import ActionPlan
 from .profile import Profiles
 from .roles import Permission
 from .survey import Surveys
 
-TABLE = 'wizard'
-STEPS = ('basics', 'profile', 'kompas', 'survey', 'ittools', 'kickoff', 'actionplan')
+TABLE = 'wizard'  # stored name (data files and backups carry it): kept from before the part was called journey
+STEPS = ('basics', 'profile', 'kompas', 'survey', 'ittools', 'kickoff', 'plan')
+# step keys as stored before the action plan's step was called 'plan'; read as their new key
+STORED_ALIASES = {'actionplan': 'plan'}
 
 
 def carried(action: Any) -> bool:
@@ -60,10 +62,10 @@ def finished(steps: list[Step]) -> bool:
     return all(s.done for s in steps)
 
 
-RECORD = schema.Record({'skipped': schema.ListOf(schema.Choice(*STEPS), len(STEPS))})
+RECORD = schema.Record({'skipped': schema.ListOf(schema.Choice(*STEPS, *STORED_ALIASES), len(STEPS))})
 
 
-class Wizard:
+class Journey:
     def __init__(
         self,
         communities: Communities,
@@ -72,11 +74,11 @@ class Wizard:
         surveys: Surveys,
         ittools: Any,
         kickoff: Any,
-        actionplan: ActionPlan,
+        plan: ActionPlan,
     ) -> None:
         self.communities = communities
         self.profiles, self.kompas, self.surveys = profiles, kompas, surveys
-        self.ittools, self.kickoff, self.actionplan = ittools, kickoff, actionplan
+        self.ittools, self.kickoff, self.plan = ittools, kickoff, plan
         communities.register_table(TableSpec(TABLE, RECORD, unique=None, max_records=1))
 
     def _table(self, cid: str):
@@ -84,7 +86,7 @@ class Wizard:
 
     def _skipped(self, cid: str) -> set[str]:
         doc = self._table(cid).get(doc_id=1)
-        return set(doc.get('skipped', [])) if doc else set()
+        return {STORED_ALIASES.get(s, s) for s in doc.get('skipped', [])} if doc else set()
 
     def progress(self, actor: str, cid: str) -> list[Step]:
         community, _ = self.communities.get(actor, cid, Permission.VIEW)
@@ -96,7 +98,7 @@ class Wizard:
             'survey': any(r.status != 'draft' for r in self.surveys.rounds(actor, cid)),
             'ittools': self.ittools.has_decision(cid),
             'kickoff': self.kickoff.current(actor, cid) is not None,
-            'actionplan': any(carried(a) for a in self.actionplan.actions(actor, cid)),
+            'plan': any(carried(a) for a in self.plan.actions(actor, cid)),
         }
         return [Step(key, done[key], key in skipped and not done[key]) for key in STEPS]
 
@@ -137,7 +139,7 @@ class Wizard:
         kickoff = self.kickoff.current(actor, cid)
         if kickoff is not None:
             out['kickoff'] = {'title': kickoff.title}
-        actions = self.actionplan.actions(actor, cid)
+        actions = self.plan.actions(actor, cid)
         if actions:
-            out['actionplan'] = {'count': len(actions), 'carried': sum(carried(a) for a in actions)}
+            out['plan'] = {'count': len(actions), 'carried': sum(carried(a) for a in actions)}
         return out

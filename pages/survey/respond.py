@@ -20,7 +20,7 @@ from core.questionnaire import Instrument, unanswered
 from core.services import Services
 from core.survey import SurveyRound
 
-from ._base import PageContext, page
+from .._base import PageContext, page
 
 DRAFT_KEY = 'cop-survey-{}'  # localStorage: {"answers": {...}} while answering, {"done": true} after
 

@@ -12,8 +12,8 @@ from components.dialogs import confirm
 from components.forms import ErrorLine, NumberField, clear_field_errors, form_values, show_field_error
 from components.nav import provide
 from components.tables import data_table
-from core.animation import MAX_METHOD, MAX_NAME, SessionOutcome
 from core.errors import AppError, NotFound
+from core.facilitation import MAX_METHOD, MAX_NAME, SessionOutcome
 from core.questionnaire import below_top_band, dimension_to_show, first_open_dimension, progress
 from core.roles import Permission
 from core.services import Services
@@ -21,33 +21,33 @@ from core.services import Services
 from ._base import PageContext, community_page
 from ._questionnaire import answer_dimension, review_and_finish, send_idea
 from .errors import not_found_content
-from .survey import link_and_qr, personal_links, status_buttons, status_text, unverified_label
+from .survey.rounds import link_and_qr, personal_links, status_buttons, status_text, unverified_label
 
 
 def register(services: Services) -> None:
-    animation = services.animation
+    facilitation = services.facilitation
 
     def status(ctx: PageContext) -> str:
-        sessions = animation.sessions(ctx.user.id, ctx.community.id)
+        sessions = facilitation.sessions(ctx.user.id, ctx.community.id)
         if not sessions:
-            return ctx.t('animation.dashboard.none')
-        return ctx.t('animation.dashboard.latest', count=len(sessions), date=ctx.t.date(sessions[0].day))
+            return ctx.t('facilitation.dashboard.none')
+        return ctx.t('facilitation.dashboard.latest', count=len(sessions), date=ctx.t.date(sessions[0].day))
 
-    provide('animation', status)
+    provide('facilitation', status)
 
-    @community_page(services, '/c/{cid}/animation')
+    @community_page(services, '/c/{cid}/facilitation')
     def overview(ctx: PageContext):
         t, cid = ctx.t, ctx.community.id
-        with ctx.frame(t.pick(animation.instrument.title), active='animation'):
-            tx.p(t.pick(animation.instrument.intro))
-            history = animation.history(ctx.user.id, cid)
-            tx.h2(t('animation.sessions'))
+        with ctx.frame(t.pick(facilitation.instrument.title), active='facilitation'):
+            tx.p(t.pick(facilitation.instrument.intro))
+            history = facilitation.history(ctx.user.id, cid)
+            tx.h2(t('facilitation.sessions'))
             if not history:
-                tx.p(t('animation.no_sessions')).mark('no-sessions')
+                tx.p(t('facilitation.no_sessions')).mark('no-sessions')
             else:
                 _history(ctx, history)
             if ctx.can(Permission.EDIT):
-                tx.h2(t('animation.new.title'))
+                tx.h2(t('facilitation.new.title'))
                 with ui.card().classes('w-full max-w-xl').props('flat bordered'):
                     fields = _details_fields(t)
                     error = ErrorLine()
@@ -56,36 +56,36 @@ def register(services: Services) -> None:
                         error.clear_text()
                         clear_field_errors(fields)
                         try:
-                            session = await animation.record(ctx.user.id, cid, **form_values(fields))
+                            session = await facilitation.record(ctx.user.id, cid, **form_values(fields))
                         except AppError as e:
                             show_field_error(fields, e.field, ctx.error_text(e))
                             error.show(ctx.error_text(e))
                             return
-                        ctx.go(f'/c/{cid}/animation/{session.id}', t('animation.new.done'))
+                        ctx.go(f'/c/{cid}/facilitation/{session.id}', t('facilitation.new.done'))
 
-                    ui.button(t('animation.new.submit'), icon='add', on_click=record).mark('session-record')
+                    ui.button(t('facilitation.new.submit'), icon='add', on_click=record).mark('session-record')
 
-    @community_page(services, '/c/{cid}/animation/{session_id}')
+    @community_page(services, '/c/{cid}/facilitation/{session_id}')
     def session_page(ctx: PageContext, session_id: str):
         t, cid = ctx.t, ctx.community.id
         try:
-            outcome = animation.outcome(ctx.user.id, cid, session_id)
+            outcome = facilitation.outcome(ctx.user.id, cid, session_id)
         except NotFound:
             return not_found_content(ctx)
         session = outcome.session
-        with ctx.frame(session.name, active='animation'):
+        with ctx.frame(session.name, active='facilitation'):
             with html.dl().classes('grid grid-cols-[auto_1fr] gap-x-4 gap-y-1'):
-                tx.dt(t('animation.field.day')).classes('font-medium')
+                tx.dt(t('facilitation.field.day')).classes('font-medium')
                 tx.dd(t.date(session.day))
                 if session.method:
-                    tx.dt(t('animation.detail.method')).classes('font-medium')
+                    tx.dt(t('facilitation.detail.method')).classes('font-medium')
                     tx.dd(session.method)
                 if session.participants:
-                    tx.dt(t('animation.detail.participants')).classes('font-medium')
+                    tx.dt(t('facilitation.detail.participants')).classes('font-medium')
                     tx.dd(t.number(session.participants))
             _checklist_state(ctx, outcome)
             _feedback_state(ctx, outcome)
-            tx.h2(t('animation.compare.title'))
+            tx.h2(t('facilitation.compare.title'))
             with ui.element('div').classes('w-full grid gap-4 md:grid-cols-2 items-start'):
                 _self_view(ctx, outcome)
                 _participants_view(ctx, outcome)
@@ -96,38 +96,38 @@ def register(services: Services) -> None:
                 async def delete() -> None:
                     if not await confirm(
                         t,
-                        t('animation.delete.title'),
-                        t('animation.delete.text'),
-                        t('animation.delete.action'),
+                        t('facilitation.delete.title'),
+                        t('facilitation.delete.text'),
+                        t('facilitation.delete.action'),
                         danger=True,
                     ):
                         return
                     try:
-                        await animation.delete(ctx.user.id, cid, session_id)
+                        await facilitation.delete(ctx.user.id, cid, session_id)
                     except AppError as e:
                         ctx.notify_error(e)
                         return
-                    ctx.go(f'/c/{cid}/animation', t('animation.delete.done'))
+                    ctx.go(f'/c/{cid}/facilitation', t('facilitation.delete.done'))
 
-                ui.button(t('animation.delete.action'), icon='delete', color='negative', on_click=delete).props(
+                ui.button(t('facilitation.delete.action'), icon='delete', color='negative', on_click=delete).props(
                     'outline'
                 ).classes('mt-4').mark('session-delete')
 
-    @community_page(services, '/c/{cid}/animation/{session_id}/answer', Permission.EDIT)
+    @community_page(services, '/c/{cid}/facilitation/{session_id}/answer', Permission.EDIT)
     def answer(ctx: PageContext, session_id: str, d: str = ''):
         t, cid = ctx.t, ctx.community.id
         try:
-            session = animation.session(ctx.user.id, cid, session_id)
+            session = facilitation.session(ctx.user.id, cid, session_id)
         except NotFound:
             return not_found_content(ctx)
         if session.sheet.done:
-            ctx.go(f'/c/{cid}/animation/{session_id}')
+            ctx.go(f'/c/{cid}/facilitation/{session_id}')
             return
-        instrument = animation.instrument_of(session.sheet)
+        instrument = facilitation.instrument_of(session.sheet)
         dimension = dimension_to_show(instrument, session.sheet.answers, d)
-        base = f'/c/{cid}/animation/{session_id}'
+        base = f'/c/{cid}/facilitation/{session_id}'
         with ctx.frame(
-            t('animation.answer_title', name=session.name, block=t.pick(dimension.title)), active='animation'
+            t('facilitation.answer_title', name=session.name, block=t.pick(dimension.title)), active='facilitation'
         ):
             answer_dimension(
                 ctx,
@@ -136,55 +136,55 @@ def register(services: Services) -> None:
                 dimension.id,
                 answer_url=lambda dim: f'{base}/answer?d={dim}',
                 review_url=f'{base}/review',
-                save_answer=lambda item, value: animation.answer(
+                save_answer=lambda item, value: facilitation.answer(
                     ctx.user.id, cid, session_id, item, value, session.sheet.version
                 ),
-                save_comment=lambda item, text: animation.comment(ctx.user.id, cid, session_id, item, text),
+                save_comment=lambda item, text: facilitation.comment(ctx.user.id, cid, session_id, item, text),
             )
 
-    @community_page(services, '/c/{cid}/animation/{session_id}/review', Permission.EDIT)
+    @community_page(services, '/c/{cid}/facilitation/{session_id}/review', Permission.EDIT)
     def review(ctx: PageContext, session_id: str):
         t, cid = ctx.t, ctx.community.id
         try:
-            session = animation.session(ctx.user.id, cid, session_id)
+            session = facilitation.session(ctx.user.id, cid, session_id)
         except NotFound:
             return not_found_content(ctx)
-        base = f'/c/{cid}/animation/{session_id}'
+        base = f'/c/{cid}/facilitation/{session_id}'
         if session.sheet.done:
             ctx.go(base)
             return
-        with ctx.frame(t('animation.review_title', name=session.name), active='animation'):
+        with ctx.frame(t('facilitation.review_title', name=session.name), active='facilitation'):
             review_and_finish(
                 ctx,
-                animation.instrument_of(session.sheet),
+                facilitation.instrument_of(session.sheet),
                 session.sheet,
                 answer_url=lambda dim: f'{base}/answer?d={dim}',
-                finish=lambda: animation.finish(ctx.user.id, cid, session_id),
+                finish=lambda: facilitation.finish(ctx.user.id, cid, session_id),
                 done_url=base,
-                done_notice=t('animation.finished'),
+                done_notice=t('facilitation.finished'),
             )
 
 
 def _details_fields(t) -> dict:
     fields = {
-        'name': ui.input(t('animation.field.name'))
+        'name': ui.input(t('facilitation.field.name'))
         .classes('w-full')
         .props(f'outlined maxlength={MAX_NAME}')
         .mark('session-name'),
-        'day': ui.input(t('animation.field.day'), value=datetime.now(UTC).date().isoformat())
+        'day': ui.input(t('facilitation.field.day'), value=datetime.now(UTC).date().isoformat())
         .classes('w-full')
         .props('outlined type=date stack-label')
         .mark('session-day'),
-        'method': ui.input(t('animation.field.method'))
+        'method': ui.input(t('facilitation.field.method'))
         .classes('w-full')
         .props(f'outlined maxlength={MAX_METHOD}')
         .mark('session-method'),
-        'participants': NumberField(t('animation.field.participants'), min=1, step=1, precision=0)
+        'participants': NumberField(t('facilitation.field.participants'), min=1, step=1, precision=0)
         .classes('w-full')
         .props('outlined')
         .mark('session-participants'),
     }
-    fields['name'].props['hint'] = t('animation.field.name_hint')
+    fields['name'].props['hint'] = t('facilitation.field.name_hint')
     return fields
 
 
@@ -193,7 +193,7 @@ def _history(ctx: PageContext, history: list[SessionOutcome]) -> None:
     with html.ul().classes('flex flex-col gap-1 w-full'):
         for outcome in reversed(history):
             with html.li().classes('flex flex-wrap gap-x-3'):
-                ui.link(outcome.session.name, f'/c/{cid}/animation/{outcome.session.id}').mark('session-link')
+                ui.link(outcome.session.name, f'/c/{cid}/facilitation/{outcome.session.id}').mark('session-link')
                 tx.span(t.date(outcome.session.day)).classes('cop-muted')
     rows = []
     for outcome in history:
@@ -205,34 +205,36 @@ def _history(ctx: PageContext, history: list[SessionOutcome]) -> None:
             ]
         )
     data_table(
-        t('animation.history.caption'),
-        [t('animation.history.session'), t('animation.history.self'), t('animation.history.roti')],
+        t('facilitation.history.caption'),
+        [t('facilitation.history.session'), t('facilitation.history.self'), t('facilitation.history.roti')],
         rows,
         numeric=(1, 2),
         marker='history-table',
     )
-    tx.p(t('animation.history.help')).classes('text-sm cop-muted')
+    tx.p(t('facilitation.history.help')).classes('text-sm cop-muted')
 
 
 def _feedback_short(ctx: PageContext, outcome: SessionOutcome) -> str:
     if outcome.feedback_round is None:
-        return ctx.t('animation.history.no_feedback')
-    return ctx.t('animation.history.waiting', count=outcome.feedback_count, threshold=outcome.feedback_round.threshold)
+        return ctx.t('facilitation.history.no_feedback')
+    return ctx.t(
+        'facilitation.history.waiting', count=outcome.feedback_count, threshold=outcome.feedback_round.threshold
+    )
 
 
 def _checklist_state(ctx: PageContext, outcome: SessionOutcome) -> None:
     t, cid, session = ctx.t, ctx.community.id, outcome.session
-    tx.h2(t('animation.checklist.title'))
-    base = f'/c/{cid}/animation/{session.id}'
+    tx.h2(t('facilitation.checklist.title'))
+    base = f'/c/{cid}/facilitation/{session.id}'
     if session.sheet.done:
-        tx.p(t('animation.checklist.done', date=t.date(session.sheet.finished))).mark('checklist-done')
+        tx.p(t('facilitation.checklist.done', date=t.date(session.sheet.finished))).mark('checklist-done')
         return
     done, total = progress(outcome.instrument, session.sheet.answers)
-    tx.p(t('animation.checklist.progress', done=done, total=total))
+    tx.p(t('facilitation.checklist.progress', done=done, total=total))
     if ctx.can(Permission.EDIT):
         first = first_open_dimension(outcome.instrument, session.sheet.answers)
         ui.button(
-            t('animation.checklist.fill') if not session.sheet.answers else t('questionnaire.continue'),
+            t('facilitation.checklist.fill') if not session.sheet.answers else t('questionnaire.continue'),
             icon='edit_note',
             on_click=lambda: ui.navigate.to(f'{base}/answer?d={first}'),
         ).mark('checklist-fill')
@@ -240,35 +242,35 @@ def _checklist_state(ctx: PageContext, outcome: SessionOutcome) -> None:
 
 def _feedback_state(ctx: PageContext, outcome: SessionOutcome) -> None:
     t, cid, session = ctx.t, ctx.community.id, outcome.session
-    base = f'/c/{cid}/animation/{session.id}'
-    tx.h2(t('animation.feedback.title'))
+    base = f'/c/{cid}/facilitation/{session.id}'
+    tx.h2(t('facilitation.feedback.title'))
     feedback_round = outcome.feedback_round
     if feedback_round is None:
-        tx.p(t('animation.feedback.none'))
+        tx.p(t('facilitation.feedback.none'))
         if ctx.can(Permission.EDIT):
-            tx.p(t('animation.feedback.modes')).classes('text-sm')
+            tx.p(t('facilitation.feedback.modes')).classes('text-sm')
 
             async def open_feedback(mode: str) -> None:
                 try:
-                    await ctx.services.animation.open_feedback(ctx.user.id, cid, session.id, mode=mode)
+                    await ctx.services.facilitation.open_feedback(ctx.user.id, cid, session.id, mode=mode)
                 except AppError as e:
                     ctx.notify_error(e)
                     return
-                ctx.go(base, t('animation.feedback.opened'))
+                ctx.go(base, t('facilitation.feedback.opened'))
 
             with ui.row().classes('gap-2'):
                 ui.button(
-                    t('animation.feedback.open'), icon='qr_code_2', on_click=lambda: open_feedback('personal')
+                    t('facilitation.feedback.open'), icon='qr_code_2', on_click=lambda: open_feedback('personal')
                 ).mark('feedback-open')
-                ui.button(t('animation.feedback.open_link'), icon='link', on_click=lambda: open_feedback('open')).props(
-                    'outline'
-                ).mark('feedback-open-link')
+                ui.button(
+                    t('facilitation.feedback.open_link'), icon='link', on_click=lambda: open_feedback('open')
+                ).props('outline').mark('feedback-open-link')
         return
     with ui.row().classes('items-center gap-3'):
         tx.p(status_text(t, feedback_round)).classes('font-medium').mark('feedback-status')
         if ctx.can(Permission.EDIT):
             status_buttons(ctx, feedback_round, base)
-    tx.p(t('animation.feedback.help', threshold=feedback_round.step)).classes('text-sm')
+    tx.p(t('facilitation.feedback.help', threshold=feedback_round.step)).classes('text-sm')
     if feedback_round.verified:
         personal_links(ctx, feedback_round, session.name, ctx.can(Permission.EDIT))
     else:
@@ -279,14 +281,14 @@ def _feedback_state(ctx: PageContext, outcome: SessionOutcome) -> None:
 def _self_view(ctx: PageContext, outcome: SessionOutcome) -> None:
     t = ctx.t
     with ui.card().classes('w-full').props('flat bordered').mark('self-view'):
-        tx.h3(t('animation.compare.self'))
+        tx.h3(t('facilitation.compare.self'))
         result, instrument = outcome.checklist, outcome.instrument
         if result.overall is None:
-            tx.p(t('animation.compare.self_empty'))
+            tx.p(t('facilitation.compare.self_empty'))
             return
-        tx.p(t('animation.compare.self_overall', mean=t.number(result.overall, 1), high=instrument.scale.high)).classes(
-            'font-medium'
-        )
+        tx.p(
+            t('facilitation.compare.self_overall', mean=t.number(result.overall, 1), high=instrument.scale.high)
+        ).classes('font-medium')
         rows = []
         for d, s in zip(instrument.dimensions, result.dimensions, strict=True):
             if s.total:
@@ -298,8 +300,8 @@ def _self_view(ctx: PageContext, outcome: SessionOutcome) -> None:
                     ]
                 )
         data_table(
-            t('animation.compare.self_caption', high=instrument.scale.high),
-            [t('animation.compare.block'), t('questionnaire.col_score'), t('questionnaire.col_band')],
+            t('facilitation.compare.self_caption', high=instrument.scale.high),
+            [t('facilitation.compare.block'), t('questionnaire.col_score'), t('questionnaire.col_band')],
             rows,
             numeric=(1,),
             marker='self-table',
@@ -309,9 +311,9 @@ def _self_view(ctx: PageContext, outcome: SessionOutcome) -> None:
 def _participants_view(ctx: PageContext, outcome: SessionOutcome) -> None:
     t = ctx.t
     with ui.card().classes('w-full').props('flat bordered').mark('participants-view'):
-        tx.h3(t('animation.compare.participants'))
+        tx.h3(t('facilitation.compare.participants'))
         if outcome.feedback_round is None:
-            tx.p(t('animation.feedback.none'))
+            tx.p(t('facilitation.feedback.none'))
             return
         feedback_round = outcome.feedback_round
         if not feedback_round.verified:
@@ -324,7 +326,7 @@ def _participants_view(ctx: PageContext, outcome: SessionOutcome) -> None:
                 else t('survey.results.hidden', threshold=snapshot.step, missing=max(1, snapshot.missing))
             ).mark('feedback-hidden')
             return
-        tx.p(t('animation.compare.roti', mean=t.number(outcome.roti, 1), count=outcome.feedback.count)).classes(
+        tx.p(t('facilitation.compare.roti', mean=t.number(outcome.roti, 1), count=outcome.feedback.count)).classes(
             'font-medium'
         ).mark('roti')
         for r in outcome.feedback.items:
@@ -354,7 +356,7 @@ def _review_answers(ctx: PageContext, outcome: SessionOutcome) -> None:
     ]
     if not any(value for _, value in texts):
         return
-    tx.h2(t('animation.aar.title'))
+    tx.h2(t('facilitation.aar.title'))
     with html.dl().classes('flex flex-col gap-1').mark('aar'):
         for item, value in texts:
             if value:
@@ -366,9 +368,9 @@ def _improvements(ctx: PageContext, outcome: SessionOutcome) -> None:
     t = ctx.t
     result, instrument = outcome.checklist, outcome.instrument
     blocks = [(d, s) for d, s in zip(instrument.dimensions, result.dimensions, strict=True) if below_top_band(d, s)]
-    tx.h2(t('animation.improve.title'))
+    tx.h2(t('facilitation.improve.title'))
     if not blocks:
-        tx.p(t('animation.improve.none') if result.overall is not None else t('animation.compare.self_empty'))
+        tx.p(t('facilitation.improve.none') if result.overall is not None else t('facilitation.compare.self_empty'))
         return
     sent = ctx.services.suggestions.sent(ctx.user.id, ctx.community.id, 'animation', outcome.session.id)
     for d, s in blocks:

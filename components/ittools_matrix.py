@@ -1,4 +1,4 @@
-"""The IT-tools matrix element: one element for the whole matrix (components/matrix.js renders it).
+"""The IT-tools matrix element: one element for the whole matrix (components/ittools_matrix.js renders it).
 
 The element keeps a copy of what its browser shows (`state`), applies every patch to that copy as the browser does,
 and sends the patch with `run_method`. So the page's memory stays small (one element, not one per cell), a change
@@ -19,7 +19,7 @@ from core.i18n import Translator
 from core.ittools.catalogue import MAX_WEIGHT, MIN_WEIGHT
 from core.ittools.model import LIMITS
 
-CSS = (Path(__file__).with_name('matrix.css')).read_text(encoding='utf-8')
+CSS = (Path(__file__).with_name('ittools_matrix.css')).read_text(encoding='utf-8')
 REPLACED = ('criteria', 'totals', 'stats', 'editing', 'rights', 'tools')
 
 
@@ -70,7 +70,7 @@ def matrix_texts(t: Translator) -> dict[str, Any]:
     return texts
 
 
-class MatrixView(ui.element, component='matrix.js'):
+class MatrixView(ui.element, component='ittools_matrix.js'):
     def __init__(self, state: dict[str, Any], texts: dict[str, Any]) -> None:
         super().__init__()
         self.state = copy.deepcopy(state)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.animation import ROTI_ITEM, clean_details
 from core.config import Settings
 from core.errors import ValidationError
+from core.facilitation import ROTI_ITEM, clean_details
 from core.services import build_services
 
 PASSWORD = 'a good long password'
@@ -34,7 +34,7 @@ PASSWORD = 'a good long password'
 def test_a_participant_count_that_is_not_a_whole_number_in_range_is_refused(participants):
     with pytest.raises(ValidationError) as info:
         clean_details('Intervisie', '2026-01-05', '', participants)
-    assert (info.value.key, info.value.field) == ('animation.error.participants', 'participants')
+    assert (info.value.key, info.value.field) == ('facilitation.error.participants', 'participants')
 
 
 @pytest.mark.parametrize(
@@ -48,18 +48,18 @@ async def test_roti_is_the_mean_of_the_roti_item_on_the_rounds_own_instrument(tm
     services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
     me = (await services.accounts.sign_up('Owner', 'owner@b.be', PASSWORD)).id
     cid = (await services.communities.create(me, {'name': 'CoP'})).id
-    animation = services.animation
-    session = await animation.record(me, cid, name='Intervisie', day='2026-01-05')
-    feedback_round = await animation.open_feedback(me, cid, session.id)
+    facilitation = services.facilitation
+    session = await facilitation.record(me, cid, name='Intervisie', day='2026-01-05')
+    feedback_round = await facilitation.open_feedback(me, cid, session.id)
     instrument = services.surveys.instrument_of(feedback_round)
     assert instrument.item(ROTI_ITEM).type == 'scale'
-    outcome = animation.outcome(me, cid, session.id)
+    outcome = facilitation.outcome(me, cid, session.id)
     assert outcome.feedback is None and outcome.feedback_instrument is None and outcome.roti is None
     codes = await services.surveys.make_codes(me, cid, feedback_round.id, 4)
     for value, code in zip((4, 5, 3), codes, strict=False):
         ticket = services.surveys.ticket(cid, feedback_round.token)
         await services.surveys.submit(cid, feedback_round.token, ticket, {ROTI_ITEM: value}, code=code)
-    outcome = animation.outcome(me, cid, session.id)
+    outcome = facilitation.outcome(me, cid, session.id)
     assert outcome.feedback_instrument is instrument and outcome.feedback_count == 3
     assert outcome.roti == 4.0
 
@@ -68,15 +68,15 @@ async def test_feedback_follows_the_survey_rules_an_open_link_waits_for_the_clos
     services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
     me = (await services.accounts.sign_up('Owner', 'owner@b.be', PASSWORD)).id
     cid = (await services.communities.create(me, {'name': 'CoP'})).id
-    session = await services.animation.record(me, cid, name='Intervisie', day='2026-01-05')
-    feedback_round = await services.animation.open_feedback(me, cid, session.id, mode='open')
+    session = await services.facilitation.record(me, cid, name='Intervisie', day='2026-01-05')
+    feedback_round = await services.facilitation.open_feedback(me, cid, session.id, mode='open')
     assert not feedback_round.verified and feedback_round.threshold == 8
     surveys = services.surveys
     for value in (4, 5, 3, 4, 4, 5, 3, 4, 2):
         await surveys.submit(cid, feedback_round.token, surveys.ticket(cid, feedback_round.token), {ROTI_ITEM: value})
-    assert services.animation.outcome(me, cid, session.id).feedback is None  # 9 answers, but the link is open
+    assert services.facilitation.outcome(me, cid, session.id).feedback is None  # 9 answers, but the link is open
     await surveys.set_status(me, cid, feedback_round.id, 'closed')
-    outcome = services.animation.outcome(me, cid, session.id)
+    outcome = services.facilitation.outcome(me, cid, session.id)
     assert outcome.feedback_count == 9 and outcome.roti == round(34 / 9, 4)
 
 

@@ -69,24 +69,24 @@ def clean_details(name: str, day: str, method: str, participants: Any) -> dict[s
     name = clean_text(name, MAX_NAME, 'name')  # what is not text is refused, control characters dropped
     method = clean_text(method, MAX_METHOD, 'method')
     if not name:
-        raise ValidationError('animation.error.name', 'name')
+        raise ValidationError('facilitation.error.name', 'name')
     try:
         held = date.fromisoformat(str(day))
     except ValueError as e:
-        raise ValidationError('animation.error.day', 'day') from e
+        raise ValidationError('facilitation.error.day', 'day') from e
     if held > datetime.now(UTC).date():
-        raise ValidationError('animation.error.future', 'day')
+        raise ValidationError('facilitation.error.future', 'day')
     count = (
         None
         if participants in (None, '')
         else whole_number(
-            participants, 1, MAX_PARTICIPANTS, 'animation.error.participants', 'participants', max=MAX_PARTICIPANTS
+            participants, 1, MAX_PARTICIPANTS, 'facilitation.error.participants', 'participants', max=MAX_PARTICIPANTS
         )
     )
     return {'name': name, 'day': held.isoformat(), 'method': method, 'participants': count}
 
 
-class Animation(sheets.CommunitySheets):
+class Facilitation(sheets.CommunitySheets):
     TABLE = TABLE
 
     def __init__(self, communities: Communities, instruments: Instruments, surveys: Surveys) -> None:

@@ -22,7 +22,7 @@ from core.ittools.model import LIMITS
 from core.roles import Permission, can
 from core.services import Services
 
-from ._base import PageContext, page
+from .._base import PageContext, page
 
 PIDS = 'ittools_pids'  # key of the session: meeting id -> participant id
 

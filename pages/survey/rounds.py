@@ -40,9 +40,9 @@ from core.survey_results import (
     weak_items,
 )
 
-from ._base import PageContext, community_page
-from ._questionnaire import send_idea
-from .errors import not_found_content
+from .._base import PageContext, community_page
+from .._questionnaire import send_idea
+from ..errors import not_found_content
 
 INSTRUMENT = 'member_survey'
 
