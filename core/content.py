@@ -14,6 +14,10 @@ import yaml
 
 from .i18n import LANGUAGES, Catalog, Text
 
+# German is being added file by file: a text may carry it before every file does (issue 15). Once
+# core/i18n.LANGUAGES holds 'de', this tuple only repeats it and can go.
+LANGUAGES_BEING_ADDED = tuple(lang for lang in ('de',) if lang not in LANGUAGES)
+
 if TYPE_CHECKING:
     from .guide import Guide
     from .ittools.catalogue import Catalogue as ITToolsCatalogue
@@ -78,10 +82,10 @@ class Checker:
         missing = [lang for lang in LANGUAGES if not isinstance(value.get(lang), str) or not value[lang].strip()]
         if missing:
             raise self.fail(where, f'missing or empty language {", ".join(missing)}')
-        extra = set(value) - set(LANGUAGES)
+        extra = set(value) - set(LANGUAGES) - set(LANGUAGES_BEING_ADDED)
         if extra:
             raise self.fail(where, f'unknown language {", ".join(sorted(extra))}')
-        return {lang: value[lang].strip() for lang in LANGUAGES}
+        return {lang: value[lang].strip() for lang in (*LANGUAGES, *LANGUAGES_BEING_ADDED) if lang in value}
 
     def optional_text(self, value: Any, where: str) -> Text | None:
         return None if value is None else self.text(value, where)
