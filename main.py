@@ -28,8 +28,8 @@ from starlette.middleware.sessions import SessionMiddleware  # noqa: E402
 
 import pages  # noqa: E402
 from core import demo, filemodes, instance, logs, session_secret, upgrade  # noqa: E402
-from core.content import ContentError  # noqa: E402
 from core.services import build_services  # noqa: E402
+from core.yamlcheck import ContentError  # noqa: E402
 from pages._limits import BodyLimit  # noqa: E402
 from pages._security import SecurityHeaders  # noqa: E402
 

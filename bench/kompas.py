@@ -6,7 +6,8 @@ Baselines: reading the same YAML files without validation; averaging the same an
 from __future__ import annotations
 
 from bench.run import Figure, median_time
-from core.content import CONTENT_DIR, load_content, read_yaml
+from core.content import load_content
+from core.yamlcheck import CONTENT_DIR, read_yaml
 
 
 def run() -> list[Figure]:

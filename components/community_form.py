@@ -7,8 +7,8 @@ from typing import Any
 from nicegui import html, ui
 
 from core.communities import LIMITS, MAX_MEMBERS, Community
-from core.content import Stage
 from core.i18n import LANGUAGES, Translator
+from core.stages import Stage
 
 from . import typography as tx
 from .forms import NumberField

@@ -485,6 +485,25 @@ class Communities:
 def parse_export(payload: bytes, specs: dict[str, TableSpec]) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     """Validate an export file completely before anything is written; returns the community's fields and, per
     table, the documents to store. ValidationError names what is wrong: the table, the record and the field."""
+    document = _read_export(payload)
+    fields = _load_fields(document.get('community'))
+    tables = document.get('tables', {})
+    if not isinstance(tables, dict):
+        raise ValidationError('import.error.not_export')
+    clean: dict[str, list[dict[str, Any]]] = {}
+    for name, docs in tables.items():
+        spec = specs.get(name)
+        if spec is None:
+            raise ValidationError('import.error.table', table=str(name)[:40])
+        loaded = _load_table(spec, docs)
+        if spec.exported:
+            clean[name] = loaded
+    return fields, clean
+
+
+def _read_export(payload: bytes) -> dict[str, Any]:
+    """The export file's JSON document, once it is known to be one of ours, of a schema this version reads, not
+    too big and not too deep."""
     if len(payload) > MAX_IMPORT_BYTES:
         raise ValidationError('import.error.too_large', max=MAX_IMPORT_BYTES // (1024 * 1024))
     try:
@@ -505,27 +524,19 @@ def parse_export(payload: bytes, specs: dict[str, TableSpec]) -> tuple[dict[str,
     unknown = set(document) - {'format', 'schema', 'exported', 'community', 'tables'}
     if unknown:
         raise ValidationError('import.error.unknown', table='—', record=1, name=str(sorted(unknown)[0])[:40])
-    raw_fields = document.get('community')
+    return document
+
+
+def _load_fields(raw_fields: Any) -> dict[str, Any]:
+    """The community's own fields from an export, checked as the settings page checks them."""
     try:
         raw_fields = COMMUNITY_FIELDS.load(raw_fields)
     except schema.SchemaError as e:
         raise _located(e, COMMUNITY_TABLE, 0) from e
     try:
-        fields = validate_fields(raw_fields)
+        return validate_fields(raw_fields)
     except ValidationError as e:
         raise ValidationError('import.error.field', name=e.field or '') from e
-    tables = document.get('tables', {})
-    if not isinstance(tables, dict):
-        raise ValidationError('import.error.not_export')
-    clean: dict[str, list[dict[str, Any]]] = {}
-    for name, docs in tables.items():
-        spec = specs.get(name)
-        if spec is None:
-            raise ValidationError('import.error.table', table=str(name)[:40])
-        loaded = _load_table(spec, docs)
-        if spec.exported:
-            clean[name] = loaded
-    return fields, clean
 
 
 def _load_table(spec: TableSpec, docs: Any) -> list[dict[str, Any]]:

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .communities import Community
-from .content import Stage
 from .errors import NotFound
 from .guide import Answer, Guide, answered_by_phase
 from .i18n import Translator
@@ -18,6 +17,7 @@ from .plan import Action, EffectivePlan, effective_plan, filter_and_sort
 from .profile import SharedProfile
 from .questionnaire import Instrument
 from .roles import Permission, Role
+from .stages import Stage
 from .survey import SurveyRound
 from .survey_results import Gap, SurveyResults, nearest_in_time, perception_gap, weak_items
 

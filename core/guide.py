@@ -12,10 +12,10 @@ from tinydb import Query
 from . import schema
 from .clean import clean_text
 from .communities import Communities, TableSpec
-from .content import Checker, read_yaml
 from .errors import ValidationError
 from .i18n import Text
 from .roles import Permission
+from .yamlcheck import Checker, read_yaml
 
 TABLE = 'guide_answers'
 TOOLS = ('kompas', 'profile', 'survey', 'ittools', 'kickoff', 'facilitation', 'plan')

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .content import CONTENT_DIR, Checker, read_yaml
 from .i18n import DEFAULT_LANGUAGE
+from .yamlcheck import CONTENT_DIR, Checker, read_yaml
 
 FIELDS = ('what', 'why', 'basis', 'who', 'retention')  # per kind, besides its `title`
 GENERAL = ('purposes', 'data_subjects', 'recipients', 'security')

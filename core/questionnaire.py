@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .content import Checker, ContentError, load_stages, read_yaml
 from .errors import ValidationError
 from .i18n import Text
+from .stages import load_stages
+from .yamlcheck import Checker, ContentError, read_yaml
 
 KINDS = ('maturity', 'profile', 'survey', 'checklist')
 ITEM_TYPES = ('scale', 'choice', 'multi', 'text')

@@ -526,6 +526,20 @@ class Surveys:
                 del self._used_tickets[key]
         self._used_tickets[nonce] = now + TICKET_SECONDS + 1
 
+    def _check_code(self, codes: Any, survey_round: SurveyRound, code: str | None) -> None:
+        """A personal round needs one of its own codes, not used yet; an open round takes none."""
+        if not survey_round.verified:
+            if code is not None:
+                raise ValidationError('survey.error.code_unknown')
+            return
+        if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
+            raise ValidationError('survey.error.code_needed')
+        code_doc = codes.get((Query()['hash'] == code_hash(self._secret, code)) & (Query()['round'] == survey_round.id))
+        if code_doc is None:
+            raise ValidationError('survey.error.code_unknown')
+        if code_doc.get('used'):
+            raise ValidationError('survey.error.code_used')
+
     async def submit(
         self,
         cid: str,
@@ -550,18 +564,7 @@ class Surveys:
         if not survey_round.is_open():
             raise ValidationError('survey.error.closed')
         codes = self._db(cid).table(CODES)
-        if survey_round.verified:
-            if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
-                raise ValidationError('survey.error.code_needed')
-            code_doc = codes.get(
-                (Query()['hash'] == code_hash(self._secret, code)) & (Query()['round'] == survey_round.id)
-            )
-            if code_doc is None:
-                raise ValidationError('survey.error.code_unknown')
-            if code_doc.get('used'):
-                raise ValidationError('survey.error.code_used')
-        elif code is not None:
-            raise ValidationError('survey.error.code_unknown')
+        self._check_code(codes, survey_round, code)
         nonce = self._check_ticket(cid, token, ticket)
         try:
             size = len(json.dumps(answers, ensure_ascii=False))

@@ -61,28 +61,8 @@ def aggregate(
     for sheet in sheets:
         for item_id, value in sheet.items():
             result = results.get(item_id)
-            if result is None or value is None:
-                continue
-            kind = result.item.type
-            if kind == 'scale':
-                if value == NA:
-                    result.not_applicable += 1
-                elif isinstance(value, int | float) and value in result.counts:
-                    result.counts[value] += 1
-                    result.answered += 1
-                    sums[item_id] += value
-            elif kind == 'choice':
-                if isinstance(value, str) and value in result.counts:
-                    result.counts[value] += 1
-                    result.answered += 1
-            elif kind == 'multi':
-                chosen = [v for v in value if v in result.counts] if isinstance(value, list) else []
-                for v in chosen:
-                    result.counts[v] += 1
-                result.answered += 1 if chosen else 0
-            elif isinstance(value, str) and value.strip():
-                result.texts.append(value)
-                result.answered += 1
+            if result is not None and value is not None:
+                sums[item_id] += _count(result, value)
     for item_id, result in results.items():
         if result.item.type == 'scale' and result.answered:
             result.mean = round(sums[item_id] / result.answered, 4)
@@ -103,6 +83,32 @@ def aggregate(
             for m in dict.fromkeys(r.item.mirrors for r in ordered if r.item.mirrors)
         },
     )
+
+
+def _count(result: ItemResult, value: Any) -> float:
+    """Count one answer into its item's result; returns what it adds to the item's sum (scale items only). A
+    value that does not fit the item counts for nothing."""
+    kind = result.item.type
+    if kind == 'scale':
+        if value == NA:
+            result.not_applicable += 1
+        elif isinstance(value, int | float) and value in result.counts:
+            result.counts[value] += 1
+            result.answered += 1
+            return value
+    elif kind == 'choice':
+        if isinstance(value, str) and value in result.counts:
+            result.counts[value] += 1
+            result.answered += 1
+    elif kind == 'multi':
+        chosen = [v for v in value if v in result.counts] if isinstance(value, list) else []
+        for v in chosen:
+            result.counts[v] += 1
+        result.answered += 1 if chosen else 0
+    elif isinstance(value, str) and value.strip():
+        result.texts.append(value)
+        result.answered += 1
+    return 0
 
 
 def _pooled_mean(results: Iterable[ItemResult]) -> float | None:

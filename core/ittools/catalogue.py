@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.content import Checker, read_yaml
 from core.i18n import LANGUAGES, Text
+from core.yamlcheck import Checker, read_yaml
 
 MIN_WEIGHT, MAX_WEIGHT = 0, 5
 

@@ -336,37 +336,8 @@ def comparison_from_doc(doc: Any) -> Comparison:
         or len(criteria_raw) > MAX_CRITERIA
     ):
         raise ValidationError('error.invalid', 'comparison')
-    tools = []
-    for raw in tools_raw:
-        if not isinstance(raw, dict) or not isinstance(raw.get('catalogue'), bool):
-            raise ValidationError('error.invalid', 'tools')
-        tools.append(
-            ToolRef(
-                id=_ident(raw.get('id'), 'tool'),
-                catalogue=raw['catalogue'],
-                name=_str(raw, 'name', LIMITS['tool_name'], optional=True),
-                description=_str(raw, 'description', LIMITS['explanation'], optional=True),
-            )
-        )
-    criteria = []
-    for raw in criteria_raw:
-        if (
-            not isinstance(raw, dict)
-            or not isinstance(raw.get('catalogue'), bool)
-            or not isinstance(raw.get('must'), bool)
-        ):
-            raise ValidationError('error.invalid', 'criteria')
-        criteria.append(
-            CriterionRef(
-                id=_ident(raw.get('id'), 'criterion'),
-                weight=check_weight(raw.get('weight')),
-                must=raw['must'],
-                catalogue=raw['catalogue'],
-                title=_str(raw, 'title', LIMITS['criterion_title'], optional=True),
-                explanation=_str(raw, 'explanation', LIMITS['explanation'], optional=True),
-                rev=_rev(raw.get('rev', 0)),
-            )
-        )
+    tools = [_tool_ref(raw) for raw in tools_raw]
+    criteria = [_criterion_ref(raw) for raw in criteria_raw]
     comparison = Comparison(
         id=_ident(doc.get('id'), 'id'),
         title=_str(doc, 'title', LIMITS['title']),
@@ -379,41 +350,75 @@ def comparison_from_doc(doc: Any) -> Comparison:
     )
     if len({t.id for t in tools}) != len(tools) or len({c.id for c in criteria}) != len(criteria):
         raise ValidationError('error.invalid', 'comparison')
-
-    def check_note(value: Any) -> str:
-        if not isinstance(value, str) or len(value) > LIMITS['note']:
-            raise ValidationError('error.invalid', 'note')
-        return value
-
-    for name, target, check in (('scores', comparison.scores, check_score), ('notes', comparison.notes, check_note)):
-        raw_cells = doc.get(name)
-        if not isinstance(raw_cells, dict):
-            raise ValidationError('error.invalid', name)
-        for key, raw in raw_cells.items():
-            comparison.split_key(key)
-            entry = _entry(raw, check)
-            if entry.rev > comparison.rev:
-                raise ValidationError('error.invalid', name)
-            target[key] = entry
-    raw_decision = doc.get('decision')
-    if raw_decision is not None:
-        if not isinstance(raw_decision, dict) or not isinstance(raw_decision.get('ranking'), list):
-            raise ValidationError('error.invalid', 'decision')
-        ranking = []
-        for row in raw_decision['ranking'][:MAX_TOOLS]:
-            if not isinstance(row, dict):
-                raise ValidationError('error.invalid', 'decision')
-            ranking.append(_ranking_row(row))
-        comparison.decision = Decision(
-            tool_id=_ident(raw_decision.get('tool_id'), 'tool'),
-            tool_name=_str(raw_decision, 'tool_name', LIMITS['tool_name'] + 40),
-            rationale=_str(raw_decision, 'rationale', LIMITS['rationale']),
-            date=check_date(raw_decision.get('date')),
-            recorded_by=_str(raw_decision, 'recorded_by', 120),
-            recorded_at=_stamp(raw_decision.get('recorded_at'), 'recorded_at') or '',
-            ranking=ranking,
-        )
+    _load_cells(doc, 'scores', comparison.scores, comparison, check_score)
+    _load_cells(doc, 'notes', comparison.notes, comparison, _check_note)
+    if doc.get('decision') is not None:
+        comparison.decision = _decision(doc['decision'])
     return comparison
+
+
+def _tool_ref(raw: Any) -> ToolRef:
+    if not isinstance(raw, dict) or not isinstance(raw.get('catalogue'), bool):
+        raise ValidationError('error.invalid', 'tools')
+    return ToolRef(
+        id=_ident(raw.get('id'), 'tool'),
+        catalogue=raw['catalogue'],
+        name=_str(raw, 'name', LIMITS['tool_name'], optional=True),
+        description=_str(raw, 'description', LIMITS['explanation'], optional=True),
+    )
+
+
+def _criterion_ref(raw: Any) -> CriterionRef:
+    if not isinstance(raw, dict) or not isinstance(raw.get('catalogue'), bool) or not isinstance(raw.get('must'), bool):
+        raise ValidationError('error.invalid', 'criteria')
+    return CriterionRef(
+        id=_ident(raw.get('id'), 'criterion'),
+        weight=check_weight(raw.get('weight')),
+        must=raw['must'],
+        catalogue=raw['catalogue'],
+        title=_str(raw, 'title', LIMITS['criterion_title'], optional=True),
+        explanation=_str(raw, 'explanation', LIMITS['explanation'], optional=True),
+        rev=_rev(raw.get('rev', 0)),
+    )
+
+
+def _check_note(value: Any) -> str:
+    if not isinstance(value, str) or len(value) > LIMITS['note']:
+        raise ValidationError('error.invalid', 'note')
+    return value
+
+
+def _load_cells(doc: dict[str, Any], name: str, target: dict[str, Any], comparison: Comparison, check: Any) -> None:
+    """The stored cells of one kind (scores or notes): keys of known tools and criteria, revisions not ahead of
+    the comparison's."""
+    raw_cells = doc.get(name)
+    if not isinstance(raw_cells, dict):
+        raise ValidationError('error.invalid', name)
+    for key, raw in raw_cells.items():
+        comparison.split_key(key)
+        entry = _entry(raw, check)
+        if entry.rev > comparison.rev:
+            raise ValidationError('error.invalid', name)
+        target[key] = entry
+
+
+def _decision(raw_decision: Any) -> Decision:
+    if not isinstance(raw_decision, dict) or not isinstance(raw_decision.get('ranking'), list):
+        raise ValidationError('error.invalid', 'decision')
+    ranking = []
+    for row in raw_decision['ranking'][:MAX_TOOLS]:
+        if not isinstance(row, dict):
+            raise ValidationError('error.invalid', 'decision')
+        ranking.append(_ranking_row(row))
+    return Decision(
+        tool_id=_ident(raw_decision.get('tool_id'), 'tool'),
+        tool_name=_str(raw_decision, 'tool_name', LIMITS['tool_name'] + 40),
+        rationale=_str(raw_decision, 'rationale', LIMITS['rationale']),
+        date=check_date(raw_decision.get('date')),
+        recorded_by=_str(raw_decision, 'recorded_by', 120),
+        recorded_at=_stamp(raw_decision.get('recorded_at'), 'recorded_at') or '',
+        ranking=ranking,
+    )
 
 
 def _ranking_row(row: dict[str, Any]) -> dict[str, Any]:

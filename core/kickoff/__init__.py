@@ -3,9 +3,10 @@ service with its rules (service). Importing it registers the scenarios table for
 
 from __future__ import annotations
 
-from .catalogue import CATEGORIES, KINDS, MODES, KickoffCatalogue, Method, RoleDef, Template, load_catalogue
-from .model import LIMITS, MAX_BLOCKS, TABLE, Block, CheckItem, Scenario, validate_docs
+from .catalogue import KickoffCatalogue, Method, RoleDef, Template, load_catalogue
+from .model import MAX_BLOCKS, TABLE, Block, CheckItem, Scenario, validate_docs
 from .service import Kickoff, scenario_data
+from .terms import CATEGORIES, KINDS, LIMITS, MODES
 
 __all__ = [
     'CATEGORIES',

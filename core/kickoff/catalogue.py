@@ -8,26 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from ..agenda import MAX_DURATION, MIN_DURATION, MINUTES_PER_DAY, parse_clock
-from ..content import Checker, read_yaml
 from ..errors import ValidationError
 from ..i18n import LANGUAGES, Text
+from ..yamlcheck import Checker, read_yaml
+from .terms import CATEGORIES, KINDS, LIMITS, MODES
 
-CATEGORIES = ('icebreaker', 'connect', 'diverge', 'converge', 'decide', 'close', 'evaluate')
-# what a block is for; 'custom' for a block the coordinator adds, 'method' for one inserted from the library
-KINDS = (
-    'welcome',
-    'icebreaker',
-    'what_is_cop',
-    'needs',
-    'break',
-    'charter',
-    'roles_topics',
-    'next_steps',
-    'closing',
-    'method',
-    'custom',
-)
-MODES = ('onsite', 'online')
 MIN_METHODS = 12
 MIN_TEMPLATES = 3
 
@@ -115,8 +100,6 @@ def _duration(check: Checker, value: Any, where: str) -> int:
 
 
 def load_methods(path: Path) -> tuple[Method, ...]:
-    from .model import LIMITS  # the model imports this module's kinds and modes
-
     check = Checker(path)
     data = check.mapping(read_yaml(path), 'top level')
     methods = []
@@ -161,8 +144,6 @@ def load_methods(path: Path) -> tuple[Method, ...]:
 
 
 def load_templates(path: Path, methods: tuple[Method, ...]) -> tuple[tuple[RoleDef, ...], tuple[Template, ...]]:
-    from .model import LIMITS  # the model imports this module's kinds and modes
-
     check = Checker(path)
     data = check.mapping(read_yaml(path), 'top level')
     roles = []
@@ -172,76 +153,80 @@ def load_templates(path: Path, methods: tuple[Method, ...]) -> tuple[tuple[RoleD
             RoleDef(check.ident(raw.get('id'), f'roles[{i}].id'), check.text(raw.get('label'), f'roles[{i}].label'))
         )
     check.unique([r.id for r in roles], 'roles')
-    role_ids = {r.id for r in roles}
-    method_ids = {m.id for m in methods}
-    templates = []
-    for i, raw in enumerate(check.sequence(data.get('templates'), 'templates', min_len=MIN_TEMPLATES)):
-        raw = check.mapping(raw, f'templates[{i}]')
-        tid = check.ident(raw.get('id'), f'templates[{i}].id')
-        where = f'templates[{i}] ({tid})'
-        mode = raw.get('mode')
-        if mode not in MODES:
-            raise check.fail(f'{where}.mode', f'{mode!r} is not one of {", ".join(MODES)}')
-        try:
-            start = parse_clock(raw.get('start'))
-        except ValidationError as e:
-            raise check.fail(f'{where}.start', f'{raw.get("start")!r} is not a time "HH:MM"') from e
-        blocks = []
-        for j, block in enumerate(check.sequence(raw.get('blocks'), f'{where}.blocks', min_len=1)):
-            bw = f'{where}.blocks[{j}]'
-            block = check.mapping(block, bw)
-            kind = block.get('kind')
-            if kind not in KINDS:
-                raise check.fail(f'{bw}.kind', f'{kind!r} is not one of {", ".join(KINDS)}')
-            method = block.get('method')
-            if method is not None and method not in method_ids:
-                raise check.fail(f'{bw}.method', f'unknown method {method!r} (not in methods.yaml)')
-            block_roles = check.sequence(block.get('roles'), f'{bw}.roles', min_len=1)
-            for role in block_roles:
-                if role not in role_ids:
-                    raise check.fail(f'{bw}.roles', f'unknown role {role!r}')
-            blocks.append(
-                TemplateBlock(
-                    kind=kind,
-                    title=check.text(block.get('title'), f'{bw}.title'),
-                    duration=_duration(check, block.get('duration'), f'{bw}.duration'),
-                    goal=check.text(block.get('goal'), f'{bw}.goal'),
-                    method=method,
-                    instructions=check.text(block.get('instructions'), f'{bw}.instructions'),
-                    roles=tuple(block_roles),
-                    materials=check.text(block.get('materials'), f'{bw}.materials'),
-                    notes=check.text(block.get('notes'), f'{bw}.notes'),
-                )
-            )
-        for j, block in enumerate(blocks):
-            for name, limit in (
-                ('title', 'block_title'),
-                ('goal', 'goal'),
-                ('instructions', 'instructions'),
-                ('materials', 'materials'),
-                ('notes', 'notes'),
-            ):
-                _fits(check, getattr(block, name), LIMITS[limit], f'{where}.blocks[{j}].{name}')
-        if start + sum(b.duration for b in blocks) > MINUTES_PER_DAY:
-            raise check.fail(f'{where}.blocks', 'the scenario runs past midnight')
-        templates.append(
-            Template(
-                id=tid,
-                title=check.text(raw.get('title'), f'{where}.title'),
-                description=check.text(raw.get('description'), f'{where}.description'),
-                mode=mode,
-                start=raw['start'].strip(),
-                blocks=tuple(blocks),
-                preparation=tuple(check.texts(raw.get('preparation'), f'{where}.preparation', min_len=1)),
-                follow_up=tuple(check.texts(raw.get('follow_up'), f'{where}.follow_up', min_len=1)),
-            )
-        )
+    known = ({r.id for r in roles}, {m.id for m in methods})
+    templates = [
+        _template(check, check.mapping(raw, f'templates[{i}]'), i, known)
+        for i, raw in enumerate(check.sequence(data.get('templates'), 'templates', min_len=MIN_TEMPLATES))
+    ]
     for template in templates:
         for name in ('preparation', 'follow_up'):
             for j, text in enumerate(getattr(template, name)):
                 _fits(check, text, LIMITS['check'], f'templates ({template.id}).{name}[{j}]')
     check.unique([t.id for t in templates], 'templates')
     return tuple(roles), tuple(templates)
+
+
+def _template(check: Checker, raw: dict[str, Any], i: int, known: tuple[set[str], set[str]]) -> Template:
+    """One scenario template; `known` holds the role ids and the method ids its blocks may name."""
+    tid = check.ident(raw.get('id'), f'templates[{i}].id')
+    where = f'templates[{i}] ({tid})'
+    mode = raw.get('mode')
+    if mode not in MODES:
+        raise check.fail(f'{where}.mode', f'{mode!r} is not one of {", ".join(MODES)}')
+    try:
+        start = parse_clock(raw.get('start'))
+    except ValidationError as e:
+        raise check.fail(f'{where}.start', f'{raw.get("start")!r} is not a time "HH:MM"') from e
+    blocks = [
+        _template_block(check, check.mapping(block, f'{where}.blocks[{j}]'), f'{where}.blocks[{j}]', known)
+        for j, block in enumerate(check.sequence(raw.get('blocks'), f'{where}.blocks', min_len=1))
+    ]
+    if start + sum(b.duration for b in blocks) > MINUTES_PER_DAY:
+        raise check.fail(f'{where}.blocks', 'the scenario runs past midnight')
+    return Template(
+        id=tid,
+        title=check.text(raw.get('title'), f'{where}.title'),
+        description=check.text(raw.get('description'), f'{where}.description'),
+        mode=mode,
+        start=raw['start'].strip(),
+        blocks=tuple(blocks),
+        preparation=tuple(check.texts(raw.get('preparation'), f'{where}.preparation', min_len=1)),
+        follow_up=tuple(check.texts(raw.get('follow_up'), f'{where}.follow_up', min_len=1)),
+    )
+
+
+def _template_block(check: Checker, block: dict[str, Any], bw: str, known: tuple[set[str], set[str]]) -> TemplateBlock:
+    role_ids, method_ids = known
+    kind = block.get('kind')
+    if kind not in KINDS:
+        raise check.fail(f'{bw}.kind', f'{kind!r} is not one of {", ".join(KINDS)}')
+    method = block.get('method')
+    if method is not None and method not in method_ids:
+        raise check.fail(f'{bw}.method', f'unknown method {method!r} (not in methods.yaml)')
+    block_roles = check.sequence(block.get('roles'), f'{bw}.roles', min_len=1)
+    for role in block_roles:
+        if role not in role_ids:
+            raise check.fail(f'{bw}.roles', f'unknown role {role!r}')
+    made = TemplateBlock(
+        kind=kind,
+        title=check.text(block.get('title'), f'{bw}.title'),
+        duration=_duration(check, block.get('duration'), f'{bw}.duration'),
+        goal=check.text(block.get('goal'), f'{bw}.goal'),
+        method=method,
+        instructions=check.text(block.get('instructions'), f'{bw}.instructions'),
+        roles=tuple(block_roles),
+        materials=check.text(block.get('materials'), f'{bw}.materials'),
+        notes=check.text(block.get('notes'), f'{bw}.notes'),
+    )
+    for name, limit in (
+        ('title', 'block_title'),
+        ('goal', 'goal'),
+        ('instructions', 'instructions'),
+        ('materials', 'materials'),
+        ('notes', 'notes'),
+    ):
+        _fits(check, getattr(made, name), LIMITS[limit], f'{bw}.{name}')
+    return made
 
 
 def _method_fits(check: Checker, method: Method, limits: dict[str, int], where: str) -> None:

@@ -16,7 +16,7 @@ from .. import clean, schema
 from ..agenda import MAX_DURATION, MIN_DURATION, Timing, check_duration, format_clock, parse_clock, schedule
 from ..errors import ValidationError
 from ..i18n import LANGUAGES
-from .catalogue import KINDS, MODES
+from .terms import KINDS, LIMITS, MODES
 
 TABLE = 'kickoff_scenarios'
 MAX_SCENARIOS = 30
@@ -24,19 +24,6 @@ MAX_BLOCKS = 40
 MAX_CHECK_ITEMS = 40
 NEW_BLOCK_DURATION = 10  # minutes of a block added by hand, before the coordinator sets its own
 CHECKLISTS = ('preparation', 'follow_up')
-# characters per field; single-line fields have their white space collapsed
-LIMITS = {
-    'title': 120,
-    'location': 200,
-    'person': 80,
-    'block_title': 120,
-    'goal': 600,
-    'method_text': 120,
-    'instructions': 4000,
-    'materials': 1000,
-    'notes': 4000,
-    'check': 400,
-}
 SINGLE_LINE = {'title', 'location', 'person', 'block_title', 'method_text', 'check'}
 BLOCK_TEXTS = {
     'title': 'block_title',
@@ -306,6 +293,20 @@ def validate_docs(docs: list[dict[str, Any]], role_ids: tuple[str, ...], method_
             raise ValidationError('error.invalid', TABLE) from e
 
 
+BLOCK_FIELDS = (
+    'kind',
+    'title',
+    'duration',
+    'goal',
+    'method',
+    'method_text',
+    'instructions',
+    'roles',
+    'materials',
+    'notes',
+)
+
+
 def _validate_doc(doc: dict[str, Any], role_ids: tuple[str, ...], method_ids: set[str], seen: set[str]) -> None:
     def fresh(value: Any) -> None:
         if not isinstance(value, str) or not ID.match(value) or value in seen:
@@ -313,6 +314,29 @@ def _validate_doc(doc: dict[str, Any], role_ids: tuple[str, ...], method_ids: se
         seen.add(value)
 
     fresh(doc['id'])
+    _validate_scenario_fields(doc, role_ids)
+    blocks = doc['blocks']
+    if not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS:
+        raise ValidationError('error.invalid', 'blocks')
+    for block in blocks:
+        fresh(block['id'])
+        fields = {k: block[k] for k in BLOCK_FIELDS}
+        if clean_block_fields(fields, role_ids, method_ids) != fields:
+            raise ValidationError('error.invalid', 'block')
+    for name in CHECKLISTS:
+        items = doc[name]
+        if not isinstance(items, list) or len(items) > MAX_CHECK_ITEMS:
+            raise ValidationError('error.invalid', name)
+        for item in items:
+            fresh(item['id'])
+            text = item['text']
+            if not isinstance(item['done'], bool) or not text or clean_text(text, 'check') != text:
+                raise ValidationError('error.invalid', name)
+    schedule(doc['start'], [b['duration'] for b in blocks], doc['planned_end'] or None)
+
+
+def _validate_scenario_fields(doc: dict[str, Any], role_ids: tuple[str, ...]) -> None:
+    """The scenario's own fields and its people, each as the editor would have stored it."""
     fields = {k: doc[k] for k in ('title', 'location', 'start', 'planned_end', 'date', 'mode')}
     if clean_scenario_fields(fields) != fields:
         raise ValidationError('error.invalid', 'scenario')
@@ -327,35 +351,3 @@ def _validate_doc(doc: dict[str, Any], role_ids: tuple[str, ...], method_ids: se
         k not in role_ids or clean_text(v, 'person') != v for k, v in people.items()
     ):
         raise ValidationError('error.invalid', 'people')
-    blocks = doc['blocks']
-    if not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS:
-        raise ValidationError('error.invalid', 'blocks')
-    for block in blocks:
-        fresh(block['id'])
-        fields = {
-            k: block[k]
-            for k in (
-                'kind',
-                'title',
-                'duration',
-                'goal',
-                'method',
-                'method_text',
-                'instructions',
-                'roles',
-                'materials',
-                'notes',
-            )
-        }
-        if clean_block_fields(fields, role_ids, method_ids) != fields:
-            raise ValidationError('error.invalid', 'block')
-    for name in CHECKLISTS:
-        items = doc[name]
-        if not isinstance(items, list) or len(items) > MAX_CHECK_ITEMS:
-            raise ValidationError('error.invalid', name)
-        for item in items:
-            fresh(item['id'])
-            text = item['text']
-            if not isinstance(item['done'], bool) or not text or clean_text(text, 'check') != text:
-                raise ValidationError('error.invalid', name)
-    schedule(doc['start'], [b['duration'] for b in blocks], doc['planned_end'] or None)

@@ -69,6 +69,28 @@ def agenda_story(data: dict[str, Any], t: Translator, community: str = '', level
     return story
 
 
+def _block_story(block: dict[str, Any], t: Translator, st: Any) -> list[Flowable]:
+    """One block of the facilitator script: its time and title, the facts kept together, then the long texts."""
+
+    def fact(label: str, value: str) -> Paragraph:
+        return lead(t('kickoff.pdf.colon', label=label), value, st['body'])
+
+    story: list[Flowable] = [heading(f'{block["start"]}–{block["end"]} · {block["title"]}', 2, st)]
+    facts = [fact(t('kickoff.pdf.duration'), duration_text(t, block['duration']))]
+    if block['goal']:
+        facts.append(fact(t('kickoff.field.goal'), block['goal']))
+    if block['method']:
+        facts.append(fact(t('kickoff.field.method'), block['method']))
+    if block['roles']:
+        facts.append(fact(t('kickoff.field.roles'), ', '.join(block['roles'])))
+    story.append(keep(facts))
+    for key in ('instructions', 'materials', 'notes'):
+        if block[key]:
+            story.append(para(t(f'kickoff.field.{key}'), st['label']))
+            story.append(para(block[key], st['body']))
+    return story
+
+
 def script_story(data: dict[str, Any], t: Translator, community: str = '') -> list[Flowable]:
     st = styles()
     story = _head(data, t, 'script', community)
@@ -97,24 +119,8 @@ def script_story(data: dict[str, Any], t: Translator, community: str = '') -> li
         )
     )
     story.append(heading(t('kickoff.pdf.blocks'), 1, st))
-
-    def fact(label: str, value: str) -> Paragraph:
-        return lead(t('kickoff.pdf.colon', label=label), value, st['body'])
-
     for number, block in enumerate(data['blocks'], 1):
-        story.append(heading(f'{block["start"]}–{block["end"]} · {block["title"]}', 2, st))
-        facts = [fact(t('kickoff.pdf.duration'), duration_text(t, block['duration']))]
-        if block['goal']:
-            facts.append(fact(t('kickoff.field.goal'), block['goal']))
-        if block['method']:
-            facts.append(fact(t('kickoff.field.method'), block['method']))
-        if block['roles']:
-            facts.append(fact(t('kickoff.field.roles'), ', '.join(block['roles'])))
-        story.append(keep(facts))
-        for key in ('instructions', 'materials', 'notes'):
-            if block[key]:
-                story.append(para(t(f'kickoff.field.{key}'), st['label']))
-                story.append(para(block[key], st['body']))
+        story.extend(_block_story(block, t, st))
         if number < len(data['blocks']):
             story.append(spacer(2))
     for name in ('preparation', 'follow_up'):

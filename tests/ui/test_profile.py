@@ -8,8 +8,8 @@ import yaml
 from nicegui import app
 from nicegui.testing import User
 
-from core.content import CONTENT_DIR, Checker
 from core.questionnaire import parse_instrument
+from core.yamlcheck import CONTENT_DIR, Checker
 from tests.unit.test_profile import NEW_ITEM, NEW_WORDING, bump_to_v2
 
 from .helpers import PASSWORD, log_in, settle

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from core.config import parse_settings
-from core.content import CONTENT_DIR, ContentError, load_content, load_ui_strings
+from core.content import load_content, load_ui_strings
 from core.i18n import Catalog, Translator, format_date, format_number, format_percent, from_accept_language, negotiate
+from core.yamlcheck import CONTENT_DIR, ContentError
 
 
 def test_all_content_loads_and_every_ui_string_is_complete():

@@ -12,7 +12,7 @@ import pytest
 
 from core.accounts import Accounts
 from core.communities import Communities
-from core.content import CONTENT_DIR, ContentError, load_ui_strings
+from core.content import load_ui_strings
 from core.errors import AppError, NotFound, PermissionDenied, ValidationError
 from core.i18n import Catalog, Translator
 from core.ittools import COMPARISONS, MEETINGS, ITTools
@@ -23,6 +23,7 @@ from core.ittools.report import completeness_facts, export_csv
 from core.ittools.scoring import cell_stats, completeness, results, weight_shares
 from core.ittools.view import completeness_text, hides_shared, stats_words
 from core.store import BackupPolicy, DamagedFileError, Store
+from core.yamlcheck import CONTENT_DIR, ContentError
 
 PASSWORD = 'a good long password'
 CATALOGUE = load_catalogue(CONTENT_DIR / 'catalogues')

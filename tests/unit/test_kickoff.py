@@ -12,12 +12,12 @@ import yaml
 
 from core.accounts import Accounts
 from core.communities import Communities
-from core.content import CONTENT_DIR, ContentError
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.i18n import LANGUAGES
 from core.kickoff import LIMITS, Kickoff, load_catalogue, scenario_data, validate_docs
 from core.kickoff.model import clean_block_fields
 from core.store import BackupPolicy, Store
+from core.yamlcheck import CONTENT_DIR, ContentError
 
 PASSWORD = 'a good long password'
 MARKUP = '<b>vet</b> & <script>alert(1)</script> <img src="x" onerror="y"> <i>open'

@@ -12,10 +12,11 @@ import yaml
 
 from core import sheets
 from core.config import Settings
-from core.content import CONTENT_DIR, load_content
+from core.content import load_content
 from core.errors import ValidationError
 from core.questionnaire import fingerprint
 from core.services import build_services
+from core.yamlcheck import CONTENT_DIR
 
 PASSWORD = 'a good long password'
 NEW_WORDING = {'nl': 'Nieuwe formulering', 'fr': 'Nouvelle formulation', 'en': 'New wording'}

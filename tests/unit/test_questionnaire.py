@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from core.content import CONTENT_DIR, Checker, ContentError
 from core.errors import ValidationError
 from core.questionnaire import (
     NA,
@@ -26,6 +25,7 @@ from core.questionnaire import (
     unanswered,
 )
 from core.sheets import MAX_COMMENT, validate_sheets
+from core.yamlcheck import CONTENT_DIR, Checker, ContentError
 
 
 def t(text: str) -> dict[str, str]:

@@ -1,0 +1,110 @@
+"""Reading and checking the YAML files of content/: one Checker per file raises a ContentError that names the file,
+the place in it and the problem, so an invalid file stops start-up with a message a content editor can act on.
+Every loader of content (UI strings, stages, instruments, catalogues, the guide, the privacy inventory) uses it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .i18n import LANGUAGES, Text
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / 'content'
+ID_PATTERN = re.compile(r'^[a-z][a-z0-9_]*$')
+# German is being added file by file: a text may carry it before every file does (issue 15). Once
+# core/i18n.LANGUAGES holds 'de', this tuple only repeats it and can go.
+LANGUAGES_BEING_ADDED = tuple(lang for lang in ('de',) if lang not in LANGUAGES)
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+class ContentError(Exception):
+    """A content file breaks the format: the message names the file, the place and the problem."""
+
+    def __init__(self, file: Path | str, where: str, problem: str) -> None:
+        name = Path(file).relative_to(CONTENT_DIR) if Path(file).is_relative_to(CONTENT_DIR) else file
+        super().__init__(f'content/{name}: {where}: {problem}' if where else f'content/{name}: {problem}')
+        self.file, self.where, self.problem = str(file), where, problem
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        with open(path, encoding='utf-8') as f:
+            return yaml.load(f, Loader=_Loader)
+    except FileNotFoundError as e:
+        raise ContentError(path, '', 'file is missing') from e
+    except yaml.YAMLError as e:
+        mark = getattr(e, 'problem_mark', None)
+        where = f'line {mark.line + 1}' if mark else ''
+        raise ContentError(path, where, f'is not valid YAML ({getattr(e, "problem", e)})') from e
+
+
+class Checker:
+    """Validation helpers bound to one file, raising ContentError with the path inside the file."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+
+    def fail(self, where: str, problem: str) -> ContentError:
+        return ContentError(self.file, where, problem)
+
+    def mapping(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(where, 'must be a mapping')
+        return value
+
+    def sequence(self, value: Any, where: str, *, min_len: int = 0) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(where, 'must be a list')
+        if len(value) < min_len:
+            raise self.fail(where, f'needs at least {min_len} entries, has {len(value)}')
+        return value
+
+    def text(self, value: Any, where: str) -> Text:
+        """A {nl, fr, en} mapping of non-empty strings."""
+        if not isinstance(value, dict):
+            raise self.fail(where, 'must be a text with nl, fr and en')
+        missing = [lang for lang in LANGUAGES if not isinstance(value.get(lang), str) or not value[lang].strip()]
+        if missing:
+            raise self.fail(where, f'missing or empty language {", ".join(missing)}')
+        extra = set(value) - set(LANGUAGES) - set(LANGUAGES_BEING_ADDED)
+        if extra:
+            raise self.fail(where, f'unknown language {", ".join(sorted(extra))}')
+        return {lang: value[lang].strip() for lang in (*LANGUAGES, *LANGUAGES_BEING_ADDED) if lang in value}
+
+    def optional_text(self, value: Any, where: str) -> Text | None:
+        return None if value is None else self.text(value, where)
+
+    def texts(self, value: Any, where: str, *, min_len: int = 0) -> list[Text]:
+        return [self.text(v, f'{where}[{i}]') for i, v in enumerate(self.sequence(value, where, min_len=min_len))]
+
+    def ident(self, value: Any, where: str) -> str:
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            raise self.fail(where, f'id {value!r} must be lower-case snake_case')
+        return value
+
+    def number(self, value: Any, where: str, *, low: float | None = None, high: float | None = None) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(where, f'must be a number, not {value!r}')
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise self.fail(where, f'{value} is outside {low}..{high}')
+        return value
+
+    def integer(self, value: Any, where: str, *, low: int | None = None, high: int | None = None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(where, f'must be a whole number, not {value!r}')
+        self.number(value, where, low=low, high=high)
+        return value
+
+    def unique(self, ids: list[str], where: str) -> None:
+        seen: set[str] = set()
+        for i in ids:
+            if i in seen:
+                raise self.fail(where, f'id {i!r} is used twice')
+            seen.add(i)
