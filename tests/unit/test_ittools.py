@@ -126,6 +126,20 @@ def test_catalogues_are_complete_in_three_languages():
     assert all(c.source for c in CATALOGUE.criteria) and all(t.source for t in CATALOGUE.tools)
 
 
+@pytest.mark.parametrize('tool_id', ['webex', 'zoom', 'confluence', 'jitsi', 'eusurvey'])
+def test_meeting_wiki_and_survey_tools_are_in_the_catalogue_in_four_languages(tool_id):
+    """Issue 15 item 6: the tools federal services actually meet, each with a source and an official address."""
+    tool = CATALOGUE.tool(tool_id)
+    assert tool is not None
+    assert tool.source and tool.url.startswith('https://')
+    for lang in ('nl', 'fr', 'en', 'de'):
+        assert tool.kind.get(lang) and len(tool.description.get(lang, '')) > 200, lang
+        # every row ends by sending the reader to the people who know the contract and the installation
+        assert any(
+            word in tool.description[lang] for word in ('IT-dienst', 'informatique', 'IT department', 'IT-Abteilung')
+        )
+
+
 def _catalogue_files(tmp_path: Path, criteria: str | None = None, tools: str | None = None) -> Path:
     folder = tmp_path / 'catalogues'
     folder.mkdir(exist_ok=True)
