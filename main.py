@@ -59,6 +59,7 @@ async def started() -> None:
         app.on_shutdown(held.release)
     if settings.demo:
         await demo.seed_and_announce(services)
+    logging.getLogger('cop').info('mail goes %s', services.mailer.describe())
     app.state.ready = True
     logging.getLogger('cop').info('ready: serving on port %d', settings.port)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,9 @@ class Settings:
     log_format: str = 'text'
     https: bool = False
     trusted_proxies: tuple[str, ...] = ()
+    smtp_url: str = ''  # the mail relay; none: mails go to the outbox folder
+    mail_from: str = 'noreply@localhost'
+    public_url: str = ''  # the base of every link in a mail; none: the address the request came in on
 
 
 def _env_bool(value: str | None) -> bool:
@@ -96,6 +100,7 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     add_privacy_options(parser, env)
     add_operator_options(parser, env)
+    add_mail_options(parser, env)
     parser.add_argument(
         '--https',
         action='store_true',
@@ -156,6 +161,47 @@ def add_operator_options(parser: argparse.ArgumentParser, env: Callable[[str, st
     )
 
 
+def add_mail_options(parser: argparse.ArgumentParser, env: Callable[[str, str | None], str | None]) -> None:
+    """Mail: the relay, the sender, and the address links in mails point to (see README, "Mail and sign-in")."""
+    parser.add_argument(
+        '--smtp-url',
+        default=env('SMTP_URL', ''),
+        help='mail relay, e.g. smtp://relay.example.be:25 (STARTTLS where offered) or smtps://user:password@host:465; '
+        'without it mails are written to the outbox folder in the data folder [COP_SMTP_URL]',
+    )
+    parser.add_argument(
+        '--mail-from',
+        default=env('MAIL_FROM', 'noreply@localhost'),
+        help='sender address of the mails [COP_MAIL_FROM] (default: %(default)s)',
+    )
+    parser.add_argument(
+        '--public-url',
+        default=env('PUBLIC_URL', ''),
+        help='the address people reach the site on, e.g. https://cop.example.be: the base of every link in a mail; '
+        'without it, the address the request came in on [COP_PUBLIC_URL]',
+    )
+
+
+def _public_url(parser: argparse.ArgumentParser, value: str) -> str:
+    value = (value or '').strip().rstrip('/')
+    if value and not re.fullmatch(r'https?://[^\s/?#]+(/[^\s?#]*)?', value):
+        parser.error(f'--public-url must be an http(s) address such as https://cop.example.be, not {value!r}')
+    return value
+
+
+def _mail_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, str]:
+    from .mail import MailConfigError, check_sender, parse_smtp_url
+
+    smtp_url = (args.smtp_url or '').strip()
+    try:
+        if smtp_url:
+            parse_smtp_url(smtp_url)
+        sender = check_sender(args.mail_from)
+    except MailConfigError as e:
+        parser.error(str(e))
+    return {'smtp_url': smtp_url, 'mail_from': sender, 'public_url': _public_url(parser, args.public_url)}
+
+
 def parse_settings(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     parser = build_parser(env)
@@ -178,4 +224,5 @@ def parse_settings(argv: Sequence[str] | None = None, env: Mapping[str, str] | N
         log_format=args.log_format,
         https=args.https,
         trusted_proxies=tuple(p.strip() for p in args.trusted_proxy.split(',') if p.strip()),
+        **_mail_settings(parser, args),
     )

@@ -17,7 +17,7 @@ from .ittools import ITTools
 from .journey import Journey
 from .kickoff import Kickoff
 from .kompas import Kompas
-from .mail import OUTBOX_DAYS, Mailer
+from .mail import OUTBOX_DAYS, Mailer, parse_smtp_url
 from .plan import ActionPlan
 from .privacy import Privacy, ittools_forgetter
 from .profile import Profiles
@@ -52,6 +52,7 @@ class Services:
     sessions: Sessions
 
     def close(self) -> None:
+        self.mailer.close()
         self.store.flush_all()
 
 
@@ -79,7 +80,11 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
         ),
         forget=[ittools_forgetter(ittools)],
     )
-    mailer = Mailer(settings.data_dir / 'outbox')
+    mailer = Mailer(
+        settings.data_dir / 'outbox',
+        sender=settings.mail_from,
+        relay=parse_smtp_url(settings.smtp_url) if settings.smtp_url else None,
+    )
     return Services(
         settings=settings,
         content=content,

@@ -20,3 +20,13 @@ def pytest_collection_modifyitems(config, items):
     would stop the asyncio tests that come after them. pytest-xdist (`-n auto`) hands each worker its tests in this
     order, so on every worker the end-to-end tests come last too."""
     items.sort(key=lambda item: '/e2e/' in str(item.fspath))
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free port; `.received` holds the parsed mails, `.mode` makes it fail."""
+    from tests.mailserver import MailServer
+
+    server = MailServer().start()
+    yield server
+    server.stop()

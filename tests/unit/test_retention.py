@@ -136,6 +136,7 @@ async def test_inactive_accounts_are_warned_by_mail_then_erased_and_a_login_save
     report = await services.retention.run()
     assert report.accounts_warned == 3 and report.accounts_erased == 0
 
+    assert services.mailer.wait_idle()  # delivery runs in the mail thread
     mails = sorted((services.settings.data_dir / 'outbox').glob('*.eml'))
     assert len(mails) == 3
     by_recipient = {}
@@ -175,8 +176,9 @@ def test_mail_is_one_multipart_file_per_mail_and_the_outbox_is_emptied_after_30_
     now = [time.time()]
     mailer = Mailer(tmp_path / 'outbox', clock=lambda: now[0])
     caplog.set_level('INFO')
-    path = mailer.send('a@example.be', 'Onderwerp', 'Tekst', '<p>Tekst</p>', lang='nl')
-    assert path.parent == tmp_path / 'outbox' and path.suffix == '.eml'
+    mail_id = mailer.send('a@example.be', 'Onderwerp', 'Tekst', '<p>Tekst</p>', lang='nl')
+    assert mailer.wait_idle()
+    [path] = (tmp_path / 'outbox').glob(f'*{mail_id}.eml')
     # the log says where (scrubbed of token-shaped parts when the JSON/scrubbing log handler is installed)
     assert str(path) in caplog.text or scrub(str(path)) in caplog.text
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
@@ -186,6 +188,7 @@ def test_mail_is_one_multipart_file_per_mail_and_the_outbox_is_emptied_after_30_
     assert mailer.purge() == 0
     now[0] += 21 * 86400
     assert mailer.purge() == 1 and not path.exists()
+    mailer.close()
 
 
 async def test_exports_are_logged_by_day_and_shown_to_coordinators_only(services):
