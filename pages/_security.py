@@ -20,7 +20,7 @@ import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from ._base import upload_allowed
+from components.open_pages import upload_allowed
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -8,12 +8,13 @@ from __future__ import annotations
 from nicegui import html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.forms import ErrorLine, text_field
 from core import privacy as privacy_core
 from core.errors import AppError
 from core.services import Services
 
-from ._base import PageContext, page
+from ._base import page
 
 
 def data_rights_section(ctx: PageContext) -> None:

@@ -15,14 +15,16 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.forms import ErrorLine, clear_field_errors, show_field_error, text_field
+from components.open_pages import page_of_session_ended
 from core.accounts import MAX_NAME, MIN_PASSWORD
 from core.errors import AppError, AuthError
 from core.i18n import LANGUAGES
 from core.redirects import safe_next
 from core.services import Services
 
-from ._base import PageContext, page, page_of_session_ended
+from ._base import page
 from .account import data_rights_section
 
 

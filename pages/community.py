@@ -6,8 +6,10 @@ from nicegui import events, html, ui
 
 from components import typography as tx
 from components.community_form import community_form
+from components.context import PageContext
 from components.dialogs import confirm
 from components.forms import ErrorLine, clear_field_errors, form_values, show_field_error
+from components.journey_banner import step_href
 from components.nav import PARTS, part_href, part_status
 from components.upload import file_picker
 from core.communities import MAX_IMPORT_BYTES, file_slug
@@ -16,8 +18,7 @@ from core.journey import STEPS, resume_at
 from core.roles import Permission
 from core.services import Services
 
-from ._base import PageContext, community_page, page
-from .journey import step_href
+from ._base import community_page, page
 
 
 def register(services: Services) -> None:

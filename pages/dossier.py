@@ -9,6 +9,7 @@ from nicegui import html, run, ui
 
 from components import typography as tx
 from components.charts import horizontal_bars, radar
+from components.context import PageContext
 from components.tables import data_table
 from core.communities import file_slug
 from core.dossier import (
@@ -29,7 +30,7 @@ from core.i18n import Translator
 from core.pdf.dossier import build_dossier
 from core.services import Services
 
-from ._base import PageContext, community_page
+from ._base import community_page
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,12 @@ from datetime import UTC, datetime
 from nicegui import html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.dialogs import confirm
+from components.error_pages import not_found_content
 from components.forms import ErrorLine, NumberField, clear_field_errors, form_values, show_field_error
 from components.nav import provide
+from components.questionnaire_flow import answer_dimension, review_and_finish, send_idea
 from components.tables import data_table
 from core.errors import AppError, NotFound
 from core.facilitation import MAX_METHOD, MAX_NAME, SessionOutcome
@@ -18,9 +21,7 @@ from core.questionnaire import below_top_band, dimension_to_show, first_open_dim
 from core.roles import Permission
 from core.services import Services
 
-from ._base import PageContext, community_page
-from ._questionnaire import answer_dimension, review_and_finish, send_idea
-from .errors import not_found_content
+from ._base import community_page
 from .survey.rounds import link_and_qr, personal_links, status_buttons, status_text, unverified_label
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from nicegui import html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.frame import aria
 from components.nav import PARTS, part_href, provide
 from core.errors import AppError
@@ -13,7 +14,7 @@ from core.guide import MAX_ANSWER, Phase, Question
 from core.roles import Permission
 from core.services import Services
 
-from ._base import PageContext, community_page, page
+from ._base import community_page, page
 
 
 def register(services: Services) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from nicegui import html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from core.roles import Role
 from core.services import Services
 
-from ._base import PageContext, page
+from ._base import page
 from .auth import login_form
 from .ittools.join import join_box
 

@@ -1,9 +1,8 @@
 """'Get started': the onboarding journey of a new community, from its basics to the sponsor's dossier. Each step
 opens the real tool; progress is read from the tools; steps can be skipped and revisited.
 
-While a coordinator is in the journey (they opened it for this community and did not close the guidance), every page
-of a step's tool shows where they are and, once the step's work is done, the way on to the next step. The journey
-ends on its own page with the dossier to download and a closing note."""
+While a coordinator is in the journey, every page of a step's tool shows where they are (components/journey_banner.py).
+The journey ends on its own page with the dossier to download and a closing note."""
 
 from __future__ import annotations
 
@@ -13,116 +12,19 @@ from typing import Any
 from nicegui import html, run, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.frame import aria
-from components.nav import PARTS, part_href, provide
+from components.journey_banner import END, join_journey, tool_href
+from components.nav import provide
 from core.communities import file_slug
 from core.errors import AppError
-from core.journey import STEPS, Step, finished, next_after, resume_at
+from core.journey import STEPS, Step, finished, resume_at
 from core.roles import Permission
 from core.services import Services
 
-from ._base import PageContext, community_page
+from ._base import community_page
 
 log = logging.getLogger(__name__)
-
-JOURNEY = 'journey'  # session key: the communities whose journey this visitor is in
-END = 'dossier'  # ?step= of the journey's closing page
-PAGE_STEP = {'settings': 'basics', **{s: s for s in STEPS}}  # a page's `active` entry -> the step it serves
-
-
-def step_href(step: str, cid: str) -> str:
-    """Where a step's tool lives: the part of the same name, or the community's settings for its basics."""
-    part = next((p for p in PARTS if p.key == step), None)
-    return part_href(part, cid) if part else f'/c/{cid}/settings'
-
-
-def tool_href(step: str, cid: str) -> str:
-    """A step's tool, opened from the journey."""
-    return f'{step_href(step, cid)}?journey={step}'
-
-
-def _in_journey(ctx: PageContext, cid: str) -> bool:
-    return cid in (ctx.session.get(JOURNEY) or [])
-
-
-def _join(ctx: PageContext, cid: str) -> None:
-    if not _in_journey(ctx, cid):
-        ctx.session[JOURNEY] = [*(ctx.session.get(JOURNEY) or []), cid]
-
-
-def _leave(ctx: PageContext, cid: str) -> None:
-    ctx.session[JOURNEY] = [c for c in ctx.session.get(JOURNEY) or [] if c != cid]
-
-
-def journey_banner(ctx: PageContext, active: str | None) -> None:
-    """Called by the page frame on every community page: on a step's page, while in the journey (or opened from it
-    with ?journey=step), the step, what finishes it and, once done, the action that leads on."""
-    if ctx.community is None or ctx.user is None or not ctx.can(Permission.EDIT):
-        return
-    cid = ctx.community.id
-    asked = ctx.request.query_params.get('journey')
-    if asked in STEPS:
-        _join(ctx, cid)
-    step = asked if asked in STEPS else PAGE_STEP.get(active or '')
-    if step is None or not _in_journey(ctx, cid):
-        return
-    journey, t = ctx.services.journey, ctx.t
-
-    def progress() -> list[Step]:
-        try:
-            return journey.progress(ctx.user.id, cid)
-        except AppError:
-            return []
-
-    @ui.refreshable
-    def banner() -> None:
-        steps = progress()
-        if not steps:
-            return
-        this = steps[STEPS.index(step)]
-        with ui.row().classes('w-full items-center gap-x-3 gap-y-2'):
-            tx.span(
-                t('journey.banner', number=STEPS.index(step) + 1, total=len(STEPS), name=t(f'journey.step.{step}'))
-            ).classes('font-medium').mark('journey-banner-step')
-            ui.space()
-            ui.link(t('journey.back'), f'/c/{cid}/journey?step={step}').mark('journey-back')
-            aria(ui.button(icon='close', on_click=close).props('flat round dense size=sm'), t('journey.close')).mark(
-                'journey-close'
-            )
-        if not this.done:
-            tx.p(t(f'journey.todo.{step}')).classes('text-sm').mark('journey-todo')
-            return
-        following = next_after(steps, step)
-        with ui.row().classes('w-full items-center gap-3'):
-            tx.span(t('journey.step_done')).classes('font-medium text-positive').mark('journey-step-done')
-            if following is not None:
-                ui.button(
-                    t('journey.done_next', number=STEPS.index(following) + 1, name=t(f'journey.step.{following}')),
-                    icon='arrow_forward',
-                    on_click=lambda: ui.navigate.to(tool_href(following, cid)),
-                ).mark('journey-done-next')
-            else:
-                ui.button(
-                    t('journey.to_end'), icon='flag', on_click=lambda: ui.navigate.to(f'/c/{cid}/journey?step={END}')
-                ).mark('journey-done-next')
-
-    def close() -> None:
-        _leave(ctx, cid)
-        card.set_visibility(False)
-        ui.notify(t('journey.closed'))
-
-    with ui.card().classes('w-full bg-blue-50 cop-noprint gap-1').props('flat bordered').mark('journey-banner') as card:
-        banner()
-        steps = progress()
-        if steps and not steps[STEPS.index(step)].done:
-            # the step's work may be finished on this very page (a decision saved, an action dated): look again
-            def look_again() -> None:
-                now = progress()
-                if now and now[STEPS.index(step)].done:
-                    timer.deactivate()
-                    banner.refresh()
-
-            timer = ui.timer(3.0, look_again)
 
 
 def register(services: Services) -> None:
@@ -139,7 +41,7 @@ def register(services: Services) -> None:
         t, cid = ctx.t, ctx.community.id
         steps = journey.progress(ctx.user.id, cid)
         if ctx.can(Permission.EDIT):
-            _join(ctx, cid)
+            join_journey(ctx.session, cid)
         ending = step == END or (not step and finished(steps))
         current = step if step in STEPS else resume_at(steps)
         with ctx.frame(t('journey.title'), active='journey'):

@@ -16,7 +16,9 @@ from nicegui import background_tasks, html, run, ui
 
 from components import nav
 from components import typography as tx
+from components.context import PageContext
 from components.dialogs import confirm
+from components.error_pages import not_found_content
 from components.frame import aria
 from components.kickoff_blocks import BlockCard, set_field_error
 from components.kickoff_blocks import install_css as install_block_css
@@ -32,7 +34,7 @@ from core.pdf.kickoff import agenda_pdf, script_pdf
 from core.roles import Permission
 from core.services import Services
 
-from ._base import PageContext, community_page
+from ._base import community_page
 
 log = logging.getLogger(__name__)
 VERSIONS = ('script', 'agenda')
@@ -210,12 +212,10 @@ def register(services: Services) -> None:
 
     @community_page(services, '/c/{cid}/kickoff/{sid}')
     def editor_page(ctx: PageContext, sid: str):
-        from pages import errors
-
         try:
             scenario = kickoff.get(ctx.user.id, ctx.community.id, sid)
         except NotFound:
-            return errors.not_found_content(ctx)
+            return not_found_content(ctx)
         if ctx.can(Permission.EDIT):
             Editor(ctx, services, scenario).render()
             return None
@@ -229,12 +229,10 @@ def register(services: Services) -> None:
 
     @community_page(services, '/c/{cid}/kickoff/{sid}/print')
     def print_page(ctx: PageContext, sid: str, version: str = 'script'):
-        from pages import errors
-
         try:
             scenario = kickoff.get(ctx.user.id, ctx.community.id, sid)
         except NotFound:
-            return errors.not_found_content(ctx)
+            return not_found_content(ctx)
         version = version if version in VERSIONS else 'script'
         t = ctx.t
         cid = ctx.community.id

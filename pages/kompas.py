@@ -8,9 +8,12 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.charts import lines, radar
+from components.context import PageContext
 from components.dialogs import confirm
+from components.error_pages import not_found_content
 from components.nav import provide
 from components.questionnaire import QuestionCard
+from components.questionnaire_flow import answer_dimension, review_and_finish, send_idea
 from components.tables import data_table
 from core.errors import AppError, NotFound
 from core.kompas import RoundResult
@@ -19,9 +22,7 @@ from core.roles import Permission
 from core.services import Services
 from core.sheets import Sheet
 
-from ._base import PageContext, community_page
-from ._questionnaire import answer_dimension, review_and_finish, send_idea
-from .errors import not_found_content
+from ._base import community_page
 
 
 def register(services: Services) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.dialogs import confirm
 from components.forms import copy_field
 from components.frame import aria
@@ -14,7 +15,7 @@ from core.errors import AppError, NotFound
 from core.roles import INVITABLE, INVITATION_ROLES, Permission, Role
 from core.services import Services
 
-from ._base import PageContext, community_page, page
+from ._base import community_page, page
 
 
 def register(services: Services) -> None:

@@ -7,6 +7,7 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.action_form import action_fields, action_summary, action_values, due_field, owner_field
+from components.context import PageContext
 from components.forms import ErrorLine, clear_field_errors, show_field_error
 from components.frame import aria
 from components.nav import provide
@@ -18,7 +19,7 @@ from core.roles import Permission
 from core.services import Services
 from core.suggestions import Suggestion
 
-from ._base import PageContext, community_page
+from ._base import community_page
 
 
 def register(services: Services) -> None:

@@ -9,11 +9,12 @@ from fastapi.responses import Response
 from nicegui import app, html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from core.i18n import negotiate
 from core.inventory import FIELDS, GENERAL
 from core.services import Services
 
-from ._base import PageContext, page
+from ._base import page
 
 
 def register(services: Services) -> None:

@@ -6,15 +6,16 @@ from __future__ import annotations
 from nicegui import html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.nav import provide
+from components.questionnaire_flow import answer_dimension, review_and_finish, send_idea
 from core.errors import AppError
 from core.profile import ProfileResult
 from core.questionnaire import dimension_to_show, first_open_dimension, progress
 from core.roles import Permission
 from core.services import Services
 
-from ._base import PageContext, community_page
-from ._questionnaire import answer_dimension, review_and_finish, send_idea
+from ._base import community_page
 
 
 def register(services: Services) -> None:

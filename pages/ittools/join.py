@@ -12,6 +12,7 @@ from __future__ import annotations
 from nicegui import app, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.forms import ErrorLine
 from components.ittools_live import live_matrix
 from components.ittools_widgets import PresenceList, mode_text
@@ -22,7 +23,7 @@ from core.ittools.model import LIMITS
 from core.roles import Permission, can
 from core.services import Services
 
-from .._base import PageContext, page
+from .._base import page
 
 PIDS = 'ittools_pids'  # key of the session: meeting id -> participant id
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from nicegui import html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.forms import ErrorLine, clear_field_errors, show_field_error
+from components.ittools_access import actor_of
 from core.errors import AppError
 from core.ittools.codes import display as display_code
 from core.ittools.model import LIMITS
@@ -13,8 +15,7 @@ from core.ittools.texts import decided_tool_name
 from core.roles import Permission
 from core.services import Services
 
-from .._base import PageContext, community_page
-from .common import actor_of
+from .._base import community_page
 
 
 def register(services: Services) -> None:

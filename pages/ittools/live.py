@@ -5,8 +5,10 @@ from __future__ import annotations
 from nicegui import html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.dialogs import confirm
 from components.forms import copy_field
+from components.ittools_access import load_or_error
 from components.ittools_live import live_matrix
 from components.ittools_widgets import PresenceList, mode_text
 from components.qr import qr_image
@@ -20,8 +22,7 @@ from core.ittools.texts import decided_tool_name
 from core.roles import Permission
 from core.services import Services
 
-from .._base import PageContext, community_page
-from .common import act, load_or_error
+from .._base import community_page
 
 
 def register(services: Services) -> None:
@@ -154,7 +155,7 @@ def register(services: Services) -> None:
             def mode_button(label: str, mode: str, marker: str, icon: str | None = None, *, main: bool = False):
                 async def switch() -> None:
                     with anchor:
-                        await act(ctx, ittools.set_mode(actor, cid, comparison_id, mode))
+                        await ctx.attempt(ittools.set_mode(actor, cid, comparison_id, mode))
 
                 button = ui.button(t(label), icon=icon, on_click=switch).mark(marker)
                 if not main:
@@ -200,7 +201,7 @@ def register(services: Services) -> None:
                 )
 
                 async def change_policy(e) -> None:
-                    await act(ctx, ittools.set_weights_policy(actor, cid, comparison_id, e.value))
+                    await ctx.attempt(ittools.set_weights_policy(actor, cid, comparison_id, e.value))
 
                 weights.on_value_change(change_policy)
                 ui.space()

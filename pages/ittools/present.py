@@ -14,7 +14,9 @@ from typing import Any
 from nicegui import html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.frame import aria
+from components.ittools_access import load_or_error
 from components.ittools_widgets import RankRow, mode_text, ranking_chart
 from components.qr import qr_image
 from core.i18n import Translator
@@ -24,8 +26,7 @@ from core.ittools.live import Room
 from core.ittools.view import criteria_payload, stats_payload, tools_payload, totals_payload
 from core.services import Services
 
-from .._base import PageContext, community_page
-from .common import load_or_error
+from .._base import community_page
 
 CSS = """
 .cop-present { display: grid; grid-template-columns: minmax(16rem, 26rem) 1fr; gap: 1.25rem; width: 100%;

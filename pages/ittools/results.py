@@ -8,8 +8,10 @@ from typing import Any
 from nicegui import html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.dialogs import confirm
 from components.forms import clear_field_errors, show_field_error
+from components.ittools_access import load_or_error
 from components.ittools_widgets import RankRow, ranking_chart, results_table
 from core.communities import file_slug
 from core.errors import AppError
@@ -22,8 +24,7 @@ from core.ittools.view import completeness_lines, totals_payload
 from core.roles import Permission
 from core.services import Services
 
-from .._base import PageContext, community_page
-from .common import load_or_error, then
+from .._base import community_page
 
 
 def register(services: Services) -> None:
@@ -218,7 +219,8 @@ def register(services: Services) -> None:
                         danger=True,
                     ):
                         return
-                    await then(ctx, ittools.clear_decision(actor, cid, comparison.id), here)
+                    if await ctx.attempt(ittools.clear_decision(actor, cid, comparison.id)):
+                        ctx.go(here, ctx.t('common.saved'))
 
                 ui.button(t('ittools.decision.clear'), on_click=clear).props('flat color=negative').mark(
                     'decision-clear'

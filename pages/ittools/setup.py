@@ -5,9 +5,11 @@ from __future__ import annotations
 from nicegui import html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.dialogs import confirm
 from components.forms import clear_field_errors, show_field_error
 from components.frame import aria
+from components.ittools_access import load_or_error
 from core.errors import AppError
 from core.ittools import Actor
 from core.ittools.model import LIMITS, Comparison
@@ -22,8 +24,7 @@ from core.ittools.texts import (
 from core.roles import Permission
 from core.services import Services
 
-from .._base import PageContext, community_page
-from .common import load_or_error, then
+from .._base import community_page
 
 
 def register(services: Services) -> None:
@@ -116,7 +117,8 @@ def register(services: Services) -> None:
                             danger=True,
                         ):
                             return
-                        await then(ctx, ittools.remove_tool(actor, cid, comparison.id, tool_id), here)
+                        if await ctx.attempt(ittools.remove_tool(actor, cid, comparison.id, tool_id)):
+                            ctx.go(here, ctx.t('common.saved'))
 
                     aria(
                         ui.button(icon='delete', on_click=remove).props('flat round'),
@@ -136,7 +138,8 @@ def register(services: Services) -> None:
                 async def add_catalogue() -> None:
                     if not choice.value:
                         return
-                    await then(ctx, ittools.add_tool(actor, cid, comparison.id, choice.value), here)
+                    if await ctx.attempt(ittools.add_tool(actor, cid, comparison.id, choice.value)):
+                        ctx.go(here, ctx.t('common.saved'))
 
                 ui.button(t('ittools.setup.add'), on_click=add_catalogue).props('outline').mark('add-tool')
         tx.h3(t('ittools.setup.own_tool'))
@@ -195,7 +198,8 @@ def register(services: Services) -> None:
                             danger=True,
                         ):
                             return
-                        await then(ctx, ittools.remove_criterion(actor, cid, comparison.id, criterion_id), here)
+                        if await ctx.attempt(ittools.remove_criterion(actor, cid, comparison.id, criterion_id)):
+                            ctx.go(here, ctx.t('common.saved'))
 
                     aria(
                         ui.button(icon='delete', on_click=remove).props('flat round'),
@@ -220,7 +224,8 @@ def register(services: Services) -> None:
                 async def add_catalogue() -> None:
                     if not choice.value:
                         return
-                    await then(ctx, ittools.add_criterion(actor, cid, comparison.id, choice.value), here)
+                    if await ctx.attempt(ittools.add_criterion(actor, cid, comparison.id, choice.value)):
+                        ctx.go(here, ctx.t('common.saved'))
 
                 ui.button(t('ittools.setup.add'), on_click=add_catalogue).props('outline').mark('add-criterion')
         tx.h3(t('ittools.setup.own_criterion'))

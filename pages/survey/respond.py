@@ -11,6 +11,7 @@ from typing import Any
 from nicegui import app, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.dialogs import confirm
 from components.forms import ErrorLine, copy_button
 from components.questionnaire import QuestionCard
@@ -20,7 +21,7 @@ from core.questionnaire import Instrument, unanswered
 from core.services import Services
 from core.survey import SurveyRound
 
-from .._base import PageContext, page
+from .._base import page
 
 DRAFT_KEY = 'cop-survey-{}'  # localStorage: {"answers": {...}} while answering, {"done": true} after
 

@@ -11,9 +11,12 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.charts import horizontal_bars, radar
+from components.context import PageContext
 from components.dialogs import confirm
+from components.error_pages import not_found_content
 from components.forms import ErrorLine, NumberField, clear_field_errors, copy_button, show_field_error
 from components.nav import provide
+from components.questionnaire_flow import send_idea
 from components.survey_widgets import (
     anonymity_summary,
     link_and_qr,
@@ -40,9 +43,7 @@ from core.survey_results import (
     weak_items,
 )
 
-from .._base import PageContext, community_page
-from .._questionnaire import send_idea
-from ..errors import not_found_content
+from .._base import community_page
 
 INSTRUMENT = 'member_survey'
 

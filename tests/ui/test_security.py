@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-from nicegui import app
+from nicegui import app, ui
 from nicegui.testing import User
 
+from components import context, open_pages
 from core import ratelimit
-from pages import _base
 
 from .helpers import PASSWORD, create_community, log_in, log_out, settle, sign_up
 from .test_ittools import coordinator_with_comparison, start_meeting
@@ -50,7 +50,7 @@ async def test_an_event_from_a_page_whose_session_ended_changes_nothing(user: Us
     await asyncio.sleep(0.2)
     stored = services().store.community(cid).table('community').get(doc_id=1)
     assert stored['name'] == 'CoP Veilig'
-    assert not _base.upload_allowed(client.id)  # its uploads are refused too
+    assert not open_pages.upload_allowed(client.id)  # its uploads are refused too
 
 
 async def test_wrong_meeting_codes_from_other_browsers_at_the_same_address_do_not_refuse_a_valid_code(
@@ -80,7 +80,7 @@ async def test_during_a_flood_new_browsers_wait_and_known_ones_go_on(user: User,
     monkeypatch.setattr(ratelimit.FLOOD, '_failures', deque())
     monkeypatch.setattr(ratelimit.FLOOD, 'threshold', 3)
     now = [1_000_000.0]
-    monkeypatch.setattr(_base.time, 'time', lambda: now[0])
+    monkeypatch.setattr(context.time, 'time', lambda: now[0])
     known = create_user()
     await known.open('/m')  # this browser was here before the flood
     for _ in range(5):
@@ -115,7 +115,7 @@ async def test_a_password_error_is_shown_once(user: User):
     user.find(marker='pw-new').type('a brand new passphrase')
     user.find(marker='pw-change').click()
     await asyncio.sleep(0.5)
-    texts = [label.text for label in user.find(kind=_base.ui.label).elements]
+    texts = [label.text for label in user.find(kind=ui.label).elements]
     assert 'Je huidige wachtwoord klopt niet.' not in texts  # shown under the field only
     assert user.find(marker='pw-current').elements.pop().props.get('error-message') == (
         'Je huidige wachtwoord klopt niet.'

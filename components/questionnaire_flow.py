@@ -1,4 +1,4 @@
-"""Page pieces shared by every questionnaire (kompas, profile, facilitation checklist): answering one dimension
+"""Screen pieces shared by every questionnaire (kompas, profile, facilitation checklist): answering one dimension
 at a time, and the review of open questions before finishing."""
 
 from __future__ import annotations
@@ -8,15 +8,14 @@ from typing import Any
 
 from nicegui import html, ui
 
-from components import typography as tx
-from components.dialogs import confirm
-from components.plan_button import send_to_plan
-from components.questionnaire import Progress, QuestionCard
-from core.errors import AppError
-from core.questionnaire import Instrument, unanswered
+from core.questionnaire import Dimension, Instrument, unanswered
 from core.sheets import Sheet
 
-from ._base import PageContext
+from . import typography as tx
+from .context import PageContext
+from .dialogs import confirm
+from .plan_button import send_to_plan
+from .questionnaire import Progress, QuestionCard
 
 Save = Callable[[str, Any], Awaitable[Any]]
 
@@ -41,21 +40,13 @@ def answer_dimension(
         tx.p(t.pick(dimension.description)).classes('cop-muted')
 
     async def on_answer(item_id: str, value: Any) -> bool:
-        try:
-            await save_answer(item_id, value)
-        except AppError as e:
-            ctx.notify_error(e)
+        if not await ctx.attempt(save_answer(item_id, value)):
             return False
         progress.update(item_id, value)
         return True
 
     async def on_comment(item_id: str, text: str) -> bool:
-        try:
-            await save_comment(item_id, text)
-        except AppError as e:
-            ctx.notify_error(e)
-            return False
-        return True
+        return bool(await ctx.attempt(save_comment(item_id, text)))
 
     numbers = {item.id: n for n, item in enumerate(instrument.items, start=1)}
     for item in dimension.items:
@@ -70,6 +61,14 @@ def answer_dimension(
             on_comment=on_comment,
             comments=comments,
         )
+    _dimension_steps(ctx, instrument, dimension, answer_url, review_url)
+
+
+def _dimension_steps(
+    ctx: PageContext, instrument: Instrument, dimension: Dimension, answer_url: Callable[[str], str], review_url: str
+) -> None:
+    """The way to the dimension before, and to the next one (or to the review after the last)."""
+    t = ctx.t
     dimensions = instrument.dimensions
     index = [d.id for d in dimensions].index(dimension.id)
     with ui.row().classes('w-full justify-between gap-2 mt-2'):
@@ -126,12 +125,8 @@ def review_and_finish(
             t('questionnaire.finish'),
         ):
             return
-        try:
-            await finish()
-        except AppError as e:
-            ctx.notify_error(e)
-            return
-        ctx.go(done_url, done_notice)
+        if await ctx.attempt(finish):
+            ctx.go(done_url, done_notice)
 
     ui.button(t('questionnaire.finish'), icon='flag', on_click=on_finish).mark('finish')
 
@@ -140,11 +135,9 @@ def send_idea(ctx: PageContext, source: str, ref: str, dimension: str, text: dic
     """The 'add to action plan' button for an idea from a tool's result."""
 
     async def send() -> bool:
-        try:
-            await ctx.services.suggestions.send(ctx.user.id, ctx.community.id, source, ref, dimension, dict(text))
-        except AppError as e:
-            ctx.notify_error(e)
-            return False
-        return True
+        suggestions = ctx.services.suggestions
+        return bool(
+            await ctx.attempt(suggestions.send(ctx.user.id, ctx.community.id, source, ref, dimension, dict(text)))
+        )
 
     send_to_plan(ctx.t, ctx.t.pick(text), already, send)
