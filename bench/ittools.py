@@ -108,7 +108,7 @@ def prepare(data: Path) -> tuple[str, str, str]:
         community = await services.communities.create(user.id, {'name': 'CoP Bench'})
         actor = services.ittools.user_actor(user, community.id)
         comparison = await services.ittools.create(actor, community.id, 'Bench', template_id='m365')
-        meeting = await services.ittools.start_meeting(actor, community.id, comparison.id)
+        meeting = await services.ittools.meetings.start_meeting(actor, community.id, comparison.id)
         services.close()
         return community.id, comparison.id, meeting.code
 

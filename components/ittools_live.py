@@ -47,7 +47,7 @@ class LiveMatrix:
         self.callbacks: dict[str, Callable[[], None]] = {}
         self.on_undo_available = on_undo_available
         self.room = service.room(cid, comparison_id)
-        self.rights: Rights = service.rights(actor, cid, comparison_id)
+        self.rights: Rights = service.meetings.rights(actor, cid, comparison_id)
         self.view = MatrixView(matrix_state(self.room, actor, self.rights, t), matrix_texts(t)).mark('matrix')
         self.my_edits: dict[tuple[str, str], tuple[int, Any]] = {}  # (field, key) -> (rev, value) of own last edits
         for name, handler in (
@@ -88,7 +88,7 @@ class LiveMatrix:
     def resync(self) -> None:
         try:
             self.room = self.service.room(self.cid, self.comparison_id)
-            self.rights = self.service.rights(self.actor, self.cid, self.comparison_id)
+            self.rights = self.service.meetings.rights(self.actor, self.cid, self.comparison_id)
         except AppError:
             return
         with self.view:
@@ -197,7 +197,7 @@ class LiveMatrix:
         if not isinstance(key, str) or key not in self.room.comparison.keys():
             return {}
         if name == 'scores' and self.rights.private:
-            scores = self.service.private_scores(self.actor, self.cid, self.comparison_id)
+            scores = self.service.meetings.private_scores(self.actor, self.cid, self.comparison_id)
             return {'private': {key: scores.get(key)}}
         cells = self.room.comparison.scores if name == 'scores' else self.room.comparison.notes
         return {name: {key: entry_payload(cells.get(key), self.actor)}}
@@ -294,7 +294,7 @@ class LiveMatrix:
         return None
 
     def _sync_private(self) -> None:
-        current = self.service.private_scores(self.actor, self.cid, self.comparison_id)
+        current = self.service.meetings.private_scores(self.actor, self.cid, self.comparison_id)
         shown = self.view.state['private']
         self.view.patch(private={**{k: None for k in shown if k not in current}, **current})
 

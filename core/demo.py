@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from tinydb import Query
 
+from .ittools.demo import seed as seed_ittools
 from .kompas import TABLE as KOMPAS_TABLE
 from .services import Services
 
@@ -56,8 +57,8 @@ async def seed_parts(services: Services, owner: str, cid: str) -> None:
     await _seed_profile(services, owner, cid)
     await _seed_survey(services, owner, cid)
     await _seed_facilitation(services, owner, cid)
-    await services.kickoff.seed_demo(owner, cid)
-    await services.ittools.seed_demo(owner, cid)
+    await _seed_kickoff(services, owner, cid)
+    await seed_ittools(services.ittools, owner, cid)
     await _seed_plan(services, owner, cid)
 
 
@@ -290,3 +291,27 @@ async def _seed_plan(services: Services, owner: str, cid: str) -> None:
             'next_review': (datetime.now(UTC).date() + timedelta(days=150)).isoformat(),
         },
     )
+
+
+async def _seed_kickoff(services: Services, owner: str, cid: str) -> None:
+    """A ready kick-off for the demo community (Dutch, 90 minutes), once: nothing if it has scenarios."""
+    kickoff = services.kickoff
+    if kickoff.scenarios(owner, cid):
+        return
+    scenario = await kickoff.create(
+        owner, cid, title='Kick-off CoP Klantgericht schrijven', lang='nl', template_id='kickoff_90'
+    )
+    day = (datetime.now(UTC) + timedelta(days=24)).date()
+    day += timedelta(days=(1 - day.weekday()) % 7)  # a Tuesday
+    await kickoff.update(
+        owner, cid, scenario.id, {'date': day.isoformat(), 'location': 'WTC III, zaal Kreta (8ste verdieping)'}
+    )
+    for role, name in (
+        ('facilitator', 'An Demo'),
+        ('sponsor', 'Directeur Communicatie'),
+        ('note_taker', 'Pieter Claes'),
+        ('timekeeper', 'Sara El Idrissi'),
+    ):
+        await kickoff.set_person(owner, cid, scenario.id, role, name)
+    for item in scenario.preparation[:3]:
+        await kickoff.set_check(owner, cid, scenario.id, 'preparation', item.id, True)

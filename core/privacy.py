@@ -390,25 +390,10 @@ def to_html(data: dict[str, Any], t: Translator) -> bytes:
 
 
 def ittools_forgetter(ittools: Any) -> Callable[[str, str, str], None]:
-    """NOTE: coupled to core/ittools: its live rooms keep a comparison (authors' display names included) in memory.
-    After an erasure, idle rooms are dropped and open ones reload their model from the scrubbed file and reset."""
-    from .ittools.live import Change
-    from .ittools.model import comparison_from_doc, meeting_from_doc
-    from .ittools.service import COMPARISONS, MEETINGS
+    """The IT-tools live rooms keep a comparison (authors' display names included) in memory: after an erasure in a
+    community they read it again from the scrubbed file."""
 
     def forget(cid: str, user_id: str, label: str) -> None:
-        for (room_cid, comparison_id), room in list(ittools._rooms.items()):
-            if room_cid != cid:
-                continue
-            if room.idle:
-                ittools.drop_room(room_cid, comparison_id)
-                continue
-            doc = room.db.table(COMPARISONS).get(doc_id=room.doc_id)
-            if doc is not None:
-                room.comparison = comparison_from_doc(doc)
-            meeting_doc = room.db.table(MEETINGS).get(doc_id=room.meeting_doc_id) if room.meeting_doc_id else None
-            if meeting_doc is not None:
-                room.meeting = meeting_from_doc(meeting_doc)
-            room.notify(Change('reset'))
+        ittools.rooms.reload(cid)
 
     return forget

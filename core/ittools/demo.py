@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from tinydb import Query
 
 from .meetings import MeetingRef
+from .records import MEETINGS
 
 if TYPE_CHECKING:
     from .service import ITTools
@@ -46,7 +47,7 @@ async def seed(ittools: ITTools, owner_id: str, cid: str) -> None:
     if any(c.title == TITLE for c in ittools.comparisons(actor, cid)):
         return
     comparison = await ittools.create(actor, cid, TITLE, template_id='m365')
-    meeting = await ittools.start_meeting(actor, cid, comparison.id)
+    meeting = await ittools.meetings.start_meeting(actor, cid, comparison.id)
     ref = MeetingRef(
         cid=cid,
         comparison_id=comparison.id,
@@ -55,7 +56,7 @@ async def seed(ittools: ITTools, owner_id: str, cid: str) -> None:
         title=comparison.title,
         community_name='',
     )
-    people = [await ittools.join(ref, name) for name in PEOPLE]
+    people = [await ittools.meetings.join(ref, name) for name in PEOPLE]
     authors = [actor, *people]
     criteria = [c.id for c in comparison.criteria]
     for i, (tool_id, scores) in enumerate(SCORES.items()):
@@ -64,13 +65,11 @@ async def seed(ittools: ITTools, owner_id: str, cid: str) -> None:
             await ittools.set_score(author, cid, comparison.id, f'{tool_id}:{criterion_id}', score)
     for n, (key, text) in enumerate(NOTES.items()):
         await ittools.set_note(authors[n % len(authors)], cid, comparison.id, key, text)
-    await ittools.end_meeting(actor, cid, comparison.id)
+    await ittools.meetings.end_meeting(actor, cid, comparison.id)
     decided = date.today() - timedelta(days=7)
     await ittools.record_decision(actor, cid, comparison.id, 'teams', RATIONALE, decided.isoformat())
     # the meeting happened on the day of the decision
     room = ittools.room(cid, comparison.id)
-    from .service import MEETINGS
-
     room.db.table(MEETINGS).update(
         {'started': f'{decided.isoformat()}T09:30:00+00:00', 'ended': f'{decided.isoformat()}T11:00:00+00:00'},
         Query()['id'] == meeting.id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tinydb import Query
 
@@ -22,11 +22,9 @@ from core.roles import Permission
 from . import codes
 from .live import Actor, Change, Room, UndoStep
 from .model import WEIGHT_POLICIES, Entry, Meeting, Participant, clean_display_name, now_iso
+from .records import CODES, MEETINGS
+from .rooms import Rooms
 
-if TYPE_CHECKING:
-    from .service import ITTools
-
-CODES = 'ittools_codes'  # table of the accounts file
 MEETING_HOURS = 24
 CODE_KEEP_DAYS = 7
 MAX_PARTICIPANTS = 150
@@ -57,16 +55,19 @@ class MeetingRef:
     community_name: str
 
 
-class MeetingOps:
-    def __init__(self) -> None:
+class Meetings:
+    """Meetings on the comparisons' rooms: used by the IT-tools service, never the other way round."""
+
+    def __init__(self, rooms: Rooms) -> None:
+        self.rooms = rooms
         self.guard = codes.CodeGuard()
 
     # -- rights --------------------------------------------------------------------------------------------------------
 
-    def rights(self: ITTools, actor: Actor, cid: str, comparison_id: str) -> Rights:
-        room = self.room(cid, comparison_id)
+    def rights(self, actor: Actor, cid: str, comparison_id: str) -> Rights:
+        room = self.rooms.room(cid, comparison_id)
         meeting = room.active_meeting
-        coordinator = not actor.participant and self._can(actor, cid, Permission.EDIT)
+        coordinator = not actor.participant and self.rooms.can(actor, cid, Permission.EDIT)
         if actor.participant:
             if meeting is None or meeting.id != actor.meeting_id or actor.id[2:] not in meeting.participants:
                 return Rights(totals=True)
@@ -82,27 +83,27 @@ class MeetingOps:
             cells=True, notes=True, weights=weights, stats=meeting.mode == 'revealed', coordinator=coordinator
         )
 
-    def _in_meeting(self: ITTools, actor: Actor, room: Room) -> bool:
+    def in_meeting(self, actor: Actor, room: Room) -> bool:
         meeting = room.active_meeting
         return meeting is not None and actor.participant and actor.meeting_id == meeting.id
 
-    def meeting(self: ITTools, cid: str, comparison_id: str) -> Meeting | None:
+    def meeting(self, cid: str, comparison_id: str) -> Meeting | None:
         """The running meeting on a comparison, if any."""
-        return self.room(cid, comparison_id).active_meeting
+        return self.rooms.room(cid, comparison_id).active_meeting
 
     # -- the coordinator runs the meeting ------------------------------------------------------------------------------
 
     async def start_meeting(
-        self: ITTools, actor: Actor, cid: str, comparison_id: str, mode: str = 'together', weights: str = 'coordinator'
+        self, actor: Actor, cid: str, comparison_id: str, mode: str = 'together', weights: str = 'coordinator'
     ) -> Meeting:
         """Open a meeting with a fresh code; if one is running already, that one is returned."""
-        self._require(actor, cid, Permission.EDIT)
+        self.rooms.require(actor, cid, Permission.EDIT)
         if mode not in ('together', 'private') or weights not in WEIGHT_POLICIES:
             raise ValidationError('error.invalid', 'mode')
-        room = self.room(cid, comparison_id)
+        room = self.rooms.room(cid, comparison_id)
         if room.active_meeting is not None:
             return room.active_meeting
-        index = self.store.accounts.table(CODES)
+        index = self.rooms.store.accounts.table(CODES)
         self._purge_codes()
         now = datetime.now(UTC)
         code = codes.new_code({doc['code'] for doc in index.all()})
@@ -117,8 +118,6 @@ class MeetingOps:
             expires=(now + timedelta(hours=MEETING_HOURS)).isoformat(timespec='seconds'),
             round=1 if mode == 'private' else 0,
         )
-        from .service import MEETINGS
-
         room.meeting, room.meeting_doc_id = meeting, room.db.table(MEETINGS).insert(meeting.to_doc())
         index.insert(
             {
@@ -131,29 +130,29 @@ class MeetingOps:
             }
         )
         await room.db.commit()
-        await self.store.accounts.commit()
+        await self.rooms.store.accounts.commit()
         room.notify(Change('meeting', actor_id=actor.id))
         return meeting
 
-    async def end_meeting(self: ITTools, actor: Actor, cid: str, comparison_id: str) -> None:
+    async def end_meeting(self, actor: Actor, cid: str, comparison_id: str) -> None:
         """End the meeting: its code stops working, participants keep a read-only view, the results stay."""
-        self._require(actor, cid, Permission.EDIT)
-        room = self.room(cid, comparison_id)
+        self.rooms.require(actor, cid, Permission.EDIT)
+        room = self.rooms.room(cid, comparison_id)
         meeting = room.active_meeting
         if meeting is None:
             return
         meeting.ended = now_iso()
-        self._write_meeting(room)
+        self.rooms.write_meeting(room)
         self._end_code(meeting)
         await room.db.commit()
-        await self.store.accounts.commit()
+        await self.rooms.store.accounts.commit()
         room.editing.clear()
         room.notify(Change('meeting', actor_id=actor.id))
 
-    async def set_mode(self: ITTools, actor: Actor, cid: str, comparison_id: str, mode: str) -> Meeting:
+    async def set_mode(self, actor: Actor, cid: str, comparison_id: str, mode: str) -> Meeting:
         """together; private (a new private round: all score alone); revealed (shows the private scores)."""
-        self._require(actor, cid, Permission.EDIT)
-        room = self.room(cid, comparison_id)
+        self.rooms.require(actor, cid, Permission.EDIT)
+        room = self.rooms.room(cid, comparison_id)
         meeting = room.active_meeting
         if meeting is None:
             raise ValidationError('meeting.error.no_meeting')
@@ -173,13 +172,13 @@ class MeetingOps:
         meeting.mode = mode
         if mode == 'revealed':
             self._replace_by_round(room)
-        self._write_meeting(room)
+        self.rooms.write_meeting(room)
         await room.db.commit()
         room.editing.clear()
         room.notify(Change('meeting', actor_id=actor.id))
         return meeting
 
-    def _replace_by_round(self: ITTools, room: Room) -> None:
+    def _replace_by_round(self, room: Room) -> None:
         """The reveal: in every cell the round scored, the round's figures replace the earlier shared score, so no
         cell shows an old value beside the round's and nothing mixes the two (the group agrees on it anew)."""
         comparison = room.comparison
@@ -189,28 +188,28 @@ class MeetingOps:
         if stale:
             comparison.next_rev()
             comparison.updated = now_iso()
-            self._write_comparison(room)
+            self.rooms.write_comparison(room)
 
-    async def set_weights_policy(self: ITTools, actor: Actor, cid: str, comparison_id: str, policy: str) -> None:
-        self._require(actor, cid, Permission.EDIT)
+    async def set_weights_policy(self, actor: Actor, cid: str, comparison_id: str, policy: str) -> None:
+        self.rooms.require(actor, cid, Permission.EDIT)
         if policy not in WEIGHT_POLICIES:
             raise ValidationError('error.invalid', 'weights')
-        room = self.room(cid, comparison_id)
+        room = self.rooms.room(cid, comparison_id)
         meeting = room.active_meeting
         if meeting is None:
             raise ValidationError('meeting.error.no_meeting')
         if meeting.weights == policy:
             return
         meeting.weights = policy
-        self._write_meeting(room)
+        self.rooms.write_meeting(room)
         await room.db.commit()
         room.notify(Change('meeting', actor_id=actor.id))
 
-    async def adopt_means(self: ITTools, actor: Actor, cid: str, comparison_id: str) -> int:
+    async def adopt_means(self, actor: Actor, cid: str, comparison_id: str) -> int:
         """After the reveal: every cell of the round not agreed on since gets the round's rounded mean (the reveal
         removed the earlier shared scores of these cells, so only the round's values count). Returns the count."""
-        self._require(actor, cid, Permission.EDIT)
-        room = self.room(cid, comparison_id)
+        self.rooms.require(actor, cid, Permission.EDIT)
+        room = self.rooms.room(cid, comparison_id)
         meeting = room.active_meeting
         if meeting is None or meeting.mode != 'revealed':
             raise ValidationError('meeting.error.adopt_needs_reveal')
@@ -225,28 +224,15 @@ class MeetingOps:
                 filled += 1
         if filled:
             comparison.updated = now_iso()
-            self._write_comparison(room)
+            self.rooms.write_comparison(room)
             await room.db.commit()
             room.notify(Change('reset', actor_id=actor.id))
         return filled
 
-    def _write_meeting(self: ITTools, room: Room) -> None:
-        if room.meeting is None or room.meeting_doc_id is None:
-            return
-        doc = room.meeting.to_doc()
-
-        def replace(stored: dict[str, Any]) -> None:
-            stored.clear()
-            stored.update(doc)
-
-        from .service import MEETINGS
-
-        room.db.table(MEETINGS).update(replace, doc_ids=[room.meeting_doc_id])
-
     # -- private scores ------------------------------------------------------------------------------------------------
 
-    async def _set_private(
-        self: ITTools, room: Room, actor: Actor, key: str, value: int | None, *, undoable: bool = True
+    async def set_private(
+        self, room: Room, actor: Actor, key: str, value: int | None, *, undoable: bool = True
     ) -> Entry:
         meeting = room.active_meeting
         scores = meeting.private.setdefault(actor.id, {})
@@ -256,7 +242,6 @@ class MeetingOps:
         else:
             scores[key] = value
         room.touched()
-        from .service import MEETINGS
 
         def write(doc: dict[str, Any]) -> None:
             own = doc['private'].setdefault(actor.id, {})
@@ -272,45 +257,36 @@ class MeetingOps:
                 scores.pop(key, None)
             else:
                 scores[key] = previous
-            self._write_meeting(room)
+            self.rooms.write_meeting(room)
 
-        await self._commit(room, actor, UndoStep('private', key, previous, 0), take_back, undoable=undoable)
+        await self.rooms.commit_edit(room, actor, UndoStep('private', key, previous, 0), take_back, undoable=undoable)
         room.notify(Change('progress', key=key, actor_id=actor.id))
         return Entry(value=value, by=actor.name, by_id=actor.id, at=now_iso(), rev=0)
 
-    def private_scores(self: ITTools, actor: Actor, cid: str, comparison_id: str) -> dict[str, int]:
+    def private_scores(self, actor: Actor, cid: str, comparison_id: str) -> dict[str, int]:
         """The actor's own private scores of the current round."""
-        meeting = self.room(cid, comparison_id).active_meeting
+        meeting = self.rooms.room(cid, comparison_id).active_meeting
         return dict(meeting.private.get(actor.id, {})) if meeting else {}
 
     # -- codes and participants ----------------------------------------------------------------------------------------
 
-    def _code_points_to(self: ITTools, code: str, cid: str, meeting_id: str) -> bool:
-        doc = self.store.accounts.table(CODES).get(Query()['code'] == code)
-        return (
-            doc is not None
-            and doc['community_id'] == cid
-            and doc['meeting_id'] == meeting_id
-            and doc.get('ended') is None
-        )
-
-    def _end_code(self: ITTools, meeting: Meeting) -> None:
-        self.store.accounts.table(CODES).update(
+    def _end_code(self, meeting: Meeting) -> None:
+        self.rooms.store.accounts.table(CODES).update(
             {'ended': meeting.ended or now_iso()}, Query()['meeting_id'] == meeting.id
         )
 
-    def _purge_codes(self: ITTools) -> None:
+    def _purge_codes(self) -> None:
         limit = (datetime.now(UTC) - timedelta(days=CODE_KEEP_DAYS)).isoformat(timespec='seconds')
-        self.store.accounts.table(CODES).remove(Query()['expires'].test(lambda expires: expires < limit))
+        self.rooms.store.accounts.table(CODES).remove(Query()['expires'].test(lambda expires: expires < limit))
 
-    def find_meeting(self: ITTools, raw_code: Any, session: str, address: str) -> MeetingRef:
+    def find_meeting(self, raw_code: Any, session: str, address: str) -> MeetingRef:
         """Where a typed code leads. A wrong code counts against the browser and its address; too many wrong codes
         lock them out for a while (ValidationError 'meeting.error.too_many' with the minutes)."""
         wait = self.guard.retry_after(session, address)
         if wait:
             raise ValidationError('meeting.error.too_many', minutes=max(1, (wait + 59) // 60))
         code = codes.normalise(raw_code)
-        doc = self.store.accounts.table(CODES).get(Query()['code'] == code) if code else None
+        doc = self.rooms.store.accounts.table(CODES).get(Query()['code'] == code) if code else None
         if doc is None:
             self.guard.failure(session, address)
             raise NotFound('meeting.error.code')
@@ -319,7 +295,7 @@ class MeetingOps:
             raise NotFound('meeting.error.ended')
         cid, comparison_id = doc['community_id'], doc['comparison_id']
         try:
-            room = self.room(cid, comparison_id)
+            room = self.rooms.room(cid, comparison_id)
         except NotFound as e:
             raise NotFound('meeting.error.ended') from e
         community = room.db.table(COMMUNITY_TABLE).get(doc_id=1) or {}
@@ -335,11 +311,11 @@ class MeetingOps:
             community_name=str(community.get('name', '')),
         )
 
-    def participant_actor(self: ITTools, ref: MeetingRef, pid: str | None) -> Actor | None:
+    def participant_actor(self, ref: MeetingRef, pid: str | None) -> Actor | None:
         """The participant behind a participant id kept in a browser session, if they joined this meeting."""
         if not pid:
             return None
-        meeting = self.room(ref.cid, ref.comparison_id).meeting
+        meeting = self.rooms.room(ref.cid, ref.comparison_id).meeting
         if meeting is None or meeting.id != ref.meeting_id:
             return None
         participant = meeting.participants.get(pid)
@@ -347,10 +323,10 @@ class MeetingOps:
             return None
         return Actor(id=f'p:{pid}', name=participant.name, meeting_id=meeting.id)
 
-    async def join(self: ITTools, ref: MeetingRef, name: Any, pid: str | None = None) -> Actor:
+    async def join(self, ref: MeetingRef, name: Any, pid: str | None = None) -> Actor:
         """Join (or rejoin, possibly under a new name) a running meeting with a display name."""
         name = clean_display_name(name)
-        room = self.room(ref.cid, ref.comparison_id)
+        room = self.rooms.room(ref.cid, ref.comparison_id)
         meeting = room.active_meeting
         if meeting is None or meeting.id != ref.meeting_id:
             raise NotFound('meeting.error.ended')
@@ -358,7 +334,7 @@ class MeetingOps:
         others = [p for p in meeting.participants.values() if p is not existing]
         if any(p.name.casefold() == name.casefold() for p in others):
             raise ValidationError('meeting.error.name_taken', 'name')
-        if name.casefold() in self.communities.account_names(ref.cid):
+        if name.casefold() in self.rooms.communities.account_names(ref.cid):
             raise ValidationError('meeting.error.name_account', 'name')
         if existing is None and len(meeting.participants) >= MAX_PARTICIPANTS:
             raise ValidationError('meeting.error.full', max=MAX_PARTICIPANTS)
@@ -370,7 +346,7 @@ class MeetingOps:
         else:
             existing.name = name
             room.rename(f'p:{pid}', name)
-        self._write_meeting(room)
+        self.rooms.write_meeting(room)
         await room.db.commit()
         room.notify(Change('presence'))
         return Actor(id=f'p:{pid}', name=name, meeting_id=meeting.id)

@@ -13,6 +13,11 @@ from core import schema
 from .catalogue import MAX_WEIGHT, MIN_WEIGHT
 from .model import LIMITS, MAX_CRITERIA, MAX_TOOLS, MODES, SCORES, WEIGHT_POLICIES
 
+# the tables: comparisons and meetings in the community's file, the join-code index in the accounts file
+COMPARISONS = 'ittools_comparisons'
+MEETINGS = 'ittools_meetings'
+CODES = 'ittools_codes'
+
 _ID = schema.Str(40, pattern=r'[a-z][a-z0-9_]{0,39}')
 _CELL = schema.Str(81, pattern=r'[a-z][a-z0-9_]{0,39}:[a-z][a-z0-9_]{0,39}')
 _REV = schema.Int(0, 10**12)

@@ -13,6 +13,7 @@ from .catalogue import Catalogue
 from .model import Comparison, cell_key
 from .scoring import Completeness, completeness, results, weight_shares
 from .texts import criterion_group, criterion_title, decided_tool_name, recorded_tool_name, same, tool_name
+from .view import completeness_text
 
 
 def decision_record(catalogue: Catalogue, comparison: Comparison) -> dict[str, Any]:
@@ -77,8 +78,6 @@ def completeness_facts(decision: dict[str, Any], t: Translator) -> list[tuple[st
     raw = decision.get('completeness')
     if not isinstance(raw, dict):
         return []
-    from .view import completeness_text
-
     titles = [t.pick(title) for title in raw['must_unscored']]
     done = Completeness(**{**raw, 'must_unscored': tuple(raw['must_unscored'])})
     lines = completeness_text(done, titles, t)

@@ -16,14 +16,14 @@ from tinydb import Query
 
 from core.accounts import Accounts, User
 from core.communities import Communities, TableSpec
-from core.errors import AppError, NotFound, PermissionDenied, ValidationError
-from core.roles import Permission, require
-from core.store import DamagedFileError, Database, Store
+from core.errors import NotFound, PermissionDenied, ValidationError
+from core.roles import Permission
+from core.store import DamagedFileError, Store
 
 from . import records
 from .catalogue import Catalogue
 from .live import Actor, Change, Listener, PresenceRow, Room, UndoStep
-from .meetings import MeetingOps
+from .meetings import Meetings
 from .model import (
     DEFAULT_WEIGHT,
     LIMITS,
@@ -40,31 +40,30 @@ from .model import (
     check_weight,
     clean_text,
     comparison_from_doc,
-    meeting_from_doc,
     now_iso,
     validate_comparisons,
     validate_meetings,
 )
+from .records import COMPARISONS, MEETINGS
+from .report import decision_record
+from .rooms import Rooms
 from .texts import criterion_title, tool_name
 
 log = logging.getLogger(__name__)
 
-COMPARISONS = 'ittools_comparisons'
-MEETINGS = 'ittools_meetings'
 MAX_COMPARISONS = 50
-# Rooms nobody has open stay loaded for the next visit, up to this many (the oldest loaded go first). A room with a
-# page open is never dropped; dropping an idle one loses only the undo history of people who have no page open.
-MAX_IDLE_ROOMS = 200
 
 
-class ITTools(MeetingOps):
+class ITTools:
+    """The comparisons of a community and the edits on them; meetings on a comparison are `self.meetings`."""
+
     def __init__(self, store: Store, communities: Communities, accounts: Accounts, catalogue: Catalogue) -> None:
-        super().__init__()
         self.store = store
         self.communities = communities
         self.accounts = accounts
         self.catalogue = catalogue
-        self._rooms: dict[tuple[str, str], Room] = {}
+        self.rooms = Rooms(store, communities, catalogue)
+        self.meetings = Meetings(self.rooms)
         communities.register_table(TableSpec(COMPARISONS, records.COMPARISON, validate_comparisons))
         communities.register_table(TableSpec(MEETINGS, records.MEETING, validate_meetings, exported=False))
 
@@ -76,143 +75,63 @@ class ITTools(MeetingOps):
             raise NotFound()
         return Actor(id=f'u:{user.id}', name=user.name)
 
-    def _require(self, actor: Actor, cid: str, permission: Permission) -> None:
-        """The actor's current role grants `permission` (read afresh: a role may change while a page is open)."""
-        if actor.participant:
-            raise PermissionDenied()
-        require(self.communities.role_of(actor.id[2:], cid), permission)
-
-    # -- rooms ---------------------------------------------------------------------------------------------------------
-
-    def _db(self, cid: str) -> Database:
-        try:
-            return self.store.community(cid)
-        except KeyError as e:
-            raise NotFound() from e
-
     def room(self, cid: str, comparison_id: str) -> Room:
         """The live room of a comparison, loaded on first use (NotFound if it does not exist)."""
-        db = self._db(cid)
-        key = (cid, comparison_id)
-        room = self._rooms.get(key)
-        if room is not None and room.db is db and db.table(COMPARISONS).contains(doc_id=room.doc_id):
-            return room
-        if not isinstance(comparison_id, str):
-            raise NotFound()
-        doc = db.table(COMPARISONS).get(Query()['id'] == comparison_id)
-        if doc is None:
-            self._rooms.pop(key, None)
-            raise NotFound()
-        try:
-            comparison = comparison_from_doc(doc)
-        except ValidationError as e:
-            raise DamagedFileError(db.path, 'holds an IT-tools comparison that cannot be read') from e
-        fresh = Room(cid=cid, db=db, comparison=comparison, doc_id=doc.doc_id, catalogue=self.catalogue)
-        found = self._latest_meeting(cid, db, db.table(MEETINGS).search(Query()['comparison_id'] == comparison_id))
-        if found is not None:
-            fresh.meeting, fresh.meeting_doc_id = found
-        if room is not None:  # the file was restored or replaced under open pages: they get the new state
-            fresh.listeners, fresh.presence = room.listeners, room.presence
-        self._keep(key, fresh)
-        if room is not None:
-            fresh.notify(Change('reset'))
-        return fresh
-
-    def _keep(self, key: tuple[str, str], room: Room) -> None:
-        self._rooms[key] = room
-        idle = [k for k, r in self._rooms.items() if k != key and r.idle]
-        for k in idle[: max(0, len(idle) + 1 - MAX_IDLE_ROOMS)]:  # + 1: the new room, not open yet, counts too
-            del self._rooms[k]
-
-    def _latest_meeting(self, cid: str, db: Database, docs: list[Any]) -> tuple[Meeting, int] | None:
-        """The latest of a comparison's meeting documents (DamagedFileError if it cannot be read). A meeting whose code
-        does not lead to it (imported, orphaned) is over."""
-        if not docs:
-            return None
-        doc = max(docs, key=lambda d: d.get('started', ''))
-        try:
-            meeting = meeting_from_doc(doc)
-        except ValidationError as e:
-            raise DamagedFileError(db.path, 'holds an IT-tools meeting that cannot be read') from e
-        if meeting.ended is None and not self._code_points_to(meeting.code, cid, meeting.id):
-            meeting.ended = now_iso()
-        return meeting, doc.doc_id
+        return self.rooms.room(cid, comparison_id)
 
     def subscribe(self, cid: str, comparison_id: str, listener: Listener) -> Callable[[], None]:
-        room = self.room(cid, comparison_id)
-        unsubscribe = room.subscribe(listener)
-
-        def done() -> None:
-            unsubscribe()
-            self._evict(cid, comparison_id)
-
-        return done
+        return self.rooms.subscribe(cid, comparison_id, listener)
 
     def drop_room(self, cid: str, comparison_id: str) -> None:
         """Forget an idle room, so the next use reads the comparison from the file again."""
-        self._evict(cid, comparison_id)
+        self.rooms.evict(cid, comparison_id)
 
-    async def seed_demo(self, owner_id: str, cid: str) -> None:
-        from .demo import seed
-
-        await seed(self, owner_id, cid)
-
-    def _evict(self, cid: str, comparison_id: str) -> None:
-        room = self._rooms.get((cid, comparison_id))
-        if room is not None and room.idle:
-            del self._rooms[(cid, comparison_id)]
+    # -- rooms ---------------------------------------------------------------------------------------------------------
 
     # -- presence and editing marks (memory only) ----------------------------------------------------------------------
 
     def enter(self, actor: Actor, cid: str, comparison_id: str) -> str:
         """A page of `actor` opened the comparison; returns the page's presence token."""
-        room = self.room(cid, comparison_id)
+        room = self.rooms.room(cid, comparison_id)
         if actor.participant:
             kind = 'participant'
         else:
-            kind = 'coordinator' if self._can(actor, cid, Permission.EDIT) else 'viewer'
+            kind = 'coordinator' if self.rooms.can(actor, cid, Permission.EDIT) else 'viewer'
         token = room.enter(actor, kind)
         room.notify(Change('presence', actor_id=actor.id))
         return token
 
     def set_connected(self, cid: str, comparison_id: str, token: str, connected: bool) -> None:
-        room = self._rooms.get((cid, comparison_id))
+        room = self.rooms.loaded.get((cid, comparison_id))
         if room is not None and room.set_connected(token, connected):
             room.notify(Change('presence'))
 
     def leave(self, cid: str, comparison_id: str, token: str) -> None:
-        room = self._rooms.get((cid, comparison_id))
+        room = self.rooms.loaded.get((cid, comparison_id))
         if room is not None and room.leave(token):
             room.notify(Change('presence'))
-            self._evict(cid, comparison_id)
+            self.rooms.evict(cid, comparison_id)
 
     def present(self, cid: str, comparison_id: str) -> list[PresenceRow]:
-        return self.room(cid, comparison_id).present()
+        return self.rooms.room(cid, comparison_id).present()
 
     def set_editing(self, actor: Actor, cid: str, comparison_id: str, key: Any) -> None:
         """Show others that `actor` is editing a cell (None: no longer). Silently ignored for non-editors."""
-        room = self.room(cid, comparison_id)
+        room = self.rooms.room(cid, comparison_id)
         if key is not None:
             room.comparison.split_key(key)
-            if not self.rights(actor, cid, comparison_id).cells:
+            if not self.meetings.rights(actor, cid, comparison_id).cells:
                 return
         if room.set_editing(actor, key):
             room.notify(Change('editing', key=key or '', actor_id=actor.id))
-
-    def _can(self, actor: Actor, cid: str, permission: Permission) -> bool:
-        try:
-            self._require(actor, cid, permission)
-        except AppError:
-            return False
-        return True
 
     # -- reading -------------------------------------------------------------------------------------------------------
 
     def comparisons(self, actor: Actor, cid: str) -> list[Comparison]:
         """The community's comparisons, newest first."""
-        self._require(actor, cid, Permission.VIEW)
+        self.rooms.require(actor, cid, Permission.VIEW)
         out = []
-        for doc in self._db(cid).table(COMPARISONS).all():
+        for doc in self.rooms.db(cid).table(COMPARISONS).all():
             try:
                 out.append(comparison_from_doc(doc))
             except ValidationError:
@@ -222,22 +141,22 @@ class ITTools(MeetingOps):
     def count(self, cid: str) -> int:
         """How many comparisons the community has (a count of its stored documents: nothing is read)."""
         try:
-            return len(self._db(cid).table(COMPARISONS))
+            return len(self.rooms.db(cid).table(COMPARISONS))
         except NotFound:
             return 0
 
     def active_meetings(self, actor: Actor, cid: str) -> dict[str, Meeting]:
         """comparison id -> its running meeting, for every comparison that has one: one read of the meetings table,
         no comparison loaded. Unreadable meetings are left out (opening their comparison says the file is damaged)."""
-        self._require(actor, cid, Permission.VIEW)
-        db = self._db(cid)
+        self.rooms.require(actor, cid, Permission.VIEW)
+        db = self.rooms.db(cid)
         by_comparison: dict[str, list[Any]] = {}
         for doc in db.table(MEETINGS).all():
             by_comparison.setdefault(str(doc.get('comparison_id')), []).append(doc)
         out = {}
         for comparison_id, docs in by_comparison.items():
             try:
-                found = self._latest_meeting(cid, db, docs)
+                found = self.rooms.latest_meeting(cid, db, docs)
             except DamagedFileError:
                 log.warning('unreadable IT-tools meeting in community %s', cid)
                 continue
@@ -246,7 +165,7 @@ class ITTools(MeetingOps):
         return out
 
     def comparison(self, actor: Actor, cid: str, comparison_id: str) -> Comparison:
-        room = self.room(cid, comparison_id)
+        room = self.rooms.room(cid, comparison_id)
         self._check_view(actor, room)
         return room.comparison
 
@@ -256,7 +175,7 @@ class ITTools(MeetingOps):
             if meeting is None or meeting.id != actor.meeting_id or actor.id[2:] not in meeting.participants:
                 raise NotFound()
         else:
-            self._require(actor, room.cid, Permission.VIEW)
+            self.rooms.require(actor, room.cid, Permission.VIEW)
 
     # -- creating and shaping a comparison -----------------------------------------------------------------------------
 
@@ -271,8 +190,8 @@ class ITTools(MeetingOps):
     ) -> Comparison:
         """A new comparison. With a template, its tools, criteria, weights and must-haves; `tool_ids` and
         `criterion_ids`, when given, replace the template's choice (criteria it does not weigh get the default)."""
-        self._require(actor, cid, Permission.EDIT)
-        db = self._db(cid)
+        self.rooms.require(actor, cid, Permission.EDIT)
+        db = self.rooms.db(cid)
         if len(db.table(COMPARISONS)) >= MAX_COMPARISONS:
             raise ValidationError('ittools.error.too_many_comparisons', max=MAX_COMPARISONS)
         title = clean_text(title, LIMITS['title'], 'title', required=True)
@@ -323,15 +242,15 @@ class ITTools(MeetingOps):
         return comparison
 
     async def rename(self, actor: Actor, cid: str, comparison_id: str, title: Any) -> None:
-        self._require(actor, cid, Permission.EDIT)
-        room = self.room(cid, comparison_id)
+        self.rooms.require(actor, cid, Permission.EDIT)
+        room = self.rooms.room(cid, comparison_id)
         room.comparison.title = clean_text(title, LIMITS['title'], 'title', required=True)
         await self._commit_structure(room)
 
     async def delete(self, actor: Actor, cid: str, comparison_id: str) -> None:
         """Delete a comparison with its meetings; an open meeting ends and its code stops working."""
-        self._require(actor, cid, Permission.EDIT)
-        room = self.room(cid, comparison_id)
+        self.rooms.require(actor, cid, Permission.EDIT)
+        room = self.rooms.room(cid, comparison_id)
         meeting = room.active_meeting
         if meeting is not None:
             meeting.ended = now_iso()
@@ -340,7 +259,7 @@ class ITTools(MeetingOps):
         room.db.table(MEETINGS).remove(Query()['comparison_id'] == comparison_id)
         await room.db.commit()
         await self.store.accounts.commit()
-        self._rooms.pop((cid, comparison_id), None)
+        self.rooms.loaded.pop((cid, comparison_id), None)
         room.notify(Change('deleted', actor_id=actor.id))
 
     async def add_tool(
@@ -354,8 +273,8 @@ class ITTools(MeetingOps):
         description: Any = None,
     ) -> ToolRef:
         """Add a catalogue tool (`tool_id`) or an own tool (`name`, `description`)."""
-        self._require(actor, cid, Permission.EDIT)
-        room = self.room(cid, comparison_id)
+        self.rooms.require(actor, cid, Permission.EDIT)
+        room = self.rooms.room(cid, comparison_id)
         comparison = room.comparison
         if len(comparison.tools) >= MAX_TOOLS:
             raise ValidationError('ittools.error.too_many_tools', 'tools', max=MAX_TOOLS)
@@ -381,8 +300,8 @@ class ITTools(MeetingOps):
         return ref
 
     async def remove_tool(self, actor: Actor, cid: str, comparison_id: str, tool_id: str) -> None:
-        self._require(actor, cid, Permission.EDIT)
-        room = self.room(cid, comparison_id)
+        self.rooms.require(actor, cid, Permission.EDIT)
+        room = self.rooms.room(cid, comparison_id)
         comparison = room.comparison
         if comparison.tool(tool_id) is None:
             raise NotFound()
@@ -404,8 +323,8 @@ class ITTools(MeetingOps):
         weight: Any = DEFAULT_WEIGHT,
     ) -> CriterionRef:
         """Add a catalogue criterion (`criterion_id`) or an own one (`title`, `explanation`)."""
-        self._require(actor, cid, Permission.EDIT)
-        room = self.room(cid, comparison_id)
+        self.rooms.require(actor, cid, Permission.EDIT)
+        room = self.rooms.room(cid, comparison_id)
         comparison = room.comparison
         if len(comparison.criteria) >= MAX_CRITERIA:
             raise ValidationError('ittools.error.too_many_criteria', 'criteria', max=MAX_CRITERIA)
@@ -433,8 +352,8 @@ class ITTools(MeetingOps):
         return ref
 
     async def remove_criterion(self, actor: Actor, cid: str, comparison_id: str, criterion_id: str) -> None:
-        self._require(actor, cid, Permission.EDIT)
-        room = self.room(cid, comparison_id)
+        self.rooms.require(actor, cid, Permission.EDIT)
+        room = self.rooms.room(cid, comparison_id)
         comparison = room.comparison
         if comparison.criterion(criterion_id) is None:
             raise NotFound()
@@ -453,7 +372,7 @@ class ITTools(MeetingOps):
             for scores in room.meeting.private.values():
                 for key in [k for k in scores if doomed(k)]:
                     del scores[key]
-            self._write_meeting(room)
+            self.rooms.write_meeting(room)
         for key in [k for k in room.editing if doomed(k)]:
             del room.editing[key]
         room.undo.clear()  # steps may point at cells that no longer exist
@@ -461,34 +380,25 @@ class ITTools(MeetingOps):
     async def _commit_structure(self, room: Room) -> None:
         room.comparison.next_rev()
         room.comparison.updated = now_iso()
-        self._write_comparison(room)
+        self.rooms.write_comparison(room)
         await room.db.commit()
         room.notify(Change('structure'))
-
-    def _write_comparison(self, room: Room) -> None:
-        doc = room.comparison.to_doc()
-
-        def replace(stored: dict[str, Any]) -> None:
-            stored.clear()
-            stored.update(doc)
-
-        room.db.table(COMPARISONS).update(replace, doc_ids=[room.doc_id])
 
     # -- cells ---------------------------------------------------------------------------------------------------------
 
     async def set_score(self, actor: Actor, cid: str, comparison_id: str, key: Any, value: Any) -> Entry:
         """Set a cell's score (None clears it). During private scoring, the actor's own private score.
         Returns the stored entry; its `rev` is 0 for a private score."""
-        room = self.room(cid, comparison_id)
+        room = self.rooms.room(cid, comparison_id)
         value = check_score(value)
         room.comparison.split_key(key)
         rights = self._edit_rights(actor, room)
         if rights.private:
-            return await self._set_private(room, actor, key, value)
+            return await self.meetings.set_private(room, actor, key, value)
         return await self._set_field(room, actor, 'score', key, value)
 
     async def set_note(self, actor: Actor, cid: str, comparison_id: str, key: Any, text: Any) -> Entry:
-        room = self.room(cid, comparison_id)
+        room = self.rooms.room(cid, comparison_id)
         text = clean_text(text, LIMITS['note'], 'note', multiline=True)
         room.comparison.split_key(key)
         rights = self._edit_rights(actor, room)
@@ -497,7 +407,7 @@ class ITTools(MeetingOps):
         return await self._set_field(room, actor, 'note', key, text)
 
     def _edit_rights(self, actor: Actor, room: Room):
-        rights = self.rights(actor, room.cid, room.comparison.id)
+        rights = self.meetings.rights(actor, room.cid, room.comparison.id)
         if not rights.cells:
             meeting = room.meeting
             if actor.participant and (meeting is None or not meeting.active):
@@ -526,7 +436,7 @@ class ITTools(MeetingOps):
                     cells[key] = previous
                 self._write_cell(room, store_name, key, previous)
 
-        await self._commit(
+        await self.rooms.commit_edit(
             room,
             actor,
             UndoStep(field, key, None if previous is None else previous.value, entry.rev),
@@ -535,22 +445,6 @@ class ITTools(MeetingOps):
         )
         room.notify(Change(field, key=key, entry=entry, actor_id=actor.id))
         return entry
-
-    async def _commit(
-        self, room: Room, actor: Actor, step: UndoStep, take_back: Callable[[], None], *, undoable: bool
-    ) -> None:
-        """Write an edit to disk and keep its undo step. If the disk refuses, `take_back()` restores the model and the
-        stored document, so nobody sees a value that is not saved, and the user is told (AppError)."""
-        if undoable:
-            room.push_undo(actor.id, step)
-        try:
-            await room.db.commit()
-        except OSError as e:
-            take_back()
-            room.touched()
-            room.pop_undo(actor.id, step)
-            log.warning('could not save an IT-tools edit: %s', e)
-            raise AppError('ittools.error.save') from e
 
     def _write_cell(self, room: Room, store_name: str, key: str, entry: Entry | None) -> None:
         comparison = room.comparison
@@ -570,7 +464,7 @@ class ITTools(MeetingOps):
         self, actor: Actor, cid: str, comparison_id: str, criterion_id: Any, *, weight: Any = None, must: Any = None
     ) -> CriterionRef:
         """Change a criterion's weight (0..5) and/or its must-have flag."""
-        room = self.room(cid, comparison_id)
+        room = self.rooms.room(cid, comparison_id)
         criterion = room.comparison.criterion(criterion_id) if isinstance(criterion_id, str) else None
         if criterion is None:
             raise ValidationError('ittools.error.criterion', 'criterion')
@@ -578,8 +472,10 @@ class ITTools(MeetingOps):
         if must is not None and not isinstance(must, bool):
             raise ValidationError('error.invalid', 'must')
         new_must = criterion.must if must is None else must
-        if not self.rights(actor, cid, comparison_id).weights:
-            if self._in_meeting(actor, room) or (not actor.participant and self._can(actor, cid, Permission.EDIT)):
+        if not self.meetings.rights(actor, cid, comparison_id).weights:
+            if self.meetings.in_meeting(actor, room) or (
+                not actor.participant and self.rooms.can(actor, cid, Permission.EDIT)
+            ):
                 raise PermissionDenied('meeting.error.weights_locked')
             raise PermissionDenied()
         return await self._apply_weight(room, actor, criterion, new_weight, new_must)
@@ -593,14 +489,14 @@ class ITTools(MeetingOps):
         criterion.weight, criterion.must = weight, must
         criterion.rev = room.comparison.next_rev()
         room.comparison.updated = now_iso()
-        self._write_comparison(room)
+        self.rooms.write_comparison(room)
 
         def take_back() -> None:
             if criterion.rev == room.comparison.rev:  # nobody changed anything since
                 criterion.weight, criterion.must = previous
-                self._write_comparison(room)
+                self.rooms.write_comparison(room)
 
-        await self._commit(
+        await self.rooms.commit_edit(
             room, actor, UndoStep('criterion', criterion.id, previous, criterion.rev), take_back, undoable=undoable
         )
         room.notify(Change('criterion', key=criterion.id, actor_id=actor.id))
@@ -609,7 +505,7 @@ class ITTools(MeetingOps):
     async def undo(self, actor: Actor, cid: str, comparison_id: str) -> UndoStep:
         """Take back the actor's own last change, unless someone changed that element since (then nothing changes
         and the error names who did)."""
-        room = self.room(cid, comparison_id)
+        room = self.rooms.room(cid, comparison_id)
         step = room.last_undo(actor.id)
         if step is None:
             raise ValidationError('ittools.error.nothing_to_undo')
@@ -630,14 +526,14 @@ class ITTools(MeetingOps):
             if not rights.private:
                 room.pop_undo(actor.id, step)
                 raise ValidationError('ittools.error.undo_mode')
-            await self._set_private(room, actor, step.key, step.previous, undoable=False)
+            await self.meetings.set_private(room, actor, step.key, step.previous, undoable=False)
             new_rev = 0
         else:
             criterion = comparison.criterion(step.key)
             if criterion is None or criterion.rev != step.rev:
                 room.pop_undo(actor.id, step)
                 raise ValidationError('ittools.error.undo_changed', name='?')
-            if not self.rights(actor, cid, comparison_id).weights:
+            if not self.meetings.rights(actor, cid, comparison_id).weights:
                 raise PermissionDenied('meeting.error.weights_locked')
             weight, must = step.previous
             new_rev = (await self._apply_weight(room, actor, criterion, weight, must, undoable=False)).rev
@@ -650,7 +546,7 @@ class ITTools(MeetingOps):
         return step
 
     def can_undo(self, actor: Actor, cid: str, comparison_id: str) -> bool:
-        room = self._rooms.get((cid, comparison_id))
+        room = self.rooms.loaded.get((cid, comparison_id))
         return room is not None and room.last_undo(actor.id) is not None
 
     # -- the decision --------------------------------------------------------------------------------------------------
@@ -659,8 +555,8 @@ class ITTools(MeetingOps):
         self, actor: Actor, cid: str, comparison_id: str, tool_id: Any, rationale: Any, day: Any
     ) -> Decision:
         """Record which tool the group chose, why and when, with the ranking as it stands now."""
-        self._require(actor, cid, Permission.EDIT)
-        room = self.room(cid, comparison_id)
+        self.rooms.require(actor, cid, Permission.EDIT)
+        room = self.rooms.room(cid, comparison_id)
         comparison = room.comparison
         tool = comparison.tool(tool_id) if isinstance(tool_id, str) else None
         if tool is None:
@@ -698,18 +594,18 @@ class ITTools(MeetingOps):
             ranking=ranking,
         )
         comparison.updated = now_iso()
-        self._write_comparison(room)
+        self.rooms.write_comparison(room)
         await room.db.commit()
         room.notify(Change('decision', actor_id=actor.id))
         return comparison.decision
 
     async def clear_decision(self, actor: Actor, cid: str, comparison_id: str) -> None:
-        self._require(actor, cid, Permission.EDIT)
-        room = self.room(cid, comparison_id)
+        self.rooms.require(actor, cid, Permission.EDIT)
+        room = self.rooms.room(cid, comparison_id)
         if room.comparison.decision is None:
             return
         room.comparison.decision = None
-        self._write_comparison(room)
+        self.rooms.write_comparison(room)
         await room.db.commit()
         room.notify(Change('decision', actor_id=actor.id))
 
@@ -717,7 +613,7 @@ class ITTools(MeetingOps):
         """The comparison with the community's most recently recorded decision, if any. Only that one is read: the
         others are looked at as stored documents."""
         try:
-            docs = self._db(cid).table(COMPARISONS).all()
+            docs = self.rooms.db(cid).table(COMPARISONS).all()
         except NotFound:
             return None
         decided = [d for d in docs if isinstance(d.get('decision'), dict)]
@@ -745,6 +641,4 @@ class ITTools(MeetingOps):
         comparison = self.latest_decided(cid)
         if comparison is None:
             return None
-        from .report import decision_record
-
         return decision_record(self.catalogue, comparison)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from tinydb import Query
@@ -439,31 +439,6 @@ class Kickoff:
             return CheckItem(item.id, text, doc_item['done'])
 
         return await self._mutate_with(user_id, cid, sid, change)
-
-    # -- demo --------------------------------------------------------------------------------------------------
-
-    async def seed_demo(self, owner: str, cid: str) -> Scenario | None:
-        """A ready kick-off for the demo community (Dutch, 90 minutes), once: nothing if it has scenarios."""
-        if self.scenarios(owner, cid):
-            return None
-        scenario = await self.create(
-            owner, cid, title='Kick-off CoP Klantgericht schrijven', lang='nl', template_id='kickoff_90'
-        )
-        day = (datetime.now(UTC) + timedelta(days=24)).date()
-        day += timedelta(days=(1 - day.weekday()) % 7)  # a Tuesday
-        await self.update(
-            owner, cid, scenario.id, {'date': day.isoformat(), 'location': 'WTC III, zaal Kreta (8ste verdieping)'}
-        )
-        for role, name in (
-            ('facilitator', 'An Demo'),
-            ('sponsor', 'Directeur Communicatie'),
-            ('note_taker', 'Pieter Claes'),
-            ('timekeeper', 'Sara El Idrissi'),
-        ):
-            await self.set_person(owner, cid, scenario.id, role, name)
-        for item in scenario.preparation[:3]:
-            await self.set_check(owner, cid, scenario.id, 'preparation', item.id, True)
-        return self.get(owner, cid, scenario.id)
 
     # -- plumbing ----------------------------------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ def join_box(ctx: PageContext, *, heading: bool = True) -> None:
         def go() -> None:
             error.clear_text()
             try:
-                ref = ittools.find_meeting(code.value, session, ctx.client_key)
+                ref = ittools.meetings.find_meeting(code.value, session, ctx.client_key)
             except AppError as e:
                 error.show(ctx.error_text(e))
                 code.run_method('focus')
@@ -77,7 +77,7 @@ def register(services: Services) -> None:
     def meeting_page(ctx: PageContext, code: str):
         t = ctx.t
         try:
-            ref = ittools.find_meeting(code, browser_key(), ctx.client_key)
+            ref = ittools.meetings.find_meeting(code, browser_key(), ctx.client_key)
         except AppError as e:
             ui.status_code(404)
             with ctx.frame(t('meeting.join.title')):
@@ -85,7 +85,7 @@ def register(services: Services) -> None:
                 join_box(ctx)
             return
         pids = ctx.session.get(PIDS) or {}
-        actor = ittools.participant_actor(ref, pids.get(ref.meeting_id))
+        actor = ittools.meetings.participant_actor(ref, pids.get(ref.meeting_id))
         if actor is None:
             _name_form(ctx, ittools, ref, None)
         else:
@@ -120,7 +120,7 @@ def _name_form(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Actor
             error.clear_text()
             pids = dict(ctx.session.get(PIDS) or {})
             try:
-                joined = await ittools.join(ref, name.value, pids.get(ref.meeting_id))
+                joined = await ittools.meetings.join(ref, name.value, pids.get(ref.meeting_id))
             except AppError as e:
                 error.show(ctx.error_text(e))
                 name.run_method('focus')
@@ -146,12 +146,12 @@ def _meeting_view(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Ac
         live, undo_button = live_matrix(ittools, ref.cid, ref.comparison_id, actor, t)
 
         def ended() -> bool:
-            meeting = ittools.meeting(ref.cid, ref.comparison_id)
+            meeting = ittools.meetings.meeting(ref.cid, ref.comparison_id)
             return meeting is None or meeting.id != ref.meeting_id
 
         def render_mode() -> None:
             if not ended():
-                banner.set_text(mode_text(t, ittools.meeting(ref.cid, ref.comparison_id), live.rights))
+                banner.set_text(mode_text(t, ittools.meetings.meeting(ref.cid, ref.comparison_id), live.rights))
                 return
             if banner.text != t('meeting.view.ended'):  # once, when the meeting ends while the page is open
                 banner.set_text(t('meeting.view.ended'))

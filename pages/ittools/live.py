@@ -55,7 +55,7 @@ def register(services: Services) -> None:
 
             def render_panel() -> None:
                 panel_box.clear()
-                meeting = ittools.meeting(cid, comparison_id)
+                meeting = ittools.meetings.meeting(cid, comparison_id)
                 with panel_box:
                     _meeting_panel(ctx, actor, comparison_id, meeting, base, editable, mode_line, live.room)
                 mode_line.set_text(mode_text(t, meeting, live.rights))
@@ -121,7 +121,7 @@ def register(services: Services) -> None:
 
                 async def start() -> None:
                     try:
-                        await ittools.start_meeting(actor, cid, comparison_id, mode=mode.value)
+                        await ittools.meetings.start_meeting(actor, cid, comparison_id, mode=mode.value)
                     except AppError as e:
                         ctx.notify_error(e)
 
@@ -155,7 +155,7 @@ def register(services: Services) -> None:
             def mode_button(label: str, mode: str, marker: str, icon: str | None = None, *, main: bool = False):
                 async def switch() -> None:
                     with anchor:
-                        await ctx.attempt(ittools.set_mode(actor, cid, comparison_id, mode))
+                        await ctx.attempt(ittools.meetings.set_mode(actor, cid, comparison_id, mode))
 
                 button = ui.button(t(label), icon=icon, on_click=switch).mark(marker)
                 if not main:
@@ -163,7 +163,7 @@ def register(services: Services) -> None:
 
             async def adopt() -> None:
                 try:
-                    filled = await ittools.adopt_means(actor, cid, comparison_id)
+                    filled = await ittools.meetings.adopt_means(actor, cid, comparison_id)
                 except AppError as e:
                     ctx.notify_error(e)
                     return
@@ -201,7 +201,7 @@ def register(services: Services) -> None:
                 )
 
                 async def change_policy(e) -> None:
-                    await ctx.attempt(ittools.set_weights_policy(actor, cid, comparison_id, e.value))
+                    await ctx.attempt(ittools.meetings.set_weights_policy(actor, cid, comparison_id, e.value))
 
                 weights.on_value_change(change_policy)
                 ui.space()
@@ -210,7 +210,7 @@ def register(services: Services) -> None:
                     if not await confirm(t, t('meeting.end.title'), t('meeting.end.text'), t('meeting.end.action')):
                         return
                     try:
-                        await ittools.end_meeting(actor, cid, comparison_id)
+                        await ittools.meetings.end_meeting(actor, cid, comparison_id)
                     except AppError as e:
                         ctx.notify_error(e)
                         return

@@ -44,7 +44,7 @@ def register(services: Services) -> None:
         titles = {c.id: t.pick(criterion_title(catalogue, c)) for c in comparison.criteria}
         with ctx.frame(t('ittools.results.title', title=comparison.title), active='ittools'):
             ui.link(t('ittools.nav.back_matrix'), f'/c/{cid}/ittools/{comparison_id}').mark('back-to-matrix')
-            if not ittools.rights(actor, cid, comparison_id).totals:
+            if not ittools.meetings.rights(actor, cid, comparison_id).totals:
                 tx.p(t('ittools.results.hidden')).classes('font-medium').mark('results-hidden')
                 return
             totals = totals_payload(ittools.room(cid, comparison_id), t)  # in ranking order

@@ -163,7 +163,7 @@ async def test_hostile_input_on_every_form_and_handler(user: User, caplog: pytes
     open_round = next(r for r in services.surveys.rounds(owner, cid) if r.is_open())
     actor = services.ittools.user_actor(services.accounts.get(owner), cid)
     comparison = services.ittools.comparisons(actor, cid)[0]
-    meeting = await services.ittools.start_meeting(actor, cid, comparison.id)
+    meeting = await services.ittools.meetings.start_meeting(actor, cid, comparison.id)
     known = {'cid': cid, 'token': open_round.token, 'code': meeting.code}
 
     await log_in(user, demo.DEMO_EMAIL, PASSWORD)

@@ -83,7 +83,7 @@ async def start_meeting(user: User, cid: str, comparison_id: str, mode: str = 't
         user.find(marker='start-mode').elements.pop().value = mode
     user.find(marker='start-meeting').click()
     await user.should_see(marker='meeting-code')
-    return services().ittools.meeting(cid, comparison_id).code
+    return services().ittools.meetings.meeting(cid, comparison_id).code
 
 
 async def join(user: User, code: str, name: str) -> Person:
@@ -298,7 +298,7 @@ async def test_joining_refuses_bad_codes_and_names_in_the_visitors_language(user
         visitor.find(marker='join-name').elements.pop().value = name
         visitor.find(marker='join-submit').click()
         await visitor.should_see(message)
-    assert services().ittools.meeting(cid, comparison_id).participants == {}
+    assert services().ittools.meetings.meeting(cid, comparison_id).participants == {}
     page = await visitor.http_client.get(f'/m/{code}')
     assert 'CoP Digitaal' in page.text and 'clara@example.be' not in page.text
 

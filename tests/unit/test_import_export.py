@@ -28,12 +28,12 @@ async def world(tmp_path: Path):
     ittools = services.ittools
     actor = ittools.user_actor(services.accounts.get(owner), cid)
     comparison = ittools.comparisons(actor, cid)[0]
-    meeting = await ittools.start_meeting(actor, cid, comparison.id, mode='private')
-    ref = ittools.find_meeting(meeting.code, 'browser', '10.0.0.1')
-    zoe = await ittools.join(ref, 'Zoë Deelnemer')
+    meeting = await ittools.meetings.start_meeting(actor, cid, comparison.id, mode='private')
+    ref = ittools.meetings.find_meeting(meeting.code, 'browser', '10.0.0.1')
+    zoe = await ittools.meetings.join(ref, 'Zoë Deelnemer')
     key = comparison.keys()[0]
     await ittools.set_score(zoe, cid, comparison.id, key, 3)
-    await ittools.set_mode(actor, cid, comparison.id, 'revealed')
+    await ittools.meetings.set_mode(actor, cid, comparison.id, 'revealed')
     return services, owner, other.id, cid
 
 
@@ -198,11 +198,11 @@ async def test_a_participant_cannot_take_an_account_holders_name(world):
     ittools = services.ittools
     actor = ittools.user_actor(services.accounts.get(owner), cid)
     comparison = ittools.comparisons(actor, cid)[0]
-    meeting = ittools.meeting(cid, comparison.id)
-    ref = ittools.find_meeting(meeting.code, 'browser-2', '10.0.0.2')
+    meeting = ittools.meetings.meeting(cid, comparison.id)
+    ref = ittools.meetings.find_meeting(meeting.code, 'browser-2', '10.0.0.2')
     for taken in ('An Demo', ' an  DEMO ', 'Kim Coach'):
         with pytest.raises(ValidationError) as info:
-            await ittools.join(ref, taken)
+            await ittools.meetings.join(ref, taken)
         assert info.value.key == 'meeting.error.name_account'
-    assert {p.name for p in ittools.meeting(cid, comparison.id).participants.values()} == {'Zoë Deelnemer'}
-    assert (await ittools.join(ref, 'An Demo-Peeters')).name == 'An Demo-Peeters'
+    assert {p.name for p in ittools.meetings.meeting(cid, comparison.id).participants.values()} == {'Zoë Deelnemer'}
+    assert (await ittools.meetings.join(ref, 'An Demo-Peeters')).name == 'An Demo-Peeters'

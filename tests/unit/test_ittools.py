@@ -16,6 +16,7 @@ from core.content import load_ui_strings
 from core.errors import AppError, NotFound, PermissionDenied, ValidationError
 from core.i18n import Catalog, Translator
 from core.ittools import COMPARISONS, MEETINGS, ITTools
+from core.ittools import rooms as ittools_rooms
 from core.ittools import service as ittools_service
 from core.ittools.catalogue import load_catalogue
 from core.ittools.model import Comparison, CriterionRef, Entry, ToolRef, clean_display_name, meeting_from_doc
@@ -444,8 +445,8 @@ async def test_structure_changes(ittools, owner, cid, comparison):
 
 
 async def _meeting(ittools, owner, cid, comparison, mode='together'):
-    meeting = await ittools.start_meeting(owner, cid, comparison.id, mode=mode)
-    ref = ittools.find_meeting(meeting.code, 'browser', '10.0.0.1')
+    meeting = await ittools.meetings.start_meeting(owner, cid, comparison.id, mode=mode)
+    ref = ittools.meetings.find_meeting(meeting.code, 'browser', '10.0.0.1')
     return meeting, ref
 
 
@@ -453,9 +454,9 @@ async def test_a_meeting_code_is_short_easy_and_forgiving(ittools, owner, cid, c
     meeting, ref = await _meeting(ittools, owner, cid, comparison)
     assert len(meeting.code) == 6 and not set(meeting.code) & set('0O1IL25SB8UVZG6')
     typed = f' {meeting.code[:3].lower()}-{meeting.code[3:]} '
-    assert ittools.find_meeting(typed, 's', 'a').meeting_id == ref.meeting_id
+    assert ittools.meetings.find_meeting(typed, 's', 'a').meeting_id == ref.meeting_id
     assert ref.title == 'Onze ruimte' and ref.community_name == 'CoP Digitaal'
-    again = await ittools.start_meeting(owner, cid, comparison.id)
+    again = await ittools.meetings.start_meeting(owner, cid, comparison.id)
     assert again.code == meeting.code  # one meeting at a time
 
 
@@ -464,7 +465,7 @@ async def test_wrong_codes_are_rate_limited_per_browser_without_locking_out_the_
     wrong = 0
     for _ in range(10):
         try:
-            ittools.find_meeting('XXXXXX', 'guesser', '10.0.0.9')
+            ittools.meetings.find_meeting('XXXXXX', 'guesser', '10.0.0.9')
         except NotFound as e:
             assert e.key == 'meeting.error.code'
             wrong += 1
@@ -475,11 +476,11 @@ async def test_wrong_codes_are_rate_limited_per_browser_without_locking_out_the_
         raise AssertionError('wrong codes were never locked out')
     assert 3 <= wrong <= 6  # a few typos are forgiven
     with pytest.raises(ValidationError):
-        ittools.find_meeting(meeting.code, 'guesser', '10.0.0.9')  # even the right code, for a while
-    assert ittools.find_meeting(meeting.code, 'colleague', '10.0.0.9').code == meeting.code  # same address
+        ittools.meetings.find_meeting(meeting.code, 'guesser', '10.0.0.9')  # even the right code, for a while
+    assert ittools.meetings.find_meeting(meeting.code, 'colleague', '10.0.0.9').code == meeting.code  # same address
     for garbage in (None, 42, '', 'x' * 10_000, '<script>'):
         with pytest.raises(NotFound):
-            ittools.find_meeting(garbage, f'other-{garbage!r:.10}', '10.0.0.7')
+            ittools.meetings.find_meeting(garbage, f'other-{garbage!r:.10}', '10.0.0.7')
 
 
 @pytest.mark.parametrize(
@@ -497,9 +498,9 @@ async def test_wrong_codes_are_rate_limited_per_browser_without_locking_out_the_
 async def test_bad_display_names_are_refused(ittools, owner, cid, comparison, name, key):
     _, ref = await _meeting(ittools, owner, cid, comparison)
     with pytest.raises(ValidationError) as info:
-        await ittools.join(ref, name)
+        await ittools.meetings.join(ref, name)
     assert info.value.key == key
-    assert ittools.meeting(cid, comparison.id).participants == {}
+    assert ittools.meetings.meeting(cid, comparison.id).participants == {}
 
 
 def test_display_names_are_cleaned():
@@ -509,9 +510,9 @@ def test_display_names_are_cleaned():
 
 async def test_participants_edit_together_but_never_run_the_meeting(ittools, owner, cid, comparison):
     _, ref = await _meeting(ittools, owner, cid, comparison)
-    anna = await ittools.join(ref, 'Anna')
+    anna = await ittools.meetings.join(ref, 'Anna')
     with pytest.raises(ValidationError) as info:
-        await ittools.join(ref, 'anna')
+        await ittools.meetings.join(ref, 'anna')
     assert info.value.key == 'meeting.error.name_taken'
     entry = await ittools.set_score(anna, cid, comparison.id, 'teams:qa_search', 2)
     assert entry.by == 'Anna' and entry.by_id == anna.id
@@ -520,21 +521,21 @@ async def test_participants_edit_together_but_never_run_the_meeting(ittools, own
         await ittools.set_weight(anna, cid, comparison.id, 'qa_search', weight=5)
     assert info.value.key == 'meeting.error.weights_locked'
     for action in (
-        ittools.set_mode(anna, cid, comparison.id, 'private'),
-        ittools.end_meeting(anna, cid, comparison.id),
-        ittools.set_weights_policy(anna, cid, comparison.id, 'everyone'),
+        ittools.meetings.set_mode(anna, cid, comparison.id, 'private'),
+        ittools.meetings.end_meeting(anna, cid, comparison.id),
+        ittools.meetings.set_weights_policy(anna, cid, comparison.id, 'everyone'),
         ittools.record_decision(anna, cid, comparison.id, 'teams', 'x', '2026-01-01'),
         ittools.delete(anna, cid, comparison.id),
-        ittools.adopt_means(anna, cid, comparison.id),
+        ittools.meetings.adopt_means(anna, cid, comparison.id),
         ittools.create(anna, cid, 'x', template_id='m365'),
     ):
         with pytest.raises(PermissionDenied):
             await action
     with pytest.raises(PermissionDenied):
         ittools.comparisons(anna, cid)
-    await ittools.set_weights_policy(owner, cid, comparison.id, 'everyone')
+    await ittools.meetings.set_weights_policy(owner, cid, comparison.id, 'everyone')
     await ittools.set_weight(anna, cid, comparison.id, 'qa_search', weight=5)
-    await ittools.set_weights_policy(owner, cid, comparison.id, 'locked')
+    await ittools.meetings.set_weights_policy(owner, cid, comparison.id, 'locked')
     with pytest.raises(PermissionDenied):
         await ittools.set_weight(owner, cid, comparison.id, 'qa_search', weight=1)  # locked for everyone
     # someone with a participant id of another meeting gets nothing
@@ -545,56 +546,56 @@ async def test_participants_edit_together_but_never_run_the_meeting(ittools, own
 
 async def test_private_round_then_reveal(ittools, owner, cid, comparison):
     _, ref = await _meeting(ittools, owner, cid, comparison, mode='private')
-    anna, bert = await ittools.join(ref, 'Anna'), await ittools.join(ref, 'Bert')
+    anna, bert = await ittools.meetings.join(ref, 'Anna'), await ittools.meetings.join(ref, 'Bert')
     await ittools.set_score(owner, cid, comparison.id, 'teams:qa_search', 3)
     await ittools.set_score(anna, cid, comparison.id, 'teams:qa_search', 0)
     await ittools.set_score(bert, cid, comparison.id, 'teams:qa_search', 1)
     await ittools.set_score(bert, cid, comparison.id, 'humhub:qa_search', 2)
     assert ittools.comparison(owner, cid, comparison.id).scores == {}  # nothing shared yet
-    assert ittools.private_scores(anna, cid, comparison.id) == {'teams:qa_search': 0}
-    rights = ittools.rights(anna, cid, comparison.id)
+    assert ittools.meetings.private_scores(anna, cid, comparison.id) == {'teams:qa_search': 0}
+    rights = ittools.meetings.rights(anna, cid, comparison.id)
     assert rights.private and not rights.totals and not rights.stats and not rights.notes
     with pytest.raises(PermissionDenied) as info:
         await ittools.set_note(anna, cid, comparison.id, 'teams:qa_search', 'anchoring')
     assert info.value.key == 'meeting.error.private_notes'
     with pytest.raises(PermissionDenied):
-        await ittools.set_mode(anna, cid, comparison.id, 'revealed')
-    await ittools.set_mode(owner, cid, comparison.id, 'revealed')
+        await ittools.meetings.set_mode(anna, cid, comparison.id, 'revealed')
+    await ittools.meetings.set_mode(owner, cid, comparison.id, 'revealed')
     stats = ittools.room(cid, comparison.id).stats()
     assert stats['teams:qa_search'].n == 3 and stats['teams:qa_search'].disagreement
     assert not stats['humhub:qa_search'].disagreement
-    assert ittools.rights(anna, cid, comparison.id).stats
+    assert ittools.meetings.rights(anna, cid, comparison.id).stats
     await ittools.set_score(anna, cid, comparison.id, 'teams:qa_search', 2)  # the agreed value
-    filled = await ittools.adopt_means(owner, cid, comparison.id)
+    filled = await ittools.meetings.adopt_means(owner, cid, comparison.id)
     assert filled == 1 and ittools.comparison(owner, cid, comparison.id).score('humhub:qa_search') == 2
     assert ittools.comparison(owner, cid, comparison.id).score('teams:qa_search') == 2
-    await ittools.set_mode(owner, cid, comparison.id, 'private')  # a new round starts empty
-    assert ittools.private_scores(anna, cid, comparison.id) == {}
+    await ittools.meetings.set_mode(owner, cid, comparison.id, 'private')  # a new round starts empty
+    assert ittools.meetings.private_scores(anna, cid, comparison.id) == {}
 
 
 async def test_ending_a_meeting_stops_the_code_and_keeps_the_result(ittools, owner, cid, comparison):
     meeting, ref = await _meeting(ittools, owner, cid, comparison)
-    anna = await ittools.join(ref, 'Anna')
+    anna = await ittools.meetings.join(ref, 'Anna')
     await ittools.set_score(anna, cid, comparison.id, 'teams:qa_search', 2)
-    await ittools.end_meeting(owner, cid, comparison.id)
+    await ittools.meetings.end_meeting(owner, cid, comparison.id)
     with pytest.raises(NotFound) as info:
-        ittools.find_meeting(meeting.code, 'b', 'a')
+        ittools.meetings.find_meeting(meeting.code, 'b', 'a')
     assert info.value.key == 'meeting.error.ended'
     with pytest.raises(PermissionDenied) as info:
         await ittools.set_score(anna, cid, comparison.id, 'teams:qa_search', 3)
     assert info.value.key == 'meeting.error.ended'
     assert ittools.comparison(owner, cid, comparison.id).score('teams:qa_search') == 2
     with pytest.raises(NotFound):
-        await ittools.join(ref, 'Bert')
+        await ittools.meetings.join(ref, 'Bert')
 
 
 async def test_an_expired_meeting_no_longer_lets_anyone_in(ittools, owner, cid, comparison, store):
     meeting, ref = await _meeting(ittools, owner, cid, comparison)
-    anna = await ittools.join(ref, 'Anna')
+    anna = await ittools.meetings.join(ref, 'Anna')
     ittools.room(cid, comparison.id).meeting.expires = '2000-01-01T00:00:00+00:00'
     store.accounts.table('ittools_codes').update({'expires': '2000-01-01T00:00:00+00:00'})
     with pytest.raises(NotFound) as info:
-        ittools.find_meeting(meeting.code, 'b', 'a')
+        ittools.meetings.find_meeting(meeting.code, 'b', 'a')
     assert info.value.key == 'meeting.error.ended'
     with pytest.raises(PermissionDenied):
         await ittools.set_score(anna, cid, comparison.id, 'teams:qa_search', 3)
@@ -656,7 +657,7 @@ async def test_export_and_import_carry_the_comparison_and_refuse_tampering(
     ittools, communities, people, owner, cid, comparison
 ):
     _, ref = await _meeting(ittools, owner, cid, comparison)
-    await ittools.set_score(await ittools.join(ref, 'Anna'), cid, comparison.id, 'teams:qa_search', 2)
+    await ittools.set_score(await ittools.meetings.join(ref, 'Anna'), cid, comparison.id, 'teams:qa_search', 2)
     payload = communities.export(people['owner'].id, cid)
     document = json.loads(payload)
     assert 'ittools_comparisons' in document['tables']
@@ -665,7 +666,9 @@ async def test_export_and_import_carry_the_comparison_and_refuse_tampering(
     other = ittools.user_actor(people['other'], copy.id)
     imported = ittools.comparisons(other, copy.id)[0]
     assert imported.score('teams:qa_search') == 2
-    assert ittools.meeting(copy.id, imported.id) is None  # the copied meeting is over: its code leads elsewhere
+    assert (
+        ittools.meetings.meeting(copy.id, imported.id) is None
+    )  # the copied meeting is over: its code leads elsewhere
 
     def tampered(change) -> bytes:
         doc = json.loads(payload)
@@ -715,7 +718,7 @@ async def test_running_meetings_are_listed_from_one_read(ittools, owner, cid, co
     meeting, _ = await _meeting(ittools, owner, cid, comparison)
     running = ittools.active_meetings(owner, cid)
     assert list(running) == [comparison.id] and running[comparison.id].code == meeting.code and other.id not in running
-    await ittools.end_meeting(owner, cid, comparison.id)
+    await ittools.meetings.end_meeting(owner, cid, comparison.id)
     assert ittools.active_meetings(owner, cid) == {}
 
 
@@ -732,21 +735,21 @@ async def test_private_scoring_hides_who_edits_from_everyone_not_only_from_score
 ):
     coach = ittools.user_actor(people['coach'], cid)
     room = ittools.room(cid, comparison.id)
-    assert not hides_shared(room, ittools.rights(coach, cid, comparison.id))
+    assert not hides_shared(room, ittools.meetings.rights(coach, cid, comparison.id))
     await _meeting(ittools, owner, cid, comparison, mode='private')
     for actor in (coach, owner):
-        assert hides_shared(room, ittools.rights(actor, cid, comparison.id))
-    await ittools.set_mode(owner, cid, comparison.id, 'revealed')
-    assert not hides_shared(room, ittools.rights(coach, cid, comparison.id))
+        assert hides_shared(room, ittools.meetings.rights(actor, cid, comparison.id))
+    await ittools.meetings.set_mode(owner, cid, comparison.id, 'revealed')
+    assert not hides_shared(room, ittools.meetings.rights(coach, cid, comparison.id))
 
 
 async def test_rooms_nobody_has_open_are_a_bounded_cache(ittools, owner, cid, comparison, monkeypatch):
-    monkeypatch.setattr(ittools_service, 'MAX_IDLE_ROOMS', 2)
+    monkeypatch.setattr(ittools_rooms, 'MAX_IDLE_ROOMS', 2)
     others = [await ittools.create(owner, cid, f'Nummer {i}', template_id='m365') for i in range(4)]
     ittools.subscribe(cid, comparison.id, lambda change: None)  # a page has this one open
     for other in others:
         ittools.comparison(owner, cid, other.id)
-    assert set(ittools._rooms) == {(cid, comparison.id), (cid, others[2].id), (cid, others[3].id)}
+    assert set(ittools.rooms.loaded) == {(cid, comparison.id), (cid, others[2].id), (cid, others[3].id)}
     assert ittools.comparison(owner, cid, others[0].id).title == 'Nummer 0'  # read again when needed
 
 
@@ -781,8 +784,8 @@ async def test_the_reveal_replaces_earlier_shared_scores_and_the_average_uses_on
     await ittools.set_score(owner, cid, comparison.id, 'humhub:qa_search', 3)
     await ittools.set_score(owner, cid, comparison.id, 'teams:ease_of_use', 1)  # the round leaves this one alone
     meeting, ref = await _meeting(ittools, owner, cid, comparison)
-    anna, bert = await ittools.join(ref, 'Anna'), await ittools.join(ref, 'Bert')
-    await ittools.set_mode(owner, cid, comparison.id, 'private')
+    anna, bert = await ittools.meetings.join(ref, 'Anna'), await ittools.meetings.join(ref, 'Bert')
+    await ittools.meetings.set_mode(owner, cid, comparison.id, 'private')
     for actor, key, value in (
         (anna, 'teams:qa_search', 3),
         (bert, 'teams:qa_search', 2),
@@ -791,12 +794,12 @@ async def test_the_reveal_replaces_earlier_shared_scores_and_the_average_uses_on
         (anna, 'teams:data_protection', 2),
     ):
         await ittools.set_score(actor, cid, comparison.id, key, value)
-    await ittools.set_mode(owner, cid, comparison.id, 'revealed')
+    await ittools.meetings.set_mode(owner, cid, comparison.id, 'revealed')
     shown = ittools.comparison(owner, cid, comparison.id)
     assert shown.score('teams:qa_search') is None and shown.score('humhub:qa_search') is None  # no old value beside
     assert shown.score('teams:ease_of_use') == 1  # not scored in the round: kept
     await ittools.set_score(bert, cid, comparison.id, 'humhub:qa_search', 2)  # agreed after the reveal: kept
-    assert await ittools.adopt_means(owner, cid, comparison.id) == 2
+    assert await ittools.meetings.adopt_means(owner, cid, comparison.id) == 2
     after = ittools.comparison(owner, cid, comparison.id)
     assert after.score('teams:qa_search') == 3  # mean 2.5 of the round, not mixed with the earlier 0
     assert after.score('humhub:qa_search') == 2 and after.score('teams:data_protection') == 2
