@@ -110,6 +110,7 @@ class Accounts:
         self._in_flight: set[str] = set()  # browsers with an attempt being checked: one at a time each
         self._listeners: list[Callable[[str], None]] = []
         self._dummy_hash = hash_password(secrets.token_urlsafe(12))
+        self.password_login = True  # False with --no-local-login: the organisation's sign-in only (core/oidc.py)
 
     def on_credentials_changed(self, listener: Callable[[str], None]) -> None:
         """Call `listener(user_id)` when an account's password changes or the account is deleted (sessions end)."""
@@ -138,6 +139,8 @@ class Accounts:
         return len(self._users)
 
     async def sign_up(self, name: str, email: str, password: str, lang: str = 'nl') -> User:
+        if not self.password_login:
+            raise AuthError('auth.error.password_off')
         name = ' '.join((name or '').split())
         email = normalise_email(email)
         if not name:
@@ -171,6 +174,8 @@ class Accounts:
         After a few failures on an account, each attempt on it is held for a growing delay before the password is
         checked: guessing slows to a crawl, and the owner still gets in with the right password. A browser that fails
         too often is refused for a while, and may have one attempt under way at a time."""
+        if not self.password_login:
+            raise AuthError('auth.error.password_off')
         email = normalise_email(email)
         account_key = f'acct:{email}'
         browser_key = f'browser:{client_key}'
@@ -185,7 +190,8 @@ class Accounts:
             if hold:
                 await self._sleep(hold)
             doc = self._users.get(Query()['email'] == email) if email else None
-            ok = await asyncio.to_thread(verify_password, password or '', doc['pw'] if doc else self._dummy_hash)
+            stored = doc.get('pw') if doc else None  # an account made by the organisation's sign-in has none
+            ok = await asyncio.to_thread(verify_password, password or '', stored or self._dummy_hash) and bool(stored)
         finally:
             self._in_flight.discard(browser_key)
         if not doc or not ok:
@@ -250,6 +256,41 @@ class Accounts:
             raise ValidationError('auth.error.name_required', 'name')
         self._users.update({'name': name}, Query()['id'] == user_id)
         await self._db.commit()
+
+    # -- the organisation's sign-in (core/oidc.py) --------------------------------------------------------------------
+
+    async def create_verified(self, name: str, email: str, lang: str = 'nl') -> User:
+        """An account without a password for an address the organisation's provider has verified."""
+        email = normalise_email(email)
+        if len(email) > MAX_EMAIL or not EMAIL_PATTERN.match(email):
+            raise ValidationError('auth.error.email_invalid', 'email')
+        if self.by_email(email) is not None:
+            raise ValidationError('auth.error.email_taken', 'email')
+        name = clean_text((name if isinstance(name, str) else '')[:MAX_NAME], MAX_NAME, 'name') or email.split('@')[0]
+        doc = {
+            'id': secrets.token_hex(8),
+            'email': email,
+            'name': name[:MAX_NAME],  # the local part of a long address may be longer than a name
+            'pw': '',
+            'lang': lang if lang in LANGUAGES else 'nl',
+            'created': _now(),
+            'auth_epoch': 1,
+            'last_login': _now()[:10],
+        }
+        self._users.insert(doc)
+        await self._db.commit()
+        return _user(doc)
+
+    def has_password(self, user_id: str) -> bool:
+        doc = self._users.get(Query()['id'] == user_id)
+        return bool(doc and doc.get('pw'))
+
+    async def signed_in(self, user_id: str) -> None:
+        """A login that did not go through `authenticate`: the day is kept for the retention of unused accounts."""
+        doc = self._users.get(Query()['id'] == user_id)
+        if doc is not None and doc.get('last_login') != _now()[:10]:
+            self._users.update({'last_login': _now()[:10]}, Query()['id'] == user_id)
+            await self._db.commit()
 
 
 def _user(doc: dict) -> User:

@@ -32,6 +32,11 @@ class Settings:
     smtp_url: str = ''  # the mail relay; none: mails go to the outbox folder
     mail_from: str = 'noreply@localhost'
     public_url: str = ''  # the base of every link in a mail; none: the address the request came in on
+    oidc_issuer: str = ''  # sign-in with the organisation's account (OpenID Connect); off when empty
+    oidc_client_id: str = ''
+    oidc_client_secret: str = ''
+    oidc_name: str = ''  # the button's label, e.g. "Microsoft Entra ID"
+    no_local_login: bool = False  # passwords off: the organisation's sign-in only
 
 
 def _env_bool(value: str | None) -> bool:
@@ -101,6 +106,7 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     add_privacy_options(parser, env)
     add_operator_options(parser, env)
     add_mail_options(parser, env)
+    add_sign_in_options(parser, env)
     parser.add_argument(
         '--https',
         action='store_true',
@@ -202,12 +208,57 @@ def _mail_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     return {'smtp_url': smtp_url, 'mail_from': sender, 'public_url': _public_url(parser, args.public_url)}
 
 
+def add_sign_in_options(parser: argparse.ArgumentParser, env: Callable[[str, str | None], str | None]) -> None:
+    """Sign-in with the organisation's account, OpenID Connect (see README, "Mail and sign-in")."""
+    parser.add_argument(
+        '--oidc-issuer',
+        default=env('OIDC_ISSUER', ''),
+        help="the organisation's OpenID Connect issuer, e.g. https://login.microsoftonline.com/<tenant>/v2.0 or "
+        'https://<host>/realms/<realm>; sign-in with it is offered when set [COP_OIDC_ISSUER]',
+    )
+    parser.add_argument(
+        '--oidc-client-id',
+        default=env('OIDC_CLIENT_ID', ''),
+        help='client id registered at the issuer [COP_OIDC_CLIENT_ID]',
+    )
+    parser.add_argument(
+        '--oidc-client-secret',
+        default=env('OIDC_CLIENT_SECRET', ''),
+        help='client secret registered at the issuer (prefer the environment variable, which other users cannot see '
+        'in the process list) [COP_OIDC_CLIENT_SECRET]',
+    )
+    parser.add_argument(
+        '--oidc-name',
+        default=env('OIDC_NAME', ''),
+        help='the sign-in button\'s label, e.g. "Microsoft Entra ID" [COP_OIDC_NAME] (default: "your organisation")',
+    )
+    parser.add_argument(
+        '--no-local-login',
+        action='store_true',
+        default=_env_bool(env('NO_LOCAL_LOGIN')),
+        help="no passwords: log in, sign up and password reset are refused, only the organisation's sign-in "
+        'works (needs --oidc-issuer) [COP_NO_LOCAL_LOGIN=1]',
+    )
+
+
+def _check_sign_in(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """An issuer needs a client id, and switching passwords off needs an issuer: else nobody could log in."""
+    issuer = args.oidc_issuer.strip()
+    if issuer and not issuer.startswith(('https://', 'http://')):
+        parser.error('--oidc-issuer must be a URL (https://...)')
+    if issuer and not args.oidc_client_id.strip():
+        parser.error('--oidc-issuer needs --oidc-client-id')
+    if args.no_local_login and not issuer:
+        parser.error('--no-local-login needs --oidc-issuer: otherwise nobody could log in')
+
+
 def parse_settings(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     parser = build_parser(env)
     args = parser.parse_args(argv)
     if args.admin_token and len(args.admin_token) < 24:
         parser.error('the admin token must have at least 24 characters')
+    _check_sign_in(parser, args)
     return Settings(
         host=args.host,
         port=args.port,
@@ -225,4 +276,9 @@ def parse_settings(argv: Sequence[str] | None = None, env: Mapping[str, str] | N
         https=args.https,
         trusted_proxies=tuple(p.strip() for p in args.trusted_proxy.split(',') if p.strip()),
         **_mail_settings(parser, args),
+        oidc_issuer=args.oidc_issuer.strip().rstrip('/'),
+        oidc_client_id=args.oidc_client_id.strip(),
+        oidc_client_secret=args.oidc_client_secret.strip(),
+        oidc_name=' '.join(args.oidc_name.split()),
+        no_local_login=args.no_local_login,
     )

@@ -18,6 +18,7 @@ from .journey import Journey
 from .kickoff import Kickoff
 from .kompas import Kompas
 from .mail import OUTBOX_DAYS, Mailer, parse_smtp_url
+from .oidc import OidcConfig, OrganisationSignIn
 from .plan import ActionPlan
 from .privacy import Privacy, ittools_forgetter
 from .profile import Profiles
@@ -50,6 +51,7 @@ class Services:
     mailer: Mailer
     retention: Retention
     sessions: Sessions
+    oidc: OrganisationSignIn
 
     def close(self) -> None:
         self.mailer.close()
@@ -60,6 +62,7 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
     content = content or load_content()
     store = Store(settings.data_dir, BackupPolicy(keep=settings.backup_keep, min_interval=settings.backup_interval))
     accounts = Accounts(store.accounts)
+    accounts.password_login = not settings.no_local_login
     communities = Communities(store, accounts)
     instruments = content.instruments
     receipt_secret = session_secret.load_or_create(settings.data_dir, 'receipt-secret')
@@ -114,4 +117,9 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
             accounts_months=settings.retain_accounts_months,
         ),
         sessions=Sessions(store.accounts, accounts),
+        oidc=OrganisationSignIn(
+            OidcConfig(settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret, settings.oidc_name),
+            accounts,
+            store.accounts,
+        ),
     )

@@ -26,6 +26,7 @@ from core.services import Services
 
 from ._base import page
 from .account import data_rights_section
+from .oidc import sso_block
 
 
 def register(services: Services) -> None:
@@ -58,8 +59,8 @@ def register(services: Services) -> None:
     @page(services, '/signup')
     def signup(ctx: PageContext, next: str = '/'):
         target = safe_next(next)
-        if ctx.user is not None:
-            return RedirectResponse(target, status_code=303)
+        if ctx.user is not None or not accounts.password_login:  # no sign-up with --no-local-login
+            return RedirectResponse(target if ctx.user else '/login', status_code=303)
         t = ctx.t
         with ctx.frame(t('auth.signup.title')):
             tx.p(t('auth.signup.intro'))
@@ -164,6 +165,9 @@ def login_form(ctx: PageContext, target: str) -> None:
     """E-mail and password, with the link to sign up; used by the login page and the welcome page."""
     t = ctx.t
     accounts = ctx.services.accounts
+    sso_block(ctx, target)  # the organisation's sign-in (pages/oidc.py), when configured
+    if not accounts.password_login:  # --no-local-login: no password form at all (core refuses passwords too)
+        return
     with ui.card().classes('w-full max-w-md').props('flat bordered'):
         email = text_field(t('auth.email'), kind='email', autocomplete='username', marker='login-email')
         password = text_field(

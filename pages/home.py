@@ -34,12 +34,13 @@ def welcome(ctx: PageContext) -> None:
                 with ui.card().classes('w-full gap-1').props('flat bordered').mark('home-join'):
                     join_box(ctx)  # members with a meeting code (IT-tools comparison) need no account
                     tx.p(t('home.welcome.members')).classes('cop-muted text-sm')
-                with ui.card().classes('w-full gap-2 bg-blue-50').props('flat bordered').mark('home-signup'):
-                    tx.h2(t('home.welcome.new_title'))
-                    tx.p(t('home.welcome.new_text'))
-                    ui.button(
-                        t('auth.signup.action'), icon='person_add', on_click=lambda: ui.navigate.to('/signup')
-                    ).mark('home-signup-button')
+                if ctx.services.accounts.password_login:  # no sign-up with --no-local-login
+                    with ui.card().classes('w-full gap-2 bg-blue-50').props('flat bordered').mark('home-signup'):
+                        tx.h2(t('home.welcome.new_title'))
+                        tx.p(t('home.welcome.new_text'))
+                        ui.button(
+                            t('auth.signup.action'), icon='person_add', on_click=lambda: ui.navigate.to('/signup')
+                        ).mark('home-signup-button')
             with ui.column().classes('w-full gap-3 md:col-span-3'):
                 tx.h2(t('home.welcome.what'))
                 with html.ul().classes('list-disc pl-6 flex flex-col gap-1'):

@@ -1,0 +1,390 @@
+"""Sign-in with the organisation's account: OpenID Connect, authorization code flow with PKCE, through Authlib.
+
+Two halves. `Provider` speaks the protocol: it loads the issuer's metadata lazily (an issuer that is down at start
+does not stop the app; the next sign-in tries again after a short pause), sends the browser to the issuer with a
+fresh state, nonce and PKCE verifier (S256), and turns the callback into a verified `Identity`: the state must be the
+one this browser was given, the code is exchanged with the same redirect URI and verifier, and the ID token's
+signature, issuer, audience, expiry and nonce are checked. Only a verified e-mail address is believed.
+
+`OrganisationSignIn` applies the account rules to that identity. An account is found by issuer and subject (the
+provider's stable id), never by e-mail alone. The first sign-in creates an account without a password. When an
+account with the same address exists already, it is linked only after its owner confirms with its password; with
+passwords switched off (`--no-local-login`) the provider is the only authority left, and the account is linked on
+the verified address unless it is linked to another subject of the same issuer already (a reused address).
+
+Every refusal is a `SignInRefused` whose `reason` names the message the user sees; log lines carry no personal data
+(no address, no subject, no token).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.starlette_client import OAuth
+from joserfc.errors import InvalidClaimError, JoseError, MissingClaimError
+from tinydb import Query
+
+from .accounts import Accounts, User, normalise_email
+from .errors import AppError, AuthError, ValidationError
+from .store import Database
+
+log = logging.getLogger(__name__)
+
+LINKS = 'sign_in_links'  # accounts file: {user_id, issuer, sub, linked}
+SCOPE = 'openid email profile'
+PENDING_SECONDS = 600  # a sign-in started at the provider must come back within ten minutes
+LINK_SECONDS = 900  # and a link to an existing account must be confirmed within fifteen
+RETRY_SECONDS = 15.0  # after the issuer failed, sign-ins are refused this long without asking it again
+TIMEOUT_SECONDS = 10.0
+MAX_PENDING_LINKS = 10_000
+
+REASONS = ('state', 'cancelled', 'down', 'unverified', 'failed', 'expired', 'off', 'taken')
+
+
+class SignInRefused(AppError):
+    """A sign-in that did not happen; `reason` (one of REASONS) chooses the message `oidc.error.<reason>`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f'oidc.error.{reason}')
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class OidcConfig:
+    issuer: str = ''
+    client_id: str = ''
+    client_secret: str = ''
+    name: str = ''
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer and self.client_id)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the provider vouches for: its issuer, the person's stable subject id there, and a verified address."""
+
+    issuer: str
+    sub: str
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What the browser keeps (in its signed session cookie) between leaving for the provider and coming back."""
+
+    state: str
+    nonce: str
+    verifier: str
+    target: str
+    started: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_dict(data: object) -> Pending | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            return Pending(
+                str(data['state']),
+                str(data['nonce']),
+                str(data['verifier']),
+                str(data['target']),
+                float(data['started']),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def email_is_verified(claims: Mapping[str, Any]) -> bool:
+    """Whether the provider vouches for the address. `email_verified` is the standard claim; Microsoft Entra ID
+    sends none, but `xms_edov` (the address's domain is verified by the tenant) when configured as optional claim."""
+    for claim in ('email_verified', 'xms_edov'):
+        value = claims.get(claim)
+        if value is True or (isinstance(value, str) and value.lower() == 'true'):
+            return True
+    return False
+
+
+def identity_from_claims(claims: Mapping[str, Any]) -> Identity:
+    """The identity in verified ID-token claims; SignInRefused('unverified') without a verified address."""
+    email = claims.get('email')
+    if not isinstance(email, str) or not email.strip() or not email_is_verified(claims):
+        raise SignInRefused('unverified')
+    sub = claims.get('sub')
+    if not isinstance(sub, str) or not sub:
+        raise SignInRefused('failed')
+    name = claims.get('name')
+    if not isinstance(name, str) or not name.strip():
+        parts = [claims.get('given_name'), claims.get('family_name')]
+        name = ' '.join(p for p in parts if isinstance(p, str) and p.strip())
+    return Identity(issuer=str(claims['iss']), sub=sub, email=normalise_email(email), name=name)
+
+
+def _same_issuer(a: str, b: str) -> bool:
+    return a.rstrip('/') == b.rstrip('/')
+
+
+class Provider:
+    """The protocol side, one per configured issuer (Authlib's client does PKCE, token exchange and ID-token checks)."""
+
+    def __init__(
+        self, config: OidcConfig, *, clock: Callable[[], float] = time.time, timeout: float = TIMEOUT_SECONDS
+    ) -> None:
+        self.config = config
+        self._clock = clock
+        self._failed_at: float | None = None
+        self._client = OAuth().register(
+            name='organisation',
+            client_id=config.client_id,
+            client_secret=config.client_secret or None,
+            server_metadata_url=f'{config.issuer}/.well-known/openid-configuration',
+            client_kwargs={'scope': SCOPE, 'code_challenge_method': 'S256', 'timeout': timeout},
+        )
+
+    async def metadata(self) -> dict[str, Any]:
+        """The issuer's discovery document, fetched on first use and kept; SignInRefused('down') while unreachable."""
+        now = self._clock()
+        if self._failed_at is not None and now - self._failed_at < RETRY_SECONDS:
+            raise SignInRefused('down')
+        try:
+            metadata = await self._client.load_server_metadata()
+        except (httpx.HTTPError, ValueError) as error:
+            self._failed_at = now
+            log.warning('oidc: the issuer cannot be reached (%s); sign-in refused for now', type(error).__name__)
+            raise SignInRefused('down') from None
+        if not _same_issuer(str(metadata.get('issuer', '')), self.config.issuer):
+            self._failed_at = now
+            log.error(
+                'oidc: the issuer names itself %r, not the configured %r', metadata.get('issuer'), self.config.issuer
+            )
+            raise SignInRefused('down')
+        self._failed_at = None
+        return metadata
+
+    async def begin(self, redirect_uri: str, target: str) -> tuple[str, Pending]:
+        """Where to send the browser, and what it must keep until it comes back."""
+        await self.metadata()
+        pending = Pending(
+            state=secrets.token_urlsafe(24),
+            nonce=secrets.token_urlsafe(24),
+            verifier=secrets.token_urlsafe(48),
+            target=target,
+            started=self._clock(),
+        )
+        found = await self._client.create_authorization_url(
+            redirect_uri, state=pending.state, nonce=pending.nonce, code_verifier=pending.verifier
+        )
+        return found['url'], pending
+
+    async def complete(self, pending: Pending | None, params: Mapping[str, str], redirect_uri: str) -> Identity:
+        """The identity in the provider's answer (the callback's query), or SignInRefused. `pending` is what this
+        browser kept from `begin`, already taken out of its session so an answer is never used twice."""
+        if pending is None or self._clock() - pending.started > PENDING_SECONDS:
+            log.info('oidc: a callback without a sign-in under way in this browser')
+            raise SignInRefused('expired')
+        if params.get('error'):  # checked first: an error changes nothing, and some providers send no state with it
+            cancelled = params.get('error') == 'access_denied'
+            log.info('oidc: the provider answered %s', 'access_denied' if cancelled else 'with an error')
+            raise SignInRefused('cancelled' if cancelled else 'failed')
+        if not hmac.compare_digest(str(params.get('state', '')), pending.state):
+            log.warning('oidc: a callback with a state this browser was not given; refused')
+            raise SignInRefused('state')
+        code = params.get('code')
+        if not code:
+            raise SignInRefused('failed')
+        metadata = await self.metadata()
+        token = await self._exchange(code, pending, redirect_uri)
+        claims = await self._verified_claims(token, pending, metadata)
+        return identity_from_claims(claims)
+
+    async def _exchange(self, code: str, pending: Pending, redirect_uri: str) -> dict[str, Any]:
+        try:
+            token = await self._client.fetch_access_token(
+                redirect_uri=redirect_uri, code=code, code_verifier=pending.verifier
+            )
+        except OAuthError as error:  # a used or forged code, a wrong verifier or redirect URI
+            log.warning('oidc: the provider refused the code (%s)', error.error or 'error')
+            raise SignInRefused('failed') from None
+        except (httpx.HTTPError, ValueError) as error:
+            self._failed_at = self._clock()
+            log.warning('oidc: the token endpoint cannot be reached (%s)', type(error).__name__)
+            raise SignInRefused('down') from None
+        if 'id_token' not in token:
+            log.warning('oidc: the provider sent no ID token')
+            raise SignInRefused('failed')
+        return token
+
+    async def _verified_claims(self, token: dict[str, Any], pending: Pending, metadata: dict) -> dict[str, Any]:
+        try:
+            claims = await self._client.parse_id_token(token, nonce=pending.nonce)
+        except (InvalidClaimError, MissingClaimError) as error:
+            claim = getattr(error, 'claim', '') or ''
+            log.warning('oidc: an ID token with a wrong or missing %s claim; refused', claim or 'required')
+            raise SignInRefused('state' if claim == 'nonce' else 'failed') from None
+        except (JoseError, ValueError) as error:
+            log.warning('oidc: an ID token that cannot be verified (%s)', type(error).__name__)
+            raise SignInRefused('failed') from None
+        except httpx.HTTPError as error:
+            log.warning('oidc: the key set cannot be fetched (%s)', type(error).__name__)
+            raise SignInRefused('down') from None
+        if not _same_issuer(str(claims.get('iss', '')), str(metadata.get('issuer', ''))):
+            raise SignInRefused('failed')
+        return dict(claims)
+
+
+@dataclass(frozen=True)
+class PendingLink:
+    """A sign-in that found an existing account with the same address: waiting for its owner's password."""
+
+    user_id: str
+    identity: Identity
+    target: str
+    browser: str
+    issued: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a sign-in led to: a user to log in, or a link to confirm first (`link`, its one-time id)."""
+
+    user: User | None = None
+    link: str | None = None
+    created: bool = False
+
+
+class OrganisationSignIn:
+    """The account rules of the organisation's sign-in, and the links (issuer + subject) it keeps."""
+
+    def __init__(
+        self,
+        config: OidcConfig,
+        accounts: Accounts,
+        db: Database,
+        *,
+        provider: Provider | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.accounts = accounts
+        self.provider = provider or (Provider(config, clock=clock) if config.enabled else None)
+        self._db = db
+        self._clock = clock
+        self._links: dict[str, PendingLink] = {}  # in memory: a restart asks for the sign-in again
+
+    @property
+    def enabled(self) -> bool:
+        return self.provider is not None
+
+    @property
+    def _table(self):
+        return self._db.table(LINKS)
+
+    # -- links ------------------------------------------------------------------------------------------------------
+
+    def user_for(self, issuer: str, sub: str) -> User | None:
+        row = self._table.get((Query()['issuer'] == issuer) & (Query()['sub'] == sub))
+        return self.accounts.get(row['user_id']) if row else None
+
+    def links_of(self, user_id: str) -> list[dict[str, str]]:
+        """The account's links, for the account page and the download of one's data."""
+        return [
+            {'issuer': row['issuer'], 'sub': row['sub'], 'linked': row.get('linked', '')}
+            for row in self._table.search(Query()['user_id'] == user_id)
+        ]
+
+    async def _link(self, user: User, identity: Identity) -> None:
+        self._table.insert(
+            {
+                'user_id': user.id,
+                'issuer': identity.issuer,
+                'sub': identity.sub,
+                'linked': datetime.now(UTC).isoformat(timespec='seconds'),
+            }
+        )
+        await self._db.commit()
+        log.info('oidc: an account was linked to its organisation sign-in')
+
+    # -- the rules --------------------------------------------------------------------------------------------------
+
+    async def resolve(self, identity: Identity, lang: str, target: str, browser: str) -> Outcome:
+        """The account for a verified identity: the linked one, a new one, or (`link`) an existing one whose owner
+        must confirm first."""
+        linked = self.user_for(identity.issuer, identity.sub)
+        if linked is not None:
+            await self.accounts.signed_in(linked.id)
+            return Outcome(user=linked)
+        existing = self.accounts.by_email(identity.email)
+        if existing is None:
+            user = await self.accounts.create_verified(identity.name, identity.email, lang)
+            await self._link(user, identity)
+            log.info('oidc: an account was created at its first organisation sign-in')
+            return Outcome(user=user, created=True)
+        if self._linked_elsewhere(existing.id, identity):  # the address was given to someone else since
+            log.warning('oidc: an address already linked to another person at this issuer; refused')
+            raise SignInRefused('taken')
+        if not self.accounts.password_login:
+            await self._link(existing, identity)
+            await self.accounts.signed_in(existing.id)
+            return Outcome(user=existing)
+        if not self.accounts.has_password(existing.id):
+            raise SignInRefused('taken')
+        return Outcome(link=self._hold_link(existing, identity, target, browser))
+
+    def _linked_elsewhere(self, user_id: str, identity: Identity) -> bool:
+        return any(
+            row['issuer'] == identity.issuer and row['sub'] != identity.sub
+            for row in self._table.search(Query()['user_id'] == user_id)
+        )
+
+    def _hold_link(self, user: User, identity: Identity, target: str, browser: str) -> str:
+        now = self._clock()
+        if len(self._links) >= MAX_PENDING_LINKS:
+            self._links = {k: v for k, v in self._links.items() if now - v.issued <= LINK_SECONDS}
+        key = secrets.token_urlsafe(24)
+        self._links[key] = PendingLink(user.id, identity, target, browser, now)
+        return key
+
+    def pending_link(self, key: str, browser: str) -> PendingLink | None:
+        """The link waiting under `key` for this browser, None when unknown, expired or made for another browser."""
+        found = self._links.get(key) if isinstance(key, str) else None
+        if found is None or found.browser != browser or self._clock() - found.issued > LINK_SECONDS:
+            return None
+        return found
+
+    async def confirm_link(self, key: str, browser: str, password: str, client_key: str) -> tuple[User, str]:
+        """Link after the owner's password (rate-limited like a login); returns the user and where to go. The
+        waiting link is used once: a wrong password keeps it, so the owner may try again."""
+        found = self.pending_link(key, browser)
+        user = self.accounts.get(found.user_id) if found else None
+        if found is None or user is None:
+            raise SignInRefused('expired')
+        try:
+            confirmed = await self.accounts.authenticate(user.email, password, client_key)
+        except AuthError as error:
+            if error.key == 'auth.error.invalid':
+                raise ValidationError('oidc.link.wrong_password', 'password') from None
+            raise
+        if self._links.pop(key, None) is None:  # confirmed twice at once: the first one links
+            raise SignInRefused('expired')
+        if self.user_for(found.identity.issuer, found.identity.sub) is None:
+            await self._link(confirmed, found.identity)
+        await self.accounts.signed_in(confirmed.id)
+        return confirmed, found.target
+
+    def cancel_link(self, key: str, browser: str) -> None:
+        if self.pending_link(key, browser) is not None:
+            self._links.pop(key, None)
