@@ -29,6 +29,7 @@ from .communities import COMMUNITY_TABLE, Communities
 from .errors import AuthError, ValidationError
 from .i18n import Catalog, Translator
 from .inventory import FIELDS, Inventory, Limits, Operator, load_inventory, register_csv, register_html
+from .oidc import LINKS as SIGN_IN_LINKS
 from .profile import TABLE as PROFILES
 from .store import ID_PATTERN, META_TABLE, DamagedFileError, Database, _write_synced, fsync_dir, parse_json_object
 
@@ -336,6 +337,10 @@ class Privacy:
                 for d in accounts_db.table('invites').all()
                 if d.get('invited_by') == user_id
             ],
+            'sign_in_links': [  # the organisation's sign-in (core/oidc.py): issuer and subject
+                {k: d.get(k) for k in ('issuer', 'sub', 'linked')}
+                for d in accounts_db.table(SIGN_IN_LINKS).search(lambda d: d.get('user_id') == user_id)
+            ],
             'written_in_communities': contributions,
         }
 
@@ -380,7 +385,7 @@ def to_html(data: dict[str, Any], t: Translator) -> bytes:
     for m in data['memberships']:
         parts.append(f'<li>{e(m["community"])}: {e(t("role." + m["role"]))}</li>')
     parts.append('</ul>')
-    for key in ('profiles', 'invitations_sent', 'written_in_communities'):
+    for key in ('profiles', 'invitations_sent', 'sign_in_links', 'written_in_communities'):
         parts.append(f'<h2>{e(t("privacy.download." + key))}</h2>')
         value = data[key]
         parts.append(f'<pre>{e(json.dumps(value, ensure_ascii=False, indent=1))}</pre>' if value else '<p>—</p>')

@@ -148,7 +148,7 @@ def _refused(reason: str, target: str) -> RedirectResponse:
 def _redirect_uri(request: Request, services: Services) -> str:
     """The address the provider sends the browser back to: under the public URL when one is set, else under the
     address the request came in on (the same at the start and at the callback)."""
-    public = str(getattr(services.settings, 'public_url', '') or '').rstrip('/')
+    public = services.settings.public_url.rstrip('/')
     base = public or str(request.base_url).rstrip('/')
     return base + CALLBACK
 
