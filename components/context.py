@@ -129,7 +129,7 @@ class PageContext:
         cid = self.community.id
         step = banner_step(self.session, cid, self.request.query_params.get('journey'), active)
         if step is not None:
-            JourneyBanner(self.services.journey, self.t, self.session, self.user.id, cid, step)
+            JourneyBanner(self.services.journey, self.services.changes, self.t, self.session, self.user.id, cid, step)
 
     def go(self, path: str, notice: str | None = None) -> None:
         """Navigate; a confirmation notice is shown on the page that opens (a notice shown here would vanish)."""

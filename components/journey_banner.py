@@ -10,12 +10,14 @@ from typing import Any
 
 from nicegui import ui
 
+from core.changes import Changed, Changes
 from core.errors import AppError
 from core.i18n import Translator
 from core.journey import STEPS, Journey, Step, next_after
 
 from . import typography as tx
 from .frame import aria
+from .live import follow
 from .nav import PARTS, part_href
 
 JOURNEY = 'journey'  # session key: the communities whose journey this visitor is in
@@ -59,7 +61,9 @@ def banner_step(session: Any, cid: str, asked: str | None, active: str | None) -
 class JourneyBanner:
     """The banner of one step, for one visitor; it looks again whenever `refresh` is called."""
 
-    def __init__(self, journey: Journey, t: Translator, session: Any, uid: str, cid: str, step: str) -> None:
+    def __init__(
+        self, journey: Journey, changes: Changes, t: Translator, session: Any, uid: str, cid: str, step: str
+    ) -> None:
         self.journey, self.t, self.session = journey, t, session
         self.uid, self.cid, self.step = uid, cid, step
         self.index = STEPS.index(step)
@@ -68,17 +72,11 @@ class JourneyBanner:
             ui.card().classes('w-full bg-blue-50 cop-noprint gap-1').props('flat bordered').mark('journey-banner')
         )
         self.refresh()
-        if not self.done:  # the step's work may be finished on this very page (a decision saved): look again
-            self.timer = ui.timer(3.0, self._look_again)
+        # the step's work may be finished on this very page (an action dated), or by someone else: look again then
+        follow(changes, cid, self.card, self._on_change)
 
-    def _look_again(self) -> None:
-        if self._progress_done():
-            self.timer.deactivate()
-            self.refresh()
-
-    def _progress_done(self) -> bool:
-        steps = self._progress()
-        return bool(steps) and steps[self.index].done
+    def _on_change(self, change: Changed) -> None:
+        self.refresh()
 
     def _progress(self) -> list[Step]:
         try:

@@ -20,6 +20,7 @@ from tinydb import Query
 
 from . import schema
 from .accounts import Accounts
+from .changes import Changes
 from .clean import clean_text, whole_number
 from .errors import NotFound, PermissionDenied, ValidationError
 from .i18n import LANGUAGES
@@ -137,9 +138,10 @@ def validate_fields(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 class Communities:
-    def __init__(self, store: Store, accounts: Accounts) -> None:
+    def __init__(self, store: Store, accounts: Accounts, changes: Changes | None = None) -> None:
         self.store = store
         self.accounts = accounts
+        self.changes = changes or Changes()  # the services of the parts publish their changes here, after a commit
         self.tables: dict[str, TableSpec] = {}
 
     def register_table(self, spec: TableSpec) -> None:
@@ -223,6 +225,7 @@ class Communities:
         await db.commit()
         self._memberships.update({'name': clean['name']}, Query()['community_id'] == cid)
         await self.store.accounts.commit()
+        self.changes.publish(cid, 'basics', user_id)
         return self._load(cid)
 
     async def delete(self, user_id: str, cid: str) -> None:

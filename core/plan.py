@@ -170,6 +170,11 @@ class ActionPlan:
     def _db(self, cid: str):
         return self.communities.store.community(cid)
 
+    async def _commit(self, cid: str, actor: str) -> None:
+        """Write the community's file, then tell the pages that show the plan."""
+        await self._db(cid).commit()
+        self.communities.changes.publish(cid, 'plan', actor)
+
     # -- actions ------------------------------------------------------------------------------------------------
 
     def actions(self, actor: str, cid: str) -> list[Action]:
@@ -183,7 +188,7 @@ class ActionPlan:
     async def add(self, actor: str, cid: str, fields: dict[str, Any]) -> Action:
         self.communities.get(actor, cid, Permission.EDIT)
         doc = self._insert(cid, fields)
-        await self._db(cid).commit()
+        await self._commit(cid, actor)
         return _action(doc)
 
     def _insert(self, cid: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -202,7 +207,7 @@ class ActionPlan:
         current = self._find(cid, action_id)
         clean = clean_action({**asdict(current), **fields})
         self._db(cid).table(ACTIONS).update({**clean, 'updated': _today()}, Query()['id'] == action_id)
-        await self._db(cid).commit()
+        await self._commit(cid, actor)
         return self._find(cid, action_id)
 
     async def remove(self, actor: str, cid: str, action_id: str) -> Action:
@@ -210,7 +215,7 @@ class ActionPlan:
         self.communities.get(actor, cid, Permission.EDIT)
         current = self._find(cid, action_id)
         self._db(cid).table(ACTIONS).remove(Query()['id'] == action_id)
-        await self._db(cid).commit()
+        await self._commit(cid, actor)
         return current
 
     async def restore(self, actor: str, cid: str, action: Action) -> Action:
@@ -222,7 +227,7 @@ class ActionPlan:
         if len(table) >= MAX_ACTIONS:
             raise ValidationError('plan.error.too_many', max=MAX_ACTIONS)
         table.insert({**asdict(action), **clean_action(asdict(action))})
-        await self._db(cid).commit()
+        await self._commit(cid, actor)
         return action
 
     def _find(self, cid: str, action_id: str) -> Action:
@@ -261,12 +266,12 @@ class ActionPlan:
             raise ValidationError('plan.error.too_many', max=MAX_ACTIONS)
         self.suggestions.set_status(actor, cid, suggestion_id, 'accepted', was='new')
         doc = self._insert(cid, values)
-        await self._db(cid).commit()
+        await self._commit(cid, actor)
         return _action(doc)
 
     async def discard(self, actor: str, cid: str, suggestion_id: str, undo: bool = False) -> None:
         self.suggestions.set_status(actor, cid, suggestion_id, 'new' if undo else 'discarded')
-        await self._db(cid).commit()
+        await self._commit(cid, actor)
 
     # -- plan-level fields --------------------------------------------------------------------------------------
 
@@ -289,7 +294,7 @@ class ActionPlan:
             table.insert(clean)
         else:
             table.update(clean, doc_ids=[1])
-        await self._db(cid).commit()
+        await self._commit(cid, actor)
         return self.plan(actor, cid)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from . import session_secret
 from .accounts import Accounts
+from .changes import Changes
 from .communities import Communities
 from .config import Settings
 from .content import Content, load_content
@@ -52,6 +53,7 @@ class Services:
     retention: Retention
     sessions: Sessions
     oidc: OrganisationSignIn
+    changes: Changes  # what changed in a community, for the pages that show it (published after each commit)
 
     def close(self) -> None:
         self.mailer.close()
@@ -63,7 +65,8 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
     store = Store(settings.data_dir, BackupPolicy(keep=settings.backup_keep, min_interval=settings.backup_interval))
     accounts = Accounts(store.accounts)
     accounts.password_login = not settings.no_local_login
-    communities = Communities(store, accounts)
+    changes = Changes()
+    communities = Communities(store, accounts, changes)
     instruments = content.instruments
     receipt_secret = session_secret.load_or_create(settings.data_dir, 'receipt-secret')
     surveys = Surveys(communities, instruments, receipt_secret)
@@ -122,4 +125,5 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
             accounts,
             store.accounts,
         ),
+        changes=changes,
     )

@@ -272,6 +272,7 @@ class Surveys:
         self._rounds(cid).insert(doc)
         self._db(cid).table(TEXTS)._update_table(lambda docs: None)  # present, if empty: an export carries it
         await self._db(cid).commit()
+        self.communities.changes.publish(cid, 'survey', actor)
         return _round(doc)
 
     async def update(
@@ -286,6 +287,7 @@ class Surveys:
         self._rounds(cid).update(fields, Query()['id'] == round_id)
         self._release(cid, self.round(actor, cid, round_id))
         await self._db(cid).commit()
+        self.communities.changes.publish(cid, 'survey', actor)
         return self.round(actor, cid, round_id)
 
     async def set_status(self, actor: str, cid: str, round_id: str, status: str) -> SurveyRound:
@@ -299,6 +301,7 @@ class Surveys:
         self._rounds(cid).update({'status': status}, Query()['id'] == round_id)
         self._release(cid, self.round(actor, cid, round_id))
         await self._db(cid).commit()
+        self.communities.changes.publish(cid, 'survey', actor)
         return self.round(actor, cid, round_id)
 
     async def delete(self, actor: str, cid: str, round_id: str) -> None:
@@ -311,6 +314,7 @@ class Surveys:
         db.table(CODES).remove(Query()['round'] == round_id)
         db.table(TEXTS).remove(Query()['round'] == round_id)
         await db.commit()
+        self.communities.changes.publish(cid, 'survey', actor)
 
     async def make_codes(self, actor: str, cid: str, round_id: str, how_many: Any) -> list[str]:
         """New personal single-use codes for a round (shown once: only their keyed hashes are kept)."""
@@ -592,6 +596,7 @@ class Surveys:
         _insert_shuffled(self._answers(cid), doc)
         self._release(cid, survey_round)
         await self._db(cid).commit()
+        self.communities.changes.publish(cid, 'survey')
         return receipt
 
     async def withdraw(self, cid: str, token: str, receipt: str, client: str = '', browser: str = '') -> None:
@@ -616,6 +621,7 @@ class Surveys:
             raise NotFound('survey.error.receipt')
         db = self._db(cid)
         await db.commit(backup=False)  # the previous version holds the answer: it must not become a backup
+        self.communities.changes.publish(cid, 'survey')
         # after the commit (a concurrent write may have kept the previous version, which holds the answer too)
         await asyncio.to_thread(db.rewrite_backups, lambda data: _drop_answer(data, survey_round.id, digest))
 

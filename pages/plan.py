@@ -8,11 +8,12 @@ from nicegui import html, ui
 from components import typography as tx
 from components.action_form import action_fields, action_summary, action_values, due_field, owner_field
 from components.context import PageContext
-from components.forms import ErrorLine, clear_field_errors, show_field_error
+from components.forms import ErrorLine, form_values
 from components.frame import aria
+from components.live import follow
 from components.nav import provide
 from components.undo import UndoBar
-from core.errors import AppError
+from core.changes import Changed
 from core.guide import answered_by_phase
 from core.plan import HORIZONS, PLAN_LIMITS, SORTS, STATUSES, Action, effective_plan, filter_and_sort
 from core.roles import Permission
@@ -20,6 +21,8 @@ from core.services import Services
 from core.suggestions import Suggestion
 
 from ._base import community_page
+
+PLAN_TOPICS = frozenset({'plan'})  # the changes the plan page follows
 
 
 def register(services: Services) -> None:
@@ -71,6 +74,14 @@ class PlanView:
         self.undo = UndoBar(self.t)
         self._render_list()
         self._render_guide_answers()
+        self.overlays = ui.element('div')  # the dialogs: outside the lists, which are drawn again on a change
+        follow(services.changes, self.cid, self.list, self._on_changed, PLAN_TOPICS)
+
+    def _on_changed(self, change: Changed) -> None:
+        """Someone else changed the plan (this visitor's own changes are drawn by their handlers)."""
+        if change.actor != self.me:
+            self._render_inbox()
+            self._render_list()
 
     # -- plan-level fields --------------------------------------------------------------------------------------
 
@@ -115,15 +126,9 @@ class PlanView:
             error = ErrorLine()
 
             async def save() -> None:
-                error.clear_text()
-                clear_field_errors(inputs)
-                try:
-                    await self.plan.save_plan(self.me, self.cid, {k: v.value for k, v in inputs.items()})
-                except AppError as e:
-                    show_field_error(inputs, e.field, ctx.error_text(e))
-                    error.show(ctx.error_text(e))
-                    return
-                ui.notify(t('common.saved'), type='positive')
+                values = {k: v.value for k, v in inputs.items()}
+                if await ctx.attempt(self.plan.save_plan(self.me, self.cid, values), fields=inputs, line=error):
+                    ui.notify(t('common.saved'), type='positive')
 
             ui.button(t('common.save'), on_click=save).mark('plan-save')
 
@@ -166,6 +171,7 @@ class PlanView:
         t = self.t
         owners = sorted({a.owner for a in self.plan.actions(self.me, self.cid) if a.owner}, key=str.casefold)
         with (
+            self.overlays,
             ui.dialog().props('transition-show=fade transition-hide=fade') as dialog,
             ui.card().classes('w-full max-w-xl gap-2') as card,
         ):
@@ -179,16 +185,10 @@ class PlanView:
             error = ErrorLine()
 
             async def save(complete: bool) -> None:
-                error.clear_text()
-                clear_field_errors(fields)
-                values = {name: element.value for name, element in fields.items()} if complete else None
-                try:
-                    await self.plan.accept(self.me, self.cid, suggestion.id, t.lang, values)
-                except AppError as e:
-                    show_field_error(fields, e.field, self.ctx.error_text(e))
-                    error.show(self.ctx.error_text(e))
-                    return
-                dialog.submit(True)
+                values = form_values(fields) if complete else None
+                accepted = self.plan.accept(self.me, self.cid, suggestion.id, t.lang, values)
+                if await self.ctx.attempt(accepted, fields=fields, line=error):
+                    dialog.submit(True)
 
             with ui.row().classes('w-full justify-end gap-2'):
                 ui.button(t('plan.take.later'), on_click=lambda: save(False)).props('flat').mark('take-later')
@@ -202,21 +202,13 @@ class PlanView:
             self._render_list()
 
     async def _discard(self, suggestion_id: str) -> None:
-        try:
-            await self.plan.discard(self.me, self.cid, suggestion_id)
-        except AppError as e:
-            self.ctx.notify_error(e)
-            return
-        self._render_inbox()
-        self.undo.offer(self.t('plan.inbox.discarded'), lambda: self._undiscard(suggestion_id))
+        if await self.ctx.attempt(self.plan.discard(self.me, self.cid, suggestion_id)):
+            self._render_inbox()
+            self.undo.offer(self.t('plan.inbox.discarded'), lambda: self._undiscard(suggestion_id))
 
     async def _undiscard(self, suggestion_id: str) -> None:
-        try:
-            await self.plan.discard(self.me, self.cid, suggestion_id, undo=True)
-        except AppError as e:
-            self.ctx.notify_error(e)
-            return
-        self._render_inbox()
+        if await self.ctx.attempt(self.plan.discard(self.me, self.cid, suggestion_id, undo=True)):
+            self._render_inbox()
 
     # -- actions ------------------------------------------------------------------------------------------------
 
@@ -328,6 +320,7 @@ class PlanView:
         t = self.t
         owners = sorted({a.owner for a in self.plan.actions(self.me, self.cid) if a.owner}, key=str.casefold)
         with (
+            self.overlays,
             ui.dialog().props('transition-show=fade transition-hide=fade') as dialog,
             ui.card().classes('w-full max-w-2xl') as card,
         ):
@@ -338,18 +331,14 @@ class PlanView:
             error = ErrorLine()
 
             async def save() -> None:
-                error.clear_text()
-                clear_field_errors(fields)
-                try:
-                    if action is None:
-                        await self.plan.add(self.me, self.cid, action_values(fields))
-                    else:
-                        await self.plan.update(self.me, self.cid, action.id, action_values(fields))
-                except AppError as e:
-                    show_field_error(fields, e.field, self.ctx.error_text(e))
-                    error.show(self.ctx.error_text(e))
-                    return
-                dialog.submit(True)
+                values = action_values(fields)
+                saved = (
+                    self.plan.add(self.me, self.cid, values)
+                    if action is None
+                    else self.plan.update(self.me, self.cid, action.id, values)
+                )
+                if await self.ctx.attempt(saved, fields=fields, line=error):
+                    dialog.submit(True)
 
             with ui.row().classes('w-full justify-end gap-2'):
                 ui.button(t('dialog.cancel'), on_click=lambda: dialog.submit(False)).props('flat')
@@ -362,10 +351,7 @@ class PlanView:
 
     async def _mark_done(self, action: Action) -> None:
         """One click: the action is done (with undo, back to its earlier status)."""
-        try:
-            await self.plan.update(self.me, self.cid, action.id, {'status': 'done'})
-        except AppError as e:
-            self.ctx.notify_error(e)
+        if not await self.ctx.attempt(self.plan.update(self.me, self.cid, action.id, {'status': 'done'})):
             return
         self._render_list()
         self.undo.offer(
@@ -373,29 +359,18 @@ class PlanView:
         )
 
     async def _set_status(self, action_id: str, status: str) -> None:
-        try:
-            await self.plan.update(self.me, self.cid, action_id, {'status': status})
-        except AppError as e:
-            self.ctx.notify_error(e)
-            return
-        self._render_list()
+        if await self.ctx.attempt(self.plan.update(self.me, self.cid, action_id, {'status': status})):
+            self._render_list()
 
     async def _remove(self, action: Action) -> None:
-        try:
-            removed = await self.plan.remove(self.me, self.cid, action.id)
-        except AppError as e:
-            self.ctx.notify_error(e)
-            return
-        self._render_list()
-        self.undo.offer(self.t('plan.deleted', title=action.title), lambda: self._restore(removed))
+        removed = await self.ctx.attempt(self.plan.remove(self.me, self.cid, action.id))
+        if removed:
+            self._render_list()
+            self.undo.offer(self.t('plan.deleted', title=action.title), lambda: self._restore(removed.value))
 
     async def _restore(self, action: Action) -> None:
-        try:
-            await self.plan.restore(self.me, self.cid, action)
-        except AppError as e:
-            self.ctx.notify_error(e)
-            return
-        self._render_list()
+        if await self.ctx.attempt(self.plan.restore(self.me, self.cid, action)):
+            self._render_list()
 
     # -- guide answers and dossier ------------------------------------------------------------------------------
 

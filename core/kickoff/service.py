@@ -256,6 +256,7 @@ class Kickoff:
         table.update({'current': False}, Query()['id'] != sid)
         table.update({'current': True, 'updated': _now()}, Query()['id'] == sid)
         await self.store.community(cid).commit()
+        self.communities.changes.publish(cid, 'kickoff', user_id)
         return self.get(user_id, cid, sid)
 
     # -- blocks ------------------------------------------------------------------------------------------------
