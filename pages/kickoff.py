@@ -42,53 +42,71 @@ SAVE_DELAY = 0.8  # seconds of quiet typing before a field is saved (and at once
 
 
 def register(services: Services) -> None:
-    kickoff = services.kickoff
     install_block_css()
     install_view_css()
-
-    def status(ctx: PageContext) -> str:
-        plan = kickoff.current(ctx.user.id, ctx.community.id)
-        if plan is None:
-            return ctx.t('kickoff.dashboard.none')
-        if plan.date:
-            return ctx.t('kickoff.dashboard.dated', title=plan.title, date=ctx.t.date(plan.date))
-        return ctx.t('kickoff.dashboard.plan', title=plan.title)
-
-    nav.provide('kickoff', status)
-    catalogue = services.content.kickoff
+    nav.provide('kickoff', lambda ctx: _status(services, ctx))
 
     @community_page(services, '/c/{cid}/kickoff')
     def scenarios_page(ctx: PageContext):
-        t = ctx.t
-        cid = ctx.community.id
-        editable = ctx.can(Permission.EDIT)
-        with ctx.frame(t('kickoff.title'), active='kickoff'):
-            tx.p(t('kickoff.intro'))
-            undo = UndoBar(t)
+        ScenarioList(ctx, services)
 
-            @ui.refreshable
-            def listing() -> None:
-                scenarios = kickoff.scenarios(ctx.user.id, cid)
-                if not scenarios:
-                    tx.p(t('kickoff.list.empty' if editable else 'kickoff.list.empty_coach')).mark('no-scenarios')
-                    return
-                with html.ul().classes('w-full flex flex-col gap-2'):
-                    for scenario in scenarios:
-                        with html.li():
-                            _scenario_row(ctx, scenario, editable, listing, undo)
+    @community_page(services, '/c/{cid}/kickoff/{sid}')
+    def editor_page(ctx: PageContext, sid: str):
+        _editor_page(ctx, services, sid)
 
-            tx.h2(t('kickoff.list.title'))
-            listing()
-            if editable:
-                _new_scenario(ctx)
+    @community_page(services, '/c/{cid}/kickoff/{sid}/print')
+    def print_page(ctx: PageContext, sid: str, version: str = 'script'):
+        _print_page(ctx, services, sid, version)
 
-    def _scenario_row(ctx: PageContext, scenario: Scenario, editable: bool, listing: Any, undo: UndoBar) -> None:
-        t = ctx.t
-        cid = ctx.community.id
-        data = scenario_data(scenario, catalogue, ctx.lang)
+
+def _status(services: Services, ctx: PageContext) -> str:
+    """The kick-off's line on the community dashboard."""
+    plan = services.kickoff.current(ctx.user.id, ctx.community.id)
+    if plan is None:
+        return ctx.t('kickoff.dashboard.none')
+    if plan.date:
+        return ctx.t('kickoff.dashboard.dated', title=plan.title, date=ctx.t.date(plan.date))
+    return ctx.t('kickoff.dashboard.plan', title=plan.title)
+
+
+class ScenarioList:
+    """The community's scenarios (make one the plan, duplicate, delete with undo) and the ways to start a new one."""
+
+    def __init__(self, ctx: PageContext, services: Services) -> None:
+        self.ctx, self.t = ctx, ctx.t
+        self.kickoff, self.catalogue = services.kickoff, services.content.kickoff
+        self.uid, self.cid = ctx.user.id, ctx.community.id
+        self.editable = ctx.can(Permission.EDIT)
+        with ctx.frame(self.t('kickoff.title'), active='kickoff'):
+            tx.p(self.t('kickoff.intro'))
+            self.undo = UndoBar(self.t)
+            tx.h2(self.t('kickoff.list.title'))
+            self.listing = ui.element('div').classes('w-full')
+            self._render_list()
+            if self.editable:
+                self._render_new()
+
+    # -- the list ---------------------------------------------------------------------------------------------------
+
+    def _render_list(self) -> None:
+        self.listing.clear()
+        with self.listing:
+            scenarios = self.kickoff.scenarios(self.uid, self.cid)
+            if not scenarios:
+                empty = 'kickoff.list.empty' if self.editable else 'kickoff.list.empty_coach'
+                tx.p(self.t(empty)).mark('no-scenarios')
+                return
+            with html.ul().classes('w-full flex flex-col gap-2'):
+                for scenario in scenarios:
+                    with html.li():
+                        self._render_row(scenario)
+
+    def _render_row(self, scenario: Scenario) -> None:
+        t = self.t
+        data = scenario_data(scenario, self.catalogue, self.ctx.lang)
         with ui.card().classes('w-full gap-1').props('flat bordered').mark('scenario-row'):
             with ui.row().classes('w-full items-center gap-2'):
-                ui.link(scenario.title, f'/c/{cid}/kickoff/{scenario.id}').classes('text-lg font-semibold').mark(
+                ui.link(scenario.title, f'/c/{self.cid}/kickoff/{scenario.id}').classes('text-lg font-semibold').mark(
                     'scenario-link'
                 )
                 if scenario.current:
@@ -97,158 +115,149 @@ def register(services: Services) -> None:
                 f'{when_text(t, data)} · {duration_text(t, data["total"])} · '
                 f'{t("kickoff.blocks_count", n=len(data["blocks"]))}'
             ).classes('text-sm cop-muted')
-            if not editable:
-                return
-            with ui.row().classes('gap-2'):
-                if not scenario.current:
+            if self.editable:
+                self._render_row_actions(scenario)
 
-                    async def make_plan() -> None:
-                        try:
-                            await kickoff.set_current(ctx.user.id, cid, scenario.id)
-                        except AppError as e:
-                            ctx.notify_error(e)
-                            return
-                        ui.notify(t('kickoff.made_plan', title=scenario.title), type='positive')
-                        listing.refresh()
+    def _render_row_actions(self, scenario: Scenario) -> None:
+        t = self.t
+        with ui.row().classes('gap-2'):
+            if not scenario.current:
+                ui.button(t('kickoff.make_plan'), icon='star', on_click=lambda: self._on_make_plan(scenario)).props(
+                    'flat dense no-caps'
+                ).mark('scenario-make-plan', f'make-plan-{scenario.id}')
+            aria(
+                ui.button(
+                    t('kickoff.duplicate_scenario'), icon='content_copy', on_click=lambda: self._on_duplicate(scenario)
+                ).props('flat dense no-caps'),
+                t('kickoff.duplicate_named', title=scenario.title),
+            ).mark('scenario-duplicate', f'scenario-duplicate-{scenario.id}')
+            aria(
+                ui.button(
+                    t('kickoff.delete_scenario'), icon='delete', on_click=lambda: self._on_delete(scenario)
+                ).props('flat dense no-caps color=negative'),
+                t('kickoff.delete_named', title=scenario.title),
+            ).mark('scenario-delete', f'scenario-delete-{scenario.id}')
 
-                    ui.button(t('kickoff.make_plan'), icon='star', on_click=make_plan).props('flat dense no-caps').mark(
-                        'scenario-make-plan', f'make-plan-{scenario.id}'
-                    )
+    async def _on_make_plan(self, scenario: Scenario) -> None:
+        if await self.ctx.attempt(self.kickoff.set_current(self.uid, self.cid, scenario.id)):
+            ui.notify(self.t('kickoff.made_plan', title=scenario.title), type='positive')
+            self._render_list()
 
-                async def duplicate() -> None:
-                    try:
-                        copy = await kickoff.duplicate(
-                            ctx.user.id, cid, scenario.id, t('kickoff.copy_title', title=scenario.title)
-                        )
-                    except AppError as e:
-                        ctx.notify_error(e)
-                        return
-                    ui.notify(t('kickoff.duplicated', title=copy.title), type='positive')
-                    listing.refresh()
+    async def _on_duplicate(self, scenario: Scenario) -> None:
+        title = self.t('kickoff.copy_title', title=scenario.title)
+        copy = await self.ctx.attempt(self.kickoff.duplicate(self.uid, self.cid, scenario.id, title))
+        if copy:
+            ui.notify(self.t('kickoff.duplicated', title=copy.value.title), type='positive')
+            self._render_list()
 
-                async def delete() -> None:
-                    if not await confirm(
-                        t,
-                        t('kickoff.delete.confirm_title', title=scenario.title),
-                        t('kickoff.delete.confirm_text'),
-                        t('kickoff.delete_scenario'),
-                        danger=True,
-                    ):
-                        return
-                    try:
-                        removed = await kickoff.delete(ctx.user.id, cid, scenario.id)
-                    except AppError as e:
-                        ctx.notify_error(e)
-                        return
-                    listing.refresh()
+    async def _on_delete(self, scenario: Scenario) -> None:
+        t = self.t
+        if not await confirm(
+            t,
+            t('kickoff.delete.confirm_title', title=scenario.title),
+            t('kickoff.delete.confirm_text'),
+            t('kickoff.delete_scenario'),
+            danger=True,
+        ):
+            return
+        removed = await self.ctx.attempt(self.kickoff.delete(self.uid, self.cid, scenario.id))
+        if not removed:
+            return
+        self._render_list()
 
-                    async def restore() -> str:
-                        await kickoff.restore(ctx.user.id, cid, removed)
-                        listing.refresh()
-                        return t('kickoff.restored', title=removed.title)
+        async def restore() -> str:
+            await self.kickoff.restore(self.uid, self.cid, removed.value)
+            self._render_list()
+            return t('kickoff.restored', title=removed.value.title)
 
-                    undo.offer(t('kickoff.delete.done', title=removed.title), restore)
+        self.undo.offer(t('kickoff.delete.done', title=removed.value.title), restore)
 
-                aria(
-                    ui.button(t('kickoff.duplicate_scenario'), icon='content_copy', on_click=duplicate).props(
-                        'flat dense no-caps'
-                    ),
-                    t('kickoff.duplicate_named', title=scenario.title),
-                ).mark('scenario-duplicate', f'scenario-duplicate-{scenario.id}')
-                aria(
-                    ui.button(t('kickoff.delete_scenario'), icon='delete', on_click=delete).props(
-                        'flat dense no-caps color=negative'
-                    ),
-                    t('kickoff.delete_named', title=scenario.title),
-                ).mark('scenario-delete', f'scenario-delete-{scenario.id}')
+    # -- a new scenario ---------------------------------------------------------------------------------------------
 
-    def _new_scenario(ctx: PageContext) -> None:
-        t = ctx.t
-        cid = ctx.community.id
+    def _render_new(self) -> None:
+        t = self.t
         tx.h2(t('kickoff.new.title'))
         tx.p(t('kickoff.new.help'))
-
-        async def create(template_id: str | None, title: str) -> None:
-            try:
-                scenario = await kickoff.create(ctx.user.id, cid, title=title, lang=ctx.lang, template_id=template_id)
-            except AppError as e:
-                ctx.notify_error(e)
-                return
-            ctx.go(f'/c/{cid}/kickoff/{scenario.id}', t('kickoff.new.created', title=scenario.title))
-
         with html.ul().classes('grid gap-3 w-full sm:grid-cols-2'):
-            for template in catalogue.templates:
-                title = t.pick(template.title)
-                with (
-                    html.li(),
-                    ui.card().classes('w-full h-full').props('flat bordered').mark(f'template-{template.id}'),
-                ):
-                    tx.h3(title)
-                    tx.span(
-                        t(
-                            'kickoff.template.meta',
-                            duration=duration_text(t, template.total),
-                            mode=t(f'kickoff.mode.{template.mode}'),
-                            blocks=len(template.blocks),
-                        )
-                    ).classes('text-sm cop-muted')
-                    tx.p(t.pick(template.description)).classes('text-sm grow')
-                    aria(
-                        ui.button(
-                            t('kickoff.new.use_short'),
-                            icon='add',
-                            on_click=lambda tid=template.id, title=title: create(tid, title),
-                        ),
-                        t('kickoff.new.use', title=title),
-                    ).props('no-caps').mark('template-use', f'use-{template.id}')
+            for template in self.catalogue.templates:
+                self._render_template(template)
             with html.li(), ui.card().classes('w-full h-full').props('flat bordered').mark('template-blank'):
                 tx.h3(t('kickoff.new.blank'))
                 tx.p(t('kickoff.new.blank_text')).classes('text-sm grow')
                 ui.button(
                     t('kickoff.new.blank_action'),
                     icon='add',
-                    on_click=lambda: create(None, t('kickoff.new.blank_title')),
+                    on_click=lambda: self._on_create(None, t('kickoff.new.blank_title')),
                 ).props('outline no-caps').mark('template-use-blank')
 
-    @community_page(services, '/c/{cid}/kickoff/{sid}')
-    def editor_page(ctx: PageContext, sid: str):
-        try:
-            scenario = kickoff.get(ctx.user.id, ctx.community.id, sid)
-        except NotFound:
-            return not_found_content(ctx)
-        if ctx.can(Permission.EDIT):
-            Editor(ctx, services, scenario).render()
-            return None
-        t = ctx.t
-        with ctx.frame(scenario.title, active='kickoff'):
-            ui.link(t('kickoff.to_list'), f'/c/{ctx.community.id}/kickoff').classes('cop-noprint')
-            tx.p(t('kickoff.read_only')).classes('cop-muted').mark('read-only-note')
-            _output(ctx, services, scenario)
-            scenario_view(t, scenario_data(scenario, catalogue, ctx.lang), 'script')
-        return None
-
-    @community_page(services, '/c/{cid}/kickoff/{sid}/print')
-    def print_page(ctx: PageContext, sid: str, version: str = 'script'):
-        try:
-            scenario = kickoff.get(ctx.user.id, ctx.community.id, sid)
-        except NotFound:
-            return not_found_content(ctx)
-        version = version if version in VERSIONS else 'script'
-        t = ctx.t
-        cid = ctx.community.id
-        other = 'agenda' if version == 'script' else 'script'
-        with ctx.frame(scenario.title, active='kickoff'):
-            with ui.row().classes('cop-noprint items-center gap-3 wrap'):
-                ui.button(
-                    t('kickoff.print.now'), icon='print', on_click=lambda: ui.run_javascript('window.print()')
-                ).mark('print-now')
-                _pdf_button(ctx, services, scenario.id, version)
-                ui.link(t(f'kickoff.print.other_{other}'), f'/c/{cid}/kickoff/{sid}/print?version={other}').mark(
-                    'print-other'
+    def _render_template(self, template: Any) -> None:
+        t = self.t
+        title = t.pick(template.title)
+        with html.li(), ui.card().classes('w-full h-full').props('flat bordered').mark(f'template-{template.id}'):
+            tx.h3(title)
+            tx.span(
+                t(
+                    'kickoff.template.meta',
+                    duration=duration_text(t, template.total),
+                    mode=t(f'kickoff.mode.{template.mode}'),
+                    blocks=len(template.blocks),
                 )
-                ui.link(t('kickoff.print.back'), f'/c/{cid}/kickoff/{sid}').mark('print-back')
-            scenario_view(t, scenario_data(scenario, catalogue, ctx.lang), version, ctx.community.name)
-        return None
+            ).classes('text-sm cop-muted')
+            tx.p(t.pick(template.description)).classes('text-sm grow')
+            aria(
+                ui.button(t('kickoff.new.use_short'), icon='add', on_click=lambda: self._on_create(template.id, title)),
+                t('kickoff.new.use', title=title),
+            ).props('no-caps').mark('template-use', f'use-{template.id}')
+
+    async def _on_create(self, template_id: str | None, title: str) -> None:
+        created = await self.ctx.attempt(
+            self.kickoff.create(self.uid, self.cid, title=title, lang=self.ctx.lang, template_id=template_id)
+        )
+        if created:
+            scenario = created.value
+            self.ctx.go(f'/c/{self.cid}/kickoff/{scenario.id}', self.t('kickoff.new.created', title=scenario.title))
+
+
+def _editor_page(ctx: PageContext, services: Services, sid: str) -> None:
+    """The editor for those who may edit; the script, read-only, for the others."""
+    try:
+        scenario = services.kickoff.get(ctx.user.id, ctx.community.id, sid)
+    except NotFound:
+        not_found_content(ctx)
+        return
+    if ctx.can(Permission.EDIT):
+        Editor(ctx, services, scenario).render()
+        return
+    t = ctx.t
+    with ctx.frame(scenario.title, active='kickoff'):
+        ui.link(t('kickoff.to_list'), f'/c/{ctx.community.id}/kickoff').classes('cop-noprint')
+        tx.p(t('kickoff.read_only')).classes('cop-muted').mark('read-only-note')
+        _output(ctx, services, scenario)
+        scenario_view(t, scenario_data(scenario, services.content.kickoff, ctx.lang), 'script')
+
+
+def _print_page(ctx: PageContext, services: Services, sid: str, version: str) -> None:
+    """A clean page for the browser's print: the script or the agenda."""
+    try:
+        scenario = services.kickoff.get(ctx.user.id, ctx.community.id, sid)
+    except NotFound:
+        not_found_content(ctx)
+        return
+    version = version if version in VERSIONS else 'script'
+    t = ctx.t
+    cid = ctx.community.id
+    other = 'agenda' if version == 'script' else 'script'
+    with ctx.frame(scenario.title, active='kickoff'):
+        with ui.row().classes('cop-noprint items-center gap-3 wrap'):
+            ui.button(t('kickoff.print.now'), icon='print', on_click=lambda: ui.run_javascript('window.print()')).mark(
+                'print-now'
+            )
+            _pdf_button(ctx, services, scenario.id, version)
+            ui.link(t(f'kickoff.print.other_{other}'), f'/c/{cid}/kickoff/{sid}/print?version={other}').mark(
+                'print-other'
+            )
+            ui.link(t('kickoff.print.back'), f'/c/{cid}/kickoff/{sid}').mark('print-back')
+        scenario_view(t, scenario_data(scenario, services.content.kickoff, ctx.lang), version, ctx.community.name)
 
 
 def _output(ctx: PageContext, services: Services, scenario: Scenario) -> None:
@@ -274,11 +283,10 @@ def _pdf_button(ctx: PageContext, services: Services, sid: str, version: str) ->
     t = ctx.t
 
     async def download() -> None:
-        try:
-            scenario = services.kickoff.get(ctx.user.id, ctx.community.id, sid)
-        except AppError as e:
-            ctx.notify_error(e)
+        found = ctx.attempt_now(lambda: services.kickoff.get(ctx.user.id, ctx.community.id, sid))
+        if not found:
             return
+        scenario = found.value
         data = scenario_data(scenario, services.content.kickoff, ctx.lang)
         builder = script_pdf if version == 'script' else agenda_pdf
         button.props('loading')
@@ -512,12 +520,13 @@ class Editor:
 
     async def _save_setting(self, name: str, value: Any) -> None:
         field = self.settings[name]
-        try:
-            scenario = await self.kickoff.update(self.uid, self.cid, self.sid, {name: value})
-        except AppError as e:
-            set_field_error(field, self.ctx.error_text(e))
-            self._failed(e)
+        saved = await self.ctx.attempt(
+            self.kickoff.update(self.uid, self.cid, self.sid, {name: value}),
+            **self._refusal(lambda text: set_field_error(field, text)),
+        )
+        if not saved:
             return
+        scenario = saved.value
         set_field_error(field, None)
         if name == 'title':
             self.h1.set_text(scenario.title)
@@ -526,16 +535,14 @@ class Editor:
 
     async def _save_person(self, key: str, value: Any) -> None:
         field = self.settings[key]
-        try:
-            scenario = await self.kickoff.set_person(
-                self.uid, self.cid, self.sid, key.removeprefix('person_'), value or ''
-            )
-        except AppError as e:
-            set_field_error(field, self.ctx.error_text(e))
-            self._failed(e)
+        saved = await self.ctx.attempt(
+            self.kickoff.set_person(self.uid, self.cid, self.sid, key.removeprefix('person_'), value or ''),
+            **self._refusal(lambda text: set_field_error(field, text)),
+        )
+        if not saved:
             return
         set_field_error(field, None)
-        self.scenario = scenario
+        self.scenario = saved.value
         self._status('kickoff.saved')
 
     def _block_field(self, bid: str, name: str, value: Any, mode: str) -> Awaitable[None] | None:
@@ -545,14 +552,15 @@ class Editor:
         card = self.cards.get(bid)
         if card is None:
             return
-        try:
-            scenario = await self.kickoff.update_block(self.uid, self.cid, self.sid, bid, {name: value})
-        except AppError as e:
-            card.show_error(e.field or name, self.ctx.error_text(e))
-            self._failed(e)
+        saved = await self.ctx.attempt(
+            self.kickoff.update_block(self.uid, self.cid, self.sid, bid, {name: value}),
+            notify=False,
+            on_error=lambda e: (card.show_error(e.field or name, self.ctx.error_text(e)), self._failed(e)),
+        )
+        if not saved:
             return
         card.clear_error(name)
-        self.apply(scenario)
+        self.apply(saved.value)
         self._status('kickoff.saved')
 
     # -- blocks -----------------------------------------------------------------------------------------------------
@@ -560,15 +568,23 @@ class Editor:
     def _index(self, bid: str) -> int:
         return next((i for i, b in enumerate(self.scenario.blocks) if b.id == bid), -1)
 
+    def _refusal(self, show: Callable[[str], Any] | None = None) -> dict[str, Any]:
+        """How the editor shows a refusal (`ctx.attempt`'s keywords): at `show` (under a field, in a checklist), or
+        as a notification; and in the save status."""
+
+        def on_error(error: AppError) -> None:
+            if show is not None:
+                show(self.ctx.error_text(error))
+            self._failed(error)
+
+        return {'on_error': on_error, 'notify': show is None}
+
     async def _call(self, action: Callable[[], Awaitable[Any]]) -> Any:
-        try:
-            result = await action()
-        except AppError as e:
-            self.ctx.notify_error(e)
-            self._failed(e)
+        done = await self.ctx.attempt(action, **self._refusal())
+        if not done:
             return None
         self._status('kickoff.saved')
-        return result
+        return done.value
 
     async def _move(self, bid: str, direction: int) -> None:
         index = self._index(bid)
@@ -677,14 +693,14 @@ class Editor:
         )
 
     async def _add_check(self, name: str, text: str) -> CheckItem | None:
-        try:
-            _, item = await self.kickoff.add_check(self.uid, self.cid, self.sid, name, text)
-        except AppError as e:
-            self.checklists[name].show_error(self.ctx.error_text(e))
-            self._failed(e)
+        added = await self.ctx.attempt(
+            self.kickoff.add_check(self.uid, self.cid, self.sid, name, text),
+            **self._refusal(self.checklists[name].show_error),
+        )
+        if not added:
             return None
         self._status('kickoff.saved')
-        return item
+        return added.value[1]
 
     async def _remove_check(self, name: str, item_id: str) -> None:
         result = await self._call(lambda: self.kickoff.delete_check(self.uid, self.cid, self.sid, name, item_id))

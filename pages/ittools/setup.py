@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from nicegui import html, ui
 
 from components import typography as tx
 from components.context import PageContext
 from components.dialogs import confirm
-from components.forms import clear_field_errors, show_field_error
 from components.frame import aria
 from components.ittools_access import load_or_error
-from core.errors import AppError
 from core.ittools import Actor
 from core.ittools.model import LIMITS, Comparison
 from core.ittools.texts import (
@@ -28,232 +28,239 @@ from .._base import community_page
 
 
 def register(services: Services) -> None:
-    ittools = services.ittools
-    catalogue = services.content.ittools
-
     @community_page(services, '/c/{cid}/ittools/{comparison_id}/setup', Permission.EDIT)
     def setup_page(ctx: PageContext, comparison_id: str):
-        t = ctx.t
-        cid = ctx.community.id
-        loaded = load_or_error(ittools, ctx, comparison_id)
-        if loaded is None:
-            return
-        actor, comparison = loaded
-        here = f'/c/{cid}/ittools/{comparison_id}/setup'
+        loaded = load_or_error(services.ittools, ctx, comparison_id)
+        if loaded is not None:
+            SetupView(ctx, services, *loaded)
+
+
+@dataclass(frozen=True)
+class Part:
+    """The tools or the criteria of a comparison: the same list, picker and own-entry form, with their own words."""
+
+    key: str  # tool | criterion: in markers and message keys
+    heading: str
+    own_field: str  # the name core gives the own entry's first field
+    own_label: str
+    own_limit: str
+    own_marker: str
+    text_label: str
+    text_marker: str
+    picker_width: str
+
+
+TOOLS = Part(
+    key='tool',
+    heading='ittools.setup.tools',
+    own_field='name',
+    own_label='ittools.field.tool_name',
+    own_limit='tool_name',
+    own_marker='own-tool-name',
+    text_label='ittools.field.description',
+    text_marker='own-tool-description',
+    picker_width='w-72',
+)
+CRITERIA = Part(
+    key='criterion',
+    heading='ittools.setup.criteria',
+    own_field='title',
+    own_label='ittools.field.criterion_title',
+    own_limit='criterion_title',
+    own_marker='own-criterion-title',
+    text_label='ittools.field.explanation',
+    text_marker='own-criterion-explanation',
+    picker_width='w-96 max-w-full',
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    label: str
+    meta: str  # the catalogue's kind or group, or "own"
+    text: str
+
+
+class SetupView:
+    """The setup of one comparison: its title, its tools and criteria, and deleting it."""
+
+    def __init__(self, ctx: PageContext, services: Services, actor: Actor, comparison: Comparison) -> None:
+        self.ctx, self.t = ctx, ctx.t
+        self.ittools, self.catalogue = services.ittools, services.content.ittools
+        self.actor, self.comparison = actor, comparison
+        self.cid = ctx.community.id
+        self.here = f'/c/{self.cid}/ittools/{comparison.id}/setup'
+        t = self.t
         with ctx.frame(t('ittools.setup.title', title=comparison.title), active='ittools'):
-            ui.link(t('ittools.nav.back_matrix'), f'/c/{cid}/ittools/{comparison_id}').mark('back-to-matrix')
-            tx.h2(t('ittools.field.title'))
-            with ui.row().classes('w-full items-start gap-2'):
-                title = (
-                    ui.input(t('ittools.field.title'), value=comparison.title)
-                    .props(f'outlined maxlength={LIMITS["title"]} counter')
-                    .classes('grow')
-                    .mark('rename-title')
-                )
-
-                async def rename() -> None:
-                    clear_field_errors({'title': title})
-                    try:
-                        await ittools.rename(actor, cid, comparison_id, title.value)
-                    except AppError as e:
-                        show_field_error({'title': title}, e.field, ctx.error_text(e))
-                        return
-                    ctx.go(here, t('common.saved'))
-
-                ui.button(t('common.save'), on_click=rename).mark('rename-save')
-
-            _tools_section(ctx, actor, comparison, here)
-            _criteria_section(ctx, actor, comparison, here)
-
+            ui.link(t('ittools.nav.back_matrix'), f'/c/{self.cid}/ittools/{comparison.id}').mark('back-to-matrix')
+            self._render_title()
+            self._render_part(TOOLS, self._tool_rows(), self._remaining_tools())
+            self._render_part(CRITERIA, self._criterion_rows(), self._remaining_criteria())
             tx.h2(t('ittools.delete.title')).classes('cop-h2 text-negative')
             tx.p(t('ittools.delete.text'))
-
-            async def delete() -> None:
-                if not await confirm(
-                    t,
-                    t('ittools.delete.confirm', title=comparison.title),
-                    t('ittools.delete.text'),
-                    t('ittools.delete.action'),
-                    danger=True,
-                ):
-                    return
-                try:
-                    await ittools.delete(actor, cid, comparison_id)
-                except AppError as e:
-                    ctx.notify_error(e)
-                    return
-                ctx.go(f'/c/{cid}/ittools', t('ittools.delete.done', title=comparison.title))
-
-            ui.button(t('ittools.delete.action'), icon='delete', color='negative', on_click=delete).mark(
+            ui.button(t('ittools.delete.action'), icon='delete', color='negative', on_click=self._on_delete).mark(
                 'delete-comparison'
             )
 
-    def _tools_section(ctx: PageContext, actor: Actor, comparison: Comparison, here: str) -> None:
-        t = ctx.t
-        cid = ctx.community.id
-        tx.h2(t('ittools.setup.tools'))
-        with html.ul().classes('w-full flex flex-col gap-1'):
-            for tool in comparison.tools:
-                label = t.pick(tool_name(catalogue, tool))
-                with (
-                    html.li().classes('border-b py-1').mark('setup-tool'),
-                    ui.row().classes('w-full items-start gap-2 no-wrap'),
-                ):
-                    with ui.column().classes('gap-0 grow min-w-0'):
-                        kind = tool_kind(catalogue, tool)
-                        tx.span(label + (f' ({t.pick(kind)})' if kind else f' ({t("ittools.own")})')).classes(
-                            'font-medium'
-                        )
-                        description = tool_description(catalogue, tool)
-                        if description:
-                            tx.span(t.pick(description)).classes('text-sm cop-muted')
+    def _saved(self, notice: str = 'common.saved') -> None:
+        self.ctx.go(self.here, self.t(notice))
 
-                    async def remove(tool_id: str = tool.id, label: str = label) -> None:
-                        if not await confirm(
-                            t,
-                            t('ittools.setup.remove_tool', name=label),
-                            t('ittools.setup.remove_tool_text'),
-                            t('ittools.setup.remove'),
-                            danger=True,
-                        ):
-                            return
-                        if await ctx.attempt(ittools.remove_tool(actor, cid, comparison.id, tool_id)):
-                            ctx.go(here, ctx.t('common.saved'))
+    # -- title and deletion -----------------------------------------------------------------------------------------
 
-                    aria(
-                        ui.button(icon='delete', on_click=remove).props('flat round'),
-                        t('ittools.setup.remove_tool', name=label),
-                    ).mark('remove-tool')
-        present = {tool.id for tool in comparison.tools}
-        remaining = {tool.id: t.pick(tool.name) for tool in catalogue.tools if tool.id not in present}
-        with ui.row().classes('w-full items-end gap-2'):
-            if remaining:
-                choice = (
-                    ui.select(remaining, label=t('ittools.setup.add_catalogue_tool'))
-                    .props('outlined dense')
-                    .classes('w-72')
-                    .mark('add-tool-choice')
-                )
+    def _render_title(self) -> None:
+        t = self.t
+        tx.h2(t('ittools.field.title'))
+        with ui.row().classes('w-full items-start gap-2'):
+            self.title = (
+                ui.input(t('ittools.field.title'), value=self.comparison.title)
+                .props(f'outlined maxlength={LIMITS["title"]} counter')
+                .classes('grow')
+                .mark('rename-title')
+            )
+            ui.button(t('common.save'), on_click=self._on_rename).mark('rename-save')
 
-                async def add_catalogue() -> None:
-                    if not choice.value:
-                        return
-                    if await ctx.attempt(ittools.add_tool(actor, cid, comparison.id, choice.value)):
-                        ctx.go(here, ctx.t('common.saved'))
+    async def _on_rename(self) -> None:
+        renamed = self.ittools.rename(self.actor, self.cid, self.comparison.id, self.title.value)
+        if await self.ctx.attempt(renamed, fields={'title': self.title}):
+            self._saved()
 
-                ui.button(t('ittools.setup.add'), on_click=add_catalogue).props('outline').mark('add-tool')
-        tx.h3(t('ittools.setup.own_tool'))
-        own_name = (
-            ui.input(t('ittools.field.tool_name'))
-            .props(f'outlined dense maxlength={LIMITS["tool_name"]}')
-            .classes('w-full')
-            .mark('own-tool-name')
-        )
-        own_text = (
-            ui.textarea(t('ittools.field.description'))
-            .props(f'outlined dense autogrow maxlength={LIMITS["explanation"]}')
-            .classes('w-full')
-            .mark('own-tool-description')
-        )
+    async def _on_delete(self) -> None:
+        t, title = self.t, self.comparison.title
+        if not await confirm(
+            t,
+            t('ittools.delete.confirm', title=title),
+            t('ittools.delete.text'),
+            t('ittools.delete.action'),
+            danger=True,
+        ):
+            return
+        if await self.ctx.attempt(self.ittools.delete(self.actor, self.cid, self.comparison.id)):
+            self.ctx.go(f'/c/{self.cid}/ittools', t('ittools.delete.done', title=title))
 
-        async def add_own() -> None:
-            clear_field_errors({'name': own_name})
-            try:
-                await ittools.add_tool(actor, cid, comparison.id, name=own_name.value, description=own_text.value)
-            except AppError as e:
-                if not show_field_error({'name': own_name}, e.field, ctx.error_text(e)):
-                    ctx.notify_error(e)
-                return
-            ctx.go(here, t('ittools.setup.added'))
+    # -- what the tools and criteria rows show ----------------------------------------------------------------------
 
-        ui.button(t('ittools.setup.add_own_tool'), icon='add', on_click=add_own).props('outline').mark('add-own-tool')
+    def _tool_rows(self) -> list[Row]:
+        t, catalogue = self.t, self.catalogue
+        rows = []
+        for tool in self.comparison.tools:
+            kind, description = tool_kind(catalogue, tool), tool_description(catalogue, tool)
+            meta = t.pick(kind) if kind else t('ittools.own')
+            rows.append(
+                Row(tool.id, t.pick(tool_name(catalogue, tool)), meta, t.pick(description) if description else '')
+            )
+        return rows
 
-    def _criteria_section(ctx: PageContext, actor: Actor, comparison: Comparison, here: str) -> None:
-        t = ctx.t
-        cid = ctx.community.id
-        tx.h2(t('ittools.setup.criteria'))
-        tx.p(t('ittools.setup.criteria_help')).classes('text-sm cop-muted')
-        with html.ul().classes('w-full flex flex-col gap-1'):
-            for criterion in comparison.criteria:
-                label = t.pick(criterion_title(catalogue, criterion))
-                with (
-                    html.li().classes('border-b py-1').mark('setup-criterion'),
-                    ui.row().classes('w-full items-start gap-2 no-wrap'),
-                ):
-                    with ui.column().classes('gap-0 grow min-w-0'):
-                        group = criterion_group(catalogue, criterion)
-                        tx.span(label + (f' ({t.pick(group)})' if group else f' ({t("ittools.own")})')).classes(
-                            'font-medium'
-                        )
-                        explanation = criterion_explanation(catalogue, criterion)
-                        if explanation:
-                            tx.span(t.pick(explanation)).classes('text-sm cop-muted')
+    def _criterion_rows(self) -> list[Row]:
+        t, catalogue = self.t, self.catalogue
+        rows = []
+        for criterion in self.comparison.criteria:
+            group, explanation = criterion_group(catalogue, criterion), criterion_explanation(catalogue, criterion)
+            meta = t.pick(group) if group else t('ittools.own')
+            label = t.pick(criterion_title(catalogue, criterion))
+            rows.append(Row(criterion.id, label, meta, t.pick(explanation) if explanation else ''))
+        return rows
 
-                    async def remove(criterion_id: str = criterion.id, label: str = label) -> None:
-                        if not await confirm(
-                            t,
-                            t('ittools.setup.remove_criterion', name=label),
-                            t('ittools.setup.remove_criterion_text'),
-                            t('ittools.setup.remove'),
-                            danger=True,
-                        ):
-                            return
-                        if await ctx.attempt(ittools.remove_criterion(actor, cid, comparison.id, criterion_id)):
-                            ctx.go(here, ctx.t('common.saved'))
+    def _remaining_tools(self) -> dict[str, str]:
+        present = {tool.id for tool in self.comparison.tools}
+        return {tool.id: self.t.pick(tool.name) for tool in self.catalogue.tools if tool.id not in present}
 
-                    aria(
-                        ui.button(icon='delete', on_click=remove).props('flat round'),
-                        t('ittools.setup.remove_criterion', name=label),
-                    ).mark('remove-criterion')
-        present = {c.id for c in comparison.criteria}
-        remaining = {
+    def _remaining_criteria(self) -> dict[str, str]:
+        t = self.t
+        present = {c.id for c in self.comparison.criteria}
+        return {
             c.id: f'{t.pick(c.title)} ({t.pick(g.title)})'
-            for g in catalogue.groups
+            for g in self.catalogue.groups
             for c in g.criteria
             if c.id not in present
         }
+
+    # -- the tools and the criteria ---------------------------------------------------------------------------------
+
+    def _render_part(self, part: Part, rows: list[Row], remaining: dict[str, str]) -> None:
+        t = self.t
+        tx.h2(t(part.heading))
+        if part is CRITERIA:
+            tx.p(t('ittools.setup.criteria_help')).classes('text-sm cop-muted')
+        with html.ul().classes('w-full flex flex-col gap-1'):
+            for row in rows:
+                self._render_row(part, row)
         with ui.row().classes('w-full items-end gap-2'):
             if remaining:
                 choice = (
-                    ui.select(remaining, label=t('ittools.setup.add_catalogue_criterion'))
+                    ui.select(remaining, label=t(f'ittools.setup.add_catalogue_{part.key}'))
                     .props('outlined dense')
-                    .classes('w-96 max-w-full')
-                    .mark('add-criterion-choice')
+                    .classes(part.picker_width)
+                    .mark(f'add-{part.key}-choice')
                 )
+                ui.button(t('ittools.setup.add'), on_click=lambda: self._on_add(part, choice.value)).props(
+                    'outline'
+                ).mark(f'add-{part.key}')
+        self._render_own(part)
 
-                async def add_catalogue() -> None:
-                    if not choice.value:
-                        return
-                    if await ctx.attempt(ittools.add_criterion(actor, cid, comparison.id, choice.value)):
-                        ctx.go(here, ctx.t('common.saved'))
+    def _render_row(self, part: Part, row: Row) -> None:
+        t = self.t
+        with (
+            html.li().classes('border-b py-1').mark(f'setup-{part.key}'),
+            ui.row().classes('w-full items-start gap-2 no-wrap'),
+        ):
+            with ui.column().classes('gap-0 grow min-w-0'):
+                tx.span(f'{row.label} ({row.meta})').classes('font-medium')
+                if row.text:
+                    tx.span(row.text).classes('text-sm cop-muted')
+            aria(
+                ui.button(icon='delete', on_click=lambda: self._on_remove(part, row)).props('flat round'),
+                t(f'ittools.setup.remove_{part.key}', name=row.label),
+            ).mark(f'remove-{part.key}')
 
-                ui.button(t('ittools.setup.add'), on_click=add_catalogue).props('outline').mark('add-criterion')
-        tx.h3(t('ittools.setup.own_criterion'))
-        own_title = (
-            ui.input(t('ittools.field.criterion_title'))
-            .props(f'outlined dense maxlength={LIMITS["criterion_title"]}')
+    def _render_own(self, part: Part) -> None:
+        t = self.t
+        tx.h3(t(f'ittools.setup.own_{part.key}'))
+        own = (
+            ui.input(t(part.own_label))
+            .props(f'outlined dense maxlength={LIMITS[part.own_limit]}')
             .classes('w-full')
-            .mark('own-criterion-title')
+            .mark(part.own_marker)
         )
-        own_text = (
-            ui.textarea(t('ittools.field.explanation'))
+        text = (
+            ui.textarea(t(part.text_label))
             .props(f'outlined dense autogrow maxlength={LIMITS["explanation"]}')
             .classes('w-full')
-            .mark('own-criterion-explanation')
+            .mark(part.text_marker)
         )
+        ui.button(
+            t(f'ittools.setup.add_own_{part.key}'), icon='add', on_click=lambda: self._on_add_own(part, own, text)
+        ).props('outline').mark(f'add-own-{part.key}')
 
-        async def add_own() -> None:
-            clear_field_errors({'title': own_title})
-            try:
-                await ittools.add_criterion(
-                    actor, cid, comparison.id, title=own_title.value, explanation=own_text.value
-                )
-            except AppError as e:
-                if not show_field_error({'title': own_title}, e.field, ctx.error_text(e)):
-                    ctx.notify_error(e)
-                return
-            ctx.go(here, t('ittools.setup.added'))
+    async def _on_remove(self, part: Part, row: Row) -> None:
+        t = self.t
+        if not await confirm(
+            t,
+            t(f'ittools.setup.remove_{part.key}', name=row.label),
+            t(f'ittools.setup.remove_{part.key}_text'),
+            t('ittools.setup.remove'),
+            danger=True,
+        ):
+            return
+        remove = self.ittools.remove_tool if part is TOOLS else self.ittools.remove_criterion
+        if await self.ctx.attempt(remove(self.actor, self.cid, self.comparison.id, row.id)):
+            self._saved()
 
-        ui.button(t('ittools.setup.add_own_criterion'), icon='add', on_click=add_own).props('outline').mark(
-            'add-own-criterion'
-        )
+    async def _on_add(self, part: Part, choice: str | None) -> None:
+        if not choice:
+            return
+        add = self.ittools.add_tool if part is TOOLS else self.ittools.add_criterion
+        if await self.ctx.attempt(add(self.actor, self.cid, self.comparison.id, choice)):
+            self._saved()
+
+    async def _on_add_own(self, part: Part, own: ui.input, text: ui.textarea) -> None:
+        if part is TOOLS:
+            added = self.ittools.add_tool(
+                self.actor, self.cid, self.comparison.id, name=own.value, description=text.value
+            )
+        else:
+            added = self.ittools.add_criterion(
+                self.actor, self.cid, self.comparison.id, title=own.value, explanation=text.value
+            )
+        if await self.ctx.attempt(added, fields={part.own_field: own}):
+            self._saved('ittools.setup.added')
