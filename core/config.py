@@ -250,6 +250,8 @@ def _check_sign_in(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         parser.error('--oidc-issuer needs --oidc-client-id')
     if args.no_local_login and not issuer:
         parser.error('--no-local-login needs --oidc-issuer: otherwise nobody could log in')
+    if args.no_local_login and args.demo:
+        parser.error('--demo logs in with a password, which --no-local-login switches off: use one or the other')
 
 
 def parse_settings(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:

@@ -147,12 +147,15 @@ class Provider:
         self.config = config
         self._clock = clock
         self._failed_at: float | None = None
+        client_kwargs: dict[str, Any] = {'scope': SCOPE, 'code_challenge_method': 'S256', 'timeout': timeout}
+        if not config.client_secret:  # a public client (Keycloak allows one with PKCE): no client authentication
+            client_kwargs['token_endpoint_auth_method'] = 'none'
         self._client = OAuth().register(
             name='organisation',
             client_id=config.client_id,
             client_secret=config.client_secret or None,
             server_metadata_url=f'{config.issuer}/.well-known/openid-configuration',
-            client_kwargs={'scope': SCOPE, 'code_challenge_method': 'S256', 'timeout': timeout},
+            client_kwargs=client_kwargs,
         )
 
     async def metadata(self) -> dict[str, Any]:

@@ -135,6 +135,8 @@ def sso_block(ctx: PageContext, target: str) -> None:
     ui.button(ctx.t('oidc.button', provider=provider_name(ctx)), icon='badge').classes('w-full max-w-md').props(
         f'href="{url}" unelevated no-caps'  # a plain link (an <a>): it works before the page's socket is up
     ).mark('sso-button')
+    if ctx.services.accounts.password_login:
+        tx.p(ctx.t('oidc.or')).classes('cop-muted text-sm mt-2')
 
 
 def provider_name(ctx: PageContext) -> str:

@@ -180,6 +180,7 @@ async def test_nothing_personal_is_logged(sign_in, accounts, caplog):
         (['--oidc-issuer', 'login.example.be'], 'must be a URL'),
         (['--oidc-issuer', 'https://login.example.be'], 'needs --oidc-client-id'),
         (['--no-local-login'], 'needs --oidc-issuer'),
+        (['--no-local-login', '--demo', '--oidc-issuer', 'https://id.example.be', '--oidc-client-id', 'c'], '--demo'),
     ],
 )
 def test_sign_in_settings_that_would_lock_everyone_out_are_refused_at_start(argv, message, capsys):
