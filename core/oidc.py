@@ -110,13 +110,14 @@ class Pending:
 
 
 def email_is_verified(claims: Mapping[str, Any]) -> bool:
-    """Whether the provider vouches for the address. `email_verified` is the standard claim; Microsoft Entra ID
-    sends none, but `xms_edov` (the address's domain is verified by the tenant) when configured as optional claim."""
-    for claim in ('email_verified', 'xms_edov'):
-        value = claims.get(claim)
-        if value is True or (isinstance(value, str) and value.lower() == 'true'):
-            return True
-    return False
+    """Whether the provider vouches for the address. `email_verified` is the standard claim and decides when present.
+    Microsoft Entra ID never sends it for organisational accounts; its optional claim `xms_edov` (the address's
+    domain is verified by the tenant) stands in for it then. Only a single-tenant issuer is accepted (see
+    `Provider.metadata`), so that tenant is the organisation's own."""
+    if 'email_verified' in claims:
+        value = claims['email_verified']
+        return value is True or (isinstance(value, str) and value.lower() == 'true')
+    return claims.get('xms_edov') is True
 
 
 def identity_from_claims(claims: Mapping[str, Any]) -> Identity:

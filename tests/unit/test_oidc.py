@@ -78,6 +78,8 @@ def test_only_a_verified_address_is_believed():
         identity_from_claims(without)
     assert email_is_verified({'email_verified': 'true'})  # some providers send the text
     assert email_is_verified({'xms_edov': True})  # Entra ID: the address's domain is verified by the tenant
+    assert not email_is_verified({'xms_edov': 'true'}) and not email_is_verified({})
+    assert not email_is_verified({'email_verified': False, 'xms_edov': True})  # the standard claim decides
     named = identity_from_claims(
         {**without, 'email_verified': True, 'name': ' ', 'given_name': 'An', 'family_name': 'P'}
     )
