@@ -17,10 +17,10 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from tinydb import Query
 
+from . import clock
 from .clean import clean_text
 from .errors import AuthError, ValidationError
 from .i18n import LANGUAGES
@@ -161,7 +161,7 @@ class Accounts:
             'name': name,
             'pw': pw_hash,
             'lang': lang if lang in LANGUAGES else 'nl',
-            'created': _now(),
+            'created': clock.now_iso(),
             'auth_epoch': 1,
         }
         self._users.insert(doc)
@@ -199,8 +199,10 @@ class Accounts:
             self.client_limiter.failure(browser_key)
             raise AuthError('auth.error.invalid')
         self.account_limiter.success(account_key)
-        if doc.get('last_login') != _now()[:10]:  # the day only: accounts unused for long are erased (core/retention)
-            self._users.update({'last_login': _now()[:10]}, Query()['id'] == doc['id'])
+        if (
+            doc.get('last_login') != clock.now_iso()[:10]
+        ):  # the day only: accounts unused for long are erased (core/retention)
+            self._users.update({'last_login': clock.now_iso()[:10]}, Query()['id'] == doc['id'])
             await self._db.commit()
         self.client_limiter.success(browser_key)
         return _user(doc)
@@ -273,9 +275,9 @@ class Accounts:
             'name': name[:MAX_NAME],  # the local part of a long address may be longer than a name
             'pw': '',
             'lang': lang if lang in LANGUAGES else 'nl',
-            'created': _now(),
+            'created': clock.now_iso(),
             'auth_epoch': 1,
-            'last_login': _now()[:10],
+            'last_login': clock.today_iso(),
         }
         self._users.insert(doc)
         await self._db.commit()
@@ -288,8 +290,8 @@ class Accounts:
     async def signed_in(self, user_id: str) -> None:
         """A login that did not go through `authenticate`: the day is kept for the retention of unused accounts."""
         doc = self._users.get(Query()['id'] == user_id)
-        if doc is not None and doc.get('last_login') != _now()[:10]:
-            self._users.update({'last_login': _now()[:10]}, Query()['id'] == user_id)
+        if doc is not None and doc.get('last_login') != clock.today_iso():
+            self._users.update({'last_login': clock.today_iso()}, Query()['id'] == user_id)
             await self._db.commit()
 
 
@@ -302,7 +304,3 @@ def _user(doc: dict) -> User:
         created=doc.get('created', ''),
         auth_epoch=int(doc.get('auth_epoch', 1)),
     )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec='seconds')

@@ -37,11 +37,11 @@ import tarfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import clock
 from .store import META_TABLE, SCHEMA_VERSIONS, WRITE_BARRIER, DamagedFileError, Store, parse_json_object
 
 FORMAT = 1  # version of the archive layout; a newer one is refused
@@ -154,7 +154,7 @@ def write_archive(staging: Path, names: list[PurePosixPath], out_dir: Path) -> A
         'application': 'cop-toolbox',
         'version': app_version(),
         'schemas': dict(sorted(SCHEMA_VERSIONS.items())),
-        'day': datetime.now(UTC).date().isoformat(),  # never finer than the day
+        'day': clock.today_iso(),  # never finer than the day
         'files': files,
     }
     manifest_bytes = json.dumps(manifest, indent=1, sort_keys=True).encode('utf-8')

@@ -31,11 +31,13 @@ def whole_number(value: Any, low: int, high: int, key: str, field: str | None, *
 _INVISIBLE = re.compile(r'[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 
 
-def clean_text(value: Any, limit: int, field: str | None, *, multiline: bool = False) -> str:
+def clean_text(
+    value: Any, limit: int, field: str | None, *, multiline: bool = False, required: str | None = None
+) -> str:
     """User text made safe to store: Unicode NFC, invisible characters removed; one line with spaces collapsed, or
     (`multiline`) lines kept with their indentation, trailing spaces and runs of blank lines trimmed. ValidationError
-    'error.invalid' for what is not text, 'error.too_long' beyond `limit`. Markup is kept as typed: it is escaped
-    wherever it is shown."""
+    'error.invalid' for what is not text, 'error.too_long' beyond `limit`, and `required` (a message key) when the
+    text is empty and must not be. Markup is kept as typed: it is escaped wherever it is shown."""
     if value is None:
         value = ''
     if not isinstance(value, str):
@@ -47,4 +49,6 @@ def clean_text(value: Any, limit: int, field: str | None, *, multiline: bool = F
         text = ' '.join(text.split())
     if len(text) > limit:
         raise ValidationError('error.too_long', field, max=limit)
+    if required and not text:
+        raise ValidationError(required, field)
     return text

@@ -13,12 +13,12 @@ import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tinydb import Query
 
-from . import schema
+from . import clock, schema
 from .accounts import Accounts
 from .changes import Changes
 from .clean import clean_text, whole_number
@@ -109,7 +109,7 @@ class Invitation:
 
     @property
     def expired(self) -> bool:
-        return datetime.fromisoformat(self.expires) <= datetime.now(UTC)
+        return datetime.fromisoformat(self.expires) <= clock.now()
 
 
 def validate_fields(raw: dict[str, Any]) -> dict[str, Any]:
@@ -201,7 +201,7 @@ class Communities:
     async def create(self, user_id: str, fields: dict[str, Any]) -> Community:
         clean = validate_fields(fields)
         cid = secrets.token_hex(8)
-        now = _now()
+        now = clock.now_iso()
         db = self.store.create_community(cid)
         db.table(COMMUNITY_TABLE).insert({**clean, 'created': now, 'updated': now})
         await db.commit()
@@ -221,7 +221,7 @@ class Communities:
         self.get(user_id, cid, Permission.EDIT)
         clean = validate_fields(fields)
         db = self.store.community(cid)
-        db.table(COMMUNITY_TABLE).update({**clean, 'updated': _now()}, doc_ids=[1])
+        db.table(COMMUNITY_TABLE).update({**clean, 'updated': clock.now_iso()}, doc_ids=[1])
         await db.commit()
         self._memberships.update({'name': clean['name']}, Query()['community_id'] == cid)
         await self.store.accounts.commit()
@@ -294,7 +294,7 @@ class Communities:
         if role not in INVITATION_ROLES:
             raise ValidationError('error.invalid', 'role')
         token = secrets.token_urlsafe(24)
-        now = datetime.now(UTC)
+        now = clock.now()
         doc = {
             'id': secrets.token_hex(8),
             'token_hash': _token_hash(token),
@@ -346,7 +346,7 @@ class Communities:
                     'community_id': cid,
                     'role': invitation.role.value,
                     'name': invitation.community_name,
-                    'since': _now(),
+                    'since': clock.now_iso(),
                 }
             )
         self._invites.update({'used': True, 'used_by': user_id}, Query()['id'] == invitation.id)
@@ -464,7 +464,7 @@ class Communities:
         document = {
             'format': EXPORT_FORMAT,
             'schema': SCHEMA_VERSIONS['community'],
-            'exported': _now(),
+            'exported': clock.now_iso(),
             'community': fields,
             'tables': tables,
         }
@@ -628,7 +628,3 @@ def file_slug(name: str, fallback: str = 'community') -> str:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec='seconds')

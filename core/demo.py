@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import random
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from tinydb import Query
 
+from . import clock
 from .ittools.demo import seed as seed_ittools
 from .kompas import TABLE as KOMPAS_TABLE
 from .services import Services
@@ -77,7 +78,7 @@ KOMPAS_DEMO = {
 
 async def _seed_kompas(services: Services, owner: str, cid: str) -> None:
     kompas = services.kompas
-    today = datetime.now(UTC).date()
+    today = clock.today()
     for round_index, (started, finished) in enumerate(
         (
             (today - timedelta(days=190), today - timedelta(days=183)),
@@ -198,7 +199,7 @@ ANIMATION_AAR = (
 async def _seed_facilitation(services: Services, owner: str, cid: str) -> None:
     """Two facilitated sessions, each with a checklist and participants' feedback."""
     facilitation, surveys = services.facilitation, services.surveys
-    today = datetime.now(UTC).date()
+    today = clock.today()
     for name, days_ago, method, participants, values, roti in ANIMATION_DEMO:
         session = await facilitation.record(
             owner,
@@ -288,7 +289,7 @@ async def _seed_plan(services: Services, owner: str, cid: str) -> None:
             'core_group': 'An Demo (coördinatie), Jonas (voorbeeldbibliotheek), Sara (begeleiding van de sessies)',
             'rhythm': 'Elke maand een bijeenkomst van twee uur, afwisselend ter plaatse en online.',
             'digital_space': decision['tool_name']['nl'] if decision else 'Microsoft Teams',
-            'next_review': (datetime.now(UTC).date() + timedelta(days=150)).isoformat(),
+            'next_review': (clock.today() + timedelta(days=150)).isoformat(),
         },
     )
 
@@ -301,7 +302,7 @@ async def _seed_kickoff(services: Services, owner: str, cid: str) -> None:
     scenario = await kickoff.create(
         owner, cid, title='Kick-off CoP Klantgericht schrijven', lang='nl', template_id='kickoff_90'
     )
-    day = (datetime.now(UTC) + timedelta(days=24)).date()
+    day = (clock.now() + timedelta(days=24)).date()
     day += timedelta(days=(1 - day.weekday()) % 7)  # a Tuesday
     await kickoff.update(
         owner, cid, scenario.id, {'date': day.isoformat(), 'location': 'WTC III, zaal Kreta (8ste verdieping)'}

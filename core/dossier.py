@@ -4,9 +4,9 @@ accessible HTML twin. Each part is None (or empty) when its tool holds nothing y
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from . import clock
 from .communities import Community
 from .errors import NotFound
 from .guide import Answer, Guide, answered_by_phase
@@ -66,7 +66,7 @@ def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
     data = DossierData(
         community=community,
         coordinator=coordinator.name if coordinator else '',
-        made=datetime.now(UTC).date().isoformat(),
+        made=clock.today_iso(),
         stage=services.content.stage(community.stage),
         plan=effective_plan(services.plan.plan(actor, cid), community, decision),
         kompas_current=services.kompas.instrument,

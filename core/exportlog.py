@@ -12,9 +12,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
+from . import clock
 from .communities import Communities
 from .errors import ValidationError
 from .roles import Permission
@@ -43,7 +44,7 @@ class ExportEntry:
 class ExportLog:
     def __init__(self, communities: Communities, today: Callable[[], date] | None = None) -> None:
         self.communities = communities
-        self._today = today or (lambda: datetime.now(UTC).date())
+        self._today = today or clock.today
         self._pending: set[asyncio.Task[Any]] = set()
 
     def _table(self, cid: str):

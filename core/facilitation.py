@@ -4,14 +4,14 @@ and may open an anonymous feedback round for the participants (same anonymity ru
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
 
 from tinydb import Query
 
-from . import schema, sheets
+from . import clock, schema, sheets
 from .clean import clean_text, whole_number
 from .communities import Communities, TableSpec
+from .dates import parse_day
 from .errors import ValidationError
 from .questionnaire import Instrument, Instruments, Result, score
 from .roles import Permission
@@ -70,11 +70,8 @@ def clean_details(name: str, day: str, method: str, participants: Any) -> dict[s
     method = clean_text(method, MAX_METHOD, 'method')
     if not name:
         raise ValidationError('facilitation.error.name', 'name')
-    try:
-        held = date.fromisoformat(str(day))
-    except ValueError as e:
-        raise ValidationError('facilitation.error.day', 'day') from e
-    if held > datetime.now(UTC).date():
+    held = parse_day(day, 'facilitation.error.day', 'day')
+    if held > clock.today():
         raise ValidationError('facilitation.error.future', 'day')
     count = (
         None

@@ -4,12 +4,11 @@ points of attention and possible choices; and the coordinator's own answers, sav
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from tinydb import Query
 
-from . import schema
+from . import clock, schema
 from .clean import clean_text
 from .communities import Communities, TableSpec
 from .errors import ValidationError
@@ -162,7 +161,7 @@ class GuideAnswers:
             table.remove(Query()['question'] == question_id)
             answer = None
         else:
-            doc = {'question': question_id, 'text': text, 'updated': datetime.now(UTC).date().isoformat(), 'by': actor}
+            doc = {'question': question_id, 'text': text, 'updated': clock.today_iso(), 'by': actor}
             table.upsert(doc, Query()['question'] == question_id)
             answer = Answer(question_id, text, doc['updated'])
         await self.communities.store.community(cid).commit()

@@ -6,13 +6,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from tinydb import Query
 
-from . import schema
+from . import clock, schema
 from .communities import Communities, Community, TableSpec
+from .dates import optional_day
 from .errors import NotFound, ValidationError
 from .i18n import LANGUAGES, Catalog, Text, Translator
 from .roles import Permission
@@ -101,15 +102,8 @@ def clean_action(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _day(value: Any, name: str) -> str | None:
-    if value in (None, ''):
-        return None
-    try:
-        day = date.fromisoformat(str(value))
-    except ValueError as e:
-        raise ValidationError('plan.error.date', name) from e
-    if not 2000 <= day.year <= 2100:
-        raise ValidationError('plan.error.date', name)
-    return day.isoformat()
+    day = optional_day(value, 'plan.error.date', name, latest=date(2100, 12, 31))
+    return day.isoformat() if day else None
 
 
 def clean_plan(raw: dict[str, Any]) -> dict[str, Any]:
@@ -197,7 +191,7 @@ class ActionPlan:
         table = self._db(cid).table(ACTIONS)
         if len(table) >= MAX_ACTIONS:
             raise ValidationError('plan.error.too_many', max=MAX_ACTIONS)
-        now = _today()
+        now = clock.today_iso()
         doc = {'id': secrets.token_hex(6), **clean, 'created': now, 'updated': now}
         table.insert(doc)
         return doc
@@ -206,7 +200,7 @@ class ActionPlan:
         self.communities.get(actor, cid, Permission.EDIT)
         current = self._find(cid, action_id)
         clean = clean_action({**asdict(current), **fields})
-        self._db(cid).table(ACTIONS).update({**clean, 'updated': _today()}, Query()['id'] == action_id)
+        self._db(cid).table(ACTIONS).update({**clean, 'updated': clock.today_iso()}, Query()['id'] == action_id)
         await self._commit(cid, actor)
         return self._find(cid, action_id)
 
@@ -344,7 +338,7 @@ def target_day(action: Action) -> str | None:
 
 def day_in(days: int, today: date | None = None) -> str:
     """The day (ISO) `days` from today: what a quick 'in 30 days' choice puts in a due-date field."""
-    return ((today or datetime.now(UTC).date()) + timedelta(days=days)).isoformat()
+    return ((today or clock.today()) + timedelta(days=days)).isoformat()
 
 
 def days_until(day: str | None, today: date | None = None) -> int | None:
@@ -353,7 +347,7 @@ def days_until(day: str | None, today: date | None = None) -> int | None:
     if not day:
         return None
     try:
-        return (date.fromisoformat(day) - (today or datetime.now(UTC).date())).days
+        return (date.fromisoformat(day) - (today or clock.today())).days
     except ValueError:
         return None
 
@@ -361,7 +355,7 @@ def days_until(day: str | None, today: date | None = None) -> int | None:
 def _horizon_day(action: Action) -> str:
     if action.horizon is None:
         return '9999'
-    created = date.fromisoformat(action.created) if action.created else datetime.now(UTC).date()
+    created = date.fromisoformat(action.created) if action.created else clock.today()
     return date.fromordinal(created.toordinal() + int(action.horizon)).isoformat()
 
 
@@ -380,7 +374,3 @@ def _action(doc: dict[str, Any]) -> Action:
         created=doc.get('created', ''),
         updated=doc.get('updated', ''),
     )
-
-
-def _today() -> str:
-    return datetime.now(UTC).date().isoformat()

@@ -20,10 +20,10 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from . import clock
 from .accounts import Accounts, User
 from .communities import COMMUNITY_TABLE, Communities
 from .errors import AuthError, ValidationError
@@ -328,7 +328,7 @@ class Privacy:
         account = {k: v for k, v in asdict(user).items() if k != 'auth_epoch'}
         return {
             'format': EXPORT_FORMAT,
-            'exported': datetime.now(UTC).isoformat(timespec='seconds'),
+            'exported': clock.now_iso(),
             'account': account,
             'memberships': memberships,
             'profiles': _plain(accounts_db.table(PROFILES).search(lambda d: d.get('owner') == user_id)),

@@ -25,6 +25,7 @@ from typing import Any
 
 from tinydb import Query
 
+from . import clock
 from .accounts import Accounts
 from .communities import Communities
 from .i18n import Catalog
@@ -87,7 +88,7 @@ class Retention:
         self.ui = ui
         self.answers_months = answers_months
         self.accounts_months = accounts_months
-        self.today = today or (lambda: datetime.now(UTC).date())
+        self.today = today or clock.today
 
     async def run(self) -> RetentionReport:
         """One daily pass. File reading, mail and backup clean-up run in worker threads; changes to the data are
@@ -299,7 +300,7 @@ def _last_activity(doc: dict[str, Any], accounts_db: Database) -> date:
             elif isinstance(seen, str):
                 days.append(seen[:10])
     known = [d for d in days if d]
-    return date.fromisoformat(max(known)) if known else date.today()
+    return date.fromisoformat(max(known)) if known else clock.today()
 
 
 def _escape(text: str) -> str:

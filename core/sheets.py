@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from tinydb import Query
 from tinydb.table import Table
 
-from . import schema
+from . import clock, schema
 from .clean import clean_text
 from .errors import NotFound, ValidationError
 from .questionnaire import MAX_TEXT, Instrument, Instruments, clean_answer, clean_answers
@@ -65,16 +65,12 @@ class Sheet:
         return self.finished is not None
 
 
-def today() -> str:
-    return datetime.now(UTC).date().isoformat()
-
-
 def new_sheet(table: Table, instrument: Instrument, **extra: Any) -> Sheet:
     doc = {
         'id': secrets.token_hex(6),
         'instrument': instrument.id,
         'version': instrument.version,
-        'started': today(),
+        'started': clock.today_iso(),
         'finished': None,
         'answers': {},
         'comments': {},
@@ -140,7 +136,7 @@ def finish_sheet(table: Table, sheet: Sheet) -> Sheet:
         return sheet
     if not sheet.answers:
         raise ValidationError('questionnaire.error.empty')
-    table.update({'finished': today()}, Query()['id'] == sheet.id)
+    table.update({'finished': clock.today_iso()}, Query()['id'] == sheet.id)
     return to_sheet(table.get(Query()['id'] == sheet.id))
 
 

@@ -32,6 +32,8 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from . import clock
+
 log = logging.getLogger(__name__)
 
 META_TABLE = '_meta'
@@ -221,14 +223,14 @@ class AtomicJSONFile:
         if not existing or self.policy.min_interval <= 0:
             return True
         if self._last_kept is None:
-            return existing[0].taken.date() != _today()
+            return existing[0].taken.date() != clock.today()
         return time.monotonic() - self._last_kept >= self.policy.min_interval
 
     def _keep_backup(self) -> None:
         self.backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         existing = self.backups()
         sequence = existing[0].sequence + 1 if existing else 1
-        target = self.backup_dir / f'{_today().isoformat()}-{sequence:06d}.json'
+        target = self.backup_dir / f'{clock.today().isoformat()}-{sequence:06d}.json'
         try:
             os.link(self.path, target)  # the current inode is about to be replaced: a hard link keeps it for free
         except OSError:
@@ -330,14 +332,10 @@ def _write_synced(path: Path, payload: bytes) -> None:
         os.fsync(f.fileno())
 
 
-def _today() -> date:
-    return datetime.now(UTC).date()
-
-
 def stamp_day(*paths: Path, date: date | None = None) -> None:
     """Set the access and modification times of these files or folders to midnight (UTC) of `date` (today), so
     that no time of day set by the application can date a write. The inode change time cannot be set this way."""
-    midnight = datetime.combine(date or _today(), datetime.min.time(), tzinfo=UTC).timestamp()
+    midnight = datetime.combine(date or clock.today(), datetime.min.time(), tzinfo=UTC).timestamp()
     for path in paths:
         with contextlib.suppress(OSError):
             os.utime(path, (midnight, midnight))

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from tinydb import Query
 
-from . import schema
+from . import clock, schema
 from .communities import Communities, TableSpec
 from .errors import NotFound, ValidationError
 from .i18n import LANGUAGES
@@ -121,7 +120,7 @@ class Suggestions:
             'ref': ref,
             'dimension': dimension,
             'text': {lang: text[lang] for lang in LANGUAGES},
-            'created': datetime.now(UTC).date().isoformat(),
+            'created': clock.today_iso(),
             'by': actor,
             'status': 'new',
         }

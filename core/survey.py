@@ -29,14 +29,15 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from tinydb import Query
 
-from . import schema
+from . import clock, schema
 from .clean import clean_text, whole_number
 from .communities import Communities, TableSpec
+from .dates import parse_day
 from .errors import AuthError, NotFound, ValidationError
 from .questionnaire import Instrument, Instruments, clean_answers
 from .ratelimit import FailureLimiter
@@ -137,7 +138,7 @@ class SurveyRound:
         return self.status == 'open' and not self.expired(today)
 
     def expired(self, today: date | None = None) -> bool:
-        return self.closes is not None and (today or datetime.now(UTC).date()).isoformat() > self.closes
+        return self.closes is not None and (today or clock.today()).isoformat() > self.closes
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,7 @@ class Surveys:
             'instrument': current.id,
             'version': current.version,
             'subject': subject,
-            'created': _today(),
+            'created': clock.today_iso(),
             'status': 'open' if open_now else 'draft',
             'mode': mode,
             **fields,
@@ -806,11 +807,8 @@ def _clean_settings(
     of at least 8."""
     title = clean_text(title, MAX_TITLE, 'title')  # refuses what is not text (a forged message can send anything)
     if closes:
-        try:
-            day = date.fromisoformat(str(closes))
-        except ValueError as e:
-            raise ValidationError('survey.error.closes', 'closes') from e
-        if day < datetime.now(UTC).date() and day.isoformat() != keep:
+        day = parse_day(closes, 'survey.error.closes', 'closes')
+        if day < clock.today() and day.isoformat() != keep:
             raise ValidationError('survey.error.closes_past', 'closes')
         closes = day.isoformat()
     low = OPEN_MIN_THRESHOLD if mode == 'open' else MIN_THRESHOLD
@@ -835,7 +833,3 @@ def _round(doc: dict[str, Any]) -> SurveyRound:
         doc.get('subject', ''),
         doc.get('mode', 'open'),
     )
-
-
-def _today() -> str:
-    return datetime.now(UTC).date().isoformat()

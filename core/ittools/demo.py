@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from tinydb import Query
 
+from .. import clock
 from .meetings import MeetingRef
 from .records import MEETINGS
 
@@ -66,7 +67,7 @@ async def seed(ittools: ITTools, owner_id: str, cid: str) -> None:
     for n, (key, text) in enumerate(NOTES.items()):
         await ittools.set_note(authors[n % len(authors)], cid, comparison.id, key, text)
     await ittools.meetings.end_meeting(actor, cid, comparison.id)
-    decided = date.today() - timedelta(days=7)
+    decided = clock.today() - timedelta(days=7)
     await ittools.record_decision(actor, cid, comparison.id, 'teams', RATIONALE, decided.isoformat())
     # the meeting happened on the day of the decision
     room = ittools.room(cid, comparison.id)

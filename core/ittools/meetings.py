@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tinydb import Query
@@ -19,9 +19,11 @@ from core.communities import COMMUNITY_TABLE
 from core.errors import NotFound, ValidationError
 from core.roles import Permission
 
+from .. import clock
+from ..clock import now_iso
 from . import codes
 from .live import Actor, Change, Room, UndoStep
-from .model import WEIGHT_POLICIES, Entry, Meeting, Participant, clean_display_name, now_iso
+from .model import WEIGHT_POLICIES, Entry, Meeting, Participant, clean_display_name
 from .records import CODES, MEETINGS
 from .rooms import Rooms
 
@@ -105,7 +107,7 @@ class Meetings:
             return room.active_meeting
         index = self.rooms.store.accounts.table(CODES)
         self._purge_codes()
-        now = datetime.now(UTC)
+        now = clock.now()
         code = codes.new_code({doc['code'] for doc in index.all()})
         meeting = Meeting(
             id='m' + secrets.token_hex(7),
@@ -276,7 +278,7 @@ class Meetings:
         )
 
     def _purge_codes(self) -> None:
-        limit = (datetime.now(UTC) - timedelta(days=CODE_KEEP_DAYS)).isoformat(timespec='seconds')
+        limit = (clock.now() - timedelta(days=CODE_KEEP_DAYS)).isoformat(timespec='seconds')
         self.rooms.store.accounts.table(CODES).remove(Query()['expires'].test(lambda expires: expires < limit))
 
     def find_meeting(self, raw_code: Any, session: str, address: str) -> MeetingRef:

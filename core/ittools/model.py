@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from core import clean
 from core.errors import ValidationError
 
+from .. import clock
+from ..dates import parse_day
 from .catalogue import MAX_WEIGHT, MIN_WEIGHT
 
 SCORES = (0, 1, 2, 3)
@@ -38,10 +40,6 @@ ID_PATTERN = re.compile(r'^[a-z][a-z0-9_]{0,39}$')
 DOC_VERSION = 1
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec='seconds')
-
-
 def cell_key(tool_id: str, criterion_id: str) -> str:
     return f'{tool_id}:{criterion_id}'
 
@@ -49,27 +47,11 @@ def cell_key(tool_id: str, criterion_id: str) -> str:
 # -- cleaning user input ---------------------------------------------------------------------------------------------
 
 
-def clean_text(
-    value: Any,
-    limit: int,
-    field_name: str,
-    *,
-    multiline: bool = False,
-    required: bool = False,
-    required_key: str = 'ittools.error.required',
-) -> str:
-    """core.clean.clean_text, and (`required`) refused when empty with `required_key`."""
-    text = clean.clean_text(value, limit, field_name, multiline=multiline)
-    if required and not text:
-        raise ValidationError(required_key, field_name)
-    return text
-
-
 def clean_display_name(value: Any) -> str:
     """A participant's name as others will see it: short plain text, no markup."""
     if isinstance(value, str) and len(value) > 4 * LIMITS['display_name']:
         raise ValidationError('error.too_long', 'name', max=LIMITS['display_name'])
-    name = clean_text(value, LIMITS['display_name'], 'name', required=True, required_key='meeting.error.name_required')
+    name = clean.clean_text(value, LIMITS['display_name'], 'name', required='meeting.error.name_required')
     if '<' in name or '>' in name:
         raise ValidationError('meeting.error.name_markup', 'name')
     return name
@@ -92,17 +74,8 @@ def check_weight(value: Any) -> int:
 
 def check_date(value: Any) -> str:
     """An ISO date (YYYY-MM-DD) between 2000 and a year from now."""
-    if isinstance(value, date):
-        value = value.isoformat()
-    if not isinstance(value, str) or not re.fullmatch(r'\d{4}-\d{2}-\d{2}', value.strip()):
-        raise ValidationError('ittools.error.date', 'date')
-    try:
-        day = date.fromisoformat(value.strip())
-    except ValueError as e:
-        raise ValidationError('ittools.error.date', 'date') from e
-    if day.year < 2000 or day > date.today() + timedelta(days=366):
-        raise ValidationError('ittools.error.date', 'date')
-    return day.isoformat()
+    latest = clock.today() + timedelta(days=366)
+    return parse_day(value, 'ittools.error.date', 'date', latest=latest).isoformat()
 
 
 # -- records -----------------------------------------------------------------------------------------------------------
@@ -256,7 +229,7 @@ class Meeting:
 
     @property
     def active(self) -> bool:
-        return self.ended is None and datetime.fromisoformat(self.expires) > datetime.now(UTC)
+        return self.ended is None and datetime.fromisoformat(self.expires) > clock.now()
 
     def to_doc(self) -> dict[str, Any]:
         return {

@@ -16,9 +16,10 @@ from core.errors import AppError, NotFound, PermissionDenied, ValidationError
 from core.roles import Permission, require
 from core.store import DamagedFileError, Database, Store
 
+from ..clock import now_iso
 from .catalogue import Catalogue
 from .live import Actor, Change, Listener, Room, UndoStep
-from .model import Meeting, comparison_from_doc, meeting_from_doc, now_iso
+from .model import Meeting, comparison_from_doc, meeting_from_doc
 from .records import CODES, COMPARISONS, MEETINGS
 
 log = logging.getLogger(__name__)

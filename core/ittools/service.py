@@ -20,6 +20,8 @@ from core.errors import NotFound, PermissionDenied, ValidationError
 from core.roles import Permission
 from core.store import DamagedFileError, Store
 
+from ..clean import clean_text
+from ..clock import now_iso
 from . import records
 from .catalogue import Catalogue
 from .live import Actor, Change, Listener, PresenceRow, Room, UndoStep
@@ -38,9 +40,7 @@ from .model import (
     check_date,
     check_score,
     check_weight,
-    clean_text,
     comparison_from_doc,
-    now_iso,
     validate_comparisons,
     validate_meetings,
 )
@@ -194,7 +194,7 @@ class ITTools:
         db = self.rooms.db(cid)
         if len(db.table(COMPARISONS)) >= MAX_COMPARISONS:
             raise ValidationError('ittools.error.too_many_comparisons', max=MAX_COMPARISONS)
-        title = clean_text(title, LIMITS['title'], 'title', required=True)
+        title = clean_text(title, LIMITS['title'], 'title', required='ittools.error.required')
         template = None
         if template_id:
             template = self.catalogue.template(template_id)
@@ -244,7 +244,7 @@ class ITTools:
     async def rename(self, actor: Actor, cid: str, comparison_id: str, title: Any) -> None:
         self.rooms.require(actor, cid, Permission.EDIT)
         room = self.rooms.room(cid, comparison_id)
-        room.comparison.title = clean_text(title, LIMITS['title'], 'title', required=True)
+        room.comparison.title = clean_text(title, LIMITS['title'], 'title', required='ittools.error.required')
         await self._commit_structure(room)
 
     async def delete(self, actor: Actor, cid: str, comparison_id: str) -> None:
@@ -285,7 +285,7 @@ class ITTools:
                 raise ValidationError('ittools.error.tool_present', 'tool')
             ref = ToolRef(tool_id, catalogue=True)
         else:
-            clean = clean_text(name, LIMITS['tool_name'], 'name', required=True)
+            clean = clean_text(name, LIMITS['tool_name'], 'name', required='ittools.error.required')
             taken = {tool_name(self.catalogue, t)['en'].casefold() for t in comparison.tools}
             if clean.casefold() in taken:
                 raise ValidationError('ittools.error.tool_present', 'name')
@@ -336,7 +336,7 @@ class ITTools:
                 raise ValidationError('ittools.error.criterion_present', 'criterion')
             ref = CriterionRef(criterion_id, weight=weight)
         else:
-            clean = clean_text(title, LIMITS['criterion_title'], 'title', required=True)
+            clean = clean_text(title, LIMITS['criterion_title'], 'title', required='ittools.error.required')
             taken = {criterion_title(self.catalogue, c)['en'].casefold() for c in comparison.criteria}
             if clean.casefold() in taken:
                 raise ValidationError('ittools.error.criterion_present', 'title')
@@ -566,8 +566,7 @@ class ITTools:
             LIMITS['rationale'],
             'rationale',
             multiline=True,
-            required=True,
-            required_key='ittools.error.rationale_required',
+            required='ittools.error.rationale_required',
         )
         day = check_date(day)
         names = {t.id: tool_name(self.catalogue, t)['en'] for t in comparison.tools}

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from .. import clean, schema
 from ..agenda import MAX_DURATION, MIN_DURATION, Timing, check_duration, format_clock, parse_clock, schedule
+from ..dates import optional_day
 from ..errors import ValidationError
 from ..i18n import LANGUAGES
 from .terms import KINDS, LIMITS, MODES
@@ -80,19 +80,15 @@ def new_id() -> str:
     return secrets.token_hex(8)
 
 
-def clean_text(value: Any, kind: str, field_name: str | None = None) -> str:
+def clean_field(value: Any, kind: str, field_name: str | None = None) -> str:
     """A kick-off text of `kind` (a key of LIMITS) cleaned by core.clean.clean_text: one line for SINGLE_LINE
     kinds, several lines otherwise."""
     return clean.clean_text(value, LIMITS[kind], field_name or kind, multiline=kind not in SINGLE_LINE)
 
 
 def clean_date(value: Any) -> str:
-    if value in (None, ''):
-        return ''
-    try:
-        return date.fromisoformat(str(value).strip()).isoformat()
-    except ValueError as e:
-        raise ValidationError('kickoff.error.date', 'date') from e
+    day = optional_day(value, 'kickoff.error.date', 'date')
+    return day.isoformat() if day else ''
 
 
 def clean_clock(value: Any, field_name: str, *, optional: bool = False) -> str:
@@ -236,7 +232,7 @@ def clean_block_fields(raw: dict[str, Any], role_ids: tuple[str, ...], method_id
     out: dict[str, Any] = {}
     for name, value in raw.items():
         if name in BLOCK_TEXTS:
-            out[name] = clean_text(value, BLOCK_TEXTS[name], name)
+            out[name] = clean_field(value, BLOCK_TEXTS[name], name)
             if name == 'title' and not out[name]:
                 raise ValidationError('kickoff.error.title_required', 'title')
         elif name == 'duration':
@@ -263,7 +259,7 @@ def clean_scenario_fields(raw: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in raw.items():
         if name in ('title', 'location'):
-            out[name] = clean_text(value, name, name)
+            out[name] = clean_field(value, name, name)
             if name == 'title' and not out[name]:
                 raise ValidationError('kickoff.error.title_required', 'title')
         elif name == 'start':
@@ -330,7 +326,7 @@ def _validate_doc(doc: dict[str, Any], role_ids: tuple[str, ...], method_ids: se
         for item in items:
             fresh(item['id'])
             text = item['text']
-            if not isinstance(item['done'], bool) or not text or clean_text(text, 'check') != text:
+            if not isinstance(item['done'], bool) or not text or clean_field(text, 'check') != text:
                 raise ValidationError('error.invalid', name)
     schedule(doc['start'], [b['duration'] for b in blocks], doc['planned_end'] or None)
 
@@ -348,6 +344,6 @@ def _validate_scenario_fields(doc: dict[str, Any], role_ids: tuple[str, ...]) ->
         raise ValidationError('error.invalid', 'scenario')
     people = doc.get('people', {})
     if not isinstance(people, dict) or any(
-        k not in role_ids or clean_text(v, 'person') != v for k, v in people.items()
+        k not in role_ids or clean_field(v, 'person') != v for k, v in people.items()
     ):
         raise ValidationError('error.invalid', 'people')

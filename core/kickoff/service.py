@@ -9,11 +9,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from tinydb import Query
 
+from .. import clock
 from ..agenda import format_clock, format_planned_end, parse_clock, schedule
 from ..communities import Communities, TableSpec
 from ..errors import NotFound, ValidationError
@@ -36,8 +36,8 @@ from .model import (
     block_from_doc,
     block_to_doc,
     clean_block_fields,
+    clean_field,
     clean_scenario_fields,
-    clean_text,
     new_id,
     scenario_from_doc,
     scenario_to_doc,
@@ -51,10 +51,6 @@ def _pick(text: Text | None, lang: str) -> str:
     if not text:
         return ''
     return text.get(lang) or text.get('nl') or ''
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec='seconds')
 
 
 class Kickoff:
@@ -119,7 +115,7 @@ class Kickoff:
         template = self.catalogue.template(template_id)
         if template_id and template is None:
             raise NotFound('kickoff.error.template')
-        now = _now()
+        now = clock.now_iso()
         doc: dict[str, Any] = {
             'id': new_id(),
             'title': fields['title'],
@@ -169,7 +165,7 @@ class Kickoff:
             ]
             for name in CHECKLISTS:
                 doc[name] = [
-                    {'id': new_id(), 'text': clean_text(_pick(text, lang), 'check'), 'done': False}
+                    {'id': new_id(), 'text': clean_field(_pick(text, lang), 'check'), 'done': False}
                     for text in getattr(template, name)
                 ]
         table.insert(doc)
@@ -183,7 +179,7 @@ class Kickoff:
         table = self._table(cid)
         if len(table) >= MAX_SCENARIOS:
             raise ValidationError('kickoff.error.too_many_scenarios', max=MAX_SCENARIOS)
-        now = _now()
+        now = clock.now_iso()
         title = clean_scenario_fields({'title': title[: LIMITS['title']]})['title']
         copy_ = replace(
             original,
@@ -236,7 +232,7 @@ class Kickoff:
         """Who plays a role during the meeting ('' to clear)."""
         if role_id not in self.catalogue.role_ids:
             raise ValidationError('error.invalid', 'role')
-        name = clean_text(name, 'person', f'person_{role_id}')
+        name = clean_field(name, 'person', f'person_{role_id}')
 
         def change(doc: dict[str, Any]) -> None:
             people = dict(doc.get('people', {}))
@@ -254,7 +250,7 @@ class Kickoff:
         self._require(user_id, cid, Permission.EDIT)
         table = self._table(cid)
         table.update({'current': False}, Query()['id'] != sid)
-        table.update({'current': True, 'updated': _now()}, Query()['id'] == sid)
+        table.update({'current': True, 'updated': clock.now_iso()}, Query()['id'] == sid)
         await self.store.community(cid).commit()
         self.communities.changes.publish(cid, 'kickoff', user_id)
         return self.get(user_id, cid, sid)
@@ -383,7 +379,7 @@ class Kickoff:
         self, user_id: str, cid: str, sid: str, checklist: str, text: str, index: int | None = None
     ) -> tuple[Scenario, CheckItem]:
         _check_list_name(checklist)
-        text = clean_text(text, 'check', 'check')
+        text = clean_field(text, 'check', 'check')
         if not text:
             raise ValidationError('kickoff.error.check_required', 'check')
         item = {'id': new_id(), 'text': text, 'done': False}
@@ -425,7 +421,7 @@ class Kickoff:
         """Put back an item removed by `delete_check` (undo) at `index`, with its own id and its tick; once only
         (an item already there is left as it is and returned)."""
         _check_list_name(checklist)
-        text = clean_text(item.text, 'check', 'check')
+        text = clean_field(item.text, 'check', 'check')
         if not text:
             raise ValidationError('kickoff.error.check_required', 'check')
         doc_item = {'id': item.id, 'text': text, 'done': bool(item.done)}
@@ -459,7 +455,7 @@ class Kickoff:
         doc = copy.deepcopy(dict(stored))
         result = change(doc)
         schedule(doc['start'], [b['duration'] for b in doc['blocks']], doc['planned_end'] or None)
-        doc['updated'] = _now()
+        doc['updated'] = clock.now_iso()
         table.update(doc, Query()['id'] == sid)
         await self.store.community(cid).commit()
         return scenario_from_doc(doc), result

@@ -6,10 +6,12 @@ import asyncio
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from core import clock
 from core.accounts import Accounts
 from core.communities import Communities
 from core.content import load_ui_strings
@@ -17,7 +19,6 @@ from core.errors import AppError, NotFound, PermissionDenied, ValidationError
 from core.i18n import Catalog, Translator
 from core.ittools import COMPARISONS, MEETINGS, ITTools
 from core.ittools import rooms as ittools_rooms
-from core.ittools import service as ittools_service
 from core.ittools.catalogue import load_catalogue
 from core.ittools.model import Comparison, CriterionRef, Entry, ToolRef, clean_display_name, meeting_from_doc
 from core.ittools.report import completeness_facts, export_csv
@@ -699,15 +700,13 @@ async def test_an_unreadable_comparison_is_a_damaged_file_not_a_crash(ittools, o
     assert ittools.comparisons(owner, cid) == [] and ittools.count(cid) == 1 and not ittools.has_decision(cid)
 
 
-async def test_decision_and_count_are_read_without_loading_every_comparison(
-    ittools, owner, cid, comparison, monkeypatch
-):
+async def test_decision_and_count_are_read_without_loading_every_comparison(ittools, owner, cid, comparison):
     assert not ittools.has_decision(cid) and ittools.latest_decided(cid) is None and ittools.count(cid) == 1
     second = await ittools.create(owner, cid, 'Tweede', template_id='m365')
-    monkeypatch.setattr(ittools_service, 'now_iso', lambda: '2026-03-02T10:00:00+00:00')
-    await ittools.record_decision(owner, cid, second.id, 'humhub', 'Later.', '2026-03-02')
-    monkeypatch.setattr(ittools_service, 'now_iso', lambda: '2026-03-01T10:00:00+00:00')
-    await ittools.record_decision(owner, cid, comparison.id, 'teams', 'Eerst.', '2026-03-01')
+    with clock.frozen(datetime(2026, 3, 2, 10, tzinfo=UTC)):
+        await ittools.record_decision(owner, cid, second.id, 'humhub', 'Later.', '2026-03-02')
+    with clock.frozen(datetime(2026, 3, 1, 10, tzinfo=UTC)):
+        await ittools.record_decision(owner, cid, comparison.id, 'teams', 'Eerst.', '2026-03-01')
     assert ittools.has_decision(cid) and ittools.count(cid) == 2
     assert ittools.latest_decided(cid).id == second.id == ittools.latest_decision(cid)['comparison_id']
 
