@@ -8,8 +8,8 @@ only what changed on its own screen.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from nicegui import ui
 
@@ -25,10 +25,12 @@ from core.ittools.view import (
     totals_payload,
 )
 
+from .actions import Outcome, attempt, attempt_now
 from .ittools_matrix import MatrixView, matrix_texts
 from .ittools_widgets import score_legend
 
 log = logging.getLogger(__name__)
+T = TypeVar('T')
 
 
 class LiveMatrix:
@@ -86,13 +88,19 @@ class LiveMatrix:
         self.service.leave(self.cid, self.comparison_id, self.token)
 
     def resync(self) -> None:
-        try:
-            self.room = self.service.room(self.cid, self.comparison_id)
-            self.rights = self.service.meetings.rights(self.actor, self.cid, self.comparison_id)
-        except AppError:
+        room = attempt_now(self.t, lambda: self.service.room(self.cid, self.comparison_id), notify=False)
+        rights = room and attempt_now(
+            self.t, lambda: self.service.meetings.rights(self.actor, self.cid, self.comparison_id), notify=False
+        )
+        if not rights:  # gone meanwhile (deleted, no longer a member): the page hears it as its own change
             return
+        self.room, self.rights = room.value, rights.value
         with self.view:
             self.view.reset(matrix_state(self.room, self.actor, self.rights, self.t))
+
+    async def _attempt(self, action: Awaitable[T], refused: Callable[[AppError], None]) -> Outcome[T]:
+        """Run an edit; a refusal goes back to the matrix (`refused`), which shows it at the cell it concerns."""
+        return await attempt(self.t, action, notify=False, on_error=refused)
 
     # -- changes from the room ----------------------------------------------------------------------------------------
 
@@ -203,11 +211,13 @@ class LiveMatrix:
         return {name: {key: entry_payload(cells.get(key), self.actor)}}
 
     async def set_score(self, key: Any, value: Any, seq: int | None = None) -> None:
-        try:
-            entry = await self.service.set_score(self.actor, self.cid, self.comparison_id, key, value)
-        except AppError as error:
-            self._refuse(seq, error, **self._current_cell('scores', key))
+        done = await self._attempt(
+            self.service.set_score(self.actor, self.cid, self.comparison_id, key, value),
+            lambda error: self._refuse(seq, error, **self._current_cell('scores', key)),
+        )
+        if not done:
             return
+        entry = done.value
         if entry.rev:
             self.my_edits[('score', key)] = (entry.rev, entry.value)
         else:  # a private score: only this screen shows it
@@ -216,11 +226,13 @@ class LiveMatrix:
         self._ack(seq, key=key, rev=entry.rev)
 
     async def set_note(self, key: Any, text: Any, seq: int | None = None) -> None:
-        try:
-            entry = await self.service.set_note(self.actor, self.cid, self.comparison_id, key, text)
-        except AppError as error:
-            self._refuse(seq, error, **self._current_cell('notes', key))
+        done = await self._attempt(
+            self.service.set_note(self.actor, self.cid, self.comparison_id, key, text),
+            lambda error: self._refuse(seq, error, **self._current_cell('notes', key)),
+        )
+        if not done:
             return
+        entry = done.value
         self.my_edits[('note', key)] = (entry.rev, entry.value)
         self._ack(seq, key=key, rev=entry.rev)
 
@@ -233,12 +245,11 @@ class LiveMatrix:
         await self.set_note(args.get('key'), args.get('text'), self._seq(args))
 
     async def set_weight(self, criterion: Any, *, weight: Any = None, must: Any = None, seq: int | None = None) -> None:
-        try:
-            await self.service.set_weight(self.actor, self.cid, self.comparison_id, criterion, weight=weight, must=must)
-        except AppError as error:
-            self._refuse(seq, error, criteria=criteria_payload(self.room, self.t))
-            return
-        self._ack(seq)
+        if await self._attempt(
+            self.service.set_weight(self.actor, self.cid, self.comparison_id, criterion, weight=weight, must=must),
+            lambda error: self._refuse(seq, error, criteria=criteria_payload(self.room, self.t)),
+        ):
+            self._ack(seq)
 
     async def _on_weight(self, e: Any) -> None:
         args = self._args(e)
@@ -282,11 +293,10 @@ class LiveMatrix:
 
     async def undo(self) -> str | None:
         """Undo this person's last change; returns the error text if it cannot be undone."""
-        try:
-            await self.service.undo(self.actor, self.cid, self.comparison_id)
-        except AppError as error:
+        done = await self._attempt(self.service.undo(self.actor, self.cid, self.comparison_id), lambda _: None)
+        if not done:
             self._undo_changed()
-            return self.t(error.key, **error.params)
+            return self.t(done.error.key, **done.error.params)
         if self.rights.private:
             with self.view:
                 self._sync_private()

@@ -11,11 +11,11 @@ from typing import Any
 from nicegui import ui
 
 from core.changes import Changed, Changes
-from core.errors import AppError
 from core.i18n import Translator
 from core.journey import STEPS, Journey, Step, next_after
 
 from . import typography as tx
+from .actions import attempt_now
 from .frame import aria
 from .live import follow
 from .nav import PARTS, part_href
@@ -79,10 +79,8 @@ class JourneyBanner:
         self.refresh()
 
     def _progress(self) -> list[Step]:
-        try:
-            return self.journey.progress(self.uid, self.cid)
-        except AppError:  # the banner is a guide, not the page: without progress it stays away
-            return []
+        # the banner is a guide, not the page: without progress (no longer a member...) it stays away, silently
+        return attempt_now(self.t, lambda: self.journey.progress(self.uid, self.cid), notify=False).value or []
 
     def refresh(self) -> None:
         """Draw the banner afresh (the step's work may have been finished meanwhile, here or by someone else)."""

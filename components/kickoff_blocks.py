@@ -63,54 +63,12 @@ class BlockCard:
         self.block_id = block.id
         self.title = block.title
         self.fields: dict[str, ui.element] = {}
-        bid = block.id
         with ui.card().classes('cop-block w-full gap-1').props('flat bordered').mark('block-card') as card:
             self.card = card
-            card.props['data-block'] = bid
-            card.on(
-                'dragover',
-                js_handler='(e) => { e.preventDefault(); e.currentTarget.classList.add("cop-drop-target"); }',
-            )
-            card.on('dragleave', js_handler='(e) => e.currentTarget.classList.remove("cop-drop-target")')
-            card.on(
-                'drop',
-                lambda e: on_drop(str(e.args or ''), bid),
-                js_handler='(e) => { e.preventDefault(); e.currentTarget.classList.remove("cop-drop-target");'
-                ' emit(e.dataTransfer.getData("text/plain")); }',
-            )
+            self._droppable(on_drop)
             with ui.row().classes('w-full items-center gap-x-2 gap-y-0 wrap'):
-                handle = ui.icon('drag_indicator').classes('cop-handle cop-noprint').props('aria-hidden=true')
-                handle.props['draggable'] = 'true'
-                handle.props['title'] = t('kickoff.block.drag')
-                handle.on('dragstart', js_handler=f'(e) => e.dataTransfer.setData("text/plain", "{bid}")')
-                with ui.column().classes('gap-0 grow min-w-0 basis-48'):
-                    with ui.row().classes('items-baseline gap-x-3 gap-y-0 wrap'):
-                        self.clock = (
-                            tx.span('').classes('cop-clock font-semibold').mark('block-clock', f'block-clock-{bid}')
-                        )
-                        self.heading = tx.h3(block.title).classes('cop-h3 break-words').mark('block-title')
-                    self.meta = tx.span('').classes('text-sm cop-muted').mark('block-meta')
-                with ui.row().classes('gap-0 no-wrap cop-noprint ml-auto'):
-                    self.up = (
-                        ui.button(icon='arrow_upward', on_click=lambda: on_move(bid, -1))
-                        .props('flat round dense')
-                        .mark('block-up', f'block-up-{bid}')
-                    )
-                    self.down = (
-                        ui.button(icon='arrow_downward', on_click=lambda: on_move(bid, 1))
-                        .props('flat round dense')
-                        .mark('block-down', f'block-down-{bid}')
-                    )
-                    self.copy = (
-                        ui.button(icon='content_copy', on_click=lambda: on_duplicate(bid))
-                        .props('flat round dense')
-                        .mark('block-duplicate', f'block-duplicate-{bid}')
-                    )
-                    self.delete = (
-                        ui.button(icon='delete', on_click=lambda: on_delete(bid))
-                        .props('flat round dense color=negative')
-                        .mark('block-delete', f'block-delete-{bid}')
-                    )
+                self._render_heading(block)
+                self._render_buttons(on_move, on_duplicate, on_delete)
             with (
                 ui.expansion(t('kickoff.block.details'), value=expanded)
                 .classes('w-full')
@@ -119,6 +77,60 @@ class BlockCard:
             ):
                 self._fields(catalogue, block, on_field)
         self.set_title(block.title)
+
+    def _droppable(self, on_drop: Callable[[str, str], Awaitable[None]]) -> None:
+        """Another block dragged onto this card goes to its place."""
+        card, bid = self.card, self.block_id
+        card.props['data-block'] = bid
+        card.on(
+            'dragover',
+            js_handler='(e) => { e.preventDefault(); e.currentTarget.classList.add("cop-drop-target"); }',
+        )
+        card.on('dragleave', js_handler='(e) => e.currentTarget.classList.remove("cop-drop-target")')
+        card.on(
+            'drop',
+            lambda e: on_drop(str(e.args or ''), bid),
+            js_handler='(e) => { e.preventDefault(); e.currentTarget.classList.remove("cop-drop-target");'
+            ' emit(e.dataTransfer.getData("text/plain")); }',
+        )
+
+    def _render_heading(self, block: Block) -> None:
+        bid = self.block_id
+        handle = ui.icon('drag_indicator').classes('cop-handle cop-noprint').props('aria-hidden=true')
+        handle.props['draggable'] = 'true'
+        handle.props['title'] = self.t('kickoff.block.drag')
+        handle.on('dragstart', js_handler=f'(e) => e.dataTransfer.setData("text/plain", "{bid}")')
+        with ui.column().classes('gap-0 grow min-w-0 basis-48'):
+            with ui.row().classes('items-baseline gap-x-3 gap-y-0 wrap'):
+                self.clock = tx.span('').classes('cop-clock font-semibold').mark('block-clock', f'block-clock-{bid}')
+                self.heading = tx.h3(block.title).classes('cop-h3 break-words').mark('block-title')
+            self.meta = tx.span('').classes('text-sm cop-muted').mark('block-meta')
+
+    def _render_buttons(
+        self, on_move: Callable[[str, int], Awaitable[None]], on_duplicate: Action, on_delete: Action
+    ) -> None:
+        bid = self.block_id
+        with ui.row().classes('gap-0 no-wrap cop-noprint ml-auto'):
+            self.up = (
+                ui.button(icon='arrow_upward', on_click=lambda: on_move(bid, -1))
+                .props('flat round dense')
+                .mark('block-up', f'block-up-{bid}')
+            )
+            self.down = (
+                ui.button(icon='arrow_downward', on_click=lambda: on_move(bid, 1))
+                .props('flat round dense')
+                .mark('block-down', f'block-down-{bid}')
+            )
+            self.copy = (
+                ui.button(icon='content_copy', on_click=lambda: on_duplicate(bid))
+                .props('flat round dense')
+                .mark('block-duplicate', f'block-duplicate-{bid}')
+            )
+            self.delete = (
+                ui.button(icon='delete', on_click=lambda: on_delete(bid))
+                .props('flat round dense color=negative')
+                .mark('block-delete', f'block-delete-{bid}')
+            )
 
     def _fields(self, catalogue: KickoffCatalogue, block: Block, on_field: FieldHandler) -> None:
         t, bid = self.t, self.block_id

@@ -11,7 +11,6 @@ from typing import Any
 
 from nicegui import html, run, ui
 
-from core.errors import AppError
 from core.i18n import Translator
 from core.pdf.survey_cards import survey_cards_pdf
 from core.survey import MAX_CODES, SurveyRound
@@ -94,43 +93,45 @@ def personal_links(ctx: Any, survey_round: SurveyRound, title: str, can_edit: bo
     name = f'survey-{survey_round.id}-links'
 
     async def make_links() -> None:
-        error.clear_text()
         ready.clear()
-        try:
-            codes = await surveys.make_codes(ctx.user.id, cid, survey_round.id, number.value)
-        except AppError as e:
-            error.show(ctx.error_text(e))
+        made = await ctx.attempt(surveys.make_codes(ctx.user.id, cid, survey_round.id, number.value), line=error)
+        if not made:
             return
+        codes = made.value
         links = [personal_link(ctx, c) for c in codes]
         total, used_now = surveys.code_counts(ctx.user.id, cid, survey_round.id)
         counts.set_text(t('survey.links.counts', made=total, used=used_now))
-        rows = [[t('survey.links.csv_number'), t('survey.links.csv_link')], *[[n, u] for n, u in enumerate(links, 1)]]
-
-        async def pdf() -> None:
-            data = await run.io_bound(
-                survey_cards_pdf,
-                links,
-                catalog=ctx.services.content.ui,
-                lang=t.lang,
-                community=ctx.community.name,
-                title=title,
-                author=ctx.user.name,
-            )
-            ui.download.content(data, f'{name}.pdf', 'application/pdf')
-
         with ready:
-            tx.p(t('survey.links.made', count=len(links))).classes('font-medium').props('role=status').mark(
-                'links-made'
-            )
-            with ui.row().classes('gap-2'):
-                ui.button(t('survey.links.pdf'), icon='download', on_click=pdf).props('outline').mark('links-pdf')
-                ui.button(
-                    t('survey.links.csv'),
-                    icon='download',
-                    on_click=lambda: ui.download.content(to_csv(rows), f'{name}.csv', 'text/csv'),
-                ).props('outline').mark('links-csv')
+            _links_ready(ctx, links, name, title)
 
     make.on_click(make_links)
+
+
+def _links_ready(ctx: Any, links: list[str], name: str, title: str) -> None:
+    """The links just made, to download at once: as QR cards (PDF) and as a mail-merge list (CSV)."""
+    t = ctx.t
+    rows = [[t('survey.links.csv_number'), t('survey.links.csv_link')], *[[n, u] for n, u in enumerate(links, 1)]]
+
+    async def pdf() -> None:
+        data = await run.io_bound(
+            survey_cards_pdf,
+            links,
+            catalog=ctx.services.content.ui,
+            lang=t.lang,
+            community=ctx.community.name,
+            title=title,
+            author=ctx.user.name,
+        )
+        ui.download.content(data, f'{name}.pdf', 'application/pdf')
+
+    tx.p(t('survey.links.made', count=len(links))).classes('font-medium').props('role=status').mark('links-made')
+    with ui.row().classes('gap-2'):
+        ui.button(t('survey.links.pdf'), icon='download', on_click=pdf).props('outline').mark('links-pdf')
+        ui.button(
+            t('survey.links.csv'),
+            icon='download',
+            on_click=lambda: ui.download.content(to_csv(rows), f'{name}.csv', 'text/csv'),
+        ).props('outline').mark('links-csv')
 
 
 def trend_chart(labels: list[str], series: list[tuple[str, list[float | None]]], *, label: str) -> ui.echart:
@@ -168,12 +169,8 @@ def status_buttons(ctx: Any, survey_round: SurveyRound, back: str) -> None:
     t, cid = ctx.t, ctx.community.id
 
     async def set_status(status: str) -> None:
-        try:
-            await ctx.services.surveys.set_status(ctx.user.id, cid, survey_round.id, status)
-        except AppError as e:
-            ctx.notify_error(e)
-            return
-        ctx.go(back, t(f'survey.status.now_{status}'))
+        if await ctx.attempt(ctx.services.surveys.set_status(ctx.user.id, cid, survey_round.id, status)):
+            ctx.go(back, t(f'survey.status.now_{status}'))
 
     if survey_round.status == 'draft':
         ui.button(t('survey.open'), icon='play_arrow', on_click=lambda: set_status('open')).mark('round-open')

@@ -15,10 +15,10 @@ from typing import Any
 
 from nicegui import ui
 
-from core.errors import AppError
 from core.i18n import Translator
 
 from . import typography as tx
+from .actions import attempt
 
 Undo = Callable[[], Awaitable[Any]]
 
@@ -62,10 +62,7 @@ class UndoBar:
         self.dismiss()
         if action is None:
             return
-        try:
-            message = await action()
-        except AppError as e:
-            ui.notify(self.t(e.key, **e.params), type='negative', multi_line=True)
-            return
-        if isinstance(message, str) and message:
+        done = await attempt(self.t, action)
+        message = done.value
+        if done and isinstance(message, str) and message:
             ui.notify(message, type='positive')

@@ -38,70 +38,90 @@ log = logging.getLogger(__name__)
 def register(services: Services) -> None:
     @community_page(services, '/c/{cid}/dossier')
     def dossier(ctx: PageContext):
-        t = ctx.t
-        data = collect(services, ctx.user.id, ctx.community.id, t.lang)
-        with ctx.frame(t('dossier.title'), active='plan'):
+        DossierView(ctx, services)
+
+
+class DossierView:
+    """The sections to include, the PDF and the print button, and the same dossier as a web page below."""
+
+    def __init__(self, ctx: PageContext, services: Services) -> None:
+        self.ctx, self.t = ctx, ctx.t
+        self.data = collect(services, ctx.user.id, ctx.community.id, self.t.lang)
+        # privacy by default: the coordinator's own profile only when ticked for this dossier
+        self.chosen = {s: s in DEFAULT_SECTIONS for s in SECTIONS}
+        with ctx.frame(self.t('dossier.title'), active='plan'):
             with ui.column().classes('w-full gap-2 cop-noprint').mark('dossier-controls'):
-                tx.p(t('dossier.intro'))
-                # privacy by default: the coordinator's own profile only when ticked for this dossier
-                chosen = {s: s in DEFAULT_SECTIONS for s in SECTIONS}
-                with html.fieldset().classes('w-full border rounded p-3'):
-                    tx.legend(t('dossier.sections')).classes('px-1 font-medium')
-                    with ui.row().classes('gap-x-4 gap-y-0'):
-                        for section in SECTIONS:
-                            ui.checkbox(
-                                t(f'dossier.section.{section}'),
-                                value=chosen[section],
-                                on_change=lambda e, s=section: (chosen.update({s: e.value}), document.refresh()),
-                            ).mark(f'section-{section}')
-                    tx.p(t('dossier.profile_private')).classes('text-sm cop-muted')
-                error = tx.p('').classes('text-negative').props('role=alert')
-                with ui.row().classes('items-center gap-3'):
+                tx.p(self.t('dossier.intro'))
+                self._render_sections()
+                self._render_download()
+                tx.p(self.t('dossier.html_note')).classes('text-sm cop-muted')
+            self.document = ui.column().classes('w-full gap-3').mark('dossier-html')
+            self._render_document()
 
-                    async def download() -> None:
-                        sections = [s for s in SECTIONS if chosen[s]]
-                        if not sections:
-                            error.set_text(t('dossier.none_selected'))
-                            return
-                        error.set_text('')
-                        button.props('loading')
-                        status.set_text(t('dossier.building'))
-                        try:
-                            made = await run.io_bound(build_dossier, data, t, sections)
-                        except Exception as e:  # a bug in a document must not leave the page waiting: say so, log it
-                            # the type only: ReportLab's messages quote the text that did not fit
-                            log.warning('dossier PDF of %s failed (%s)', ctx.community.id, type(e).__name__)
-                            status.set_text('')
-                            error.set_text(t('dossier.failed'))
-                            return
-                        finally:
-                            button.props(remove='loading')
-                        if made.failed:  # built without them: name them, they are in full on this page
-                            names = ', '.join(t(f'dossier.section.{s}') for s in made.failed)
-                            status.set_text('')
-                            error.set_text(t('dossier.ready_partly', sections=names))
-                        else:
-                            status.set_text(t('dossier.ready'))
-                        ctx.services.exportlog.note(ctx.user.id, ctx.community.id, 'dossier')
-                        ui.download.content(
-                            made.pdf, f'{file_slug(ctx.community.name)}-dossier-{t.lang}.pdf', 'application/pdf'
-                        )
+    @property
+    def sections(self) -> list[str]:
+        return [s for s in SECTIONS if self.chosen[s]]
 
-                    button = ui.button(t('dossier.download'), icon='picture_as_pdf', on_click=download).mark(
-                        'dossier-pdf'
-                    )
-                    ui.button(
-                        t('dossier.print'), icon='print', on_click=lambda: ui.run_javascript('window.print()')
-                    ).props('outline')
-                    status = tx.span('').classes('text-sm').props('aria-live=polite').mark('dossier-status')
-                tx.p(t('dossier.html_note')).classes('text-sm cop-muted')
+    def _render_sections(self) -> None:
+        t = self.t
+        with html.fieldset().classes('w-full border rounded p-3'):
+            tx.legend(t('dossier.sections')).classes('px-1 font-medium')
+            with ui.row().classes('gap-x-4 gap-y-0'):
+                for section in SECTIONS:
+                    ui.checkbox(
+                        t(f'dossier.section.{section}'),
+                        value=self.chosen[section],
+                        on_change=lambda e, s=section: self._on_section(s, bool(e.value)),
+                    ).mark(f'section-{section}')
+            tx.p(t('dossier.profile_private')).classes('text-sm cop-muted')
 
-            @ui.refreshable
-            def document() -> None:
-                render_html(ctx, data, [s for s in SECTIONS if chosen[s]])
+    def _on_section(self, section: str, chosen: bool) -> None:
+        self.chosen[section] = chosen
+        self._render_document()
 
-            with ui.column().classes('w-full gap-3').mark('dossier-html'):
-                document()
+    def _render_document(self) -> None:
+        self.document.clear()
+        with self.document:
+            render_html(self.ctx, self.data, self.sections)
+
+    def _render_download(self) -> None:
+        t = self.t
+        self.error = tx.p('').classes('text-negative').props('role=alert')
+        with ui.row().classes('items-center gap-3'):
+            self.button = ui.button(t('dossier.download'), icon='picture_as_pdf', on_click=self._on_download).mark(
+                'dossier-pdf'
+            )
+            ui.button(t('dossier.print'), icon='print', on_click=lambda: ui.run_javascript('window.print()')).props(
+                'outline'
+            )
+            self.status = tx.span('').classes('text-sm').props('aria-live=polite').mark('dossier-status')
+
+    async def _on_download(self) -> None:
+        t, ctx, sections = self.t, self.ctx, self.sections
+        if not sections:
+            self.error.set_text(t('dossier.none_selected'))
+            return
+        self.error.set_text('')
+        self.button.props('loading')
+        self.status.set_text(t('dossier.building'))
+        try:
+            made = await run.io_bound(build_dossier, self.data, t, sections)
+        except Exception as e:  # a bug in a document must not leave the page waiting: say so, log it
+            # the type only: ReportLab's messages quote the text that did not fit
+            log.warning('dossier PDF of %s failed (%s)', ctx.community.id, type(e).__name__)
+            self.status.set_text('')
+            self.error.set_text(t('dossier.failed'))
+            return
+        finally:
+            self.button.props(remove='loading')
+        if made.failed:  # built without them: name them, they are in full on this page
+            names = ', '.join(t(f'dossier.section.{s}') for s in made.failed)
+            self.status.set_text('')
+            self.error.set_text(t('dossier.ready_partly', sections=names))
+        else:
+            self.status.set_text(t('dossier.ready'))
+        ctx.services.exportlog.note(ctx.user.id, ctx.community.id, 'dossier')
+        ui.download.content(made.pdf, f'{file_slug(ctx.community.name)}-dossier-{t.lang}.pdf', 'application/pdf')
 
 
 def render_html(ctx: PageContext, data: DossierData, sections: list[str]) -> None:

@@ -11,11 +11,11 @@ from components import typography as tx
 from components.context import PageContext
 from components.dialogs import confirm
 from components.error_pages import not_found_content
-from components.forms import ErrorLine, NumberField, clear_field_errors, form_values, show_field_error
+from components.forms import ErrorLine, NumberField, form_values
 from components.nav import provide
 from components.questionnaire_flow import answer_dimension, review_and_finish, send_idea
 from components.tables import data_table
-from core.errors import AppError, NotFound
+from core.errors import NotFound
 from core.facilitation import MAX_METHOD, MAX_NAME, SessionOutcome
 from core.questionnaire import below_top_band, dimension_to_show, first_open_dimension, progress
 from core.roles import Permission
@@ -26,144 +26,161 @@ from .survey.rounds import link_and_qr, personal_links, status_buttons, status_t
 
 
 def register(services: Services) -> None:
-    facilitation = services.facilitation
-
-    def status(ctx: PageContext) -> str:
-        sessions = facilitation.sessions(ctx.user.id, ctx.community.id)
-        if not sessions:
-            return ctx.t('facilitation.dashboard.none')
-        return ctx.t('facilitation.dashboard.latest', count=len(sessions), date=ctx.t.date(sessions[0].day))
-
-    provide('facilitation', status)
+    provide('facilitation', lambda ctx: _status(services, ctx))
 
     @community_page(services, '/c/{cid}/facilitation')
     def overview(ctx: PageContext):
-        t, cid = ctx.t, ctx.community.id
-        with ctx.frame(t.pick(facilitation.instrument.title), active='facilitation'):
-            tx.p(t.pick(facilitation.instrument.intro))
-            history = facilitation.history(ctx.user.id, cid)
-            tx.h2(t('facilitation.sessions'))
-            if not history:
-                tx.p(t('facilitation.no_sessions')).mark('no-sessions')
-            else:
-                _history(ctx, history)
-            if ctx.can(Permission.EDIT):
-                tx.h2(t('facilitation.new.title'))
-                with ui.card().classes('w-full max-w-xl').props('flat bordered'):
-                    fields = _details_fields(t)
-                    error = ErrorLine()
-
-                    async def record() -> None:
-                        error.clear_text()
-                        clear_field_errors(fields)
-                        try:
-                            session = await facilitation.record(ctx.user.id, cid, **form_values(fields))
-                        except AppError as e:
-                            show_field_error(fields, e.field, ctx.error_text(e))
-                            error.show(ctx.error_text(e))
-                            return
-                        ctx.go(f'/c/{cid}/facilitation/{session.id}', t('facilitation.new.done'))
-
-                    ui.button(t('facilitation.new.submit'), icon='add', on_click=record).mark('session-record')
+        _overview(ctx, services)
 
     @community_page(services, '/c/{cid}/facilitation/{session_id}')
     def session_page(ctx: PageContext, session_id: str):
-        t, cid = ctx.t, ctx.community.id
-        try:
-            outcome = facilitation.outcome(ctx.user.id, cid, session_id)
-        except NotFound:
-            return not_found_content(ctx)
-        session = outcome.session
-        with ctx.frame(session.name, active='facilitation'):
-            with html.dl().classes('grid grid-cols-[auto_1fr] gap-x-4 gap-y-1'):
-                tx.dt(t('facilitation.field.day')).classes('font-medium')
-                tx.dd(t.date(session.day))
-                if session.method:
-                    tx.dt(t('facilitation.detail.method')).classes('font-medium')
-                    tx.dd(session.method)
-                if session.participants:
-                    tx.dt(t('facilitation.detail.participants')).classes('font-medium')
-                    tx.dd(t.number(session.participants))
-            _checklist_state(ctx, outcome)
-            _feedback_state(ctx, outcome)
-            tx.h2(t('facilitation.compare.title'))
-            with ui.element('div').classes('w-full grid gap-4 md:grid-cols-2 items-start'):
-                _self_view(ctx, outcome)
-                _participants_view(ctx, outcome)
-            _review_answers(ctx, outcome)
-            _improvements(ctx, outcome)
-            if ctx.can(Permission.MANAGE):
-
-                async def delete() -> None:
-                    if not await confirm(
-                        t,
-                        t('facilitation.delete.title'),
-                        t('facilitation.delete.text'),
-                        t('facilitation.delete.action'),
-                        danger=True,
-                    ):
-                        return
-                    try:
-                        await facilitation.delete(ctx.user.id, cid, session_id)
-                    except AppError as e:
-                        ctx.notify_error(e)
-                        return
-                    ctx.go(f'/c/{cid}/facilitation', t('facilitation.delete.done'))
-
-                ui.button(t('facilitation.delete.action'), icon='delete', color='negative', on_click=delete).props(
-                    'outline'
-                ).classes('mt-4').mark('session-delete')
+        _session_page(ctx, services, session_id)
 
     @community_page(services, '/c/{cid}/facilitation/{session_id}/answer', Permission.EDIT)
     def answer(ctx: PageContext, session_id: str, d: str = ''):
-        t, cid = ctx.t, ctx.community.id
-        try:
-            session = facilitation.session(ctx.user.id, cid, session_id)
-        except NotFound:
-            return not_found_content(ctx)
-        if session.sheet.done:
-            ctx.go(f'/c/{cid}/facilitation/{session_id}')
-            return
-        instrument = facilitation.instrument_of(session.sheet)
-        dimension = dimension_to_show(instrument, session.sheet.answers, d)
-        base = f'/c/{cid}/facilitation/{session_id}'
-        with ctx.frame(
-            t('facilitation.answer_title', name=session.name, block=t.pick(dimension.title)), active='facilitation'
-        ):
-            answer_dimension(
-                ctx,
-                instrument,
-                session.sheet,
-                dimension.id,
-                answer_url=lambda dim: f'{base}/answer?d={dim}',
-                review_url=f'{base}/review',
-                save_answer=lambda item, value: facilitation.answer(
-                    ctx.user.id, cid, session_id, item, value, session.sheet.version
-                ),
-                save_comment=lambda item, text: facilitation.comment(ctx.user.id, cid, session_id, item, text),
-            )
+        _answer(ctx, services, session_id, d)
 
     @community_page(services, '/c/{cid}/facilitation/{session_id}/review', Permission.EDIT)
     def review(ctx: PageContext, session_id: str):
-        t, cid = ctx.t, ctx.community.id
-        try:
-            session = facilitation.session(ctx.user.id, cid, session_id)
-        except NotFound:
-            return not_found_content(ctx)
-        base = f'/c/{cid}/facilitation/{session_id}'
-        if session.sheet.done:
-            ctx.go(base)
+        _review(ctx, services, session_id)
+
+
+def _status(services: Services, ctx: PageContext) -> str:
+    sessions = services.facilitation.sessions(ctx.user.id, ctx.community.id)
+    if not sessions:
+        return ctx.t('facilitation.dashboard.none')
+    return ctx.t('facilitation.dashboard.latest', count=len(sessions), date=ctx.t.date(sessions[0].day))
+
+
+def _overview(ctx: PageContext, services: Services) -> None:
+    """The sessions so far, and a new one."""
+    t, cid, facilitation = ctx.t, ctx.community.id, services.facilitation
+    with ctx.frame(t.pick(facilitation.instrument.title), active='facilitation'):
+        tx.p(t.pick(facilitation.instrument.intro))
+        history = facilitation.history(ctx.user.id, cid)
+        tx.h2(t('facilitation.sessions'))
+        if not history:
+            tx.p(t('facilitation.no_sessions')).mark('no-sessions')
+        else:
+            _history(ctx, history)
+        if not ctx.can(Permission.EDIT):
             return
-        with ctx.frame(t('facilitation.review_title', name=session.name), active='facilitation'):
-            review_and_finish(
-                ctx,
-                facilitation.instrument_of(session.sheet),
-                session.sheet,
-                answer_url=lambda dim: f'{base}/answer?d={dim}',
-                finish=lambda: facilitation.finish(ctx.user.id, cid, session_id),
-                done_url=base,
-                done_notice=t('facilitation.finished'),
-            )
+        tx.h2(t('facilitation.new.title'))
+        with ui.card().classes('w-full max-w-xl').props('flat bordered'):
+            fields = _details_fields(t)
+            error = ErrorLine()
+
+            async def record() -> None:
+                recorded = facilitation.record(ctx.user.id, cid, **form_values(fields))
+                if session := (await ctx.attempt(recorded, fields=fields, line=error)).value:
+                    ctx.go(f'/c/{cid}/facilitation/{session.id}', t('facilitation.new.done'))
+
+            ui.button(t('facilitation.new.submit'), icon='add', on_click=record).mark('session-record')
+
+
+def _session_page(ctx: PageContext, services: Services, session_id: str) -> None:
+    """One session: its details, the checklist and the feedback, side by side, and what to improve."""
+    t = ctx.t
+    try:
+        outcome = services.facilitation.outcome(ctx.user.id, ctx.community.id, session_id)
+    except NotFound:
+        not_found_content(ctx)
+        return
+    session = outcome.session
+    with ctx.frame(session.name, active='facilitation'):
+        with html.dl().classes('grid grid-cols-[auto_1fr] gap-x-4 gap-y-1'):
+            tx.dt(t('facilitation.field.day')).classes('font-medium')
+            tx.dd(t.date(session.day))
+            if session.method:
+                tx.dt(t('facilitation.detail.method')).classes('font-medium')
+                tx.dd(session.method)
+            if session.participants:
+                tx.dt(t('facilitation.detail.participants')).classes('font-medium')
+                tx.dd(t.number(session.participants))
+        _checklist_state(ctx, outcome)
+        _feedback_state(ctx, outcome)
+        tx.h2(t('facilitation.compare.title'))
+        with ui.element('div').classes('w-full grid gap-4 md:grid-cols-2 items-start'):
+            _self_view(ctx, outcome)
+            _participants_view(ctx, outcome)
+        _review_answers(ctx, outcome)
+        _improvements(ctx, outcome)
+        if ctx.can(Permission.MANAGE):
+            _delete_button(ctx, services, session_id)
+
+
+def _delete_button(ctx: PageContext, services: Services, session_id: str) -> None:
+    t, cid = ctx.t, ctx.community.id
+
+    async def delete() -> None:
+        if not await confirm(
+            t,
+            t('facilitation.delete.title'),
+            t('facilitation.delete.text'),
+            t('facilitation.delete.action'),
+            danger=True,
+        ):
+            return
+        if await ctx.attempt(services.facilitation.delete(ctx.user.id, cid, session_id)):
+            ctx.go(f'/c/{cid}/facilitation', t('facilitation.delete.done'))
+
+    ui.button(t('facilitation.delete.action'), icon='delete', color='negative', on_click=delete).props(
+        'outline'
+    ).classes('mt-4').mark('session-delete')
+
+
+def _answer(ctx: PageContext, services: Services, session_id: str, d: str) -> None:
+    """The facilitator's checklist, one block at a time."""
+    t, cid, facilitation = ctx.t, ctx.community.id, services.facilitation
+    try:
+        session = facilitation.session(ctx.user.id, cid, session_id)
+    except NotFound:
+        not_found_content(ctx)
+        return
+    base = f'/c/{cid}/facilitation/{session_id}'
+    if session.sheet.done:
+        ctx.go(base)
+        return
+    instrument = facilitation.instrument_of(session.sheet)
+    dimension = dimension_to_show(instrument, session.sheet.answers, d)
+    with ctx.frame(
+        t('facilitation.answer_title', name=session.name, block=t.pick(dimension.title)), active='facilitation'
+    ):
+        answer_dimension(
+            ctx,
+            instrument,
+            session.sheet,
+            dimension.id,
+            answer_url=lambda dim: f'{base}/answer?d={dim}',
+            review_url=f'{base}/review',
+            save_answer=lambda item, value: facilitation.answer(
+                ctx.user.id, cid, session_id, item, value, session.sheet.version
+            ),
+            save_comment=lambda item, text: facilitation.comment(ctx.user.id, cid, session_id, item, text),
+        )
+
+
+def _review(ctx: PageContext, services: Services, session_id: str) -> None:
+    t, cid, facilitation = ctx.t, ctx.community.id, services.facilitation
+    try:
+        session = facilitation.session(ctx.user.id, cid, session_id)
+    except NotFound:
+        not_found_content(ctx)
+        return
+    base = f'/c/{cid}/facilitation/{session_id}'
+    if session.sheet.done:
+        ctx.go(base)
+        return
+    with ctx.frame(t('facilitation.review_title', name=session.name), active='facilitation'):
+        review_and_finish(
+            ctx,
+            facilitation.instrument_of(session.sheet),
+            session.sheet,
+            answer_url=lambda dim: f'{base}/answer?d={dim}',
+            finish=lambda: facilitation.finish(ctx.user.id, cid, session_id),
+            done_url=base,
+            done_notice=t('facilitation.finished'),
+        )
 
 
 def _details_fields(t) -> dict:
@@ -252,12 +269,9 @@ def _feedback_state(ctx: PageContext, outcome: SessionOutcome) -> None:
             tx.p(t('facilitation.feedback.modes')).classes('text-sm')
 
             async def open_feedback(mode: str) -> None:
-                try:
-                    await ctx.services.facilitation.open_feedback(ctx.user.id, cid, session.id, mode=mode)
-                except AppError as e:
-                    ctx.notify_error(e)
-                    return
-                ctx.go(base, t('facilitation.feedback.opened'))
+                opened = ctx.services.facilitation.open_feedback(ctx.user.id, cid, session.id, mode=mode)
+                if await ctx.attempt(opened):
+                    ctx.go(base, t('facilitation.feedback.opened'))
 
             with ui.row().classes('gap-2'):
                 ui.button(

@@ -17,7 +17,6 @@ from components.frame import aria
 from components.journey_banner import END, join_journey, tool_href
 from components.nav import provide
 from core.communities import file_slug
-from core.errors import AppError
 from core.journey import STEPS, Step, finished, resume_at
 from core.roles import Permission
 from core.services import Services
@@ -98,10 +97,7 @@ def _step_card(ctx: PageContext, steps: list[Step], current: str) -> None:
             if ctx.can(Permission.EDIT) and not the_step.done:
 
                 async def skip(skipped: bool = not the_step.skipped) -> None:
-                    try:
-                        await journey.skip(ctx.user.id, cid, current, skipped)
-                    except AppError as e:
-                        ctx.notify_error(e)
+                    if not await ctx.attempt(journey.skip(ctx.user.id, cid, current, skipped)):
                         return
                     following = journey.current(ctx.user.id, cid) if skipped else current
                     ctx.go(

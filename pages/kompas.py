@@ -15,9 +15,9 @@ from components.nav import provide
 from components.questionnaire import QuestionCard
 from components.questionnaire_flow import answer_dimension, review_and_finish, send_idea
 from components.tables import data_table
-from core.errors import AppError, NotFound
+from core.errors import NotFound
 from core.kompas import RoundResult
-from core.questionnaire import dimension_to_show, first_open_dimension, progress, score
+from core.questionnaire import Dimension, DimensionScore, dimension_to_show, first_open_dimension, progress, score
 from core.roles import Permission
 from core.services import Services
 from core.sheets import Sheet
@@ -26,110 +26,131 @@ from ._base import community_page
 
 
 def register(services: Services) -> None:
-    kompas = services.kompas
-
-    def status(ctx: PageContext) -> str:
-        t, rounds = ctx.t, kompas.rounds(ctx.user.id, ctx.community.id)
-        open_round = next((r for r in rounds if not r.done), None)
-        if open_round is not None:
-            done, total = progress(kompas.instrument_of(open_round), open_round.answers)
-            return t('kompas.status_open', done=done, total=total)
-        latest = next((r for r in rounds if r.done), None)
-        if latest is None:
-            return t('kompas.status_none')
-        return t('kompas.status_done', date=t.date(latest.finished), stage=_stage_name(ctx, _stage_of(ctx, latest)))
-
-    provide('kompas', status)
+    provide('kompas', _status)
 
     @community_page(services, '/c/{cid}/kompas')
     def overview(ctx: PageContext):
-        """Results first: the latest result with the trend over all assessments, and 'measure again' beside it."""
-        t, cid = ctx.t, ctx.community.id
-        instrument = kompas.instrument
-        rounds = kompas.rounds(ctx.user.id, cid)
-        finished = [r for r in rounds if r.done]
-        with ctx.frame(t.pick(instrument.title), active='kompas'):
-            open_round = next((r for r in rounds if not r.done), None)
-            editable = ctx.can(Permission.EDIT)
-            if editable and (open_round is not None or not finished):
-                _round_controls(ctx, rounds)  # the way in first, on a phone too
-            if not finished:
-                tx.p(t.pick(instrument.intro))
-                tx.p(t('kompas.no_rounds')).mark('kompas-no-rounds')
-                return
-            latest = kompas.result(ctx.user.id, cid, finished[0].id)
-            with ui.row().classes('w-full items-center gap-x-4 gap-y-2'):
-                tx.h2(t('kompas.latest', date=t.date(finished[0].finished))).mark('kompas-latest')
-                ui.space()
-                if editable and open_round is None:
-                    _start_buttons(ctx, first_time=False)
-            _result(ctx, services, latest, after_figures=lambda: _trend(ctx))
-            tx.h2(t('kompas.rounds'))
-            _rounds_list(ctx, finished, current=finished[0].id)
+        _overview(ctx, services)
 
     @community_page(services, '/c/{cid}/kompas/quick', Permission.EDIT)
     def quick(ctx: PageContext):
-        """The quick scan on one page: eight statements, one per theme, then the result."""
-        t, cid = ctx.t, ctx.community.id
-        sheet = kompas.open_round(ctx.user.id, cid)
-        if sheet is None or not kompas.is_quick(sheet):
-            ctx.go(f'/c/{cid}/kompas' if sheet is None else f'/c/{cid}/kompas/answer')
-            return
-        with ctx.frame(t('kompas.quick.title'), active='kompas'):
-            _quick_scan(ctx, sheet)
+        _quick(ctx, services)
 
     @community_page(services, '/c/{cid}/kompas/answer', Permission.EDIT)
     def answer(ctx: PageContext, d: str = ''):
-        t, cid = ctx.t, ctx.community.id
-        sheet = kompas.open_round(ctx.user.id, cid)
-        if sheet is None or kompas.is_quick(sheet):
-            ctx.go(f'/c/{cid}/kompas/quick' if sheet else f'/c/{cid}/kompas')
-            return
-        instrument = kompas.instrument_of(sheet)
-        dimension = dimension_to_show(instrument, sheet.answers, d)
-        with ctx.frame(t('kompas.answer_title', dimension=t.pick(dimension.title)), active='kompas'):
-            answer_dimension(
-                ctx,
-                instrument,
-                sheet,
-                dimension.id,
-                answer_url=lambda dim: f'/c/{cid}/kompas/answer?d={dim}',
-                review_url=f'/c/{cid}/kompas/review',
-                save_answer=lambda item, value: kompas.answer(ctx.user.id, cid, sheet.id, item, value, sheet.version),
-                save_comment=lambda item, text: kompas.comment(ctx.user.id, cid, sheet.id, item, text),
-            )
+        _answer(ctx, services, d)
 
     @community_page(services, '/c/{cid}/kompas/review', Permission.EDIT)
     def review(ctx: PageContext):
-        t, cid = ctx.t, ctx.community.id
-        sheet = kompas.open_round(ctx.user.id, cid)
-        if sheet is None:
-            ctx.go(f'/c/{cid}/kompas')
-            return
-        with ctx.frame(t('kompas.review_title'), active='kompas'):
-            review_and_finish(
-                ctx,
-                kompas.instrument_of(sheet),
-                sheet,
-                answer_url=lambda dim: f'/c/{cid}/kompas/answer?d={dim}',
-                finish=lambda: kompas.finish(ctx.user.id, cid, sheet.id),
-                done_url=f'/c/{cid}/kompas/result/{sheet.id}',
-                done_notice=t('kompas.finished'),
-            )
+        _review(ctx, services)
 
     @community_page(services, '/c/{cid}/kompas/result/{round_id}')
     def result_page(ctx: PageContext, round_id: str):
-        t, cid = ctx.t, ctx.community.id
-        try:
-            outcome = kompas.result(ctx.user.id, cid, round_id)
-        except NotFound:
-            return not_found_content(ctx)
-        with ctx.frame(
-            t('kompas.result_title', date=t.date(outcome.round.finished or outcome.round.started)), active='kompas'
-        ):
-            _result(ctx, services, outcome)
-            tx.h2(t('kompas.all_rounds'))
-            _rounds_list(ctx, [r for r in kompas.rounds(ctx.user.id, cid) if r.done], current=round_id)
+        _result_page(ctx, services, round_id)
+
+
+def _status(ctx: PageContext) -> str:
+    kompas = ctx.services.kompas
+    t, rounds = ctx.t, kompas.rounds(ctx.user.id, ctx.community.id)
+    open_round = next((r for r in rounds if not r.done), None)
+    if open_round is not None:
+        done, total = progress(kompas.instrument_of(open_round), open_round.answers)
+        return t('kompas.status_open', done=done, total=total)
+    latest = next((r for r in rounds if r.done), None)
+    if latest is None:
+        return t('kompas.status_none')
+    return t('kompas.status_done', date=t.date(latest.finished), stage=_stage_name(ctx, _stage_of(ctx, latest)))
+
+
+def _overview(ctx: PageContext, services: Services) -> None:
+    """Results first: the latest result with the trend over all assessments, and 'measure again' beside it."""
+    t, cid, kompas = ctx.t, ctx.community.id, services.kompas
+    instrument = kompas.instrument
+    rounds = kompas.rounds(ctx.user.id, cid)
+    finished = [r for r in rounds if r.done]
+    with ctx.frame(t.pick(instrument.title), active='kompas'):
+        open_round = next((r for r in rounds if not r.done), None)
+        editable = ctx.can(Permission.EDIT)
+        if editable and (open_round is not None or not finished):
+            _round_controls(ctx, rounds)  # the way in first, on a phone too
+        if not finished:
+            tx.p(t.pick(instrument.intro))
+            tx.p(t('kompas.no_rounds')).mark('kompas-no-rounds')
+            return
+        latest = kompas.result(ctx.user.id, cid, finished[0].id)
+        with ui.row().classes('w-full items-center gap-x-4 gap-y-2'):
+            tx.h2(t('kompas.latest', date=t.date(finished[0].finished))).mark('kompas-latest')
+            ui.space()
+            if editable and open_round is None:
+                _start_buttons(ctx, first_time=False)
+        _result(ctx, services, latest, after_figures=lambda: _trend(ctx))
+        tx.h2(t('kompas.rounds'))
+        _rounds_list(ctx, finished, current=finished[0].id)
+
+
+def _quick(ctx: PageContext, services: Services) -> None:
+    """The quick scan on one page: eight statements, one per theme, then the result."""
+    t, cid, kompas = ctx.t, ctx.community.id, services.kompas
+    sheet = kompas.open_round(ctx.user.id, cid)
+    if sheet is None or not kompas.is_quick(sheet):
+        ctx.go(f'/c/{cid}/kompas' if sheet is None else f'/c/{cid}/kompas/answer')
+        return
+    with ctx.frame(t('kompas.quick.title'), active='kompas'):
+        _quick_scan(ctx, sheet)
+
+
+def _answer(ctx: PageContext, services: Services, d: str) -> None:
+    t, cid, kompas = ctx.t, ctx.community.id, services.kompas
+    sheet = kompas.open_round(ctx.user.id, cid)
+    if sheet is None or kompas.is_quick(sheet):
+        ctx.go(f'/c/{cid}/kompas/quick' if sheet else f'/c/{cid}/kompas')
+        return
+    instrument = kompas.instrument_of(sheet)
+    dimension = dimension_to_show(instrument, sheet.answers, d)
+    with ctx.frame(t('kompas.answer_title', dimension=t.pick(dimension.title)), active='kompas'):
+        answer_dimension(
+            ctx,
+            instrument,
+            sheet,
+            dimension.id,
+            answer_url=lambda dim: f'/c/{cid}/kompas/answer?d={dim}',
+            review_url=f'/c/{cid}/kompas/review',
+            save_answer=lambda item, value: kompas.answer(ctx.user.id, cid, sheet.id, item, value, sheet.version),
+            save_comment=lambda item, text: kompas.comment(ctx.user.id, cid, sheet.id, item, text),
+        )
+
+
+def _review(ctx: PageContext, services: Services) -> None:
+    t, cid, kompas = ctx.t, ctx.community.id, services.kompas
+    sheet = kompas.open_round(ctx.user.id, cid)
+    if sheet is None:
+        ctx.go(f'/c/{cid}/kompas')
+        return
+    with ctx.frame(t('kompas.review_title'), active='kompas'):
+        review_and_finish(
+            ctx,
+            kompas.instrument_of(sheet),
+            sheet,
+            answer_url=lambda dim: f'/c/{cid}/kompas/answer?d={dim}',
+            finish=lambda: kompas.finish(ctx.user.id, cid, sheet.id),
+            done_url=f'/c/{cid}/kompas/result/{sheet.id}',
+            done_notice=t('kompas.finished'),
+        )
+
+
+def _result_page(ctx: PageContext, services: Services, round_id: str) -> None:
+    t, cid, kompas = ctx.t, ctx.community.id, services.kompas
+    try:
+        outcome = kompas.result(ctx.user.id, cid, round_id)
+    except NotFound:
+        not_found_content(ctx)
+        return
+    with ctx.frame(
+        t('kompas.result_title', date=t.date(outcome.round.finished or outcome.round.started)), active='kompas'
+    ):
+        _result(ctx, services, outcome)
+        tx.h2(t('kompas.all_rounds'))
+        _rounds_list(ctx, [r for r in kompas.rounds(ctx.user.id, cid) if r.done], current=round_id)
 
 
 def _answer_href(ctx: PageContext, sheet: Sheet) -> str:
@@ -170,12 +191,8 @@ def _start_buttons(ctx: PageContext, *, first_time: bool) -> None:
     t, cid, kompas = ctx.t, ctx.community.id, ctx.services.kompas
 
     async def start(quick: bool) -> None:
-        try:
-            sheet = await kompas.start(ctx.user.id, cid, quick=quick)
-        except AppError as e:
-            ctx.notify_error(e)
-            return
-        ui.navigate.to(_answer_href(ctx, sheet))
+        if sheet := (await ctx.attempt(kompas.start(ctx.user.id, cid, quick=quick))).value:
+            ui.navigate.to(_answer_href(ctx, sheet))
 
     with ui.row().classes('gap-2 items-center'):
         quick = ui.button(
@@ -197,13 +214,9 @@ def _quick_scan(ctx: PageContext, sheet: Sheet) -> None:
     tx.p(t('kompas.quick.intro'))
 
     async def widen() -> None:
-        try:
-            await kompas.widen(ctx.user.id, cid, sheet.id)
-        except AppError as e:
-            ctx.notify_error(e)
-            return
-        wide = kompas.round(ctx.user.id, cid, sheet.id)
-        ctx.go(_answer_href(ctx, wide), t('kompas.quick.widened'))
+        if await ctx.attempt(kompas.widen(ctx.user.id, cid, sheet.id)):
+            wide = kompas.round(ctx.user.id, cid, sheet.id)
+            ctx.go(_answer_href(ctx, wide), t('kompas.quick.widened'))
 
     with ui.row().classes('items-center gap-2 text-sm'):
         tx.span(t('kompas.quick.widen'))
@@ -211,10 +224,7 @@ def _quick_scan(ctx: PageContext, sheet: Sheet) -> None:
     answers = dict(sheet.answers)
 
     async def on_answer(item_id: str, value: object) -> bool:
-        try:
-            await kompas.answer(ctx.user.id, cid, sheet.id, item_id, value, sheet.version)
-        except AppError as e:
-            ctx.notify_error(e)
+        if not await ctx.attempt(kompas.answer(ctx.user.id, cid, sheet.id, item_id, value, sheet.version)):
             return False
         answers[item_id] = value
         return True
@@ -233,12 +243,8 @@ def _quick_scan(ctx: PageContext, sheet: Sheet) -> None:
             t('questionnaire.finish'),
         ):
             return
-        try:
-            await kompas.finish(ctx.user.id, cid, sheet.id)
-        except AppError as e:
-            ctx.notify_error(e)
-            return
-        ctx.go(f'/c/{cid}/kompas/result/{sheet.id}', t('kompas.finished'))
+        if await ctx.attempt(kompas.finish(ctx.user.id, cid, sheet.id)):
+            ctx.go(f'/c/{cid}/kompas/result/{sheet.id}', t('kompas.finished'))
 
     ui.button(t('kompas.quick.finish'), icon='flag', on_click=finish).mark('finish')
 
@@ -310,12 +316,8 @@ def _rounds_list(ctx: PageContext, rounds: list[Sheet], current: str | None = No
                             danger=True,
                         ):
                             return
-                        try:
-                            await kompas.delete(ctx.user.id, cid, round_id)
-                        except AppError as e:
-                            ctx.notify_error(e)
-                            return
-                        ctx.go(f'/c/{cid}/kompas', t('kompas.deleted'))
+                        if await ctx.attempt(kompas.delete(ctx.user.id, cid, round_id)):
+                            ctx.go(f'/c/{cid}/kompas', t('kompas.deleted'))
 
                     ui.button(t('kompas.delete'), on_click=delete).props('flat dense color=negative').mark(
                         'round-delete'
@@ -336,9 +338,8 @@ def _result(
     ctx: PageContext, services: Services, outcome: RoundResult, after_figures: Callable[[], None] | None = None
 ) -> None:
     """A result: summary, radar and table; then `after_figures` (the overview's trend); then the ideas per theme."""
-    t, cid = ctx.t, ctx.community.id
-    instrument, result, sheet = outcome.instrument, outcome.result, outcome.round
-    previous = outcome.previous[1] if outcome.previous else None
+    t = ctx.t
+    sheet = outcome.round
     tx.p(t('kompas.version_note', version=sheet.version)).classes('text-sm cop-muted').mark('version-note')
     if outcome.quick:
         with ui.row().classes('items-center gap-2').mark('kompas-indication'):
@@ -346,6 +347,18 @@ def _result(
             tx.span(t('kompas.quick.indication')).classes('font-medium')
     if not sheet.done:
         tx.p(t('kompas.provisional')).classes('font-medium')
+    _result_summary(ctx, services, outcome)
+    _result_figures(ctx, outcome)
+    if after_figures is not None:
+        after_figures()
+    tx.h2(t('kompas.per_dimension'))
+    sent = services.suggestions.sent(ctx.user.id, ctx.community.id, 'kompas', sheet.id)
+    for d, s in zip(outcome.instrument.dimensions, outcome.result.dimensions, strict=True):
+        _dimension_result(ctx, outcome, d, s, sent)
+
+
+def _result_summary(ctx: PageContext, services: Services, outcome: RoundResult) -> None:
+    t, instrument, result = ctx.t, outcome.instrument, outcome.result
     with ui.card().classes('w-full').props('flat bordered').mark('kompas-summary'):
         if result.overall is None:
             tx.p(t('kompas.no_overall'))
@@ -361,6 +374,11 @@ def _result(
             tx.p(t('kompas.priorities', dimensions=names)).mark('priorities')
             tx.p(t('kompas.priority_hint')).classes('text-sm cop-muted')
 
+
+def _result_figures(ctx: PageContext, outcome: RoundResult) -> None:
+    """The radar (this round, and the one before) and the table of the scores per theme."""
+    t, instrument, result, sheet = ctx.t, outcome.instrument, outcome.result, outcome.round
+    previous = outcome.previous[1] if outcome.previous else None
     titles = [t.pick(d.title) for d in instrument.dimensions]
     series = [
         (t('kompas.series_this', date=t.date(sheet.finished or sheet.started)), [s.mean for s in result.dimensions])
@@ -395,30 +413,32 @@ def _result(
             marker='kompas-table',
         )
 
-    if after_figures is not None:
-        after_figures()
-    tx.h2(t('kompas.per_dimension'))
-    sent = services.suggestions.sent(ctx.user.id, cid, 'kompas', sheet.id)
-    for d, s in zip(instrument.dimensions, result.dimensions, strict=True):
-        with ui.card().classes('w-full gap-1').props('flat bordered').mark(f'dimension-result-{d.id}'):
-            with ui.row().classes('items-center gap-2'):
-                tx.h3(t.pick(d.title))
-                if d.id in result.priorities:
-                    ui.badge(t('kompas.priority'), color='accent').mark('priority-badge')
-            if s.mean is None:
-                tx.p(t('kompas.too_few', answered=s.answered, total=s.total)).mark('too-few')
-                continue
-            tx.p(t('kompas.dimension_score', mean=t.number(s.mean, 1), band=t.pick(s.band.label)))
-            if s.band.interpretation:
-                tx.p(t.pick(s.band.interpretation))
-            if s.band.actions:
-                tx.p(t('kompas.ideas')).classes('font-medium mt-1')
-                with html.ul().classes('flex flex-col gap-1'):
-                    for action in s.band.actions:
-                        with html.li().classes('flex flex-wrap items-center gap-2 justify-between'):
-                            tx.span(t.pick(action)).classes('grow basis-64')
-                            if ctx.can(Permission.EDIT):
-                                send_idea(ctx, 'kompas', sheet.id, d.id, action, (d.id, action['en']) in sent)
+
+def _dimension_result(
+    ctx: PageContext, outcome: RoundResult, d: Dimension, s: DimensionScore, sent: set[tuple[str, str]]
+) -> None:
+    """One theme: its score and band, what the band means, and its ideas (each can go to the action plan)."""
+    t = ctx.t
+    with ui.card().classes('w-full gap-1').props('flat bordered').mark(f'dimension-result-{d.id}'):
+        with ui.row().classes('items-center gap-2'):
+            tx.h3(t.pick(d.title))
+            if d.id in outcome.result.priorities:
+                ui.badge(t('kompas.priority'), color='accent').mark('priority-badge')
+        if s.mean is None:
+            tx.p(t('kompas.too_few', answered=s.answered, total=s.total)).mark('too-few')
+            return
+        tx.p(t('kompas.dimension_score', mean=t.number(s.mean, 1), band=t.pick(s.band.label)))
+        if s.band.interpretation:
+            tx.p(t.pick(s.band.interpretation))
+        if not s.band.actions:
+            return
+        tx.p(t('kompas.ideas')).classes('font-medium mt-1')
+        with html.ul().classes('flex flex-col gap-1'):
+            for action in s.band.actions:
+                with html.li().classes('flex flex-wrap items-center gap-2 justify-between'):
+                    tx.span(t.pick(action)).classes('grow basis-64')
+                    if ctx.can(Permission.EDIT):
+                        send_idea(ctx, 'kompas', outcome.round.id, d.id, action, (d.id, action['en']) in sent)
 
 
 def _mean(ctx: PageContext, mean: float | None, score) -> str:

@@ -9,7 +9,6 @@ from components import typography as tx
 from components.context import PageContext
 from components.nav import provide
 from components.questionnaire_flow import answer_dimension, review_and_finish, send_idea
-from core.errors import AppError
 from core.profile import ProfileResult
 from core.questionnaire import dimension_to_show, first_open_dimension, progress
 from core.roles import Permission
@@ -19,126 +18,146 @@ from ._base import community_page
 
 
 def register(services: Services) -> None:
-    profiles = services.profiles
-
-    def status(ctx: PageContext) -> str:
-        latest = profiles.latest(ctx.user.id)
-        if profiles.open_profile(ctx.user.id) is not None:
-            return ctx.t('profile.status_open')
-        if latest is None:
-            return ctx.t('profile.status_none')
-        return ctx.t('profile.status_done', date=ctx.t.date(latest.finished))
-
-    provide('profile', status)
+    provide('profile', _status)
 
     @community_page(services, '/c/{cid}/profile')
     def profile_page(ctx: PageContext):
-        t, cid, me = ctx.t, ctx.community.id, ctx.user.id
-        instrument = profiles.instrument
-        with ctx.frame(t.pick(instrument.title), active='profile'):
-            tx.p(t.pick(instrument.intro))
-            open_sheet = profiles.open_profile(me)
-            latest = profiles.latest(me)
-            with ui.card().classes('w-full').props('flat bordered').mark('profile-current'):
-                if open_sheet is not None:
-                    ins = profiles.instrument_of(open_sheet)
-                    done, total = progress(ins, open_sheet.answers)
-                    tx.p(t('profile.open', date=t.date(open_sheet.started), done=done, total=total))
-                    with ui.row().classes('gap-2'):
-                        ui.button(
-                            t('questionnaire.continue'),
-                            icon='play_arrow',
-                            on_click=lambda: ui.navigate.to(
-                                f'/c/{cid}/profile/answer?d={first_open_dimension(ins, open_sheet.answers)}'
-                            ),
-                        ).mark('profile-continue')
-                        ui.button(
-                            t('questionnaire.review'), on_click=lambda: ui.navigate.to(f'/c/{cid}/profile/review')
-                        ).props('outline')
-                else:
-                    tx.p(t('profile.none_open') if latest is None else t('profile.again'))
-
-                    async def start() -> None:
-                        sheet = await profiles.start(me)
-                        first = first_open_dimension(profiles.instrument_of(sheet), sheet.answers)
-                        ui.navigate.to(f'/c/{cid}/profile/answer?d={first}')
-
-                    ui.button(
-                        t('profile.start') if latest is None else t('profile.restart'),
-                        icon='play_arrow',
-                        on_click=start,
-                    ).mark('profile-start')
-            if latest is not None:
-                tx.h2(t('profile.your_result', date=t.date(latest.finished)))
-                shared = ui.switch(
-                    t('profile.share', community=ctx.community.name), value=profiles.is_shared(latest, cid)
-                ).mark('profile-share')
-
-                async def toggle_share(e) -> None:
-                    try:
-                        await profiles.share(me, latest.id, cid, bool(e.value))
-                    except AppError as err:
-                        ctx.notify_error(err)
-                        return
-                    ui.notify(t('profile.shared' if e.value else 'profile.unshared'), type='positive')
-
-                shared.on_value_change(toggle_share)
-                tx.p(t('profile.share_help')).classes('text-sm cop-muted')
-                _profile_result(ctx, profiles.result(me, latest.id), own=True)
-
-            others = [s for s in profiles.shared_with(me, cid) if s.owner_id != me]
-            tx.h2(t('profile.shared_title'))
-            if not others:
-                tx.p(t('profile.shared_none')).mark('shared-none')
-            for other in others:
-                with (
-                    ui.expansion(
-                        t('profile.shared_by', name=other.owner_name, date=t.date(other.profile.sheet.finished))
-                    )
-                    .classes('w-full')
-                    .props('header-class="font-medium"')
-                    .mark('shared-profile')
-                ):
-                    _profile_result(ctx, other.profile, own=False)
+        ProfileView(ctx, services)
 
     @community_page(services, '/c/{cid}/profile/answer')
     def answer(ctx: PageContext, d: str = ''):
-        t, cid, me = ctx.t, ctx.community.id, ctx.user.id
-        sheet = profiles.open_profile(me)
-        if sheet is None:
-            ctx.go(f'/c/{cid}/profile')
-            return
-        instrument = profiles.instrument_of(sheet)
-        dimension = dimension_to_show(instrument, sheet.answers, d)
-        with ctx.frame(t('profile.answer_title', group=t.pick(dimension.title)), active='profile'):
-            answer_dimension(
-                ctx,
-                instrument,
-                sheet,
-                dimension.id,
-                answer_url=lambda dim: f'/c/{cid}/profile/answer?d={dim}',
-                review_url=f'/c/{cid}/profile/review',
-                save_answer=lambda item, value: profiles.answer(me, sheet.id, item, value, sheet.version),
-                save_comment=lambda item, text: profiles.comment(me, sheet.id, item, text),
-            )
+        _answer(ctx, services, d)
 
     @community_page(services, '/c/{cid}/profile/review')
     def review(ctx: PageContext):
-        t, cid, me = ctx.t, ctx.community.id, ctx.user.id
-        sheet = profiles.open_profile(me)
-        if sheet is None:
-            ctx.go(f'/c/{cid}/profile')
-            return
-        with ctx.frame(t('profile.review_title'), active='profile'):
-            review_and_finish(
-                ctx,
-                profiles.instrument_of(sheet),
-                sheet,
-                answer_url=lambda dim: f'/c/{cid}/profile/answer?d={dim}',
-                finish=lambda: profiles.finish(me, sheet.id),
-                done_url=f'/c/{cid}/profile',
-                done_notice=t('profile.finished'),
-            )
+        _review(ctx, services)
+
+
+def _status(ctx: PageContext) -> str:
+    profiles = ctx.services.profiles
+    latest = profiles.latest(ctx.user.id)
+    if profiles.open_profile(ctx.user.id) is not None:
+        return ctx.t('profile.status_open')
+    if latest is None:
+        return ctx.t('profile.status_none')
+    return ctx.t('profile.status_done', date=ctx.t.date(latest.finished))
+
+
+class ProfileView:
+    """One's own profile (to continue, start, or share with this community) and the profiles others shared here."""
+
+    def __init__(self, ctx: PageContext, services: Services) -> None:
+        self.ctx, self.t = ctx, ctx.t
+        self.profiles = services.profiles
+        self.cid, self.me = ctx.community.id, ctx.user.id
+        instrument = self.profiles.instrument
+        with ctx.frame(self.t.pick(instrument.title), active='profile'):
+            tx.p(self.t.pick(instrument.intro))
+            self.latest = self.profiles.latest(self.me)
+            self._render_current()
+            if self.latest is not None:
+                self._render_own_result()
+            self._render_shared()
+
+    def _render_current(self) -> None:
+        t, cid = self.t, self.cid
+        open_sheet = self.profiles.open_profile(self.me)
+        with ui.card().classes('w-full').props('flat bordered').mark('profile-current'):
+            if open_sheet is None:
+                tx.p(t('profile.none_open') if self.latest is None else t('profile.again'))
+                ui.button(
+                    t('profile.start') if self.latest is None else t('profile.restart'),
+                    icon='play_arrow',
+                    on_click=self._on_start,
+                ).mark('profile-start')
+                return
+            ins = self.profiles.instrument_of(open_sheet)
+            done, total = progress(ins, open_sheet.answers)
+            tx.p(t('profile.open', date=t.date(open_sheet.started), done=done, total=total))
+            first = first_open_dimension(ins, open_sheet.answers)
+            with ui.row().classes('gap-2'):
+                ui.button(
+                    t('questionnaire.continue'),
+                    icon='play_arrow',
+                    on_click=lambda: ui.navigate.to(f'/c/{cid}/profile/answer?d={first}'),
+                ).mark('profile-continue')
+                ui.button(t('questionnaire.review'), on_click=lambda: ui.navigate.to(f'/c/{cid}/profile/review')).props(
+                    'outline'
+                )
+
+    async def _on_start(self) -> None:
+        sheet = await self.profiles.start(self.me)
+        first = first_open_dimension(self.profiles.instrument_of(sheet), sheet.answers)
+        ui.navigate.to(f'/c/{self.cid}/profile/answer?d={first}')
+
+    def _render_own_result(self) -> None:
+        t, latest = self.t, self.latest
+        tx.h2(t('profile.your_result', date=t.date(latest.finished)))
+        ui.switch(
+            t('profile.share', community=self.ctx.community.name),
+            value=self.profiles.is_shared(latest, self.cid),
+            on_change=lambda e: self._on_share(bool(e.value)),
+        ).mark('profile-share')
+        tx.p(t('profile.share_help')).classes('text-sm cop-muted')
+        _profile_result(self.ctx, self.profiles.result(self.me, latest.id), own=True)
+
+    async def _on_share(self, shared: bool) -> None:
+        if await self.ctx.attempt(self.profiles.share(self.me, self.latest.id, self.cid, shared)):
+            ui.notify(self.t('profile.shared' if shared else 'profile.unshared'), type='positive')
+
+    def _render_shared(self) -> None:
+        t = self.t
+        others = [s for s in self.profiles.shared_with(self.me, self.cid) if s.owner_id != self.me]
+        tx.h2(t('profile.shared_title'))
+        if not others:
+            tx.p(t('profile.shared_none')).mark('shared-none')
+        for other in others:
+            with (
+                ui.expansion(t('profile.shared_by', name=other.owner_name, date=t.date(other.profile.sheet.finished)))
+                .classes('w-full')
+                .props('header-class="font-medium"')
+                .mark('shared-profile')
+            ):
+                _profile_result(self.ctx, other.profile, own=False)
+
+
+def _answer(ctx: PageContext, services: Services, d: str) -> None:
+    t, cid, me, profiles = ctx.t, ctx.community.id, ctx.user.id, services.profiles
+    sheet = profiles.open_profile(me)
+    if sheet is None:
+        ctx.go(f'/c/{cid}/profile')
+        return
+    instrument = profiles.instrument_of(sheet)
+    dimension = dimension_to_show(instrument, sheet.answers, d)
+    with ctx.frame(t('profile.answer_title', group=t.pick(dimension.title)), active='profile'):
+        answer_dimension(
+            ctx,
+            instrument,
+            sheet,
+            dimension.id,
+            answer_url=lambda dim: f'/c/{cid}/profile/answer?d={dim}',
+            review_url=f'/c/{cid}/profile/review',
+            save_answer=lambda item, value: profiles.answer(me, sheet.id, item, value, sheet.version),
+            save_comment=lambda item, text: profiles.comment(me, sheet.id, item, text),
+        )
+
+
+def _review(ctx: PageContext, services: Services) -> None:
+    t, cid, me, profiles = ctx.t, ctx.community.id, ctx.user.id, services.profiles
+    sheet = profiles.open_profile(me)
+    if sheet is None:
+        ctx.go(f'/c/{cid}/profile')
+        return
+    with ctx.frame(t('profile.review_title'), active='profile'):
+        review_and_finish(
+            ctx,
+            profiles.instrument_of(sheet),
+            sheet,
+            answer_url=lambda dim: f'/c/{cid}/profile/answer?d={dim}',
+            finish=lambda: profiles.finish(me, sheet.id),
+            done_url=f'/c/{cid}/profile',
+            done_notice=t('profile.finished'),
+        )
 
 
 def _profile_result(ctx: PageContext, outcome: ProfileResult, *, own: bool) -> None:

@@ -16,7 +16,6 @@ from components.context import PageContext
 from components.forms import ErrorLine
 from components.ittools_live import live_matrix
 from components.ittools_widgets import PresenceList, mode_text
-from core.errors import AppError
 from core.ittools import Actor, ITTools, MeetingRef
 from core.ittools.codes import LENGTH, display
 from core.ittools.model import LIMITS
@@ -50,46 +49,49 @@ def join_box(ctx: PageContext, *, heading: bool = True) -> None:
         error = ErrorLine().mark('join-error')
 
         def go() -> None:
-            error.clear_text()
-            try:
-                ref = ittools.meetings.find_meeting(code.value, session, ctx.client_key)
-            except AppError as e:
-                error.show(ctx.error_text(e))
-                code.run_method('focus')
-                return
-            ui.navigate.to(f'/m/{ref.code}')
+            found = ctx.attempt_now(
+                lambda: ittools.meetings.find_meeting(code.value, session, ctx.client_key),
+                line=error,
+                on_error=lambda _: code.run_method('focus'),
+            )
+            if found:
+                ui.navigate.to(f'/m/{found.value.code}')
 
         code.on('keydown.enter', go)
         ui.button(t('meeting.join.go'), icon='login', on_click=go).mark('join-go')
 
 
 def register(services: Services) -> None:
-    ittools = services.ittools
-
     @page(services, '/m')
     def code_page(ctx: PageContext):
-        t = ctx.t
-        with ctx.frame(t('meeting.join.title')):
-            tx.p(t('meeting.join.intro'))
+        with ctx.frame(ctx.t('meeting.join.title')):
+            tx.p(ctx.t('meeting.join.intro'))
             join_box(ctx, heading=False)
 
     @page(services, '/m/{code}')
     def meeting_page(ctx: PageContext, code: str):
-        t = ctx.t
-        try:
-            ref = ittools.meetings.find_meeting(code, browser_key(), ctx.client_key)
-        except AppError as e:
-            ui.status_code(404)
-            with ctx.frame(t('meeting.join.title')):
-                tx.p(ctx.error_text(e)).classes('font-medium text-negative').props('role=alert').mark('meeting-problem')
-                join_box(ctx)
-            return
-        pids = ctx.session.get(PIDS) or {}
-        actor = ittools.meetings.participant_actor(ref, pids.get(ref.meeting_id))
-        if actor is None:
-            _name_form(ctx, ittools, ref, None)
-        else:
-            _meeting_view(ctx, ittools, ref, actor)
+        _meeting_page(ctx, services.ittools, code)
+
+
+def _meeting_page(ctx: PageContext, ittools: ITTools, code: str) -> None:
+    """The meeting a code opens: the name to join under, or (once joined) the matrix; else why not."""
+    t = ctx.t
+    found = ctx.attempt_now(lambda: ittools.meetings.find_meeting(code, browser_key(), ctx.client_key), notify=False)
+    if not found:
+        ui.status_code(404)
+        with ctx.frame(t('meeting.join.title')):
+            tx.p(ctx.error_text(found.error)).classes('font-medium text-negative').props('role=alert').mark(
+                'meeting-problem'
+            )
+            join_box(ctx)
+        return
+    ref = found.value
+    pids = ctx.session.get(PIDS) or {}
+    actor = ittools.meetings.participant_actor(ref, pids.get(ref.meeting_id))
+    if actor is None:
+        _name_form(ctx, ittools, ref, None)
+    else:
+        _meeting_view(ctx, ittools, ref, actor)
 
 
 def _coordinator_hint(ctx: PageContext, ref: MeetingRef) -> None:
@@ -117,14 +119,15 @@ def _name_form(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Actor
         ui.link(t('privacy.link_long'), '/privacy').classes('text-sm').mark('meeting-privacy')
 
         async def join() -> None:
-            error.clear_text()
             pids = dict(ctx.session.get(PIDS) or {})
-            try:
-                joined = await ittools.meetings.join(ref, name.value, pids.get(ref.meeting_id))
-            except AppError as e:
-                error.show(ctx.error_text(e))
-                name.run_method('focus')
+            done = await ctx.attempt(
+                ittools.meetings.join(ref, name.value, pids.get(ref.meeting_id)),
+                line=error,
+                on_error=lambda _: name.run_method('focus'),
+            )
+            if not done:
                 return
+            joined = done.value
             pids[ref.meeting_id] = joined.id[2:]
             ctx.session[PIDS] = dict(list(pids.items())[-20:])  # the last meetings only
             ctx.go(f'/m/{ref.code}', t('meeting.join.welcome', name=joined.name))

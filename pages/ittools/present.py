@@ -20,9 +20,10 @@ from components.ittools_access import load_or_error
 from components.ittools_widgets import RankRow, mode_text, ranking_chart
 from components.qr import qr_image
 from core.i18n import Translator
-from core.ittools import Rights
+from core.ittools import ITTools, Rights
 from core.ittools.codes import display as display_code
 from core.ittools.live import Room
+from core.ittools.model import Comparison
 from core.ittools.view import criteria_payload, stats_payload, tools_payload, totals_payload
 from core.services import Services
 
@@ -46,40 +47,38 @@ CSS = """
 
 
 def register(services: Services) -> None:
-    ittools = services.ittools
-
     @community_page(services, '/c/{cid}/ittools/{comparison_id}/present')
     def present_page(ctx: PageContext, comparison_id: str):
-        t = ctx.t
-        cid = ctx.community.id
-        loaded = load_or_error(ittools, ctx, comparison_id)
-        if loaded is None:
-            return
-        _, comparison = loaded
-        base = str(ctx.request.base_url).rstrip('/')
-        ui.add_css(CSS)
-        with ctx.frame(comparison.title, public=True, heading=False) as main:
-            main.classes(remove='max-w-screen-lg py-4 gap-3').classes('max-w-none py-2 gap-1')
-            tx.h1(comparison.title).classes('cop-h2 my-0')
+        loaded = load_or_error(services.ittools, ctx, comparison_id)
+        if loaded is not None:
+            _present(ctx, services.ittools, loaded[1])
 
-            @ui.refreshable
-            def board() -> None:
-                room = ittools.room(cid, comparison_id)
-                _board(t, room, base, ittools.present(cid, comparison_id))
 
-            board()
+def _present(ctx: PageContext, ittools: ITTools, comparison: Comparison) -> None:
+    """The projector's view: the matrix, large, redrawn on every change in the room."""
+    t, cid = ctx.t, ctx.community.id
+    base = str(ctx.request.base_url).rstrip('/')
+    ui.add_css(CSS)
+    with ctx.frame(comparison.title, public=True, heading=False) as main:
+        main.classes(remove='max-w-screen-lg py-4 gap-3').classes('max-w-none py-2 gap-1')
+        tx.h1(comparison.title).classes('cop-h2 my-0')
 
-            client = ui.context.client
+        @ui.refreshable
+        def board() -> None:
+            _board(t, ittools.room(cid, comparison.id), base, ittools.present(cid, comparison.id))
 
-            def changed(_change: Any) -> None:
-                if client.is_deleted or main.is_deleted:  # gone (its own on_delete may not have run yet)
-                    unsubscribe()
-                    return
-                with main:
-                    board.refresh()
+        board()
+        client = ui.context.client
 
-            unsubscribe = ittools.subscribe(cid, comparison_id, changed)
-            client.on_delete(unsubscribe)
+        def changed(_change: Any) -> None:
+            if client.is_deleted or main.is_deleted:  # gone (its own on_delete may not have run yet)
+                unsubscribe()
+                return
+            with main:
+                board.refresh()
+
+        unsubscribe = ittools.subscribe(cid, comparison.id, changed)
+        client.on_delete(unsubscribe)
 
 
 def _board(t: Translator, room: Room, base: str, present: list[Any]) -> None:
