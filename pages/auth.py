@@ -16,10 +16,9 @@ from nicegui import app, html, ui
 
 from components import typography as tx
 from components.context import PageContext
-from components.forms import ErrorLine, clear_field_errors, show_field_error, text_field
+from components.forms import ErrorLine, text_field
 from components.open_pages import page_of_session_ended
 from core.accounts import MAX_NAME, MIN_PASSWORD
-from core.errors import AppError, AuthError
 from core.i18n import LANGUAGES
 from core.redirects import safe_next
 from core.services import Services
@@ -61,104 +60,114 @@ def register(services: Services) -> None:
         target = safe_next(next)
         if ctx.user is not None or not accounts.password_login:  # no sign-up with --no-local-login
             return RedirectResponse(target if ctx.user else '/login', status_code=303)
-        t = ctx.t
-        with ctx.frame(t('auth.signup.title')):
-            tx.p(t('auth.signup.intro'))
-            with ui.card().classes('w-full max-w-md').props('flat bordered'):
-                fields = {
-                    'name': text_field(t('auth.name'), maxlength=MAX_NAME, autocomplete='name', marker='signup-name'),
-                    'email': text_field(t('auth.email'), kind='email', autocomplete='email', marker='signup-email'),
-                    'password': text_field(
-                        t('auth.password'),
-                        kind='password',
-                        autocomplete='new-password',
-                        hint=t('auth.password_hint', min=MIN_PASSWORD),
-                        marker='signup-password',
-                    ),
-                }
-                error = ErrorLine().mark('signup-error')
-
-                async def submit() -> None:
-                    error.clear_text()
-                    clear_field_errors(fields)
-                    try:
-                        user = await accounts.sign_up(
-                            fields['name'].value, fields['email'].value, fields['password'].value, ctx.lang
-                        )
-                    except AppError as e:
-                        _show_error(fields, error, e.field, ctx.error_text(e))
-                        return
-                    ctx.finish_login(user, target if target != '/' else '/c/new')
-
-                fields['password'].on('keydown.enter', submit)
-                ui.button(t('auth.signup.action'), on_click=submit).classes('w-full').mark('signup-submit')
-            with html.p().classes('mt-2'):
-                tx.span(t('auth.signup.have_account') + ' ')
-                ui.link(t('auth.login.action'), f'/login?next={_quote(target)}')
+        _signup(ctx, services, target)
+        return None
 
     @page(services, '/account', login=True)
     def account(ctx: PageContext):
-        t = ctx.t
-        user = ctx.user
-        with ctx.frame(t('account.title'), active='account'):
-            tx.h2(t('account.profile'))
-            with ui.card().classes('w-full max-w-xl').props('flat bordered'):
-                tx.p(t('account.email', email=user.email)).classes('cop-muted')
-                name = text_field(t('auth.name'), value=user.name, maxlength=MAX_NAME, marker='account-name')
-                language = (
-                    ui.select(
-                        {lang: t(f'lang.{lang}') for lang in LANGUAGES}, value=user.lang, label=t('account.language')
-                    )
-                    .classes('w-full')
-                    .props('outlined')
-                    .mark('account-language')
+        AccountView(ctx, services)
+
+
+def _signup(ctx: PageContext, services: Services, target: str) -> None:
+    t, accounts = ctx.t, services.accounts
+    with ctx.frame(t('auth.signup.title')):
+        tx.p(t('auth.signup.intro'))
+        with ui.card().classes('w-full max-w-md').props('flat bordered'):
+            fields = {
+                'name': text_field(t('auth.name'), maxlength=MAX_NAME, autocomplete='name', marker='signup-name'),
+                'email': text_field(t('auth.email'), kind='email', autocomplete='email', marker='signup-email'),
+                'password': text_field(
+                    t('auth.password'),
+                    kind='password',
+                    autocomplete='new-password',
+                    hint=t('auth.password_hint', min=MIN_PASSWORD),
+                    marker='signup-password',
+                ),
+            }
+            error = ErrorLine().mark('signup-error')
+
+            async def submit() -> None:
+                values = [fields[name].value for name in ('name', 'email', 'password')]
+                # the message once: under its field when it has one, otherwise in the form's error line
+                signed_up = await ctx.attempt(
+                    accounts.sign_up(*values, ctx.lang), fields=fields, line=error, echo=False
                 )
+                if user := signed_up.value:
+                    ctx.finish_login(user, target if target != '/' else '/c/new')
 
-                async def save_profile() -> None:
-                    try:
-                        await accounts.set_name(user.id, name.value)
-                        await accounts.set_language(user.id, language.value)
-                    except AppError as e:
-                        ctx.notify_error(e)
-                        return
-                    ctx.session['lang'] = language.value
-                    ctx.go('/account', t('common.saved'))
+            fields['password'].on('keydown.enter', submit)
+            ui.button(t('auth.signup.action'), on_click=submit).classes('w-full').mark('signup-submit')
+        with html.p().classes('mt-2'):
+            tx.span(t('auth.signup.have_account') + ' ')
+            ui.link(t('auth.login.action'), f'/login?next={_quote(target)}')
 
-                ui.button(t('common.save'), on_click=save_profile).mark('account-save')
 
-            tx.h2(t('account.password'))
-            with ui.card().classes('w-full max-w-xl').props('flat bordered'):
-                fields = {
-                    'current': text_field(
-                        t('account.current_password'),
-                        kind='password',
-                        autocomplete='current-password',
-                        marker='pw-current',
-                    ),
-                    'new': text_field(
-                        t('account.new_password'),
-                        kind='password',
-                        autocomplete='new-password',
-                        hint=t('auth.password_hint', min=MIN_PASSWORD),
-                        marker='pw-new',
-                    ),
-                }
-                error = ErrorLine()
+class AccountView:
+    """One's name and language, one's password, and (pages/account.py) one's data rights."""
 
-                async def change() -> None:
-                    error.clear_text()
-                    clear_field_errors(fields)
-                    try:
-                        updated = await accounts.change_password(user.id, fields['current'].value, fields['new'].value)
-                    except AppError as e:
-                        _show_error(fields, error, e.field, ctx.error_text(e))
-                        return
-                    ctx.session['notice'] = t('account.password_changed')
-                    ctx.finish_login(updated, '/account')
-
-                ui.button(t('account.change_password'), on_click=change).mark('pw-change')
-
+    def __init__(self, ctx: PageContext, services: Services) -> None:
+        self.ctx, self.t, self.accounts, self.user = ctx, ctx.t, services.accounts, ctx.user
+        with ctx.frame(self.t('account.title'), active='account'):
+            self._render_profile()
+            self._render_password()
             data_rights_section(ctx)
+
+    def _render_profile(self) -> None:
+        t, user = self.t, self.user
+        tx.h2(t('account.profile'))
+        with ui.card().classes('w-full max-w-xl').props('flat bordered'):
+            tx.p(t('account.email', email=user.email)).classes('cop-muted')
+            self.name = text_field(t('auth.name'), value=user.name, maxlength=MAX_NAME, marker='account-name')
+            self.language = (
+                ui.select({lang: t(f'lang.{lang}') for lang in LANGUAGES}, value=user.lang, label=t('account.language'))
+                .classes('w-full')
+                .props('outlined')
+                .mark('account-language')
+            )
+            ui.button(t('common.save'), on_click=self._on_save_profile).mark('account-save')
+
+    async def _on_save_profile(self) -> None:
+        async def save() -> None:
+            await self.accounts.set_name(self.user.id, self.name.value)
+            await self.accounts.set_language(self.user.id, self.language.value)
+
+        if await self.ctx.attempt(save):
+            self.ctx.session['lang'] = self.language.value
+            self.ctx.go('/account', self.t('common.saved'))
+
+    def _render_password(self) -> None:
+        t = self.t
+        tx.h2(t('account.password'))
+        with ui.card().classes('w-full max-w-xl').props('flat bordered'):
+            self.passwords = {
+                'current': text_field(
+                    t('account.current_password'),
+                    kind='password',
+                    autocomplete='current-password',
+                    marker='pw-current',
+                ),
+                'new': text_field(
+                    t('account.new_password'),
+                    kind='password',
+                    autocomplete='new-password',
+                    hint=t('auth.password_hint', min=MIN_PASSWORD),
+                    marker='pw-new',
+                ),
+            }
+            self.error = ErrorLine()
+            ui.button(t('account.change_password'), on_click=self._on_change_password).mark('pw-change')
+
+    async def _on_change_password(self) -> None:
+        fields = self.passwords
+        changed = await self.ctx.attempt(
+            self.accounts.change_password(self.user.id, fields['current'].value, fields['new'].value),
+            fields=fields,
+            line=self.error,
+            echo=False,  # the message once: under its field when it has one
+        )
+        if updated := changed.value:
+            self.ctx.session['notice'] = self.t('account.password_changed')
+            self.ctx.finish_login(updated, '/account')
 
 
 def login_form(ctx: PageContext, target: str) -> None:
@@ -176,18 +185,18 @@ def login_form(ctx: PageContext, target: str) -> None:
         error = ErrorLine().mark('login-error')
 
         async def submit() -> None:
-            error.clear_text()
             button.props('loading')  # a held attempt (after failures on the account) can take a few seconds
             try:
-                user = await accounts.authenticate(email.value, password.value, ctx.client_key)
-            except AuthError as e:
-                error.show(ctx.error_text(e))
-                password.value = ''
-                return
+                authenticated = await ctx.attempt(
+                    lambda: accounts.authenticate(email.value, password.value, ctx.client_key),
+                    line=error,
+                    on_error=lambda _: password.set_value(''),
+                )
             finally:
                 button.props(remove='loading')
-            await _adopt_language(ctx, user.id)
-            ctx.finish_login(user, target)
+            if user := authenticated.value:
+                await _adopt_language(ctx, user.id)
+                ctx.finish_login(user, target)
 
         password.on('keydown.enter', submit)
         button = ui.button(t('auth.login.action'), on_click=submit).classes('w-full').mark('login-submit')
@@ -222,12 +231,6 @@ async def _new_browser_storage(request: Request) -> None:
     request.session['id'] = new_id
     await app.storage._create_user_storage(new_id)  # what NiceGUI does on the next request
     app.storage.user.update(carried)
-
-
-def _show_error(fields: dict, error: ErrorLine, field: str | None, text: str) -> None:
-    """The message once: under its field when it has one, otherwise in the form's error line."""
-    if not show_field_error(fields, field, text):
-        error.show(text)
 
 
 def _quote(path: str) -> str:
