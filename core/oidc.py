@@ -45,6 +45,7 @@ PENDING_SECONDS = 600  # a sign-in started at the provider must come back within
 LINK_SECONDS = 900  # and a link to an existing account must be confirmed within fifteen
 RETRY_SECONDS = 15.0  # after the issuer failed, sign-ins are refused this long without asking it again
 TIMEOUT_SECONDS = 10.0
+CONFIRM_SECONDS = 300  # a confirmation at the provider (instead of a password) holds five minutes, once
 MAX_PENDING_LINKS = 10_000
 
 REASONS = ('state', 'cancelled', 'down', 'unverified', 'failed', 'expired', 'off', 'taken')
@@ -89,6 +90,7 @@ class Pending:
     verifier: str
     target: str
     started: float
+    confirm: str = ''  # a confirmation, not a login: the id of the logged-in account that must be the one signing in
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,6 +106,7 @@ class Pending:
                 str(data['verifier']),
                 str(data['target']),
                 float(data['started']),
+                str(data.get('confirm', '')),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -179,8 +182,9 @@ class Provider:
         self._failed_at = None
         return metadata
 
-    async def begin(self, redirect_uri: str, target: str) -> tuple[str, Pending]:
-        """Where to send the browser, and what it must keep until it comes back."""
+    async def begin(self, redirect_uri: str, target: str, confirm: str = '') -> tuple[str, Pending]:
+        """Where to send the browser, and what it must keep until it comes back. With `confirm` (the logged-in
+        account's id) the provider is asked to check the person again (`prompt=login`), e.g. before an erasure."""
         await self.metadata()
         pending = Pending(
             state=secrets.token_urlsafe(24),
@@ -188,9 +192,11 @@ class Provider:
             verifier=secrets.token_urlsafe(48),
             target=target,
             started=self._clock(),
+            confirm=confirm,
         )
+        extra = {'prompt': 'login'} if confirm else {}
         found = await self._client.create_authorization_url(
-            redirect_uri, state=pending.state, nonce=pending.nonce, code_verifier=pending.verifier
+            redirect_uri, state=pending.state, nonce=pending.nonce, code_verifier=pending.verifier, **extra
         )
         return found['url'], pending
 
@@ -288,6 +294,7 @@ class OrganisationSignIn:
         self._db = db
         self._clock = clock
         self._links: dict[str, PendingLink] = {}  # in memory: a restart asks for the sign-in again
+        self._confirmed: dict[str, float] = {}  # account id -> when its owner last confirmed at the provider
 
     @property
     def enabled(self) -> bool:
@@ -388,6 +395,31 @@ class OrganisationSignIn:
             await self._link(confirmed, found.identity)
         await self.accounts.signed_in(confirmed.id)
         return confirmed, found.target
+
+    # -- confirming who one is, for an account without a password (e.g. before erasing it) ------------------------
+
+    def confirmed(self, user_id: str, identity: Identity) -> None:
+        """The owner of `user_id` just signed in again at the provider; SignInRefused('state') if the person who did
+        is not linked to that account (another colleague at the same computer)."""
+        linked = self.user_for(identity.issuer, identity.sub)
+        if linked is None or linked.id != user_id:
+            log.warning('oidc: a confirmation by a person not linked to the logged-in account; refused')
+            raise SignInRefused('state')
+        self._confirmed[user_id] = self._clock()
+
+    def take_confirmation(self, user_id: str) -> bool:
+        """Whether the owner confirmed at the provider in the last CONFIRM_SECONDS; a confirmation serves once."""
+        at = self._confirmed.pop(user_id, None)
+        return at is not None and self._clock() - at <= CONFIRM_SECONDS
+
+    def confirms_at_provider(self, user_id: str) -> bool:
+        """Whether this account proves who it is at the provider rather than with a password: it has none, or
+        passwords are off."""
+        return self.enabled and (not self.accounts.password_login or not self.accounts.has_password(user_id))
+
+    def has_confirmation(self, user_id: str) -> bool:
+        at = self._confirmed.get(user_id)
+        return at is not None and self._clock() - at <= CONFIRM_SECONDS
 
     def cancel_link(self, key: str, browser: str) -> None:
         if self.pending_link(key, browser) is not None:

@@ -220,18 +220,23 @@ class Privacy:
         """Names of the communities where this user is the last coordinator: to hand over or delete first."""
         return [m.name for m in self.communities.sole_coordinator_of(user_id)]
 
-    async def delete_account(self, user_id: str, password: str, client_key: str) -> ErasureReport:
-        """Erase the account after checking its password. Nothing changes on a wrong password (AuthError or
-        ValidationError with a message key) or while the user is the last coordinator of a community."""
+    async def delete_account(
+        self, user_id: str, password: str, client_key: str, *, confirmed_at_provider: bool = False
+    ) -> ErasureReport:
+        """Erase the account after checking its password, or (an account without one, or passwords off) after its
+        owner signed in again at the organisation's provider (`confirmed_at_provider`, from core/oidc.py). Nothing
+        changes on a wrong password (AuthError or ValidationError with a message key) or while the user is the last
+        coordinator of a community."""
         user = self.accounts.get(user_id)
         if user is None:
             raise AuthError('auth.error.invalid')
-        try:
-            await self.accounts.authenticate(user.email, password, client_key)
-        except AuthError as e:
-            if e.key == 'auth.error.locked':
-                raise
-            raise ValidationError('privacy.delete.wrong_password', 'password') from e
+        if not confirmed_at_provider:
+            try:
+                await self.accounts.authenticate(user.email, password, client_key)
+            except AuthError as e:
+                if e.key == 'auth.error.locked':
+                    raise
+                raise ValidationError('privacy.delete.wrong_password', 'password') from e
         if self.blockers(user_id):
             raise ValidationError('privacy.delete.blocked', 'password', names=', '.join(self.blockers(user_id)))
         return await self.erase(user)

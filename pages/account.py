@@ -14,6 +14,7 @@ from core import privacy as privacy_core
 from core.services import Services
 
 from ._base import page
+from .oidc import ProviderConfirmation
 
 
 def data_rights_section(ctx: PageContext) -> None:
@@ -82,6 +83,9 @@ def _delete_account(ctx: PageContext, services: Services) -> None:
                     with html.li():
                         ui.link(m.name or '…', f'/c/{m.community_id}/members').mark('blocked-community')
             return
+        if services.oidc.confirms_at_provider(ctx.user.id):  # no password to confirm with (pages/oidc.py)
+            _delete_after_provider(ctx, services)
+            return
         with ui.card().classes('w-full max-w-xl').props('flat bordered'):
             password = text_field(
                 t('privacy.delete.password'),
@@ -104,3 +108,17 @@ def _delete_account(ctx: PageContext, services: Services) -> None:
             ui.button(t('privacy.delete.action'), icon='delete_forever', on_click=submit).props('color=negative').mark(
                 'delete-submit'
             )
+
+
+def _delete_after_provider(ctx: PageContext, services: Services) -> None:
+    """An account without a password (or with passwords off) confirms at the organisation's provider instead."""
+
+    async def erase() -> None:
+        deleted = await ctx.attempt(
+            lambda: services.privacy.delete_account(ctx.user.id, '', '', confirmed_at_provider=True)
+        )
+        if deleted:
+            await ctx.log_out('/', ctx.t('privacy.delete.done'))
+
+    with ui.card().classes('w-full max-w-xl').props('flat bordered'):
+        ProviderConfirmation(ctx, ctx.t('privacy.delete.action'), erase)

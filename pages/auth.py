@@ -25,7 +25,7 @@ from core.services import Services
 
 from ._base import page
 from .account import data_rights_section
-from .oidc import sso_block
+from .oidc import provider_name, sso_block
 
 
 def register(services: Services) -> None:
@@ -137,6 +137,9 @@ class AccountView:
 
     def _render_password(self) -> None:
         t = self.t
+        if self.ctx.services.oidc.confirms_at_provider(self.user.id):  # no password to change: the provider's sign-in
+            tx.p(t('oidc.account.linked', provider=provider_name(self.ctx))).classes('mt-4').mark('account-sso')
+            return
         tx.h2(t('account.password'))
         with ui.card().classes('w-full max-w-xl').props('flat bordered'):
             self.passwords = {

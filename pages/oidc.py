@@ -8,6 +8,7 @@ session. A refusal goes back to the login page with a reason the page shows in t
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
@@ -15,14 +16,14 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, html, ui
 
 from components import typography as tx
+from components.context import PageContext
 from components.forms import ErrorLine, text_field
-from core.errors import AppError
 from core.i18n import LANGUAGES, negotiate
-from core.oidc import REASONS, Pending, SignInRefused
+from core.oidc import REASONS, Identity, Pending, SignInRefused
 from core.redirects import safe_next
 from core.services import Services
 
-from ._base import PageContext, page
+from ._base import page
 
 PENDING = 'oidc'  # the session-cookie key of a sign-in under way
 CALLBACK = '/auth/oidc/callback'
@@ -32,14 +33,20 @@ def register(services: Services) -> None:
     sign_in = services.oidc
 
     @app.get('/auth/oidc/login', include_in_schema=False)
-    async def start(request: Request, next: str = '/') -> RedirectResponse:
+    async def start(request: Request, next: str = '/', confirm: str = '') -> RedirectResponse:
+        """To the provider: to log in, or (`confirm`) for the logged-in owner to prove who they are again."""
         target = safe_next(next)
+        user = services.sessions.user_for(request.session.get('sid')) if confirm else None
+        if confirm and user is None:
+            return RedirectResponse(f'/login?{urlencode({"next": target})}', status_code=303)
         if not sign_in.enabled:
-            return _refused('off', target)
+            return _refused('off', target, bool(confirm))
         try:
-            url, pending = await sign_in.provider.begin(_redirect_uri(request, services), target)
+            url, pending = await sign_in.provider.begin(
+                _redirect_uri(request, services), target, user.id if user else ''
+            )
         except SignInRefused as refused:
-            return _refused(refused.reason, target)
+            return _refused(refused.reason, target, bool(confirm))
         request.session[PENDING] = pending.to_dict()
         return RedirectResponse(url, status_code=303)
 
@@ -47,16 +54,19 @@ def register(services: Services) -> None:
     async def callback(request: Request) -> RedirectResponse:
         pending = Pending.from_dict(request.session.pop(PENDING, None))  # used once, whatever happens next
         target = pending.target if pending else '/'
+        confirm = pending.confirm if pending else ''
         browser = str(request.session.get('id', ''))
         if not sign_in.enabled:
-            return _refused('off', target)
+            return _refused('off', target, bool(confirm))
         try:
             identity = await sign_in.provider.complete(
                 pending, dict(request.query_params), _redirect_uri(request, services)
             )
+            if confirm:
+                return _confirmed(request, services, confirm, identity, target)
             outcome = await sign_in.resolve(identity, _language(request), target, browser)
         except SignInRefused as refused:
-            return _refused(refused.reason, target)
+            return _refused(refused.reason, target, bool(confirm))
         if outcome.link:
             return RedirectResponse(f'/auth/oidc/link?{urlencode({"key": outcome.link})}', status_code=303)
         ticket = services.sessions.ticket(outcome.user, target, browser)
@@ -106,29 +116,60 @@ class LinkView:
             ui.link(t('oidc.link.cancel'), '/login').on('click', self._on_cancel).mark('oidc-link-cancel')
 
     async def _on_confirm(self) -> None:
-        self.error.clear_text()
-        self.button.props('loading')
+        self.button.props('loading')  # a held attempt (after failures on the account) can take a few seconds
         try:
-            user, target = await self.sign_in.confirm_link(
-                self.key, self.ctx.browser, self.password.value, self.ctx.client_key
+            done = await self.ctx.attempt(
+                lambda: self.sign_in.confirm_link(self.key, self.ctx.browser, self.password.value, self.ctx.client_key),
+                line=self.error,
+                on_error=lambda _: self.password.set_value(''),
             )
-        except AppError as error:
-            self.error.show(self.ctx.error_text(error))
-            self.password.value = ''
-            return
         finally:
             self.button.props(remove='loading')
-        self.ctx.finish_login(user, target)
+        if done:
+            user, target = done.value
+            self.ctx.finish_login(user, target)
 
     def _on_cancel(self) -> None:
         self.sign_in.cancel_link(self.key, self.ctx.browser)
 
 
-def sso_block(ctx: PageContext, target: str) -> None:
-    """On the login page: why the last sign-in failed (if it did) and the button to the organisation's sign-in."""
+class ProviderConfirmation:
+    """Instead of a password, for an account without one (or with passwords off): the owner signs in again at the
+    provider, comes back here, and may then do the one thing asked (`on_confirmed`, e.g. erase the account)."""
+
+    def __init__(self, ctx: PageContext, action: str, on_confirmed: Callable[[], Awaitable[None]]) -> None:
+        self.ctx, self.t = ctx, ctx.t
+        self.on_confirmed = on_confirmed
+        sso_error(ctx)
+        provider = provider_name(ctx)
+        if not ctx.services.oidc.has_confirmation(ctx.user.id):
+            tx.p(self.t('oidc.confirm.intro', provider=provider)).mark('oidc-confirm-intro')
+            url = f'/auth/oidc/login?{urlencode({"confirm": "1", "next": ctx.path})}'
+            ui.button(self.t('oidc.confirm.action', provider=provider), icon='badge').props(
+                f'href="{url}" unelevated no-caps'
+            ).mark('oidc-confirm')
+            return
+        tx.p(self.t('oidc.confirm.done', provider=provider)).mark('oidc-confirmed')
+        self.error = ErrorLine().mark('oidc-confirm-error')
+        ui.button(action, icon='delete_forever', on_click=self._on_go).props('color=negative').mark('delete-submit')
+
+    async def _on_go(self) -> None:
+        if not self.ctx.services.oidc.take_confirmation(self.ctx.user.id):
+            self.error.show(self.t('oidc.error.expired', provider=provider_name(self.ctx)))
+            return
+        await self.on_confirmed()
+
+
+def sso_error(ctx: PageContext) -> None:
+    """Why the last sign-in or confirmation at the provider failed, from the page's `sso` parameter."""
     reason = ctx.request.query_params.get('sso', '')
     if reason in REASONS:
         ErrorLine().mark('sso-error').show(ctx.t(f'oidc.error.{reason}', provider=provider_name(ctx)))
+
+
+def sso_block(ctx: PageContext, target: str) -> None:
+    """On the login page: why the last sign-in failed (if it did) and the button to the organisation's sign-in."""
+    sso_error(ctx)
     if not ctx.services.oidc.enabled:
         return
     url = f'/auth/oidc/login?next={quote(target, safe="")}'
@@ -143,8 +184,20 @@ def provider_name(ctx: PageContext) -> str:
     return ctx.services.oidc.config.name or ctx.t('oidc.default_name')
 
 
-def _refused(reason: str, target: str) -> RedirectResponse:
+def _refused(reason: str, target: str, confirming: bool = False) -> RedirectResponse:
+    """Back to the login page (or, for a confirmation, to the page that asked for it) with the reason."""
+    if confirming:
+        return RedirectResponse(f'{target.split("?", maxsplit=1)[0]}?{urlencode({"sso": reason})}', status_code=303)
     return RedirectResponse(f'/login?{urlencode({"sso": reason, "next": target})}', status_code=303)
+
+
+def _confirmed(request: Request, services: Services, user_id: str, identity: Identity, target: str) -> RedirectResponse:
+    """The logged-in owner signed in again at the provider: remembered for a few minutes, back to the page."""
+    user = services.sessions.user_for(request.session.get('sid'))
+    if user is None or user.id != user_id:  # logged out (or in as someone else) in the meantime
+        raise SignInRefused('expired')
+    services.oidc.confirmed(user_id, identity)
+    return RedirectResponse(target, status_code=303)
 
 
 def _redirect_uri(request: Request, services: Services) -> str:

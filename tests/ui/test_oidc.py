@@ -182,3 +182,28 @@ async def test_with_passwords_off_only_the_organisation_sign_in_is_offered(passw
     await user.should_not_see(marker='home-signup')
     response = await user.http_client.get('/signup', follow_redirects=False)
     assert response.headers['location'] == '/login'
+
+
+async def test_an_account_without_password_is_erased_after_confirming_at_the_provider(oidc_env, user: User):
+    oidc_env.set_user('sub-erase', email=EMAIL, email_verified=True, name='An Peeters')
+    oidc_env.set_user('sub-colleague', email='colleague@fod.example.be', email_verified=True)
+    await finish(user, await sign_in_as(user, oidc_env, 'sub-erase'))
+    await user.open('/account')
+    await user.should_see(marker='account-sso')
+    await user.should_not_see(marker='pw-change')
+    await user.open('/account/delete')
+    await user.should_see(marker='oidc-confirm')
+    await user.should_not_see(marker='delete-password')
+    start = await user.http_client.get('/auth/oidc/login?confirm=1&next=/account/delete', follow_redirects=False)
+    assert 'prompt=login' in start.headers['location']  # the provider asks again, even with a session there
+    back = await come_back(user, oidc_env.authorize(start.headers['location'], 'sub-colleague'))
+    assert back == '/account/delete?sso=state'  # a colleague at the same computer does not confirm for An
+    start = await user.http_client.get('/auth/oidc/login?confirm=1&next=/account/delete', follow_redirects=False)
+    assert await come_back(user, oidc_env.authorize(start.headers['location'], 'sub-erase')) == '/account/delete'
+    await user.open('/account/delete')
+    await user.should_see(marker='oidc-confirmed')
+    before = len(user.back_history)
+    user.find(marker='delete-submit').click()
+    await settle(user, before)
+    assert services().accounts.by_email(EMAIL) is None
+    assert services().oidc.user_for(oidc_env.issuer, 'sub-erase') is None

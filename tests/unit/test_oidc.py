@@ -228,3 +228,24 @@ async def test_the_link_is_in_the_inventory_the_download_and_goes_with_the_accou
     await services.privacy.erase(outcome.user)
     assert services.store.accounts.table(LINKS).all() == []
     assert services.oidc.user_for(ISSUER, AN.sub) is None
+
+
+async def test_an_account_without_password_confirms_at_the_provider_once_and_briefly(sign_in, accounts, clock):
+    from core.oidc import CONFIRM_SECONDS
+
+    an = (await sign_in.resolve(AN, 'nl', '/', 'b')).user
+    owner = await accounts.sign_up('Bo Janssens', 'bo@fod.example.be', PASSWORD)
+    assert sign_in.confirms_at_provider(an.id) and not sign_in.confirms_at_provider(owner.id)
+    colleague = Identity(ISSUER, 'sub-colleague', 'colleague@fod.example.be', 'C')
+    await sign_in.resolve(colleague, 'nl', '/', 'b')
+    with pytest.raises(SignInRefused):  # someone else signed in at the provider on An's computer
+        sign_in.confirmed(an.id, colleague)
+    assert not sign_in.take_confirmation(an.id)
+    sign_in.confirmed(an.id, AN)
+    assert sign_in.has_confirmation(an.id)
+    assert sign_in.take_confirmation(an.id) and not sign_in.take_confirmation(an.id)  # once
+    sign_in.confirmed(an.id, AN)
+    clock.now += CONFIRM_SECONDS + 1
+    assert not sign_in.take_confirmation(an.id)
+    accounts.password_login = False
+    assert sign_in.confirms_at_provider(owner.id)  # with passwords off, everyone confirms at the provider
