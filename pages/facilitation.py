@@ -14,6 +14,7 @@ from components.error_pages import not_found_content
 from components.forms import ErrorLine, NumberField, form_values
 from components.nav import provide
 from components.questionnaire_flow import answer_dimension, review_and_finish, send_idea
+from components.survey_widgets import link_and_qr, personal_links, status_buttons, status_text, unverified_label
 from components.tables import data_table
 from core.errors import NotFound
 from core.facilitation import MAX_METHOD, MAX_NAME, SessionOutcome
@@ -22,7 +23,6 @@ from core.roles import Permission
 from core.services import Services
 
 from ._base import community_page
-from .survey.rounds import link_and_qr, personal_links, status_buttons, status_text, unverified_label
 
 
 def register(services: Services) -> None:

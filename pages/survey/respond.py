@@ -16,10 +16,10 @@ from components.dialogs import confirm
 from components.forms import ErrorLine, copy_button
 from components.questionnaire import QuestionCard
 from components.survey_widgets import anonymity_notice
-from core.errors import AppError, NotFound
+from core.errors import NotFound
 from core.questionnaire import Instrument, unanswered
 from core.services import Services
-from core.survey import SurveyRound
+from core.survey import SurveyRound, Surveys
 
 from .._base import page
 
@@ -27,81 +27,93 @@ DRAFT_KEY = 'cop-survey-{}'  # localStorage: {"answers": {...}} while answering,
 
 
 def register(services: Services) -> None:
-    surveys = services.surveys
-
     @page(services, '/s/{cid}/{token}')
     async def respond(ctx: PageContext, cid: str, token: str):
-        t = ctx.t
-        try:
-            survey_round = surveys.by_token(cid, token)
-        except NotFound:
-            _unknown(ctx, 'survey.error.unknown')
-            return
-        if survey_round.verified:  # the round's own link takes no answers: each member has a personal one
-            with ctx.frame(t.pick(surveys.instrument_of(survey_round).title), public=True):
-                _community_line(ctx, surveys.community_name(cid))
-                tx.p(t('respond.personal_only')).classes('text-lg').mark('respond-personal-only')
-            return
-        await _answer(ctx, surveys, cid, survey_round, None)
+        await _respond(ctx, services.surveys, cid, token)
 
     @page(services, '/s/{cid}/p/{code}')
     async def respond_personal(ctx: PageContext, cid: str, code: str):
-        t = ctx.t
-        try:
-            survey_round, used = surveys.by_code(cid, code)
-        except NotFound:
-            _unknown(ctx, 'survey.error.code_unknown')
-            return
-        if used:  # in any browser: the server knows the link was used, not by whom or when
-            with ctx.frame(t('respond.used_title'), public=True):
-                _community_line(ctx, surveys.community_name(cid))
-                tx.p(t('respond.used')).classes('text-lg').mark('respond-used')
-                ui.link(t('respond.withdraw.link'), f'/s/{cid}/{survey_round.token}/withdraw').mark('withdraw-link')
-            return
-        await _answer(ctx, surveys, cid, survey_round, code)
+        await _respond_personal(ctx, services.surveys, cid, code)
 
     @page(services, '/s/{cid}/{token}/withdraw')
     def withdraw(ctx: PageContext, cid: str, token: str):
-        t = ctx.t
-        try:
-            surveys.by_token(cid, token)
-        except NotFound:
-            _unknown(ctx, 'survey.error.unknown')
-            return
-        browser = str(app.storage.browser.get('id', ''))  # for the rate limit only, never stored
-        with ctx.frame(t('respond.withdraw.title'), public=True):
-            tx.p(t('respond.withdraw.text'))
-            code = (
-                ui.input(t('respond.withdraw.code'))
-                .props('outlined autocomplete=off')
-                .classes('w-full max-w-sm')
-                .mark('receipt-input')
-            )
-            error = ErrorLine().mark('withdraw-error')
-            done = tx.p('').props('role=status').classes('font-medium').mark('withdraw-done')
+        _withdraw(ctx, services.surveys, cid, token)
 
-            async def submit() -> None:
-                error.clear_text()
-                if isinstance(code.value, str | None) and not (code.value or '').strip():  # core refuses other types
-                    error.show(t('respond.withdraw.empty'))
-                    return
-                if not await confirm(
-                    t,
-                    t('respond.withdraw.confirm_title'),
-                    t('respond.withdraw.confirm_text'),
-                    t('respond.withdraw.action'),
-                    danger=True,
-                ):
-                    return
-                try:
-                    await surveys.withdraw(cid, token, code.value, client=ctx.client_key, browser=browser)
-                except AppError as e:
-                    error.show(ctx.error_text(e))
-                    return
+
+async def _respond(ctx: PageContext, surveys: Surveys, cid: str, token: str) -> None:
+    """A round's open link: the questionnaire (a personal round's own link takes no answers)."""
+    t = ctx.t
+    try:
+        survey_round = surveys.by_token(cid, token)
+    except NotFound:
+        _unknown(ctx, 'survey.error.unknown')
+        return
+    if survey_round.verified:  # the round's own link takes no answers: each member has a personal one
+        with ctx.frame(t.pick(surveys.instrument_of(survey_round).title), public=True):
+            _community_line(ctx, surveys.community_name(cid))
+            tx.p(t('respond.personal_only')).classes('text-lg').mark('respond-personal-only')
+        return
+    await _answer(ctx, surveys, cid, survey_round, None)
+
+
+async def _respond_personal(ctx: PageContext, surveys: Surveys, cid: str, code: str) -> None:
+    """A personal single-use link: the questionnaire, or (used already, in any browser) the way to withdraw."""
+    t = ctx.t
+    try:
+        survey_round, used = surveys.by_code(cid, code)
+    except NotFound:
+        _unknown(ctx, 'survey.error.code_unknown')
+        return
+    if used:  # in any browser: the server knows the link was used, not by whom or when
+        with ctx.frame(t('respond.used_title'), public=True):
+            _community_line(ctx, surveys.community_name(cid))
+            tx.p(t('respond.used')).classes('text-lg').mark('respond-used')
+            ui.link(t('respond.withdraw.link'), f'/s/{cid}/{survey_round.token}/withdraw').mark('withdraw-link')
+        return
+    await _answer(ctx, surveys, cid, survey_round, code)
+
+
+def _withdraw(ctx: PageContext, surveys: Surveys, cid: str, token: str) -> None:
+    """Taking an answer back with its receipt code."""
+    t = ctx.t
+    try:
+        surveys.by_token(cid, token)
+    except NotFound:
+        _unknown(ctx, 'survey.error.unknown')
+        return
+    browser = str(app.storage.browser.get('id', ''))  # for the rate limit only, never stored
+    with ctx.frame(t('respond.withdraw.title'), public=True):
+        tx.p(t('respond.withdraw.text'))
+        code = (
+            ui.input(t('respond.withdraw.code'))
+            .props('outlined autocomplete=off')
+            .classes('w-full max-w-sm')
+            .mark('receipt-input')
+        )
+        error = ErrorLine().mark('withdraw-error')
+        done = tx.p('').props('role=status').classes('font-medium').mark('withdraw-done')
+
+        async def submit() -> None:
+            error.clear_text()
+            if isinstance(code.value, str | None) and not (code.value or '').strip():  # core refuses other types
+                error.show(t('respond.withdraw.empty'))
+                return
+            if not await confirm(
+                t,
+                t('respond.withdraw.confirm_title'),
+                t('respond.withdraw.confirm_text'),
+                t('respond.withdraw.action'),
+                danger=True,
+            ):
+                return
+            # a callable: reading ctx.client_key may itself be refused (a browser first seen during a flood)
+            if await ctx.attempt(
+                lambda: surveys.withdraw(cid, token, code.value, client=ctx.client_key, browser=browser), line=error
+            ):
                 code.value = ''
                 done.set_text(t('respond.withdraw.done'))
 
-            ui.button(t('respond.withdraw.action'), on_click=submit, color='negative').mark('withdraw-submit')
+        ui.button(t('respond.withdraw.action'), on_click=submit, color='negative').mark('withdraw-submit')
 
 
 def _unknown(ctx: PageContext, key: str) -> None:
@@ -115,7 +127,7 @@ def _community_line(ctx: PageContext, name: str) -> None:
         tx.p(ctx.t('respond.community', community=name)).classes('text-lg font-medium').mark('respond-community')
 
 
-async def _answer(ctx: PageContext, surveys, cid: str, survey_round: SurveyRound, code: str | None) -> None:
+async def _answer(ctx: PageContext, surveys: Surveys, cid: str, survey_round: SurveyRound, code: str | None) -> None:
     """The questionnaire of a round, by its open link (`code` None) or by a personal link."""
     t = ctx.t
     instrument = surveys.instrument_of(survey_round)
@@ -275,19 +287,21 @@ class Respondent:
             t, t('respond.missing_title'), t('respond.missing', count=missing), t('respond.submit')
         ):
             return
-        try:
-            receipt = await self.surveys.submit(
+        submitted = await self.ctx.attempt(
+            lambda: self.surveys.submit(
                 self.cid,
                 self.round.token,
                 self.ticket,
                 self.answers,
-                client=self.ctx.client_key,
+                client=self.ctx.client_key,  # read inside: it may itself be refused (a newcomer during a flood)
                 browser=self.browser,
                 code=self.code,
-            )
-        except AppError as e:
-            self.error.show(self.ctx.error_text(e))
+            ),
+            line=self.error,
+        )
+        if not submitted:
             return
+        receipt = submitted.value
         self.submitted = True
         done = json.dumps({'done': True})
         self.client.run_javascript(f'localStorage.setItem({json.dumps(self.key)}, {json.dumps(done)})')

@@ -10,11 +10,13 @@ from functools import partial
 from nicegui import html, ui
 
 from components import typography as tx
+from components.actions import attempt_now
 from components.charts import horizontal_bars, radar
 from components.context import PageContext
 from components.dialogs import confirm
 from components.error_pages import not_found_content
-from components.forms import ErrorLine, NumberField, clear_field_errors, copy_button, show_field_error
+from components.forms import ErrorLine, NumberField, copy_button
+from components.live import follow
 from components.nav import provide
 from components.questionnaire_flow import send_idea
 from components.survey_widgets import (
@@ -28,7 +30,8 @@ from components.survey_widgets import (
     unverified_label,
 )
 from components.tables import data_table
-from core.errors import AppError, NotFound
+from core.changes import Changed
+from core.errors import NotFound
 from core.i18n import LANGUAGES, Translator
 from core.roles import Permission
 from core.services import Services
@@ -49,72 +52,106 @@ INSTRUMENT = 'member_survey'
 
 
 def register(services: Services) -> None:
-    surveys = services.surveys
-
-    def status(ctx: PageContext) -> str:
-        rounds = surveys.rounds(ctx.user.id, ctx.community.id)
-        if not rounds:
-            return ctx.t('survey.dashboard.none')
-        latest = rounds[0]
-        return ctx.t(
-            'survey.dashboard.latest',
-            status=status_text(ctx.t, latest),
-            count=surveys.answer_count(ctx.user.id, ctx.community.id, latest.id),
-        )
-
-    provide('survey', status)
+    provide('survey', _status)
 
     @community_page(services, '/c/{cid}/survey')
     def overview(ctx: PageContext):
-        t, cid = ctx.t, ctx.community.id
-        instrument = services.content.instruments.current(INSTRUMENT)
-        with ctx.frame(t('survey.title'), active='survey'):
-            tx.p(t('survey.intro'))
-            anonymity_summary(t, DEFAULT_THRESHOLD)
-            rounds = surveys.rounds(ctx.user.id, cid)
-            trend = surveys.trend(ctx.user.id, cid)
-            new_heading = _latest(ctx, trend)
-            _trend(ctx, trend)
-            tx.h2(t('survey.rounds'))
-            if not rounds:
-                tx.p(t('survey.no_rounds')).mark('no-rounds')
-            with html.ul().classes('flex flex-col gap-2 w-full'):
-                for survey_round in rounds:
-                    with html.li().classes('flex flex-wrap gap-x-4 items-center'):
-                        ui.link(_title(t, survey_round), f'/c/{cid}/survey/{survey_round.id}').classes(
-                            'font-medium'
-                        ).mark('round-link')
-                        tx.span(status_text(t, survey_round))
-                        tx.span(t(f'survey.mode.{survey_round.mode}_short')).classes('cop-muted')
-                        tx.span(
-                            t(
-                                'survey.count',
-                                count=surveys.answer_count(ctx.user.id, cid, survey_round.id),
-                                threshold=survey_round.threshold,
-                            )
-                        ).classes('cop-muted')
-            if ctx.can(Permission.EDIT):
-                _new_round(ctx, instrument, new_heading)
+        _overview(ctx, services)
 
     @community_page(services, '/c/{cid}/survey/{round_id}')
     def round_page(ctx: PageContext, round_id: str):
-        t, cid = ctx.t, ctx.community.id
         try:
-            survey_round = surveys.round(ctx.user.id, cid, round_id)
+            survey_round = services.surveys.round(ctx.user.id, ctx.community.id, round_id)
         except NotFound:
-            return not_found_content(ctx)
+            not_found_content(ctx)
+            return
+        RoundView(ctx, services, survey_round)
+
+
+def _status(ctx: PageContext) -> str:
+    surveys = ctx.services.surveys
+    rounds = surveys.rounds(ctx.user.id, ctx.community.id)
+    if not rounds:
+        return ctx.t('survey.dashboard.none')
+    latest = rounds[0]
+    return ctx.t(
+        'survey.dashboard.latest',
+        status=status_text(ctx.t, latest),
+        count=surveys.answer_count(ctx.user.id, ctx.community.id, latest.id),
+    )
+
+
+def _overview(ctx: PageContext, services: Services) -> None:
+    """The latest results first, the trend over the rounds, the rounds, and a new round."""
+    t, cid, surveys = ctx.t, ctx.community.id, services.surveys
+    instrument = services.content.instruments.current(INSTRUMENT)
+    with ctx.frame(t('survey.title'), active='survey'):
+        tx.p(t('survey.intro'))
+        anonymity_summary(t, DEFAULT_THRESHOLD)
+        rounds = surveys.rounds(ctx.user.id, cid)
+        trend = surveys.trend(ctx.user.id, cid)
+        new_heading = _latest(ctx, trend)
+        _trend(ctx, trend)
+        tx.h2(t('survey.rounds'))
+        if not rounds:
+            tx.p(t('survey.no_rounds')).mark('no-rounds')
+        with html.ul().classes('flex flex-col gap-2 w-full'):
+            for survey_round in rounds:
+                with html.li().classes('flex flex-wrap gap-x-4 items-center'):
+                    ui.link(_title(t, survey_round), f'/c/{cid}/survey/{survey_round.id}').classes('font-medium').mark(
+                        'round-link'
+                    )
+                    tx.span(status_text(t, survey_round))
+                    tx.span(t(f'survey.mode.{survey_round.mode}_short')).classes('cop-muted')
+                    count = surveys.answer_count(ctx.user.id, cid, survey_round.id)
+                    tx.span(t('survey.count', count=count, threshold=survey_round.threshold)).classes('cop-muted')
+        if ctx.can(Permission.EDIT):
+            _new_round(ctx, instrument, new_heading)
+
+
+SURVEY_TOPICS = frozenset({'survey'})  # the changes a round's page follows
+
+
+class RoundView:
+    """One round: its state, its results (drawn again as answers come in or are withdrawn), sharing it, and its
+    settings."""
+
+    def __init__(self, ctx: PageContext, services: Services, survey_round: SurveyRound) -> None:
+        self.ctx, self.t, self.services = ctx, ctx.t, services
+        self.cid, self.round = ctx.community.id, survey_round
+        t = self.t
         with ctx.frame(t('survey.round_title', title=_title(t, survey_round)), active='survey'):
             with ui.row().classes('items-center gap-3'):
                 tx.p(status_text(t, survey_round)).classes('text-lg font-medium').mark('round-status')
                 tx.span(t(f'survey.mode.{survey_round.mode}_short')).classes('cop-muted').mark('round-mode')
                 if ctx.can(Permission.EDIT):
-                    status_buttons(ctx, survey_round, f'/c/{cid}/survey/{survey_round.id}')
+                    status_buttons(ctx, survey_round, f'/c/{self.cid}/survey/{survey_round.id}')
             anonymity_summary(t, survey_round.threshold)
             tx.h2(t('survey.results.title'))
-            _results(ctx, services, survey_round)
+            self.results = ui.column().classes('w-full gap-2').mark('round-results')
+            self.shown = self._state()
+            self._render_results()
+            follow(services.changes, self.cid, self.results, self._on_changed, SURVEY_TOPICS)
             _share(ctx, survey_round)
             if ctx.can(Permission.EDIT):
                 _settings(ctx, survey_round)
+
+    def _state(self) -> tuple[int, int]:
+        """What the results show: the answers received and those in the released snapshot."""
+        snapshot = self.services.surveys.snapshot(self.ctx.user.id, self.cid, self.round.id)
+        return snapshot.received, snapshot.released
+
+    def _render_results(self) -> None:
+        self.results.clear()
+        with self.results:
+            _results(self.ctx, self.services, self.round)
+
+    def _on_changed(self, change: Changed) -> None:
+        """An answer came in or was withdrawn (in any round of the community): redraw when this round's changed."""
+        state = attempt_now(self.t, self._state, notify=False)  # the round may be gone meanwhile
+        if state and state.value != self.shown:
+            self.shown = state.value
+            self._render_results()
 
 
 def _title(t: Translator, survey_round: SurveyRound) -> str:
@@ -211,22 +248,16 @@ def _new_round(ctx: PageContext, instrument, new_button: ui.button | None) -> No
         error = ErrorLine()
 
         async def create() -> None:
-            error.clear_text()
-            clear_field_errors(fields)
-            try:
-                created = await ctx.services.surveys.create(
-                    ctx.user.id,
-                    cid,
-                    title=fields['title'].value,
-                    closes=fields['closes'].value or None,
-                    threshold=fields['threshold'].value,
-                    mode=mode.value,
-                )
-            except AppError as e:
-                show_field_error(fields, e.field, ctx.error_text(e))
-                error.show(ctx.error_text(e))
-                return
-            ctx.go(f'/c/{cid}/survey/{created.id}', t('survey.new.created'))
+            creating = ctx.services.surveys.create(
+                ctx.user.id,
+                cid,
+                title=fields['title'].value,
+                closes=fields['closes'].value or None,
+                threshold=fields['threshold'].value,
+                mode=mode.value,
+            )
+            if created := (await ctx.attempt(creating, fields=fields, line=error)).value:
+                ctx.go(f'/c/{cid}/survey/{created.id}', t('survey.new.created'))
 
         ui.button(t('survey.new.submit'), icon='add', on_click=create).mark('survey-create')
 
@@ -538,22 +569,16 @@ def _settings(ctx: PageContext, survey_round: SurveyRound) -> None:
         error = ErrorLine()
 
         async def save() -> None:
-            error.clear_text()
-            clear_field_errors(fields)
-            try:
-                await ctx.services.surveys.update(
-                    ctx.user.id,
-                    cid,
-                    survey_round.id,
-                    title=fields['title'].value,
-                    closes=fields['closes'].value or None,
-                    threshold=fields['threshold'].value,
-                )
-            except AppError as e:
-                show_field_error(fields, e.field, ctx.error_text(e))
-                error.show(ctx.error_text(e))
-                return
-            ctx.go(f'/c/{cid}/survey/{survey_round.id}', t('common.saved'))
+            updating = ctx.services.surveys.update(
+                ctx.user.id,
+                cid,
+                survey_round.id,
+                title=fields['title'].value,
+                closes=fields['closes'].value or None,
+                threshold=fields['threshold'].value,
+            )
+            if await ctx.attempt(updating, fields=fields, line=error):
+                ctx.go(f'/c/{cid}/survey/{survey_round.id}', t('common.saved'))
 
         ui.button(t('common.save'), on_click=save).mark('survey-save')
     if ctx.can(Permission.MANAGE):
@@ -563,12 +588,8 @@ def _settings(ctx: PageContext, survey_round: SurveyRound) -> None:
                 t, t('survey.delete.title'), t('survey.delete.text'), t('survey.delete.action'), danger=True
             ):
                 return
-            try:
-                await ctx.services.surveys.delete(ctx.user.id, cid, survey_round.id)
-            except AppError as e:
-                ctx.notify_error(e)
-                return
-            ctx.go(f'/c/{cid}/survey', t('survey.delete.done'))
+            if await ctx.attempt(ctx.services.surveys.delete(ctx.user.id, cid, survey_round.id)):
+                ctx.go(f'/c/{cid}/survey', t('survey.delete.done'))
 
         ui.button(t('survey.delete.action'), icon='delete', color='negative', on_click=delete).props('outline').mark(
             'survey-delete'

@@ -8,6 +8,7 @@ from nicegui.testing import User
 
 from .helpers import PASSWORD, log_in
 from .test_plan import count, wait_for
+from .test_survey import answer_survey, browser, link, setup_round
 
 
 async def two_coordinators() -> tuple:
@@ -62,3 +63,16 @@ async def test_a_change_in_another_community_is_not_heard(user: User):
     await services.plan.add(owner, elsewhere.id, {'title': 'Elders'})
     await user.should_not_see('Elders')
     assert services.changes.listeners(elsewhere.id) == 0
+
+
+async def test_the_response_count_grows_while_the_coordinator_looks(user: User, create_user):
+    services, _, cid, survey_round = await setup_round(threshold=5)
+    await log_in(user, 'owner@example.be')
+    await user.open(f'/c/{cid}/survey/{survey_round.id}')
+    await user.should_see('0 antwoorden van 10 verwachte leden (0\u00a0%).')
+    await answer_survey(browser(create_user()), await link(cid, survey_round), 4)
+    # the coordinator's page was not reloaded: the count follows the answer
+    await wait_for(lambda: texts(user, 'response-count') == ['1 antwoorden van 10 verwachte leden (10\u00a0%).'])
+    await answer_survey(browser(create_user()), await link(cid, survey_round), 2)
+    await wait_for(lambda: texts(user, 'response-count') == ['2 antwoorden van 10 verwachte leden (20\u00a0%).'])
+    assert services.surveys.count(cid, survey_round.id) == 2
