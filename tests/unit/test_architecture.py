@@ -114,3 +114,30 @@ def test_the_layers_import_only_downwards():
         or (target.startswith('bench') and not source.startswith('bench'))
     ]
     assert wrong == []
+
+
+MAX_FUNCTION_LINES = 60  # pages are small controllers (docs/architecture.md): a longer function is split
+
+
+def long_functions(root: Path = ROOT, packages: tuple[str, ...] = ('pages', 'components')) -> list[str]:
+    """Every function or method in `packages` longer than MAX_FUNCTION_LINES, decorators not counted."""
+    found = []
+    for package in packages:
+        for path in sorted((root / package).rglob('*.py')):
+            for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    lines = node.end_lineno - node.lineno + 1
+                    if lines > MAX_FUNCTION_LINES:
+                        found.append(f'{path.relative_to(root).as_posix()}:{node.lineno} {node.name} ({lines} lines)')
+    return found
+
+
+def test_no_function_in_the_pages_or_components_is_longer_than_60_lines():
+    assert long_functions() == []
+
+
+def test_the_length_check_sees_a_long_function(tmp_path):
+    body = '\n'.join(f'    x{n} = {n}' for n in range(MAX_FUNCTION_LINES))
+    (tmp_path / 'pages').mkdir()
+    (tmp_path / 'pages' / 'long.py').write_text(f'def long():\n{body}\n', encoding='utf-8')
+    assert long_functions(tmp_path, ('pages',)) == ['pages/long.py:1 long (61 lines)']
