@@ -182,6 +182,15 @@ class Provider:
         self._failed_at = None
         return metadata
 
+    async def warm_up(self) -> None:
+        """At start, off the request path: read the metadata once so a wrong or unreachable issuer shows in the log
+        at once. A failure changes nothing else: the toolbox serves on, and the first sign-in tries again."""
+        try:
+            await self.metadata()
+        except SignInRefused:
+            return
+        log.info('oidc: the issuer answers; sign-in with it is offered')
+
     async def begin(self, redirect_uri: str, target: str, confirm: str = '') -> tuple[str, Pending]:
         """Where to send the browser, and what it must keep until it comes back. With `confirm` (the logged-in
         account's id) the provider is asked to check the person again (`prompt=login`), e.g. before an erasure."""

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import app, html, ui
+from nicegui import app, background_tasks, html, ui
 
 from components import typography as tx
 from components.context import PageContext
@@ -31,6 +31,8 @@ CALLBACK = '/auth/oidc/callback'
 
 def register(services: Services) -> None:
     sign_in = services.oidc
+    if sign_in.enabled:  # the issuer is asked once at start, in the background: the app never waits for it
+        app.on_startup(lambda: background_tasks.create(sign_in.provider.warm_up(), name='oidc metadata'))
 
     @app.get('/auth/oidc/login', include_in_schema=False)
     async def start(request: Request, next: str = '/', confirm: str = '') -> RedirectResponse:

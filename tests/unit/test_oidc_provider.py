@@ -146,3 +146,12 @@ async def test_an_issuer_that_is_down_is_refused_then_asked_again_after_a_pause(
         url, _ = await client.begin(REDIRECT, '/')
         assert url.startswith(late.issuer)
     assert 's3cret' not in caplog.text
+
+
+async def test_the_warm_up_at_start_logs_and_never_raises(client, clock, caplog):
+    caplog.set_level(logging.INFO)
+    await client.warm_up()
+    assert 'the issuer answers' in caplog.text
+    down = Provider(OidcConfig(f'http://localhost:{free_port()}', 'c', 's', ''), clock=clock, timeout=2)
+    await down.warm_up()  # no exception: the app starts and serves password login
+    assert 'cannot be reached' in caplog.text
