@@ -30,49 +30,11 @@ CALLBACK = '/auth/oidc/callback'
 
 
 def register(services: Services) -> None:
-    sign_in = services.oidc
-    if sign_in.enabled:  # the issuer is asked once at start, in the background: the app never waits for it
-        app.on_startup(lambda: background_tasks.create(sign_in.provider.warm_up(), name='oidc metadata'))
-
-    @app.get('/auth/oidc/login', include_in_schema=False)
-    async def start(request: Request, next: str = '/', confirm: str = '') -> RedirectResponse:
-        """To the provider: to log in, or (`confirm`) for the logged-in owner to prove who they are again."""
-        target = safe_next(next)
-        user = services.sessions.user_for(request.session.get('sid')) if confirm else None
-        if confirm and user is None:
-            return RedirectResponse(f'/login?{urlencode({"next": target})}', status_code=303)
-        if not sign_in.enabled:
-            return _refused('off', target, bool(confirm))
-        try:
-            url, pending = await sign_in.provider.begin(
-                _redirect_uri(request, services), target, user.id if user else ''
-            )
-        except SignInRefused as refused:
-            return _refused(refused.reason, target, bool(confirm))
-        request.session[PENDING] = pending.to_dict()
-        return RedirectResponse(url, status_code=303)
-
-    @app.get(CALLBACK, include_in_schema=False)
-    async def callback(request: Request) -> RedirectResponse:
-        pending = Pending.from_dict(request.session.pop(PENDING, None))  # used once, whatever happens next
-        target = pending.target if pending else '/'
-        confirm = pending.confirm if pending else ''
-        browser = str(request.session.get('id', ''))
-        if not sign_in.enabled:
-            return _refused('off', target, bool(confirm))
-        try:
-            identity = await sign_in.provider.complete(
-                pending, dict(request.query_params), _redirect_uri(request, services)
-            )
-            if confirm:
-                return _confirmed(request, services, confirm, identity, target)
-            outcome = await sign_in.resolve(identity, _language(request), target, browser)
-        except SignInRefused as refused:
-            return _refused(refused.reason, target, bool(confirm))
-        if outcome.link:
-            return RedirectResponse(f'/auth/oidc/link?{urlencode({"key": outcome.link})}', status_code=303)
-        ticket = services.sessions.ticket(outcome.user, target, browser)
-        return RedirectResponse(f'/auth/finish?{urlencode({"ticket": ticket})}', status_code=303)
+    routes = SignInRoutes(services)
+    if services.oidc.enabled:  # the issuer is asked once at start, in the background: the app never waits for it
+        app.on_startup(lambda: background_tasks.create(services.oidc.provider.warm_up(), name='oidc metadata'))
+    app.get('/auth/oidc/login', include_in_schema=False)(routes.start)
+    app.get(CALLBACK, include_in_schema=False)(routes.callback)
 
     @page(services, '/auth/oidc/link')
     def link(ctx: PageContext, key: str = ''):
@@ -80,6 +42,56 @@ def register(services: Services) -> None:
             return RedirectResponse('/', status_code=303)
         with ctx.frame(ctx.t('oidc.link.title')):
             LinkView(ctx, key)
+
+
+class SignInRoutes:
+    """The two plain HTTP routes: to the provider, and back from it."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.sign_in = services.oidc
+
+    async def start(self, request: Request, next: str = '/', confirm: str = '') -> RedirectResponse:
+        """To the provider: to log in, or (`confirm`) for the logged-in owner to prove who they are again."""
+        target = safe_next(next)
+        user = self.services.sessions.user_for(request.session.get('sid')) if confirm else None
+        if confirm and user is None:
+            return RedirectResponse(f'/login?{urlencode({"next": target})}', status_code=303)
+        if not self.sign_in.enabled:
+            return _refused('off', target, bool(confirm))
+        try:
+            url, pending = await self.sign_in.provider.begin(
+                _redirect_uri(request, self.services), target, user.id if user else ''
+            )
+        except SignInRefused as refused:
+            return _refused(refused.reason, target, bool(confirm))
+        request.session[PENDING] = pending.to_dict()
+        return RedirectResponse(url, status_code=303)
+
+    async def callback(self, request: Request) -> RedirectResponse:
+        """Back from the provider: a new session (through /auth/finish), a link to confirm, or the reason why not."""
+        pending = Pending.from_dict(request.session.pop(PENDING, None))  # used once, whatever happens next
+        target = pending.target if pending else '/'
+        confirm = pending.confirm if pending else ''
+        if not self.sign_in.enabled:
+            return _refused('off', target, bool(confirm))
+        try:
+            identity = await self.sign_in.provider.complete(
+                pending, dict(request.query_params), _redirect_uri(request, self.services)
+            )
+            if confirm:
+                return _confirmed(request, self.services, confirm, identity, target)
+            return await self._logged_in(request, identity, target)
+        except SignInRefused as refused:
+            return _refused(refused.reason, target, bool(confirm))
+
+    async def _logged_in(self, request: Request, identity: Identity, target: str) -> RedirectResponse:
+        browser = str(request.session.get('id', ''))
+        outcome = await self.sign_in.resolve(identity, _language(request), target, browser)
+        if outcome.link:
+            return RedirectResponse(f'/auth/oidc/link?{urlencode({"key": outcome.link})}', status_code=303)
+        ticket = self.services.sessions.ticket(outcome.user, target, browser)
+        return RedirectResponse(f'/auth/finish?{urlencode({"ticket": ticket})}', status_code=303)
 
 
 class LinkView:
