@@ -198,7 +198,14 @@ class Communities:
 
     # -- writing -----------------------------------------------------------------------------------------------
 
+    def require_confirmed(self, user_id: str) -> None:
+        """Creating or joining a community needs a confirmed address (see core/registration.py)."""
+        user = self.accounts.get(user_id)
+        if user is None or not user.confirmed:
+            raise PermissionDenied('auth.error.unconfirmed')
+
     async def create(self, user_id: str, fields: dict[str, Any]) -> Community:
+        self.require_confirmed(user_id)
         clean = validate_fields(fields)
         cid = secrets.token_hex(8)
         now = clock.now_iso()
@@ -330,6 +337,7 @@ class Communities:
     async def accept(self, user_id: str, token: str) -> str:
         """Join the community of an invitation; returns its id. The token can be used once."""
         invitation = self.invitation(token)
+        self.require_confirmed(user_id)
         if invitation.used:
             raise ValidationError('invite.error.used')
         if invitation.expired:

@@ -18,11 +18,13 @@ from .ittools import ITTools
 from .journey import Journey
 from .kickoff import Kickoff
 from .kompas import Kompas
+from .links import Links
 from .mail import OUTBOX_DAYS, Mailer, parse_smtp_url
 from .oidc import OidcConfig, OrganisationSignIn
 from .plan import ActionPlan
 from .privacy import Privacy, ittools_forgetter
 from .profile import Profiles
+from .registration import Registration
 from .retention import Retention
 from .sessions import Sessions
 from .store import BackupPolicy, Store
@@ -54,6 +56,8 @@ class Services:
     sessions: Sessions
     oidc: OrganisationSignIn
     changes: Changes  # what changed in a community, for the pages that show it (published after each commit)
+    links: Links
+    registration: Registration
 
     def close(self) -> None:
         self.mailer.close()
@@ -91,6 +95,7 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
         sender=settings.mail_from,
         relay=parse_smtp_url(settings.smtp_url) if settings.smtp_url else None,
     )
+    links = Links(store.accounts)
     return Services(
         settings=settings,
         content=content,
@@ -126,4 +131,6 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
             store.accounts,
         ),
         changes=changes,
+        links=links,
+        registration=Registration(accounts, links, mailer, content.ui),
     )
