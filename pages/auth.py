@@ -1,6 +1,7 @@
-"""Log in, sign up, and the account page (name, language, password).
+"""Log in and the account page (name, language, password); the sign-up is in pages/signup.py.
 
-Every login (password, sign-up, password change; later a reset link or SSO) ends in the plain HTTP route
+The sign-up and the forgotten password are in pages/signup.py. Every login (password, password change, a reset
+link, SSO) ends in the plain HTTP route
 /auth/finish: the page checks the credentials and gets a one-time ticket, the browser brings the ticket to the route,
 and the route starts a new server-side session with a new cookie, dropping the session the browser had before.
 """
@@ -29,7 +30,6 @@ from .oidc import provider_name, sso_block
 
 
 def register(services: Services) -> None:
-    accounts = services.accounts
     services.sessions.on_end(page_of_session_ended)
 
     @app.get('/auth/finish', include_in_schema=False)
@@ -55,51 +55,9 @@ def register(services: Services) -> None:
                 tx.p(text).classes('font-medium').props('role=status').mark('session-ended')
             login_form(ctx, target)
 
-    @page(services, '/signup')
-    def signup(ctx: PageContext, next: str = '/'):
-        target = safe_next(next)
-        if ctx.user is not None or not accounts.password_login:  # no sign-up with --no-local-login
-            return RedirectResponse(target if ctx.user else '/login', status_code=303)
-        _signup(ctx, services, target)
-        return None
-
     @page(services, '/account', login=True)
     def account(ctx: PageContext):
         AccountView(ctx, services)
-
-
-def _signup(ctx: PageContext, services: Services, target: str) -> None:
-    t, accounts = ctx.t, services.accounts
-    with ctx.frame(t('auth.signup.title')):
-        tx.p(t('auth.signup.intro'))
-        with ui.card().classes('w-full max-w-md').props('flat bordered'):
-            fields = {
-                'name': text_field(t('auth.name'), maxlength=MAX_NAME, autocomplete='name', marker='signup-name'),
-                'email': text_field(t('auth.email'), kind='email', autocomplete='email', marker='signup-email'),
-                'password': text_field(
-                    t('auth.password'),
-                    kind='password',
-                    autocomplete='new-password',
-                    hint=t('auth.password_hint', min=MIN_PASSWORD),
-                    marker='signup-password',
-                ),
-            }
-            error = ErrorLine().mark('signup-error')
-
-            async def submit() -> None:
-                values = [fields[name].value for name in ('name', 'email', 'password')]
-                # the message once: under its field when it has one, otherwise in the form's error line
-                signed_up = await ctx.attempt(
-                    accounts.sign_up(*values, ctx.lang), fields=fields, line=error, echo=False
-                )
-                if user := signed_up.value:
-                    ctx.finish_login(user, target if target != '/' else '/c/new')
-
-            fields['password'].on('keydown.enter', submit)
-            ui.button(t('auth.signup.action'), on_click=submit).classes('w-full').mark('signup-submit')
-        with html.p().classes('mt-2'):
-            tx.span(t('auth.signup.have_account') + ' ')
-            ui.link(t('auth.login.action'), f'/login?next={_quote(target)}')
 
 
 class AccountView:
@@ -203,6 +161,8 @@ def login_form(ctx: PageContext, target: str) -> None:
 
         password.on('keydown.enter', submit)
         button = ui.button(t('auth.login.action'), on_click=submit).classes('w-full').mark('login-submit')
+    with html.p().classes('mt-2'):
+        ui.link(t('auth.forgot.link'), '/reset').mark('to-forgot')
     with html.p().classes('mt-2'):
         tx.span(t('auth.login.no_account') + ' ')
         ui.link(t('auth.signup.action'), f'/signup?next={_quote(target)}').mark('to-signup')

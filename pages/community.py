@@ -19,6 +19,7 @@ from core.roles import Permission
 from core.services import Services
 
 from ._base import community_page, page
+from .signup import unconfirmed_notice
 
 
 def register(services: Services) -> None:
@@ -43,6 +44,8 @@ def _new_community(ctx: PageContext, services: Services) -> None:
     t = ctx.t
     with ctx.frame(t('community.new.title'), active='communities'):
         tx.p(t('community.new.intro'))
+        if unconfirmed_notice(ctx):  # an address not confirmed yet: says why, and offers the link again
+            return
         with ui.card().classes('w-full').props('flat bordered'):
             fields = community_form(t, services.content.stages)
             error = ErrorLine()

@@ -16,6 +16,7 @@ from core.roles import INVITABLE, INVITATION_ROLES, Permission, Role
 from core.services import Services
 
 from ._base import community_page, page
+from .signup import unconfirmed_notice
 
 
 def register(services: Services) -> None:
@@ -252,6 +253,8 @@ def _accept(ctx: PageContext, services: Services, token: str) -> None:
         if communities.role_of(ctx.user.id, invitation.community_id) is not None:
             tx.p(t('invite.already', name=invitation.community_name))
             ui.link(t('invite.open'), f'/c/{invitation.community_id}')
+            return
+        if unconfirmed_notice(ctx):  # joining needs a confirmed address
             return
         inviter = services.accounts.get(invitation.invited_by)
         tx.p(

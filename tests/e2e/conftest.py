@@ -100,11 +100,50 @@ def start_server(
 
 
 @pytest.fixture(scope='session')
-def server(tmp_path_factory) -> Iterator[Server]:
+def mail_server():
+    """The shared server's mail relay: a real SMTP server (aiosmtpd) whose mails the tests read."""
+    from tests.mailserver import MailServer
+
+    relay = MailServer().start()
+    yield relay
+    relay.stop()
+
+
+@pytest.fixture(scope='session')
+def server(tmp_path_factory, mail_server) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp('e2e') / 'data'
-    srv = start_server(folder)
+    srv = start_server(folder, extra_env={'COP_SMTP_URL': mail_server.url, 'COP_MAIL_FROM': 'cop@e2e.example.be'})
     yield srv
     srv.stop()
+
+
+def mailed_link(mail_server, to: str, part: str) -> str:
+    """The newest link containing `part` in a mail the relay received for `to`."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        for received in reversed(mail_server.received):
+            if to in received.rcpt_tos:
+                links = [link for link in received.links() if part in link]
+                if links:
+                    return links[0]
+        time.sleep(0.1)
+    raise AssertionError(f'no mail to {to} with a {part} link')
+
+
+def confirm_by_mail(page, mail_server, email: str, password: str) -> None:
+    """After a sign-up: follow the link in the mail, confirm, and log in (the browser lands where the sign-up was
+    headed)."""
+    page.goto(mailed_link(mail_server, email, '/signup/confirm/'))
+    wait_idle(page)
+    page.get_by_role('button', name=re.compile('bevestigen|Confirm|Confirmer|bestätigen')).click()
+    page.get_by_role('link', name=re.compile('^(Verder|Continue|Continuer|Weiter)$')).click()
+    page.wait_for_url('**/login**')
+    wait_idle(page)
+    page.locator('input[type=email]').fill(email)
+    page.locator('input[type=password]').fill(password)
+    page.locator('input[type=password]').press('Enter')
+    page.wait_for_url(lambda url: '/login' not in url)
+    wait_idle(page)
 
 
 @pytest.fixture(scope='session')

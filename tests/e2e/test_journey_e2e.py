@@ -11,7 +11,7 @@ import re
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
-from .conftest import serious_violations, wait_idle
+from .conftest import confirm_by_mail, serious_violations, wait_idle
 
 
 class Tally:
@@ -48,7 +48,7 @@ def banner_next(tally: Tally, step: str) -> None:
     tally.settle()
 
 
-def test_a_new_coordinator_walks_the_whole_journey_to_the_dossier(server, browser):
+def test_a_new_coordinator_walks_the_whole_journey_to_the_dossier(server, browser, mail_server):
     context = browser.new_context(viewport={'width': 1366, 'height': 768}, locale='nl-BE', accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -66,6 +66,8 @@ def test_a_new_coordinator_walks_the_whole_journey_to_the_dossier(server, browse
     tally.type(page.get_by_label('E-mailadres'), 'noor.vermeulen@mobilit.fgov.be')
     tally.type(page.get_by_label('Wachtwoord'), 'fietsen naar het station in de regen')
     tally.click(page.get_by_role('button', name='Account aanmaken'))
+    expect(page.get_by_role('heading', name='Kijk in je mailbox')).to_be_visible()
+    confirm_by_mail(page, mail_server, 'noor.vermeulen@mobilit.fgov.be', 'fietsen naar het station in de regen')
     page.wait_for_url('**/c/new')
     tally.settle()
     tally.type(page.get_by_label('Naam van de community'), 'CoP Duurzame mobiliteit')

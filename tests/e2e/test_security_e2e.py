@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from core.demo import DEMO_EMAIL
 
-from .conftest import DEMO_PASSWORD, log_in, start_server, wait_idle
+from .conftest import DEMO_PASSWORD, confirm_by_mail, log_in, start_server, wait_idle
 
 PASSWORD = 'een lang genoeg wachtwoord'
 
@@ -24,13 +24,15 @@ def new_page(browser, locale: str = 'en-GB'):
     return context, page
 
 
-def sign_up(page, base: str, name: str, email: str) -> None:
+def sign_up(page, base: str, name: str, email: str, mail_server) -> None:
     page.goto(f'{base}/signup?lang=en')
     wait_idle(page)
     page.get_by_label('Name', exact=True).fill(name)
     page.get_by_label('E-mail address').fill(email)
     page.get_by_label('Password').fill(PASSWORD)
     page.get_by_role('button', name='Create an account').click()
+    expect(page.get_by_text('Check your mailbox')).to_be_visible()
+    confirm_by_mail(page, mail_server, email, PASSWORD)
     page.wait_for_url('**/c/new')
     wait_idle(page)
 
@@ -90,9 +92,9 @@ def test_a_logout_in_one_tab_closes_the_pages_open_in_others(server, browser):
     context.close()
 
 
-def test_a_password_change_closes_the_pages_of_other_browsers(server, browser):
+def test_a_password_change_closes_the_pages_of_other_browsers(server, browser, mail_server):
     laptop_context, laptop = new_page(browser)
-    sign_up(laptop, server.url, 'Ines Peeters', 'ines.security@example.be')
+    sign_up(laptop, server.url, 'Ines Peeters', 'ines.security@example.be', mail_server)
     phone_context, phone = new_page(browser)
     log_in(phone, server.url, 'ines.security@example.be', PASSWORD)
     phone.goto(f'{server.url}/account?lang=en')

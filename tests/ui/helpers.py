@@ -8,6 +8,7 @@ navigation has happened and the new page has settled, before another simulated u
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit
 
 from nicegui.testing import User
 
@@ -32,13 +33,47 @@ async def sign_up(
     password: str = PASSWORD,
     next_path: str | None = None,
 ) -> None:
+    """Sign up, confirm the address with the link from the mail, and log in: the user lands on `next_path` (the new
+    community form by default), as after a sign-up."""
     await user.open('/signup' + (f'?next={next_path}' if next_path else ''))
     user.find(marker='signup-name').type(name)
     user.find(marker='signup-email').type(email)
     user.find(marker='signup-password').type(password)
-    before = len(user.back_history)
     user.find(marker='signup-submit').click()
-    await settle(user, before)
+    await user.should_see(marker='mailbox-notice', retries=30)
+    await confirm_and_log_in(user, email, password)
+
+
+async def mailed_link(to: str, part: str, timeout: float = 10.0) -> str:
+    """The path of the newest link containing `part` in a mail to `to` (read from the outbox, as a developer would)."""
+    import email
+    import email.policy
+    import re
+
+    from nicegui import app
+
+    mailer = app.state.services.mailer
+    for _ in range(int(timeout / 0.05)):
+        await asyncio.to_thread(mailer.wait_idle, 2.0)
+        paths = sorted(mailer.outbox.glob('*.eml'), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for path in paths if mailer.outbox.is_dir() else []:
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if message['To'] != to:
+                continue
+            for link in re.findall(r'https?://[^\s<>"]+', message.get_body(('plain',)).get_content()):
+                if part in link:
+                    return urlsplit(link).path
+        await asyncio.sleep(0.05)
+    raise AssertionError(f'no mail with a {part} link')
+
+
+async def confirm_and_log_in(user: User, email: str, password: str = PASSWORD) -> None:
+    """Follow the confirmation link of the newest mail to `email`, then log in from the page it shows."""
+    await user.open(await mailed_link(email, '/signup/confirm/'))
+    user.find(marker='confirm-submit').click()
+    await user.should_see(marker='confirm-done', retries=30)
+    link = user.find(marker='confirm-login').elements.pop()
+    await log_in(user, email, password, path=link.props['href'])
 
 
 async def log_out(user: User) -> None:

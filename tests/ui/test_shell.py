@@ -8,7 +8,7 @@ import json
 from nicegui import app, ui
 from nicegui.testing import User
 
-from .helpers import PASSWORD, create_community, current_community, log_in, log_out, settle, sign_up
+from .helpers import PASSWORD, confirm_and_log_in, create_community, current_community, log_in, log_out, settle, sign_up
 
 
 async def test_sign_up_then_create_a_community(user: User):
@@ -127,6 +127,8 @@ async def test_invite_a_coach_who_sees_the_community_read_only(user: User, creat
     coach.find(marker='signup-email').type('kim@example.be')
     coach.find(marker='signup-password').type(PASSWORD)
     coach.find(marker='signup-submit').click()
+    await coach.should_see(marker='mailbox-notice', retries=30)
+    await confirm_and_log_in(coach, 'kim@example.be')  # the link in the mail, then back to the invitation
     await coach.should_see(marker='invite-accept', retries=30)
     coach.find(marker='invite-accept').click()
     await coach.should_see(marker='community-summary', retries=20)

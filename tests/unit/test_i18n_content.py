@@ -18,7 +18,7 @@ def test_all_content_loads_and_every_ui_string_is_complete():
     assert content.ui.problems() == []
     assert len(content.ui.entries) > 100
     for entry in content.ui.entries.values():
-        assert set(entry) == {'nl', 'fr', 'en'}
+        assert {'nl', 'fr', 'en'} <= set(entry)  # 'de' is being added (content/ui/mail.yaml has it already)
 
 
 def test_every_ui_key_used_in_code_exists():

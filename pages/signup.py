@@ -1,0 +1,247 @@
+"""Sign-up with a confirmed address, and the forgotten password: the screens of core/registration.py.
+
+- /signup: the form; the answer is always "check your mailbox" (the page says nothing about the address).
+- /signup/confirm/<link>: a button confirms the address (a button, not the visit: mail scanners open links).
+- /reset: "Forgot your password?"; the answer is always "check your mailbox".
+- /reset/<link>: the new password; it ends every other session, then the login finishes in /auth/finish.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi.responses import RedirectResponse
+from nicegui import html, ui
+
+from components import typography as tx
+from components.context import PageContext
+from components.forms import ErrorLine, clear_field_errors, show_field_error, text_field
+from core.accounts import MAX_EMAIL, MAX_NAME, MIN_PASSWORD
+from core.errors import AppError
+from core.redirects import safe_next
+from core.services import Services
+
+from ._base import page
+
+
+def mail_base(ctx: PageContext) -> str:
+    """The base of links in mails: --public-url, or the address this request came in on."""
+    return ctx.services.settings.public_url or str(ctx.request.base_url).rstrip('/')
+
+
+def unconfirmed_notice(ctx: PageContext) -> bool:
+    """For an account whose address is not confirmed yet: why it cannot create or join a community, and a button
+    that sends the link again. Returns whether the notice was shown."""
+    user = ctx.user
+    if user is None or user.confirmed:
+        return False
+    t = ctx.t
+    with ui.card().classes('w-full').props('flat bordered').mark('unconfirmed-notice'):
+        tx.p(t('auth.error.unconfirmed')).classes('font-medium')
+        status = tx.p('').props('role=status')
+
+        async def resend() -> None:
+            try:
+                await ctx.services.registration.resend_confirmation(user.id, mail_base(ctx))
+            except AppError as e:
+                status.set_text(ctx.error_text(e))
+                return
+            status.set_text(t('auth.unconfirmed.resent', email=user.email))
+
+        ui.button(t('auth.unconfirmed.resend'), icon='mail', on_click=resend).props('outline').mark('resend-confirm')
+    return True
+
+
+def _mailbox(ctx: PageContext, container: ui.element, key: str, email: str) -> None:
+    """Replace a form by the one answer it ever gives."""
+    container.clear()
+    with container:
+        tx.h2(ctx.t('auth.mailbox.title'))
+        tx.p(ctx.t(key, email=email)).props('role=status').mark('mailbox-notice')
+
+
+class SignUpView:
+    """/signup: name, address, password; then "check your mailbox"."""
+
+    def __init__(self, ctx: PageContext, target: str) -> None:
+        self.ctx, self.t, self.target = ctx, ctx.t, target
+        t = self.t
+        tx.p(t('auth.signup.intro'))
+        self.box = ui.column().classes('w-full max-w-md')
+        with self.box, ui.card().classes('w-full').props('flat bordered'):
+            self.fields = {
+                'name': text_field(t('auth.name'), maxlength=MAX_NAME, autocomplete='name', marker='signup-name'),
+                'email': text_field(
+                    t('auth.email'), kind='email', maxlength=MAX_EMAIL, autocomplete='email', marker='signup-email'
+                ),
+                'password': text_field(
+                    t('auth.password'),
+                    kind='password',
+                    autocomplete='new-password',
+                    hint=t('auth.password_hint', min=MIN_PASSWORD),
+                    marker='signup-password',
+                ),
+            }
+            self.error = ErrorLine().mark('signup-error')
+            self.fields['password'].on('keydown.enter', self._on_submit)
+            ui.button(t('auth.signup.action'), on_click=self._on_submit).classes('w-full').mark('signup-submit')
+        with html.p().classes('mt-2'):
+            tx.span(t('auth.signup.have_account') + ' ')
+            ui.link(t('auth.login.action'), f'/login?next={quote(target, safe="")}')
+
+    async def _on_submit(self) -> None:
+        self.error.clear_text()
+        clear_field_errors(self.fields)
+        values = {name: field.value for name, field in self.fields.items()}
+        try:
+            await self.ctx.services.registration.sign_up(
+                values['name'],
+                values['email'],
+                values['password'],
+                self.ctx.lang,
+                self.ctx.client_key,
+                mail_base(self.ctx),
+                self.target,
+            )
+        except AppError as e:
+            if not show_field_error(self.fields, e.field, self.ctx.error_text(e)):
+                self.error.show(self.ctx.error_text(e))
+            return
+        _mailbox(self.ctx, self.box, 'auth.mailbox.signup', str(values['email']).strip())
+
+
+class ConfirmView:
+    """/signup/confirm/<link>: one button confirms the address."""
+
+    def __init__(self, ctx: PageContext, token: str) -> None:
+        self.ctx, self.t, self.token = ctx, ctx.t, token
+        self.box = ui.column().classes('w-full max-w-md')
+        try:
+            ctx.services.links.check('confirm', token)
+        except AppError as e:
+            self._render_problem(e)
+            return
+        with self.box:
+            ui.button(self.t('mail.confirm.action'), icon='verified', on_click=self._on_confirm).mark('confirm-submit')
+
+    def _render_problem(self, error: AppError) -> None:
+        self.box.clear()
+        with self.box:
+            tx.p(self.ctx.error_text(error)).props('role=alert').mark('link-problem')
+            if self.ctx.user is not None and not self.ctx.user.confirmed:
+                unconfirmed_notice(self.ctx)
+            elif self.ctx.user is None:
+                ui.link(self.t('auth.login.action'), '/login')
+
+    async def _on_confirm(self) -> None:
+        try:
+            done = await self.ctx.services.registration.confirm(self.token)
+        except AppError as e:
+            self._render_problem(e)
+            return
+        if self.ctx.user is not None and self.ctx.user.id == done.user.id:
+            self.ctx.go(done.next, self.t('auth.confirm.done'))
+            return
+        self.box.clear()
+        with self.box:
+            tx.p(self.t('auth.confirm.done')).props('role=status').mark('confirm-done')
+            ui.link(self.t('auth.confirm.continue'), f'/login?next={quote(done.next, safe="")}').mark('confirm-login')
+
+
+class ForgotView:
+    """/reset: the address; then "check your mailbox"."""
+
+    def __init__(self, ctx: PageContext) -> None:
+        self.ctx, self.t = ctx, ctx.t
+        tx.p(self.t('auth.forgot.intro'))
+        self.box = ui.column().classes('w-full max-w-md')
+        with self.box, ui.card().classes('w-full').props('flat bordered'):
+            self.email = text_field(
+                self.t('auth.email'), kind='email', maxlength=MAX_EMAIL, autocomplete='email', marker='forgot-email'
+            )
+            self.error = ErrorLine().mark('forgot-error')
+            self.email.on('keydown.enter', self._on_submit)
+            ui.button(self.t('auth.forgot.action'), on_click=self._on_submit).classes('w-full').mark('forgot-submit')
+
+    async def _on_submit(self) -> None:
+        self.error.clear_text()
+        try:
+            await self.ctx.services.registration.request_reset(
+                self.email.value, self.ctx.client_key, mail_base(self.ctx)
+            )
+        except AppError as e:
+            self.error.show(self.ctx.error_text(e))
+            return
+        _mailbox(self.ctx, self.box, 'auth.mailbox.reset', str(self.email.value).strip())
+
+
+class ResetView:
+    """/reset/<link>: the new password, then logged in through /auth/finish."""
+
+    def __init__(self, ctx: PageContext, token: str) -> None:
+        self.ctx, self.t, self.token = ctx, ctx.t, token
+        self.box = ui.column().classes('w-full max-w-md')
+        try:
+            user = ctx.services.registration.reset_target(token)
+        except AppError as e:
+            self._render_problem(e)
+            return
+        with self.box, ui.card().classes('w-full').props('flat bordered'):
+            tx.p(self.t('auth.reset.intro', email=user.email))
+            self.fields = {
+                'new': text_field(
+                    self.t('account.new_password'),
+                    kind='password',
+                    autocomplete='new-password',
+                    hint=self.t('auth.password_hint', min=MIN_PASSWORD),
+                    marker='reset-password',
+                )
+            }
+            self.error = ErrorLine().mark('reset-error')
+            self.fields['new'].on('keydown.enter', self._on_submit)
+            ui.button(self.t('auth.reset.action'), on_click=self._on_submit).classes('w-full').mark('reset-submit')
+
+    def _render_problem(self, error: AppError) -> None:
+        self.box.clear()
+        with self.box:
+            tx.p(self.ctx.error_text(error)).props('role=alert').mark('link-problem')
+            ui.link(self.t('auth.reset.again'), '/reset').mark('reset-again')
+
+    async def _on_submit(self) -> None:
+        self.error.clear_text()
+        clear_field_errors(self.fields)
+        try:
+            user = await self.ctx.services.registration.reset(self.token, self.fields['new'].value)
+        except AppError as e:
+            if e.key.startswith('link.'):
+                self._render_problem(e)
+            elif not show_field_error(self.fields, e.field, self.ctx.error_text(e)):
+                self.error.show(self.ctx.error_text(e))
+            return
+        self.ctx.session['notice'] = self.t('auth.reset.done')
+        self.ctx.finish_login(user, '/')
+
+
+def register(services: Services) -> None:
+    @page(services, '/signup')
+    def signup(ctx: PageContext, next: str = '/'):
+        target = safe_next(next)
+        if ctx.user is not None:
+            return RedirectResponse(target, status_code=303)
+        with ctx.frame(ctx.t('auth.signup.title')):
+            SignUpView(ctx, target if target != '/' else '/c/new')
+
+    @page(services, '/signup/confirm/{token}')
+    def confirm(ctx: PageContext, token: str):
+        with ctx.frame(ctx.t('auth.confirm.title')):
+            ConfirmView(ctx, token)
+
+    @page(services, '/reset')
+    def forgot(ctx: PageContext):
+        with ctx.frame(ctx.t('auth.forgot.title')):
+            ForgotView(ctx)
+
+    @page(services, '/reset/{token}')
+    def reset(ctx: PageContext, token: str):
+        with ctx.frame(ctx.t('auth.reset.title')):
+            ResetView(ctx, token)
