@@ -66,6 +66,7 @@ class Registration:
     ) -> None:
         """Check the form, then mail the address: a confirmation link for a new account, a reset link for an address
         that has one. Raises only for what the form itself says (a field, or too many requests from this browser)."""
+        self._local_login()
         name, email = check_sign_up(name, email, password)
         self._count_client(client_key)
         lang = lang if lang in LANGUAGES else 'nl'
@@ -111,6 +112,7 @@ class Registration:
 
     async def request_reset(self, email: str, client_key: str, base_url: str) -> None:
         """Mail a reset link to the address if it has an account; the caller always says "check your mailbox"."""
+        self._local_login()
         email = normalise_email(email) if isinstance(email, str) else ''
         if not email or '@' not in email:
             raise ValidationError('auth.error.email_invalid', 'email')
@@ -130,6 +132,7 @@ class Registration:
 
     async def reset(self, token: str, new_password: str) -> User:
         """Set the new password through the link: the link is used, every other session ends and its pages close."""
+        self._local_login()
         validate_password(new_password, 'new')
         self.reset_target(token)
         doc = self.links.use('reset', token)
@@ -140,6 +143,11 @@ class Registration:
         return user
 
     # -- internals --------------------------------------------------------------------------------------------------
+
+    def _local_login(self) -> None:
+        """With --no-local-login there are no passwords to sign up with or to reset."""
+        if not self.accounts.password_login:
+            raise AuthError('auth.error.password_off')
 
     def _count_client(self, client_key: str) -> None:
         key = f'client:{client_key}'

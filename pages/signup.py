@@ -226,8 +226,8 @@ def register(services: Services) -> None:
     @page(services, '/signup')
     def signup(ctx: PageContext, next: str = '/'):
         target = safe_next(next)
-        if ctx.user is not None:
-            return RedirectResponse(target, status_code=303)
+        if ctx.user is not None or not services.accounts.password_login:  # no sign-up with --no-local-login
+            return RedirectResponse(target if ctx.user else '/login', status_code=303)
         with ctx.frame(ctx.t('auth.signup.title')):
             SignUpView(ctx, target if target != '/' else '/c/new')
 
@@ -238,6 +238,8 @@ def register(services: Services) -> None:
 
     @page(services, '/reset')
     def forgot(ctx: PageContext):
+        if not services.accounts.password_login:  # --no-local-login: no passwords to reset
+            return RedirectResponse('/login', status_code=303)
         with ctx.frame(ctx.t('auth.forgot.title')):
             ForgotView(ctx)
 
