@@ -19,7 +19,7 @@ from .nav import PARTS, part_href
 
 T = TypeVar('T', bound=ui.element)
 
-LANGUAGE_NAMES = {'nl': 'Nederlands', 'fr': 'Français', 'en': 'English'}
+LANGUAGE_NAMES = {'nl': 'Nederlands', 'fr': 'Français', 'en': 'English', 'de': 'Deutsch'}
 
 THEME_CSS = """
 :root { --focus-ring: #1d4f91; }

@@ -1,27 +1,53 @@
-"""Languages: the UI-string catalogue, language negotiation, and dates and numbers in the reader's language."""
+"""Languages: the UI-string catalogue, language negotiation, and dates, numbers and plurals in the reader's language.
+
+Dates, numbers, percentages, plural categories and the matching of browser language tags come from Babel (CLDR), so a
+language is added by naming its locale here and writing its texts, not by writing its grammar by hand. Babel's
+modules load on first use, not at start-up.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ('nl', 'fr', 'en')
+LANGUAGES = ('nl', 'fr', 'en', 'de')
 DEFAULT_LANGUAGE = 'nl'
-HTML_LANG = {'nl': 'nl-BE', 'fr': 'fr-BE', 'en': 'en-GB'}
-QUASAR_LANG = {'nl': 'nl', 'fr': 'fr', 'en': 'en-GB'}
+# A language whose texts are still being written: a text without it shows this one meanwhile (tests demand them all).
+FALLBACK_LANGUAGE = {'de': 'en'}
+LOCALES = {'nl': 'nl_BE', 'fr': 'fr_BE', 'en': 'en_GB', 'de': 'de_BE'}  # CLDR locale per language
+HTML_LANG = {lang: locale.replace('_', '-') for lang, locale in LOCALES.items()}  # nl-BE, fr-BE, en-GB, de-BE
+QUASAR_LANG = {'nl': 'nl', 'fr': 'fr', 'en': 'en-GB', 'de': 'de'}  # the language packs Quasar ships
 
-Text = Mapping[str, str]  # {'nl': ..., 'fr': ..., 'en': ...}
+Text = Mapping[str, str]  # {'nl': ..., 'fr': ..., 'en': ..., 'de': ...}
 
 
 PLURAL_PARAMS = ('count', 'n', 'minutes')  # the parameter, in this order, that chooses a '#one' variant
 SINGULAR_SUFFIX = '#one'
+
+# "1er mars": French writes the first day of the month as an ordinal, which CLDR's date patterns leave out
+FIRST_OF_MONTH = {'fr': "d'er' MMMM y"}
+SHORT_DATE = {'de': 'dd.MM.y'}  # else dd/MM/y: the Belgian and British way
+# the Taalunie writes a space before the percent sign (CLDR nl has none); the other locales follow CLDR
+PERCENT_PATTERN = {'nl': '#,##0\u00a0%'}
+
+
+@cache
+def locale(lang: str) -> Locale:
+    from babel import Locale
+
+    return Locale.parse(LOCALES.get(lang, LOCALES['en']))
 
 
 def placeholders(template: str) -> set[str]:
@@ -29,14 +55,24 @@ def placeholders(template: str) -> set[str]:
 
 
 def is_singular(lang: str, value: Any) -> bool:
-    """CLDR's 'one' category for whole numbers: 1 in Dutch and English; 0 and 1 in French."""
+    """CLDR's 'one' plural category of a whole number: 1 in Dutch, German and English; 0 and 1 in French.
+
+    Only counts choose: a flag (True) or a measured quantity (1.0) keeps the general form."""
     if isinstance(value, bool) or not isinstance(value, int):
         return False
-    return value == 1 or (lang == 'fr' and value == 0)
+    return locale(lang).plural_form(value) == 'one'
+
+
+def pick(text: Text | None, lang: str) -> str:
+    """The text in `lang`; a text not yet written in that language falls back (German to English), then to Dutch."""
+    if not text:
+        return ''
+    fallback = FALLBACK_LANGUAGE.get(lang, DEFAULT_LANGUAGE)
+    return text.get(lang) or text.get(fallback) or text.get(DEFAULT_LANGUAGE) or next(iter(text.values()), '')
 
 
 class Catalog:
-    """UI strings: key -> text in the three languages.
+    """UI strings: key -> text in every language.
 
     A key may have a singular variant `<key>#one`, used when the parameter `count` (or `n`, or `minutes`) is
     singular in the reader's language: "1 antwoord" rather than "1 antwoorden", "0 réponse" in French."""
@@ -53,7 +89,7 @@ class Catalog:
             number = next((params[name] for name in PLURAL_PARAMS if name in params), None)
             if is_singular(lang, number):
                 entry = self.entries.get(key + SINGULAR_SUFFIX, entry)
-        template = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
+        template = pick(entry, lang) or key
         if not params:
             return template
         try:
@@ -90,100 +126,94 @@ def negotiate(forced: str | None, stored: str | None, accept_language: str | Non
     return from_accept_language(accept_language) or DEFAULT_LANGUAGE
 
 
-def from_accept_language(header: str | None) -> str | None:
-    best: tuple[float, int, str] | None = None
-    for position, part in enumerate((header or '').split(',')[:20]):
-        pieces = part.strip().split(';')
-        code = pieces[0].strip().lower()[:2]
+_TAG = re.compile(r'^[a-z]{1,8}(-[a-z0-9]{1,8})*$')
+
+
+def accepted_tags(header: str | None) -> list[str]:
+    """The language tags of an Accept-Language header, most wanted first, normalised for Babel ('de_DE' -> 'de-de').
+
+    A tag with q=0 is refused, a malformed tag or weight is skipped, and only the first 20 entries count."""
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate((header or '')[:1000].split(',')[:20]):
+        tag, *params = (piece.strip() for piece in part.split(';'))
+        tag = tag.lower().replace('_', '-')
         quality = 1.0
-        for param in pieces[1:]:
-            name, _, value = param.strip().partition('=')
-            if name == 'q':
+        for param in params:
+            name, _, value = param.partition('=')
+            if name.strip() == 'q':
                 try:
                     quality = float(value)
                 except ValueError:
-                    quality = 0.0
-        if code in LANGUAGES and quality > 0 and (best is None or (quality, -position) > (best[0], -best[1])):
-            best = (quality, position, code)
-    return best[2] if best else None
+                    quality = -1.0
+        if _TAG.match(tag) and 0 < quality <= 1:
+            weighted.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(weighted)]
 
 
-MONTHS = {
-    'nl': [
-        'januari',
-        'februari',
-        'maart',
-        'april',
-        'mei',
-        'juni',
-        'juli',
-        'augustus',
-        'september',
-        'oktober',
-        'november',
-        'december',
-    ],
-    'fr': [
-        'janvier',
-        'février',
-        'mars',
-        'avril',
-        'mai',
-        'juin',
-        'juillet',
-        'août',
-        'septembre',
-        'octobre',
-        'novembre',
-        'décembre',
-    ],
-    'en': [
-        'January',
-        'February',
-        'March',
-        'April',
-        'May',
-        'June',
-        'July',
-        'August',
-        'September',
-        'October',
-        'November',
-        'December',
-    ],
-}
+def from_accept_language(header: str | None) -> str | None:
+    """The first of our languages the browser accepts: 'de-BE' and 'de-DE' give German, CLDR's matching by Babel."""
+    tags = accepted_tags(header)
+    if not tags:
+        return None
+    from babel import negotiate_locale
+
+    return negotiate_locale(tags, LANGUAGES, sep='-')
 
 
 def format_date(value: date | datetime | str | None, lang: str, *, short: bool = False) -> str:
-    """29 november 2026 / 29 novembre 2026 / 29 November 2026; short: 29/11/2026 (nl, fr) or 29/11/2026 (en-GB)."""
+    """29 november 2026 / 29 novembre 2026 / 29 November 2026 / 29. November 2026; short: 29/11/2026, 29.11.2026."""
     d = _to_date(value)
     if d is None:
         return ''
+    from babel.dates import format_date as babel_date
+
     if short:
-        return f'{d.day:02d}/{d.month:02d}/{d.year}'
-    day = '1er' if lang == 'fr' and d.day == 1 else str(d.day)
-    return f'{day} {MONTHS.get(lang, MONTHS["en"])[d.month - 1]} {d.year}'
+        return babel_date(d, SHORT_DATE.get(lang, 'dd/MM/y'), locale=locale(lang))
+    pattern = FIRST_OF_MONTH[lang] if d.day == 1 and lang in FIRST_OF_MONTH else 'long'
+    return babel_date(d, pattern, locale=locale(lang))
+
+
+def _rounded(value: float | int, decimals: int) -> Decimal:
+    """Half up, as people round (2.25 -> 2.3), not the float default of half to even; no number for NaN or infinity."""
+    number = Decimal(str(value))
+    if not number.is_finite():
+        raise InvalidOperation(value)
+    return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _pattern(decimals: int, prefix: str = '#,##0', suffix: str = '') -> str:
+    return prefix + ('.' + '0' * decimals if decimals > 0 else '') + suffix
 
 
 def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
-    """1 234,5 (fr) / 1.234,5 (nl) / 1,234.5 (en)."""
+    """1.234,5 (nl, de) / 1 234,5 (fr) / 1,234.5 (en)."""
     if value is None:
         return ''
-    # half up, as people round (2.25 -> 2.3), not the float default of half to even
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f'{rounded:,.{decimals}f}'
-    if lang == 'nl':
-        return text.replace(',', '\x00').replace('.', ',').replace('\x00', '.')
-    if lang == 'fr':
-        return text.replace(',', '\u202f').replace('.', ',')
-    return text
+    try:
+        number = _rounded(value, decimals)
+    except (InvalidOperation, ValueError):
+        return ''
+    from babel.numbers import format_decimal
+
+    return format_decimal(number, _pattern(decimals), locale=locale(lang), decimal_quantization=False)
 
 
 def format_percent(fraction: float | None, lang: str, decimals: int = 0) -> str:
+    """26 % (nl, fr, de, with a no-break space) / 26% (en)."""
     if fraction is None:
         return ''
-    number = format_number(fraction * 100, lang, decimals)
-    return f'{number}\u00a0%' if lang in ('nl', 'fr') else f'{number}%'
+    try:
+        number = _rounded(fraction * 100, decimals) / 100
+    except (InvalidOperation, ValueError):
+        return ''
+    from babel.numbers import format_percent as babel_percent
+
+    own = PERCENT_PATTERN.get(lang)
+    pattern = _pattern(decimals, own.removesuffix('\u00a0%'), '\u00a0%') if own else None
+    if pattern is None:
+        standard = locale(lang).percent_formats[None].pattern
+        pattern = standard.replace('#,##0', _pattern(decimals), 1)
+    return babel_percent(number, pattern, locale=locale(lang), decimal_quantization=False)
 
 
 def _to_date(value: date | datetime | str | None) -> date | None:
@@ -210,10 +240,8 @@ class Translator:
         return self.catalog.text(key, self.lang, **params)
 
     def pick(self, text: Text | None) -> str:
-        """The reader's language of a content text {nl, fr, en}."""
-        if not text:
-            return ''
-        return text.get(self.lang) or text.get(DEFAULT_LANGUAGE) or next(iter(text.values()), '')
+        """The reader's language of a content text {nl, fr, en, de}."""
+        return pick(text, self.lang)
 
     def date(self, value: date | datetime | str | None, *, short: bool = False) -> str:
         return format_date(value, self.lang, short=short)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .i18n import DEFAULT_LANGUAGE
+from .i18n import DEFAULT_LANGUAGE, HTML_LANG, pick
 from .yamlcheck import CONTENT_DIR, Checker, read_yaml
 
 FIELDS = ('what', 'why', 'basis', 'who', 'retention')  # per kind, besides its `title`
@@ -64,7 +64,7 @@ class Inventory:
 
     def text(self, texts: dict[str, str], lang: str, limits: Limits | None = None) -> str:
         """A text in `lang` (falling back to the default language), with the retention figures filled in."""
-        template = texts.get(lang) or texts.get(DEFAULT_LANGUAGE) or next(iter(texts.values()), '')
+        template = pick(texts, lang)
         return template.format_map((limits or Limits()).params())
 
     def rows(self, lang: str, limits: Limits) -> list[dict[str, str]]:
@@ -141,7 +141,7 @@ def register_html(
     """The register as a self-contained, printable page."""
     e = html.escape
     parts = [
-        f'<!doctype html><html lang="{e(lang)}"><head><meta charset="utf-8"><title>{e(title)}</title>',
+        f'<!doctype html><html lang="{e(HTML_LANG.get(lang, lang))}"><head><meta charset="utf-8"><title>{e(title)}</title>',
         '<style>body{font-family:sans-serif;margin:2rem;line-height:1.4}table{border-collapse:collapse;width:100%}'
         'th,td{border:1px solid #999;padding:.3rem .5rem;text-align:left;vertical-align:top}</style></head><body>',
         f'<h1>{e(title)}</h1><table><tbody>',

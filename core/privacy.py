@@ -375,7 +375,7 @@ def to_html(data: dict[str, Any], t: Translator) -> bytes:
     """A readable, self-contained page of the same data (for people, not programs)."""
     e = html.escape
     parts = [
-        f'<!doctype html><html lang="{e(t.lang)}"><head><meta charset="utf-8">',
+        f'<!doctype html><html lang="{e(t.html_lang)}"><head><meta charset="utf-8">',
         f'<title>{e(t("privacy.download.title"))}</title>',
         '<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}'
         'table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;'

@@ -15,7 +15,7 @@ from tinydb import Query
 from . import clock, schema
 from .communities import Communities, TableSpec
 from .errors import NotFound, ValidationError
-from .i18n import LANGUAGES
+from .i18n import FALLBACK_LANGUAGE, LANGUAGES
 from .roles import Permission
 
 TABLE = 'action_suggestions'
@@ -41,7 +41,13 @@ RECORD = schema.Record(
         'source': schema.Choice(*SOURCES),
         'ref': schema.optional(schema.Str(80)),
         'dimension': schema.optional(schema.Str(80)),
-        'text': schema.Record({lang: schema.Str(MAX_TEXT) for lang in LANGUAGES}),
+        # a suggestion stored before a language was added lacks it: shown in its fallback language
+        'text': schema.Record(
+            {
+                lang: schema.optional(schema.Str(MAX_TEXT)) if lang in FALLBACK_LANGUAGE else schema.Str(MAX_TEXT)
+                for lang in LANGUAGES
+            }
+        ),
         'created': schema.optional(schema.Day(blank=True)),
         'by': schema.private(schema.Str(80)),
         'status': schema.Choice(*STATUSES),

@@ -51,7 +51,12 @@ FACES = {
     FONT_BOLD_ITALIC: 'DejaVuSans-BoldOblique.ttf',
 }
 
-PAGE_OF = {'nl': 'pagina {page} van {pages}', 'fr': 'page {page} sur {pages}', 'en': 'page {page} of {pages}'}
+PAGE_OF = {
+    'nl': 'pagina {page} van {pages}',
+    'fr': 'page {page} sur {pages}',
+    'en': 'page {page} of {pages}',
+    'de': 'Seite {page} von {pages}',
+}
 INK = colors.HexColor('#1c1c1c')
 MUTED = colors.HexColor('#4a4a4a')
 ACCENT = colors.HexColor('#1d4f91')
@@ -411,7 +416,7 @@ class DocInfo:
     """What a document says about itself: metadata, language, header and footer texts."""
 
     title: str
-    lang: str = 'nl'  # nl | fr | en: "page x of y" and the PDF's /Lang
+    lang: str = 'nl'  # nl | fr | en | de: "page x of y" and the PDF's /Lang
     author: str = ''
     subject: str = ''
     keywords: tuple[str, ...] = field(default_factory=tuple)

@@ -299,7 +299,7 @@ def _share(ctx: PageContext, survey_round: SurveyRound) -> None:
     )
     catalog = ctx.services.content.ui
     closes = survey_round.closes
-    with ui.element('div').classes('w-full grid gap-3 lg:grid-cols-3'):
+    with ui.element('div').classes('w-full grid gap-3 lg:grid-cols-2'):
         for lang in LANGUAGES:
             other = Translator(catalog, lang)
             text = other(
