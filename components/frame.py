@@ -3,6 +3,7 @@ switcher and the navigation to every part; a skip link; one h1 per page."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 
 from nicegui import app, html, ui
 
-from core.i18n import LANGUAGES, Translator
+from core.i18n import HTML_LANG, LANGUAGES, QUASAR_LANG, Translator
 
 from . import typography as tx
 from .focus import install_focus
@@ -75,6 +76,18 @@ def install_theme() -> None:
     install_focus()  # the focus ring, 24 px targets and keyboard behaviour (components/focus.py)
     # Quasar's automatic loading bar (shown during background requests) is an unnamed progress bar to screen readers
     app.config.quasar_config['loadingBar']['skipHijack'] = True
+    _region_in_html_lang()
+
+
+def _region_in_html_lang() -> None:
+    """<html lang> names the region too (de-BE, nl-BE, fr-BE, en-GB), for screen readers and hyphenation.
+
+    NiceGUI writes the Quasar language pack's code there ('de'), and Quasar sets it again on start; there is a pack
+    per language, not per region, so the page's start-up script puts the full tag back once Quasar is done."""
+    tags = {QUASAR_LANG[lang]: HTML_LANG[lang] for lang in LANGUAGES}
+    line = f'document.documentElement.lang = {json.dumps(tags)}[language] || language;'
+    if line not in app.config.vue_config_script:
+        app.config.vue_config_script += f'\n        {line}\n'
 
 
 @dataclass

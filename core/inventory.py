@@ -141,7 +141,8 @@ def register_html(
     """The register as a self-contained, printable page."""
     e = html.escape
     parts = [
-        f'<!doctype html><html lang="{e(HTML_LANG.get(lang, lang))}"><head><meta charset="utf-8"><title>{e(title)}</title>',
+        f'<!doctype html><html lang="{e(HTML_LANG.get(lang, lang))}"><head><meta charset="utf-8">',
+        f'<title>{e(title)}</title>',
         '<style>body{font-family:sans-serif;margin:2rem;line-height:1.4}table{border-collapse:collapse;width:100%}'
         'th,td{border:1px solid #999;padding:.3rem .5rem;text-align:left;vertical-align:top}</style></head><body>',
         f'<h1>{e(title)}</h1><table><tbody>',

@@ -105,10 +105,13 @@ class Suggestions:
         if source not in SOURCES:
             raise ValidationError('error.invalid', 'source')
         if not isinstance(text, dict) or not all(
-            isinstance(text.get(lang), str) and text[lang].strip() for lang in LANGUAGES
+            isinstance(text.get(lang), str) and text[lang].strip()
+            for lang in LANGUAGES
+            if lang not in FALLBACK_LANGUAGE
         ):
             raise ValidationError('error.invalid', 'text')
-        if any(len(text[lang]) > MAX_TEXT for lang in LANGUAGES):
+        text = {lang: text[lang] for lang in LANGUAGES if isinstance(text.get(lang), str) and text[lang].strip()}
+        if any(len(value) > MAX_TEXT for value in text.values()):
             raise ValidationError('error.too_long', 'text', max=MAX_TEXT)
         table = self._table(cid)
         same = (
@@ -125,7 +128,7 @@ class Suggestions:
             'source': source,
             'ref': ref,
             'dimension': dimension,
-            'text': {lang: text[lang] for lang in LANGUAGES},
+            'text': text,  # without German when the idea's text has none yet: read in its fallback
             'created': clock.today_iso(),
             'by': actor,
             'status': 'new',

@@ -8,7 +8,9 @@ import io
 import re
 import threading
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
@@ -57,6 +59,11 @@ PAGE_OF = {
     'en': 'page {page} of {pages}',
     'de': 'Seite {page} von {pages}',
 }
+# Column headers are narrow: a long compound ("Vorherige Einschätzung", "Gegevensbeschermingsautoriteit") breaks
+# at a syllable with a hyphen, by the document's language (set while it is laid out), not anywhere without one.
+HYPHENATION = {'nl': 'nl_NL', 'fr': 'fr', 'en': 'en_GB', 'de': 'de_DE'}
+_layout_lang: ContextVar[str] = ContextVar('pdf_layout_lang', default='')
+_LONG_WORD = re.compile(r'[^\W\d_]{8,}')
 INK = colors.HexColor('#1c1c1c')
 MUTED = colors.HexColor('#4a4a4a')
 ACCENT = colors.HexColor('#1d4f91')
@@ -130,6 +137,25 @@ def nbsp(text: str) -> str:
     return _NBSP_AFTER.sub('\u00a0', _NBSP_BEFORE.sub('\u00a0', text))
 
 
+@cache
+def _dictionary(lang: str) -> Any:
+    try:
+        import pyphen
+    except ImportError:  # without it a word too long for its column still breaks, only without a hyphen
+        return None
+    name = HYPHENATION.get(lang)
+    return pyphen.Pyphen(lang=name) if name and name in pyphen.LANGUAGES else None
+
+
+def soft_hyphens(markup: str, lang: str) -> str:
+    """`markup` with a soft hyphen at every syllable break of its long words, in `lang` (unchanged without a
+    dictionary). Entities and tags hold no word that long, so they stay intact."""
+    dictionary = _dictionary(lang)
+    if dictionary is None:
+        return markup
+    return _LONG_WORD.sub(lambda m: dictionary.inserted(m.group(), hyphen='\u00ad'), markup)
+
+
 class _Style(ParagraphStyle):
     """A paragraph style that copying a story shares instead of copying: layout never changes a style, and deep
     copies of them were a quarter of the time of a short document."""
@@ -170,7 +196,9 @@ def styles() -> dict[str, ParagraphStyle]:
         ),
         'cell': _Style('cell', base, fontSize=9.5, leading=12.5, spaceAfter=0),
         'cell_bold': _Style('cell_bold', base, fontName=FONT_BOLD, fontSize=9.5, leading=12.5, spaceAfter=0),
-        'cell_head': _Style('cell_head', base, fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0),
+        'cell_head': _Style(
+            'cell_head', base, fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0, embeddedHyphenation=1
+        ),
         'bullet': _Style('bullet', base, leftIndent=14, bulletIndent=2, spaceAfter=2),
     }
     return made
@@ -188,6 +216,22 @@ def lead(label: str, text: Any, style: ParagraphStyle) -> Paragraph:
 
 def bullet(text: Any, style: ParagraphStyle, mark: str = '•') -> Paragraph:
     return Paragraph(escape(text), style, bulletText=mark)
+
+
+class _HeaderCell(Paragraph):
+    """A column header: the toolbox's own words, hyphenated in the document's language, which is known only when
+    the document is laid out (a table is made before), so the soft hyphens go in at the first wrap."""
+
+    def __init__(self, text: Any, style: ParagraphStyle) -> None:
+        self._markup, self._hyphenated_for = escape(text), ''
+        super().__init__(self._markup, style)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        lang = _layout_lang.get()
+        if lang != self._hyphenated_for:
+            self._hyphenated_for = lang
+            super().__init__(soft_hyphens(self._markup, lang), self.style)
+        return super().wrap(availWidth, availHeight)
 
 
 class Heading(Paragraph):
@@ -221,7 +265,7 @@ def table(
     def cell(value: Any, head: bool = False) -> Any:
         if isinstance(value, Flowable) or isinstance(value, list):
             return value
-        return para(value, style_set['cell_head' if head else 'cell'])
+        return _HeaderCell(value, style_set['cell_head']) if head else para(value, style_set['cell'])
 
     data = [[cell(h, True) for h in header]] + [[cell(v) for v in row] for row in rows]
     commands: list[tuple] = [
@@ -578,9 +622,12 @@ def build_pdf(story: list[Flowable], info: DocInfo, *, invariant: bool = False) 
         document = _Document(buffer, info, invariant)
         prepared = _prepared(story)
         contents = [f for f in prepared if isinstance(f, Contents)]  # build() consumes the list
+        language = _layout_lang.set(info.lang)
         try:
             document.build(prepared)
         except Exception as e:  # name the Part it failed in (the cause chained)
             raise LayoutFailed(document.part) from e
+        finally:
+            _layout_lang.reset(language)
         document.finish(contents)
     return buffer.getvalue()

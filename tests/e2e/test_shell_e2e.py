@@ -15,7 +15,7 @@ from .conftest import DEMO_PASSWORD, log_in, serious_violations, start_server, w
 def test_sign_up_create_community_and_switch_to_french(server, page):
     page.goto(f'{server.url}/signup')
     wait_idle(page)
-    assert page.locator('html').get_attribute('lang') == 'nl'  # from the browser's nl-BE
+    assert page.locator('html').get_attribute('lang') == 'nl-BE'  # from the browser's nl-BE
     page.get_by_label('Naam', exact=True).fill('Els Janssens')
     page.get_by_label('E-mailadres').fill('els@example.be')
     page.get_by_label('Wachtwoord').fill('een lang genoeg wachtwoord')
@@ -35,15 +35,46 @@ def test_sign_up_create_community_and_switch_to_french(server, page):
 
     page.get_by_role('link', name='FR – Français').click()
     wait_idle(page)
-    assert page.locator('html').get_attribute('lang') == 'fr'
+    assert page.locator('html').get_attribute('lang') == 'fr-BE'
     assert page.get_by_text('Stade de développement', exact=True).is_visible()
     page.get_by_role('link', name='Paramètres').click()
     wait_idle(page)
     assert page.get_by_role('heading', level=1).inner_text() == 'Paramètres de CoP Toegankelijkheid'
     page.get_by_role('link', name='NL – Nederlands').click()
     wait_idle(page)
-    assert page.locator('html').get_attribute('lang') == 'nl'
+    assert page.locator('html').get_attribute('lang') == 'nl-BE'
     assert page.get_by_role('heading', level=1).inner_text() == 'Instellingen van CoP Toegankelijkheid'
+
+
+def test_german_from_the_browser_and_the_switcher_with_de_be_and_no_axe_violation(server, browser):
+    """A German-speaking colleague (browser de-BE) gets German without choosing it; the switcher offers DE; the pages
+    in German carry <html lang="de-BE"> and pass axe on a desktop and on a phone."""
+    problems = {}
+    for width in (1280, 375):
+        context = browser.new_context(viewport={'width': width, 'height': 900}, locale='de-BE')
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f'{server.url}/login')
+        wait_idle(page)
+        assert page.locator('html').get_attribute('lang') == 'de-BE'
+        expect(page.get_by_role('heading', level=1)).to_have_text('Anmelden')
+        expect(page.get_by_role('link', name='DE – Deutsch')).to_have_attribute('aria-current', 'true')
+        problems[f'/login @{width}'] = serious_violations(page)
+        log_in(page, server.url, DEMO_EMAIL, DEMO_PASSWORD)  # in English: the choice is remembered
+        page.get_by_role('link', name='DE – Deutsch').click()
+        wait_idle(page)
+        assert page.locator('html').get_attribute('lang') == 'de-BE'
+        cid = page.locator('a[href^="/c/"]').first.get_attribute('href').split('/')[2]
+        for path in ('/', f'/c/{cid}', f'/c/{cid}/plan', f'/c/{cid}/kompas', f'/c/{cid}/survey', '/account'):
+            page.goto(server.url + path)
+            wait_idle(page)
+            assert page.locator('html').get_attribute('lang') == 'de-BE', path
+            problems[f'{path} @{width}'] = serious_violations(page)
+        expect(page.get_by_role('heading', level=1)).to_have_text('Mein Konto')
+        page.goto(f'{server.url}/account?lang=nl')  # back to Dutch for the tests that follow on this server
+        wait_idle(page)
+        context.close()
+    assert not {k: v for k, v in problems.items() if v}, json.dumps(problems, indent=1)
 
 
 def test_keyboard_reaches_the_skip_link_first(server, page):

@@ -21,7 +21,7 @@ def answer_on_a_phone(browser, link: str, lang: str, texts: dict) -> tuple[str, 
     page.set_default_timeout(15_000)
     page.goto(f'{link}?lang={lang}')
     wait_idle(page)
-    assert page.locator('html').get_attribute('lang') == lang
+    assert page.locator('html').get_attribute('lang') == f'{lang}-BE'
     expect(page.get_by_text(texts['community'])).to_be_visible()  # the member sees which community asks
     expect(page.get_by_text(texts['notice'])).to_be_visible()
     violations = {'start': serious_violations(page)}

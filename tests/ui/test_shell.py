@@ -90,6 +90,32 @@ async def test_language_choice_is_saved_to_the_account(user: User):
     assert services.accounts.by_email('anna@example.be').lang == 'fr'
 
 
+async def test_german_with_lang_de_from_the_browser_and_in_the_account(user: User):
+    """?lang=de gives the page in German with DE in the switcher; a German browser gets German without choosing;
+    the choice goes to the account, and the account page offers German."""
+    response = await user.http_client.get('/login', headers={'Accept-Language': 'de-BE,de;q=0.9,fr;q=0.5'})
+    assert '<html lang="de"' in response.text and 'Anmelden' in response.text  # Quasar's pack; de-BE once started
+    await sign_up(user)
+    await user.should_see(marker='field-name', retries=30)
+    await user.open('/?lang=de')
+    await user.should_see('Meine Communities', retries=10)
+    await user.should_see(marker='lang-de')
+    switcher = {lang: user.find(marker=f'lang-{lang}').elements.pop() for lang in ('nl', 'fr', 'en', 'de')}
+    assert switcher['de'].props.get('aria-current') == 'true' and 'aria-current' not in switcher['fr'].props
+    assert switcher['de'].props['aria-label'] == 'DE – Deutsch' and switcher['de'].props['hreflang'] == 'de'
+    services = app.state.services
+    for _ in range(20):
+        if services.accounts.by_email('anna@example.be').lang == 'de':
+            break
+        await asyncio.sleep(0.05)
+    assert services.accounts.by_email('anna@example.be').lang == 'de'
+    await user.open('/account')
+    await user.should_see('Bevorzugte Sprache')
+    await user.should_see('Mein Konto')
+    response = await user.http_client.get('/no/such/page?lang=de')
+    assert response.status_code == 404 and 'Seite nicht gefunden' in response.text
+
+
 async def test_switch_community(user: User):
     await sign_up(user)
     await user.should_see(marker='field-name', retries=30)

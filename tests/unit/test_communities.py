@@ -82,7 +82,7 @@ async def test_create_validates_and_stores(communities, people, store):
         ({'expected_members': 'nan'}, 'expected_members'),
         ({'expected_members': float('inf')}, 'expected_members'),
         ({'expected_members': True}, 'expected_members'),
-        ({'language': 'de'}, 'language'),
+        ({'language': 'es'}, 'language'),
     ],
 )
 async def test_bad_fields_are_refused(communities, people, change, field):

@@ -172,7 +172,7 @@ async def test_a_template_ending_at_midnight_stores_a_planned_end_that_later_edi
 async def test_create_refuses_an_unknown_language(setup):
     kickoff, cid, who = setup
     with pytest.raises(ValidationError) as caught:
-        await kickoff.create(who['owner'], cid, title='K', lang='de', template_id='kickoff_90')
+        await kickoff.create(who['owner'], cid, title='K', lang='es', template_id='kickoff_90')
     assert caught.value.key == 'error.invalid' and caught.value.field == 'lang'
     assert kickoff.scenarios(who['owner'], cid) == []
 

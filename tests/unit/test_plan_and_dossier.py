@@ -165,10 +165,10 @@ def test_effective_plan_fills_purpose_and_digital_space_and_sorts_are_listed():
     own = effective_plan(PlanFields(purpose='Eigen doel', digital_space='Slack'), community, decision)
     assert (own.purpose, own.digital_space, own.digital_space_decided) == (
         'Eigen doel',
-        {'nl': 'Slack', 'fr': 'Slack', 'en': 'Slack'},
+        {'nl': 'Slack', 'fr': 'Slack', 'en': 'Slack', 'de': 'Slack'},
         False,
     )
-    assert effective_plan(PlanFields(), community, None).digital_space == {'nl': '', 'fr': '', 'en': ''}
+    assert effective_plan(PlanFields(), community, None).digital_space == {'nl': '', 'fr': '', 'en': '', 'de': ''}
     assert SORTS[0] == 'due' and set(SORTS) == {'due', 'status', 'owner', 'title'}
 
 

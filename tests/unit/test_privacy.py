@@ -191,7 +191,7 @@ async def test_my_data_holds_account_roles_profiles_writings_and_invitations(ser
     assert 'survey_answers' not in written  # linked to no one
     json.loads(privacy.to_json(data))
     page = privacy.to_html(data, _t(services, 'en')).decode()
-    assert '<html lang="en">' in page and EMAIL in page and 'linked to no one' in page
+    assert '<html lang="en-GB">' in page and EMAIL in page and 'linked to no one' in page
 
 
 async def test_my_data_refuses_another_accounts_id(services):

@@ -66,7 +66,7 @@ def test_the_register_entry_names_the_controller_and_the_settings_in_force(tmp_p
     survey = next(r for r in rows if r[6] == 'survey_answers')
     assert '7 mois' in survey[-1]
     page, _, _ = services.privacy.register('en', 'html')
-    assert b'<html lang="en">' in page and b'FOD BOSA' in page and b'Record of processing activities' in page
+    assert b'<html lang="en-GB">' in page and b'FOD BOSA' in page and b'Record of processing activities' in page
 
 
 @pytest.mark.parametrize(
