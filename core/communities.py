@@ -106,6 +106,9 @@ class Invitation:
     created: str
     expires: str
     used: bool
+    email: str = ''  # sent by mail to this address (empty: a link copied by hand)
+    lang: str = ''  # the language of the mail
+    mail_id: str = ''  # the mail's status in core/mail.py
 
     @property
     def expired(self) -> bool:
@@ -291,8 +294,11 @@ class Communities:
                 names.add(' '.join(user.name.split()).casefold())
         return names
 
-    async def invite(self, user_id: str, cid: str, role: Role | str) -> tuple[str, Invitation]:
-        """Create a one-time invitation; returns the secret token (shown once) and the invitation."""
+    async def invite(
+        self, user_id: str, cid: str, role: Role | str, *, email: str = '', lang: str = ''
+    ) -> tuple[str, Invitation]:
+        """Create a one-time invitation; returns the secret token (shown once) and the invitation. With `email`, it
+        is to be mailed there in `lang` (core/invitations.py)."""
         community, _ = self.get(user_id, cid, Permission.MANAGE)
         try:
             role = Role(role)
@@ -311,6 +317,7 @@ class Communities:
             'created': now.isoformat(timespec='seconds'),
             'expires': (now + timedelta(days=INVITE_DAYS)).isoformat(timespec='seconds'),
             'used': False,
+            **({'email': email, 'lang': lang} if email else {}),
         }
         self._invites.insert(doc)
         await self.store.accounts.commit()
@@ -360,6 +367,22 @@ class Communities:
         self._invites.update({'used': True, 'used_by': user_id}, Query()['id'] == invitation.id)
         await self.store.accounts.commit()
         return cid
+
+    def renew(self, user_id: str, cid: str, invitation_id: str) -> tuple[str, Invitation]:
+        """A new secret and a new expiry for an open invitation (to send it again): the old link stops working.
+        The caller commits."""
+        community, _ = self.get(user_id, cid, Permission.MANAGE)
+        found = (Query()['id'] == invitation_id) & (Query()['community_id'] == cid) & (Query()['used'] == False)  # noqa: E712
+        if self._invites.get(found) is None:
+            raise NotFound()
+        token = secrets.token_urlsafe(24)
+        expires = (clock.now() + timedelta(days=INVITE_DAYS)).isoformat(timespec='seconds')
+        self._invites.update({'token_hash': _token_hash(token), 'expires': expires}, found)
+        return token, self._invitation(self._invites.get(found), community.name)
+
+    def set_invitation_mail(self, invitation_id: str, mail_id: str) -> None:
+        """Remember which mail carried the invitation (its status is shown); the caller commits."""
+        self._invites.update({'mail_id': mail_id}, Query()['id'] == invitation_id)
 
     async def revoke(self, user_id: str, cid: str, invitation_id: str) -> None:
         self.get(user_id, cid, Permission.MANAGE)
@@ -450,6 +473,9 @@ class Communities:
             created=doc['created'],
             expires=doc['expires'],
             used=bool(doc.get('used')),
+            email=doc.get('email', ''),
+            lang=doc.get('lang', ''),
+            mail_id=doc.get('mail_id', ''),
         )
 
     # -- export and import -------------------------------------------------------------------------------------

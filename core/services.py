@@ -14,6 +14,7 @@ from .exportlog import ExportLog
 from .facilitation import Facilitation
 from .guide import GuideAnswers
 from .inventory import Limits, Operator, load_inventory
+from .invitations import InvitationMail
 from .ittools import ITTools
 from .journey import Journey
 from .kickoff import Kickoff
@@ -58,6 +59,7 @@ class Services:
     changes: Changes  # what changed in a community, for the pages that show it (published after each commit)
     links: Links
     registration: Registration
+    invitation_mail: InvitationMail
 
     def close(self) -> None:
         self.mailer.close()
@@ -133,4 +135,5 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
         changes=changes,
         links=links,
         registration=Registration(accounts, links, mailer, content.ui),
+        invitation_mail=InvitationMail(communities, accounts, mailer, content.ui),
     )

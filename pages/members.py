@@ -7,15 +7,15 @@ from nicegui import html, ui
 from components import typography as tx
 from components.context import PageContext
 from components.dialogs import confirm
-from components.forms import copy_field
 from components.frame import aria
 from components.tables import data_table
-from core.communities import INVITE_DAYS, Member
+from core.communities import Member
 from core.errors import NotFound
-from core.roles import INVITABLE, INVITATION_ROLES, Permission, Role
+from core.roles import INVITABLE, Permission, Role
 from core.services import Services
 
 from ._base import community_page, page
+from ._invitations import InvitationsView
 from .signup import unconfirmed_notice
 
 
@@ -50,7 +50,7 @@ class MembersView:
                     self._render_member(member, manage)
             if manage:
                 self._render_hand_over()
-                Invitations(ctx, services)
+                InvitationsView(ctx, services)
                 _data_protection(ctx, services)
             if not manage or len(self.communities.coordinators(self.cid)) > 1:
                 ui.button(t('members.leave'), icon='logout', on_click=self._on_leave).props('outline').mark(
@@ -141,69 +141,6 @@ class MembersView:
     async def _on_step_down(self) -> None:
         if await self.ctx.attempt(self.communities.step_down(self.me, self.cid)):
             self.ctx.go(f'/c/{self.cid}/members', self.t('handover.stepped_down'))
-
-
-class Invitations:
-    """One-time invitation links: make one for a role, see the open ones, revoke one."""
-
-    def __init__(self, ctx: PageContext, services: Services) -> None:
-        self.ctx, self.t = ctx, ctx.t
-        self.communities = services.communities
-        self.cid, self.me = ctx.community.id, ctx.user.id
-        t = self.t
-        tx.h2(t('invite.title'))
-        tx.p(t('invite.help', days=INVITE_DAYS))
-        with ui.row().classes('items-end gap-3'):
-            self.role = (
-                ui.select(
-                    {r.value: t(f'role.{r.value}') for r in INVITATION_ROLES},
-                    value=Role.COACH.value,
-                    label=t('invite.role'),
-                )
-                .props('outlined')
-                .classes('w-56')
-                .mark('invite-role')
-            )
-            self.result = ui.column().classes('w-full')
-            ui.button(t('invite.create'), icon='link', on_click=self._on_create).mark('invite-create')
-        self.pending = ui.column().classes('w-full gap-1')
-        self._render_pending()
-
-    async def _on_create(self) -> None:
-        t, role = self.t, self.role.value
-        invited = await self.ctx.attempt(self.communities.invite(self.me, self.cid, role))
-        if not invited:
-            return
-        token, _ = invited.value
-        link = f'{str(self.ctx.request.base_url).rstrip("/")}/invite/{token}'
-        self.result.clear()
-        with self.result:
-            tx.p(t('invite.created', role=t(f'role.{role}'))).props('role=status')
-            copy_field(t, t('invite.link'), link, 'invite-link')
-            tx.p(t('invite.once', days=INVITE_DAYS)).classes('text-sm cop-muted')
-        self._render_pending()
-
-    def _render_pending(self) -> None:
-        t = self.t
-        self.pending.clear()
-        pending = self.communities.invitations(self.me, self.cid)
-        if not pending:
-            return
-        with self.pending:
-            tx.h3(t('invite.pending'))
-            with html.ul().classes('flex flex-col gap-1'):
-                for invitation in pending:
-                    with html.li().classes('flex items-center gap-3'):
-                        role, expires = t(f'role.{invitation.role.value}'), t.date(invitation.expires)
-                        tx.span(t('invite.pending_item', role=role, date=expires))
-                        ui.button(t('invite.revoke'), on_click=lambda i=invitation.id: self._on_revoke(i)).props(
-                            'flat dense'
-                        ).mark('invite-revoke')
-
-    async def _on_revoke(self, invitation_id: str) -> None:
-        if await self.ctx.attempt(self.communities.revoke(self.me, self.cid, invitation_id)):
-            ui.notify(self.t('invite.revoked'))
-            self._render_pending()
 
 
 def _data_protection(ctx: PageContext, services: Services) -> None:
