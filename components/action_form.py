@@ -11,6 +11,7 @@ from core.i18n import Translator
 from core.plan import HORIZONS, LIMITS, STATUSES, Action, day_in, days_until, target_day
 
 from . import typography as tx
+from .forms import text_field
 
 
 def relative(t: Translator, day: str | None, *, done: bool = False) -> str:
@@ -48,14 +49,8 @@ def due_field(t: Translator, value: str = '') -> ui.input:
 
 def action_fields(t: Translator, action: Action | None = None, owners: list[str] | None = None) -> dict[str, Any]:
     fields: dict[str, Any] = {
-        'title': ui.input(t('plan.field.title'), value=action.title if action else '')
-        .classes('w-full')
-        .props(f'outlined maxlength={LIMITS["title"]} counter')
-        .mark('action-title'),
-        'description': ui.textarea(t('plan.field.description'), value=action.description if action else '')
-        .classes('w-full')
-        .props(f'outlined autogrow maxlength={LIMITS["description"]}')
-        .mark('action-description'),
+        'title': _text(t, action, 'title'),
+        'description': _text(t, action, 'description', counter=False, area=True),
     }
     with ui.row().classes('w-full gap-3'):
         fields['owner'] = owner_field(t, action.owner if action else '', owners)
@@ -73,14 +68,14 @@ def action_fields(t: Translator, action: Action | None = None, owners: list[str]
     if action is not None and action.horizon and not action.due:
         # an older action planned 'within N days': keep it until a real date replaces it
         tx.p(t('plan.horizon.kept', days=action.horizon, date=t.date(target_day(action)))).classes('text-sm')
-    fields['indicator'] = (
-        ui.input(t('plan.field.indicator'), value=action.indicator if action else '')
-        .classes('w-full')
-        .props(f'outlined maxlength={LIMITS["indicator"]}')
-        .mark('action-indicator')
-    )
-    fields['indicator'].props['hint'] = t('plan.field.indicator_hint')
+    fields['indicator'] = _text(t, action, 'indicator', counter=False, hint=t('plan.field.indicator_hint'))
     return fields
+
+
+def _text(t: Translator, action: Action | None, name: str, **options: Any) -> ui.input:
+    """The text field of one of the action's fields: its label, value, length limit and marker by its name."""
+    value = getattr(action, name) if action else ''
+    return text_field(t(f'plan.field.{name}'), value=value, maxlength=LIMITS[name], marker=f'action-{name}', **options)
 
 
 def owner_field(t: Translator, value: str = '', owners: list[str] | None = None) -> ui.input:

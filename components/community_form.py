@@ -11,7 +11,7 @@ from core.i18n import LANGUAGES, Translator
 from core.stages import Stage
 
 from . import typography as tx
-from .forms import NumberField
+from .forms import NumberField, text_field
 
 
 def community_form(
@@ -19,30 +19,13 @@ def community_form(
 ) -> dict[str, Any]:
     """Build the fields; returns them by name so the page can read values and show errors."""
     fields: dict[str, Any] = {}
-    fields['name'] = (
-        ui.input(t('community.field.name'), value=community.name if community else '')
-        .classes('w-full')
-        .props(f'outlined maxlength={LIMITS["name"]} counter')
-        .mark('field-name')
-    )
-    fields['purpose'] = (
-        ui.textarea(t('community.field.purpose'), value=community.purpose if community else '')
-        .classes('w-full')
-        .props(f'outlined autogrow maxlength={LIMITS["purpose"]} counter')
-        .mark('field-purpose')
-    )
-    fields['purpose'].props['hint'] = t('community.field.purpose_hint')
+    fields['name'] = _text(t, community, 'name')
+    fields['purpose'] = _text(t, community, 'purpose', area=True, hint=t('community.field.purpose_hint'))
     with html.fieldset().classes('w-full border rounded p-3'):
         tx.legend(t('community.field.stage')).classes('px-1 font-medium')
         options = {s.id: f'{t.pick(s.title)} — {t.pick(s.explanation)}' for s in stages}
         fields['stage'] = ui.radio(options, value=community.stage if community else stages[0].id).mark('field-stage')
-    fields['sponsor'] = (
-        ui.input(t('community.field.sponsor'), value=community.sponsor if community else '')
-        .classes('w-full')
-        .props(f'outlined maxlength={LIMITS["sponsor"]}')
-        .mark('field-sponsor')
-    )
-    fields['sponsor'].props['hint'] = t('community.field.sponsor_hint')
+    fields['sponsor'] = _text(t, community, 'sponsor', counter=False, hint=t('community.field.sponsor_hint'))
     with ui.row().classes('w-full gap-4'):
         fields['expected_members'] = (
             NumberField(
@@ -71,3 +54,11 @@ def community_form(
         for element in fields.values():
             element.props('readonly' if not isinstance(element, ui.radio) else 'disable')
     return fields
+
+
+def _text(t: Translator, community: Community | None, name: str, **options: Any) -> ui.input:
+    """The text field of one of the community's fields: its label, value, length limit and marker by its name."""
+    value = getattr(community, name) if community else ''
+    return text_field(
+        t(f'community.field.{name}'), value=value, maxlength=LIMITS[name], marker=f'field-{name}', **options
+    )

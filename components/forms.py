@@ -48,19 +48,26 @@ def text_field(
     *,
     value: str = '',
     maxlength: int | None = None,
+    counter: bool = True,
+    area: bool = False,
     hint: str | None = None,
     autocomplete: str | None = None,
     kind: str = 'text',
     marker: str | None = None,
     on_enter: Callable | None = None,
 ) -> ui.input:
-    field = ui.input(label, value=value).classes('w-full').props('outlined')
+    """A full-width outlined field; `area`: a text area that grows with its text; `counter`: the characters left
+    are shown under a field with a `maxlength`."""
+    field = (ui.textarea(label, value=value).props('autogrow') if area else ui.input(label, value=value)).classes(
+        'w-full'
+    )
+    field.props('outlined')
     if kind == 'password':
         field.props('type=password')
     elif kind != 'text':
         field.props(f'type={kind}')
     if maxlength:
-        field.props(f'maxlength={maxlength} counter')
+        field.props(f'maxlength={maxlength}' + (' counter' if counter else ''))
     if hint:
         field.props['hint'] = hint
     if autocomplete:

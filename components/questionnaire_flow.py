@@ -4,11 +4,13 @@ at a time, and the review of open questions before finishing."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from nicegui import html, ui
 
-from core.questionnaire import Dimension, Instrument, unanswered
+from core.questionnaire import Dimension, Instrument, dimension_to_show, unanswered
+from core.roles import Permission
 from core.sheets import Sheet
 
 from . import typography as tx
@@ -131,6 +133,19 @@ def review_and_finish(
     ui.button(t('questionnaire.finish'), icon='flag', on_click=on_finish).mark('finish')
 
 
+def idea_list(
+    ctx: PageContext, source: str, ref: str, dimension: str, ideas: list[dict], sent: set[tuple[str, str]]
+) -> None:
+    """A result's ideas for one dimension, each with its 'add to action plan' button (for those who may edit)."""
+    t = ctx.t
+    with html.ul().classes('flex flex-col gap-1 w-full'):
+        for idea in ideas:
+            with html.li().classes('flex flex-wrap items-center gap-2 justify-between'):
+                tx.span(t.pick(idea)).classes('grow basis-64')
+                if ctx.can(Permission.EDIT):
+                    send_idea(ctx, source, ref, dimension, idea, (dimension, idea['en']) in sent)
+
+
 def send_idea(ctx: PageContext, source: str, ref: str, dimension: str, text: dict, already: bool) -> None:
     """The 'add to action plan' button for an idea from a tool's result."""
 
@@ -141,3 +156,45 @@ def send_idea(ctx: PageContext, source: str, ref: str, dimension: str, text: dic
         )
 
     send_to_plan(ctx.t, ctx.t.pick(text), already, send)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """The screens of one questionnaire being answered (kompas, profile, facilitation checklist), under `base`:
+    one dimension at a time at {base}/answer?d=<dimension>, the review and finish at {base}/review."""
+
+    ctx: PageContext
+    instrument: Instrument
+    sheet: Sheet
+    base: str
+    active: str  # the navigation entry the screens belong to
+
+    def answer_url(self, dimension_id: str) -> str:
+        return f'{self.base}/answer?d={dimension_id}'
+
+    def answer_page(self, title: Callable[[str], str], d: str, save_answer: Save, save_comment: Save) -> None:
+        """The page of dimension `d` (or the first open one); `title` makes the page title of its name."""
+        dimension = dimension_to_show(self.instrument, self.sheet.answers, d)
+        with self.ctx.frame(title(self.ctx.t.pick(dimension.title)), active=self.active):
+            answer_dimension(
+                self.ctx,
+                self.instrument,
+                self.sheet,
+                dimension.id,
+                answer_url=self.answer_url,
+                review_url=f'{self.base}/review',
+                save_answer=save_answer,
+                save_comment=save_comment,
+            )
+
+    def review_page(self, title: str, finish: Callable[[], Awaitable[Any]], done_url: str, done_notice: str) -> None:
+        with self.ctx.frame(title, active=self.active):
+            review_and_finish(
+                self.ctx,
+                self.instrument,
+                self.sheet,
+                answer_url=self.answer_url,
+                finish=finish,
+                done_url=done_url,
+                done_notice=done_notice,
+            )

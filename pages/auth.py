@@ -20,7 +20,7 @@ from components.context import PageContext
 from components.forms import ErrorLine, text_field
 from components.open_pages import page_of_session_ended
 from core.accounts import MAX_NAME, MIN_PASSWORD
-from core.i18n import LANGUAGES
+from core.i18n import LANGUAGES, Translator
 from core.redirects import safe_next
 from core.services import Services
 
@@ -107,13 +107,7 @@ class AccountView:
                     autocomplete='current-password',
                     marker='pw-current',
                 ),
-                'new': text_field(
-                    t('account.new_password'),
-                    kind='password',
-                    autocomplete='new-password',
-                    hint=t('auth.password_hint', min=MIN_PASSWORD),
-                    marker='pw-new',
-                ),
+                'new': new_password_field(t, t('account.new_password'), 'pw-new'),
             }
             self.error = ErrorLine()
             ui.button(t('account.change_password'), on_click=self._on_change_password).mark('pw-change')
@@ -129,6 +123,12 @@ class AccountView:
         if updated := changed.value:
             self.ctx.session['notice'] = self.t('account.password_changed')
             self.ctx.finish_login(updated, '/account')
+
+
+def new_password_field(t: Translator, label: str, marker: str) -> ui.input:
+    """A field for a new password, with the rule it must meet."""
+    hint = t('auth.password_hint', min=MIN_PASSWORD)
+    return text_field(label, kind='password', autocomplete='new-password', hint=hint, marker=marker)
 
 
 def login_form(ctx: PageContext, target: str) -> None:

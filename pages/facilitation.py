@@ -13,12 +13,12 @@ from components.dialogs import confirm
 from components.error_pages import not_found_content
 from components.forms import ErrorLine, NumberField, form_values
 from components.nav import provide
-from components.questionnaire_flow import answer_dimension, review_and_finish, send_idea
+from components.questionnaire_flow import Flow, idea_list
 from components.survey_widgets import link_and_qr, personal_links, status_buttons, status_text, unverified_label
 from components.tables import data_table
 from core.errors import NotFound
-from core.facilitation import MAX_METHOD, MAX_NAME, SessionOutcome
-from core.questionnaire import below_top_band, dimension_to_show, first_open_dimension, progress
+from core.facilitation import MAX_METHOD, MAX_NAME, Session, SessionOutcome
+from core.questionnaire import below_top_band, first_open_dimension, progress
 from core.roles import Permission
 from core.services import Services
 
@@ -129,58 +129,47 @@ def _delete_button(ctx: PageContext, services: Services, session_id: str) -> Non
     ).classes('mt-4').mark('session-delete')
 
 
-def _answer(ctx: PageContext, services: Services, session_id: str, d: str) -> None:
-    """The facilitator's checklist, one block at a time."""
-    t, cid, facilitation = ctx.t, ctx.community.id, services.facilitation
+def _open_checklist(ctx: PageContext, services: Services, session_id: str) -> tuple[Flow, Session] | None:
+    """The facilitator's checklist of a session while it is open; else the page that says why not, or the session."""
+    cid = ctx.community.id
     try:
-        session = facilitation.session(ctx.user.id, cid, session_id)
+        session = services.facilitation.session(ctx.user.id, cid, session_id)
     except NotFound:
         not_found_content(ctx)
-        return
+        return None
     base = f'/c/{cid}/facilitation/{session_id}'
     if session.sheet.done:
         ctx.go(base)
+        return None
+    instrument = services.facilitation.instrument_of(session.sheet)
+    return Flow(ctx, instrument, session.sheet, base, 'facilitation'), session
+
+
+def _answer(ctx: PageContext, services: Services, session_id: str, d: str) -> None:
+    """The facilitator's checklist, one block at a time."""
+    opened = _open_checklist(ctx, services, session_id)
+    if opened is None:
         return
-    instrument = facilitation.instrument_of(session.sheet)
-    dimension = dimension_to_show(instrument, session.sheet.answers, d)
-    with ctx.frame(
-        t('facilitation.answer_title', name=session.name, block=t.pick(dimension.title)), active='facilitation'
-    ):
-        answer_dimension(
-            ctx,
-            instrument,
-            session.sheet,
-            dimension.id,
-            answer_url=lambda dim: f'{base}/answer?d={dim}',
-            review_url=f'{base}/review',
-            save_answer=lambda item, value: facilitation.answer(
-                ctx.user.id, cid, session_id, item, value, session.sheet.version
-            ),
-            save_comment=lambda item, text: facilitation.comment(ctx.user.id, cid, session_id, item, text),
-        )
+    (flow, session), me, cid, facilitation = opened, ctx.user.id, ctx.community.id, services.facilitation
+    flow.answer_page(
+        lambda name: ctx.t('facilitation.answer_title', name=session.name, block=name),
+        d,
+        save_answer=lambda item, value: facilitation.answer(me, cid, session_id, item, value, session.sheet.version),
+        save_comment=lambda item, text: facilitation.comment(me, cid, session_id, item, text),
+    )
 
 
 def _review(ctx: PageContext, services: Services, session_id: str) -> None:
-    t, cid, facilitation = ctx.t, ctx.community.id, services.facilitation
-    try:
-        session = facilitation.session(ctx.user.id, cid, session_id)
-    except NotFound:
-        not_found_content(ctx)
+    opened = _open_checklist(ctx, services, session_id)
+    if opened is None:
         return
-    base = f'/c/{cid}/facilitation/{session_id}'
-    if session.sheet.done:
-        ctx.go(base)
-        return
-    with ctx.frame(t('facilitation.review_title', name=session.name), active='facilitation'):
-        review_and_finish(
-            ctx,
-            facilitation.instrument_of(session.sheet),
-            session.sheet,
-            answer_url=lambda dim: f'{base}/answer?d={dim}',
-            finish=lambda: facilitation.finish(ctx.user.id, cid, session_id),
-            done_url=base,
-            done_notice=t('facilitation.finished'),
-        )
+    flow, session = opened
+    flow.review_page(
+        ctx.t('facilitation.review_title', name=session.name),
+        lambda: services.facilitation.finish(ctx.user.id, ctx.community.id, session_id),
+        flow.base,
+        ctx.t('facilitation.finished'),
+    )
 
 
 def _details_fields(t) -> dict:
@@ -392,9 +381,4 @@ def _improvements(ctx: PageContext, outcome: SessionOutcome) -> None:
         tx.h3(f'{t.pick(d.title)}: {t.pick(s.band.label)}')
         if s.band.interpretation:
             tx.p(t.pick(s.band.interpretation))
-        with html.ul().classes('flex flex-col gap-1 w-full'):
-            for action in s.band.actions:
-                with html.li().classes('flex flex-wrap items-center gap-2 justify-between'):
-                    tx.span(t.pick(action)).classes('grow basis-64')
-                    if ctx.can(Permission.EDIT):
-                        send_idea(ctx, 'animation', outcome.session.id, d.id, action, (d.id, action['en']) in sent)
+        idea_list(ctx, 'animation', outcome.session.id, d.id, s.band.actions, sent)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from nicegui import background_tasks, html, run, ui
@@ -119,24 +120,20 @@ class ScenarioList:
                 self._render_row_actions(scenario)
 
     def _render_row_actions(self, scenario: Scenario) -> None:
-        t = self.t
+        t, sid, title = self.t, scenario.id, scenario.title
         with ui.row().classes('gap-2'):
             if not scenario.current:
                 ui.button(t('kickoff.make_plan'), icon='star', on_click=lambda: self._on_make_plan(scenario)).props(
                     'flat dense no-caps'
-                ).mark('scenario-make-plan', f'make-plan-{scenario.id}')
-            aria(
-                ui.button(
-                    t('kickoff.duplicate_scenario'), icon='content_copy', on_click=lambda: self._on_duplicate(scenario)
-                ).props('flat dense no-caps'),
-                t('kickoff.duplicate_named', title=scenario.title),
-            ).mark('scenario-duplicate', f'scenario-duplicate-{scenario.id}')
-            aria(
-                ui.button(
-                    t('kickoff.delete_scenario'), icon='delete', on_click=lambda: self._on_delete(scenario)
-                ).props('flat dense no-caps color=negative'),
-                t('kickoff.delete_named', title=scenario.title),
-            ).mark('scenario-delete', f'scenario-delete-{scenario.id}')
+                ).mark('scenario-make-plan', f'make-plan-{sid}')
+            for action, icon, handler, props in (
+                ('duplicate', 'content_copy', self._on_duplicate, 'flat dense no-caps'),
+                ('delete', 'delete', self._on_delete, 'flat dense no-caps color=negative'),
+            ):
+                button = ui.button(t(f'kickoff.{action}_scenario'), icon=icon, on_click=partial(handler, scenario))
+                aria(button.props(props), t(f'kickoff.{action}_named', title=title)).mark(
+                    f'scenario-{action}', f'scenario-{action}-{sid}'
+                )
 
     async def _on_make_plan(self, scenario: Scenario) -> None:
         if await self.ctx.attempt(self.kickoff.set_current(self.uid, self.cid, scenario.id)):

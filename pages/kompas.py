@@ -13,11 +13,11 @@ from components.dialogs import confirm
 from components.error_pages import not_found_content
 from components.nav import provide
 from components.questionnaire import QuestionCard
-from components.questionnaire_flow import answer_dimension, review_and_finish, send_idea
+from components.questionnaire_flow import Flow, idea_list
 from components.tables import data_table
 from core.errors import NotFound
 from core.kompas import RoundResult
-from core.questionnaire import Dimension, DimensionScore, dimension_to_show, first_open_dimension, progress, score
+from core.questionnaire import Dimension, DimensionScore, first_open_dimension, progress, score
 from core.roles import Permission
 from core.services import Services
 from core.sheets import Sheet
@@ -105,19 +105,12 @@ def _answer(ctx: PageContext, services: Services, d: str) -> None:
     if sheet is None or kompas.is_quick(sheet):
         ctx.go(f'/c/{cid}/kompas/quick' if sheet else f'/c/{cid}/kompas')
         return
-    instrument = kompas.instrument_of(sheet)
-    dimension = dimension_to_show(instrument, sheet.answers, d)
-    with ctx.frame(t('kompas.answer_title', dimension=t.pick(dimension.title)), active='kompas'):
-        answer_dimension(
-            ctx,
-            instrument,
-            sheet,
-            dimension.id,
-            answer_url=lambda dim: f'/c/{cid}/kompas/answer?d={dim}',
-            review_url=f'/c/{cid}/kompas/review',
-            save_answer=lambda item, value: kompas.answer(ctx.user.id, cid, sheet.id, item, value, sheet.version),
-            save_comment=lambda item, text: kompas.comment(ctx.user.id, cid, sheet.id, item, text),
-        )
+    Flow(ctx, kompas.instrument_of(sheet), sheet, f'/c/{cid}/kompas', 'kompas').answer_page(
+        lambda name: t('kompas.answer_title', dimension=name),
+        d,
+        save_answer=lambda item, value: kompas.answer(ctx.user.id, cid, sheet.id, item, value, sheet.version),
+        save_comment=lambda item, text: kompas.comment(ctx.user.id, cid, sheet.id, item, text),
+    )
 
 
 def _review(ctx: PageContext, services: Services) -> None:
@@ -126,16 +119,12 @@ def _review(ctx: PageContext, services: Services) -> None:
     if sheet is None:
         ctx.go(f'/c/{cid}/kompas')
         return
-    with ctx.frame(t('kompas.review_title'), active='kompas'):
-        review_and_finish(
-            ctx,
-            kompas.instrument_of(sheet),
-            sheet,
-            answer_url=lambda dim: f'/c/{cid}/kompas/answer?d={dim}',
-            finish=lambda: kompas.finish(ctx.user.id, cid, sheet.id),
-            done_url=f'/c/{cid}/kompas/result/{sheet.id}',
-            done_notice=t('kompas.finished'),
-        )
+    Flow(ctx, kompas.instrument_of(sheet), sheet, f'/c/{cid}/kompas', 'kompas').review_page(
+        t('kompas.review_title'),
+        lambda: kompas.finish(ctx.user.id, cid, sheet.id),
+        f'/c/{cid}/kompas/result/{sheet.id}',
+        t('kompas.finished'),
+    )
 
 
 def _result_page(ctx: PageContext, services: Services, round_id: str) -> None:
@@ -433,12 +422,7 @@ def _dimension_result(
         if not s.band.actions:
             return
         tx.p(t('kompas.ideas')).classes('font-medium mt-1')
-        with html.ul().classes('flex flex-col gap-1'):
-            for action in s.band.actions:
-                with html.li().classes('flex flex-wrap items-center gap-2 justify-between'):
-                    tx.span(t.pick(action)).classes('grow basis-64')
-                    if ctx.can(Permission.EDIT):
-                        send_idea(ctx, 'kompas', outcome.round.id, d.id, action, (d.id, action['en']) in sent)
+        idea_list(ctx, 'kompas', outcome.round.id, d.id, s.band.actions, sent)
 
 
 def _mean(ctx: PageContext, mean: float | None, score) -> str:

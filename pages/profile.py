@@ -3,14 +3,16 @@ community."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from nicegui import html, ui
 
 from components import typography as tx
 from components.context import PageContext
 from components.nav import provide
-from components.questionnaire_flow import answer_dimension, review_and_finish, send_idea
+from components.questionnaire_flow import Flow, send_idea
 from core.profile import ProfileResult
-from core.questionnaire import dimension_to_show, first_open_dimension, progress
+from core.questionnaire import first_open_dimension, progress
 from core.roles import Permission
 from core.services import Services
 
@@ -121,43 +123,34 @@ class ProfileView:
                 _profile_result(self.ctx, other.profile, own=False)
 
 
-def _answer(ctx: PageContext, services: Services, d: str) -> None:
-    t, cid, me, profiles = ctx.t, ctx.community.id, ctx.user.id, services.profiles
-    sheet = profiles.open_profile(me)
+def _open_flow(ctx: PageContext, services: Services) -> Flow | None:
+    """One's open profile to answer or review; None (and back to the overview) when none is open."""
+    profiles = services.profiles
+    sheet = profiles.open_profile(ctx.user.id)
+    base = f'/c/{ctx.community.id}/profile'
     if sheet is None:
-        ctx.go(f'/c/{cid}/profile')
+        ctx.go(base)
+        return None
+    return Flow(ctx, profiles.instrument_of(sheet), sheet, base, 'profile')
+
+
+def _answer(ctx: PageContext, services: Services, d: str) -> None:
+    if (flow := _open_flow(ctx, services)) is None:
         return
-    instrument = profiles.instrument_of(sheet)
-    dimension = dimension_to_show(instrument, sheet.answers, d)
-    with ctx.frame(t('profile.answer_title', group=t.pick(dimension.title)), active='profile'):
-        answer_dimension(
-            ctx,
-            instrument,
-            sheet,
-            dimension.id,
-            answer_url=lambda dim: f'/c/{cid}/profile/answer?d={dim}',
-            review_url=f'/c/{cid}/profile/review',
-            save_answer=lambda item, value: profiles.answer(me, sheet.id, item, value, sheet.version),
-            save_comment=lambda item, text: profiles.comment(me, sheet.id, item, text),
-        )
+    me, sheet, profiles = ctx.user.id, flow.sheet, services.profiles
+    flow.answer_page(
+        lambda name: ctx.t('profile.answer_title', group=name),
+        d,
+        save_answer=lambda item, value: profiles.answer(me, sheet.id, item, value, sheet.version),
+        save_comment=lambda item, text: profiles.comment(me, sheet.id, item, text),
+    )
 
 
 def _review(ctx: PageContext, services: Services) -> None:
-    t, cid, me, profiles = ctx.t, ctx.community.id, ctx.user.id, services.profiles
-    sheet = profiles.open_profile(me)
-    if sheet is None:
-        ctx.go(f'/c/{cid}/profile')
+    if (flow := _open_flow(ctx, services)) is None:
         return
-    with ctx.frame(t('profile.review_title'), active='profile'):
-        review_and_finish(
-            ctx,
-            profiles.instrument_of(sheet),
-            sheet,
-            answer_url=lambda dim: f'/c/{cid}/profile/answer?d={dim}',
-            finish=lambda: profiles.finish(me, sheet.id),
-            done_url=f'/c/{cid}/profile',
-            done_notice=t('profile.finished'),
-        )
+    finish = partial(services.profiles.finish, ctx.user.id, flow.sheet.id)
+    flow.review_page(ctx.t('profile.review_title'), finish, flow.base, ctx.t('profile.finished'))
 
 
 def _profile_result(ctx: PageContext, outcome: ProfileResult, *, own: bool) -> None:

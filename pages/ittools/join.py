@@ -13,7 +13,7 @@ from nicegui import app, ui
 
 from components import typography as tx
 from components.context import PageContext
-from components.forms import ErrorLine
+from components.forms import ErrorLine, text_field
 from components.ittools_live import live_matrix
 from components.ittools_widgets import PresenceList, mode_text
 from core.ittools import Actor, ITTools, MeetingRef
@@ -107,13 +107,15 @@ def _name_form(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Actor
         tx.p(t('meeting.join.of', community=ref.community_name)).classes('cop-muted')
         _coordinator_hint(ctx, ref)
         tx.p(t('meeting.join.name_intro'))
-        name = (
-            ui.input(t('meeting.join.name'), value=actor.name if actor else '')
-            .props(f'outlined maxlength={LIMITS["display_name"]} counter autocomplete=nickname autofocus')
-            .classes('w-full max-w-md')
-            .mark('join-name')
+        name = text_field(
+            t('meeting.join.name'),
+            value=actor.name if actor else '',
+            maxlength=LIMITS['display_name'],
+            hint=t('meeting.join.name_hint'),
+            autocomplete='nickname',
+            marker='join-name',
         )
-        name.props['hint'] = t('meeting.join.name_hint')
+        name.classes('max-w-md').props('autofocus')
         error = ErrorLine().mark('name-error')
         tx.p(t('meeting.join.privacy')).classes('text-sm cop-muted')
         ui.link(t('privacy.link_long'), '/privacy').classes('text-sm').mark('meeting-privacy')

@@ -9,7 +9,7 @@ from nicegui import html, ui
 from components import typography as tx
 from components.context import PageContext
 from components.dialogs import confirm
-from components.forms import clear_field_errors
+from components.forms import clear_field_errors, text_field
 from components.ittools_access import load_or_error
 from components.ittools_widgets import RankRow, ranking_chart, results_table
 from core.communities import file_slug
@@ -181,13 +181,14 @@ class ResultsView:
             .classes('w-56')
             .mark('decision-date')
         )
-        rationale = (
-            ui.textarea(t('ittools.decision.rationale'), value=decision.rationale if decision else '')
-            .props(f'outlined autogrow maxlength={LIMITS["rationale"]} counter')
-            .classes('w-full')
-            .mark('decision-rationale')
+        rationale = text_field(
+            t('ittools.decision.rationale'),
+            value=decision.rationale if decision else '',
+            maxlength=LIMITS['rationale'],
+            area=True,
+            hint=t('ittools.decision.rationale_hint'),
+            marker='decision-rationale',
         )
-        rationale.props['hint'] = t('ittools.decision.rationale_hint')
         self.fields = {'tool': tool, 'date': day, 'rationale': rationale}
         self._on_tool_chosen()
         with ui.row().classes('gap-2'):

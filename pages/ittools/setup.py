@@ -41,37 +41,22 @@ class Part:
 
     key: str  # tool | criterion: in markers and message keys
     heading: str
-    own_field: str  # the name core gives the own entry's first field
-    own_label: str
-    own_limit: str
-    own_marker: str
-    text_label: str
-    text_marker: str
+    own_field: str  # the name core gives the own entry's first field (its marker own-<key>-<field>)
+    own_limit: str  # its length limit, and the last part of its label's key
+    text_field: str  # the own entry's longer text: the last part of its label's key and of its marker
     picker_width: str
 
+    @property
+    def own_marker(self) -> str:
+        return f'own-{self.key}-{self.own_field}'
 
-TOOLS = Part(
-    key='tool',
-    heading='ittools.setup.tools',
-    own_field='name',
-    own_label='ittools.field.tool_name',
-    own_limit='tool_name',
-    own_marker='own-tool-name',
-    text_label='ittools.field.description',
-    text_marker='own-tool-description',
-    picker_width='w-72',
-)
-CRITERIA = Part(
-    key='criterion',
-    heading='ittools.setup.criteria',
-    own_field='title',
-    own_label='ittools.field.criterion_title',
-    own_limit='criterion_title',
-    own_marker='own-criterion-title',
-    text_label='ittools.field.explanation',
-    text_marker='own-criterion-explanation',
-    picker_width='w-96 max-w-full',
-)
+    @property
+    def text_marker(self) -> str:
+        return f'own-{self.key}-{self.text_field}'
+
+
+TOOLS = Part('tool', 'ittools.setup.tools', 'name', 'tool_name', 'description', 'w-72')
+CRITERIA = Part('criterion', 'ittools.setup.criteria', 'title', 'criterion_title', 'explanation', 'w-96 max-w-full')
 
 
 @dataclass(frozen=True)
@@ -217,13 +202,13 @@ class SetupView:
         t = self.t
         tx.h3(t(f'ittools.setup.own_{part.key}'))
         own = (
-            ui.input(t(part.own_label))
+            ui.input(t(f'ittools.field.{part.own_limit}'))
             .props(f'outlined dense maxlength={LIMITS[part.own_limit]}')
             .classes('w-full')
             .mark(part.own_marker)
         )
         text = (
-            ui.textarea(t(part.text_label))
+            ui.textarea(t(f'ittools.field.{part.text_field}'))
             .props(f'outlined dense autogrow maxlength={LIMITS["explanation"]}')
             .classes('w-full')
             .mark(part.text_marker)
