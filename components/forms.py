@@ -7,6 +7,8 @@ from typing import Any
 
 from nicegui import ui
 
+from core.accounts import MIN_PASSWORD
+
 
 class ErrorLine(ui.label):
     """A message line that screen readers announce when it changes."""
@@ -77,6 +79,12 @@ def text_field(
     if on_enter:
         field.on('keydown.enter', on_enter)
     return field
+
+
+def new_password_field(t: Any, label: str, marker: str) -> ui.input:
+    """A field for a new password, with the rule it must meet. `t`: the page's Translator."""
+    hint = t('auth.password_hint', min=MIN_PASSWORD)
+    return text_field(label, kind='password', autocomplete='new-password', hint=hint, marker=marker)
 
 
 def show_field_error(

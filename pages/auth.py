@@ -17,10 +17,10 @@ from nicegui import app, html, ui
 
 from components import typography as tx
 from components.context import PageContext
-from components.forms import ErrorLine, text_field
+from components.forms import ErrorLine, new_password_field, text_field
 from components.open_pages import page_of_session_ended
-from core.accounts import MAX_NAME, MIN_PASSWORD
-from core.i18n import LANGUAGES, Translator
+from core.accounts import MAX_NAME
+from core.i18n import LANGUAGES
 from core.redirects import safe_next
 from core.services import Services
 
@@ -123,12 +123,6 @@ class AccountView:
         if updated := changed.value:
             self.ctx.session['notice'] = self.t('account.password_changed')
             self.ctx.finish_login(updated, '/account')
-
-
-def new_password_field(t: Translator, label: str, marker: str) -> ui.input:
-    """A field for a new password, with the rule it must meet."""
-    hint = t('auth.password_hint', min=MIN_PASSWORD)
-    return text_field(label, kind='password', autocomplete='new-password', hint=hint, marker=marker)
 
 
 def login_form(ctx: PageContext, target: str) -> None:

@@ -15,8 +15,8 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.context import PageContext
-from components.forms import ErrorLine, clear_field_errors, show_field_error, text_field
-from core.accounts import MAX_EMAIL, MAX_NAME, MIN_PASSWORD
+from components.forms import ErrorLine, clear_field_errors, new_password_field, show_field_error, text_field
+from core.accounts import MAX_EMAIL, MAX_NAME
 from core.errors import AppError
 from core.redirects import safe_next
 from core.services import Services
@@ -41,12 +41,13 @@ def unconfirmed_notice(ctx: PageContext) -> bool:
         status = tx.p('').props('role=status')
 
         async def resend() -> None:
-            try:
-                await ctx.services.registration.resend_confirmation(user.id, mail_base(ctx))
-            except AppError as e:
-                status.set_text(ctx.error_text(e))
-                return
-            status.set_text(t('auth.unconfirmed.resent', email=user.email))
+            sent = await ctx.attempt(
+                ctx.services.registration.resend_confirmation(user.id, mail_base(ctx)),
+                notify=False,
+                on_error=lambda e: status.set_text(ctx.error_text(e)),
+            )
+            if sent:
+                status.set_text(t('auth.unconfirmed.resent', email=user.email))
 
         ui.button(t('auth.unconfirmed.resend'), icon='mail', on_click=resend).props('outline').mark('resend-confirm')
     return True
@@ -74,13 +75,7 @@ class SignUpView:
                 'email': text_field(
                     t('auth.email'), kind='email', maxlength=MAX_EMAIL, autocomplete='email', marker='signup-email'
                 ),
-                'password': text_field(
-                    t('auth.password'),
-                    kind='password',
-                    autocomplete='new-password',
-                    hint=t('auth.password_hint', min=MIN_PASSWORD),
-                    marker='signup-password',
-                ),
+                'password': new_password_field(t, t('auth.password'), 'signup-password'),
             }
             self.error = ErrorLine().mark('signup-error')
             self.fields['password'].on('keydown.enter', self._on_submit)
@@ -93,19 +88,21 @@ class SignUpView:
         self.error.clear_text()
         clear_field_errors(self.fields)
         values = {name: field.value for name, field in self.fields.items()}
-        try:
-            await self.ctx.services.registration.sign_up(
+        signed_up = await self.ctx.attempt(
+            lambda: self.ctx.services.registration.sign_up(
                 values['name'],
                 values['email'],
                 values['password'],
                 self.ctx.lang,
-                self.ctx.client_key,
+                self.ctx.client_key,  # read inside: it may itself be refused (a newcomer during a flood)
                 mail_base(self.ctx),
                 self.target,
-            )
-        except AppError as e:
-            if not show_field_error(self.fields, e.field, self.ctx.error_text(e)):
-                self.error.show(self.ctx.error_text(e))
+            ),
+            fields=self.fields,
+            line=self.error,
+            echo=False,  # the message once: under its field when it has one
+        )
+        if not signed_up:
             return
         _mailbox(self.ctx, self.box, 'auth.mailbox.signup', str(values['email']).strip())
 
@@ -116,10 +113,9 @@ class ConfirmView:
     def __init__(self, ctx: PageContext, token: str) -> None:
         self.ctx, self.t, self.token = ctx, ctx.t, token
         self.box = ui.column().classes('w-full max-w-md')
-        try:
-            ctx.services.links.check('confirm', token)
-        except AppError as e:
-            self._render_problem(e)
+        if not ctx.attempt_now(
+            lambda: ctx.services.links.check('confirm', token), on_error=self._render_problem, notify=False
+        ):
             return
         with self.box:
             ui.button(self.t('mail.confirm.action'), icon='verified', on_click=self._on_confirm).mark('confirm-submit')
@@ -134,11 +130,12 @@ class ConfirmView:
                 ui.link(self.t('auth.login.action'), '/login')
 
     async def _on_confirm(self) -> None:
-        try:
-            done = await self.ctx.services.registration.confirm(self.token)
-        except AppError as e:
-            self._render_problem(e)
+        confirmed = await self.ctx.attempt(
+            self.ctx.services.registration.confirm(self.token), on_error=self._render_problem, notify=False
+        )
+        if not confirmed:
             return
+        done = confirmed.value
         if self.ctx.user is not None and self.ctx.user.id == done.user.id:
             self.ctx.go(done.next, self.t('auth.confirm.done'))
             return
@@ -164,13 +161,13 @@ class ForgotView:
             ui.button(self.t('auth.forgot.action'), on_click=self._on_submit).classes('w-full').mark('forgot-submit')
 
     async def _on_submit(self) -> None:
-        self.error.clear_text()
-        try:
-            await self.ctx.services.registration.request_reset(
+        requested = await self.ctx.attempt(
+            lambda: self.ctx.services.registration.request_reset(
                 self.email.value, self.ctx.client_key, mail_base(self.ctx)
-            )
-        except AppError as e:
-            self.error.show(self.ctx.error_text(e))
+            ),
+            line=self.error,
+        )
+        if not requested:
             return
         _mailbox(self.ctx, self.box, 'auth.mailbox.reset', str(self.email.value).strip())
 
@@ -181,22 +178,15 @@ class ResetView:
     def __init__(self, ctx: PageContext, token: str) -> None:
         self.ctx, self.t, self.token = ctx, ctx.t, token
         self.box = ui.column().classes('w-full max-w-md')
-        try:
-            user = ctx.services.registration.reset_target(token)
-        except AppError as e:
-            self._render_problem(e)
+        target = ctx.attempt_now(
+            lambda: ctx.services.registration.reset_target(token), on_error=self._render_problem, notify=False
+        )
+        if not target:
             return
+        user = target.value
         with self.box, ui.card().classes('w-full').props('flat bordered'):
             tx.p(self.t('auth.reset.intro', email=user.email))
-            self.fields = {
-                'new': text_field(
-                    self.t('account.new_password'),
-                    kind='password',
-                    autocomplete='new-password',
-                    hint=self.t('auth.password_hint', min=MIN_PASSWORD),
-                    marker='reset-password',
-                )
-            }
+            self.fields = {'new': new_password_field(self.t, self.t('account.new_password'), 'reset-password')}
             self.error = ErrorLine().mark('reset-error')
             self.fields['new'].on('keydown.enter', self._on_submit)
             ui.button(self.t('auth.reset.action'), on_click=self._on_submit).classes('w-full').mark('reset-submit')
@@ -207,17 +197,24 @@ class ResetView:
             tx.p(self.ctx.error_text(error)).props('role=alert').mark('link-problem')
             ui.link(self.t('auth.reset.again'), '/reset').mark('reset-again')
 
+    def _on_refused(self, error: AppError) -> None:
+        """A link that no longer works replaces the form; a refused password goes under its field, once."""
+        if error.key.startswith('link.'):
+            self._render_problem(error)
+        elif not show_field_error(self.fields, error.field, self.ctx.error_text(error)):
+            self.error.show(self.ctx.error_text(error))
+
     async def _on_submit(self) -> None:
         self.error.clear_text()
         clear_field_errors(self.fields)
-        try:
-            user = await self.ctx.services.registration.reset(self.token, self.fields['new'].value)
-        except AppError as e:
-            if e.key.startswith('link.'):
-                self._render_problem(e)
-            elif not show_field_error(self.fields, e.field, self.ctx.error_text(e)):
-                self.error.show(self.ctx.error_text(e))
+        reset = await self.ctx.attempt(
+            self.ctx.services.registration.reset(self.token, self.fields['new'].value),
+            notify=False,
+            on_error=self._on_refused,
+        )
+        if not reset:
             return
+        user = reset.value
         self.ctx.session['notice'] = self.t('auth.reset.done')
         self.ctx.finish_login(user, '/')
 
