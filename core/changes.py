@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -24,15 +25,21 @@ class Changed:
 
 
 Listener = Callable[[Changed], None]
+C = TypeVar('C')
 
 
-class Channel:
-    """Listeners of one thing, called in turn; a listener that fails is logged and the others still hear."""
+class Channel(Generic[C]):
+    """Listeners of one thing, called in turn; a listener that fails is logged and the others still hear. Used by the
+    community channels below and by each IT-tools room (core/ittools/live.py)."""
 
-    def __init__(self) -> None:
-        self.listeners: list[Listener] = []
+    def __init__(self, label: str = 'change') -> None:
+        self.label = label  # what the log line names when a listener fails
+        self.listeners: list[Callable[[C], None]] = []
 
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
+    def __len__(self) -> int:
+        return len(self.listeners)
+
+    def subscribe(self, listener: Callable[[C], None]) -> Callable[[], None]:
         self.listeners.append(listener)
 
         def unsubscribe() -> None:
@@ -41,23 +48,27 @@ class Channel:
 
         return unsubscribe
 
-    def notify(self, change: Changed) -> None:
+    def notify(self, change: C) -> None:
         for listener in list(self.listeners):
             try:
                 listener(change)
             except Exception:  # one broken page must not keep the change from everyone else
-                log.warning('a listener of %s failed', change.topic, exc_info=True)
+                log.warning('a listener of %s failed on %s', self.label, _name(change), exc_info=True)
+
+
+def _name(change: Any) -> str:
+    return str(getattr(change, 'topic', None) or getattr(change, 'kind', None) or type(change).__name__)
 
 
 class Changes:
     """One channel per community: pages subscribe to the community they show, services publish after a commit."""
 
     def __init__(self) -> None:
-        self._channels: dict[str, Channel] = {}
+        self._channels: dict[str, Channel[Changed]] = {}
 
     def subscribe(self, cid: str, listener: Listener, topics: frozenset[str] | None = None) -> Callable[[], None]:
         """Hear the changes of community `cid` (of the given topics only, when named)."""
-        channel = self._channels.setdefault(cid, Channel())
+        channel = self._channels.setdefault(cid, Channel(f'community {cid}'))
         heard = listener if topics is None else _only(topics, listener)
         unsubscribe = channel.subscribe(heard)
 

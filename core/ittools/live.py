@@ -2,8 +2,9 @@
 
 A room holds the authoritative model (loaded once from the community's file and written through on every change),
 the running meeting, who is present, who is editing which cell, and each person's undo history. Pages subscribe a
-listener; the service calls every listener after a change is on disk. Listeners are plain callables: core knows
-nothing of the UI, and a listener that fails never stops the others.
+listener; the service calls every listener after a change is on disk, through a `Channel` of core/changes.py (the one
+mechanism of every live page). Listeners are plain callables: core knows nothing of the UI, and a listener that fails
+never stops the others.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.changes import Channel
 from core.store import Database
 
 from .catalogue import Catalogue
@@ -90,7 +92,7 @@ class Room:
     catalogue: Catalogue
     meeting: Meeting | None = None
     meeting_doc_id: int | None = None
-    listeners: list[Listener] = field(default_factory=list)
+    listeners: Channel[Change] = field(default_factory=lambda: Channel('an IT-tools room'))
     presence: dict[str, Presence] = field(default_factory=dict)  # page token -> presence
     editing: dict[str, tuple[str, str, float]] = field(default_factory=dict)  # key -> (actor id, name, since)
     undo: dict[str, deque[UndoStep]] = field(default_factory=dict)
@@ -134,20 +136,11 @@ class Room:
     # -- listeners ---------------------------------------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        self.listeners.append(listener)
-
-        def unsubscribe() -> None:
-            if listener in self.listeners:
-                self.listeners.remove(listener)
-
-        return unsubscribe
+        return self.listeners.subscribe(listener)
 
     def notify(self, change: Change) -> None:
-        for listener in list(self.listeners):
-            try:
-                listener(change)
-            except Exception:  # one broken page must not stop the meeting for everyone else
-                log.warning('an IT-tools listener failed on %s', change.kind, exc_info=True)
+        """Every listener hears the change (one broken page must not stop the meeting for everyone else)."""
+        self.listeners.notify(change)
 
     # -- presence and editing marks ------------------------------------------------------------------------------------
 

@@ -46,7 +46,7 @@ def test_a_failing_listener_does_not_stop_the_others(caplog):
     with caplog.at_level(logging.WARNING):
         changes.publish('a', 'survey')
     assert heard == [Changed('a', 'survey')]
-    assert 'a listener of survey failed' in caplog.text
+    assert 'a listener of community a failed on survey' in caplog.text
 
 
 async def test_the_services_publish_after_their_commit(tmp_path):
