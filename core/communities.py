@@ -247,6 +247,7 @@ class Communities:
         self.store.erase_community(cid)
         self._memberships.remove(Query()['community_id'] == cid)
         self._invites.remove(Query()['community_id'] == cid)
+        self.store.accounts.table('org_links').remove(Query()['community_id'] == cid)  # core/organisations.py
         await self.store.accounts.commit()
 
     # -- damaged files -----------------------------------------------------------------------------------------

@@ -22,13 +22,16 @@ from .kompas import Kompas
 from .links import Links
 from .mail import OUTBOX_DAYS, Mailer, parse_smtp_url
 from .oidc import OidcConfig, OrganisationSignIn
+from .organisations import Organisations
 from .plan import ActionPlan
+from .portfolio import Portfolio
 from .privacy import Privacy, ittools_forgetter
 from .profile import Profiles
 from .registration import Registration
 from .retention import Retention
 from .sessions import Sessions
 from .store import BackupPolicy, Store
+from .stories import Stories
 from .suggestions import Suggestions
 from .survey import Surveys
 
@@ -60,6 +63,9 @@ class Services:
     links: Links
     registration: Registration
     invitation_mail: InvitationMail
+    organisations: Organisations
+    stories: Stories
+    portfolio: Portfolio
 
     def close(self) -> None:
         self.mailer.close()
@@ -98,6 +104,8 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
         relay=parse_smtp_url(settings.smtp_url) if settings.smtp_url else None,
     )
     links = Links(store.accounts)
+    organisations = Organisations(communities, accounts)
+    stories = Stories(communities)
     return Services(
         settings=settings,
         content=content,
@@ -136,4 +144,16 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
         links=links,
         registration=Registration(accounts, links, mailer, content.ui),
         invitation_mail=InvitationMail(communities, accounts, mailer, content.ui),
+        organisations=organisations,
+        stories=stories,
+        portfolio=Portfolio(
+            organisations,
+            communities,
+            kompas=kompas,
+            surveys=surveys,
+            plan=plan,
+            ittools=ittools,
+            kickoff=kickoff,
+            stories=stories,
+        ),
     )
