@@ -164,6 +164,7 @@ def _drawer(shell: Shell) -> ui.left_drawer:
     with ui.left_drawer(value=None, bordered=True).classes('bg-grey-1 p-3').props('width=260') as drawer:
         with aria(html.nav(), t('frame.main_nav')).classes('cop-nav flex flex-col gap-1 w-full'):
             _nav_link(t('nav.communities'), '/', 'groups', shell.active == 'communities', 'nav-communities')
+            _nav_link(t('nav.portfolio'), '/portfolio', 'insights', shell.active == 'portfolio', 'nav-portfolio')
             if shell.current and shell.communities:
                 ui.select(
                     shell.communities,
@@ -194,6 +195,13 @@ def _drawer(shell: Shell) -> ui.left_drawer:
                     'manage_accounts',
                     shell.active == 'members',
                     'nav-members',
+                )
+                _nav_link(
+                    t('nav.organisation'),
+                    f'/c/{shell.current}/organisation',
+                    'corporate_fare',
+                    shell.active == 'organisation',
+                    'nav-organisation',
                 )
                 _nav_link(
                     t('nav.settings'),

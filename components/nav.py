@@ -33,6 +33,7 @@ PARTS: tuple[Part, ...] = (
     Part('ittools', 'table_chart', '/ittools', group='helpkit'),
     Part('kickoff', 'event', '/kickoff', group='helpkit'),
     Part('plan', 'checklist', '/plan'),
+    Part('stories', 'auto_stories', '/stories'),
 )
 
 _status: dict[str, Callable[[Any], str | None]] = {}

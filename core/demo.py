@@ -12,6 +12,7 @@ from tinydb import Query
 from . import clock
 from .ittools.demo import seed as seed_ittools
 from .kompas import TABLE as KOMPAS_TABLE
+from .portfolio_demo import seed_portfolio
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -108,10 +109,12 @@ async def _seed_profile(services: Services, owner: str, cid: str) -> None:
 
 async def seed_and_announce(services: Services) -> None:
     password = services.settings.demo_password or secrets.token_urlsafe(9)
-    await seed(services, password)
+    user_id, cid = await seed(services, password)
+    officer = await seed_portfolio(services, password, user_id, cid)
     print(
         f'\nDemo data ready. Log in at http://{services.settings.host}:{services.settings.port}/login with\n'
-        f'  coordinator: {DEMO_EMAIL}\n  coach:       {DEMO_COACH_EMAIL}\n  password:    {password}\n',
+        f'  coordinator: {DEMO_EMAIL}\n  coach:       {DEMO_COACH_EMAIL}\n  KM officer:  {officer}\n'
+        f'  password:    {password}\n',
         flush=True,
     )
 

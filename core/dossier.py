@@ -24,7 +24,7 @@ from .survey_results import Gap, SurveyResults, nearest_in_time, perception_gap,
 if TYPE_CHECKING:
     from .services import Services
 
-SECTIONS = ('community', 'profile', 'kompas', 'survey', 'ittools', 'kickoff', 'plan', 'guide')
+SECTIONS = ('community', 'profile', 'kompas', 'survey', 'ittools', 'kickoff', 'plan', 'stories', 'guide')
 # Privacy by default: the coordinator's self-assessment goes to the sponsor only when ticked for this dossier.
 DEFAULT_SECTIONS = tuple(s for s in SECTIONS if s != 'profile')
 
@@ -55,6 +55,7 @@ class DossierData:
     actions: list[Action] = field(default_factory=list)
     guide: Guide | None = None
     guide_answers: dict[str, Answer] = field(default_factory=dict)
+    stories: list[Any] = field(default_factory=list)  # published value-creation stories (core/stories.py)
 
 
 def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
@@ -113,6 +114,7 @@ def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
     data.actions = services.plan.actions(actor, cid)
     data.guide = services.content.guide
     data.guide_answers = services.guide.answers(actor, cid)
+    data.stories = services.stories.published(cid)  # the role was checked above
     return data
 
 

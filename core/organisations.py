@@ -91,6 +91,10 @@ class Organisations:
         open portfolio pages redraw, so a detached community leaves them at once."""
         self._listeners.append(listener)
 
+    def off_change(self, listener: Any) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def _changed(self, org_id: str, cid: str) -> None:
         for listener in list(self._listeners):
             listener(org_id, cid)

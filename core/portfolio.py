@@ -238,7 +238,7 @@ class Portfolio:
             'kickoff': lambda: self._kickoff(grantor, cid),
             'stories': lambda: tuple(self.stories.published(cid)),
         }
-        out: dict[str, Any] = {'last_activity': last_activity(db, community)}
+        out: dict[str, Any] = {'last_activity': last_activity(db, community, today)}
         for part, read in readers.items():
             if part not in shared:
                 out[part] = NOT_SHARED
@@ -321,22 +321,23 @@ def _roles_from(communities: Communities, index: _Index) -> Iterator[None]:
         del communities.role_of
 
 
-def last_activity(db: Any, community: Community) -> str:
+def last_activity(db: Any, community: Community, today: date | None = None) -> str:
     """The latest day anything was written in the community (a date in any record), the community's own change
     included; exports by others and anonymous answers do not count."""
     latest = max(community.updated[:10], community.created[:10])
+    cap = (today or datetime.now(UTC).date()).isoformat()  # a planned day (a kick-off) is not activity yet
     for name in db.tinydb.tables():
         if name in _QUIET_TABLES:
             continue
         for doc in db.table(name).all():
             for key in _DATE_KEYS:
                 value = doc.get(key)
-                if isinstance(value, str) and value[:10] > latest and _DAY.match(value):
+                if isinstance(value, str) and latest < value[:10] <= cap and _DAY.match(value):
                     latest = value[:10]
             decision = doc.get('decision')
             if isinstance(decision, dict):
                 value = decision.get('recorded_at')
-                if isinstance(value, str) and value[:10] > latest and _DAY.match(value):
+                if isinstance(value, str) and latest < value[:10] <= cap and _DAY.match(value):
                     latest = value[:10]
     return latest
 
@@ -469,7 +470,7 @@ COLUMNS = (
 def cell(row: Row, column: str, labels: Labels) -> Any:
     """One cell as the reader sees it: a number or text; "not shared by the coordinator" for a hidden part."""
     t = labels.t
-    part = _COLUMN_PART.get(column)
+    part = COLUMN_PART.get(column)
     if part is not None and part not in row.shared:
         return t('portfolio.not_shared')
     simple: dict[str, Callable[[], Any]] = {
@@ -485,7 +486,7 @@ def cell(row: Row, column: str, labels: Labels) -> Any:
     return _part_cell(row, column, labels)
 
 
-_COLUMN_PART = {
+COLUMN_PART = {
     'kompas': 'kompas',
     'weakest': 'kompas',
     'trend': 'kompas',
@@ -534,3 +535,17 @@ def _answers(s: Any, t: Translator, none: str) -> Any:
     if not isinstance(s, SurveySummary):
         return none
     return t('portfolio.survey_waiting') if s.answers is None else s.answers
+
+
+def labels_for(t: Translator, content: Any, instrument: Any) -> Labels:
+    """Labels in the reader's language: stage titles from content/stages.yaml, dimensions from the current kompas."""
+    titles = {d.id: d.title for d in instrument.dimensions}
+
+    def stage(stage_id: str) -> str:
+        found = content.stage(stage_id)
+        return t.pick(found.title) if found else stage_id
+
+    def dimension(dimension_id: str) -> str:
+        return t.pick(titles[dimension_id]) if dimension_id in titles else dimension_id
+
+    return Labels(t, stage, dimension)

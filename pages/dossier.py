@@ -10,6 +10,7 @@ from nicegui import html, run, ui
 from components import typography as tx
 from components.charts import horizontal_bars, radar
 from components.context import PageContext
+from components.story_card import story_view
 from components.tables import data_table
 from core.communities import file_slug
 from core.dossier import (
@@ -144,6 +145,7 @@ def render_html(ctx: PageContext, data: DossierData, sections: list[str]) -> Non
         'ittools': _ittools,
         'kickoff': _kickoff,
         'plan': _actions,
+        'stories': _stories,
         'guide': _guide,
     }
     for section in sections:
@@ -299,3 +301,11 @@ def _guide(t: Translator, data: DossierData) -> None:
             for question, answer in answered:
                 tx.dt(t.pick(question.question)).classes('font-medium')
                 tx.dd(answer.text).classes('whitespace-pre-line pl-4')
+
+
+def _stories(t: Translator, data: DossierData) -> None:
+    if not data.stories:
+        _missing(t('dossier.missing.stories'))
+        return
+    for told in data.stories:
+        story_view(t, told)

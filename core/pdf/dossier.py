@@ -129,6 +129,7 @@ def dossier_story(
         'ittools': _ittools,
         'kickoff': _kickoff,
         'plan': _actions,
+        'stories': _stories,
         'guide': _guide,
     }
     titles = [t(f'dossier.section.{s}') for s in sections]
@@ -325,4 +326,20 @@ def _guide(data: DossierData, t: Translator) -> list[Flowable]:
     for phase, answered in sections:
         story.append(heading(t.pick(phase.title), 1, st))
         story += [keep([para(t.pick(q.question), st['h3']), para(a.text, st['body'])]) for q, a in answered]
+    return story
+
+
+def _stories(data: DossierData, t: Translator) -> list[Flowable]:
+    """Published value-creation stories: each cycle the writer answered, then the signature (or "anonymous")."""
+    st = styles()
+    if not data.stories:
+        return _missing(t('dossier.missing.stories'))
+    story: list[Flowable] = []
+    for told in data.stories:
+        block: list[Flowable] = []
+        for cycle, text in told.texts.items():
+            if text:
+                block += [para(t(f'story.cycle.{cycle}'), st['label']), para(text, st['body'])]
+        block.append(para(told.author or t('story.anonymous'), st['muted']))
+        story += [keep(block), spacer(3)]
     return story
