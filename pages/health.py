@@ -48,36 +48,42 @@ def register(services: Services) -> None:
 
     @app.post('/admin/backup', include_in_schema=False)
     async def admin_backup(request: Request):
-        client = request.client.host if request.client else 'unknown'
-        token = _bearer(request)
-        instance = getattr(app.state, 'instance', None)
-        # the local command's key (256 random bits, readable only with the data folder) is never locked out: behind
-        # a reverse proxy every caller has the proxy's address, and guesses from outside must not stop the backups
-        if not (instance and instance.key and _same(token, instance.key)):
-            wait = limiter.retry_after(client)
-            if wait:
-                return JSONResponse({'error': 'too many wrong tokens'}, 429, headers={'Retry-After': str(wait)})
-            if not (services.settings.admin_token and _same(token, services.settings.admin_token)):
-                limiter.failure(client)
-                log.warning('admin backup refused: wrong or missing token')
-                return JSONResponse({'error': 'wrong or missing admin token'}, 401, headers=NO_STORE)
-            limiter.success(client)
-        out_dir = services.store.data_dir / f'{STAGING_PREFIX}out-{secrets.token_hex(6)}'
-        try:
-            async with backup_lock:  # one at a time; a second caller waits for the first
-                info = await backup_store(services.store, out_dir)
-        except OSError as e:
-            shutil.rmtree(out_dir, ignore_errors=True)
-            log.error('online backup failed: %s', e.strerror or type(e).__name__)
-            return JSONResponse({'error': 'the backup could not be written'}, 500, headers=NO_STORE)
-        log.info('online backup taken: %d files, %d bytes', info.files, info.size)
-        return FileResponse(
-            info.path,
-            media_type='application/gzip',
-            filename=info.path.name,
-            headers=NO_STORE,
-            background=BackgroundTask(shutil.rmtree, out_dir, ignore_errors=True),
-        )
+        return await _admin_backup(services, limiter, backup_lock, request)
+
+
+async def _admin_backup(services: Services, limiter: FailureLimiter, backup_lock: asyncio.Lock, request: Request):
+    """The online backup, for the local command (its instance key) or an operator's admin token; wrong tokens are
+    rate-limited per address."""
+    client = request.client.host if request.client else 'unknown'
+    token = _bearer(request)
+    instance = getattr(app.state, 'instance', None)
+    # the local command's key (256 random bits, readable only with the data folder) is never locked out: behind
+    # a reverse proxy every caller has the proxy's address, and guesses from outside must not stop the backups
+    if not (instance and instance.key and _same(token, instance.key)):
+        wait = limiter.retry_after(client)
+        if wait:
+            return JSONResponse({'error': 'too many wrong tokens'}, 429, headers={'Retry-After': str(wait)})
+        if not (services.settings.admin_token and _same(token, services.settings.admin_token)):
+            limiter.failure(client)
+            log.warning('admin backup refused: wrong or missing token')
+            return JSONResponse({'error': 'wrong or missing admin token'}, 401, headers=NO_STORE)
+        limiter.success(client)
+    out_dir = services.store.data_dir / f'{STAGING_PREFIX}out-{secrets.token_hex(6)}'
+    try:
+        async with backup_lock:  # one at a time; a second caller waits for the first
+            info = await backup_store(services.store, out_dir)
+    except OSError as e:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        log.error('online backup failed: %s', e.strerror or type(e).__name__)
+        return JSONResponse({'error': 'the backup could not be written'}, 500, headers=NO_STORE)
+    log.info('online backup taken: %d files, %d bytes', info.files, info.size)
+    return FileResponse(
+        info.path,
+        media_type='application/gzip',
+        filename=info.path.name,
+        headers=NO_STORE,
+        background=BackgroundTask(shutil.rmtree, out_dir, ignore_errors=True),
+    )
 
 
 def _bearer(request: Request) -> str:

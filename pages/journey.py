@@ -37,22 +37,27 @@ def register(services: Services) -> None:
 
     @community_page(services, '/c/{cid}/journey')
     def start(ctx: PageContext, step: str = ''):
-        t, cid = ctx.t, ctx.community.id
-        steps = journey.progress(ctx.user.id, cid)
-        if ctx.can(Permission.EDIT):
-            join_journey(ctx.session, cid)
-        ending = step == END or (not step and finished(steps))
-        current = step if step in STEPS else resume_at(steps)
-        with ctx.frame(t('journey.title'), active='journey'):
-            if ending:
-                _closing(ctx, services, steps)
-            tx.p(t('journey.intro'))
-            tx.p(t('journey.progress', done=sum(s.done for s in steps), total=len(steps))).classes('font-medium').mark(
-                'journey-progress'
-            )
-            _step_list(ctx, steps, None if ending else current)
-            if not ending:
-                _step_card(ctx, steps, current)
+        _journey(ctx, services, step)
+
+
+def _journey(ctx: PageContext, services: Services, step: str) -> None:
+    """The steps and where the coordinator is; the current step's card, or the closing page at the end."""
+    t, cid = ctx.t, ctx.community.id
+    steps = services.journey.progress(ctx.user.id, cid)
+    if ctx.can(Permission.EDIT):
+        join_journey(ctx.session, cid)
+    ending = step == END or (not step and finished(steps))
+    current = step if step in STEPS else resume_at(steps)
+    with ctx.frame(t('journey.title'), active='journey'):
+        if ending:
+            _closing(ctx, services, steps)
+        tx.p(t('journey.intro'))
+        tx.p(t('journey.progress', done=sum(s.done for s in steps), total=len(steps))).classes('font-medium').mark(
+            'journey-progress'
+        )
+        _step_list(ctx, steps, None if ending else current)
+        if not ending:
+            _step_card(ctx, steps, current)
 
 
 def _step_list(ctx: PageContext, steps: list[Step], current: str | None) -> None:

@@ -12,6 +12,7 @@ from components import typography as tx
 from components.context import PageContext
 from core.i18n import negotiate
 from core.inventory import FIELDS, GENERAL
+from core.privacy import Privacy
 from core.services import Services
 
 from ._base import page
@@ -22,39 +23,7 @@ def register(services: Services) -> None:
 
     @page(services, '/privacy')
     def notice(ctx: PageContext):
-        t = ctx.t
-        inventory, limits, operator = privacy.inventory, privacy.limits, privacy.operator
-        with ctx.frame(t('notice.title')):
-            tx.p(t('notice.intro'))
-            with html.dl().classes('grid gap-1').mark('notice-operator'):
-                for key, value in (('controller', operator.controller), ('contact', operator.contact)):
-                    tx.dt(t(f'notice.{key}')).classes('font-semibold')
-                    tx.dd(value or t('notice.not_configured')).classes('ml-4 mb-2')
-                for key in GENERAL:
-                    tx.dt(t(f'notice.{key}')).classes('font-semibold')
-                    tx.dd(inventory.text(inventory.general[key], ctx.lang, limits)).classes('ml-4 mb-2')
-            tx.h2(t('notice.kinds'))
-            for row in inventory.rows(ctx.lang, limits):
-                with ui.card().classes('w-full').props('flat bordered').mark('notice-kind'):
-                    tx.h3(row['title'])
-                    with html.dl().classes('grid gap-1'):
-                        for f in FIELDS:
-                            tx.dt(t(f'notice.{f}')).classes('font-semibold')
-                            tx.dd(row[f]).classes('ml-4')
-            tx.h2(t('notice.survey_title'))
-            tx.p(t('notice.survey_text'))
-            tx.h2(t('notice.rights'))
-            tx.p(t('notice.rights_text'))
-            if ctx.user is not None:
-                ui.link(t('privacy.download.title'), '/account/data')
-                ui.link(t('privacy.delete.title'), '/account/delete')
-            tx.h2(t('notice.register'))
-            tx.p(t('notice.register_help'))
-            with ui.row().classes('gap-4'):
-                ui.link(t('notice.register_html'), f'/privacy/register.html?lang={ctx.lang}', new_tab=True).mark(
-                    'register-html'
-                )
-                ui.link(t('notice.register_csv'), f'/privacy/register.csv?lang={ctx.lang}').mark('register-csv')
+        _notice(ctx, services.privacy)
 
     @app.get('/privacy/register.{kind}', include_in_schema=False)
     def processing_register(request: Request, kind: str) -> Response:
@@ -65,3 +34,44 @@ def register(services: Services) -> None:
         disposition = 'attachment' if kind == 'csv' else 'inline'
         headers = {'Content-Disposition': f'{disposition}; filename="{name}"'}
         return Response(payload, media_type=media_type, headers=headers)
+
+
+def _notice(ctx: PageContext, privacy: Privacy) -> None:
+    """The privacy notice: who is responsible, what is kept and for how long, one's rights, the register."""
+    t = ctx.t
+    with ctx.frame(t('notice.title')):
+        tx.p(t('notice.intro'))
+        _operator(ctx, privacy)
+        tx.h2(t('notice.kinds'))
+        for row in privacy.inventory.rows(ctx.lang, privacy.limits):
+            with ui.card().classes('w-full').props('flat bordered').mark('notice-kind'):
+                tx.h3(row['title'])
+                with html.dl().classes('grid gap-1'):
+                    for f in FIELDS:
+                        tx.dt(t(f'notice.{f}')).classes('font-semibold')
+                        tx.dd(row[f]).classes('ml-4')
+        tx.h2(t('notice.survey_title'))
+        tx.p(t('notice.survey_text'))
+        tx.h2(t('notice.rights'))
+        tx.p(t('notice.rights_text'))
+        if ctx.user is not None:
+            ui.link(t('privacy.download.title'), '/account/data')
+            ui.link(t('privacy.delete.title'), '/account/delete')
+        tx.h2(t('notice.register'))
+        tx.p(t('notice.register_help'))
+        with ui.row().classes('gap-4'):
+            ui.link(t('notice.register_html'), f'/privacy/register.html?lang={ctx.lang}', new_tab=True).mark(
+                'register-html'
+            )
+            ui.link(t('notice.register_csv'), f'/privacy/register.csv?lang={ctx.lang}').mark('register-csv')
+
+
+def _operator(ctx: PageContext, privacy: Privacy) -> None:
+    t, inventory, operator = ctx.t, privacy.inventory, privacy.operator
+    with html.dl().classes('grid gap-1').mark('notice-operator'):
+        for key, value in (('controller', operator.controller), ('contact', operator.contact)):
+            tx.dt(t(f'notice.{key}')).classes('font-semibold')
+            tx.dd(value or t('notice.not_configured')).classes('ml-4 mb-2')
+        for key in GENERAL:
+            tx.dt(t(f'notice.{key}')).classes('font-semibold')
+            tx.dd(inventory.text(inventory.general[key], ctx.lang, privacy.limits)).classes('ml-4 mb-2')
