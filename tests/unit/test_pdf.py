@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 
 from core.content import load_content
 from core.i18n import Translator
 from core.kickoff import Kickoff, scenario_data
 from core.pdf import DocInfo, build_pdf, escape, heading, para, styles, table
-from core.pdf.base import FONT_DIR
+from core.pdf.base import FONT_DIR, soft_hyphens
 from core.pdf.kickoff import agenda_pdf, script_pdf
 
 NASTY = [
@@ -80,7 +81,12 @@ def test_metadata_language_and_display_title():
 
 @pytest.mark.parametrize(
     ('lang', 'tag', 'label'),
-    [('nl', 'nl-BE', 'pagina {} van {}'), ('fr', 'fr-BE', 'page {} sur {}'), ('en', 'en-GB', 'page {} of {}')],
+    [
+        ('nl', 'nl-BE', 'pagina {} van {}'),
+        ('fr', 'fr-BE', 'page {} sur {}'),
+        ('en', 'en-GB', 'page {} of {}'),
+        ('de', 'de-BE', 'Seite {} von {}'),
+    ],
 )
 def test_page_x_of_y_in_the_documents_language(lang, tag, label):
     reader = _reader(build_pdf(_story(['tekst'], rows=120), DocInfo(title='T', lang=lang)))
@@ -171,7 +177,7 @@ async def scenario(tmp_path: Path, content):
     return make
 
 
-@pytest.mark.parametrize('lang', ['nl', 'fr', 'en'])
+@pytest.mark.parametrize('lang', ['nl', 'fr', 'en', 'de'])
 async def test_participant_agenda_of_the_90_minute_kickoff_fits_one_page(scenario, content, lang):
     s = await scenario('kickoff_90', lang)
     t = Translator(content.ui, lang)
@@ -181,7 +187,7 @@ async def test_participant_agenda_of_the_90_minute_kickoff_fits_one_page(scenari
     assert 'CoP Zoë & <Co>' in text and '09:30–09:40' in text and '10:55–11:00' in text
     assert s.blocks[0].title in text
     assert s.blocks[0].instructions[:40] not in text  # the agenda has no facilitator details
-    assert reader.trailer['/Root']['/Lang'] == {'nl': 'nl-BE', 'fr': 'fr-BE', 'en': 'en-GB'}[lang]
+    assert reader.trailer['/Root']['/Lang'] == {'nl': 'nl-BE', 'fr': 'fr-BE', 'en': 'en-GB', 'de': 'de-BE'}[lang]
     assert t('kickoff.version.agenda') in reader.metadata['/Title']
 
 
@@ -258,3 +264,19 @@ def test_the_pdf_radar_runs_like_the_web_one_and_no_line_crosses_a_label():
         near_x = min(max(cx, left), left + width)
         near_y = min(max(cy, s.y - 2), s.y + s.fontSize)
         assert math.hypot(near_x - cx, near_y - cy) > 80, s.text
+
+
+def test_long_compounds_in_column_headers_break_at_syllables_in_the_documents_language():
+    """A German header too long for its column breaks with a hyphen at a syllable ("Einschät-zung"), not anywhere;
+    the same words in a Dutch document are hyphenated by the Dutch rules, and nothing is lost or overflows."""
+    header = ['Vorherige Einschätzung', 'Datenschutzbeauftragte', 'Gegevensbeschermingsautoriteit']
+    story = [table(header, [['1', '2', '3']], [22 * mm, 22 * mm, 22 * mm])]
+    german = ' '.join(_reader(build_pdf(story, DocInfo(title='T', lang='de'))).pages[0].extract_text().split())
+    assert 'Einschät- zung' in german or 'Ein- schätzung' in german
+    assert 'Daten- schutz' in german or 'Datenschutz- beauftragte' in german
+    for table_ in story:  # the same table object, laid out again in another language, hyphenates anew
+        dutch = _reader(build_pdf([table_], DocInfo(title='T', lang='nl'))).pages[0].extract_text()
+        assert 'scher-' in dutch and 'Einschät-' in dutch  # laid out again for this document, nothing lost
+    marked = soft_hyphens('Mitgliederumfrage &amp; <br/> Einschätzung', 'de')
+    assert marked.count('\xad') >= 4 and marked.replace('\xad', '') == 'Mitgliederumfrage &amp; <br/> Einschätzung'
+    assert soft_hyphens('Mitgliederumfrage', 'xx') == 'Mitgliederumfrage'  # no dictionary: unchanged
