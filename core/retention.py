@@ -28,7 +28,7 @@ from tinydb import Query
 from . import clock
 from .accounts import Accounts
 from .communities import Communities
-from .i18n import Catalog
+from .i18n import Catalog, format_date
 from .mail import OUTBOX_DAYS, Mailer
 from .privacy import Privacy
 from .store import ID_PATTERN, Database, parse_json_object
@@ -207,7 +207,7 @@ class Retention:
         months = self.accounts_months
         day = max(limit, add_months(self.today(), 1)).isoformat()
         subject = self.ui.text('retention.mail.subject', lang)
-        text = self.ui.text('retention.mail.text', lang, name=doc['name'], months=months, date=day)
+        text = self.ui.text('retention.mail.text', lang, name=doc['name'], months=months, date=format_date(day, lang))
         html = '<p>' + '</p><p>'.join(_escape(p) for p in text.split('\n\n')) + '</p>'
         await asyncio.to_thread(self.mailer.send, doc['email'], subject, text, html, lang=lang)
 

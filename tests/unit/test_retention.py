@@ -8,6 +8,7 @@ import email
 import email.policy
 import json
 import os
+import re
 import time
 from collections import Counter
 from datetime import date, timedelta
@@ -147,6 +148,7 @@ async def test_inactive_accounts_are_warned_by_mail_then_erased_and_a_login_save
     assert coach['From'].addresses[0].display_name == 'CoP-toolbox'
     assert coach['Content-Language'] == 'fr'
     assert 'supprimerons votre compte' in coach.get_body(('plain',)).get_content()
+    assert re.search(r'le (1er|\d{1,2}) \w+ \d{4}', coach.get_body(('plain',)).get_content())  # a written date
     assert '<p>' in coach.get_body(('html',)).get_content()
 
     await services.accounts.authenticate('els@example.be', PASSWORD, 'test')  # Els comes back...
