@@ -23,7 +23,8 @@ from .store import Database
 log = logging.getLogger(__name__)
 
 TABLE = 'mail_links'
-PURPOSES = {'confirm': 24 * 3600, 'reset': 3600}  # how long a link of each kind works, in seconds
+PURPOSES = {'confirm': 24 * 3600, 'reset': 3600, 'oidc_link': 3600}  # how long a link of each kind works, in s
+# ('oidc_link': linking the organisation's sign-in to an existing account, core/oidc.py)
 KEEP_USED = 7 * 24 * 3600  # used and expired links are kept a while, so a second click says "used", not "unknown"
 MAX_TOKEN = 200
 

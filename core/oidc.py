@@ -35,6 +35,10 @@ from tinydb import Query
 
 from .accounts import Accounts, User, normalise_email
 from .errors import AppError, AuthError, ValidationError
+from .i18n import Catalog
+from .links import Links
+from .mail import Mailer
+from .mailtext import render
 from .store import Database
 
 log = logging.getLogger(__name__)
@@ -266,6 +270,15 @@ class Provider:
 
 
 @dataclass(frozen=True)
+class LinkMail:
+    """What mailing a link needs: the single-use links, the mailer, and the catalogue the mail's words come from."""
+
+    links: Links
+    mailer: Mailer
+    catalog: Catalog
+
+
+@dataclass(frozen=True)
 class PendingLink:
     """A sign-in that found an existing account with the same address: waiting for its owner's password."""
 
@@ -295,15 +308,18 @@ class OrganisationSignIn:
         db: Database,
         *,
         provider: Provider | None = None,
+        mail: LinkMail | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.config = config
         self.accounts = accounts
+        self.mail = mail
         self.provider = provider or (Provider(config, clock=clock) if config.enabled else None)
         self._db = db
         self._clock = clock
         self._links: dict[str, PendingLink] = {}  # in memory: a restart asks for the sign-in again
         self._confirmed: dict[str, float] = {}  # account id -> when its owner last confirmed at the provider
+        self._mailed: set[str] = set()  # waiting links whose owner was already mailed
 
     @property
     def enabled(self) -> bool:
@@ -429,6 +445,63 @@ class OrganisationSignIn:
     def has_confirmation(self, user_id: str) -> bool:
         at = self._confirmed.get(user_id)
         return at is not None and self._clock() - at <= CONFIRM_SECONDS
+
+    # -- linking by a mailed link instead of the password ---------------------------------------------------------
+
+    async def mail_link(self, key: str, browser: str, base_url: str) -> None:
+        """Mail the existing account's owner a single-use link (an hour) that links the waiting sign-in to it: for
+        an owner who forgot the password. One mail per waiting link; SignInRefused('expired') when it is gone."""
+        found = self.pending_link(key, browser)
+        user = self.accounts.get(found.user_id) if found else None
+        if found is None or user is None or self.mail is None:
+            raise SignInRefused('expired')
+        if key in self._mailed:
+            return
+        self._mailed.add(key)
+        identity = found.identity
+        token = self.mail.links.issue('oidc_link', user.id, issuer=identity.issuer, sub=identity.sub, next=found.target)
+        provider = self.config.name or self.mail.catalog.text('oidc.default_name', user.lang)
+        text = render(
+            self.mail.catalog,
+            'mail.oidc_link',
+            user.lang,
+            link=f'{base_url.rstrip("/")}/auth/oidc/linked/{token}',
+            name=user.name,
+            provider=provider,
+        )
+        self.mail.mailer.submit(user.email, text.subject, text.text, text.html, lang=user.lang)
+        await self._db.commit()
+        log.info('oidc: a link to confirm by mail was queued')
+
+    def mailed_link_target(self, token: str) -> User:
+        """The account a mailed link is for, without using it (the page shows a button first: mail scanners open
+        links). ValidationError 'link.error.*' for an unknown, used or expired link."""
+        doc = self._links_store().check('oidc_link', token)
+        user = self.accounts.get(doc['user_id'])
+        if user is None:
+            raise ValidationError('link.error.unknown')
+        return user
+
+    async def link_by_mail(self, token: str) -> tuple[User, str]:
+        """Use a mailed link: the organisation sign-in it names is linked to its account, which then logs in."""
+        user = self.mailed_link_target(token)
+        doc = self._links_store().use('oidc_link', token)
+        identity = Identity(str(doc.get('issuer', '')), str(doc.get('sub', '')), user.email, user.name)
+        if self._linked_elsewhere(user.id, identity):
+            await self._db.commit()  # the link is used up all the same
+            raise SignInRefused('taken')
+        if self.user_for(identity.issuer, identity.sub) is None:
+            await self._link(user, identity)  # commits, with the link marked used
+        else:
+            await self._db.commit()
+        await self.accounts.signed_in(user.id)
+        log.info('oidc: an account was linked through a mailed link')
+        return user, str(doc.get('next') or '/')
+
+    def _links_store(self) -> Links:
+        if self.mail is None:
+            raise ValidationError('link.error.unknown')
+        return self.mail.links
 
     def cancel_link(self, key: str, browser: str) -> None:
         if self.pending_link(key, browser) is not None:

@@ -21,7 +21,7 @@ from .kickoff import Kickoff
 from .kompas import Kompas
 from .links import Links
 from .mail import OUTBOX_DAYS, Mailer, parse_smtp_url
-from .oidc import OidcConfig, OrganisationSignIn
+from .oidc import LinkMail, OidcConfig, OrganisationSignIn
 from .organisations import Organisations
 from .plan import ActionPlan
 from .portfolio import Portfolio
@@ -139,6 +139,7 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
             OidcConfig(settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret, settings.oidc_name),
             accounts,
             store.accounts,
+            mail=LinkMail(links, mailer, content.ui),
         ),
         changes=changes,
         links=links,

@@ -9,6 +9,7 @@ session. A refusal goes back to the login page with a reason the page shows in t
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
@@ -18,6 +19,7 @@ from nicegui import app, background_tasks, html, ui
 from components import typography as tx
 from components.context import PageContext
 from components.forms import ErrorLine, text_field
+from core.errors import AppError
 from core.i18n import LANGUAGES, negotiate
 from core.oidc import REASONS, Identity, Pending, SignInRefused
 from core.redirects import safe_next
@@ -25,6 +27,7 @@ from core.services import Services
 
 from ._base import page
 
+T = TypeVar('T')
 PENDING = 'oidc'  # the session-cookie key of a sign-in under way
 CALLBACK = '/auth/oidc/callback'
 
@@ -36,12 +39,50 @@ def register(services: Services) -> None:
     app.get('/auth/oidc/login', include_in_schema=False)(routes.start)
     app.get(CALLBACK, include_in_schema=False)(routes.callback)
 
+    @page(services, '/auth/oidc/linked/{token}')
+    def linked(ctx: PageContext, token: str):
+        with ctx.frame(ctx.t('oidc.linked.title')):
+            MailedLinkView(ctx, token)
+
     @page(services, '/auth/oidc/link')
     def link(ctx: PageContext, key: str = ''):
         if ctx.user is not None:
             return RedirectResponse('/', status_code=303)
         with ctx.frame(ctx.t('oidc.link.title')):
             LinkView(ctx, key)
+
+
+class MailedLinkView:
+    """/auth/oidc/linked/<link>: one button links the organisation sign-in and logs in (a button, not the visit:
+    mail scanners open links)."""
+
+    def __init__(self, ctx: PageContext, token: str) -> None:
+        self.ctx, self.t, self.token = ctx, ctx.t, token
+        self.box = ui.column().classes('w-full max-w-md')
+        found = ctx.attempt_now(
+            lambda: ctx.services.oidc.mailed_link_target(token), on_error=self._render_problem, notify=False
+        )
+        if not found:
+            return
+        with self.box:
+            tx.p(self.t('oidc.linked.intro', provider=provider_name(ctx), email=found.value.email))
+            ui.button(self.t('oidc.link.action'), icon='link', on_click=self._on_link).mark('oidc-linked-submit')
+
+    def _render_problem(self, error: AppError) -> None:
+        self.box.clear()
+        with self.box:
+            tx.p(self.ctx.error_text(error)).props('role=alert').mark('link-problem')
+            ui.link(self.t('oidc.back_to_login'), '/login')
+
+    async def _on_link(self) -> None:
+        done = await self.ctx.attempt(
+            lambda: _named(self.ctx, self.ctx.services.oidc.link_by_mail(self.token)),
+            on_error=self._render_problem,
+            notify=False,
+        )
+        if done:
+            user, target = done.value
+            self.ctx.finish_login(user, target)
 
 
 class SignInRoutes:
@@ -109,7 +150,8 @@ class LinkView:
         self._render_form(user.email)
 
     def _render_expired(self) -> None:
-        tx.p(self.t('oidc.error.expired')).classes('font-medium').props('role=status').mark('oidc-link-expired')
+        text = self.t('oidc.error.expired', provider=provider_name(self.ctx))
+        tx.p(text).classes('font-medium').props('role=status').mark('oidc-link-expired')
         ui.link(self.t('oidc.back_to_login'), '/login').mark('oidc-back')
 
     def _render_form(self, email: str) -> None:
@@ -125,15 +167,33 @@ class LinkView:
             self.button = (
                 ui.button(t('oidc.link.action'), on_click=self._on_confirm).classes('w-full').mark('oidc-link-submit')
             )
-        tx.p(t('oidc.link.no_mail')).classes('cop-muted text-sm')
+        self.email = email
+        self.by_mail = ui.column().classes('w-full max-w-md gap-2 mt-2')
+        with self.by_mail:
+            tx.p(t('oidc.link.no_mail', email=email)).classes('text-sm')
+            ui.button(t('oidc.link.by_mail'), icon='mail', on_click=self._on_mail).props('outline no-caps').mark(
+                'oidc-link-mail'
+            )
         with html.p().classes('mt-2'):
             ui.link(t('oidc.link.cancel'), '/login').on('click', self._on_cancel).mark('oidc-link-cancel')
+
+    async def _on_mail(self) -> None:
+        base = self.ctx.services.settings.public_url or str(self.ctx.request.base_url).rstrip('/')
+        if await self.ctx.attempt(lambda: _named(self.ctx, self.sign_in.mail_link(self.key, self.ctx.browser, base))):
+            self.by_mail.clear()
+            with self.by_mail:
+                tx.p(self.t('oidc.link.mailed', email=self.email)).classes('font-medium').props('role=status').mark(
+                    'oidc-link-mailed'
+                )
 
     async def _on_confirm(self) -> None:
         self.button.props('loading')  # a held attempt (after failures on the account) can take a few seconds
         try:
             done = await self.ctx.attempt(
-                lambda: self.sign_in.confirm_link(self.key, self.ctx.browser, self.password.value, self.ctx.client_key),
+                lambda: _named(
+                    self.ctx,
+                    self.sign_in.confirm_link(self.key, self.ctx.browser, self.password.value, self.ctx.client_key),
+                ),
                 line=self.error,
                 on_error=lambda _: self.password.set_value(''),
             )
@@ -192,6 +252,14 @@ def sso_block(ctx: PageContext, target: str) -> None:
     ).mark('sso-button')
     if ctx.services.accounts.password_login:
         tx.p(ctx.t('oidc.or')).classes('cop-muted text-sm mt-2')
+
+
+async def _named(ctx: PageContext, pending: Awaitable[T]) -> T:
+    """A refusal of the organisation's sign-in, with the provider's name its message needs."""
+    try:
+        return await pending
+    except SignInRefused as refused:
+        raise AppError(refused.key, provider=provider_name(ctx)) from None
 
 
 def provider_name(ctx: PageContext) -> str:

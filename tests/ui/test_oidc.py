@@ -10,7 +10,7 @@ from nicegui.testing import User
 
 from tests.oidc_provider import running_provider
 
-from .helpers import PASSWORD, settle, sign_up
+from .helpers import PASSWORD, mailed_link, settle, sign_up
 
 pytestmark = pytest.mark.filterwarnings('ignore::DeprecationWarning:authlib.*')  # the provider's side of Authlib
 
@@ -129,7 +129,7 @@ async def test_an_existing_account_is_linked_after_its_password(oidc_env, user: 
     await user.should_see(EMAIL)
     user.find(marker='oidc-link-password').type('not my password')
     user.find(marker='oidc-link-submit').click()
-    await user.should_see('Dit wachtwoord klopt niet.')
+    await user.should_see('Dit wachtwoord klopt niet.', retries=30)  # a password check takes a moment
     assert services().oidc.user_for(oidc_env.issuer, 'sub-link') is None
     user.find(marker='oidc-link-password').type(PASSWORD)
     before = len(user.back_history)
@@ -144,6 +144,7 @@ async def test_an_existing_account_is_linked_after_its_password(oidc_env, user: 
 async def test_a_link_page_without_a_waiting_link_says_so(oidc_env, user: User):
     await user.open('/auth/oidc/link?key=forged')
     await user.should_see(marker='oidc-link-expired')
+    await user.should_see('Het aanmelden met FOD-account duurde te lang of werd onderbroken.')
 
 
 @pytest.fixture
@@ -207,3 +208,24 @@ async def test_an_account_without_password_is_erased_after_confirming_at_the_pro
     await settle(user, before)
     assert services().accounts.by_email(EMAIL) is None
     assert services().oidc.user_for(oidc_env.issuer, 'sub-erase') is None
+
+
+async def test_an_owner_without_the_password_links_through_a_mailed_link(oidc_env, user: User):
+    await sign_up(user, name='An Peeters', email=EMAIL)
+    owner = services().accounts.by_email(EMAIL)
+    user.http_client.cookies.clear()
+    oidc_env.set_user('sub-mailed', email=EMAIL, email_verified=True)
+    await user.open(await sign_in_as(user, oidc_env, 'sub-mailed'))
+    user.find(marker='oidc-link-mail').click()
+    await user.should_see(marker='oidc-link-mailed', retries=30)
+    assert services().oidc.user_for(oidc_env.issuer, 'sub-mailed') is None  # nothing linked before the click
+    path = await mailed_link(EMAIL, '/auth/oidc/linked/')
+    await user.open(path)  # opening is not enough (mail scanners open links): the button links
+    assert services().oidc.user_for(oidc_env.issuer, 'sub-mailed') is None
+    before = len(user.back_history)
+    user.find(marker='oidc-linked-submit').click()
+    await settle(user, before)
+    await user.should_see(f'Aangemeld als {EMAIL}')
+    assert services().oidc.user_for(oidc_env.issuer, 'sub-mailed').id == owner.id
+    await user.open(path)
+    await user.should_see(marker='link-problem')  # once
