@@ -48,7 +48,18 @@ FORMAT = 1  # version of the archive layout; a newer one is refused
 MANIFEST = 'MANIFEST.json'
 FIXED_MTIME = 946684800  # 2000-01-01: every member gets it, so the archive says nothing about when a file changed
 # left out of archives: rolling backups (they date the answers), sessions (sign-ins are not restored), run files
-EXCLUDED_TOP = {'backups', 'sessions', 'upgrade-backups', '.lock', '.server.json', '.health-probe'}
+# and the mail queue and survey invitation lists (a restore must not send old mails; the address list of a survey
+# round lives only while the round is open, core/survey_invites.py)
+EXCLUDED_TOP = {
+    'backups',
+    'sessions',
+    'upgrade-backups',
+    '.lock',
+    '.server.json',
+    '.health-probe',
+    'mail-queue',
+    'survey-invites',
+}
 STAGING_PREFIX = '.backup-'
 ARCHIVE_PATTERN = re.compile(r'^cop-backup-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.tar\.gz$')
 CHUNK = 1 << 16

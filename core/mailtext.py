@@ -54,3 +54,21 @@ def render(catalog: Catalog, key: str, lang: str, *, link: str = '', extra: str 
 
 def _lines(paragraph: str) -> str:
     return '<br>'.join(escape(line) for line in paragraph.split('\n'))
+
+
+def from_plain(catalog: Catalog, subject: str, body: str, lang: str, *, link: str) -> MailText:
+    """A mail from a text someone wrote (a survey invitation): `{link}` in it becomes the link (added at the end when
+    the text has none); nothing else in the text is interpreted, and the HTML part escapes all of it."""
+    if '{link}' not in body:
+        body = body.rstrip() + '\n\n{link}'
+    footer = catalog.text('mail.footer', lang, product=PRODUCT)
+    text = body.replace('{link}', link).strip() + f'\n\n-- \n{footer}\n'
+    anchor = f'<a href="{escape(link, quote=True)}">{escape(link)}</a>'
+    paragraphs = [p.strip() for p in body.split('\n\n') if p.strip()]
+    html_parts = [f'<p>{_lines(p).replace(escape("{link}"), anchor)}</p>' for p in paragraphs]
+    html_parts.append(f'<hr><p style="font-size:small;color:#555555">{escape(footer)}</p>')
+    html = (
+        f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8"><title>{escape(subject)}</title>'
+        f'</head><body style="font-family:Arial,sans-serif;line-height:1.5">{"".join(html_parts)}</body></html>'
+    )
+    return MailText(subject, text, html)

@@ -18,7 +18,7 @@ import asyncio
 import calendar
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -79,7 +79,9 @@ class Retention:
         answers_months: int,
         accounts_months: int,
         today: Callable[[], date] | None = None,
+        daily: Sequence[Callable[[], Awaitable[int]]] = (),
     ) -> None:
+        self.daily_tasks = tuple(daily)  # further erasures of the day (survey invitation lists of closed rounds)
         self.communities = communities
         self.store = communities.store
         self.accounts = accounts
@@ -102,6 +104,11 @@ class Retention:
                     log.exception('retention: a community could not be processed')
         await self._accounts(report)
         report.mails_deleted = await asyncio.to_thread(self.mailer.purge, OUTBOX_DAYS)
+        for task in self.daily_tasks:
+            try:
+                await task()
+            except Exception:
+                log.exception('retention: a daily erasure failed')
         report.backups_deleted = await asyncio.to_thread(self._old_backups)
         log.info('retention done: %s', ', '.join(f'{k}={v}' for k, v in asdict(report).items()))
         return report

@@ -34,6 +34,7 @@ from .store import BackupPolicy, Store
 from .stories import Stories
 from .suggestions import Suggestions
 from .survey import Surveys
+from .survey_invites import SurveyInvitations
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Services:
     organisations: Organisations
     stories: Stories
     portfolio: Portfolio
+    survey_invitations: SurveyInvitations
 
     def close(self) -> None:
         self.mailer.close()
@@ -106,6 +108,7 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
     links = Links(store.accounts)
     organisations = Organisations(communities, accounts)
     stories = Stories(communities)
+    survey_invitations = SurveyInvitations(communities, surveys, mailer, content.ui)
     return Services(
         settings=settings,
         content=content,
@@ -133,6 +136,7 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
             content.ui,
             answers_months=settings.retain_answers_months,
             accounts_months=settings.retain_accounts_months,
+            daily=[survey_invitations.sweep],
         ),
         sessions=Sessions(store.accounts, accounts),
         oidc=OrganisationSignIn(
@@ -157,4 +161,5 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
             kickoff=kickoff,
             stories=stories,
         ),
+        survey_invitations=survey_invitations,
     )

@@ -24,6 +24,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import logging
 import re
 import secrets
 import time
@@ -45,6 +46,8 @@ from .roles import Permission
 from .sheets import ANSWERS as ANSWER_SHAPE
 from .store import DamagedFileError
 from .survey_results import SurveyResults, aggregate, raw_rows
+
+log = logging.getLogger(__name__)
 
 ROUNDS = 'survey_rounds'
 ANSWERS = 'survey_answers'
@@ -194,6 +197,7 @@ class Surveys:
     ) -> None:
         self.communities = communities
         self.instruments = instruments
+        self._closed_listeners: list[Callable[[str, str], None]] = []
         self._secret = secret  # keys the receipt and code hashes: a stolen data file alone cannot test codes
         self._clock = clock
         # tickets are signed, not remembered: page loads cost no memory and cannot push out anyone's ticket; only
@@ -233,6 +237,22 @@ class Surveys:
         self.communities.get(actor, cid, Permission.VIEW)
         docs = self._rounds(cid).search((Query()['instrument'] == instrument) & (Query()['subject'] == subject))
         return [_round(d) for d in sorted(docs, key=lambda d: d.doc_id, reverse=True)]
+
+    def on_round_closed(self, listener: Callable[[str, str], None]) -> None:
+        """Call `listener(cid, round_id)` when a round is closed or deleted (its invitation list is erased then)."""
+        self._closed_listeners.append(listener)
+
+    def _round_closed(self, cid: str, round_id: str) -> None:
+        for listener in self._closed_listeners:
+            try:
+                listener(cid, round_id)
+            except Exception:  # closing the round must not fail for it
+                log.exception('a round-closed listener failed')
+
+    def _round_doc(self, cid: str, round_id: str) -> dict[str, Any] | None:
+        """A round's stored fields without a role check, for core services that checked their caller already."""
+        doc = self._rounds(cid).get(Query()['id'] == round_id) if isinstance(round_id, str) else None
+        return dict(doc) if doc else None
 
     def round(self, actor: str, cid: str, round_id: str) -> SurveyRound:
         self.communities.get(actor, cid, Permission.VIEW)
@@ -302,6 +322,8 @@ class Surveys:
         self._rounds(cid).update({'status': status}, Query()['id'] == round_id)
         self._release(cid, self.round(actor, cid, round_id))
         await self._db(cid).commit()
+        if status == 'closed':
+            await asyncio.to_thread(self._round_closed, cid, round_id)
         self.communities.changes.publish(cid, 'survey', actor)
         return self.round(actor, cid, round_id)
 
@@ -315,6 +337,7 @@ class Surveys:
         db.table(CODES).remove(Query()['round'] == round_id)
         db.table(TEXTS).remove(Query()['round'] == round_id)
         await db.commit()
+        await asyncio.to_thread(self._round_closed, cid, round_id)
         self.communities.changes.publish(cid, 'survey', actor)
 
     async def make_codes(self, actor: str, cid: str, round_id: str, how_many: Any) -> list[str]:

@@ -47,6 +47,7 @@ from core.survey_results import (
 )
 
 from .._base import community_page
+from ._invites import SurveyInvitationsView
 
 INSTRUMENT = 'member_survey'
 
@@ -133,6 +134,8 @@ class RoundView:
             self._render_results()
             follow(services.changes, self.cid, self.results, self._on_changed, SURVEY_TOPICS)
             _share(ctx, survey_round)
+            if survey_round.verified and ctx.can(Permission.EDIT):
+                SurveyInvitationsView(ctx, services, survey_round)  # personal links by mail
             if ctx.can(Permission.EDIT):
                 _settings(ctx, survey_round)
 
