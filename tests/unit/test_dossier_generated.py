@@ -1,4 +1,4 @@
-"""The dossier PDF never fails: 200 generated communities (tests/generators.py), every section ticked, in every
+"""The dossier PDF never fails: 150 generated communities (tests/generators.py), every section ticked, in every
 language. Each PDF is read back: pages, the language tag, and no section replaced by the "could not be laid out"
 notice (that notice is for bugs, never for what users type)."""
 
@@ -27,7 +27,7 @@ def pool():
 
 
 @settings(
-    max_examples=200,
+    max_examples=150,  # x 4 languages: the 600 dossiers that 200 x 3 were before German, so the suite keeps its time
     derandomize=True,
     deadline=None,
     database=None,
