@@ -22,6 +22,7 @@ from core.redirects import safe_next
 from core.services import Services
 
 from ._base import page
+from .oidc import sso_block
 
 
 def mail_base(ctx: PageContext) -> str:
@@ -68,6 +69,7 @@ class SignUpView:
         self.ctx, self.t, self.target = ctx, ctx.t, target
         t = self.t
         tx.p(t('auth.signup.intro'))
+        sso_block(ctx, target)  # the organisation's sign-in makes the account at the first login (pages/oidc.py)
         self.box = ui.column().classes('w-full max-w-md')
         with self.box, ui.card().classes('w-full').props('flat bordered'):
             self.fields = {

@@ -229,3 +229,9 @@ async def test_an_owner_without_the_password_links_through_a_mailed_link(oidc_en
     assert services().oidc.user_for(oidc_env.issuer, 'sub-mailed').id == owner.id
     await user.open(path)
     await user.should_see(marker='link-problem')  # once
+
+
+async def test_the_sign_up_page_offers_the_organisation_sign_in_too(oidc_env, user: User):
+    await user.open('/signup')
+    await user.should_see(marker='sso-button')
+    await user.should_see(marker='signup-email')
