@@ -18,6 +18,7 @@ from .invitations import InvitationMail
 from .ittools import ITTools
 from .journey import Journey
 from .kickoff import Kickoff
+from .kickoff_invite import KickoffInvitations
 from .kompas import Kompas
 from .links import Links
 from .mail import OUTBOX_DAYS, Mailer, parse_smtp_url
@@ -68,6 +69,7 @@ class Services:
     stories: Stories
     portfolio: Portfolio
     survey_invitations: SurveyInvitations
+    kickoff_invitations: KickoffInvitations
 
     def close(self) -> None:
         self.mailer.close()
@@ -162,4 +164,5 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
             stories=stories,
         ),
         survey_invitations=survey_invitations,
+        kickoff_invitations=KickoffInvitations(kickoff, communities, accounts, mailer, content.ui),
     )

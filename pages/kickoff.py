@@ -36,6 +36,7 @@ from core.roles import Permission
 from core.services import Services
 
 from ._base import community_page
+from ._kickoff_invite import KickoffInviteView
 
 log = logging.getLogger(__name__)
 VERSIONS = ('script', 'agenda')
@@ -342,6 +343,7 @@ class Editor:
             self._show_plan(scenario.current)
             self._settings()
             _output(self.ctx, self.services, scenario)
+            KickoffInviteView(self.ctx, self.services, scenario.id)  # the participants, by mail with an .ics
             self._blocks()
             for name in ('preparation', 'follow_up'):
                 tx.h2(t(f'kickoff.{name}.title'))
