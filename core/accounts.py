@@ -287,6 +287,7 @@ class Accounts:
             'created': clock.now_iso(),
             'auth_epoch': 1,
             'last_login': clock.today_iso(),
+            'confirmed': True,  # the provider verified the address
         }
         self._users.insert(doc)
         await self._db.commit()

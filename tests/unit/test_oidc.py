@@ -97,6 +97,7 @@ async def test_the_first_sign_in_creates_an_account_without_password_and_links_i
     outcome = await sign_in.resolve(AN, 'fr', '/account', 'browser-1')
     assert outcome.created and outcome.user.email == AN.email and outcome.user.lang == 'fr'
     assert not accounts.has_password(outcome.user.id)
+    assert outcome.user.confirmed  # the provider verified the address: no confirmation mail needed
     with pytest.raises(AuthError):  # no password works for it, not even an empty one
         await accounts.authenticate(AN.email, '', 'b:1')
     assert sign_in.links_of(outcome.user.id) == [
