@@ -64,16 +64,17 @@ async def seed_parts(services: Services, owner: str, cid: str) -> None:
     await _seed_plan(services, owner, cid)
 
 
-# answers per kompas dimension, first round (half a year ago) and second round (last month)
+# answers per kompas dimension, in the order of its statements, first round (half a year ago) and second round (last
+# month); a dimension's list has one value per statement of the current kompas (a test checks the lengths)
 KOMPAS_DEMO = {
-    'domain': ([3, 2, 3, 2], [4, 3, 4, 3]),
-    'community': ([2, 3, 2, 2], [3, 4, 3, 3]),
+    'domain': ([3, 3, 2, 3, 2, 2], [4, 4, 3, 4, 3, 3]),
+    'community': ([2, 3, 2, 2, 2, 1], [3, 4, 3, 3, 3, 2]),
     'practice': ([2, 1, 2, 'na'], [2, 2, 3, 2]),
     'coordination': ([3, 3, 2, 3], [4, 4, 3, 4]),
-    'rhythm': ([2, 2, 1, 2], [3, 3, 2, 3]),
-    'anchoring': ([1, 2, 1, 2], [2, 2, 2, 3]),
-    'value': ([1, 1, 2, 1], [2, 2, 2, 2]),
-    'digital': ([3, 2, 3, 3], [3, 3, 4, 3]),
+    'rhythm': ([2, 2, 2, 1, 2], [3, 3, 3, 2, 3]),
+    'anchoring': ([1, 2, 2, 1, 2, 1], [2, 3, 2, 2, 3, 2]),
+    'value': ([1, 1, 2, 1, 1, 1], [2, 2, 3, 2, 2, 2]),
+    'digital': ([3, 2, 3, 3, 3], [3, 3, 3, 4, 3]),
 }
 
 
@@ -97,11 +98,14 @@ async def _seed_kompas(services: Services, owner: str, cid: str) -> None:
         await services.store.community(cid).commit()
 
 
+# one answer per statement of the current profile, in order ('na': "not applicable (not yet)")
+PROFILE_DEMO = [4, 3, 3, 4, 2, 2, 3, 2, 1, 3, 4, 3, 2, 2, 3, 3, 3, 2, 4, 4, 3, 2, 2, 1, 'na', 3, 3, 4, 2, 3, 3]
+
+
 async def _seed_profile(services: Services, owner: str, cid: str) -> None:
     profiles = services.profiles
     sheet = await profiles.start(owner)
-    pattern = [4, 3, 4, 2, 3, 1, 3, 4, 2, 3, 3, 2, 4, 4, 3, 2, 1, 2, 3, 3, 4, 2, 3, 3]
-    for item, value in zip(profiles.instrument.scored_items, pattern, strict=False):
+    for item, value in zip(profiles.instrument.scored_items, PROFILE_DEMO, strict=False):
         await profiles.answer(owner, sheet.id, item.id, value)
     await profiles.finish(owner, sheet.id)
     await profiles.share(owner, sheet.id, cid, True)
@@ -179,7 +183,7 @@ ANIMATION_DEMO = (
         62,
         "Intervisie in trio's",
         11,
-        [2, 3, 2, 2, 3, 2, 1, 2, 2, 2, 1, 2, 2, 1, 2, 2, 3],
+        [2, 3, 2, 2, 3, 2, 1, 2, 2, 2, 1, 2, 2, 2, 1, 2, 2, 3, 3],
         [3, 2, 4],
     ),
     (
@@ -187,7 +191,7 @@ ANIMATION_DEMO = (
         19,
         '1-2-4-iedereen',
         14,
-        [3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 3, 3, 3, 2, 3, 3, 3],
+        [3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3],
         [4, 5, 4, 4, 5, 4],
     ),
 )

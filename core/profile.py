@@ -6,7 +6,7 @@ share it with communities they belong to; that community's members then see its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tinydb import Query
@@ -14,7 +14,16 @@ from tinydb import Query
 from . import sheets
 from .accounts import Accounts
 from .communities import Communities
-from .questionnaire import Instrument, Instruments, ProfileFinding, Result, score, strengths_and_improvements
+from .questionnaire import (
+    Instrument,
+    Instruments,
+    Item,
+    ProfileFinding,
+    Result,
+    not_applicable_items,
+    score,
+    strengths_and_improvements,
+)
 from .roles import Permission
 from .sheets import Sheet
 
@@ -29,6 +38,7 @@ class ProfileResult:
     result: Result
     strengths: list[ProfileFinding]
     improvements: list[ProfileFinding]
+    not_applicable: list[Item] = field(default_factory=list)  # answered "not applicable (not yet)": no score
 
 
 @dataclass(frozen=True)
@@ -78,7 +88,14 @@ class Profiles:
     def _result(self, sheet: Sheet) -> ProfileResult:
         instrument = self.instrument_of(sheet)
         strengths, improvements = strengths_and_improvements(instrument, sheet.answers)
-        return ProfileResult(sheet, instrument, score(instrument, sheet.answers), strengths, improvements)
+        return ProfileResult(
+            sheet,
+            instrument,
+            score(instrument, sheet.answers),
+            strengths,
+            improvements,
+            not_applicable_items(instrument, sheet.answers),
+        )
 
     async def start(self, owner: str) -> Sheet:
         existing = self.open_profile(owner)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ValidationError
-from .i18n import Text
+from .i18n import LANGUAGES, Text
 from .stages import load_stages
 from .yamlcheck import Checker, ContentError, read_yaml
 
@@ -31,6 +31,11 @@ NA = 'na'
 MAX_TEXT = 2000
 VERSIONS_FILE = 'versions.json'
 STAGES_FILE = 'stages.yaml'  # next to the instruments folder: the stage ids an instrument may name
+CONTENT_LANGUAGES = ('nl', 'fr', 'en', 'de')  # every current instrument text has all four
+# An archived version keeps the languages it was answered in (nl, fr, en before German came): a language it lacks is
+# read in the first of these it has. German readers get the French, Belgium's other language they most often read
+# (then the English); the reader also sees a note that this older wording exists in fewer languages.
+ARCHIVE_FALLBACK = {'de': ('fr', 'en', 'nl'), 'fr': ('en', 'nl'), 'en': ('nl', 'fr'), 'nl': ('en', 'fr')}
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ class Instrument:
     stages: tuple[StageBand, ...]
     dimensions: tuple[Dimension, ...]
     _items: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
+    languages: tuple[str, ...] = CONTENT_LANGUAGES  # the languages its file really has (an archived one: fewer)
 
     def __post_init__(self) -> None:
         self._items.update({item.id: item for d in self.dimensions for item in d.items})
@@ -362,7 +368,43 @@ def strengths_and_improvements(
     return strengths, improvements
 
 
+def not_applicable_items(instrument: Instrument, answers: Mapping[str, Any]) -> list[Item]:
+    """The scale items answered 'not applicable', in order: they count in no score, and a result names them as
+    such (a future coordinator's 'not yet' is not an improvement point)."""
+    return [item for item in instrument.scored_items if answers.get(item.id) == NA]
+
+
 # -- loading --------------------------------------------------------------------------------------------------------
+
+
+class InstrumentChecker(Checker):
+    """Texts of an instrument: a current version has every language of CONTENT_LANGUAGES; an archived one keeps the
+    languages it was written in (at least nl, fr and en), the others filled in by ARCHIVE_FALLBACK so that every
+    reader gets a wording. Independent of the UI's language list, so that a new UI language never makes an archived
+    version unreadable."""
+
+    def __init__(self, file: Path, *, archived: bool = False) -> None:
+        super().__init__(file)
+        self.archived = archived  # also: an instrument built elsewhere (tests), held to the archive's rule
+        self.seen: set[str] = set(CONTENT_LANGUAGES)
+
+    def text(self, value: Any, where: str) -> Text:
+        known = tuple(dict.fromkeys((*CONTENT_LANGUAGES, *LANGUAGES)))
+        if not isinstance(value, dict):
+            raise self.fail(where, f'must be a text with {", ".join(known)}')
+        required = ('nl', 'fr', 'en') if self.archived else known
+        missing = [lang for lang in required if not isinstance(value.get(lang), str) or not value[lang].strip()]
+        if missing:
+            raise self.fail(where, f'missing or empty language {", ".join(missing)}')
+        extra = set(value) - set(known)
+        if extra:
+            raise self.fail(where, f'unknown language {", ".join(sorted(extra))}')
+        text = {lang: value[lang].strip() for lang in known if isinstance(value.get(lang), str) and value[lang].strip()}
+        self.seen &= set(text)
+        for lang in known:
+            if lang not in text:
+                text[lang] = next(text[other] for other in ARCHIVE_FALLBACK.get(lang, ('nl',)) if other in text)
+        return text
 
 
 class Instruments:
@@ -407,8 +449,8 @@ def load_instruments(folder: Path, stage_ids: Collection[str] | None = None) -> 
     loaded = []
     for path in sorted(folder.glob('*.yaml')) + sorted((folder / 'archive').glob('*.yaml')):
         raw = read_yaml(path)
-        instrument = parse_instrument(raw, Checker(path), stage_ids)
         archived = path.parent.name == 'archive'
+        instrument = parse_instrument(raw, InstrumentChecker(path, archived=archived), stage_ids)
         if not archived and path.stem != instrument.id:
             raise ContentError(path, 'id', f'{instrument.id!r} must equal the file name')
         expected = recorded.get(instrument.id, {}).get(str(instrument.version))
@@ -446,7 +488,11 @@ def _check_mirrors(instruments: Instruments, folder: Path) -> None:
 
 
 def parse_instrument(raw: Any, check: Checker, stage_ids: Collection[str] | None = None) -> Instrument:
-    """One instrument from its YAML; `stage_ids`, when given, are the stages its `stages` may name."""
+    """One instrument from its YAML; `stage_ids`, when given, are the stages its `stages` may name. Texts are checked
+    by `check` (an InstrumentChecker: four languages, or an archived version's own; a plain Checker is read with the
+    archive's rule)."""
+    if not isinstance(check, InstrumentChecker):
+        check = InstrumentChecker(check.file, archived=True)
     data = check.mapping(raw, 'top level')
     instrument_id = check.ident(data.get('id'), 'id')
     version = check.integer(data.get('version'), 'version', low=1)
@@ -494,16 +540,11 @@ def parse_instrument(raw: Any, check: Checker, stage_ids: Collection[str] | None
     check.unique([d.id for d in dimensions], 'dimensions')
     check.unique([i.id for d in dimensions for i in d.items], 'items')
     min_answers = check.integer(data.get('min_answers', 1), 'min_answers', low=1)
+    title, intro = check.text(data.get('title'), 'title'), check.text(data.get('intro'), 'intro')
+    seen = getattr(check, 'seen', None)
+    languages = tuple(lang for lang in CONTENT_LANGUAGES if seen is None or lang in seen)
     return Instrument(
-        instrument_id,
-        version,
-        kind,
-        check.text(data.get('title'), 'title'),
-        check.text(data.get('intro'), 'intro'),
-        min_answers,
-        scale,
-        stages,
-        tuple(dimensions),
+        instrument_id, version, kind, title, intro, min_answers, scale, stages, tuple(dimensions), languages=languages
     )
 
 

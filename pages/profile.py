@@ -184,3 +184,10 @@ def _profile_result(ctx: PageContext, outcome: ProfileResult, *, own: bool) -> N
                                 finding.item.suggestion,
                                 (finding.item.dimension, finding.item.suggestion['en']) in sent,
                             )
+    if outcome.not_applicable:  # answered "not applicable (not yet)": named as such, not scored
+        with ui.card().classes('w-full').props('flat bordered').mark('not-applicable'):
+            tx.h3(t('profile.not_applicable', count=len(outcome.not_applicable)))
+            tx.p(t('profile.not_applicable_text')).classes('text-sm')
+            with html.ul().classes('list-disc pl-5 flex flex-col gap-1'):
+                for item in outcome.not_applicable:
+                    tx.li(t.pick(item.statement))

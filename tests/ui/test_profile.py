@@ -18,13 +18,14 @@ from .test_kompas import answer, count
 
 @pytest.fixture
 def new_version(monkeypatch):
-    """Publish a version 2 of an instrument in the running app (version 1 stays readable, as if archived)."""
+    """Publish the next version of an instrument in the running app (the current one stays readable, as if
+    archived)."""
 
     def publish(instrument_id: str):
         instruments = app.state.services.content.instruments
         path = CONTENT_DIR / 'instruments' / f'{instrument_id}.yaml'
         v2 = parse_instrument(bump_to_v2(yaml.safe_load(path.read_text())), Checker(path))
-        monkeypatch.setitem(instruments._by_key, (instrument_id, 2), v2)
+        monkeypatch.setitem(instruments._by_key, (instrument_id, v2.version), v2)
         monkeypatch.setitem(instruments._current, instrument_id, v2)
         return v2
 
@@ -38,7 +39,7 @@ async def test_an_open_profile_keeps_its_version_after_a_new_one(user: User, new
     cid = community.id
     old = services.profiles.instrument
     sheet = await services.profiles.start(me.id)
-    assert new_version('profile').version == 2 and services.profiles.instrument.version == 2
+    assert new_version('profile').version == old.version + 1 == services.profiles.instrument.version
 
     await log_in(user, 'owner@example.be')
     await user.open(f'/c/{cid}/profile')

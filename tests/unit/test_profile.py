@@ -1,32 +1,32 @@
-"""Profiles and checklists across instrument versions: a sheet started on a version that has since been archived
-is shown, answered and scored on its own version, never on the current one."""
+"""Profiles, checklists and survey rounds across instrument versions: a sheet started on a version that has since been
+archived is shown, answered and scored on its own version, with its own wording, never on the current one. These use
+the real archive: profile, facilitation checklist and member survey v1 were replaced by v2 when double-barrelled items
+were split (issue 15), so v1 ids such as `facilitator_outcomes` exist only in v1 and v2 ids only in v2."""
 
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
-import yaml
 
 from core import sheets
 from core.config import Settings
 from core.content import load_content
 from core.errors import ValidationError
-from core.questionnaire import fingerprint
+from core.i18n import Translator
+from core.questionnaire import NA, fingerprint, score, strengths_and_improvements
 from core.services import build_services
-from core.yamlcheck import CONTENT_DIR
 
 PASSWORD = 'a good long password'
-NEW_WORDING = {'nl': 'Nieuwe formulering', 'fr': 'Nouvelle formulation', 'en': 'New wording'}
-NEW_ITEM = 'new_in_v2'
+NEW_WORDING = {'nl': 'Nieuwe formulering', 'fr': 'Nouvelle formulation', 'en': 'New wording', 'de': 'Neue Fassung'}
+NEW_ITEM = 'new_in_next_version'
 
 
 def bump_to_v2(raw: dict) -> dict:
-    """Version 2 of an instrument: its first statement reworded, a question added to its first dimension."""
+    """The next version of an instrument (for page tests that publish one at run time): its first statement
+    reworded, a question added to its first dimension."""
     raw = json.loads(json.dumps(raw))
-    raw['version'] = 2
+    raw['version'] += 1
     items = raw['dimensions'][0]['items']
     items[0]['statement'] = NEW_WORDING
     items.append(
@@ -37,55 +37,79 @@ def bump_to_v2(raw: dict) -> dict:
     return raw
 
 
-def content_with_v2(tmp_path: Path, *instrument_ids: str):
-    """A copy of the content in which these instruments have a version 2 and version 1 is archived."""
-    folder = tmp_path / 'content'
-    shutil.copytree(CONTENT_DIR, folder)
-    instruments = folder / 'instruments'
-    versions = json.loads((instruments / 'versions.json').read_text())
-    for instrument_id in instrument_ids:
-        path = instruments / f'{instrument_id}.yaml'
-        shutil.copy(path, instruments / 'archive' / f'{instrument_id}.v1.yaml')
-        raw = bump_to_v2(yaml.safe_load(path.read_text()))
-        path.write_text(yaml.safe_dump(raw, allow_unicode=True))
-        versions[instrument_id]['2'] = fingerprint(raw)
-    (instruments / 'versions.json').write_text(json.dumps(versions))
-    return load_content(folder)
-
-
 @pytest.fixture
 async def world(tmp_path):
-    content = content_with_v2(tmp_path, 'profile', 'animation')
-    services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0), content)
+    services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
     owner = await services.accounts.sign_up('Owner', 'owner@b.be', PASSWORD)
     community = await services.communities.create(owner.id, {'name': 'CoP'})
     return services, owner.id, community.id
 
 
-async def test_a_profile_on_an_archived_version_is_answered_on_that_version(world):
+def test_every_split_item_has_new_ids_and_no_old_id_is_reused():
+    """Stored answers reference item ids: an id of an archived version that the current version still has must
+    carry the same question (same statement in Dutch, apart from spelling fixes), never a different one."""
+    instruments = load_content().instruments
+    for instrument_id in instruments.ids():
+        current = instruments.current(instrument_id)
+        for version in range(1, current.version):
+            old = instruments.get(instrument_id, version)
+            for item in old.items:
+                now = current.item(item.id)
+                if now is not None:
+                    spelled = item.statement['nl'].replace(' hou ', ' houd ')
+                    assert now.statement['en'] == item.statement['en'] or now.statement['nl'] == spelled, item.id
+    profile = instruments.current('profile')
+    assert profile.item('facilitator_outcomes') is None and profile.item('facilitator_time') is not None
+    assert instruments.get('profile', 1).item('facilitator_time') is None
+
+
+async def test_a_profile_on_the_archived_v1_is_answered_and_shown_with_its_own_wording(world):
     services, me, _ = world
     profiles = services.profiles
     old = services.content.instruments.get('profile', 1)
+    assert profiles.instrument.version == 2 and old.languages == ('nl', 'fr', 'en')
     sheet = sheets.new_sheet(profiles._table, old, owner=me, shared=[])  # started before version 2 came out
-    assert profiles.instrument.version == 2
-    assert profiles.open_profile(me).id == sheet.id
-    assert profiles.instrument_of(sheet) is old
-    assert profiles.instrument_of(sheet).items[0].statement != NEW_WORDING
+    assert profiles.open_profile(me).id == sheet.id and profiles.instrument_of(sheet) is old
     with pytest.raises(ValidationError) as info:
-        await profiles.answer(me, sheet.id, NEW_ITEM, 4, version=1)  # only in version 2
+        await profiles.answer(me, sheet.id, 'facilitator_time', 4, version=1)  # only in version 2
     assert info.value.key == 'questionnaire.error.unknown_item'
     with pytest.raises(ValidationError) as info:
-        await profiles.answer(me, sheet.id, old.items[0].id, 4, version=2)  # a page showing version 2
+        await profiles.answer(me, sheet.id, 'facilitator_outcomes', 4, version=2)  # a page showing version 2
     assert info.value.key == 'questionnaire.error.version'
-    await profiles.answer(me, sheet.id, old.items[0].id, 4, version=1)
-    await profiles.comment(me, sheet.id, old.items[0].id, 'Klopt')
+    with pytest.raises(ValidationError):
+        await profiles.answer(me, sheet.id, 'facilitator_outcomes', NA, version=1)  # v1 had no "not applicable"
+    await profiles.answer(me, sheet.id, 'facilitator_outcomes', 4, version=1)
     await profiles.finish(me, sheet.id)
     outcome = profiles.result(me, sheet.id)
-    assert outcome.instrument is old and [f.item.statement for f in outcome.strengths] == [old.items[0].statement]
+    assert outcome.instrument is old
+    assert [f.item.statement['nl'] for f in outcome.strengths] == [
+        'Ik bewaak de tijd, ga rustig om met spanningen en sluit af met duidelijke conclusies en volgende stappen.'
+    ]
+    t = Translator(services.content.ui, 'de')  # German did not exist then: the French wording, said so
+    assert t.pick(outcome.strengths[0].item.statement) == outcome.strengths[0].item.statement['fr']
     assert (await profiles.start(me)).version == 2  # a new profile takes the current version
 
 
-async def test_a_checklist_on_an_archived_version_is_answered_on_that_version(world):
+async def test_not_applicable_in_the_profile_counts_in_no_score_and_is_listed_as_such(world):
+    services, me, _ = world
+    profiles = services.profiles
+    sheet = await profiles.start(me)
+    instrument = profiles.instrument
+    first, second, third = instrument.dimensions[0].items[:3]
+    await profiles.answer(me, sheet.id, first.id, NA, version=instrument.version)
+    await profiles.answer(me, sheet.id, second.id, 1, version=instrument.version)
+    await profiles.answer(me, sheet.id, third.id, 3, version=instrument.version)
+    outcome = profiles.result(me, sheet.id)
+    dimension = outcome.result.dimension(instrument.dimensions[0].id)
+    assert dimension.mean == 2.0 and dimension.not_applicable == 1 and dimension.answered == 2
+    assert [i.id for i in outcome.not_applicable] == [first.id]
+    assert first.id not in {f.item.id for f in outcome.strengths + outcome.improvements}
+    strengths, improvements = strengths_and_improvements(instrument, {first.id: NA})
+    assert strengths == improvements == []
+    assert score(instrument, {first.id: NA}).dimension(instrument.dimensions[0].id).mean is None
+
+
+async def test_a_checklist_on_the_archived_v1_is_answered_on_that_version(world):
     services, me, cid = world
     facilitation = services.facilitation
     session = await facilitation.record(me, cid, name='Intervisie', day='2026-01-05')
@@ -96,7 +120,85 @@ async def test_a_checklist_on_an_archived_version_is_answered_on_that_version(wo
     )
     assert facilitation.instrument_of(sheet) is old and facilitation.instrument_of(session.sheet).version == 2
     with pytest.raises(ValidationError):
-        await facilitation.answer(me, cid, sheet.id, NEW_ITEM, 3, 1)
-    first = next(i for i in old.items if i.type == 'scale')
-    await facilitation.answer(me, cid, sheet.id, first.id, 3, 1)
-    assert facilitation.outcome(me, cid, sheet.id).instrument is old
+        await facilitation.answer(me, cid, sheet.id, 'outcomes_summary', 3, 1)  # a v2 statement
+    await facilitation.answer(me, cid, sheet.id, 'outcomes_closing', 3, 1)
+    outcome = facilitation.outcome(me, cid, sheet.id)
+    assert outcome.instrument is old and outcome.instrument.item('outcomes_closing').statement['nl'].startswith(
+        'De afsluiting was duidelijk'
+    )
+
+
+async def test_a_v1_member_survey_round_keeps_its_own_questions_and_wording(world):
+    """A round opened before the bump collects and shows v1's questions; a new round asks v2's."""
+    services, me, cid = world
+    surveys = services.surveys
+    survey_round = await surveys.create(me, cid, threshold=8, open_now=True, mode='open')
+    table = services.store.community(cid).table('survey_rounds')
+    table.update({'version': 1}, lambda doc: doc.get('id') == survey_round.id)  # as stored before the bump
+    await services.store.community(cid).commit()
+    survey_round = surveys.round(me, cid, survey_round.id)
+    old = surveys.instrument_of(survey_round)
+    assert old.version == 1 and old.item('satisfaction_activity_format') and not old.item('satisfaction_overall')
+    answers = {i.id: 4 for i in old.items if i.type == 'scale'}
+    for _ in range(8):
+        await surveys.submit(cid, survey_round.token, surveys.ticket(cid, survey_round.token), dict(answers))
+    with pytest.raises(ValidationError):  # a v2 question in a v1 round
+        await surveys.submit(
+            cid, survey_round.token, surveys.ticket(cid, survey_round.token), {'satisfaction_overall': 4}
+        )
+    await surveys.set_status(me, cid, survey_round.id, 'closed')
+    results = surveys.results(me, cid, survey_round.id)
+    assert [r.item.id for r in results.items] == [i.id for i in old.items]
+    format_item = results.item('satisfaction_activity_format')
+    assert format_item.mean == 4 and format_item.item.statement['nl'].startswith('De vorm van de activiteiten')
+    new_round = await surveys.create(me, cid, threshold=3, open_now=True)
+    current = surveys.instrument_of(new_round)
+    assert current.version == 2 and current.item('satisfaction_overall')
+    assert not current.item('satisfaction_activity_format')
+
+
+def test_the_member_survey_covers_the_five_capitals_and_overall_satisfaction():
+    survey = load_content().instruments.current('member_survey')
+    potential = ' '.join(i.source for i in survey.items if i.cycle == 'potential')
+    for capital in ('human', 'social', 'tangible', 'reputational', 'learning'):
+        assert f'{capital} capital' in potential, capital
+    overall = survey.item('satisfaction_overall')
+    assert overall is not None and overall.type == 'scale' and overall.dimension == 'satisfaction'
+
+
+def test_french_and_english_anchors_are_as_strong_as_the_dutch():
+    """Answers in all languages are pooled: 'Plutôt d'accord' (rather agree) is weaker than 'Akkoord' (agree)."""
+    labels = {v.value: v.label for v in load_content().instruments.current('member_survey').scale.values}
+    assert labels[4] == {'nl': 'Akkoord', 'fr': "D'accord", 'en': 'Agree', 'de': 'Stimme zu'}
+    assert labels[2]['fr'] == "Pas d'accord" and 'plutôt' not in json.dumps(labels, ensure_ascii=False).lower()
+
+
+def test_an_archived_version_keeps_its_fingerprint():
+    """Archived files are never edited: their recorded fingerprint still matches (start-up checks it too)."""
+    from core.yamlcheck import CONTENT_DIR, read_yaml
+
+    recorded = json.loads((CONTENT_DIR / 'instruments' / 'versions.json').read_text())
+    for path in sorted((CONTENT_DIR / 'instruments' / 'archive').glob('*.yaml')):
+        raw = read_yaml(path)
+        assert recorded[raw['id']][str(raw['version'])] == fingerprint(raw), path.name
+
+
+def test_the_demo_answers_every_statement_of_the_current_instruments():
+    """core/demo.py seeds answers by position: one per statement of the current versions, each on the scale."""
+    from core.demo import ANIMATION_DEMO, KOMPAS_DEMO, PROFILE_DEMO
+    from core.questionnaire import clean_answer
+
+    instruments = load_content().instruments
+    kompas = instruments.current('kompas')
+    for dimension in kompas.dimensions:
+        for values in KOMPAS_DEMO[dimension.id]:
+            assert len(values) == len(dimension.items), dimension.id
+            for item, value in zip(dimension.items, values, strict=True):
+                clean_answer(kompas, item.id, value)
+    profile = instruments.current('profile')
+    assert len(PROFILE_DEMO) == len(profile.scored_items)
+    for item, value in zip(profile.scored_items, PROFILE_DEMO, strict=True):
+        clean_answer(profile, item.id, value)
+    checklist = instruments.current('animation')
+    for *_, values, _roti in ANIMATION_DEMO:
+        assert len(values) == len(checklist.scored_items)
