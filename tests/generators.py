@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from core.config import Settings
 from core.content import load_content
+from core.errors import ValidationError
 from core.services import Services, build_services
 
 PASSWORD = 'a good long generated password'
@@ -393,9 +394,13 @@ async def _ittools(services, owner, cid, spec, rng, write) -> None:
         comparison = await ittools.create(actor, cid, write(Text('short'), 120, required=True), None, tools, criteria)
     for _ in range(plan.custom_tools):
         if len(ittools.comparison(actor, cid, comparison.id).tools) < 12:
-            await ittools.add_tool(
-                actor, cid, comparison.id, name=write(Text(rng.choice(SIZES[1:])), 60, required=True)
-            )
+            try:
+                await ittools.add_tool(
+                    actor, cid, comparison.id, name=write(Text(rng.choice(SIZES[1:])), 60, required=True)
+                )
+            except ValidationError as e:  # a drawn name that a tool of the comparison has already: refused, fine
+                if e.key != 'ittools.error.tool_present':
+                    raise
     comparison = ittools.comparison(actor, cid, comparison.id)
     for tool in comparison.tools:
         for criterion in comparison.criteria:
