@@ -33,9 +33,9 @@ VERSIONS_FILE = 'versions.json'
 STAGES_FILE = 'stages.yaml'  # next to the instruments folder: the stage ids an instrument may name
 CONTENT_LANGUAGES = ('nl', 'fr', 'en', 'de')  # every current instrument text has all four
 # An archived version keeps the languages it was answered in (nl, fr, en before German came): a language it lacks is
-# read in the first of these it has. German readers get the French, Belgium's other language they most often read
-# (then the English); the reader also sees a note that this older wording exists in fewer languages.
-ARCHIVE_FALLBACK = {'de': ('fr', 'en', 'nl'), 'fr': ('en', 'nl'), 'en': ('nl', 'fr'), 'nl': ('en', 'fr')}
+# read in the first of these it has. German readers get the English, as for any UI text without German (core/i18n);
+# the page says that this older wording exists in fewer languages (Instrument.languages).
+ARCHIVE_FALLBACK = {'de': ('en', 'fr', 'nl'), 'fr': ('en', 'nl'), 'en': ('nl', 'fr'), 'nl': ('en', 'fr')}
 
 
 @dataclass(frozen=True)

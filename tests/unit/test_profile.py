@@ -85,8 +85,8 @@ async def test_a_profile_on_the_archived_v1_is_answered_and_shown_with_its_own_w
     assert [f.item.statement['nl'] for f in outcome.strengths] == [
         'Ik bewaak de tijd, ga rustig om met spanningen en sluit af met duidelijke conclusies en volgende stappen.'
     ]
-    t = Translator(services.content.ui, 'de')  # German did not exist then: the French wording, said so
-    assert t.pick(outcome.strengths[0].item.statement) == outcome.strengths[0].item.statement['fr']
+    t = Translator(services.content.ui, 'de')  # German did not exist then: the English wording, as for the UI
+    assert t.pick(outcome.strengths[0].item.statement) == outcome.strengths[0].item.statement['en']
     assert (await profiles.start(me)).version == 2  # a new profile takes the current version
 
 
