@@ -21,10 +21,12 @@ from typing import Any
 
 from tinydb import Query
 
-from .accounts import Accounts
+from .accounts import EMAIL_PATTERN, MAX_EMAIL, Accounts, normalise_email
 from .clean import clean_text
 from .communities import Communities
 from .errors import NotFound, PermissionDenied, ValidationError
+from .i18n import LANGUAGES
+from .mailtext import render
 from .roles import Permission
 
 ORGANISATIONS = 'organisations'
@@ -221,6 +223,29 @@ class Organisations:
         if not self._table(INVITES).remove((Query()['id'] == invitation_id) & (Query()['org_id'] == org_id)):
             raise NotFound()
         await self._commit()
+
+    async def mail_invitation(
+        self, user_id: str, org_id: str, kind: str, email: Any, lang: str, base_url: str, mailer: Any, catalog: Any
+    ) -> str:
+        """A one-time link sent by mail (through the toolbox's sender, off the event loop: the mail is spooled and a
+        worker delivers it). Returns the mail's id; the link itself is never shown to the sender."""
+        address = normalise_email(email) if isinstance(email, str) else ''
+        if len(address) > MAX_EMAIL or not EMAIL_PATTERN.match(address):
+            raise ValidationError('auth.error.email_invalid', 'email')
+        if lang not in LANGUAGES:
+            raise ValidationError('error.invalid', 'lang')
+        token, invitation = await self.invite(user_id, org_id, kind)
+        inviter = self.accounts.get(user_id)
+        mail = render(
+            catalog,
+            f'mail.org_{kind}',
+            lang,
+            link=f'{base_url.rstrip("/")}/org/join/{token}',
+            inviter=inviter.name if inviter else '',
+            organisation=invitation.org_name,
+            days=INVITE_DAYS,
+        )
+        return mailer.submit(address, mail.subject, mail.text, mail.html, lang=lang)
 
     async def accept_officer(self, user_id: str, token: str) -> Organisation:
         invitation = self.invitation(token)

@@ -8,7 +8,8 @@ from nicegui import ui
 from components import typography as tx
 from components.context import PageContext
 from components.dialogs import confirm
-from components.forms import copy_field
+from components.forms import ErrorLine, copy_field, text_field
+from core.i18n import LANGUAGES
 from core.organisations import INVITE_DAYS, Organisation
 from core.services import Services
 
@@ -65,6 +66,37 @@ class ManageView:
                 'outline'
             ).mark('org-invite-community')
         tx.p(t('org.invite.by_link_note')).classes('text-sm cop-muted')
+        self._render_mail()
+
+    def _render_mail(self) -> None:
+        """The same invitation, sent by mail through the toolbox's sender."""
+        t = self.t
+        tx.h3(t('org.mail.title')).classes('text-base font-medium')
+        with ui.row().classes('w-full items-end gap-3').mark('org-mail'):
+            self.email = text_field(t('org.mail.email'), kind='email', autocomplete='email', marker='org-mail-email')
+            self.email.classes('sm:w-72')
+            kinds = {'officer': t('org.mail.kind_officer'), 'attach': t('org.mail.kind_attach')}
+            self.kind = (
+                ui.select(kinds, value='attach', label=t('org.mail.kind')).props('outlined').mark('org-mail-kind')
+            )
+            self.lang = ui.select({lang: lang.upper() for lang in LANGUAGES}, value=t.lang, label=t('org.mail.lang'))
+            self.lang.props('outlined').mark('org-mail-lang')
+            ui.button(t('org.mail.send'), icon='mail', on_click=self._on_mail).mark('org-mail-send')
+        self.mail_error = ErrorLine()
+
+    async def _on_mail(self) -> None:
+        email = self.email.value or ''
+        outcome = await self.ctx.attempt(
+            lambda: self.orgs.mail_invitation(
+                self.me, self.org.id, self.kind.value, email, self.lang.value, self._base(),
+                self.services.mailer, self.services.content.ui,
+            ),
+            fields={'email': self.email},
+            line=self.mail_error,
+        )  # fmt: skip
+        if outcome:
+            ui.notify(self.t('org.mail.sent', email=email), type='positive')
+            self.email.set_value('')
 
     async def _on_invite(self, kind: str) -> None:
         outcome = await self.ctx.attempt(lambda: self.orgs.invite(self.me, self.org.id, kind))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 from datetime import date, timedelta
 
 import pytest
@@ -258,3 +260,27 @@ async def test_deleting_a_community_or_erasing_an_officer_leaves_nothing_behind(
     user = services.accounts.get(officer)
     await services.privacy.erase(user)
     assert not services.organisations.is_officer(officer, org_id)
+
+
+async def test_an_invitation_by_mail_carries_a_working_link_in_the_chosen_language(world):
+    services, coordinator, officer, outsider, cid, org_id = world
+    orgs = services.organisations
+    with pytest.raises(ValidationError) as info:
+        await orgs.mail_invitation(officer, org_id, 'officer', 'not an address', 'nl', 'http://x', services.mailer,
+                                   services.content.ui)  # fmt: skip
+    assert info.value.field == 'email'
+    with pytest.raises(NotFound):  # only officers invite
+        await orgs.mail_invitation(outsider, org_id, 'officer', 'a@b.be', 'nl', 'http://x', services.mailer,
+                                   services.content.ui)  # fmt: skip
+    mail_id = await orgs.mail_invitation(
+        officer, org_id, 'attach', 'Coco@B.be', 'fr', 'https://cop.example', services.mailer, services.content.ui
+    )
+    assert services.mailer.wait_idle()
+    assert services.mailer.status(mail_id).state == 'sent'
+    (path,) = (services.settings.data_dir / 'outbox').glob('*.eml')
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert message['To'] == 'coco@b.be' and 'FOD Financiën' in message['Subject']
+    body = message.get_body(('plain',)).get_content()
+    token = body.split('https://cop.example/org/join/')[1].split()[0]
+    link = await orgs.accept_attach(coordinator, token, cid, ['kompas'])
+    assert link.org_id == org_id
