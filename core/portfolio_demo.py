@@ -104,7 +104,7 @@ async def _community(services: Services, owner: str, spec: tuple[Any, ...], inde
     await _kompas(services, owner, cid, levels, age)
     if index in (0, 1, 4):
         await _plan(services, owner, cid, overdue=index == 1)
-    if index in (0, 4, 5):
+    if index in (0, 4):
         survey = await services.surveys.create(owner, cid, title='Bevraging', threshold=5, open_now=True)
         if index == 0:
             await _answers(services, owner, cid, survey)
@@ -115,18 +115,19 @@ async def _community(services: Services, owner: str, spec: tuple[Any, ...], inde
 
 
 async def _kompas(services: Services, owner: str, cid: str, levels: tuple[int, ...], age: int) -> None:
+    """Finished rounds with their answers written at once (one write per community, not one per answer)."""
     kompas = services.kompas
     today = datetime.now(UTC).date()
+    table = services.store.community(cid).table(KOMPAS_TABLE)
     for number, level in enumerate(levels):
         sheet = await kompas.start(owner, cid)
-        for d, dimension in enumerate(kompas.instrument.dimensions):
-            value = max(1, min(5, level + (d % 3) - 1 - (1 if number and d == 6 and level < 4 else 0)))
-            for item in dimension.items:
-                await kompas.answer(owner, cid, sheet.id, item.id, value)
-        await kompas.finish(owner, cid, sheet.id)
-        day = today - timedelta(days=max(1, age // (number + 2)))
-        table = services.store.community(cid).table(KOMPAS_TABLE)
-        table.update({'started': day.isoformat(), 'finished': day.isoformat()}, Query()['id'] == sheet.id)
+        answers = {
+            item.id: max(1, min(5, level + (d % 3) - 1 - (1 if number and d == 6 and level < 4 else 0)))
+            for d, dimension in enumerate(kompas.instrument.dimensions)
+            for item in dimension.items
+        }
+        day = (today - timedelta(days=max(1, age // (number + 2)))).isoformat()
+        table.update({'answers': answers, 'started': day, 'finished': day}, Query()['id'] == sheet.id)
     await services.store.community(cid).commit()
 
 
