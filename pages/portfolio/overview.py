@@ -3,6 +3,7 @@ attached community, filters, sorting and search, flags, the kompas heat map with
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -127,12 +128,17 @@ class PortfolioView:
         """A community attached, detached or sharing otherwise: read again and redraw at once."""
         client = ui.context.client
 
-        def changed(org_id: str, cid: str) -> None:
-            if org_id != self.org.id or client.is_deleted:
+        def redraw() -> None:
+            if client.is_deleted:
                 return
             with client:
                 self.rows = self._read()
                 self._refresh()
+
+        def changed(org_id: str, cid: str) -> None:
+            # after the acting user's handler, not inside it: that handler may still be navigating its own page
+            if org_id == self.org.id and not client.is_deleted:
+                asyncio.get_running_loop().call_soon(redraw)
 
         self.services.organisations.on_change(changed)
         client.on_delete(lambda: self.services.organisations.off_change(changed))
