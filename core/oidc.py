@@ -39,6 +39,7 @@ from .i18n import Catalog
 from .links import Links
 from .mail import Mailer
 from .mailtext import render
+from .ratelimit import FailureLimiter
 from .store import Database
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ PENDING_SECONDS = 600  # a sign-in started at the provider must come back within
 LINK_SECONDS = 900  # and a link to an existing account must be confirmed within fifteen
 RETRY_SECONDS = 15.0  # after the issuer failed, sign-ins are refused this long without asking it again
 TIMEOUT_SECONDS = 10.0
+MAILS_PER_HOUR = 3  # link mails to one account (the page answers the same when the limit is reached)
 CONFIRM_SECONDS = 300  # a confirmation at the provider (instead of a password) holds five minutes, once
 MAX_PENDING_LINKS = 10_000
 
@@ -320,6 +322,7 @@ class OrganisationSignIn:
         self._links: dict[str, PendingLink] = {}  # in memory: a restart asks for the sign-in again
         self._confirmed: dict[str, float] = {}  # account id -> when its owner last confirmed at the provider
         self._mailed: set[str] = set()  # waiting links whose owner was already mailed
+        self.mail_limiter = FailureLimiter(MAILS_PER_HOUR, 3600, 3600, 3600, clock=clock, flood=None)
 
     @property
     def enabled(self) -> bool:
@@ -458,6 +461,10 @@ class OrganisationSignIn:
         if key in self._mailed:
             return
         self._mailed.add(key)
+        if self.mail_limiter.retry_after(user.id):  # each needs a sign-in at the provider, but still: a few an hour
+            log.info('oidc: a link mail was not sent: the account had enough this hour')
+            return
+        self.mail_limiter.failure(user.id)
         identity = found.identity
         token = self.mail.links.issue('oidc_link', user.id, issuer=identity.issuer, sub=identity.sub, next=found.target)
         provider = self.config.name or self.mail.catalog.text('oidc.default_name', user.lang)

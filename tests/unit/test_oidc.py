@@ -250,3 +250,23 @@ async def test_an_account_without_password_confirms_at_the_provider_once_and_bri
     assert not sign_in.take_confirmation(an.id)
     accounts.password_login = False
     assert sign_in.confirms_at_provider(owner.id)  # with passwords off, everyone confirms at the provider
+
+
+async def test_link_mails_to_one_account_are_limited_and_say_who_it_is_for_in_its_language(tmp_path):
+    from core.config import Settings
+    from core.oidc import MAILS_PER_HOUR
+    from core.services import build_services
+
+    settings = Settings(data_dir=tmp_path / 'data', oidc_issuer=ISSUER, oidc_client_id='c', oidc_name='Entra ID')
+    services = build_services(settings)
+    await services.accounts.sign_up('Anne Dubois', AN.email, PASSWORD, 'fr')
+    sent = []
+    services.oidc.mail.mailer.submit = lambda to, subject, text, html, lang: sent.append((to, subject, text, lang))
+    for _ in range(MAILS_PER_HOUR + 2):
+        key = (await services.oidc.resolve(AN, 'nl', '/', 'b')).link
+        await services.oidc.mail_link(key, 'b', 'https://cop.example.be')
+        await services.oidc.mail_link(key, 'b', 'https://cop.example.be')  # twice on one page: one mail
+    assert len(sent) == MAILS_PER_HOUR
+    to, subject, text, lang = sent[-1]
+    assert (to, lang) == (AN.email, 'fr') and 'Entra ID' in subject and 'Bonjour Anne Dubois' in text
+    assert 'https://cop.example.be/auth/oidc/linked/' in text and PASSWORD not in text
