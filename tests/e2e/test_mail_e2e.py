@@ -7,7 +7,9 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import mailed_link, serious_violations, wait_idle
+from core.demo import DEMO_EMAIL
+
+from .conftest import DEMO_PASSWORD, log_in, mailed_link, serious_violations, wait_idle
 
 PASSWORD = 'a walk along the canal at dawn'
 
@@ -59,3 +61,26 @@ def test_sign_up_confirm_by_mail_then_forget_and_reset_the_password(server, page
     wait_idle(page)
     expect(page.get_by_role('alert').filter(has_text='déjà été utilisé')).to_be_visible()
     assert not any(violations.values()), violations
+
+
+def test_an_invitation_by_mail_from_the_members_page(server, browser, mail_server):
+    context = browser.new_context(viewport={'width': 1280, 'height': 900}, locale='nl-BE')
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, server.url, DEMO_EMAIL, DEMO_PASSWORD)
+    cid = page.locator('a[href^="/c/"]').first.get_attribute('href').split('/')[2]
+    page.goto(f'{server.url}/c/{cid}/members?lang=nl')
+    wait_idle(page)
+    page.get_by_label('E-mailadres van de genodigde').fill('els.invite-e2e@example.be')
+    page.get_by_role('button', name='Uitnodiging versturen').click()
+    expect(page.get_by_text(re.compile('els.invite-e2e@example.be: .*E-mail: verstuurd'))).to_be_visible()
+    assert not serious_violations(page)
+    link = mailed_link(mail_server, 'els.invite-e2e@example.be', '/invite/')
+    [mail] = [m for m in mail_server.received if 'els.invite-e2e@example.be' in m.rcpt_tos]
+    assert 'CoP' in mail.message['Subject'] and mail.message['Content-Language'] == 'nl'
+    context.close()
+
+    guest = browser.new_context(locale='nl-BE').new_page()
+    guest.goto(link)  # not logged in: the login page, with the way back to the invitation
+    guest.wait_for_url('**/login?next=%2Finvite%2F*')
+    guest.context.close()
