@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.run import Figure, median_time
 from core.config import Settings
 from core.services import build_services
+from core.store import read_whole
 from core.survey_results import aggregate
 
 RESPONDENTS = 200
@@ -50,10 +51,10 @@ async def _burst(folder: Path) -> tuple[float, int, int, list[bytes]]:
     writes = 0
     original = services.store.community(community.id).file.write
 
-    def counting(payload: bytes) -> None:
+    def counting(*args, **kwargs) -> None:
         nonlocal writes
         writes += 1
-        original(payload)
+        original(*args, **kwargs)
 
     services.store.community(community.id).file.write = counting
     started = time.perf_counter()
@@ -66,7 +67,7 @@ async def _burst(folder: Path) -> tuple[float, int, int, list[bytes]]:
         )
     )
     elapsed = time.perf_counter() - started
-    stored = json.loads((folder / 'communities' / f'{community.id}.json').read_text())['survey_answers']
+    stored = read_whole(folder / 'communities' / f'{community.id}.json')['survey_answers']
     assert len(set(receipts)) == RESPONDENTS, 'duplicate receipts'
     assert len({d['receipt'] for d in stored.values()}) == len(stored) == RESPONDENTS, (
         f'{len(stored)} answers stored for {RESPONDENTS} submissions'

@@ -119,7 +119,7 @@ def data_files(data_dir: Path) -> Iterator[PurePosixPath]:
             path = Path(root) / name
             if path.is_file() and not path.is_symlink():
                 found.append(PurePosixPath(*rel_root.parts, name))
-    return iter(sorted(found))
+    return iter(sorted(found, key=str))
 
 
 def snapshot(data_dir: Path, staging: Path) -> list[PurePosixPath]:

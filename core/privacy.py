@@ -290,7 +290,9 @@ class Privacy:
             if cid in skip or not ID_PATTERN.fullmatch(cid):
                 continue
             try:
-                if mentions(path.read_bytes(), person):
+                parts = path.with_suffix('')  # the community's parts (core/store.py): answers by round
+                raws = [path.read_bytes(), *(p.read_bytes() for p in sorted(parts.glob('*.json')))]
+                if any(mentions(raw, person) for raw in raws):
                     found.add(cid)
             except (OSError, ValueError):
                 found.add(cid)  # unreadable here: the loop above tries it and counts it if it stays unreadable
@@ -298,7 +300,8 @@ class Privacy:
 
     def _scrub_backups(self, person: Person, lang: str) -> int:
         count = 0
-        for path in sorted(self.store.backups_dir.glob('*/*.json')):
+        # every kept version's main file (backups/<file>/<version>.json) and its parts (backups/<file>/<version>/)
+        for path in sorted(self.store.backups_dir.rglob('*.json')):
             accounts_file = path.parent.name == 'accounts'
             try:
                 if not mentions(path.read_bytes(), person):

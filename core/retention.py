@@ -263,8 +263,8 @@ def _decouple(db: Database, round_id: str) -> int:
     """Replace a round's answer sheets by sheets whose every column is shuffled on its own, without receipts.
     Returns how many sheets there were. The released snapshot's sheets are shuffled among themselves, the others
     apart (core/survey.py: what the coordinator sees must not change)."""
-    table = db.table(ANSWERS)
-    docs = table.search(Query()['round'] == round_id)
+    table = db.partition(ANSWERS, round_id)  # the round's own part (core/store.py)
+    docs = table.all()
     groups: dict[bool, list[Any]] = {}
     for doc in docs:
         groups.setdefault(bool(doc.get('released')), []).append(doc)

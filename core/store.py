@@ -1,11 +1,19 @@
-"""Durable storage: one TinyDB per JSON file, atomic writes, group commit, rolling backups, migrations.
+"""Durable storage: one TinyDB per data file, atomic writes, group commit, rolling backups, migrations.
 
-Each file is held in memory by exactly one `Database` (and one TinyDB object) for the life of the process. TinyDB
-reads and writes that in-memory dict, so queries cost no disk I/O. Durability comes from `commit()`: it serialises
-the dict on the event loop (consistent: nothing else runs meanwhile) and writes it in a worker thread to a temporary
-file, fsyncs it, renames it over the old file and fsyncs the folder. Concurrent `commit()` calls share one write
-(group commit): a burst of a hundred answers costs one or two fsyncs, and every caller returns only once its own
-change is on disk, which is what the UI confirms to the user.
+Each data file is held in memory by exactly one `Database` (and one TinyDB object) for the life of the process.
+TinyDB reads and writes that in-memory dict, so queries cost no disk I/O. Durability comes from `commit()`: every
+caller returns only once its own change is on disk, which is what the UI confirms to the user, and concurrent calls
+share one write (group commit): a burst of a hundred answers costs one or two fsyncs.
+
+Layout (schema 3): a write costs what it changes, not what the community has gathered over the years. The bulky,
+append-mostly tables (`PARTITIONED`: survey and feedback answers, personal links, imported open answers) are split
+by round: each round's part is a table of its own in memory and a file of its own on disk, in a folder beside the
+main file (`communities/<id>/`). The main file (`communities/<id>.json`) holds every other table and a manifest
+naming the part files. A commit serialises only the tables changed since the last one (the main file is put together
+from cached pieces), writes each changed part to a new file under a new random name, then replaces the main file by
+rename: that rename is the one commit point, so the files on disk are always one consistent version, and a hard link
+to the main file and its parts keeps that version (a kept backup costs no copying). Parts are serialised off the
+event loop, document by document, from shallow copies taken on it: the loop never waits for a big round.
 
 Documents returned by TinyDB share nested objects with the in-memory state: treat them as read-only and write
 through the table API.
@@ -15,10 +23,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import os
 import re
+import secrets
 import shutil
 import threading
 import time
@@ -30,7 +40,7 @@ from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Table
+from tinydb.table import Document, Table
 
 from . import clock
 
@@ -41,7 +51,23 @@ ID_PATTERN = re.compile(r'^[0-9a-f]{16}$')
 
 # Current schema version per kind of file, and the migrations that lead there: MIGRATIONS[kind][n] turns the raw
 # data of version n into version n + 1 (in place). Version 0 is a file written before versions existed.
-SCHEMA_VERSIONS: dict[str, int] = {'accounts': 1, 'community': 2}
+SCHEMA_VERSIONS: dict[str, int] = {'accounts': 1, 'community': 3}
+
+# The bulky, append-mostly tables of a community (core/survey.py), and the field they are split by: each round's
+# documents are a table `<name>@<round>` in memory and a file of their own on disk. `db.table(name)` is a view of all
+# of them together; `db.partition(name, round)` is one round's table (what the hot paths use: cost of one round).
+PARTITIONED: dict[str, str] = {'survey_answers': 'round', 'survey_codes': 'round', 'survey_texts': 'round'}
+PART_SEP = '@'
+SEGMENTS = '_segments'  # in the main file: {"1": {partition table: its file in the parts folder}}
+SAFE_KEY = re.compile(r'^[A-Za-z0-9_-]{1,64}$')
+
+
+def partition_name(table: str, key: Any) -> str:
+    return f'{table}{PART_SEP}{key if isinstance(key, str) else ""}'
+
+
+def logical_name(name: str) -> str:
+    return name.split(PART_SEP, 1)[0]
 
 
 def _survey_snapshots(data: dict[str, Any]) -> None:
@@ -66,9 +92,22 @@ def _survey_snapshots(data: dict[str, Any]) -> None:
     data.setdefault('survey_texts', {})  # so that an export carries the table the open answers go to
 
 
+def _split_by_round(data: dict[str, Any]) -> None:
+    """Schema 3: the bulky tables are split by round (see PARTITIONED). The logical table stays as an empty
+    placeholder, so that a community that had it still exports it."""
+    for name, field in PARTITIONED.items():
+        table = data.get(name)
+        if not isinstance(table, dict):
+            continue
+        data[name] = {}
+        for doc_id, doc in table.items():
+            key = doc.get(field) if isinstance(doc, dict) else None
+            data.setdefault(partition_name(name, key), {})[doc_id] = doc
+
+
 MIGRATIONS: dict[str, dict[int, Callable[[dict[str, Any]], None]]] = {
     'accounts': {},
-    'community': {1: _survey_snapshots},
+    'community': {1: _survey_snapshots, 2: _split_by_round},
 }
 
 
@@ -149,21 +188,28 @@ WRITE_BARRIER = WriteBarrier()  # one per process: a snapshot pauses every data-
 
 
 class AtomicJSONFile:
-    """A JSON file that is only ever replaced whole, never rewritten in place."""
+    """A data file that is only ever replaced whole, never rewritten in place, with its parts (see the module
+    docstring): `parts_dir` holds one file per partition table, each written once under a random name and never
+    changed, and the main file's manifest says which of them belong to the current version."""
 
     def __init__(self, path: Path, backup_dir: Path, policy: BackupPolicy) -> None:
         self.path = path
         self.backup_dir = backup_dir
         self.policy = policy
+        self.parts_dir = path.with_suffix('')
         self._tmp = path.with_name(path.name + '.tmp')
         self._lock = threading.Lock()
+        self.manifest: dict[str, str] = {}  # the parts of the version on disk: partition table -> file name
         self.last_write: float | None = None  # when this process last wrote the file (for the health check)
         self.write_error: str | None = None  # why the last write failed, None once one succeeds
+        self.last_bytes = 0  # bytes written by the last write (main file and changed parts): what a change costs
         self._last_kept: float | None = None  # when this process last kept a version: in memory only
         self._legacy_renamed = False  # old-style backup names exist only from before an upgrade: looked for once
 
     def read(self) -> dict[str, Any] | None:
-        """The file's content, None if it does not exist; DamagedFileError if it is not a JSON object."""
+        """The file's content with its parts, None if it does not exist; DamagedFileError if the file or one of its
+        parts is not a JSON object. Part files of no version (left by a crash before or after the commit point)
+        are removed."""
         with contextlib.suppress(FileNotFoundError):
             self._tmp.unlink()  # a leftover of a crash before the rename: the old file is still complete
         try:
@@ -172,29 +218,73 @@ class AtomicJSONFile:
             return None
         except OSError as e:
             raise DamagedFileError(self.path, f'cannot be read ({e.strerror})') from e
-        return parse_json_object(raw, self.path)
+        data = parse_json_object(raw, self.path)
+        self.manifest = _manifest(data, self.path)
+        load_parts(data, self.manifest, self.parts_dir, self.path)
+        self._remove_orphans()
+        return data
 
-    def write(self, payload: bytes, backup: bool = True) -> None:
-        """Replace the file atomically with `payload`, keeping the previous version as a backup when due (and
-        `backup`: a write that erases something keeps none, so it pushes no older version out)."""
+    def _remove_orphans(self) -> None:
+        if not self.parts_dir.is_dir():
+            return
+        wanted = set(self.manifest.values())
+        for p in self.parts_dir.iterdir():
+            if p.name not in wanted:
+                with contextlib.suppress(OSError):
+                    p.unlink()
+
+    def write(self, payload: bytes, backup: bool = True, parts: dict[str, bytes | None] | None = None) -> None:
+        """Replace the file atomically with `payload` (a JSON object without the manifest), after writing the
+        changed `parts` (partition table -> its content, None: gone), keeping the previous version as a backup when
+        due (and `backup`: a write that erases something keeps none, so it pushes no older version out)."""
+        parts = parts or {}
         with self._lock, WRITE_BARRIER.shared():
+            written: list[str] = []
             try:
                 self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                _write_synced(self._tmp, payload)
+                manifest = dict(self.manifest)
+                for name, body in parts.items():
+                    manifest.pop(name, None)
+                    if body is not None:
+                        self.parts_dir.mkdir(mode=0o700, exist_ok=True)
+                        file = f'{_safe_part(name)}.{secrets.token_hex(6)}.json'
+                        _write_synced(self.parts_dir / file, body)
+                        written.append(file)
+                        manifest[name] = file
+                if written:
+                    fsync_dir(self.parts_dir)
+                full = with_manifest(payload, manifest)
+                _write_synced(self._tmp, full)
                 if backup and self.path.exists() and self._backup_due():
                     self._keep_backup()
                 os.replace(self._tmp, self.path)
             except OSError as e:
+                for file in written:  # of no version: the old main file still names the old parts
+                    with contextlib.suppress(OSError):
+                        (self.parts_dir / file).unlink()
                 self.write_error = e.strerror or type(e).__name__
                 raise
             fsync_dir(self.path.parent)
+            self._drop_superseded(manifest, written)
             stamp_day(self.path, self.path.parent)  # the file's and folder's times say the day, not the write
+            self.last_bytes = len(full) + sum(len(b) for b in parts.values() if b is not None)
             self.last_write, self.write_error = time.time(), None  # in memory only
+
+    def _drop_superseded(self, manifest: dict[str, str], written: list[str]) -> None:
+        old = set(self.manifest.values()) - set(manifest.values())
+        self.manifest = manifest
+        for file in old:
+            with contextlib.suppress(OSError):
+                (self.parts_dir / file).unlink()  # a kept version holds its own link
+        if old or written:
+            fsync_dir(self.parts_dir)
+            stamp_day(*(self.parts_dir / f for f in written), self.parts_dir)
 
     # backups ---------------------------------------------------------------------------------------------------
 
     def backups(self) -> list[BackupInfo]:
-        """Kept versions, newest first."""
+        """Kept versions, newest first. A version is `<day>-<sequence>.json` (a link to the main file of that
+        time) and, if it had parts, the folder `<day>-<sequence>/` of links to them."""
         if not self.backup_dir.is_dir():
             return []
         if not self._legacy_renamed:
@@ -209,6 +299,12 @@ class AtomicJSONFile:
                 taken = datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC)
                 infos.append(BackupInfo(p.name, p, taken, p.stat().st_size, int(match.group(2))))
         return sorted(infos, key=lambda b: b.sequence, reverse=True)
+
+    def read_version(self, info: BackupInfo) -> dict[str, Any]:
+        """A kept version's whole content (main file and parts); DamagedFileError if any of it cannot be read."""
+        data = parse_json_object(info.path.read_bytes(), info.path)
+        load_parts(data, _manifest(data, info.path), info.path.with_suffix(''), info.path)
+        return data
 
     def keep_backup_now(self) -> None:
         """Keep the current version regardless of the interval (before a migration or a restore)."""
@@ -231,14 +327,21 @@ class AtomicJSONFile:
         existing = self.backups()
         sequence = existing[0].sequence + 1 if existing else 1
         target = self.backup_dir / f'{clock.today().isoformat()}-{sequence:06d}.json'
-        try:
-            os.link(self.path, target)  # the current inode is about to be replaced: a hard link keeps it for free
-        except OSError:
-            shutil.copyfile(self.path, target)
+        with contextlib.suppress(DamagedFileError, OSError):  # the parts of the version on disk, read from it
+            manifest = _manifest(parse_json_object(self.path.read_bytes(), self.path), self.path)
+            if manifest:
+                folder = target.with_suffix('')
+                folder.mkdir(mode=0o700, exist_ok=True)
+                for file in manifest.values():
+                    _link_or_copy(self.parts_dir / file, folder / file)
+                fsync_dir(folder)
+                stamp_day(*(folder / f for f in manifest.values()), folder)
+        _link_or_copy(self.path, target)  # the current inode is about to be replaced: a hard link keeps it for free
         self._last_kept = time.monotonic()
         for old in existing[self.policy.keep - 1 :]:
             with contextlib.suppress(OSError):
                 old.path.unlink()
+            shutil.rmtree(old.path.with_suffix(''), ignore_errors=True)
         fsync_dir(self.backup_dir)
         stamp_day(target, self.backup_dir)
 
@@ -259,41 +362,45 @@ class AtomicJSONFile:
         stamp_day(self.backup_dir)
 
     def rewrite_backups(self, change: Callable[[dict[str, Any]], bool]) -> int:
-        """Apply `change` to every kept version and rewrite (atomically, under the same name and day) those it
-        changed: how a withdrawn survey answer leaves every backup while the rest of each backup stays. Returns the
-        number of versions rewritten. A version that cannot be read is left as it is."""
+        """Apply `change` to every kept version (its whole content, parts included) and rewrite those it changed:
+        how a withdrawn survey answer leaves every backup while the rest of each backup stays. Only the files whose
+        content changed are written again, as new files (a link shared with the live data or another version is
+        never written through). Returns the number of versions rewritten. A version that cannot be read is left as
+        it is."""
         rewritten = 0
         with self._lock, WRITE_BARRIER.shared():
             for info in self.backups():
                 try:
-                    data = parse_json_object(info.path.read_bytes(), info.path)
+                    if _rewrite_version(info, change):
+                        rewritten += 1
                 except (DamagedFileError, OSError):
                     continue
-                if not change(data):
-                    continue
-                payload = json.dumps(data, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
-                tmp = info.path.with_name(info.path.name + '.tmp')
-                _write_synced(tmp, payload)
-                os.replace(tmp, info.path)  # a new inode: the old one, with the answer, is released
-                stamp_day(info.path, date=info.taken.date())
-                rewritten += 1
             if rewritten:
                 fsync_dir(self.backup_dir)
                 stamp_day(self.backup_dir)
         return rewritten
 
     def restore(self, backup_name: str) -> None:
-        """Put a kept version back in place (validated first). The replaced file is kept as a backup too."""
+        """Put a kept version back in place (validated first). The replaced version is kept as a backup too."""
         source = self.backup_dir / Path(backup_name).name
         payload = source.read_bytes()
-        parse_json_object(payload, source)
+        data = parse_json_object(payload, source)
+        manifest = _manifest(data, source)
+        load_parts(dict(data), manifest, source.with_suffix(''), source)  # every part is there and readable
         with self._lock, WRITE_BARRIER.shared():
             if self.path.exists():
                 self._keep_backup()
+            if manifest:
+                self.parts_dir.mkdir(mode=0o700, exist_ok=True)
+                for file in manifest.values():
+                    if not (self.parts_dir / file).exists():
+                        _link_or_copy(source.with_suffix('') / file, self.parts_dir / file)
+                fsync_dir(self.parts_dir)
             _write_synced(self._tmp, payload)
             os.replace(self._tmp, self.path)
             fsync_dir(self.path.parent)
             stamp_day(self.path, self.path.parent)
+            self.manifest = manifest
 
     def drop_backups(self) -> None:
         """Delete every kept version, so that data just erased from the file is gone from the disk as well."""
@@ -302,13 +409,128 @@ class AtomicJSONFile:
             fsync_dir(self.backup_dir.parent)
 
     def erase(self) -> None:
-        """Delete the file, its temporary file and every backup."""
+        """Delete the file, its parts, its temporary file and every backup."""
         with self._lock, WRITE_BARRIER.shared():
             for p in (self.path, self._tmp):
                 with contextlib.suppress(FileNotFoundError):
                     p.unlink()
+            shutil.rmtree(self.parts_dir, ignore_errors=True)
             shutil.rmtree(self.backup_dir, ignore_errors=True)
             fsync_dir(self.path.parent)
+            self.manifest = {}
+
+
+def _rewrite_version(info: BackupInfo, change: Callable[[dict[str, Any]], bool]) -> bool:
+    raw = info.path.read_bytes()
+    data = parse_json_object(raw, info.path)
+    manifest = _manifest(data, info.path)
+    folder = info.path.with_suffix('')
+    before = load_parts(data, manifest, folder, info.path)
+    if not change(data):
+        return False
+    new_manifest = dict(manifest)
+    for name in [n for n in data if PART_SEP in n]:
+        body = part_payload(name, data[name].items())
+        if before.get(name) == body:
+            continue
+        file = f'{_safe_part(name)}.{secrets.token_hex(6)}.json'
+        _write_synced(folder / file, body)
+        stamp_day(folder / file, date=info.taken.date())
+        new_manifest[name] = file
+    for name in [n for n in manifest if n not in data]:
+        new_manifest.pop(name)
+    main = {n: t for n, t in data.items() if PART_SEP not in n}
+    payload = with_manifest(dump(main), new_manifest)
+    tmp = info.path.with_name(info.path.name + '.tmp')
+    _write_synced(tmp, payload)
+    os.replace(tmp, info.path)  # a new inode: the old one, with the answer, is released
+    stamp_day(info.path, date=info.taken.date())
+    for file in set(manifest.values()) - set(new_manifest.values()):
+        with contextlib.suppress(OSError):
+            (folder / file).unlink()
+    if manifest or new_manifest:
+        fsync_dir(folder)
+        stamp_day(folder, date=info.taken.date())
+    return True
+
+
+def _manifest(data: dict[str, Any], path: Path) -> dict[str, str]:
+    """Take the parts manifest out of a main file's data (checked: names and plain file names only)."""
+    manifest = data.pop(SEGMENTS, {}).get('1', {})
+    if not isinstance(manifest, dict) or not all(
+        isinstance(k, str) and PART_SEP in k and isinstance(v, str) and v == Path(v).name and v.endswith('.json')
+        for k, v in manifest.items()
+    ):
+        raise DamagedFileError(path, 'has a damaged list of its parts')
+    return manifest
+
+
+def load_parts(data: dict[str, Any], manifest: dict[str, str], folder: Path, main: Path) -> dict[str, bytes]:
+    """Read the parts named by `manifest` into `data`; returns their raw content. DamagedFileError (about the main
+    file, which is what the damaged-file flow offers to restore) if one is missing or unreadable."""
+    raws = {}
+    for name, file in manifest.items():
+        try:
+            raw = (folder / file).read_bytes()
+        except OSError as e:
+            raise DamagedFileError(main, f'has lost its part {file} ({e.strerror})') from e
+        try:
+            part = parse_json_object(raw, folder / file)
+        except DamagedFileError as e:
+            raise DamagedFileError(main, f'has a damaged part {file}: {e.reason}') from e
+        data[name] = part.get(name, {})
+        raws[name] = raw
+    return raws
+
+
+def with_manifest(payload: bytes, manifest: dict[str, str]) -> bytes:
+    """The main file: its tables, and the manifest of its parts if it has any."""
+    if not manifest:
+        return payload
+    entry = b'"' + SEGMENTS.encode() + b'":' + dump({'1': dict(sorted(manifest.items()))})
+    return payload[:-1] + (b',' if payload != b'{}' else b'') + entry + b'}'
+
+
+def dump(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
+
+
+def _doc_order(item: tuple[Any, Any]) -> tuple[int, int, str]:
+    key = str(item[0])
+    return (0, int(key), '') if key.isdigit() else (1, 0, key)
+
+
+def part_payload(name: str, docs: Any) -> bytes:
+    """A part file: one table, its documents sorted by id (random ids: storage order is no arrival order), each
+    serialised on its own, so that a worker thread doing this lets the event loop in between documents."""
+    body = b','.join(dump(str(k)) + b':' + dump(d) for k, d in sorted(docs, key=_doc_order))
+    return b'{' + dump(name) + b':{' + body + b'}}'
+
+
+def _safe_part(name: str) -> str:
+    table, _, key = name.partition(PART_SEP)
+    if not SAFE_KEY.fullmatch(key):
+        key = 'h' + hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f'{table}{PART_SEP}{key}'
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        pass
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def read_whole(path: Path) -> dict[str, Any]:
+    """A data file's whole content as stored: its tables, and each partitioned table put together from its parts
+    (for tests, tools and a look at the disk; the store itself keeps the parts apart)."""
+    data = parse_json_object(path.read_bytes(), path)
+    load_parts(data, _manifest(data, path), path.with_suffix(''), path)
+    for name in [n for n in data if PART_SEP in n]:
+        data.setdefault(logical_name(name), {}).update(data.pop(name))
+    return data
 
 
 def parse_json_object(raw: bytes, path: Path) -> dict[str, Any]:
@@ -364,28 +586,171 @@ class _MemoryStorage(Storage):
         self._database._changed()
 
 
+class _Table(Table):
+    """A TinyDB table that tells its Database which table a write changed: a commit serialises only those."""
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        self._storage._database._touched.add(self.name)
+        super()._update_table(updater)
+
+
+class _TinyDB(TinyDB):
+    table_class = _Table
+
+    def table(self, name: str, **kwargs: Any) -> Any:
+        field = self.storage._database.partitioned.get(name)
+        if field is not None:
+            return PartitionedTable(self, name, field)
+        return super().table(name, **kwargs)
+
+    def tables(self) -> set[str]:
+        """The logical tables: the parts of a partitioned table count as that one table."""
+        return {logical_name(name) for name in self.storage.read() or {}}
+
+    def drop_table(self, name: str) -> None:
+        self.storage._database._touched.add(name)
+        super().drop_table(name)
+
+    def drop_tables(self) -> None:
+        self.storage._database._touched.update(self.storage.read() or {})
+        super().drop_tables()
+
+
+class PartitionedTable:
+    """All parts of a partitioned table together, with the part of TinyDB's table API the services use. Reads
+    and writes through it cost the whole table (exports, erasure, retention: rare); the hot paths take one round's
+    part with `Database.partition`. Documents inserted here get random ids (no arrival order) and go to the part of
+    their round."""
+
+    def __init__(self, tinydb: _TinyDB, name: str, field: str) -> None:
+        self._tinydb = tinydb
+        self.name = name
+        self.field = field
+
+    def partition(self, key: Any) -> Table:
+        return self._tinydb.table(partition_name(self.name, key))
+
+    def _parts(self) -> list[Table]:
+        prefix = self.name + PART_SEP
+        return [self._tinydb.table(n) for n in list(self._tinydb.storage.read() or {}) if n.startswith(prefix)]
+
+    def all(self) -> list[Document]:
+        return [doc for part in self._parts() for doc in part.all()]
+
+    def __iter__(self):
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return sum(len(part) for part in self._parts())
+
+    def search(self, cond: Any) -> list[Document]:
+        return [doc for part in self._parts() for doc in part.search(cond)]
+
+    def count(self, cond: Any) -> int:
+        return sum(part.count(cond) for part in self._parts())
+
+    def get(self, cond: Any = None, doc_id: int | None = None, doc_ids: list[int] | None = None) -> Any:
+        if doc_ids is not None:
+            return [doc for part in self._parts() for doc in part.get(doc_ids=doc_ids) or []]
+        for part in self._parts():
+            doc = part.get(cond, doc_id)
+            if doc is not None:
+                return doc
+        return None
+
+    def contains(self, cond: Any = None, doc_id: int | None = None) -> bool:
+        return any(part.contains(cond, doc_id) for part in self._parts())
+
+    def insert(self, document: dict[str, Any]) -> int:
+        return self.insert_multiple([document])[0]
+
+    def insert_multiple(self, documents: Any) -> list[int]:
+        groups: dict[Any, list[Document]] = {}
+        ids = []
+        for document in documents:
+            doc_id = document.doc_id if isinstance(document, Document) else secrets.randbits(52) + 1
+            key = document.get(self.field)
+            groups.setdefault(key if isinstance(key, str) else None, []).append(Document(dict(document), doc_id))
+            ids.append(doc_id)
+        for key, docs in groups.items():
+            self.partition(key).insert_multiple(docs)
+        return ids
+
+    def _split(self, doc_ids: list[int] | None) -> list[tuple[Table, list[int] | None]]:
+        if doc_ids is None:
+            return [(part, None) for part in self._parts()]
+        out = []
+        for part in self._parts():
+            mine = [i for i in doc_ids if part.contains(doc_id=i)]
+            if mine:
+                out.append((part, mine))
+        return out
+
+    def update(self, fields: Any, cond: Any = None, doc_ids: list[int] | None = None) -> list[int]:
+        return [i for part, ids in self._split(doc_ids) for i in part.update(fields, cond, ids)]
+
+    def remove(self, cond: Any = None, doc_ids: list[int] | None = None) -> list[int]:
+        return [i for part, ids in self._split(doc_ids) for i in part.remove(cond, ids)]
+
+    def truncate(self) -> None:
+        for part in self._parts():
+            part.truncate()
+
+    def clear_cache(self) -> None:
+        for part in self._parts():
+            part.clear_cache()
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        """Run a raw TinyDB updater over the whole table, then put each document back in its round's part."""
+        merged: dict[int, Any] = {}
+        for part in self._parts():
+            merged.update({int(k): v for k, v in part._read_table().items()})
+        updater(merged)
+        groups: dict[str, dict[int, Any]] = {}
+        for doc_id, doc in merged.items():
+            groups.setdefault(partition_name(self.name, doc.get(self.field)), {})[doc_id] = doc
+        for part in self._parts():
+            content = groups.pop(part.name, {})
+            part._update_table(lambda table, content=content: (table.clear(), table.update(content)))
+        for name, content in groups.items():
+            self._tinydb.table(name)._update_table(lambda table, content=content: table.update(content))
+        self._tinydb.storage.read().setdefault(self.name, {})  # the table exists, if empty: an export carries it
+
+
 class Database:
     """One data file: its TinyDB, its durability and its schema version."""
 
     def __init__(self, path: Path, kind: str, backup_dir: Path, policy: BackupPolicy) -> None:
         self.path = path
         self.kind = kind
+        self.partitioned = PARTITIONED if kind == 'community' else {}
         self.file = AtomicJSONFile(path, backup_dir, policy)
         data = self.file.read()
         created = data is None
         self._data: dict[str, Any] = data or {}
         self._version = 0  # bumped on every change
         self._durable = 0  # the version known to be on disk
+        self._touched: set[str] = set()  # tables changed since the last commit took its snapshot
+        self._pieces: dict[str, bytes] = {}  # the main file's tables, serialised (kept for unchanged tables)
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         migrated = self._migrate()
-        self.tinydb = TinyDB(storage=_MemoryStorage, database=self)
+        self._touched = {n for n in self._data if PART_SEP not in n}  # pieces still to serialise once
+        if created or migrated:
+            self._touched = set(self._data)  # written whole, in the new layout
+        self.tinydb = _TinyDB(storage=_MemoryStorage, database=self)
         if created or migrated:
             self._changed()
             self.flush()
 
-    def table(self, name: str) -> Table:
+    def table(self, name: str) -> Any:
         return self.tinydb.table(name)
+
+    def partition(self, name: str, key: Any) -> Table:
+        """One round's part of a partitioned table (a plain TinyDB table: its cost is that round's, not history's)."""
+        if name not in self.partitioned:
+            raise KeyError(name)
+        return self.tinydb.table(partition_name(name, key))
 
     @property
     def schema_version(self) -> int:
@@ -399,15 +764,46 @@ class Database:
     def _changed(self) -> None:
         self._version += 1
 
-    def _snapshot(self) -> tuple[int, bytes]:
-        return self._version, json.dumps(self._data, ensure_ascii=False, separators=(',', ':')).encode('utf-8')
+    def _snapshot(self) -> tuple[int, bytes, dict[str, list[tuple[str, dict[str, Any]]] | None], set[str]]:
+        """On the event loop: the changed tables of the main file serialised (they are small), and shallow copies of
+        the changed parts (serialised later, in a worker thread; a part's documents are replaced, never changed
+        inside, by the services that write them)."""
+        touched, self._touched = self._touched, set()
+        parts: dict[str, list[tuple[str, dict[str, Any]]] | None] = {}
+        for name in touched:
+            table = self._data.get(name)
+            if PART_SEP in name:
+                if not table:
+                    self._data.pop(name, None)  # an emptied part: its file goes
+                    parts[name] = None
+                else:
+                    parts[name] = [(k, dict(d)) for k, d in table.items()]
+            elif table is None:
+                self._pieces.pop(name, None)
+            else:
+                self._pieces[name] = dump(table)
+        main = b'{' + b','.join(dump(name) + b':' + piece for name, piece in self._pieces.items()) + b'}'
+        return self._version, main, parts, touched
+
+    def _write(self, main: bytes, parts: dict[str, Any], backup: bool) -> None:
+        payloads = {name: None if docs is None else part_payload(name, docs) for name, docs in parts.items()}
+        if payloads:
+            self.file.write(main, backup, payloads)
+        elif backup:
+            self.file.write(main)
+        else:
+            self.file.write(main, False)
 
     def flush(self) -> None:
         """Write synchronously if anything changed (start-up, shutdown, scripts)."""
         if not self.dirty:
             return
-        version, payload = self._snapshot()
-        self.file.write(payload)
+        version, main, parts, touched = self._snapshot()
+        try:
+            self._write(main, parts, True)
+        except BaseException:
+            self._touched |= touched
+            raise
         self._durable = max(self._durable, version)
 
     async def commit(self, backup: bool = True) -> None:
@@ -419,11 +815,12 @@ class Database:
         async with self._get_lock():
             if self._durable >= target:
                 return  # another caller's write already carried this change
-            version, payload = self._snapshot()
-            if backup:
-                await asyncio.to_thread(self.file.write, payload)
-            else:
-                await asyncio.to_thread(self.file.write, payload, False)
+            version, main, parts, touched = self._snapshot()
+            try:
+                await asyncio.to_thread(self._write, main, parts, backup)
+            except BaseException:
+                self._touched |= touched  # written by the next commit
+                raise
             self._durable = max(self._durable, version)
 
     def drop_backups(self) -> None:

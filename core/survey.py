@@ -44,7 +44,7 @@ from .questionnaire import Instrument, Instruments, clean_answers
 from .ratelimit import FailureLimiter
 from .roles import Permission
 from .sheets import ANSWERS as ANSWER_SHAPE
-from .store import DamagedFileError
+from .store import DamagedFileError, partition_name
 from .survey_results import SurveyResults, aggregate, raw_rows
 
 log = logging.getLogger(__name__)
@@ -227,8 +227,13 @@ class Surveys:
     def _rounds(self, cid: str):
         return self._db(cid).table(ROUNDS)
 
-    def _answers(self, cid: str):
-        return self._db(cid).table(ANSWERS)
+    def _answers(self, cid: str, round_id: str):
+        """One round's answers: a table of its own (core/store.py PARTITIONED), so that reading or adding an answer
+        costs that round, not the community's whole history."""
+        return self._db(cid).partition(ANSWERS, round_id)
+
+    def _codes(self, cid: str, round_id: str):
+        return self._db(cid).partition(CODES, round_id)
 
     # -- the coordinator's side ---------------------------------------------------------------------------------
 
@@ -333,9 +338,9 @@ class Surveys:
         self.round(actor, cid, round_id)
         db = self._db(cid)
         self._rounds(cid).remove(Query()['id'] == round_id)
-        self._answers(cid).remove(Query()['round'] == round_id)
-        db.table(CODES).remove(Query()['round'] == round_id)
-        db.table(TEXTS).remove(Query()['round'] == round_id)
+        self._answers(cid, round_id).truncate()
+        self._codes(cid, round_id).truncate()
+        db.partition(TEXTS, round_id).truncate()
         await db.commit()
         await asyncio.to_thread(self._round_closed, cid, round_id)
         self.communities.changes.publish(cid, 'survey', actor)
@@ -347,26 +352,26 @@ class Surveys:
         if not survey_round.verified:
             raise ValidationError('survey.error.not_personal')
         db = self._db(cid)
-        existing = db.table(CODES).count(Query()['round'] == round_id)
+        existing = len(self._codes(cid, round_id))
         number = whole_number(
             how_many, 1, MAX_CODES - existing, 'survey.error.codes', 'codes', max=max(0, MAX_CODES - existing)
         )
         codes = [secrets.token_urlsafe(16) for _ in range(number)]
         docs = [{'round': round_id, 'hash': code_hash(self._secret, c), 'used': False} for c in codes]
-        _insert_shuffled(db.table(CODES), *docs)
+        _insert_shuffled(self._codes(cid, round_id), *docs)
         await db.commit()
         return codes
 
     def code_counts(self, actor: str, cid: str, round_id: str) -> tuple[int, int]:
         """How many personal links a round has, and how many of them were used."""
         self.communities.get(actor, cid, Permission.VIEW)
-        docs = self._db(cid).table(CODES).search(Query()['round'] == round_id)
+        docs = self._codes(cid, round_id).all()
         return len(docs), sum(1 for d in docs if d.get('used'))
 
     def count(self, cid: str, round_id: str) -> int:
         """How many answers a round has received, without a role check: for core services that checked their
         caller already. Pages use `answer_count`."""
-        return self._answers(cid).count(Query()['round'] == round_id)
+        return len(self._answers(cid, round_id))
 
     def answer_count(self, actor: str, cid: str, round_id: str) -> int:
         """How many answers a round has received (shown below the threshold too: a number says nothing about
@@ -376,7 +381,7 @@ class Surveys:
 
     def snapshot(self, actor: str, cid: str, round_id: str) -> Snapshot:
         survey_round = self.round(actor, cid, round_id)
-        docs = self._answers(cid).search(Query()['round'] == round_id)
+        docs = self._answers(cid, round_id).all()
         released = sum(1 for d in docs if d.get('released'))
         return Snapshot(
             received=len(docs),
@@ -463,11 +468,11 @@ class Surveys:
         self, actor: str, cid: str, round_id: str
     ) -> tuple[SurveyRound, list[dict[str, Any]], dict[str, list[str]]] | None:
         current = self.round(actor, cid, round_id)
-        docs = [d for d in self._answers(cid).search(Query()['round'] == round_id) if d.get('released')]
+        docs = [d for d in self._answers(cid, round_id).all() if d.get('released')]
         if not above_threshold(len(docs), current.threshold):
             return None
         texts: dict[str, list[str]] = {}
-        for doc in self._db(cid).table(TEXTS).search(Query()['round'] == round_id):
+        for doc in self._db(cid).partition(TEXTS, round_id).all():
             texts.setdefault(doc['item'], []).append(doc['text'])
         return current, [dict(d['answers']) for d in docs], texts
 
@@ -476,8 +481,8 @@ class Surveys:
         and, for an open link, the round is closed. Answers that came in since stay out of sight until then."""
         if not survey_round.verified and survey_round.is_open():
             return
-        table = self._answers(cid)
-        pending = [d.doc_id for d in table.search(Query()['round'] == survey_round.id) if not d.get('released')]
+        table = self._answers(cid, survey_round.id)
+        pending = [d.doc_id for d in table.all() if not d.get('released')]
         if len(pending) >= survey_round.step:
             table.update({'released': True}, doc_ids=pending)
 
@@ -554,19 +559,21 @@ class Surveys:
                 del self._used_tickets[key]
         self._used_tickets[nonce] = now + TICKET_SECONDS + 1
 
-    def _check_code(self, codes: Any, survey_round: SurveyRound, code: str | None) -> None:
-        """A personal round needs one of its own codes, not used yet; an open round takes none."""
+    def _check_code(self, codes: Any, survey_round: SurveyRound, code: str | None) -> Any:
+        """A personal round needs one of its own codes, not used yet (`codes`: the round's own part); an open round
+        takes none. Returns the code's document, None for an open round."""
         if not survey_round.verified:
             if code is not None:
                 raise ValidationError('survey.error.code_unknown')
-            return
+            return None
         if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
             raise ValidationError('survey.error.code_needed')
-        code_doc = codes.get((Query()['hash'] == code_hash(self._secret, code)) & (Query()['round'] == survey_round.id))
+        code_doc = codes.get(Query()['hash'] == code_hash(self._secret, code))
         if code_doc is None:
             raise ValidationError('survey.error.code_unknown')
         if code_doc.get('used'):
             raise ValidationError('survey.error.code_used')
+        return code_doc
 
     async def submit(
         self,
@@ -591,8 +598,8 @@ class Surveys:
         survey_round = self.by_token(cid, token)
         if not survey_round.is_open():
             raise ValidationError('survey.error.closed')
-        codes = self._db(cid).table(CODES)
-        self._check_code(codes, survey_round, code)
+        codes = self._codes(cid, survey_round.id)
+        code_doc = self._check_code(codes, survey_round, code)
         nonce = self._check_ticket(cid, token, ticket)
         try:
             size = len(json.dumps(answers, ensure_ascii=False))
@@ -609,7 +616,7 @@ class Surveys:
         if browser:
             self.browser_limiter.failure(f'browser:{browser}')
         if survey_round.verified:
-            codes.update({'used': True}, Query()['hash'] == code_hash(self._secret, code))
+            codes.update({'used': True}, doc_ids=[code_doc.doc_id])
         receipt = new_receipt()
         doc = {
             'round': survey_round.id,
@@ -617,7 +624,7 @@ class Surveys:
             'receipt': receipt_hash(self._secret, receipt),
             'released': False,
         }
-        _insert_shuffled(self._answers(cid), doc)
+        _insert_shuffled(self._answers(cid, survey_round.id), doc)
         self._release(cid, survey_round)
         await self._db(cid).commit()
         self.communities.changes.publish(cid, 'survey')
@@ -639,7 +646,7 @@ class Surveys:
             self.withdraw_browser_limiter.failure(f'browser:{browser}')
         survey_round = self.by_token(cid, token)
         digest = receipt_hash(self._secret, receipt if isinstance(receipt, str) else '')
-        removed = self._answers(cid).remove((Query()['round'] == survey_round.id) & (Query()['receipt'] == digest))
+        removed = self._answers(cid, survey_round.id).remove(Query()['receipt'] == digest)
         if not removed:
             self.receipt_limiter.failure(f'receipt:{client}')
             raise NotFound('survey.error.receipt')
@@ -780,18 +787,21 @@ def _item_type(instrument: Instrument | None, item_id: str) -> str | None:
 
 
 def _drop_answer(data: dict[str, Any], round_id: str, digest: str) -> bool:
-    """Remove from a file's raw data the answer with this receipt hash; whether there was one."""
-    table = data.get(ANSWERS)
-    if not isinstance(table, dict):
-        return False
-    doomed = [
-        key
-        for key, doc in table.items()
-        if isinstance(doc, dict) and doc.get('round') == round_id and doc.get('receipt') == digest
-    ]
-    for key in doomed:
-        del table[key]
-    return bool(doomed)
+    """Remove from a file's raw data the answer with this receipt hash; whether there was one. The answers are in
+    their round's part (core/store.py), or in one table in versions kept before the parts existed."""
+    found = False
+    for table in (data.get(ANSWERS), data.get(partition_name(ANSWERS, round_id))):
+        if not isinstance(table, dict):
+            continue
+        doomed = [
+            key
+            for key, doc in table.items()
+            if isinstance(doc, dict) and doc.get('round') == round_id and doc.get('receipt') == digest
+        ]
+        for key in doomed:
+            del table[key]
+        found = found or bool(doomed)
+    return found
 
 
 def _valid_sheet(instrument: Instrument, answers: dict[str, Any]) -> bool:

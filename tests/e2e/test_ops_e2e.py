@@ -102,8 +102,9 @@ def answer_survey(browser, url: str, cid: str, token: str, text: str = '') -> st
 def receipts_in(archive_bytes: bytes, cid: str) -> set[str]:
     with tarfile.open(fileobj=io.BytesIO(archive_bytes), mode='r:gz') as tar:
         secret = tar.extractfile('receipt-secret').read().decode().strip()
-        data = json.loads(tar.extractfile(f'communities/{cid}.json').read())
-    return {doc['receipt'] for doc in data['survey_answers'].values()}, secret
+        parts = [n for n in tar.getnames() if n.startswith(f'communities/{cid}/survey_answers@')]  # one per round
+        docs = [d for n in parts for t in json.loads(tar.extractfile(n).read()).values() for d in t.values()]
+    return {doc['receipt'] for doc in docs}, secret
 
 
 def test_backup_drill_under_load(tmp_path, browser, monkeypatch):

@@ -144,7 +144,7 @@ def test_kill_9_after_confirmed_edits_loses_nothing(browser, tmp_path):
             wait_idle(page)
         context.close()
         server.stop(kill=True)  # kill -9
-        for path in (server.data_dir / 'communities').glob('*.json'):
+        for path in (server.data_dir / 'communities').rglob('*.json'):  # main files and their parts
             json.loads(path.read_text())
         json.loads((server.data_dir / 'accounts.json').read_text())
         restarted = start_server(server.data_dir, demo=False)

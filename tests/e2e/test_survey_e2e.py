@@ -9,6 +9,8 @@ import re
 
 from playwright.sync_api import expect
 
+from core.store import read_whole
+
 from .conftest import serious_violations, wait_idle
 
 
@@ -128,7 +130,7 @@ def test_seven_personal_links_answered_on_phones_in_nl_and_fr_and_a_used_link_re
     expect(page.get_by_text('Votre réponse a été effacée.')).to_be_visible()
     fresh.close()
 
-    data = json.loads((server.data_dir / 'communities' / f'{cid}.json').read_text())
+    data = read_whole(server.data_dir / 'communities' / f'{cid}.json')  # the main file and the rounds' parts
     (winter,) = [r for r in data['survey_rounds'].values() if r['title'] == 'Winter 2026']
     answers = [a for a in data['survey_answers'].values() if a['round'] == winter['id']]
     codes = [c for c in data['survey_codes'].values() if c['round'] == winter['id']]

@@ -11,6 +11,8 @@ from nicegui import app
 from nicegui.element_filter import ElementFilter
 from nicegui.testing import User
 
+from core.store import read_whole
+
 from .helpers import PASSWORD, log_in, settle
 
 OWNERS: dict[str, str] = {}  # community id -> its coordinator, for the helper that makes personal links
@@ -136,7 +138,7 @@ async def test_receipt_withdraws_exactly_that_answer(user: User, create_user):
     first = services.content.instruments.current('member_survey').scored_items[0].id
     remaining = services.surveys.answers_above_threshold(owner.id, cid, survey_round.id)
     assert remaining is None  # 2 left, below the threshold of 3
-    raw = json.loads((services.store.communities_dir / f'{cid}.json').read_text())
+    raw = read_whole(services.store.communities_dir / f'{cid}.json')
     assert sorted(d['answers'][first] for d in raw['survey_answers'].values()) == [1, 5]
 
 
@@ -145,8 +147,7 @@ async def test_stored_file_holds_no_address_agent_account_or_time(user: User):
     user.http_client.headers['User-Agent'] = 'UniqueAgent/9.9 (survey test)'
     await answer_survey(browser(user), await link(cid, survey_round), 4)
     await asyncio.sleep(0.2)
-    text = (services.store.communities_dir / f'{cid}.json').read_text()
-    raw = json.loads(text)
+    raw = read_whole(services.store.communities_dir / f'{cid}.json')  # the main file and the round's parts
     for doc in raw['survey_answers'].values():
         assert set(doc) <= {'round', 'answers', 'receipt', 'released'}  # not even the day
     for needle in ('UniqueAgent', '127.0.0.1', 'testclient', owner.id, 'T0', 'T1', 'T2'):

@@ -1,4 +1,5 @@
-"""kill -9 during a burst of writes: every file stays readable and no confirmed write is lost."""
+"""kill -9 during a burst of writes: every file stays readable and no confirmed write is lost, in the main files
+and in the parts beside them (each round's answers, core/store.py PARTITIONED)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ WRITER = textwrap.dedent("""
             while True:
                 db = dbs[n % 3]
                 db.table('answers').insert({'writer': w, 'n': n, 'text': 'x' * 200})
+                part = db.partition('survey_answers', f'round{n % 4}')  # a part file per round
+                part.insert({'round': f'round{n % 4}', 'writer': w, 'n': n, 'text': 'y' * 200})
                 await db.commit()
                 print(f'ack {db.path.stem} {w} {n}', flush=True)   # confirmed to the "user" only now
                 n += 1
@@ -56,12 +59,20 @@ def test_kill_9_during_burst_loses_no_acknowledged_write(tmp_path):
     proc.wait(10)
     assert len(acked) >= 300, 'the writer did not get going'
 
-    for path in (data / 'communities').glob('*.json'):
+    files = [p for p in (data / 'communities').rglob('*.json')]
+    assert any(p.parent != data / 'communities' for p in files), 'no part files written'
+    for path in files:
         json.loads(path.read_text())  # every file is complete JSON
     store = Store(data, BackupPolicy())
-    stored = set()
+    stored, in_parts = set(), set()
     for cid in {a[0] for a in acked}:
-        for doc in store.community(cid).table('answers').all():
+        db = store.community(cid)
+        for doc in db.table('answers').all():
             stored.add((cid, doc['writer'], doc['n']))
-    missing = [a for a in acked if a not in stored]
+        for doc in db.table('survey_answers').all():
+            in_parts.add((cid, doc['writer'], doc['n']))
+        assert stored.issuperset(x for x in in_parts if x[0] == cid)  # one commit point: both or neither
+        referenced = set(db.file.manifest.values())
+        assert {p.name for p in db.file.parts_dir.iterdir()} == referenced  # leftovers of the crash removed
+    missing = [a for a in acked if a not in stored or a not in in_parts]
     assert not missing, f'{len(missing)} acknowledged writes lost, e.g. {missing[:3]}'

@@ -13,6 +13,7 @@ from core.errors import AuthError, NotFound, PermissionDenied, ValidationError
 from core.i18n import Catalog, Translator
 from core.questionnaire import NA
 from core.services import build_services
+from core.store import read_whole
 from core.survey_results import aggregate, perception_gap, raw_rows, to_csv, weak_items
 
 PASSWORD = 'a good long password'
@@ -70,7 +71,7 @@ async def test_stored_answer_holds_nothing_identifying(world):
     survey_round = await services.surveys.create(owner, cid, open_now=True)
     instrument = services.surveys.instrument_of(survey_round)
     receipt = await submit(services, cid, survey_round, sheet(instrument, text='Mijn naam is Jan'))
-    raw = json.loads((services.store.communities_dir / f'{cid}.json').read_text())
+    raw = read_whole(services.store.communities_dir / f'{cid}.json')
     (doc,) = raw['survey_answers'].values()
     assert set(doc) == {'round', 'answers', 'receipt', 'released'}  # no id, and no time at all: not even the day
     assert datetime.now(UTC).date().isoformat() not in json.dumps(doc)
@@ -86,7 +87,7 @@ async def test_storage_order_does_not_follow_arrival_order(world):
     for n in range(12):  # the n-th respondent answers n % 5 + 1 and says who they are in the text
         answers = sheet(instrument, n % 5 + 1, text=f'respondent {n}')
         await submit(services, cid, survey_round, answers)
-    raw = json.loads((services.store.communities_dir / f'{cid}.json').read_text())
+    raw = read_whole(services.store.communities_dir / f'{cid}.json')
     texts = [
         d['answers'][next(i.id for i in instrument.items if i.type == 'text')] for d in raw['survey_answers'].values()
     ]
@@ -359,7 +360,7 @@ async def test_answers_stored_by_an_earlier_version_stay_readable_and_lose_their
         )
     await submit(services, cid, survey_round, sheet(instrument, 3))
     assert sorted(a.answers[first] for a in surveys.answers_above_threshold(coach, cid, survey_round.id)) == [1, 2, 3]
-    raw = json.loads((services.store.communities_dir / f'{cid}.json').read_text())
+    raw = read_whole(services.store.communities_dir / f'{cid}.json')
     assert all(set(doc) == {'round', 'answers', 'receipt', 'released'} for doc in raw['survey_answers'].values())
     exported = json.loads(services.communities.export(owner, cid))['tables']['survey_answers']
     assert all(set(doc) == {'round', 'answers'} for doc in exported)  # a receipt hash stays home
@@ -375,20 +376,26 @@ async def test_a_withdrawal_rewrites_the_backups_that_hold_it_and_keeps_every_ot
     for n in range(3):
         await submit(services, cid, survey_round, sheet(instrument, text=f'een ander antwoord {n}'))
     before = services.store.community_backups(cid)
-    holding = [b.name for b in before if 'het antwoord van Jan' in b.path.read_text()]
+    holding = [b.name for b in before if 'het antwoord van Jan' in version_text(b)]
     assert len(before) == 5 and len(holding) >= 2
     await surveys.withdraw(cid, survey_round.token, receipt)
     after = services.store.community_backups(cid)
     assert [b.name for b in after] == [b.name for b in before]  # no backup deleted, none renamed
-    assert not any('het antwoord van Jan' in b.path.read_text() for b in after)
-    assert any('een ander antwoord 1' in b.path.read_text() for b in after)  # the other answers stay
-    kept = [json.loads(b.path.read_text()) for b in after]
+    assert not any('het antwoord van Jan' in version_text(b) for b in after)
+    assert any('een ander antwoord 1' in version_text(b) for b in after)  # the other answers stay
+    kept = [read_whole(b.path) for b in after]
     assert all('community' in data and 'survey_rounds' in data for data in kept)  # the rest of each backup too
     live = services.store.community(cid).table('survey_answers').all()
     assert all(a['answers'].get(text_item) != 'het antwoord van Jan' for a in live) and len(live) == 3
     assert surveys.snapshot(owner, cid, survey_round.id).released == 2  # out of the released snapshot too
     midnight = datetime.combine(datetime.now(UTC).date(), datetime.min.time(), tzinfo=UTC).timestamp()
     assert all(b.path.stat().st_mtime == midnight for b in after)
+
+
+def version_text(info) -> str:
+    """A kept version's whole text: its main file and its parts."""
+    folder = info.path.with_suffix('')
+    return info.path.read_text() + (''.join(p.read_text() for p in folder.iterdir()) if folder.is_dir() else '')
 
 
 async def tampered_export(services, owner, cid, change) -> bytes:
@@ -634,7 +641,7 @@ async def test_time_and_order_a_byte_level_look_at_the_data_folder_after_a_burst
     text_item = next(i.id for i in instrument.items if i.type == 'text')
     codes = await surveys.make_codes(owner.id, cid, survey_round.id, 60)
     path = services.store.communities_dir / f'{cid}.json'
-    before = json.loads(path.read_text())
+    before = read_whole(path)
 
     async def one(n: int) -> str:
         await asyncio.sleep(0.001 * (n % 7))
@@ -646,8 +653,7 @@ async def test_time_and_order_a_byte_level_look_at_the_data_folder_after_a_burst
     receipts = await asyncio.gather(*(one(n) for n in range(60)))
     assert len(set(receipts)) == 60
     services.store.flush_all()
-    raw = path.read_bytes()
-    data = json.loads(raw)
+    data = read_whole(path)  # the main file and the round's parts beside it
     # 1. nothing but the survey tables changed: no time was written anywhere else because answers came in
     changed = {name for name in data if data[name] != before.get(name)}
     assert changed <= {'survey_answers', 'survey_codes'}, changed
@@ -665,13 +671,15 @@ async def test_time_and_order_a_byte_level_look_at_the_data_folder_after_a_burst
     assert code_ids == sorted(code_ids) and max(code_ids) > 10**6  # used flags flip in a random-order table
     # 3. every file the application wrote, and every folder, carries the day only
     midnight = datetime.combine(datetime.now(UTC).date(), datetime.min.time(), tzinfo=UTC).timestamp()
-    community_files = [path, path.parent, *services.store.backups_dir.glob(f'c-{cid}/*')]
+    parts = path.with_suffix('')
+    community_files = [path, path.parent, parts, *parts.iterdir(), *services.store.backups_dir.rglob(f'c-{cid}/*')]
+    assert all(re.fullmatch(r'survey_(answers|codes)@[0-9a-f]+\.[0-9a-f]{12}\.json', p.name) for p in parts.iterdir())
     assert all(p.stat().st_mtime == midnight for p in community_files), [
         (p.name, p.stat().st_mtime) for p in community_files
     ]
     for backup in services.store.community_backups(cid):
         assert re.fullmatch(r'\d{4}-\d{2}-\d{2}-\d{6}\.json', backup.name)
-        assert 'lid nummer' not in backup.path.read_text()  # one version a day at most: none from the burst
+        assert 'lid nummer' not in version_text(backup)  # one version a day at most: none from the burst
 
 
 async def test_answers_of_an_earlier_version_are_migrated_to_snapshots(tmp_path):
@@ -709,7 +717,7 @@ async def test_answers_of_an_earlier_version_are_migrated_to_snapshots(tmp_path)
     assert closed.mode == still_open.mode == 'open'
     assert surveys.results(owner.id, cid, closed.id).count == 6  # already seen: still shown
     assert surveys.results(owner.id, cid, still_open.id) is None  # an open link: released once closed, with 8
-    raw = json.loads(path.read_text())
+    raw = read_whole(path)
     assert all('day' not in d for d in raw['survey_answers'].values())
     names = [b.name for b in services.store.community_backups(cid)]
     assert '20260105T101112123456Z.json' not in names and any(n.startswith('2026-01-05-') for n in names)
