@@ -25,7 +25,7 @@ from .clean import clean_text, whole_number
 from .errors import NotFound, PermissionDenied, ValidationError
 from .i18n import LANGUAGES
 from .roles import INVITABLE, INVITATION_ROLES, Permission, Role, require
-from .store import SCHEMA_VERSIONS, BackupInfo, DamagedFileError, Store, parse_json_object
+from .store import SCHEMA_VERSIONS, BackupInfo, DamagedFileError, Store
 
 STAGES = ('potential', 'coalescing', 'maturing', 'stewardship', 'transformation')
 LIMITS = {'name': 120, 'purpose': 300, 'sponsor': 120}
@@ -257,7 +257,7 @@ class Communities:
         good = []
         for info in self.store.community_backups(cid):
             try:
-                parse_json_object(info.path.read_bytes(), info.path)
+                self.store.read_community_backup(cid, info)  # the main file and every part of that version
                 good.append(info)
             except (DamagedFileError, OSError):
                 continue

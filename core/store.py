@@ -910,6 +910,10 @@ class Store:
     def community_backups(self, cid: str) -> list[BackupInfo]:
         return self._community_file(cid).backups()
 
+    def read_community_backup(self, cid: str, info: BackupInfo) -> dict[str, Any]:
+        """A kept version's whole content; DamagedFileError if any file of it cannot be read."""
+        return self._community_file(cid).read_version(info)
+
     def restore_community(self, cid: str, backup_name: str) -> Database:
         """Replace a community's file by a kept version and reopen it."""
         self._open.pop(cid, None)

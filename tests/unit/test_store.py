@@ -8,6 +8,7 @@ import os
 import stat
 
 import pytest
+from tinydb import Query
 
 from core import store as store_module
 from core.store import BackupPolicy, DamagedFileError, Database, Store
@@ -251,3 +252,63 @@ def test_backups_named_by_the_time_of_an_earlier_version_are_renamed_to_the_day(
     db = make_db(tmp_path)
     names = [b.name for b in db.file.backups()]
     assert names == ['2026-01-06-000002.json', '2026-01-05-000001.json']  # order kept, time of day gone
+
+
+def test_a_partitioned_table_is_one_table_to_its_readers_and_one_part_per_round_on_disk(tmp_path):
+    db = make_db(tmp_path)
+    answers = db.table('survey_answers')
+    ids = answers.insert_multiple([{'round': r, 'n': n} for n in range(6) for r in ('r1', 'r2')])
+    assert min(ids) > 10**6 and ids != sorted(ids)  # random ids: no arrival order
+    assert len(answers) == 12 and answers.count(Query()['round'] == 'r1') == 6
+    assert len(db.partition('survey_answers', 'r2')) == 6
+    assert 'survey_answers' in db.tinydb.tables() and not any('@' in n for n in db.tinydb.tables())
+    db.flush()
+    parts = sorted(p.name.split('.')[0] for p in (tmp_path / 'c').iterdir())
+    assert parts == ['survey_answers@r1', 'survey_answers@r2']
+    main = json.loads((tmp_path / 'c.json').read_text())
+    assert 'survey_answers@r1' not in main and set(main['_segments']['1']) == {'survey_answers@r1', 'survey_answers@r2'}
+    answers.remove(Query()['round'] == 'r1')
+    db.flush()
+    assert [p.name.split('.')[0] for p in (tmp_path / 'c').iterdir()] == ['survey_answers@r2']  # its file went
+    again = make_db(tmp_path)
+    assert sorted(d['n'] for d in again.table('survey_answers').all()) == list(range(6))
+
+
+def test_a_commit_rewrites_only_the_parts_it_changed(tmp_path):
+    db = make_db(tmp_path)
+    for r in ('old', 'new'):
+        db.partition('survey_answers', r).insert({'round': r, 'text': 'x' * 5000})
+    db.flush()
+    old = next((tmp_path / 'c').glob('survey_answers@old.*'))
+    inode = old.stat().st_ino
+    db.partition('survey_answers', 'new').insert({'round': 'new', 'text': 'y'})
+    db.table('notes').insert({'t': 1})
+    db.flush()
+    assert old.exists() and old.stat().st_ino == inode
+    assert db.file.last_bytes < 5000 + 2000  # the changed part and the main file, not the old round
+
+
+def test_a_damaged_or_lost_part_makes_the_community_damaged_and_a_kept_version_restores_it(tmp_path):
+    store = Store(tmp_path, BackupPolicy(keep=5, min_interval=0))
+    db = store.create_community('d' * 16)
+    db.partition('survey_answers', 'r').insert({'round': 'r', 'text': 'eerste'})
+    db.flush()
+    db.partition('survey_answers', 'r').insert({'round': 'r', 'text': 'tweede'})
+    db.flush()
+    store._open.clear()  # as after a restart
+    (part,) = (tmp_path / 'communities' / ('d' * 16)).iterdir()
+    part.write_bytes(b'{"survey_answers@r": {"1": ')
+    with pytest.raises(DamagedFileError) as info:
+        store.community('d' * 16)
+    assert 'damaged part' in info.value.reason
+    part.unlink()
+    with pytest.raises(DamagedFileError) as info:
+        store.community('d' * 16)
+    assert 'lost its part' in info.value.reason
+    backups = store.community_backups('d' * 16)
+    assert backups and all(store.read_community_backup('d' * 16, b) for b in backups)
+    restored = store.restore_community('d' * 16, backups[0].name)
+    assert [d['text'] for d in restored.table('survey_answers').all()] == ['eerste']
+    store.erase_community('d' * 16)
+    assert not (tmp_path / 'communities' / ('d' * 16)).exists()
+    assert not (tmp_path / 'backups' / f'c-{"d" * 16}').exists()
