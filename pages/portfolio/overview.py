@@ -16,7 +16,6 @@ from components.heat_map import heat_map
 from components.portfolio_card import community_card
 from components.tables import data_table
 from core.communities import STAGES, file_slug
-from core.errors import AppError
 from core.organisations import NAME_MAX, Organisation
 from core.pdf.board import Progress, board_pdf
 from core.portfolio import FLAGS, MIN_FOR_MEAN, SORTS, Row, heat, labels_for, select, summary, table
@@ -115,10 +114,9 @@ class PortfolioView:
     # -- data -------------------------------------------------------------------------------------------------------
 
     def _read(self) -> list[Row]:
-        try:
-            return self.services.portfolio.rows(self.ctx.user.id, self.org.id)
-        except AppError:  # no longer an officer (removed meanwhile): an empty portfolio, never another's data
-            return []
+        # no longer an officer (removed meanwhile): an empty portfolio, never another's data
+        rows = self.ctx.attempt_now(lambda: self.services.portfolio.rows(self.ctx.user.id, self.org.id), notify=False)
+        return rows.value or []
 
     def _chosen(self) -> list[Row]:
         f = self.filters
