@@ -349,6 +349,7 @@ class Privacy:
                 {k: d.get(k) for k in ('issuer', 'sub', 'linked')}
                 for d in accounts_db.table(SIGN_IN_LINKS).search(lambda d: d.get('user_id') == user_id)
             ],
+            'organisations': _officer_of(accounts_db, user_id),
             'written_in_communities': contributions,
         }
 
@@ -364,6 +365,16 @@ def _written_by(db: Database, user: User) -> dict[str, list[dict[str, Any]]]:
         if docs:
             found[name] = docs
     return found
+
+
+def _officer_of(accounts_db: Database, user_id: str) -> list[dict[str, Any]]:
+    """The organisations the person is a KM officer of (core/organisations.py's tables, read by name)."""
+    names = {d.get('id'): d.get('name', '') for d in accounts_db.table('organisations').all()}
+    return [
+        {'organisation': names.get(d.get('org_id'), ''), 'since': d.get('since')}
+        for d in accounts_db.table('org_officers').all()
+        if d.get('user_id') == user_id
+    ]
 
 
 def _plain(docs: list[Any]) -> list[dict[str, Any]]:
@@ -393,7 +404,7 @@ def to_html(data: dict[str, Any], t: Translator) -> bytes:
     for m in data['memberships']:
         parts.append(f'<li>{e(m["community"])}: {e(t("role." + m["role"]))}</li>')
     parts.append('</ul>')
-    for key in ('profiles', 'invitations_sent', 'sign_in_links', 'written_in_communities'):
+    for key in ('profiles', 'invitations_sent', 'sign_in_links', 'organisations', 'written_in_communities'):
         parts.append(f'<h2>{e(t("privacy.download." + key))}</h2>')
         value = data[key]
         parts.append(f'<pre>{e(json.dumps(value, ensure_ascii=False, indent=1))}</pre>' if value else '<p>—</p>')

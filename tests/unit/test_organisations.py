@@ -284,3 +284,10 @@ async def test_an_invitation_by_mail_carries_a_working_link_in_the_chosen_langua
     token = body.split('https://cop.example/org/join/')[1].split()[0]
     link = await orgs.accept_attach(coordinator, token, cid, ['kompas'])
     assert link.org_id == org_id
+
+
+async def test_an_officers_data_download_names_their_organisations(world):
+    services, coordinator, officer, outsider, cid, org_id = world
+    data = services.privacy.my_data(officer)
+    assert [o['organisation'] for o in data['organisations']] == ['FOD Financiën']
+    assert services.privacy.my_data(outsider)['organisations'] == []
