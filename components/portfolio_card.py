@@ -10,8 +10,8 @@ from core.portfolio import COLUMN_PART, Labels, Row, cell
 
 from . import typography as tx
 
-# a flag: white on dark brown (contrast above 7:1), the words saying what it is
-FLAG_STYLE = 'background-color: #8a3b12; color: #ffffff'
+# a flag: white on dark brown (contrast above 7:1), its words saying what it is
+FLAG_PROPS = 'color=brown-9 text-color=white'
 # the lines of a card: a label key and the table columns whose cells it joins
 LINES = (
     ('kompas', ('kompas', 'weakest', 'trend')),
@@ -43,7 +43,7 @@ def community_card(row: Row, labels: Labels, href: str | None = None) -> ui.card
         if row.flags:
             with ui.row().classes('gap-1 pt-1').mark('portfolio-flags'):
                 for flag in row.flags:
-                    ui.badge(t(f'portfolio.flag.{flag}')).style(FLAG_STYLE).mark(f'flag-{flag}')
+                    ui.badge(t(f'portfolio.flag.{flag}')).props(FLAG_PROPS).mark(f'flag-{flag}')
     return card
 
 

@@ -20,11 +20,12 @@ class SharingChoice:
                 tx.li(t(f'share.always.{fact}'))
         with html.fieldset().classes('w-full border rounded p-3').mark('share-parts'):
             tx.legend(t('share.choose')).classes('px-1 font-medium')
-            for part in PARTS:
-                box = ui.checkbox(t(f'share.part.{part}'), value=part in shared).mark(f'share-{part}')
-                if readonly:
-                    box.disable()
-                self.boxes[part] = box
+            with ui.column().classes('gap-0'):
+                for part in PARTS:
+                    box = ui.checkbox(t(f'share.part.{part}'), value=part in shared).mark(f'share-{part}')
+                    if readonly:
+                        box.disable()
+                    self.boxes[part] = box
             tx.p(t('share.never')).classes('text-sm cop-muted')
 
     def chosen(self) -> list[str]:
