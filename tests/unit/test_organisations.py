@@ -291,3 +291,33 @@ async def test_an_officers_data_download_names_their_organisations(world):
     data = services.privacy.my_data(officer)
     assert [o['organisation'] for o in data['organisations']] == ['FOD Financiën']
     assert services.privacy.my_data(outsider)['organisations'] == []
+
+
+async def test_the_board_report_and_the_table_carry_nothing_that_was_not_shared(world):
+    import io
+
+    from pypdf import PdfReader
+
+    from core.pdf.board import Progress, board_pdf
+    from core.portfolio import labels_for
+    from core.survey_results import to_csv
+
+    services, coordinator, officer, outsider, cid, org_id = world
+    await services.plan.add(coordinator, cid, {'title': 'Geheime actie Zeta', 'status': 'doing'})
+    link = await services.stories.open_link(coordinator, cid)
+    _, story = await services.stories.submit(cid, link, {'happened': 'Verborgen verhaal', 'gave': 'x'}, 'Mira Janssens')
+    await services.stories.set_status(coordinator, cid, story.id, 'published')
+    await attach(services, coordinator, officer, cid, org_id, [])
+    rows = services.portfolio.rows(officer, org_id)
+    dims = tuple(d.id for d in services.kompas.instrument.dimensions)
+    for lang in ('nl', 'fr', 'en'):
+        t = Translator(services.content.ui, lang)
+        labels = labels_for(t, services.content, services.kompas.instrument)
+        progress = Progress()
+        pdf = board_pdf('FOD Financiën', rows, dims, labels, progress)
+        text = ' '.join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+        csv = to_csv(table(rows, labels)).decode('utf-8-sig')
+        for secret in ('Zeta', 'Verborgen', 'Mira'):
+            assert secret not in text and secret not in csv
+        assert 'CoP Fiscaliteit' in text and progress.value == 1.0
+        assert t('portfolio.not_shared') in csv
