@@ -122,7 +122,8 @@ def _links_ready(ctx: Any, links: list[str], name: str, title: str) -> None:
             title=title,
             author=ctx.user.name,
         )
-        ui.download.content(data, f'{name}.pdf', 'application/pdf')
+        if data is not None:  # None: the server is stopping
+            ui.download.content(data, f'{name}.pdf', 'application/pdf')
 
     tx.p(t('survey.links.made', count=len(links))).classes('font-medium').props('role=status').mark('links-made')
     with ui.row().classes('gap-2'):

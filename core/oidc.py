@@ -24,7 +24,6 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -33,6 +32,7 @@ from authlib.integrations.starlette_client import OAuth
 from joserfc.errors import InvalidClaimError, JoseError, MissingClaimError
 from tinydb import Query
 
+from . import clock
 from .accounts import Accounts, User, normalise_email
 from .errors import AppError, AuthError, ValidationError
 from .i18n import Catalog
@@ -351,7 +351,7 @@ class OrganisationSignIn:
                 'user_id': user.id,
                 'issuer': identity.issuer,
                 'sub': identity.sub,
-                'linked': datetime.now(UTC).isoformat(timespec='seconds'),
+                'linked': clock.now_iso(),
             }
         )
         await self._db.commit()

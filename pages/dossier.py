@@ -115,6 +115,8 @@ class DossierView:
             return
         finally:
             self.button.props(remove='loading')
+        if made is None:  # the server is stopping: nothing to hand over
+            return
         if made.failed:  # built without them: name them, they are in full on this page
             names = ', '.join(t(f'dossier.section.{s}') for s in made.failed)
             self.status.set_text('')

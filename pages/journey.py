@@ -176,5 +176,7 @@ async def _download(ctx: PageContext, button: ui.button, status: ui.element) -> 
         return
     finally:
         button.props(remove='loading')
+    if pdf is None:  # the server is stopping: nothing to hand over
+        return
     status.set_text(t('dossier.ready'))
     ui.download.content(pdf, f'{file_slug(ctx.community.name)}-dossier-{t.lang}.pdf', 'application/pdf')

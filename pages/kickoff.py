@@ -296,6 +296,8 @@ def _pdf_button(ctx: PageContext, services: Services, sid: str, version: str) ->
             return
         finally:
             button.props(remove='loading')
+        if pdf is None:  # the server is stopping: nothing to hand over
+            return
         ui.download.content(
             pdf, f'{file_slug(scenario.title, "kick-off")}-{t(f"kickoff.file.{version}")}.pdf', 'application/pdf'
         )
