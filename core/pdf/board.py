@@ -8,7 +8,7 @@ the page show how far it got.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -135,7 +135,7 @@ def _heat(rows: list[Row], dimensions: tuple[str, ...], labels: Labels) -> list[
     out.append(para(t('portfolio.heat.intro', count=data.sharing), st['body']))
     names = [labels.dimension(d) for d in dimensions]
     for start in range(0, len(data.rows), HEAT_ROWS):
-        out.append(Figure(_heat_drawing(names, data.rows[start : start + HEAT_ROWS])))
+        out.append(Figure(_heat_drawing(names, data.rows[start : start + HEAT_ROWS], lambda v: t.number(v, 1))))
     body = [[name, *(t.number(v, 1) if v is not None else '—' for v in values)] for name, values in data.rows]
     if data.means is not None:
         body.append([t('portfolio.heat.mean'), *(t.number(v, 1) if v is not None else '—' for v in data.means)])
@@ -165,7 +165,10 @@ def _small(st: dict) -> dict:
     return small
 
 
-def _heat_drawing(names: list[str], rows: Sequence[tuple[str, tuple[float | None, ...]]]) -> Drawing:
+def _heat_drawing(
+    names: list[str], rows: Sequence[tuple[str, tuple[float | None, ...]]], number: Callable[[float], str]
+) -> Drawing:
+    """The heat map; `number` writes a value as the reader does (2,5 in Dutch, French and German)."""
     width = content_width()
     cell_w = (width - LABEL_W) / max(1, len(names))
     header_h = 46
@@ -184,7 +187,7 @@ def _heat_drawing(names: list[str], rows: Sequence[tuple[str, tuple[float | None
         for i, value in enumerate(values):
             fill = colors.HexColor(_colour(value))
             drawing.add(Rect(LABEL_W + i * cell_w, y, cell_w - 1, CELL_H - 1, fillColor=fill, strokeColor=None))
-            text = '—' if value is None else f'{value:.1f}'
+            text = '—' if value is None else number(value)
             ink = colors.white if value is not None and value >= 3.5 else colors.black
             drawing.add(String(LABEL_W + i * cell_w + cell_w / 2, y + 3, text, fontName=FONT, fontSize=7,
                                fillColor=ink, textAnchor='middle'))  # fmt: skip

@@ -293,7 +293,7 @@ async def test_an_officers_data_download_names_their_organisations(world):
     assert services.privacy.my_data(outsider)['organisations'] == []
 
 
-async def test_the_board_report_and_the_table_carry_nothing_that_was_not_shared(world):
+async def test_the_board_report_and_the_table_carry_nothing_that_was_not_shared_in_any_language(world):
     import io
 
     from pypdf import PdfReader
@@ -310,7 +310,7 @@ async def test_the_board_report_and_the_table_carry_nothing_that_was_not_shared(
     await attach(services, coordinator, officer, cid, org_id, [])
     rows = services.portfolio.rows(officer, org_id)
     dims = tuple(d.id for d in services.kompas.instrument.dimensions)
-    for lang in ('nl', 'fr', 'en'):
+    for lang in ('nl', 'fr', 'en', 'de'):
         t = Translator(services.content.ui, lang)
         labels = labels_for(t, services.content, services.kompas.instrument)
         progress = Progress()
