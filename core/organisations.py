@@ -81,25 +81,23 @@ class OrgInvitation:
         return datetime.fromisoformat(self.expires) <= datetime.now(UTC)
 
 
+def org_scope(org_id: str) -> str:
+    """The key of an organisation's channel in core/changes.py (communities are keyed by their own id)."""
+    return f'org:{org_id}'
+
+
 class Organisations:
     def __init__(self, communities: Communities, accounts: Accounts) -> None:
         self.communities = communities
         self.accounts = accounts
         self.store = communities.store
-        self._listeners: list[Any] = []
+        self.changes = communities.changes
 
-    def on_change(self, listener: Any) -> None:
-        """`listener(org_id, community_id)` after a community was attached, detached or changed what it shares:
-        open portfolio pages redraw, so a detached community leaves them at once."""
-        self._listeners.append(listener)
-
-    def off_change(self, listener: Any) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    def _changed(self, org_id: str, cid: str) -> None:
-        for listener in list(self._listeners):
-            listener(org_id, cid)
+    def _changed(self, org_id: str) -> None:
+        """A community was attached, detached or changed what it shares: published on the organisation's channel of
+        core/changes.py (the one live mechanism), so open portfolio pages redraw and a detached community leaves
+        them at once."""
+        self.changes.publish(org_scope(org_id), 'sharing')
 
     def _table(self, name: str):
         return self.store.accounts.table(name)
@@ -268,7 +266,7 @@ class Organisations:
         self._table(LINKS).insert(_link_doc(cid, invitation.org_id, ATTACHED, _parts(shared), user_id))
         self._use(invitation, user_id)
         await self._commit()
-        self._changed(invitation.org_id, cid)
+        self._changed(invitation.org_id)
         return self.link(cid)  # type: ignore[return-value]
 
     def _use(self, invitation: OrgInvitation, user_id: str) -> None:
@@ -303,7 +301,7 @@ class Organisations:
         else:
             self._table(LINKS).remove(match)
         await self._commit()
-        self._changed(org_id, cid)
+        self._changed(org_id)
 
     # -- links and sharing ---------------------------------------------------------------------------------------
 
@@ -340,7 +338,7 @@ class Organisations:
             raise NotFound('org.error.not_attached')
         self._table(LINKS).update({'shared': sorted(_parts(shared))}, Query()['community_id'] == cid)
         await self._commit()
-        self._changed(link.org_id, cid)
+        self._changed(link.org_id)
         return self.link(cid)  # type: ignore[return-value]
 
     async def detach(self, user_id: str, cid: str, org_id: str | None = None) -> None:
@@ -357,14 +355,14 @@ class Organisations:
             raise NotFound('org.error.not_attached')
         self._table(LINKS).remove(Query()['community_id'] == cid)
         await self._commit()
-        self._changed(link.org_id, cid)
+        self._changed(link.org_id)
 
     def forget_community(self, cid: str) -> None:
         """A deleted community leaves its organisation (in memory; the caller's commit carries it)."""
         link = self.link(cid)
         self._table(LINKS).remove(Query()['community_id'] == cid)
         if link is not None:
-            self._changed(link.org_id, cid)
+            self._changed(link.org_id)
 
     def _free(self, cid: str, org_id: str) -> None:
         """At most one organisation per community: attached elsewhere means detach first."""

@@ -13,10 +13,12 @@ from components import typography as tx
 from components.context import PageContext
 from components.forms import ErrorLine, text_field
 from components.heat_map import heat_map
+from components.live import follow
 from components.portfolio_card import community_card
 from components.tables import data_table
+from core.changes import Changed
 from core.communities import STAGES, file_slug
-from core.organisations import NAME_MAX, Organisation
+from core.organisations import NAME_MAX, Organisation, org_scope
 from core.pdf.board import Progress, board_pdf
 from core.portfolio import FLAGS, MIN_FOR_MEAN, SORTS, Row, heat, labels_for, select, summary, table
 from core.services import Services
@@ -133,13 +135,12 @@ class PortfolioView:
                 self.rows = self._read()
                 self._refresh()
 
-        def changed(org_id: str, cid: str) -> None:
+        def changed(change: Changed) -> None:
             # after the acting user's handler, not inside it: that handler may still be navigating its own page
-            if org_id == self.org.id and not client.is_deleted:
+            if not client.is_deleted:
                 asyncio.get_running_loop().call_soon(redraw)
 
-        self.services.organisations.on_change(changed)
-        client.on_delete(lambda: self.services.organisations.off_change(changed))
+        follow(self.services.changes, org_scope(self.org.id), self.summary, changed)
 
     # -- rendering --------------------------------------------------------------------------------------------------
 

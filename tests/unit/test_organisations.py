@@ -11,6 +11,7 @@ import pytest
 from core.config import Settings
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.i18n import Translator
+from core.organisations import org_scope
 from core.portfolio import NOT_SHARED, KompasSummary, Labels, PlanSummary, heat, select, table
 from core.services import build_services
 
@@ -167,14 +168,14 @@ async def test_only_officers_of_that_organisation_reach_a_community_and_only_whi
 async def test_detach_by_the_coordinator_leaves_the_portfolio_at_once_and_tells_open_pages(world):
     services, coordinator, officer, outsider, cid, org_id = world
     heard = []
-    services.organisations.on_change(lambda org, community: heard.append((org, community)))
+    services.changes.subscribe(org_scope(org_id), lambda change: heard.append((change.cid, change.topic)))
     await attach(services, coordinator, officer, cid, org_id, ['kompas'])
     assert len(services.portfolio.rows(officer, org_id)) == 1
     with pytest.raises(NotFound):
         await services.organisations.detach(outsider, cid)
     await services.organisations.detach(coordinator, cid)
     assert services.portfolio.rows(officer, org_id) == []
-    assert heard == [(org_id, cid), (org_id, cid)]
+    assert heard == [(org_scope(org_id), 'sharing')] * 2  # attached, detached
     with pytest.raises(NotFound):
         await services.organisations.detach(coordinator, cid)
 
