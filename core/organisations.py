@@ -16,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tinydb import Query
 
+from . import clock
 from .accounts import EMAIL_PATTERN, MAX_EMAIL, Accounts, normalise_email
 from .clean import clean_text
 from .communities import Communities
@@ -78,7 +79,7 @@ class OrgInvitation:
 
     @property
     def expired(self) -> bool:
-        return datetime.fromisoformat(self.expires) <= datetime.now(UTC)
+        return datetime.fromisoformat(self.expires) <= clock.now()
 
 
 def org_scope(org_id: str) -> str:
@@ -114,9 +115,9 @@ class Organisations:
             raise ValidationError('org.error.name_required', 'name')
         if self.accounts.get(user_id) is None:
             raise PermissionDenied()
-        doc = {'id': secrets.token_hex(8), 'name': clean, 'created': _now()}
+        doc = {'id': secrets.token_hex(8), 'name': clean, 'created': clock.now_iso()}
         self._table(ORGANISATIONS).insert(doc)
-        self._table(OFFICERS).insert({'org_id': doc['id'], 'user_id': user_id, 'since': _now()})
+        self._table(OFFICERS).insert({'org_id': doc['id'], 'user_id': user_id, 'since': clock.now_iso()})
         await self._commit()
         return _org(doc)
 
@@ -180,7 +181,7 @@ class Organisations:
         if kind not in ('officer', 'attach'):
             raise ValidationError('error.invalid', 'kind')
         token = secrets.token_urlsafe(24)
-        now = datetime.now(UTC)
+        now = clock.now()
         doc = {
             'id': secrets.token_hex(8),
             'token_hash': _token_hash(token),
@@ -250,7 +251,7 @@ class Organisations:
         if invitation.kind != 'officer':
             raise ValidationError('org.error.invite_kind')
         if not self.is_officer(user_id, invitation.org_id):
-            self._table(OFFICERS).insert({'org_id': invitation.org_id, 'user_id': user_id, 'since': _now()})
+            self._table(OFFICERS).insert({'org_id': invitation.org_id, 'user_id': user_id, 'since': clock.now_iso()})
         self._use(invitation, user_id)
         await self._commit()
         return self.get(invitation.org_id)
@@ -297,7 +298,7 @@ class Organisations:
         if not self._table(LINKS).contains(match):
             raise NotFound('org.error.request_unknown')
         if accept:
-            self._table(LINKS).update({'status': ATTACHED, 'since': _now()}, match)
+            self._table(LINKS).update({'status': ATTACHED, 'since': clock.now_iso()}, match)
         else:
             self._table(LINKS).remove(match)
         await self._commit()
@@ -401,7 +402,7 @@ def _link_doc(cid: str, org_id: str, status: str, shared: frozenset[str], by: st
         'org_id': org_id,
         'status': status,
         'shared': sorted(shared),
-        'since': _now(),
+        'since': clock.now_iso(),
         'by': by,
     }
 
@@ -434,7 +435,3 @@ def _invitation(doc: dict[str, Any], name: str) -> OrgInvitation:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(('org|' + token).encode()).hexdigest()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec='seconds')

@@ -13,10 +13,11 @@ import contextlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from statistics import mean
 from typing import Any
 
+from . import clock
 from .communities import Communities, Community
 from .errors import AppError, NotFound
 from .i18n import Text, Translator
@@ -170,7 +171,7 @@ class Portfolio:
         return rows[0] if rows else None
 
     def _rows(self, links: list[Link], today: date | None) -> list[Row]:
-        today = today or datetime.now(UTC).date()
+        today = today or clock.today()
         index = self._index()
         out = []
         with _roles_from(self.communities, index):  # synchronous: nothing else runs meanwhile
@@ -325,7 +326,7 @@ def last_activity(db: Any, community: Community, today: date | None = None) -> s
     """The latest day anything was written in the community (a date in any record), the community's own change
     included; exports by others and anonymous answers do not count."""
     latest = max(community.updated[:10], community.created[:10])
-    cap = (today or datetime.now(UTC).date()).isoformat()  # a planned day (a kick-off) is not activity yet
+    cap = (today or clock.today()).isoformat()  # a planned day (a kick-off) is not activity yet
     for name in db.tinydb.tables():
         if name in _QUIET_TABLES:
             continue

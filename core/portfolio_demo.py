@@ -4,11 +4,12 @@ different sharing choices, a few value-creation stories, and a KM officer accoun
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tinydb import Query
 
+from . import clock
 from .communities import COMMUNITY_TABLE
 from .kompas import TABLE as KOMPAS_TABLE
 from .services import Services
@@ -117,7 +118,7 @@ async def _community(services: Services, owner: str, spec: tuple[Any, ...], inde
 async def _kompas(services: Services, owner: str, cid: str, levels: tuple[int, ...], age: int) -> None:
     """Finished rounds with their answers written at once (one write per community, not one per answer)."""
     kompas = services.kompas
-    today = datetime.now(UTC).date()
+    today = clock.today()
     table = services.store.community(cid).table(KOMPAS_TABLE)
     for number, level in enumerate(levels):
         sheet = await kompas.start(owner, cid)
@@ -133,7 +134,7 @@ async def _kompas(services: Services, owner: str, cid: str, levels: tuple[int, .
 
 async def _plan(services: Services, owner: str, cid: str, *, overdue: bool) -> None:
     plan = services.plan
-    today = datetime.now(UTC).date()
+    today = clock.today()
     review = today - timedelta(days=20) if overdue else today + timedelta(days=45)
     await plan.save_plan(owner, cid, {'next_review': review.isoformat()})
     await plan.add(owner, cid, {'title': 'Drie sprekers vinden voor de volgende bijeenkomst', 'status': 'doing'})
@@ -163,11 +164,11 @@ async def _stories(services: Services, owner: str, cid: str, only_first: bool = 
 async def _backdate(services: Services, cid: str, age: int, quiet: bool) -> None:
     """Demo history: the community made `age` days ago; a quiet one without any activity for over 90 days."""
     db = services.store.community(cid)
-    created = (datetime.now(UTC) - timedelta(days=age)).isoformat(timespec='seconds')
+    created = (clock.now() - timedelta(days=age)).isoformat(timespec='seconds')
     change: dict[str, str] = {'created': created}
     if quiet:
         change['updated'] = created
-        old = (datetime.now(UTC).date() - timedelta(days=120)).isoformat()
+        old = (clock.today() - timedelta(days=120)).isoformat()
         db.table(KOMPAS_TABLE).update({'started': old, 'finished': old})
     db.table(COMMUNITY_TABLE).update(change, doc_ids=[1])
     await db.commit()

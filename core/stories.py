@@ -16,12 +16,11 @@ import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from tinydb import Query
 
-from . import schema
+from . import clock, schema
 from .clean import clean_text
 from .communities import Communities, TableSpec
 from .errors import NotFound, ValidationError
@@ -115,7 +114,7 @@ class Stories:
             return doc['token']
         token = secrets.token_urlsafe(24)
         table.truncate()
-        table.insert({'token': token, 'created': _now()})
+        table.insert({'token': token, 'created': clock.now_iso()})
         await self._db(cid).commit()
         return token
 
@@ -148,7 +147,7 @@ class Stories:
             'texts': clean,
             'author': name,
             'status': 'new',
-            'created': _now()[:10],
+            'created': clock.now_iso()[:10],
             'proposal': None,
             'edited': False,
             'key_hash': _hash(key),
@@ -258,7 +257,3 @@ def _story(doc: dict[str, Any]) -> Story:
 
 def _hash(key: str) -> str:
     return hashlib.sha256(('story|' + key).encode()).hexdigest()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec='seconds')

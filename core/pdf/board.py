@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, PageBreak
 
+from .. import clock
 from ..portfolio import (
     MIN_FOR_MEAN,
     KompasSummary,
@@ -70,7 +70,7 @@ def board_pdf(
 ) -> bytes:
     progress = progress or Progress()
     t = labels.t
-    made = made or datetime.now(UTC).date().isoformat()
+    made = made or clock.today_iso()
     story = board_story(org_name, list(rows), tuple(dimensions), labels, progress, made)
     progress.value = 0.6
     info = DocInfo(
