@@ -28,7 +28,6 @@ from typing import Any
 
 import httpx
 from authlib.integrations.base_client import OAuthError
-from authlib.integrations.starlette_client import OAuth
 from joserfc.errors import InvalidClaimError, JoseError, MissingClaimError
 from tinydb import Query
 
@@ -160,6 +159,9 @@ class Provider:
         client_kwargs: dict[str, Any] = {'scope': SCOPE, 'code_challenge_method': 'S256', 'timeout': timeout}
         if not config.client_secret:  # a public client (Keycloak allows one with PKCE): no client authentication
             client_kwargs['token_endpoint_auth_method'] = 'none'
+        # imported here: only a server with an issuer configured needs the client (it pulls in Authlib's httpx layer)
+        from authlib.integrations.starlette_client import OAuth
+
         self._client = OAuth().register(
             name='organisation',
             client_id=config.client_id,
