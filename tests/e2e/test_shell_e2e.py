@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 
 from core.demo import DEMO_EMAIL
 
-from .conftest import DEMO_PASSWORD, log_in, serious_violations, start_server, wait_idle
+from .conftest import DEMO_PASSWORD, confirm_by_mail, log_in, serious_violations, start_server, wait_idle
 
 
-def test_sign_up_create_community_and_switch_to_french(server, page):
+def test_sign_up_create_community_and_switch_to_french(server, page, mail_server):
     page.goto(f'{server.url}/signup')
     wait_idle(page)
     assert page.locator('html').get_attribute('lang') == 'nl-BE'  # from the browser's nl-BE
@@ -20,6 +20,8 @@ def test_sign_up_create_community_and_switch_to_french(server, page):
     page.get_by_label('E-mailadres').fill('els@example.be')
     page.get_by_label('Wachtwoord').fill('een lang genoeg wachtwoord')
     page.get_by_role('button', name='Account aanmaken').click()
+    expect(page.get_by_role('heading', name='Kijk in je mailbox')).to_be_visible()
+    confirm_by_mail(page, mail_server, 'els@example.be', 'een lang genoeg wachtwoord')
     page.wait_for_url('**/c/new')
     wait_idle(page)
     page.get_by_label('Naam van de community').fill('CoP Toegankelijkheid')
