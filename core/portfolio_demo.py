@@ -71,9 +71,14 @@ async def seed_portfolio(services: Services, password: str, coordinator: str, ma
     org = await orgs.create(officer.id, DEMO_ORGANISATION)
     await _stories(services, coordinator, main_cid)
     await _attach(services, officer.id, org.id, coordinator, main_cid, ALL_PARTS)
-    helper = await _account(services, 'Jan Mertens', 'jan.mertens@cop-toolbox.example')
+    # the other communities have coordinators of their own: the demo coordinator keeps one community (and can hand
+    # it over and leave, as the privacy walk-through does)
+    others = [
+        await _account(services, 'Jan Mertens', 'jan.mertens@cop-toolbox.example'),
+        await _account(services, 'Sofie Claes', 'sofie.claes@cop-toolbox.example'),
+    ]
     for index, spec in enumerate(COMMUNITIES):
-        owner = coordinator if index % 2 == 0 else helper
+        owner = others[index % 2]
         cid = await _community(services, owner, spec, index)
         await _attach(services, officer.id, org.id, owner, cid, spec[3])
     return DEMO_OFFICER_EMAIL
