@@ -28,6 +28,7 @@ PARTS: tuple[Part, ...] = (
     Part('journey', 'route', '/journey'),
     Part('kompas', 'explore', '/kompas'),
     Part('survey', 'forum', '/survey'),
+    Part('needs', 'how_to_vote', '/needs'),
     Part('profile', 'person_search', '/profile', group='helpkit'),
     Part('facilitation', 'record_voice_over', '/facilitation', group='helpkit'),
     Part('ittools', 'table_chart', '/ittools', group='helpkit'),

@@ -1,4 +1,5 @@
-"""The onboarding journey of a community: basics, profile, kompas, member survey, IT tools, kick-off, action plan.
+"""The onboarding journey of a community: basics, profile, kompas, member survey, needs survey, IT tools, kick-off,
+action plan.
 
 A step is done when its tool holds what the step asks for (progress is read from the tools, never kept twice);
 the coordinator may skip a step and come back to it. The journey resumes at the first step neither done nor skipped.
@@ -17,13 +18,15 @@ from . import schema
 from .communities import Communities, TableSpec
 from .errors import ValidationError
 from .kompas import Kompas
+from .needs import INSTRUMENT as NEEDS_SURVEY
 from .plan import ActionPlan
 from .profile import Profiles
 from .roles import Permission
 from .survey import Surveys
 
 TABLE = 'wizard'  # stored name (data files and backups carry it): kept from before the part was called journey
-STEPS = ('basics', 'profile', 'kompas', 'survey', 'ittools', 'kickoff', 'plan')
+# the needs survey of prospective members comes before the IT tools and the kick-off, which build on its results
+STEPS = ('basics', 'profile', 'kompas', 'survey', 'needs', 'ittools', 'kickoff', 'plan')
 # step keys as stored before the action plan's step was called 'plan'; read as their new key
 STORED_ALIASES = {'actionplan': 'plan'}
 
@@ -96,6 +99,7 @@ class Journey:
             'profile': self.profiles.latest(actor) is not None,
             'kompas': any(r.done for r in self.kompas.rounds(actor, cid)),
             'survey': any(r.status != 'draft' for r in self.surveys.rounds(actor, cid)),
+            'needs': any(r.status != 'draft' for r in self.surveys.rounds(actor, cid, NEEDS_SURVEY)),
             'ittools': self.ittools.has_decision(cid),
             'kickoff': self.kickoff.current(actor, cid) is not None,
             'plan': any(carried(a) for a in self.plan.actions(actor, cid)),
@@ -133,6 +137,9 @@ class Journey:
         rounds = [r for r in self.surveys.rounds(actor, cid) if r.status != 'draft']
         if rounds:
             out['survey'] = {'count': len(rounds)}
+        needs = [r for r in self.surveys.rounds(actor, cid, NEEDS_SURVEY) if r.status != 'draft']
+        if needs:
+            out['needs'] = {'count': len(needs)}
         decision = self.ittools.latest_decision(cid)
         if decision is not None:
             out['ittools'] = {'tool': decision['tool_name']}

@@ -22,6 +22,7 @@ from .kickoff_invite import KickoffInvitations
 from .kompas import Kompas
 from .links import Links
 from .mail import OUTBOX_DAYS, Mailer, parse_smtp_url
+from .needs import Needs
 from .oidc import LinkMail, OidcConfig, OrganisationSignIn
 from .organisations import Organisations
 from .plan import ActionPlan
@@ -55,6 +56,7 @@ class Services:
     guide: GuideAnswers
     plan: ActionPlan
     journey: Journey
+    needs: Needs  # the needs survey's released results, for the kick-off, the IT tools and the plan
     privacy: Privacy
     exportlog: ExportLog
     mailer: Mailer
@@ -127,6 +129,7 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
         guide=GuideAnswers(communities, content.guide),
         plan=plan,
         journey=Journey(communities, profiles, kompas, surveys, ittools, kickoff, plan),
+        needs=Needs(surveys),
         privacy=privacy,
         exportlog=ExportLog(communities),
         mailer=mailer,

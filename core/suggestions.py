@@ -19,7 +19,7 @@ from .i18n import FALLBACK_LANGUAGE, LANGUAGES
 from .roles import Permission
 
 TABLE = 'action_suggestions'
-SOURCES = ('kompas', 'profile', 'survey', 'animation')
+SOURCES = ('kompas', 'profile', 'survey', 'animation', 'needs')  # 'needs': the needs survey (core/needs.py)
 STATUSES = ('new', 'accepted', 'discarded')
 MAX_TEXT = 500
 

@@ -26,11 +26,13 @@ from components.kickoff_blocks import install_css as install_block_css
 from components.kickoff_checklist import ChecklistEditor
 from components.kickoff_library import END, START, MethodLibrary
 from components.kickoff_view import install_view_css, scenario_view
+from components.needs_results import needs_results
 from components.undo import UndoBar
 from core.communities import file_slug
 from core.errors import AppError, NotFound
 from core.kickoff import LIMITS, MODES, CheckItem, Scenario, scenario_data
 from core.kickoff.texts import duration_text, timing_text, when_text
+from core.needs import for_script as needs_for_script
 from core.pdf.kickoff import agenda_pdf, script_pdf
 from core.roles import Permission
 from core.services import Services
@@ -286,6 +288,7 @@ def _pdf_button(ctx: PageContext, services: Services, sid: str, version: str) ->
             return
         scenario = found.value
         data = scenario_data(scenario, services.content.kickoff, ctx.lang)
+        data['needs'] = needs_for_script(services.needs.latest(ctx.user.id, ctx.community.id), t)
         builder = script_pdf if version == 'script' else agenda_pdf
         button.props('loading')
         try:
@@ -321,6 +324,7 @@ class Editor:
         self.pending: dict[str, asyncio.Task] = {}
         self.settings: dict[str, ui.element] = {}
         self.checklists: dict[str, ChecklistEditor] = {}
+        self.needs = services.needs.latest(self.uid, self.cid)  # released results only, for the 'needs' blocks
 
     # -- building ---------------------------------------------------------------------------------------------------
 
@@ -447,6 +451,9 @@ class Editor:
                 on_drop=self._drop,
                 expanded=expanded,
             )
+            if block.kind == 'needs':
+                with card.card:
+                    needs_results(self.t, self.needs, self.cid)
         if index is not None:
             card.card.move(target_index=index)
         self.cards[block.id] = card

@@ -489,6 +489,7 @@ def scenario_data(scenario: Scenario, catalogue: KickoffCatalogue, lang: str) ->
         method = catalogue.method(block.method)
         blocks.append(
             {
+                'kind': block.kind,
                 'start': slot.start_text,
                 'end': slot.end_text,
                 'duration': block.duration,

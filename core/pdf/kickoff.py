@@ -69,7 +69,14 @@ def agenda_story(data: dict[str, Any], t: Translator, community: str = '', level
     return story
 
 
-def _block_story(block: dict[str, Any], t: Translator, st: Any) -> list[Flowable]:
+def _needs_story(needs: dict[str, Any], t: Translator, st: Any) -> list[Flowable]:
+    """The needs survey's released results under the "needs and expectations" block (core/needs.for_script)."""
+    story: list[Flowable] = [para(t('needs.result.title'), st['label']), para(needs['heading'], st['body'])]
+    story += [lead(t('kickoff.pdf.colon', label=question), answers, st['body']) for question, answers in needs['lines']]
+    return story
+
+
+def _block_story(block: dict[str, Any], t: Translator, st: Any, needs: dict[str, Any] | None = None) -> list[Flowable]:
     """One block of the facilitator script: its time and title, the facts kept together, then the long texts."""
 
     def fact(label: str, value: str) -> Paragraph:
@@ -84,6 +91,8 @@ def _block_story(block: dict[str, Any], t: Translator, st: Any) -> list[Flowable
     if block['roles']:
         facts.append(fact(t('kickoff.field.roles'), ', '.join(block['roles'])))
     story.append(keep(facts))
+    if needs and block.get('kind') == 'needs':
+        story.append(keep(_needs_story(needs, t, st)))
     for key in ('instructions', 'materials', 'notes'):
         if block[key]:
             story.append(para(t(f'kickoff.field.{key}'), st['label']))
@@ -120,7 +129,7 @@ def script_story(data: dict[str, Any], t: Translator, community: str = '') -> li
     )
     story.append(heading(t('kickoff.pdf.blocks'), 1, st))
     for number, block in enumerate(data['blocks'], 1):
-        story.extend(_block_story(block, t, st))
+        story.extend(_block_story(block, t, st, data.get('needs')))
         if number < len(data['blocks']):
             story.append(spacer(2))
     for name in ('preparation', 'follow_up'):

@@ -4,6 +4,7 @@ snapshot of results (shown only from the threshold on, and moving only in steps)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
@@ -33,6 +34,10 @@ from components.tables import data_table
 from core.changes import Changed
 from core.errors import NotFound
 from core.i18n import LANGUAGES, Translator
+from core.needs import INSTRUMENT as NEEDS_INSTRUMENT
+from core.needs import heading as needs_heading
+from core.needs import lines as needs_lines
+from core.needs import moment_idea, summarise
 from core.roles import Permission
 from core.services import Services
 from core.survey import DEFAULT_THRESHOLD, MIN_THRESHOLD, OPEN_MIN_THRESHOLD, SurveyRound
@@ -49,17 +54,45 @@ from core.survey_results import (
 from .._base import community_page
 from ._invites import SurveyInvitationsView
 
-INSTRUMENT = 'member_survey'
+
+@dataclass(frozen=True)
+class SurveyKind:
+    """Which instrument a set of rounds runs and where its pages live: the member survey (/c/<id>/survey) or the
+    needs survey of prospective members (/c/<id>/needs). Both run on the same engine and the same round page."""
+
+    instrument: str
+    key: str  # navigation key, path under /c/<id>, and prefix of its own UI strings (title, intro, invitation)
+
+    def href(self, cid: str, round_id: str = '') -> str:
+        return f'/c/{cid}/{self.key}' + (f'/{round_id}' if round_id else '')
+
+
+MEMBER = SurveyKind('member_survey', 'survey')
+NEEDS = SurveyKind(NEEDS_INSTRUMENT, 'needs')
+INSTRUMENT = MEMBER.instrument
+
+
+def kind_of(survey_round: SurveyRound) -> SurveyKind:
+    return NEEDS if survey_round.instrument == NEEDS.instrument else MEMBER
+
+
+def round_href(cid: str, survey_round: SurveyRound) -> str:
+    return kind_of(survey_round).href(cid, survey_round.id)
 
 
 def register(services: Services) -> None:
-    provide('survey', _status)
+    for kind in (MEMBER, NEEDS):
+        _register_kind(services, kind)
 
-    @community_page(services, '/c/{cid}/survey')
+
+def _register_kind(services: Services, kind: SurveyKind) -> None:
+    provide(kind.key, partial(_status, kind=kind))
+
+    @community_page(services, '/c/{cid}/' + kind.key)
     def overview(ctx: PageContext):
-        _overview(ctx, services)
+        _overview(ctx, services, kind)
 
-    @community_page(services, '/c/{cid}/survey/{round_id}')
+    @community_page(services, '/c/{cid}/' + kind.key + '/{round_id}')
     def round_page(ctx: PageContext, round_id: str):
         try:
             survey_round = services.surveys.round(ctx.user.id, ctx.community.id, round_id)
@@ -69,9 +102,9 @@ def register(services: Services) -> None:
         RoundView(ctx, services, survey_round)
 
 
-def _status(ctx: PageContext) -> str:
+def _status(ctx: PageContext, kind: SurveyKind = MEMBER) -> str:
     surveys = ctx.services.surveys
-    rounds = surveys.rounds(ctx.user.id, ctx.community.id)
+    rounds = surveys.rounds(ctx.user.id, ctx.community.id, kind.instrument)
     if not rounds:
         return ctx.t('survey.dashboard.none')
     latest = rounds[0]
@@ -82,24 +115,25 @@ def _status(ctx: PageContext) -> str:
     )
 
 
-def _overview(ctx: PageContext, services: Services) -> None:
+def _overview(ctx: PageContext, services: Services, kind: SurveyKind) -> None:
     """The latest results first, the trend over the rounds, the rounds, and a new round."""
     t, cid, surveys = ctx.t, ctx.community.id, services.surveys
-    instrument = services.content.instruments.current(INSTRUMENT)
-    with ctx.frame(t('survey.title'), active='survey'):
-        tx.p(t('survey.intro'))
+    instrument = services.content.instruments.current(kind.instrument)
+    with ctx.frame(t(f'{kind.key}.title'), active=kind.key):
+        tx.p(t(f'{kind.key}.intro'))
         anonymity_summary(t, DEFAULT_THRESHOLD)
-        rounds = surveys.rounds(ctx.user.id, cid)
-        trend = surveys.trend(ctx.user.id, cid)
+        rounds = surveys.rounds(ctx.user.id, cid, kind.instrument)
+        trend = surveys.trend(ctx.user.id, cid, kind.instrument)
         new_heading = _latest(ctx, trend)
-        _trend(ctx, trend)
+        if kind == MEMBER:  # the needs survey asks once, before the kick-off: no trend over rounds
+            _trend(ctx, trend)
         tx.h2(t('survey.rounds'))
         if not rounds:
             tx.p(t('survey.no_rounds')).mark('no-rounds')
         with html.ul().classes('flex flex-col gap-2 w-full'):
             for survey_round in rounds:
                 with html.li().classes('flex flex-wrap gap-x-4 items-center'):
-                    ui.link(_title(t, survey_round), f'/c/{cid}/survey/{survey_round.id}').classes('font-medium').mark(
+                    ui.link(_title(t, survey_round), round_href(cid, survey_round)).classes('font-medium').mark(
                         'round-link'
                     )
                     tx.span(status_text(t, survey_round))
@@ -107,7 +141,7 @@ def _overview(ctx: PageContext, services: Services) -> None:
                     count = surveys.answer_count(ctx.user.id, cid, survey_round.id)
                     tx.span(t('survey.count', count=count, threshold=survey_round.threshold)).classes('cop-muted')
         if ctx.can(Permission.EDIT):
-            _new_round(ctx, instrument, new_heading)
+            _new_round(ctx, kind, instrument, new_heading)
 
 
 SURVEY_TOPICS = frozenset({'survey'})  # the changes a round's page follows
@@ -121,12 +155,12 @@ class RoundView:
         self.ctx, self.t, self.services = ctx, ctx.t, services
         self.cid, self.round = ctx.community.id, survey_round
         t = self.t
-        with ctx.frame(t('survey.round_title', title=_title(t, survey_round)), active='survey'):
+        with ctx.frame(t('survey.round_title', title=_title(t, survey_round)), active=kind_of(survey_round).key):
             with ui.row().classes('items-center gap-3'):
                 tx.p(status_text(t, survey_round)).classes('text-lg font-medium').mark('round-status')
                 tx.span(t(f'survey.mode.{survey_round.mode}_short')).classes('cop-muted').mark('round-mode')
                 if ctx.can(Permission.EDIT):
-                    status_buttons(ctx, survey_round, f'/c/{self.cid}/survey/{survey_round.id}')
+                    status_buttons(ctx, survey_round, round_href(self.cid, survey_round))
             anonymity_summary(t, survey_round.threshold)
             tx.h2(t('survey.results.title'))
             self.results = ui.column().classes('w-full gap-2').mark('round-results')
@@ -181,8 +215,11 @@ def _latest(ctx: PageContext, trend: list[tuple[SurveyRound, SurveyResults]]) ->
             tx.p(t('survey.snapshot.holds', released=results.count)).classes('font-medium')
             if not survey_round.verified:
                 unverified_label(t)
-            _summary(ctx, instrument, results)
-            ui.link(t('survey.overview.open_round'), f'/c/{cid}/survey/{survey_round.id}').mark('latest-link')
+            if kind_of(survey_round) == NEEDS:
+                _needs_summary(ctx, survey_round, results)
+            else:
+                _summary(ctx, instrument, results)
+            ui.link(t('survey.overview.open_round'), round_href(cid, survey_round)).mark('latest-link')
     return new_button
 
 
@@ -220,7 +257,7 @@ def _bring(heading: ui.element) -> None:
     heading.run_method('focus', {'preventScroll': True})
 
 
-def _new_round(ctx: PageContext, instrument, new_button: ui.button | None) -> None:
+def _new_round(ctx: PageContext, kind: SurveyKind, instrument, new_button: ui.button | None) -> None:
     t, cid = ctx.t, ctx.community.id
     heading = tx.h2(t('survey.new.title')).props('tabindex=-1').mark('new-round-heading')
     if new_button is not None:
@@ -228,7 +265,7 @@ def _new_round(ctx: PageContext, instrument, new_button: ui.button | None) -> No
             lambda: (heading.run_method('scrollIntoView', {'block': 'start'}), heading.run_method('focus'))
         )
     open_items = len([i for i in instrument.items if i.type == 'text'])
-    tx.p(t('survey.new.text', items=len(instrument.items) - open_items, open=open_items))
+    tx.p(t(f'{kind.key}.new.text', items=len(instrument.items) - open_items, open=open_items))
     with ui.card().classes('w-full max-w-xl').props('flat bordered'):
         mode = (
             ui.radio(
@@ -258,9 +295,10 @@ def _new_round(ctx: PageContext, instrument, new_button: ui.button | None) -> No
                 closes=fields['closes'].value or None,
                 threshold=fields['threshold'].value,
                 mode=mode.value,
+                instrument=kind.instrument,
             )
             if created := (await ctx.attempt(creating, fields=fields, line=error)).value:
-                ctx.go(f'/c/{cid}/survey/{created.id}', t('survey.new.created'))
+                ctx.go(round_href(cid, created), t('survey.new.created'))
 
         ui.button(t('survey.new.submit'), icon='add', on_click=create).mark('survey-create')
 
@@ -295,7 +333,7 @@ def _share(ctx: PageContext, survey_round: SurveyRound) -> None:
         personal_links(ctx, survey_round, _title(t, survey_round), ctx.can(Permission.EDIT))
     else:
         unverified_label(t)
-        link_and_qr(ctx, survey_round, t('survey.title'))
+        link_and_qr(ctx, survey_round, t(f'{kind_of(survey_round).key}.title'))
     tx.h3(t('survey.share.invitations'))
     tx.p(t('survey.links.invitation_help' if survey_round.verified else 'survey.share.invitations_help')).classes(
         'text-sm cop-muted'
@@ -306,13 +344,13 @@ def _share(ctx: PageContext, survey_round: SurveyRound) -> None:
         for lang in LANGUAGES:
             other = Translator(catalog, lang)
             text = other(
-                'survey.invitation.body',
+                f'{kind_of(survey_round).key}.invitation.body',
                 community=ctx.community.name,
                 link=other('survey.links.placeholder')
                 if survey_round.verified
                 else survey_link(ctx, survey_round, lang),
                 closes=other('survey.invitation.closes', date=other.date(closes)) if closes else '',
-                minutes=8,
+                minutes=4 if kind_of(survey_round) == NEEDS else 8,
             )
             with ui.column().classes('gap-1 w-full').mark(f'invitation-{lang}'):
                 area = (
@@ -357,11 +395,45 @@ def _results(ctx: PageContext, services: Services, survey_round: SurveyRound) ->
                 else t('survey.snapshot.waiting_close', step=snapshot.step)
             ).classes('text-sm cop-muted').mark('snapshot-pending')
     instrument = surveys.instrument_of(survey_round)
-    _summary(ctx, instrument, results)
-    _gap(ctx, services, survey_round, results)
-    _per_item(ctx, instrument, results)
-    _to_plan(ctx, survey_round, results)
+    if kind_of(survey_round) == NEEDS:
+        _needs_summary(ctx, survey_round, results)
+        _per_item(ctx, instrument, results)
+        _needs_feeds(ctx, survey_round, results)
+    else:
+        _summary(ctx, instrument, results)
+        _gap(ctx, services, survey_round, results)
+        _per_item(ctx, instrument, results)
+        _to_plan(ctx, survey_round, results)
     _exports(ctx, instrument, survey_round, results)
+
+
+def _needs_summary(ctx: PageContext, survey_round: SurveyRound, results: SurveyResults) -> None:
+    """The most chosen answers per question, as the kick-off block shows them."""
+    t = ctx.t
+    summary = summarise(survey_round, results)
+    data_table(
+        needs_heading(summary, t),
+        [t('survey.csv.statement'), t('survey.results.answer')],
+        [list(line) for line in needs_lines(summary, t)],
+        marker='needs-summary',
+    )
+
+
+def _needs_feeds(ctx: PageContext, survey_round: SurveyRound, results: SurveyResults) -> None:
+    """Where the released results are used, and the plan idea on the moment most chose."""
+    t, cid = ctx.t, ctx.community.id
+    tx.h3(t('needs.feeds.title'))
+    tx.p(t('needs.feeds.text')).classes('text-sm')
+    ui.link(t('needs.feeds.kickoff'), f'/c/{cid}/kickoff').mark('needs-to-kickoff')
+    idea = moment_idea(summarise(survey_round, results), ctx.services.content.ui)
+    if idea is None:
+        return
+    tx.h3(t('needs.plan.title'))
+    sent = ctx.services.suggestions.sent(ctx.user.id, cid, 'needs', survey_round.id)
+    with ui.row().classes('w-full items-center gap-2 justify-between'):
+        tx.span(t.pick(idea)).classes('grow basis-64')
+        if ctx.can(Permission.EDIT):
+            send_idea(ctx, 'needs', survey_round.id, 'ways', idea, ('ways', idea['en']) in sent)
 
 
 def _summary(ctx: PageContext, instrument, results: SurveyResults) -> None:
@@ -581,7 +653,7 @@ def _settings(ctx: PageContext, survey_round: SurveyRound) -> None:
                 threshold=fields['threshold'].value,
             )
             if await ctx.attempt(updating, fields=fields, line=error):
-                ctx.go(f'/c/{cid}/survey/{survey_round.id}', t('common.saved'))
+                ctx.go(round_href(cid, survey_round), t('common.saved'))
 
         ui.button(t('common.save'), on_click=save).mark('survey-save')
     if ctx.can(Permission.MANAGE):
@@ -592,7 +664,7 @@ def _settings(ctx: PageContext, survey_round: SurveyRound) -> None:
             ):
                 return
             if await ctx.attempt(ctx.services.surveys.delete(ctx.user.id, cid, survey_round.id)):
-                ctx.go(f'/c/{cid}/survey', t('survey.delete.done'))
+                ctx.go(kind_of(survey_round).href(cid), t('survey.delete.done'))
 
         ui.button(t('survey.delete.action'), icon='delete', color='negative', on_click=delete).props('outline').mark(
             'survey-delete'

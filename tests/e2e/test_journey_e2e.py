@@ -91,7 +91,7 @@ def test_a_new_coordinator_walks_the_whole_journey_to_the_dossier(server, browse
     tally.click(page.get_by_role('button', name=re.compile('Mijn profiel invullen')))
     tally.settle()
     for part in range(8):
-        expect(page.get_by_text('Aan de slag, stap 2 van 7: Je profiel als coördinator')).to_be_visible()
+        expect(page.get_by_text('Aan de slag, stap 2 van 8: Je profiel als coördinator')).to_be_visible()
         answer_page(tally, (part % 3) + 1)
         following = 'Volgende' if part < 7 else 'Naar overzicht en afronden'
         tally.click(page.get_by_role('button', name=re.compile(following)))
@@ -127,9 +127,21 @@ def test_a_new_coordinator_walks_the_whole_journey_to_the_dossier(server, browse
     if page.get_by_role('alertdialog').count():
         tally.click(page.get_by_role('alertdialog').get_by_role('button').last)
         tally.settle()
+    banner_next(tally, 'Behoeftepeiling')
+
+    # step 5: a needs survey round for the prospective members, opened
+    tally.click(page.get_by_role('button', name=re.compile('Ronde aanmaken')))
+    page.wait_for_url(re.compile(r'.*/needs/[0-9a-f]+'))
+    tally.settle()
+    tally.click(page.get_by_role('button', name=re.compile('Ronde openen')))
+    tally.settle()
+    if page.get_by_role('alertdialog').count():
+        tally.click(page.get_by_role('alertdialog').get_by_role('button').last)
+        tally.settle()
+    violations['needs'] = serious_violations(page)
     banner_next(tally, 'IT-tools kiezen')
 
-    # step 5: the IT-tools comparison from the suggested set, a few scores, the decision
+    # step 6: the IT-tools comparison from the suggested set, a few scores, the decision
     tally.click(page.get_by_role('button', name=re.compile('Nieuwe vergelijking')))
     tally.settle()
     tally.click(page.get_by_role('button', name='Vergelijking aanmaken'))
@@ -149,14 +161,14 @@ def test_a_new_coordinator_walks_the_whole_journey_to_the_dossier(server, browse
         tally.settle()
     banner_next(tally, 'Scenario voor de kick-off')
 
-    # step 6: the kick-off from a template, made the plan
+    # step 7: the kick-off from a template, made the plan
     tally.click(page.get_by_role('button', name=re.compile("^Sjabloon '.*' gebruiken")).first)
     page.wait_for_url(re.compile(r'.*/kickoff/[0-9a-f]+'))
     tally.settle()
     expect(page.get_by_text('Dit is het kick-off-plan van de community', exact=False)).to_be_visible()
     banner_next(tally, 'Actieplan')
 
-    # step 7: the ideas taken over, each with its owner and a real date
+    # step 8: the ideas taken over, each with its owner and a real date
     for owner, days in (('Noor', '30'), ('Pieter', '60')):
         tally.click(page.get_by_role('button', name=re.compile('^Overnemen: ')).first)
         dialog = page.get_by_role('dialog')

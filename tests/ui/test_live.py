@@ -28,7 +28,7 @@ def texts(user: User, marker: str) -> list[str]:
 
 async def test_a_plan_open_in_two_browsers_shows_what_the_other_saves(user: User, create_user):
     services, owner, _, cid = await two_coordinators()
-    for step in ('profile', 'kompas', 'survey', 'ittools', 'kickoff'):
+    for step in ('profile', 'kompas', 'survey', 'needs', 'ittools', 'kickoff'):
         await services.journey.skip(owner, cid, step)
     action = await services.plan.add(owner, cid, {'title': 'Kerngroep samenstellen'})
     await log_in(user, 'owner@example.be')

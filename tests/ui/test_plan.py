@@ -120,8 +120,8 @@ async def test_journey_skips_and_resumes(user: User):
     services, owner, cid = await setup()
     await log_in(user, 'owner@example.be')
     await user.open(f'/c/{cid}/journey')
-    await user.should_see('0 van 7 stappen gedaan.')
-    await user.should_see('Stap 1 van 7: De basis van je community')
+    await user.should_see('0 van 8 stappen gedaan.')
+    await user.should_see('Stap 1 van 8: De basis van je community')
     before = len(user.back_history)
     user.find(marker='journey-open').click()
     await settle(user, before)
@@ -132,13 +132,13 @@ async def test_journey_skips_and_resumes(user: User):
     user.find(marker='save-community').click()
     await settle(user, before)
     await user.open(f'/c/{cid}/journey')
-    await user.should_see('Stap 2 van 7: Je profiel als coördinator')  # resumes at the first open step
+    await user.should_see('Stap 2 van 8: Je profiel als coördinator')  # resumes at the first open step
     before = len(user.back_history)
     user.find(marker='journey-skip').click()
     await settle(user, before)
-    await user.should_see('Stap 3 van 7: CoP-kompas')
+    await user.should_see('Stap 3 van 8: CoP-kompas')
     await user.open(f'/c/{cid}')
-    await user.should_see('1 van 7 stappen gedaan.', marker='status-journey')
+    await user.should_see('1 van 8 stappen gedaan.', marker='status-journey')
 
 
 async def test_the_journey_follows_the_user_through_every_page_of_a_tool(user: User):
@@ -151,7 +151,7 @@ async def test_the_journey_follows_the_user_through_every_page_of_a_tool(user: U
     await user.open(f'/c/{cid}/kompas/quick')  # no ?journey= any more: the journey is remembered
     await user.should_not_see(marker='journey-banner')  # (no quick scan open yet: sent back to the overview)
     await user.open(f'/c/{cid}/kompas')
-    await user.should_see('Aan de slag, stap 3 van 7: CoP-kompas')
+    await user.should_see('Aan de slag, stap 3 van 8: CoP-kompas')
     await user.should_see(marker='journey-todo')
     sheet = await services.kompas.start(owner, cid, quick=True)
     for item in services.kompas.quick_instrument.items:
@@ -172,7 +172,7 @@ async def test_the_journey_follows_the_user_through_every_page_of_a_tool(user: U
 async def test_the_journey_ends_with_the_dossier_and_a_closing_note(user: User):
     services, owner, cid = await setup()
     await services.communities.update(owner, cid, {'name': 'CoP', 'purpose': 'Samen beter schrijven'})
-    for step in ('profile', 'kompas', 'survey', 'ittools', 'kickoff'):
+    for step in ('profile', 'kompas', 'survey', 'needs', 'ittools', 'kickoff'):
         await services.journey.skip(owner, cid, step)
     action = await services.plan.add(owner, cid, {'title': 'Kerngroep samenstellen'})
     await log_in(user, 'owner@example.be')

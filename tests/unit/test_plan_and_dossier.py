@@ -193,7 +193,7 @@ async def test_plan_fields_and_guide_answers(world):
 async def test_journey_reads_progress_from_the_tools_and_remembers_skips(world):
     services, owner, coach, cid = world
     journey = services.journey
-    assert [s.done for s in journey.progress(owner, cid)] == [False] * 7
+    assert [s.done for s in journey.progress(owner, cid)] == [False] * 8
     assert journey.current(owner, cid) == 'basics'
     community = services.communities.get(owner, cid)[0]
     await services.communities.update(owner, cid, {'name': community.name, 'purpose': 'Samen leren'})

@@ -1,0 +1,140 @@
+"""The needs survey of prospective members: its instrument, its rounds on the survey engine (apart from the member
+survey's), its threshold, its journey step, and its released results in the kick-off, the IT tools and the plan."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.config import Settings
+from core.errors import ValidationError
+from core.i18n import LANGUAGES, Translator
+from core.journey import STEPS
+from core.needs import INSTRUMENT, TOOLS_ITEM, lines, moment_idea
+from core.services import build_services
+
+PASSWORD = 'a good long password'
+
+
+@pytest.fixture
+async def world(tmp_path):
+    services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
+    owner = await services.accounts.sign_up('Owner', 'owner@b.be', PASSWORD)
+    community = await services.communities.create(owner.id, {'name': 'CoP Aankoop', 'purpose': 'Samen leren'})
+    return services, owner.id, community.id
+
+
+async def answer(services, owner, cid, survey_round, answers):
+    """One prospective member with a personal single-use link of their own."""
+    code = None
+    if survey_round.verified:
+        (code,) = await services.surveys.make_codes(owner, cid, survey_round.id, 1)
+    ticket = services.surveys.ticket(cid, survey_round.token)
+    return await services.surveys.submit(cid, survey_round.token, ticket, answers, code=code)
+
+
+def sheet(moment: str, tools: list[str], topics: list[str], time: str = 'one_to_two_hours') -> dict:
+    return {
+        'hope_to_get': ['experience', 'contacts'],
+        'topic_kinds': topics,
+        'time_per_month': time,
+        'manager_support': 4,
+        'formats': ['online', 'workshops'],
+        'moments': [moment],
+        'rhythm': 'every_two_months',
+        TOOLS_ITEM: tools,
+        'first_question': 'Hoe schrijven we een bestek voor cloudsoftware?',
+    }
+
+
+def test_instrument_has_eight_to_twelve_items_in_four_languages_each_with_a_source(world):
+    services, _, _ = world
+    instrument = services.content.instruments.current(INSTRUMENT)
+    assert instrument.kind == 'survey'
+    assert 8 <= len(instrument.items) <= 12
+    assert all(item.source for item in instrument.items)
+    assert set(instrument.title) == set(LANGUAGES)
+    assert instrument.title['nl'] == 'Behoeftepeiling' and instrument.title['de'] == 'Bedarfsumfrage'
+    tool_ids = {tool.id for tool in services.content.ittools.tools}
+    options = {o.id for o in instrument.item(TOOLS_ITEM).options} - {'other_tool'}
+    assert options <= tool_ids, options - tool_ids  # the answers name tools the comparison knows
+
+
+async def test_needs_rounds_are_apart_from_member_survey_rounds_and_keep_the_threshold(world):
+    services, owner, cid = world
+    surveys, needs = services.surveys, services.needs
+    member = await surveys.create(owner, cid, open_now=True)
+    needs_round = await surveys.create(owner, cid, instrument=INSTRUMENT, threshold=3, open_now=True)
+    assert [r.id for r in surveys.rounds(owner, cid)] == [member.id]  # old callers see the member survey only
+    assert [r.id for r in needs.rounds(owner, cid)] == [needs_round.id]
+    assert needs_round.instrument == INSTRUMENT and needs_round.verified
+    await answer(services, owner, cid, needs_round, sheet('lunch', ['teams', 'webex'], ['rules', 'daily_cases']))
+    await answer(services, owner, cid, needs_round, sheet('lunch', ['teams'], ['rules']))
+    assert needs.latest(owner, cid) is None  # two answers, threshold 3: nothing shown, nothing used
+    assert needs.tools_in_use(owner, cid) == []
+    await answer(services, owner, cid, needs_round, sheet('morning', ['teams', 'other_tool'], ['rules', 'innovation']))
+    summary = needs.latest(owner, cid)
+    assert summary is not None and summary.count == 3 and summary.round.id == needs_round.id
+    assert [c.option for c in summary.top('topic_kinds', 1)] == ['rules']
+    assert [(c.option, c.count) for c in summary.top('moments', 1)] == [('lunch', 2)]
+    assert summary.tools() == [('teams', 3), ('webex', 1)]  # "another tool" is no tool of the catalogue
+    # a member-survey sheet does not fit the needs survey: it is refused, not stored
+    ticket = surveys.ticket(cid, needs_round.token)
+    (code,) = await surveys.make_codes(owner, cid, needs_round.id, 1)
+    with pytest.raises(ValidationError):
+        await surveys.submit(cid, needs_round.token, ticket, {'satisfaction_overall': 4}, code=code)
+    assert surveys.count(cid, needs_round.id) == 3
+
+
+async def test_only_a_released_snapshot_is_used_never_newer_answers(world):
+    services, owner, cid = world
+    needs_round = await services.surveys.create(owner, cid, instrument=INSTRUMENT, threshold=3, open_now=True)
+    for _ in range(3):
+        await answer(services, owner, cid, needs_round, sheet('afternoon', ['zoom'], ['skills']))
+    for _ in range(2):  # fewer than the step: they stay out of the snapshot
+        await answer(services, owner, cid, needs_round, sheet('end_of_day', ['jitsi'], ['cooperation']))
+    summary = services.needs.latest(owner, cid)
+    assert summary.count == 3
+    assert summary.tools() == [('zoom', 3)]
+    assert [c.option for c in summary.top('moments')] == ['afternoon']
+
+
+async def test_results_read_as_lines_for_the_kickoff_and_an_idea_for_the_plan(world):
+    services, owner, cid = world
+    needs_round = await services.surveys.create(owner, cid, instrument=INSTRUMENT, threshold=3, open_now=True)
+    for moment in ('lunch', 'lunch', 'morning', 'lunch'):
+        await answer(services, owner, cid, needs_round, sheet(moment, ['teams'], ['rules']))
+    summary = services.needs.latest(owner, cid)
+    assert summary.count == 3  # the fourth answer waits for the next step of the snapshot
+    t = Translator(services.content.ui, 'de')
+    shown = dict(lines(summary, t))
+    assert (
+        shown['Welche Zeitpunkte passen Ihnen am besten?'] == 'In der Mittagszeit (67\u00a0%); Am Vormittag (33\u00a0%)'
+    )
+    assert (
+        'Vorschriften und Verfahren und ihre Anwendung (100'
+        in shown['Welche Arten von Themen sind Ihnen am wichtigsten?']
+    )
+    idea = moment_idea(summary, services.content.ui)
+    assert set(idea) == set(LANGUAGES)
+    assert 'Over de middag' in idea['nl'] and 'Sur le temps de midi' in idea['fr']
+    sent = await services.suggestions.send(owner, cid, 'needs', needs_round.id, 'ways', idea)
+    assert sent.source == 'needs' and services.suggestions.waiting(owner, cid)[0].text['de'] == idea['de']
+
+
+async def test_journey_step_is_done_once_a_needs_round_is_open_and_old_skip_lists_still_read(world):
+    services, owner, cid = world
+    journey = services.journey
+    assert STEPS.index('profile') < STEPS.index('needs') < STEPS.index('kickoff')
+    steps = {s.key: s for s in journey.progress(owner, cid)}
+    assert not steps['needs'].done
+    # a skip list stored before the step existed (and with the old name of the plan's step) reads as before
+    db = services.communities.store.community(cid)
+    db.table('wizard').insert({'skipped': ['profile', 'kompas', 'survey', 'ittools', 'kickoff', 'actionplan']})
+    await db.commit()
+    assert journey.current(owner, cid) == 'needs'
+    draft = await services.surveys.create(owner, cid, instrument=INSTRUMENT)
+    assert not {s.key: s for s in journey.progress(owner, cid)}['needs'].done  # a draft is not asked yet
+    await services.surveys.set_status(owner, cid, draft.id, 'open')
+    steps = {s.key: s for s in journey.progress(owner, cid)}
+    assert steps['needs'].done and not steps['survey'].done  # a needs round is no member survey
+    assert journey.summary(owner, cid)['needs'] == {'count': 1}
