@@ -12,7 +12,6 @@ from typing import Any
 from nicegui import html, run, ui
 
 from core.i18n import Translator
-from core.pdf.survey_cards import survey_cards_pdf
 from core.survey import MAX_CODES, SurveyRound
 from core.survey_results import to_csv
 
@@ -113,6 +112,8 @@ def _links_ready(ctx: Any, links: list[str], name: str, title: str) -> None:
     rows = [[t('survey.links.csv_number'), t('survey.links.csv_link')], *[[n, u] for n, u in enumerate(links, 1)]]
 
     async def pdf() -> None:
+        from core.pdf.survey_cards import survey_cards_pdf  # ReportLab on the first PDF, not at start-up
+
         data = await run.io_bound(
             survey_cards_pdf,
             links,

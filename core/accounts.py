@@ -94,6 +94,11 @@ def validate_password(password: str, field: str = 'password') -> None:
 
 
 class Accounts:
+    def _dummy_hash(self) -> str:
+        if self._dummy is None:
+            self._dummy = hash_password(secrets.token_urlsafe(12))
+        return self._dummy
+
     def __init__(
         self,
         db: Database,
@@ -110,7 +115,7 @@ class Accounts:
         self._sleep = sleep
         self._in_flight: set[str] = set()  # browsers with an attempt being checked: one at a time each
         self._listeners: list[Callable[[str], None]] = []
-        self._dummy_hash = hash_password(secrets.token_urlsafe(12))
+        self._dummy: str | None = None  # a hash to check unknown accounts against, made on first use (scrypt: ~0.1 s)
         self.password_login = True  # False with --no-local-login: the organisation's sign-in only (core/oidc.py)
 
     def on_credentials_changed(self, listener: Callable[[str], None]) -> None:
@@ -187,7 +192,7 @@ class Accounts:
                 await self._sleep(hold)
             doc = self._users.get(Query()['email'] == email) if email else None
             stored = doc.get('pw') if doc else None  # an account made by the organisation's sign-in has none
-            ok = await asyncio.to_thread(verify_password, password or '', stored or self._dummy_hash) and bool(stored)
+            ok = await asyncio.to_thread(verify_password, password or '', stored or self._dummy_hash()) and bool(stored)
         finally:
             self._in_flight.discard(browser_key)
         if not doc or not ok:

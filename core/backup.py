@@ -59,6 +59,7 @@ EXCLUDED_TOP = {
     '.health-probe',
     'mail-queue',
     'survey-invites',
+    '.cache',  # the validated content, kept to start faster (core/content_cache.py): rebuilt from content/
 }
 STAGING_PREFIX = '.backup-'
 ARCHIVE_PATTERN = re.compile(r'^cop-backup-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.tar\.gz$')

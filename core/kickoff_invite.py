@@ -12,8 +12,6 @@ import logging
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
-
 from . import clock
 from .accounts import Accounts
 from .agenda import format_clock
@@ -55,6 +53,8 @@ def build_ics(
     description: str,
 ) -> bytes:
     """The meeting request as an iCalendar file."""
+    from icalendar import Calendar, Event, vCalAddress, vText  # loaded with the first invitation, not at start-up
+
     zone = ZoneInfo(ZONE)
     day = date.fromisoformat(scenario.date)
     timing = scenario.timing

@@ -26,9 +26,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import httpx
-from authlib.integrations.base_client import OAuthError
-from joserfc.errors import InvalidClaimError, JoseError, MissingClaimError
 from tinydb import Query
 
 from . import clock
@@ -172,6 +169,8 @@ class Provider:
 
     async def metadata(self) -> dict[str, Any]:
         """The issuer's discovery document, fetched on first use and kept; SignInRefused('down') while unreachable."""
+        import httpx
+
         now = self._clock()
         if self._failed_at is not None and now - self._failed_at < RETRY_SECONDS:
             raise SignInRefused('down')
@@ -239,6 +238,9 @@ class Provider:
         return identity_from_claims(claims)
 
     async def _exchange(self, code: str, pending: Pending, redirect_uri: str) -> dict[str, Any]:
+        import httpx
+        from authlib.integrations.base_client import OAuthError
+
         try:
             token = await self._client.fetch_access_token(
                 redirect_uri=redirect_uri, code=code, code_verifier=pending.verifier
@@ -256,6 +258,9 @@ class Provider:
         return token
 
     async def _verified_claims(self, token: dict[str, Any], pending: Pending, metadata: dict) -> dict[str, Any]:
+        import httpx
+        from joserfc.errors import InvalidClaimError, JoseError, MissingClaimError
+
         try:
             claims = await self._client.parse_id_token(token, nonce=pending.nonce)
         except (InvalidClaimError, MissingClaimError) as error:

@@ -9,7 +9,8 @@ from .accounts import Accounts
 from .changes import Changes
 from .communities import Communities
 from .config import Settings
-from .content import Content, load_content
+from .content import Content
+from .content_cache import load_content_cached
 from .exportlog import ExportLog
 from .facilitation import Facilitation
 from .guide import GuideAnswers
@@ -79,7 +80,7 @@ class Services:
 
 
 def build_services(settings: Settings, content: Content | None = None) -> Services:
-    content = content or load_content()
+    content = content or load_content_cached(settings.data_dir)  # validated once, then kept (core/content_cache.py)
     store = Store(settings.data_dir, BackupPolicy(keep=settings.backup_keep, min_interval=settings.backup_interval))
     accounts = Accounts(store.accounts)
     accounts.password_login = not settings.no_local_login

@@ -28,7 +28,6 @@ from core.dossier import (
     survey_view,
 )
 from core.i18n import Translator
-from core.pdf.dossier import build_dossier
 from core.services import Services
 
 from ._base import community_page
@@ -106,6 +105,8 @@ class DossierView:
         self.button.props('loading')
         self.status.set_text(t('dossier.building'))
         try:
+            from core.pdf.dossier import build_dossier  # ReportLab is loaded on the first PDF, not at start-up
+
             made = await run.io_bound(build_dossier, self.data, t, sections)
         except Exception as e:  # a bug in a document must not leave the page waiting: say so, log it
             # the type only: ReportLab's messages quote the text that did not fit

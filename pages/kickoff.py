@@ -33,7 +33,6 @@ from core.errors import AppError, NotFound
 from core.kickoff import LIMITS, MODES, CheckItem, Scenario, scenario_data
 from core.kickoff.texts import duration_text, timing_text, when_text
 from core.needs import for_script as needs_for_script
-from core.pdf.kickoff import agenda_pdf, script_pdf
 from core.roles import Permission
 from core.services import Services
 
@@ -289,6 +288,8 @@ def _pdf_button(ctx: PageContext, services: Services, sid: str, version: str) ->
         scenario = found.value
         data = scenario_data(scenario, services.content.kickoff, ctx.lang)
         data['needs'] = needs_for_script(services.needs.latest(ctx.user.id, ctx.community.id), t)
+        from core.pdf.kickoff import agenda_pdf, script_pdf  # ReportLab on the first PDF, not at start-up
+
         builder = script_pdf if version == 'script' else agenda_pdf
         button.props('loading')
         try:

@@ -19,7 +19,6 @@ from components.tables import data_table
 from core.changes import Changed
 from core.communities import STAGES, file_slug
 from core.organisations import NAME_MAX, Organisation, org_scope
-from core.pdf.board import Progress, board_pdf
 from core.portfolio import FLAGS, MIN_FOR_MEAN, SORTS, Row, heat, labels_for, select, summary, table
 from core.services import Services
 from core.survey_results import to_csv, to_xlsx
@@ -259,6 +258,8 @@ class PortfolioView:
 
     async def _on_pdf(self) -> None:
         t = self.t
+        from core.pdf.board import Progress, board_pdf  # ReportLab on the first PDF, not at start-up
+
         rows = self._read()
         progress = Progress()
         timer = ui.timer(0.3, lambda: self._show_progress(progress))
@@ -279,5 +280,5 @@ class PortfolioView:
         self.status.set_text(t('portfolio.report.ready'))
         ui.download.content(pdf, f'{file_slug(self.org.name, "portfolio")}-board-{t.lang}.pdf', 'application/pdf')
 
-    def _show_progress(self, progress: Progress) -> None:
+    def _show_progress(self, progress: Any) -> None:
         self.progress.set_value(progress.value)
