@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from nicegui import html
+from nicegui import html, ui
 
 from core.i18n import Translator
 from core.ittools import Rights
@@ -17,32 +17,71 @@ from .frame import aria
 
 
 class PresenceList:
-    """The people who have the comparison open, as one line of text updated in place: one element, however many
-    people join (each page of a meeting shows it, so its size counts thirty times)."""
+    """The people who have the comparison open, grouped (coordination, participants, watching, connection lost) and
+    sorted by name, with a search field: usable with a hundred names. The names are one text element updated in
+    place, however many people join (every page of a meeting shows it, so its size counts a hundred times), in a box
+    of fixed height that scrolls: a joining or leaving participant never moves the matrix below it."""
+
+    GROUPS = ('coordinator', 'participant', 'viewer', 'away')
 
     def __init__(self, t: Translator, *, show_progress: bool = False) -> None:
         self.t = t
         self.show_progress = show_progress
+        self._rows: list[Any] = []
+        self._total = 0
+        self._query = ''
         with html.section().classes('w-full') as self.box:
             aria(self.box, t('meeting.presence.title'))
             self.heading = tx.h2(t('meeting.presence.title')).classes('cop-h3')
-            self.names = tx.p('').classes('text-sm').mark('presence')
+            self.search = (
+                ui.input(t('meeting.presence.search'), on_change=lambda e: self._on_search(e.value))
+                .props('dense clearable type=search')
+                .classes('w-full max-w-xs')
+                .mark('presence-search')
+            )
+            self.names = (
+                tx.p('').classes('text-sm whitespace-pre-line overflow-y-auto').style('height: 7.5rem').mark('presence')
+            )
+            self.names.props(f'tabindex=0 role=region aria-label="{t("meeting.presence.title")}"')
 
     def update(self, rows: list[Any], total_cells: int = 0) -> None:
+        self._rows, self._total = list(rows), total_cells
         self.heading.set_text(self.t('meeting.presence.count', count=sum(1 for r in rows if r.connected)))
-        labels = []
-        for row in rows:
-            label = row.name
-            if row.kind == 'coordinator':
-                label = self.t('meeting.presence.coordinator', name=row.name)
-            elif row.kind == 'viewer':
-                label = self.t('meeting.presence.viewer', name=row.name)
-            if not row.connected:
-                label = self.t('meeting.presence.away', name=label)
-            if self.show_progress and row.scored is not None and total_cells:
-                label = self.t('meeting.presence.progress', name=label, scored=row.scored, total=total_cells)
-            labels.append(label)
-        self.names.set_text(' · '.join(labels))
+        self._render()
+
+    def _on_search(self, value: Any) -> None:
+        self._query = value.strip().casefold() if isinstance(value, str) else ''
+        self._render()
+
+    def _label(self, row: Any) -> str:
+        label = row.name
+        if row.kind == 'coordinator':
+            label = self.t('meeting.presence.coordinator', name=row.name)
+        elif row.kind == 'viewer':
+            label = self.t('meeting.presence.viewer', name=row.name)
+        if not row.connected:
+            label = self.t('meeting.presence.away', name=label)
+        if self.show_progress and row.scored is not None and self._total:
+            label = self.t('meeting.presence.progress', name=label, scored=row.scored, total=self._total)
+        return label
+
+    def _render(self) -> None:
+        groups: dict[str, list[str]] = {group: [] for group in self.GROUPS}
+        for row in sorted(self._rows, key=lambda r: str(r.name).casefold()):
+            if self._query and self._query not in str(row.name).casefold():
+                continue
+            group = (
+                'away' if not row.connected else row.kind if row.kind in ('coordinator', 'viewer') else 'participant'
+            )
+            groups[group].append(self._label(row))
+        lines = [
+            self.t(f'meeting.presence.group.{group}', count=len(labels)) + ' ' + ' · '.join(labels)
+            for group, labels in groups.items()
+            if labels
+        ]
+        if not lines and self._query:
+            lines = [self.t('meeting.presence.none_found')]
+        self.names.set_text('\n'.join(lines))
 
 
 def score_legend(t: Translator) -> None:
