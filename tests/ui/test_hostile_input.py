@@ -25,6 +25,7 @@ from nicegui.testing import User
 
 from core import demo
 from core.communities import COMMUNITY_FIELDS, COMMUNITY_TABLE
+from core.portfolio_demo import DEMO_OFFICER_EMAIL, seed_portfolio
 from core.store import META_TABLE
 
 from .helpers import log_in
@@ -37,7 +38,7 @@ FORGED_ID = 'ffffffffffffffff'
 SESSION_ENDING = re.compile(r'logout|delete-account|account-delete')
 # per page: how many fields and handlers get input (the frame's shared elements are fuzzed once, on the first page)
 PER_PAGE = 5
-MAX_PAGES = 70
+MAX_PAGES = 100
 
 
 def hostile_values(other_cid: str) -> list[Any]:
@@ -164,7 +165,17 @@ async def test_hostile_input_on_every_form_and_handler(user: User, caplog: pytes
     actor = services.ittools.user_actor(services.accounts.get(owner), cid)
     comparison = services.ittools.comparisons(actor, cid)[0]
     meeting = await services.ittools.meetings.start_meeting(actor, cid, comparison.id)
-    known = {'cid': cid, 'token': open_round.token, 'code': meeting.code}
+    # the portfolio: the walker is also a knowledge-management officer of the demo organisation; a story's writer key
+    await seed_portfolio(services, PASSWORD, owner, cid)
+    officer = services.accounts.by_email(DEMO_OFFICER_EMAIL)
+    org = services.organisations.of_officer(officer.id)[0]
+    invitation, _ = await services.organisations.invite(officer.id, org.id, 'officer')
+    await services.organisations.accept_officer(owner, invitation)
+    story_link = await services.stories.open_link(owner, cid)
+    key, _ = await services.stories.submit(cid, story_link, {'happened': 'We spraken af.', 'gave': 'Moed.'})
+    needs = await services.surveys.create(owner, cid, title='Behoeften', instrument='needs_survey', open_now=True)
+    known = {'cid': cid, 'token': open_round.token, 'code': meeting.code, 'org_id': org.id, 'key': key}
+    known['round_id'] = needs.id  # the member survey's rounds are reached through their links
 
     await log_in(user, demo.DEMO_EMAIL, PASSWORD)
     routes = sorted(set(Client.page_routes.values()))
