@@ -87,6 +87,9 @@ class NewComparison:
         self.actor = actor_of(self.ittools, ctx)
         self.tool_boxes: dict[str, ui.checkbox] = {}
         self.criterion_boxes: dict[str, ui.checkbox] = {}
+        # the tools prospective members already use, from the needs survey's released results (none below threshold)
+        self.needs = services.needs.latest(ctx.user.id, self.cid)
+        self.in_use = {tool_id for tool_id, _ in self.needs.tools()} if self.needs else set()
         t = self.t
         with ctx.frame(t('ittools.new.title'), active='ittools'):
             tx.p(t('ittools.new.intro'))
@@ -104,6 +107,7 @@ class NewComparison:
                 options[''] = t('ittools.new.own_choice')
                 self.template = ui.radio(options, value=self.catalogue.templates[0].id).mark('template-choice')
             tx.p(t('ittools.new.adjust')).classes('cop-muted text-sm')
+            self._render_needs_hint()
             self._render_tools()
             self._render_criteria()
             self.summary = tx.p('').classes('font-medium').props('aria-live=polite').mark('choice-summary')
@@ -113,6 +117,16 @@ class NewComparison:
             self._on_template()
             self.error = ErrorLine()
             ui.button(t('ittools.new.submit'), icon='table_chart', on_click=self._on_create).mark('create-comparison')
+
+    def _render_needs_hint(self) -> None:
+        """The tools already in use according to the needs survey; an own choice starts with them ticked."""
+        if not self.needs or not self.in_use:
+            return
+        t = self.t
+        names = [t.pick(tool.name) for tool in self.catalogue.tools if tool.id in self.in_use]
+        with ui.row().classes('items-start gap-2 no-wrap').mark('needs-tools-hint'):
+            ui.icon('lightbulb').classes('text-primary').props('aria-hidden=true')
+            tx.p(t('needs.tools.hint', count=self.needs.count, tools=', '.join(names))).classes('text-sm')
 
     def _render_tools(self) -> None:
         t = self.t
@@ -155,7 +169,7 @@ class NewComparison:
     def _on_template(self) -> None:
         chosen = self.catalogue.template(self.template.value or '')
         for tool_id, box in self.tool_boxes.items():
-            box.value = bool(chosen and tool_id in chosen.tools)
+            box.value = tool_id in chosen.tools if chosen else tool_id in self.in_use
         for criterion_id, box in self.criterion_boxes.items():
             box.value = bool(chosen and criterion_id in chosen.criteria)
         if chosen is None:
