@@ -29,6 +29,7 @@ def whole_number(value: Any, low: int, high: int, key: str, field: str | None, *
 # control characters, C1 controls, zero-width spaces, direction marks and bidi overrides: invisible, and able to make
 # a text read differently from what it holds (zero-width joiners stay: emoji and some scripts need them)
 _INVISIBLE = re.compile(r'[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+_SPACES = re.compile(r'[^\S\u00a0\u202f]+')
 
 
 def clean_text(
@@ -45,8 +46,8 @@ def clean_text(
     text = _INVISIBLE.sub('', unicodedata.normalize('NFC', value).replace('\r\n', '\n').replace('\r', '\n'))
     if multiline:
         text = re.sub(r'\n{3,}', '\n\n', '\n'.join(line.rstrip() for line in text.strip().split('\n')))
-    else:
-        text = ' '.join(text.split())
+    else:  # runs of spaces collapse, but a no-break space stays (French typography: "Quoi\u00a0?")
+        text = _SPACES.sub(' ', text).strip()
     if len(text) > limit:
         raise ValidationError('error.too_long', field, max=limit)
     if required and not text:

@@ -115,7 +115,7 @@ def test_a_new_coordinator_walks_the_whole_journey_to_the_dossier(server, browse
     for _ in range(2):
         tally.click(ideas.first)
         page.wait_for_timeout(300)
-    banner_next(tally, 'Ledenbevraging')
+    banner_next(tally, 'Enquête voor leden')
 
     # step 4: a survey round for the members, opened
     tally.type(page.get_by_label(re.compile('Naam van de ronde')), 'Verwachtingen voor de start')

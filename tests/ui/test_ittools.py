@@ -291,7 +291,7 @@ async def test_joining_refuses_bad_codes_and_names_in_the_visitors_language(user
     await visitor.open(f'/m/{code}?lang=fr')
     for name, message in (
         ('<b>Bob</b>', "N'utilisez pas < ou > dans votre nom."),
-        ('B' * 10_000, 'Trop long : 40 caractères au maximum.'),
+        ('B' * 10_000, 'Trop long\u00a0: 40 caractères au maximum.'),
         ('   ', 'Indiquez un nom que les autres peuvent voir.'),
     ):
         visitor.find(marker='join-name').clear()

@@ -159,7 +159,7 @@ async def test_the_journey_follows_the_user_through_every_page_of_a_tool(user: U
     await services.kompas.finish(owner, cid, sheet.id)
     await user.open(f'/c/{cid}/kompas/result/{sheet.id}')  # a page deep inside the tool
     await user.should_see(marker='journey-step-done')
-    await user.should_see('Verder naar stap 4: Ledenbevraging')  # onwards; the profile left open comes at the end
+    await user.should_see('Verder naar stap 4: Enquête voor leden')  # onwards; the profile left open comes at the end
     before = len(user.back_history)
     user.find(marker='journey-done-next').click()
     await settle(user, before)

@@ -31,3 +31,8 @@ def test_whole_numbers():
         with pytest.raises(ValidationError) as info:
             whole_number(bad, 1, 40, 'k', 'f', max=40)
         assert info.value.key == 'k' and info.value.params == {'max': 40}
+
+
+def test_a_no_break_space_survives_cleaning():
+    """French typography (content/glossary.yaml) puts U+00A0 before : ; ? !: a cleaned text keeps it."""
+    assert clean_text('  Quoi\u00a0?  Et \n alors  \t ', 100, None) == 'Quoi\u00a0? Et alors'

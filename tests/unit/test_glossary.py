@@ -20,40 +20,13 @@ NBSP = '\u00a0'
 
 # Banned variants not enforced yet, with where they still occur: the sweep removes them one by one. A variant listed
 # here that no longer occurs fails test_not_yet_list_only_holds_what_still_occurs, so the list can only shrink.
-NOT_YET: dict[tuple[str, str], str] = {
-    ('fr', 'CoP-kompas'): 'guide.yaml',
-    ('fr', 'kompas'): 'guide.yaml',
-    ('en', 'CoP-kompas'): 'guide.yaml',
-    ('en', 'kompas'): 'guide.yaml',
-    (
-        'nl',
-        'Ledenbevraging',
-    ): 'guide, instruments, privacy, ui',
-    ('fr', 'enquête des membres'): 'privacy.yaml, ui/privacy.yaml',
-    ('nl', 'profiel coördinator'): 'ui/common.yaml, ui/kompas.yaml',
-    ('nl', 'profiel van de coördinator'): 'ui/dossier.yaml',
-    ('fr', 'profil du coordinateur'): 'ui/common.yaml, ui/kompas.yaml',
-    ('nl', 'kernteam'): 'ui/community.yaml, ui/plan.yaml',
-    ('fr', 'noyau'): 'guide.yaml, instruments',
-    ('fr', 'groupe porteur'): 'catalogues/kickoff.yaml',
-    ('fr', 'noyau de la communauté'): 'guide.yaml, instruments/animation.yaml',
-    ('en', 'core team'): 'ui/plan.yaml',
-    ('nl', 'startbijeenkomst'): 'ui/common.yaml',
-    ('nl', 'je kan'): 'catalogues/criteria.yaml, catalogues/tools.yaml, ui/ittools.yaml',
-    ('nl', 'kan je'): 'catalogues, ui/community.yaml, ui/ittools.yaml, ui/survey.yaml',
-}
+NOT_YET: dict[tuple[str, str], str] = {}
 
 # Instruments whose band labels are not the glossary's yet (their next version fixes them).
 BANDS_NOT_YET: set[str] = set()
 
 # Files whose French typography is checked (the sweep adds files as it goes; all of content/ in the end).
-FRENCH_TYPOGRAPHY_EXEMPT: set[str] = {
-    f'content/{name}.yaml'
-    for name in (
-        'catalogues/criteria catalogues/kickoff catalogues/methods catalogues/tools guide privacy '
-        'ui/auth ui/common ui/community ui/facilitation ui/ittools ui/kickoff ui/privacy ui/survey'
-    ).split()
-}
+FRENCH_TYPOGRAPHY_EXEMPT: set[str] = set()
 
 
 def _glossary() -> dict:
