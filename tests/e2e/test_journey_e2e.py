@@ -91,7 +91,7 @@ def test_a_new_coordinator_walks_the_whole_journey_to_the_dossier(server, browse
     tally.click(page.get_by_role('button', name=re.compile('Mijn profiel invullen')))
     tally.settle()
     for part in range(8):
-        expect(page.get_by_text('Aan de slag, stap 2 van 8: Je profiel als coördinator')).to_be_visible()
+        expect(page.get_by_text('Stappenplan, stap 2 van 8: Je profiel als coördinator')).to_be_visible()
         answer_page(tally, (part % 3) + 1)
         following = 'Volgende' if part < 7 else 'Naar overzicht en afronden'
         tally.click(page.get_by_role('button', name=re.compile(following)))

@@ -151,7 +151,7 @@ async def test_the_journey_follows_the_user_through_every_page_of_a_tool(user: U
     await user.open(f'/c/{cid}/kompas/quick')  # no ?journey= any more: the journey is remembered
     await user.should_not_see(marker='journey-banner')  # (no quick scan open yet: sent back to the overview)
     await user.open(f'/c/{cid}/kompas')
-    await user.should_see('Aan de slag, stap 3 van 8: CoP-kompas')
+    await user.should_see('Stappenplan, stap 3 van 8: CoP-kompas')
     await user.should_see(marker='journey-todo')
     sheet = await services.kompas.start(owner, cid, quick=True)
     for item in services.kompas.quick_instrument.items:
