@@ -28,7 +28,7 @@ from core.demo import DEMO_EMAIL, seed
 from core.services import build_services
 from core.survey import receipt_hash
 
-from .conftest import DEMO_PASSWORD, ROOT, log_in, start_server, wait_idle
+from .conftest import DEMO_PASSWORD, ROOT, confirm_by_mail, log_in, mailed_link, start_server, wait_idle
 
 ADMIN_TOKEN = 'operator-token-for-the-e2e-tests-0123456789'
 
@@ -205,10 +205,11 @@ def check_health_and_the_admin_guard(server, tmp_path: Path) -> None:
     assert done.returncode != 0 and 'is using the data folder' in done.stderr
 
 
-def test_logs_of_a_whole_journey_hold_no_personal_data_tokens_or_answers(tmp_path, browser, monkeypatch):
+def test_logs_of_a_whole_journey_hold_no_personal_data_tokens_or_answers(tmp_path, browser, monkeypatch, mail_server):
     cid, token = seeded_folder(tmp_path / 'data')
     monkeypatch.setenv('COP_LOG_FORMAT', 'json')
-    server = start_server(tmp_path / 'data', demo=False)
+    relay = {'COP_SMTP_URL': mail_server.url, 'COP_MAIL_FROM': 'cop@e2e.example.be'}
+    server = start_server(tmp_path / 'data', demo=False, extra_env=relay)
     secrets_seen: list[str] = [token, DEMO_PASSWORD, DEMO_EMAIL]
     try:
         context = browser.new_context(viewport={'width': 1280, 'height': 900}, locale='nl-BE')
@@ -220,6 +221,9 @@ def test_logs_of_a_whole_journey_hold_no_personal_data_tokens_or_answers(tmp_pat
         page.get_by_label('E-mailadres').fill('lotte.logtest@fod.example.be')
         page.get_by_label('Wachtwoord').fill('een geheim wachtwoord voor lotte')
         page.get_by_role('button', name='Account aanmaken').click()
+        confirm_link = mailed_link(mail_server, 'lotte.logtest@fod.example.be', '/signup/confirm/')
+        secrets_seen.append(confirm_link.rsplit('/', 1)[-1])  # the confirmation token never reaches the log
+        confirm_by_mail(page, mail_server, 'lotte.logtest@fod.example.be', 'een geheim wachtwoord voor lotte')
         page.wait_for_url('**/c/new')
         wait_idle(page)
         page.get_by_label('Naam van de community').fill('CoP Logboek')
