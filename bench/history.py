@@ -3,9 +3,10 @@
 A community whose members answered the survey 20,000 times over five earlier rounds is generated straight into the
 store (the documents `Surveys.submit` writes: random ids, a receipt hash, released), next to an empty community on
 the same server. In both, measured at the service layer, which is what a page awaits before it confirms:
-- a survey submission (a new round, personal links), p95 of 150 in a row;
+- a survey submission (a new round, personal links), p95 of 150;
 - an IT-tools edit (one score of a comparison) and a kompas answer, p95 of 100 each;
-- the worst event-loop stall while they run: a ticker asks for 1 ms sleeps and records the longest late wake-up;
+- the worst event-loop stall while they run: a ticker asks for 1 ms sleeps and records the longest late wake-up.
+The two communities take turns, write by write, so that both see the same disk and the same machine load.
 - the bytes each write puts on disk (main file and changed parts).
 The empty community is the baseline: the target is p95 at most 2x, and no stall over 20 ms.
 """
@@ -74,17 +75,20 @@ async def long_history(services: Any, owner: str, cid: str, answers: int = HISTO
 
 
 class StallMeter:
-    """The longest time the event loop was late for a 1 ms sleep while the meter ran."""
+    """The longest time the event loop was late for a 1 ms sleep, per label: `current` says whose work runs now."""
 
     def __init__(self) -> None:
-        self.worst = 0.0
+        self.worst: dict[str, float] = {}
+        self.current = ''
         self._task: asyncio.Task | None = None
 
     async def _tick(self) -> None:
         while True:
-            started = time.perf_counter()
+            started, label = time.perf_counter(), self.current
             await asyncio.sleep(0.001)
-            self.worst = max(self.worst, time.perf_counter() - started - 0.001)
+            late = time.perf_counter() - started - 0.001
+            for name in {label, self.current}:
+                self.worst[name] = max(self.worst.get(name, 0.0), late)
 
     def __enter__(self) -> StallMeter:
         self._task = asyncio.get_running_loop().create_task(self._tick())
@@ -95,61 +99,59 @@ class StallMeter:
             self._task.cancel()
 
 
-async def timed(action, times: int) -> tuple[list[float], float]:
-    """Durations of `times` awaited calls of `action(i)`, and the worst loop stall meanwhile."""
-    durations = []
-    with StallMeter() as meter:
-        await asyncio.sleep(0.01)
-        for i in range(times):
-            started = time.perf_counter()
-            await action(i)
-            durations.append(time.perf_counter() - started)
-    return durations, meter.worst
-
-
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-async def measure(services: Any, owner: str, cid: str) -> dict[str, tuple[list[float], float, int]]:
-    """Submissions, IT-tools edits and kompas answers in community `cid`: durations, worst stall, bytes per write."""
-    out = {}
-    db = services.store.community(cid)
+async def actions(services: Any, owner: str, cid: str) -> dict[str, Any]:
+    """The three writes measured, ready to call with a running number, in community `cid`."""
     surveys = services.surveys
     survey_round = await surveys.create(owner, cid, title='Nu', threshold=5, open_now=True)
     instrument = surveys.instrument_of(survey_round)
     codes = await surveys.make_codes(owner, cid, survey_round.id, SUBMITS)
     rng = random.Random(5)
     sheets = [sheet(instrument, rng) for _ in range(SUBMITS)]
+    actor = services.ittools.user_actor(services.accounts.get(owner), cid)
+    comparison = await services.ittools.create(actor, cid, 'Bench', template_id='m365')
+    keys = comparison.keys()
+    kompas = services.kompas
+    round_ = await kompas.start(owner, cid)
+    items = [item.id for item in kompas.instrument_of(round_).scored_items]
 
     async def submit(i: int) -> None:
         ticket = surveys.ticket(cid, survey_round.token)
         await surveys.submit(cid, survey_round.token, ticket, sheets[i], client=f'r{i}', code=codes[i])
 
-    durations, stall = await timed(submit, SUBMITS)
-    out['survey submit'] = (durations, stall, db.file.last_bytes)
-
-    user = services.accounts.get(owner)
-    actor = services.ittools.user_actor(user, cid)
-    comparison = await services.ittools.create(actor, cid, 'Bench', template_id='m365')
-    keys = comparison.keys()
-
     async def edit(i: int) -> None:
         await services.ittools.set_score(actor, cid, comparison.id, keys[i % len(keys)], i % 4)
-
-    durations, stall = await timed(edit, EDITS)
-    out['IT-tools edit'] = (durations, stall, db.file.last_bytes)
-
-    kompas = services.kompas
-    round_ = await kompas.start(owner, cid)
-    items = [item.id for item in kompas.instrument_of(round_).scored_items]
 
     async def answer(i: int) -> None:
         await kompas.answer(owner, cid, round_.id, items[i % len(items)], i % 5 + 1)
 
-    durations, stall = await timed(answer, EDITS)
-    out['kompas answer'] = (durations, stall, db.file.last_bytes)
+    return {'survey submit': (submit, SUBMITS), 'IT-tools edit': (edit, EDITS), 'kompas answer': (answer, EDITS)}
+
+
+async def measure(services: Any, communities: dict[str, str], owner: str) -> dict[str, dict[str, tuple]]:
+    """Each write, alternately in each community (the same disk and machine load for both): durations, the worst
+    loop stall while that community's writes ran, the bytes of its last write."""
+    prepared = {label: await actions(services, owner, cid) for label, cid in communities.items()}
+    out: dict[str, dict[str, tuple]] = {label: {} for label in communities}
+    for name in prepared[next(iter(communities))]:
+        durations: dict[str, list[float]] = {label: [] for label in communities}
+        with StallMeter() as meter:
+            await asyncio.sleep(0.01)
+            for i in range(prepared[next(iter(communities))][name][1]):
+                for label in communities:
+                    action = prepared[label][name][0]
+                    meter.current = label
+                    started = time.perf_counter()
+                    await action(i)
+                    durations[label].append(time.perf_counter() - started)
+                    meter.current = ''
+        for label, cid in communities.items():
+            written = services.store.community(cid).file.last_bytes
+            out[label][name] = (durations[label], meter.worst.get(label, 0.0), written)
     return out
 
 
@@ -162,12 +164,10 @@ async def session(folder: Path) -> tuple[dict, dict, int]:
     empty = (await services.communities.create(owner, {'name': 'Leeg'})).id
     big = (await services.communities.create(owner, {'name': 'Vol'})).id
     await long_history(services, owner, big)
-    history_bytes = sum(p.stat().st_size for p in (folder / 'communities').rglob(f'{big}*') if p.is_file())
-    history_bytes += sum(p.stat().st_size for p in (folder / 'communities' / big).iterdir())
-    base = await measure(services, owner, empty)
-    loaded = await measure(services, owner, big)
+    history_bytes = sum(p.stat().st_size for p in (folder / 'communities' / big).iterdir())
+    found = await measure(services, {'empty': empty, 'big': big}, owner)
     services.close()
-    return base, loaded, history_bytes
+    return found['empty'], found['big'], history_bytes
 
 
 def run() -> list[Figure]:

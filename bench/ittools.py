@@ -1,4 +1,4 @@
-"""The live IT-tools meeting under load: 30 participants in one meeting, against a minimal broadcast page.
+"""The live IT-tools meeting under load: 100 participants in one meeting, against a minimal broadcast page.
 
 Each simulated participant is a real Socket.IO client over a WebSocket, like a browser: it loads the page over HTTP,
 joins with a display name through the page's own form, opens the meeting page and keeps its matrix as the browser
@@ -6,8 +6,8 @@ does (it applies the patches the server sends, a lower revision never overwritin
 
 Measured in the same run, against bench/minimal_broadcast.py (one label, one input, an Event):
 - the time from an edit sent by one client until it has arrived in each of the others (p95 and median);
-- server memory per participant (resident memory of the server process, 30 participants);
-- 1,000 random edits sent at once by all 30: the final state on disk and on every screen is checked against the log
+- server memory per participant (resident memory of the server process, 100 participants);
+- 1,000 random edits sent at once by all 100: the final state on disk and on every screen is checked against the log
   of acknowledged edits (for each cell, the acknowledged edit with the highest revision);
 - one edit from one real Chromium page to another.
 """
@@ -35,7 +35,7 @@ from bench.run import Figure
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / 'bench' / 'minimal_broadcast.py'
 CHROMIUM = '/usr/bin/chromium'
-PARTICIPANTS = 30
+PARTICIPANTS = 100  # a plenary kick-off or a large CoP (issue #13)
 SEQUENTIAL_EDITS = 120
 STORM_EDITS = 1000
 ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
@@ -539,8 +539,8 @@ def run() -> list[Figure]:
             f'edit reaches the other {PARTICIPANTS - 1} participants, p95',
             m95,
             'ms',
-            '< 100 ms and <= 2x minimal broadcast',
-            m95 < 100 and m95 <= 2 * b95,
+            '<= 2x minimal broadcast',
+            m95 <= 2 * b95,
             b95,
             m95 / b95,
             note=f'{SEQUENTIAL_EDITS} edits x {PARTICIPANTS - 1} receivers, WebSocket clients',
@@ -564,8 +564,8 @@ def run() -> list[Figure]:
             f'server memory per participant ({PARTICIPANTS} in one meeting)',
             mem,
             'MB',
-            '< 1 MB',
-            mem < 1.0,
+            '<= 0.5 MB',
+            mem <= 0.5,
             base_mem,
             mem / base_mem if base_mem > 0 else None,
         )
@@ -603,8 +603,8 @@ def run() -> list[Figure]:
                 'edit from one Chromium page to another, median',
                 c_matrix,
                 'ms',
-                '< 100 ms',
-                c_matrix < 100,
+                '<= 1.5x minimal broadcast',
+                c_matrix <= 1.5 * c_base,
                 c_base,
                 c_matrix / c_base,
                 note='two participants: a score chosen in one page until the other page shows it',
