@@ -334,10 +334,19 @@ def _share(ctx: PageContext, survey_round: SurveyRound) -> None:
     else:
         unverified_label(t)
         link_and_qr(ctx, survey_round, t(f'{kind_of(survey_round).key}.title'))
-    tx.h3(t('survey.share.invitations'))
-    tx.p(t('survey.links.invitation_help' if survey_round.verified else 'survey.share.invitations_help')).classes(
-        'text-sm cop-muted'
-    )
+    if survey_round.verified:  # the server sends the invitations (below); these texts serve one's own mail merge
+        with ui.expansion(t('survey.share.invitations')).classes('w-full').mark('invitation-texts'):
+            tx.p(t('survey.links.invitation_help')).classes('text-sm cop-muted')
+            _invitation_texts(ctx, survey_round)
+    else:
+        tx.h3(t('survey.share.invitations'))
+        tx.p(t('survey.share.invitations_help')).classes('text-sm cop-muted')
+        _invitation_texts(ctx, survey_round)
+
+
+def _invitation_texts(ctx: PageContext, survey_round: SurveyRound) -> None:
+    """The invitation text in every language, ready to copy."""
+    t = ctx.t
     catalog = ctx.services.content.ui
     closes = survey_round.closes
     with ui.element('div').classes('w-full grid gap-3 lg:grid-cols-2'):
