@@ -13,7 +13,7 @@ from . import typography as tx
 
 def needs_results(t: Translator, summary: NeedsSummary | None, cid: str) -> None:
     """Shown on the block's card, outside its details, so the coordinator sees it while arranging the blocks."""
-    with ui.column().classes('w-full gap-1 pt-1').mark('needs-results'):
+    with ui.column().classes('w-full gap-1 mt-1 p-3 rounded bg-[#f3f6fa]').mark('needs-results'):
         tx.p(t('needs.result.title')).classes('font-semibold')
         if summary is None:
             tx.p(t('needs.result.none')).classes('text-sm cop-muted').mark('needs-results-none')

@@ -23,6 +23,7 @@ TOOLS_ITEM = 'tools_used'  # its option ids are tool ids of content/catalogues/t
 SHOWN = (('topic_kinds', 3), ('hope_to_get', 3), ('formats', 2), ('moments', 2), ('rhythm', 1), ('time_per_month', 1))
 MOMENT_ITEM = 'moments'
 TOP = 3
+SEPARATOR = ' · '  # between the answers of one question: neutral in every language (no French space rules)
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def lines(summary: NeedsSummary, t: Translator) -> list[tuple[str, str]]:
         top = summary.top(item_id, n)
         if not top or item_id not in summary.statements:
             continue
-        answers = '; '.join(
+        answers = SEPARATOR.join(
             t('needs.result.option', option=t.pick(c.label), percent=t.percent(share(c, summary))) for c in top
         )
         out.append((t.pick(summary.statements[item_id]), answers))

@@ -72,7 +72,7 @@ def agenda_story(data: dict[str, Any], t: Translator, community: str = '', level
 def _needs_story(needs: dict[str, Any], t: Translator, st: Any) -> list[Flowable]:
     """The needs survey's released results under the "needs and expectations" block (core/needs.for_script)."""
     story: list[Flowable] = [para(t('needs.result.title'), st['label']), para(needs['heading'], st['body'])]
-    story += [lead(t('kickoff.pdf.colon', label=question), answers, st['body']) for question, answers in needs['lines']]
+    story += [lead(question, answers, st['body']) for question, answers in needs['lines']]
     return story
 
 

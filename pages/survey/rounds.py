@@ -155,7 +155,8 @@ class RoundView:
         self.ctx, self.t, self.services = ctx, ctx.t, services
         self.cid, self.round = ctx.community.id, survey_round
         t = self.t
-        with ctx.frame(t('survey.round_title', title=_title(t, survey_round)), active=kind_of(survey_round).key):
+        kind = kind_of(survey_round)
+        with ctx.frame(t(f'{kind.key}.round_title', title=_title(t, survey_round)), active=kind.key):
             with ui.row().classes('items-center gap-3'):
                 tx.p(status_text(t, survey_round)).classes('text-lg font-medium').mark('round-status')
                 tx.span(t(f'survey.mode.{survey_round.mode}_short')).classes('cop-muted').mark('round-mode')
@@ -376,7 +377,8 @@ def _results(ctx: PageContext, services: Services, survey_round: SurveyRound) ->
     surveys = services.surveys
     snapshot = surveys.snapshot(ctx.user.id, cid, survey_round.id)
     count = snapshot.received
-    expected = ctx.community.expected_members
+    # the expected members are the community's; the needs survey asks people who are not members yet
+    expected = ctx.community.expected_members if kind_of(survey_round) == MEMBER else None
     if expected:
         tx.p(t('survey.results.count_rate', count=count, expected=expected, rate=t.percent(count / expected))).mark(
             'response-count'

@@ -108,7 +108,8 @@ async def test_results_read_as_lines_for_the_kickoff_and_an_idea_for_the_plan(wo
     t = Translator(services.content.ui, 'de')
     shown = dict(lines(summary, t))
     assert (
-        shown['Welche Zeitpunkte passen Ihnen am besten?'] == 'In der Mittagszeit (67\u00a0%); Am Vormittag (33\u00a0%)'
+        shown['Welche Zeitpunkte passen Ihnen am besten?']
+        == 'In der Mittagszeit (67\u00a0%) · Am Vormittag (33\u00a0%)'
     )
     assert (
         'Vorschriften und Verfahren und ihre Anwendung (100'
