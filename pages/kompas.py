@@ -358,6 +358,7 @@ def _result_summary(ctx: PageContext, services: Services, outcome: RoundResult) 
             ).mark('overall')
             if stage:
                 tx.p(t.pick(stage.explanation)).classes('cop-muted')
+            tx.p(t('kompas.stage_how')).classes('text-sm cop-muted').mark('stage-how')  # an indication, how derived
         if result.priorities:
             names = ', '.join(t.pick(instrument.dimension(d).title) for d in result.priorities)
             tx.p(t('kompas.priorities', dimensions=names)).mark('priorities')

@@ -59,7 +59,7 @@ async def test_answers_through_the_page_give_hand_computed_scores(user: User):
     user.find(marker='confirm-ok').click()
     await settle(user, before)
 
-    await user.should_see('Geschatte ontwikkelingsfase: Groeien (gemiddeld 3,6 op 5)')  # (2.5 + 4.6) / 2 = 3.55
+    await user.should_see('Indicatie van de ontwikkelingsfase: Groeien (gemiddeld 3,6 op 5)')  # (2.5 + 4.6) / 2 = 3.55
     await user.should_see('Werk eerst aan: Domein en doel')  # community is strong: not a priority
     with user:
         table = user.find(marker='kompas-table').elements.pop()
@@ -93,7 +93,7 @@ async def test_first_use_offers_the_quick_scan_and_the_page_then_opens_on_its_re
     user.find(marker='finish').click()
     await settle(user, before)
     await user.should_see(marker='kompas-indication')  # a first indication, said so
-    await user.should_see('Geschatte ontwikkelingsfase: Samenbrengen (gemiddeld 2,0 op 5)')
+    await user.should_see('Indicatie van de ontwikkelingsfase: Samenbrengen (gemiddeld 2,0 op 5)')
 
     await user.open(f'/c/{cid}/kompas')  # results first, with 'measure again' beside them
     await user.should_see(marker='kompas-latest')
