@@ -34,6 +34,7 @@ from .errors import NotFound, ValidationError
 from .i18n import LANGUAGES, Catalog, Translator
 from .mail import Mailer, _write_atomic
 from .mailtext import from_plain
+from .needs import INSTRUMENT as NEEDS_SURVEY
 from .roles import Permission
 from .survey import MAX_CODES, Surveys
 
@@ -180,12 +181,13 @@ class SurveyInvitations:
         t = Translator(self.catalog, lang)
         survey_round = self.surveys._round_doc(cid, round_id)
         closes = survey_round.get('closes') if survey_round else None
+        needs = bool(survey_round and survey_round.get('instrument') == NEEDS_SURVEY)  # prospective members
         return t(
-            'survey.invitation.body',
+            'needs.invitation.body' if needs else 'survey.invitation.body',
             community=self.surveys.community_name(cid),
             link='{link}',
             closes=t('survey.invitation.closes', date=t.date(closes)) if closes else '',
-            minutes=8,
+            minutes=4 if needs else 8,
         )
 
     # -- erasure ------------------------------------------------------------------------------------------------------

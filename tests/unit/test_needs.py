@@ -139,3 +139,13 @@ async def test_journey_step_is_done_once_a_needs_round_is_open_and_old_skip_list
     steps = {s.key: s for s in journey.progress(owner, cid)}
     assert steps['needs'].done and not steps['survey'].done  # a needs round is no member survey
     assert journey.summary(owner, cid)['needs'] == {'count': 1}
+
+
+async def test_invitation_by_mail_speaks_to_prospective_members(world):
+    services, owner, cid = world
+    needs_round = await services.surveys.create(owner, cid, instrument=INSTRUMENT)
+    member_round = await services.surveys.create(owner, cid)
+    invitations = services.survey_invitations
+    assert 'wir gründen eine Community CoP Aankoop' in invitations.default_text(cid, needs_round.id, 'de')
+    assert 'etwa 4 Minuten' in invitations.default_text(cid, needs_round.id, 'de')
+    assert 'Hoe ervaar jij onze community' in invitations.default_text(cid, member_round.id, 'nl')
