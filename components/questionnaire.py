@@ -15,6 +15,7 @@ from core.sheets import MAX_COMMENT
 from . import typography as tx
 from .focus import focus_heading_on_open
 from .frame import aria
+from .sources import based_on
 
 AnswerHandler = Callable[[str, Any], Awaitable[bool]]  # (item id, value) -> saved?
 CommentHandler = Callable[[str, str], Awaitable[bool]]
@@ -45,6 +46,7 @@ class QuestionCard:
             statement = tx.p(f'{number}. {t.pick(item.statement)}').classes('font-medium text-base')
             if item.help:
                 tx.p(t.pick(item.help)).classes('text-sm cop-muted')
+            based_on(t, item.source, f'based-on-{item.id}')
             if readonly:
                 tx.p(self._answer_text(instrument, value)).classes('font-medium').mark('answer-text')
             else:

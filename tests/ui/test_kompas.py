@@ -41,6 +41,8 @@ async def test_answers_through_the_page_give_hand_computed_scores(user: User):
     kompas = app.state.services.kompas.instrument
     domain, community, practice = (kompas.dimension(d) for d in ('domain', 'community', 'practice'))
     await start_round(user, cid)
+    await user.should_see(marker=f'based-on-{domain.items[0].id}')  # "Waarom deze vraag?" with the item's source
+    await user.should_see('Gebaseerd op: ' + domain.items[0].source)
     for item, value in zip(domain.items, [1, 2, 3, 4, 2, 3], strict=True):  # mean 2.5 -> developing
         await answer(user, item.id, value)
     await user.open(f'/c/{cid}/kompas/answer?d=community')
