@@ -1,8 +1,8 @@
 """The IT-tools matrix element: one element for the whole matrix (components/ittools_matrix.js renders it).
 
 The element keeps a copy of what its browser shows (`state`), applies every patch to that copy as the browser does,
-and sends the patch with `run_method`. So the page's memory stays small (one element, not one per cell), a change
-reaches the browser as a few hundred bytes, and tests can read what each simulated person sees.
+and sends the patch to the browser's `runMethod`. So the page's memory stays small (one element, not one per cell), a
+change reaches the browser as a few hundred bytes, and tests can read what each simulated person sees.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from nicegui import ui
+from nicegui import core, ui
+from nicegui.json import dumps
 
 from core.i18n import Translator
 from core.ittools.catalogue import MAX_WEIGHT, MIN_WEIGHT
@@ -86,7 +87,7 @@ class MatrixView(ui.element, component='ittools_matrix.js'):
         self.state['conflicts'] = {
             k: v for k, v in conflicts.items() if k.split(':')[0] in {t['id'] for t in state['tools']}
         }
-        self.run_method('reset', self.state)
+        self._send('reset', self.state)
 
     def patch(self, **parts: Any) -> None:
         """Apply `parts` (scores, notes, private, criteria, totals, stats, editing, rights, tools, conflicts, ack)
@@ -114,7 +115,19 @@ class MatrixView(ui.element, component='ittools_matrix.js'):
                 state['conflicts'][key] = conflict
         if 'ack' in parts:
             self.acks.append(parts['ack'])
-        self.run_method('patch', parts)
+        self._send('patch', parts)
+
+    def _send(self, method: str, payload: dict[str, Any]) -> None:
+        """What `run_method` sends, queued at once. `run_method` answers with an awaitable, which starts a task per call
+        and per page and queues the message one turn of the event loop later: with a hundred pages in a meeting, a
+        change reached the last browser measurably later (bench/ittools.py). Nothing here awaits an answer."""
+        if not core.is_loop_running() or not self._is_safe_to_interact():
+            return
+        client = self.client
+        if client.is_deleted:
+            return
+        code = f'return runMethod({self.id}, "{method}", [{dumps(payload)}])'
+        client.outbox.enqueue_message('run_javascript', {'code': code}, client._temporary_socket_id or client.id)
 
     # -- what the browser shows, for tests and checks --------------------------------------------------------------
 
