@@ -37,6 +37,7 @@ BASELINE = ROOT / 'bench' / 'minimal_broadcast.py'
 CHROMIUM = '/usr/bin/chromium'
 PARTICIPANTS = 100  # a plenary kick-off or a large CoP (issue #13)
 SEQUENTIAL_EDITS = 120
+ACK_INTERVAL = 3.0  # seconds, as nicegui.js acknowledges the messages it received
 STORM_EDITS = 1000
 ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 QUERY = re.compile(r"'client_id': '([^']+)', 'next_message_id': (\d+)")
@@ -129,6 +130,8 @@ class Browser:
         self.next_message_id = 0
         self.elements: dict[str, Any] = {}
         self.opened: asyncio.Event = asyncio.Event()
+        self.acked_message_id = -1
+        self._acking: asyncio.Task | None = None
 
     async def load(self, path: str) -> dict[str, Any]:
         response = await self.http.get(path)
@@ -158,8 +161,22 @@ class Browser:
             headers={'Cookie': cookies} if cookies else {},
             wait_timeout=10,
         )
+        self.acked_message_id = -1
+        self._acking = asyncio.create_task(self._ack_every(ACK_INTERVAL))
+
+    async def _ack_every(self, seconds: float) -> None:
+        """As nicegui.js does every 3 s: tell the server which messages arrived, so it can drop them from the history
+        it keeps to replay after a dropped connection. Without it, the server's memory grows as no browser lets it."""
+        while self.sio is not None:
+            await asyncio.sleep(seconds)
+            if self.sio is not None and self.acked_message_id < self.next_message_id:
+                await self.sio.emit('ack', {'client_id': self.client_id, 'next_message_id': self.next_message_id})
+                self.acked_message_id = self.next_message_id
 
     async def disconnect(self) -> None:
+        if self._acking is not None:
+            self._acking.cancel()
+            self._acking = None
         if self.sio is not None:
             await self.sio.disconnect()
             self.sio = None
@@ -191,6 +208,9 @@ class Browser:
 
     def _message(self, event: str, data: Any) -> None:
         now = time.perf_counter()
+        message_id = data.get('_id') if isinstance(data, dict) else None
+        if isinstance(message_id, int) and message_id >= self.next_message_id:
+            self.next_message_id = message_id + 1
         if event == 'open':
             self.opened.set()
         elif event == 'run_javascript':
