@@ -102,7 +102,7 @@ def walk(page, base: str, model: str) -> int:
         keys.tab_to(page.get_by_role('button', name='Naar overzicht en afronden' if last else re.compile('^Volgende')))
         keys.press('Enter')
         wait_idle(page)
-    assert answered == 32
+    assert answered == 42
     expect(page.get_by_text('Alle vragen zijn beantwoord.')).to_be_visible()
     keys.tab_to(page.get_by_role('button', name='Afronden'))
     keys.press('Enter')
@@ -118,8 +118,8 @@ def test_the_whole_kompas_by_keyboard_counts_its_key_presses(server, browser):
     model = os.environ.get('COP_KEYBOARD_MODEL', 'arrows')
     presses = walk(page, server.url, model)
     print(f'\nkey presses for the whole kompas by keyboard ({model}): {presses}')
-    if model == 'arrows':  # 32 questions in 8 parts; every option as its own Tab stop took 400 and more
-        assert presses <= 260, presses
+    if model == 'arrows':  # 42 questions in 8 parts; every option as its own Tab stop took over 500
+        assert presses <= 340, presses
     context.close()
 
 
