@@ -307,7 +307,7 @@ def filter_and_sort(
         a
         for a in actions
         if (not status or a.status == status)
-        and (not horizon or _within(a, int(horizon)))
+        and (horizon not in HORIZONS or _within(a, int(horizon)))  # an unknown horizon (a forged event) filters nothing
         and (not owner or a.owner.casefold() == owner.casefold())
     ]
     return sorted(chosen, key=_SORT_KEYS.get(sort, _SORT_KEYS['due']))

@@ -299,3 +299,8 @@ async def test_a_guide_answer_that_is_not_text_is_refused_and_the_old_one_kept(w
             await services.guide.save(owner, cid, question, value)
         assert info.value.key == 'error.invalid'
     assert services.guide.answers(owner, cid)[question].text == 'Ons antwoord'
+
+
+def test_a_forged_horizon_filter_is_ignored_not_a_crash():
+    action = Action(id='a1', title='Iets', horizon='30')
+    assert filter_and_sort([action], horizon='ffffffffffffffff') == [action]
