@@ -734,6 +734,7 @@ class Database:
         self._pieces: dict[str, bytes] = {}  # the main file's tables, serialised (kept for unchanged tables)
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
+        self._indexes: dict[tuple[str, str], tuple[tuple[tuple[str, int], ...], dict[Any, tuple[str, str]]]] = {}
         migrated = self._migrate()
         self._touched = {n for n in self._data if PART_SEP not in n}  # pieces still to serialise once
         if created or migrated:
@@ -751,6 +752,28 @@ class Database:
         if name not in self.partitioned:
             raise KeyError(name)
         return self.tinydb.table(partition_name(name, key))
+
+    def find(self, name: str, field: str, value: Any) -> Document | None:
+        """The document of partitioned table `name` whose `field` is `value`, at the cost of a dictionary lookup
+        however many parts the table has (a personal survey link is looked up among every round's links on each
+        page load). For a field that is set at insert and never changed afterwards, unique across the parts. The
+        index is rebuilt when a part appears, goes or changes its length; a hit is checked against the document."""
+        prefix = name + PART_SEP
+        shape = tuple((n, len(t)) for n, t in self._data.items() if n.startswith(prefix) and isinstance(t, dict))
+        index_shape, index = self._indexes.get((name, field), ((), {}))
+        if index_shape != shape:
+            index = {
+                doc.get(field): (part, doc_id)
+                for part, _ in shape
+                for doc_id, doc in self._data[part].items()
+                if isinstance(doc, dict)
+            }
+            self._indexes[(name, field)] = (shape, index)
+        part, doc_id = index.get(value, ('', ''))
+        doc = self._data.get(part, {}).get(doc_id) if part else None
+        if not isinstance(doc, dict) or doc.get(field) != value:
+            return None
+        return Document(dict(doc), int(doc_id))
 
     @property
     def schema_version(self) -> int:

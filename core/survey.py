@@ -523,7 +523,7 @@ class Surveys:
             db = self._db(cid)
         except (KeyError, DamagedFileError) as e:
             raise NotFound('survey.error.code_unknown') from e
-        doc = db.table(CODES).get(Query()['hash'] == code_hash(self._secret, code))
+        doc = db.find(CODES, 'hash', code_hash(self._secret, code))
         survey_round = db.table(ROUNDS).get(Query()['id'] == doc['round']) if doc else None
         if survey_round is None:
             raise NotFound('survey.error.code_unknown')

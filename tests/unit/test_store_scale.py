@@ -59,3 +59,43 @@ async def test_a_write_touches_a_bounded_number_of_bytes_however_long_the_histor
     reopened = build_services(Settings(data_dir=tmp_path / 'data'))
     assert len(reopened.store.community(big).table('survey_answers')) == 20_001  # and all of it reads back
     assert len(read_whole(services.store.communities_dir / f'{big}.json')['survey_answers']) == 20_001
+
+
+async def test_a_personal_link_is_found_without_reading_every_rounds_links(tmp_path, monkeypatch):
+    """Opening a personal link looks its keyed hash up in an index, not through the links of every round ever run;
+    the index follows new rounds, new links and deleted rounds (a restored file is a new Database, with its own)."""
+    from core import store
+    from core.errors import NotFound
+
+    services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
+    surveys = services.surveys
+    owner = (await services.accounts.sign_up('Coordinator', 'links@example.be', PASSWORD)).id
+    cid = (await services.communities.create(owner, {'name': 'Veel rondes'})).id
+    rounds = [await surveys.create(owner, cid, threshold=5, open_now=True) for _ in range(6)]
+    codes = {r.id: await surveys.make_codes(owner, cid, r.id, 300) for r in rounds}
+
+    def no_scan(*args, **kwargs):
+        raise AssertionError('every round was read')
+
+    monkeypatch.setattr(store.PartitionedTable, 'get', no_scan)
+    monkeypatch.setattr(store.PartitionedTable, 'search', no_scan)
+    for survey_round in rounds:
+        assert surveys.by_code(cid, codes[survey_round.id][-1]) == (survey_round, False)
+    later = await surveys.create(owner, cid, threshold=5, open_now=True)  # after the index was built
+    (fresh,) = await surveys.make_codes(owner, cid, later.id, 1)
+    assert surveys.by_code(cid, fresh) == (later, False)
+    await surveys.submit(
+        cid,
+        later.token,
+        surveys.ticket(cid, later.token),
+        sheet(surveys.instrument_of(later), random.Random(1)),
+        code=fresh,
+    )
+    assert surveys.by_code(cid, fresh) == (later, True)  # used: a change that leaves the index as it is
+    await surveys.delete(owner, cid, rounds[0].id)
+    for code in (codes[rounds[0].id][0], 'x' * 22):
+        try:
+            surveys.by_code(cid, code)
+        except NotFound:
+            continue
+        raise AssertionError("a deleted round's link or a forged one still opens")
