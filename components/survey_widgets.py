@@ -1,6 +1,7 @@
 """Pieces shared by the anonymous-survey pages (the member survey, answering it, a session's feedback round): the
 anonymity notice and its one-line summary, a round's status and its buttons, its open link with the QR code, its
-personal links (a sheet of QR cards and a list for a mail merge), the "count not verified" label, the trend.
+personal links (a sheet of QR cards and a list for a mail merge), the "count not verified" label, the trend, the
+perception gap (two rankings).
 
 `ctx` is the page's context (pages._base.PageContext): its translator, community, user and services, captured
 when the page was built."""
@@ -11,6 +12,7 @@ from typing import Any
 
 from nicegui import html, run, ui
 
+from core.dossier import GapView
 from core.i18n import Translator
 from core.survey import MAX_CODES, SurveyRound
 from core.survey_results import to_csv
@@ -19,6 +21,7 @@ from . import typography as tx
 from .charts import SERIES_COLOURS
 from .forms import ErrorLine, NumberField, copy_field
 from .qr import qr_image, qr_png, qr_svg
+from .tables import data_table
 
 NOTICE_POINTS = ('stored', 'not_stored', 'order', 'threshold', 'texts', 'receipt')
 
@@ -207,3 +210,18 @@ def link_and_qr(ctx: Any, survey_round: SurveyRound, qr_title: str) -> str:
                 ).props('outline dense').mark('qr-svg')
         qr_image(link, t('survey.share.qr_alt'))
     return link
+
+
+def gap_section(view: GapView) -> None:
+    """The perception gap as the survey page and the dossier page show it: how the rankings are made, where they
+    disagree, the two rankings side by side."""
+    tx.p(view.note).classes('text-sm').mark('gap-help')
+    if view.disagreements:
+        with html.ul().classes('list-disc pl-5 flex flex-col gap-1').mark('gap-disagreements'):
+            for text in view.disagreements:
+                tx.li(text)
+    if view.grid:
+        grid = view.grid
+        data_table(grid.caption, grid.header, grid.rows, numeric=grid.numeric, marker='gap-table')
+    if view.unranked:
+        tx.p(view.unranked).classes('text-sm cop-muted').mark('gap-unranked')

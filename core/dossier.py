@@ -19,7 +19,7 @@ from .questionnaire import Instrument
 from .roles import Permission, Role
 from .stages import Stage
 from .survey import SurveyRound
-from .survey_results import Gap, SurveyResults, nearest_in_time, perception_gap, weak_items
+from .survey_results import Gap, SurveyResults, disagreements, nearest_in_time, perception_gap, weak_items
 
 if TYPE_CHECKING:
     from .services import Services
@@ -35,6 +35,7 @@ class SurveyPart:
     instrument: Instrument
     results: SurveyResults
     gaps: list[Gap]
+    kompas_day: str | None = None  # when the kompas round the gaps read against was finished
 
 
 @dataclass
@@ -103,11 +104,15 @@ def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
         finished = [(r.finished, r.id) for r in services.kompas.rounds(actor, cid) if r.done]
         nearest = nearest_in_time(finished, survey_round.created)
         try:
-            kompas = services.kompas.result(actor, cid, nearest).result if nearest else None
+            kompas = services.kompas.result(actor, cid, nearest) if nearest else None
         except NotFound:
             kompas = None
         data.survey = SurveyPart(
-            survey_round, services.surveys.instrument_of(survey_round), results, perception_gap(kompas, results)
+            survey_round,
+            services.surveys.instrument_of(survey_round),
+            results,
+            perception_gap(kompas.result if kompas else None, results),
+            kompas.round.finished if kompas else None,
         )
         break
     data.kickoff = services.kickoff.plan_data(actor, cid, lang)
@@ -154,8 +159,19 @@ class SurveyView:
     note: str
     blocks: Grid
     cycles: Grid | None
-    gap: tuple[Chart, Grid] | None
+    gap: GapView | None
     weak: list[str]
+
+
+@dataclass(frozen=True)
+class GapView:
+    """The perception gap as text: how the two rankings are made, where they disagree, and the rankings side by
+    side (no chart: a radar of two different scales invites reading a difference that means nothing)."""
+
+    note: str
+    disagreements: list[str]
+    grid: Grid | None  # None when fewer than two dimensions have a score on both sides
+    unranked: str | None  # the dimensions only one side has a score for
 
 
 @dataclass(frozen=True)
@@ -296,36 +312,7 @@ def survey_view(data: DossierData, t: Translator) -> SurveyView | None:
         if results.cycles
         else None
     )
-    gap = None
-    gaps = [g for g in part.gaps if g.members is not None]
-    if gaps:
-        labels = [t.pick(d.title) if (d := data.kompas_current.dimension(g.dimension)) else g.dimension for g in gaps]
-        series: list[tuple[str, list[float | None]]] = [(t('survey.gap.members'), [g.members for g in gaps])]
-        if any(g.coordinator is not None for g in gaps):
-            series.insert(0, (t('survey.gap.coordinator'), [g.coordinator for g in gaps]))
-        rows = [
-            [
-                label,
-                t.number(g.coordinator, 1) if g.coordinator is not None else '—',
-                t.number(g.members, 1),
-                t.change(g.members, g.coordinator),
-            ]
-            for label, g in zip(labels, gaps, strict=True)
-        ]
-        gap = (
-            Chart(labels, series, data.kompas_current.scale.high),
-            Grid(
-                t('survey.gap.caption'),
-                [
-                    t('kompas.col_dimension'),
-                    t('survey.gap.coordinator'),
-                    t('survey.gap.members'),
-                    t('survey.gap.difference'),
-                ],
-                rows,
-                (1, 2, 3),
-            ),
-        )
+    gap = gap_view(part.gaps, data.kompas_current, t, part.kompas_day) if part.gaps else None
     return SurveyView(
         title=part.round.title or t('survey.round_default', date=t.date(part.round.created)),
         count=count,
@@ -398,3 +385,57 @@ def action_lines(data: DossierData, t: Translator) -> list[ActionLine]:
 def guide_sections(data: DossierData) -> list[tuple[Any, list[tuple[Any, Answer]]]]:
     """The guide's phases that hold answers, each with its answered questions in guide order."""
     return answered_by_phase(data.guide, data.guide_answers) if data.guide else []
+
+
+def gap_view(gaps: list[Gap], kompas: Instrument, t: Translator, kompas_day: str | None) -> GapView:
+    """The perception gap for the survey page and the dossier alike: the coordinator's and the members' ranking of
+    the kompas dimensions both speak about, never a difference of their scores."""
+
+    def name(g: Gap) -> str:
+        dimension = kompas.dimension(g.dimension)
+        return t.pick(dimension.title) if dimension else g.dimension
+
+    ranked = [g for g in gaps if g.ranked]
+    note = t('survey.gap.help', date=t.date(kompas_day)) if kompas_day else t('survey.gap.no_kompas')
+    if ranked:
+        note += ' ' + t('survey.gap.how')
+    wide = [
+        t(
+            'survey.gap.disagree',
+            dimension=name(g),
+            kompas_place=g.coordinator_rank,
+            members_place=g.members_rank,
+            total=len(ranked),
+        )
+        for g in disagreements(ranked)
+    ]
+    if ranked and not wide:
+        wide = [t('survey.gap.agree')]
+    grid = (
+        Grid(
+            t('survey.gap.caption'),
+            [
+                t('kompas.col_dimension'),
+                t('survey.gap.coordinator'),
+                t('survey.gap.members'),
+                t('survey.gap.difference'),
+            ],
+            [[name(g), str(g.coordinator_rank), str(g.members_rank), _shift(g.shift or 0, t)] for g in ranked],
+            (1, 2),
+        )
+        if ranked
+        else None
+    )
+    rest = [name(g) for g in gaps if not g.ranked]
+    unranked = None
+    if rest and kompas_day:
+        unranked = t('survey.gap.unranked', dimensions=', '.join(rest)) if ranked else t('survey.gap.too_few')
+    return GapView(note, wide, grid, unranked)
+
+
+def _shift(shift: int, t: Translator) -> str:
+    if shift > 0:
+        return t('survey.gap.lower', count=shift)
+    if shift < 0:
+        return t('survey.gap.higher', count=-shift)
+    return t('survey.gap.same')

@@ -1,5 +1,6 @@
 """Aggregated survey results: distributions, means per item, block and value cycle, the perception gap with the
-kompas, and exports. Pure functions over lists of answer sheets; callers enforce the threshold (Surveys)."""
+kompas (two rankings, never a difference of scores), and exports. Pure functions over lists of answer sheets;
+callers enforce the threshold (Surveys)."""
 
 from __future__ import annotations
 
@@ -121,20 +122,68 @@ def _pooled_mean(results: Iterable[ItemResult]) -> float | None:
     return round(total / count, 4) if count else None
 
 
+RANK_DECIMALS = 1  # averages are shown at one decimal: two that read the same there share a place
+
+
 @dataclass(frozen=True)
 class Gap:
+    """One kompas dimension seen from both sides. The coordinator's kompas score says how far a practice is
+    developed, the members' mean how much they agree with statements about it: two different scales, so they are
+    never subtracted. Each side ranks the dimensions both speak about by its own averages (1 = strongest), and the
+    two places are compared."""
+
     dimension: str
     coordinator: float | None  # the kompas dimension mean
     members: float | None  # the members' mean on the items mirroring it
+    coordinator_rank: int | None = None  # None: not ranked (one side says nothing about it)
+    members_rank: int | None = None
+
+    @property
+    def ranked(self) -> bool:
+        return self.coordinator_rank is not None and self.members_rank is not None
+
+    @property
+    def shift(self) -> int | None:
+        """How many places lower the members put this dimension than the coordinator (negative: higher)."""
+        if self.coordinator_rank is None or self.members_rank is None:
+            return None
+        return self.members_rank - self.coordinator_rank
+
+
+def rank(scores: Mapping[str, float]) -> dict[str, int]:
+    """Competition ranking, highest first ('1, 2, 2, 4'): a place is 1 + the number of scores strictly higher, at
+    the precision the averages are shown with, so equal-looking averages share a place and nothing depends on
+    the order the dimensions come in."""
+    rounded = {key: round(value, RANK_DECIMALS) for key, value in scores.items()}
+    return {key: 1 + sum(other > value for other in rounded.values()) for key, value in rounded.items()}
 
 
 def perception_gap(kompas: Result | None, results: SurveyResults) -> list[Gap]:
-    """Coordinator's view (latest kompas) against the members' view, on the dimensions both speak about."""
-    gaps = []
+    """The coordinator's view (a kompas round) against the members' view, as two rankings of the dimensions both
+    speak about. A dimension only one side has a score for is listed but not ranked (ranking it on one side only
+    would shift the other dimensions' places). The ranked dimensions come first, by the coordinator's place."""
+    pairs = []
     for dimension, members in results.mirrors.items():
-        coordinator = kompas.dimension(dimension).mean if kompas and kompas.dimension(dimension) else None
-        gaps.append(Gap(dimension, coordinator, members))
-    return gaps
+        score = kompas.dimension(dimension) if kompas else None
+        pairs.append((dimension, score.mean if score else None, members))
+    both = [(d, c, m) for d, c, m in pairs if c is not None and m is not None]
+    if len(both) < 2:  # one dimension is always first on both sides: nothing to compare
+        return [Gap(d, c, m) for d, c, m in pairs]
+    by_coordinator = rank({d: c for d, c, _ in both})
+    by_members = rank({d: m for d, _, m in both})
+    gaps = [Gap(d, c, m, by_coordinator.get(d), by_members.get(d)) for d, c, m in pairs]
+    order = {d: n for n, (d, _, _) in enumerate(pairs)}
+    return sorted(
+        gaps,
+        key=lambda g: (not g.ranked, g.coordinator_rank or 0, g.members_rank or 0, order[g.dimension]),
+    )
+
+
+def disagreements(gaps: Sequence[Gap], places: int = 2) -> list[Gap]:
+    """The ranked dimensions whose two places lie at least `places` apart, the widest first: where the coordinator
+    and the members put the weight differently, a topic for the next meeting."""
+    wide = [g for g in gaps if g.shift is not None and abs(g.shift) >= places]
+    return sorted(wide, key=lambda g: (-abs(g.shift or 0), g.coordinator_rank or 0))
 
 
 def nearest_in_time(dated: Sequence[tuple[str, Any]], day: str) -> Any | None:

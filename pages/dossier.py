@@ -11,6 +11,7 @@ from components import typography as tx
 from components.charts import horizontal_bars, radar
 from components.context import PageContext
 from components.story_card import story_view
+from components.survey_widgets import gap_section
 from components.tables import data_table
 from core.communities import file_slug
 from core.dossier import (
@@ -230,10 +231,8 @@ def _survey(t: Translator, data: DossierData) -> None:
     if view.cycles:
         _grid(view.cycles)
     if view.gap:
-        chart, grid = view.gap
         tx.h3(t('survey.gap.title'))
-        radar(chart.labels, chart.series, max_value=chart.high, label=t('survey.gap.chart_label'))
-        _grid(grid)
+        gap_section(view.gap)
     if view.weak:
         tx.h3(t('dossier.survey.weak'))
         _bullets(view.weak)

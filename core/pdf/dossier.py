@@ -237,8 +237,13 @@ def _survey(data: DossierData, t: Translator) -> list[Flowable]:
     if view.cycles:
         story += [spacer(3), _table(view.cycles, (0.75, 0.25))]
     if view.gap:
-        chart, grid = view.gap
-        story += [heading(t('survey.gap.title'), 1, st), spider(chart), _table(grid, (0.4, 0.2, 0.2, 0.2))]
+        gap = view.gap
+        story += [heading(t('survey.gap.title'), 1, st), para(gap.note, st['body'])]
+        story += [bullet(text, st['bullet']) for text in gap.disagreements]
+        if gap.grid:
+            story += [spacer(3), _table(gap.grid, (0.34, 0.18, 0.18, 0.3))]
+        if gap.unranked:
+            story.append(para(gap.unranked, st['muted']))
     if view.weak:
         story.append(heading(t('dossier.survey.weak'), 1, st))
         story += [bullet(text, st['bullet']) for text in view.weak]

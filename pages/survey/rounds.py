@@ -12,7 +12,7 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.actions import attempt_now
-from components.charts import horizontal_bars, radar
+from components.charts import horizontal_bars
 from components.context import PageContext
 from components.dialogs import confirm
 from components.error_pages import not_found_content
@@ -22,6 +22,7 @@ from components.nav import provide
 from components.questionnaire_flow import send_idea
 from components.survey_widgets import (
     anonymity_summary,
+    gap_section,
     link_and_qr,
     personal_links,
     status_buttons,
@@ -32,6 +33,7 @@ from components.survey_widgets import (
 )
 from components.tables import data_table
 from core.changes import Changed
+from core.dossier import gap_view
 from core.errors import NotFound
 from core.i18n import LANGUAGES, Translator
 from core.needs import INSTRUMENT as NEEDS_INSTRUMENT
@@ -487,39 +489,8 @@ def _gap(ctx: PageContext, services: Services, survey_round: SurveyRound, result
     gaps = perception_gap(latest.result if latest else None, results)
     if not gaps:
         return
-    kompas = services.kompas.instrument
     tx.h3(t('survey.gap.title'))
-    tx.p(t('survey.gap.help', date=t.date(latest.round.finished)) if latest else t('survey.gap.no_kompas')).classes(
-        'text-sm'
-    ).mark('gap-help')
-    names = [t.pick(kompas.dimension(g.dimension).title) for g in gaps]
-    with ui.element('div').classes('w-full grid gap-4 lg:grid-cols-2 items-start'):
-        series = [(t('survey.gap.members'), [g.members for g in gaps])]
-        if latest:
-            series.insert(0, (t('survey.gap.coordinator'), [g.coordinator for g in gaps]))
-        radar(names, series, max_value=5, label=t('survey.gap.chart_label')).mark('gap-radar')
-        rows = []
-        for name, g in zip(names, gaps, strict=True):
-            rows.append(
-                [
-                    name,
-                    '—' if g.coordinator is None else t.number(g.coordinator, 1),
-                    '—' if g.members is None else t.number(g.members, 1),
-                    t.change(g.members, g.coordinator),
-                ]
-            )
-        data_table(
-            t('survey.gap.caption'),
-            [
-                t('kompas.col_dimension'),
-                t('survey.gap.coordinator'),
-                t('survey.gap.members'),
-                t('survey.gap.difference'),
-            ],
-            rows,
-            numeric=(1, 2, 3),
-            marker='gap-table',
-        )
+    gap_section(gap_view(gaps, services.kompas.instrument, t, latest.round.finished if latest else None))
 
 
 def _per_item(ctx: PageContext, instrument, results: SurveyResults) -> None:

@@ -80,7 +80,26 @@ async def test_threshold_hides_results_until_enough_answers(user: User, create_u
     await user.open(f'/c/{cid}/survey/{survey_round.id}')
     await user.should_see(marker='blocks-table')  # N answers
     await user.should_not_see(marker='below-threshold')
+    await user.should_see('Vul het CoP-kompas in om je eigen rangorde van de dimensies naast die van de leden te zien.')
+    await user.should_not_see(marker='gap-table')  # no kompas round: nothing to rank against
+
+
+async def test_the_perception_gap_shows_two_rankings(user: User, create_user):
+    services, owner, cid, survey_round = await setup_round(threshold=5)
+    for n in range(5):
+        await answer_survey(browser(create_user()), await link(cid, survey_round), 2 + n % 3)
+    kompas = services.kompas
+    sheet = await kompas.start(owner.id, cid)
+    for rank, dimension in enumerate(kompas.instrument.dimensions):
+        for item in dimension.items:
+            await kompas.answer(owner.id, cid, sheet.id, item.id, 5 - rank % 5)
+    await kompas.finish(owner.id, cid, sheet.id)
+    await log_in(user, 'owner@example.be')
+    await user.open(f'/c/{cid}/survey/{survey_round.id}')
     await user.should_see(marker='gap-table')
+    await user.should_see('Rangorde van de dimensies (1 = sterkst)')
+    await user.should_see(marker='gap-disagreements')  # the members rank every dimension alike, the kompas does not
+    await user.should_see('plaatsen hoger bij de leden')
 
 
 async def test_a_personal_link_answers_once_in_any_browser(user: User, create_user):

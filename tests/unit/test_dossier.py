@@ -83,12 +83,13 @@ async def test_the_pdf_prints_every_text_the_web_page_shows(world):
         data = collect(services, owner, cid, lang)
         kompas, survey, decision = kompas_view(data, t), survey_view(data, t), decision_view(data, t)
         assert kompas and kompas.priorities and len(kompas.table.header) == 5  # two rounds: the change column
-        assert survey and survey.gap and decision and decision.ranking
+        assert survey and survey.gap and survey.gap.grid and decision and decision.ranking
         expected = [value for _, value in cover_facts(data, t)] + [kompas.note, kompas.overall, kompas.priorities]
         expected += [cell for row in kompas.table.rows for cell in row]
         expected += [title for title, _ in kompas.readings]
         expected += [survey.title, survey.count, survey.note, *survey.weak]
-        expected += [cell for grid in (survey.blocks, survey.gap[1]) for row in grid.rows for cell in row]
+        expected += [cell for grid in (survey.blocks, survey.gap.grid) for row in grid.rows for cell in row]
+        expected += [survey.gap.note, *survey.gap.disagreements]
         expected += [value for _, value in decision.facts] + [cell for row in decision.ranking.rows for cell in row]
         expected += [cell for row in community_rows(data, t) for cell in row]
         expected += [a.title for a in action_lines(data, t)]
