@@ -3,6 +3,7 @@ accessible HTML twin. Each part is None (or empty) when its tool holds nothing y
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,8 @@ class DossierData:
     guide: Guide | None = None
     guide_answers: dict[str, Answer] = field(default_factory=dict)
     stories: list[Any] = field(default_factory=list)  # published value-creation stories (core/stories.py)
+    # per section, the sources of the instrument items, guide questions and catalogue entries it shows (the appendix)
+    sources: dict[str, list[str]] = field(default_factory=dict)
 
 
 def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
@@ -120,6 +123,7 @@ def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
     data.guide = services.content.guide
     data.guide_answers = services.guide.answers(actor, cid)
     data.stories = services.stories.published(cid)  # the role was checked above
+    data.sources = used_sources(services, data)
     return data
 
 
@@ -439,3 +443,55 @@ def _shift(shift: int, t: Translator) -> str:
     if shift < 0:
         return t('survey.gap.higher', count=-shift)
     return t('survey.gap.same')
+
+
+# -- the appendix of sources: the last section, after every chosen one ---------------------------------------------
+
+
+def used_sources(services: Services, data: DossierData) -> dict[str, list[str]]:
+    """Per section, the `source` of every instrument item, guide question, kick-off block and IT-tools criterion
+    whose result the section shows: what the appendix lists when the section is in the dossier."""
+    stage_source = [data.stage.source] if data.stage else []
+    found: dict[str, list[str]] = {'community': stage_source, 'guide': []}
+    if data.profile is not None:
+        outcome = data.profile.profile
+        found['profile'] = [f.item.source for f in [*outcome.strengths, *outcome.improvements]]
+    if data.kompas is not None:
+        estimated = [data.kompas_stage.source] if data.kompas_stage else []
+        found['kompas'] = [item.source for item in data.kompas.instrument.items] + estimated
+    if data.survey is not None:
+        found['survey'] = [item.source for item in data.survey.instrument.items]
+    if data.decision is not None:
+        catalogue = services.content.ittools
+        chosen = (catalogue.criterion(c['id']) for c in data.decision.get('criteria', ()))
+        found['ittools'] = [c.source for c in chosen if c is not None]  # own criteria have no source
+    if data.kickoff is not None:
+        found['kickoff'] = [block.get('source', '') for block in data.kickoff['blocks']]
+    found['guide'] = [question.source for _, answered in guide_sections(data) for question, _ in answered]
+    return found
+
+
+def appendix_sources(data: DossierData, sections: Sequence[str]) -> list[str]:
+    """The references behind the chosen sections, each once, sorted: a compound source ("A; B") counts as its
+    references A and B, so a work cited by several items appears once per part cited."""
+    references = {
+        reference: None
+        for section in sections
+        for source in data.sources.get(section, ())
+        for reference in split_source(source)
+    }
+    return sorted(references, key=lambda r: (r.casefold(), r))
+
+
+def split_source(source: str) -> list[str]:
+    """'A; B (x; y)' -> ['A', 'B (x; y)']: a semicolon inside brackets belongs to its reference."""
+    parts, depth, current = [], 0, []
+    for char in source:
+        depth += {'(': 1, ')': -1}.get(char, 0)
+        if char == ';' and depth <= 0:
+            parts.append(''.join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append(''.join(current))
+    return [' '.join(p.split()) for p in parts if p.strip()]

@@ -36,6 +36,7 @@ class Question:
     attention: tuple[Text, ...]
     choices: tuple[Choice, ...]
     tools: tuple[str, ...]
+    source: str  # what the question rests on, shown under "Why this question?" and in the dossier's sources
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def load_guide(path: Path, stages: set[str]) -> Guide:
                     tuple(check.texts(raw.get('attention') or [], f'{qwhere}.attention')),
                     choices,
                     tools,
+                    check.source(raw.get('source'), f'{qwhere}.source'),
                 )
             )
         phases.append(

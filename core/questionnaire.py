@@ -429,8 +429,19 @@ class Instruments:
 
 
 def fingerprint(raw: Any) -> str:
-    """A hash of an instrument's content: a change of wording changes it."""
-    return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    """A hash of an instrument's content: a change of wording changes it. The items' `source` fields are left out:
+    a source is metadata about the wording (what it rests on), not what respondents answered, so correcting a
+    citation must not force a new version and a migration of every round."""
+    wording = json.dumps(_without_sources(raw), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(wording.encode()).hexdigest()[:16]
+
+
+def _without_sources(raw: Any) -> Any:
+    if isinstance(raw, dict):
+        return {key: _without_sources(value) for key, value in raw.items() if key != 'source'}
+    if isinstance(raw, list):
+        return [_without_sources(value) for value in raw]
+    return raw
 
 
 def load_instruments(folder: Path, stage_ids: Collection[str] | None = None) -> Instruments:

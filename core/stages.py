@@ -15,6 +15,7 @@ class Stage:
     id: str
     title: Text
     explanation: Text
+    source: str = ''  # what the stage rests on (the dossier's appendix of sources)
 
 
 def load_stages(path: Path) -> list[Stage]:
@@ -29,6 +30,7 @@ def load_stages(path: Path) -> list[Stage]:
                 id=check.ident(raw.get('id'), f'{where}.id'),
                 title=check.text(raw.get('title'), f'{where}.title'),
                 explanation=check.text(raw.get('explanation'), f'{where}.explanation'),
+                source=check.source(raw.get('source'), f'{where}.source'),
             )
         )
     check.unique([s.id for s in stages], 'stages')

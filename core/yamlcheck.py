@@ -96,6 +96,14 @@ class Checker:
     def texts(self, value: Any, where: str, *, min_len: int = 0) -> list[Text]:
         return [self.text(v, f'{where}[{i}]') for i, v in enumerate(self.sequence(value, where, min_len=min_len))]
 
+    def source(self, value: Any, where: str) -> str:
+        """The reference an item rests on (author or organisation, year, part), shown to users under "Why this
+        question?": a non-empty, untranslated string. Guide questions, kick-off blocks, criteria and methods must
+        have one, so a new item without its grounding fails the content check."""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where, 'missing source (author or organisation, year, part: see content/README.md)')
+        return ' '.join(value.split())
+
     def ident(self, value: Any, where: str) -> str:
         if not isinstance(value, str) or not ID_PATTERN.match(value):
             raise self.fail(where, f'id {value!r} must be lower-case snake_case')

@@ -129,7 +129,7 @@ def load_criteria(path: Path) -> tuple[CriterionGroup, ...]:
                     group=group_id,
                     title=check.text(raw.get('title'), f'{item_where}.title'),
                     explanation=check.text(raw.get('explanation'), f'{item_where}.explanation'),
-                    source=_source(check, raw.get('source'), f'{item_where}.source'),
+                    source=check.source(raw.get('source'), f'{item_where}.source'),
                 )
             )
         groups.append(

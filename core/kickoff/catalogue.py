@@ -60,6 +60,7 @@ class TemplateBlock:
     roles: tuple[str, ...]
     materials: Text
     notes: Text
+    source: str  # what the block rests on, shown under "Why this block?" in the scenario editor
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,17 @@ class KickoffCatalogue:
     def role_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.roles)
 
+    def block_source(self, template_id: str | None, kind: str, method_id: str | None = None) -> str:
+        """What a scenario's block rests on: the source of the template block of its kind (in the scenario's own
+        template first, then in any template), followed by its library method's source when it uses one; '' for a
+        block the coordinator wrote without a library method (kind 'custom')."""
+        own = self.template(template_id)
+        templates = ([own] if own else []) + [t for t in self.templates if t is not own]
+        by_kind = next((b.source for t in templates for b in t.blocks if b.kind == kind), '')
+        method = self.method(method_id)
+        parts = [by_kind, method.source if method else '']
+        return '; '.join(dict.fromkeys(p for p in parts if p))
+
 
 def _duration(check: Checker, value: Any, where: str) -> int:
     return check.integer(value, where, low=MIN_DURATION, high=MAX_DURATION)
@@ -119,9 +131,6 @@ def load_methods(path: Path) -> tuple[Method, ...]:
         duration_max = _duration(check, duration.get('max'), f'{where}.duration.max')
         if duration_max < duration_min:
             raise check.fail(f'{where}.duration', 'max is below min')
-        source = raw.get('source')
-        if not isinstance(source, str) or not source.strip():
-            raise check.fail(f'{where}.source', 'missing source')
         methods.append(
             Method(
                 id=mid,
@@ -135,7 +144,7 @@ def load_methods(path: Path) -> tuple[Method, ...]:
                 steps=tuple(check.texts(raw.get('steps'), f'{where}.steps', min_len=2)),
                 materials=check.text(raw.get('materials'), f'{where}.materials'),
                 online=check.text(raw.get('online'), f'{where}.online'),
-                source=source.strip(),
+                source=check.source(raw.get('source'), f'{where}.source'),
             )
         )
         _method_fits(check, methods[-1], LIMITS, where)
@@ -217,6 +226,7 @@ def _template_block(check: Checker, block: dict[str, Any], bw: str, known: tuple
         roles=tuple(block_roles),
         materials=check.text(block.get('materials'), f'{bw}.materials'),
         notes=check.text(block.get('notes'), f'{bw}.notes'),
+        source=check.source(block.get('source'), f'{bw}.source'),
     )
     for name, limit in (
         ('title', 'block_title'),

@@ -500,6 +500,7 @@ def scenario_data(scenario: Scenario, catalogue: KickoffCatalogue, lang: str) ->
                 'roles': [_pick(r.label, lang) for r in catalogue.roles if r.id in block.roles],
                 'materials': block.materials,
                 'notes': block.notes,
+                'source': catalogue.block_source(scenario.template, block.kind, block.method),
             }
         )
     return {
