@@ -37,6 +37,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .i18n import HTML_LANG
 from .store import _write_synced, fsync_dir
 
 log = logging.getLogger(__name__)
@@ -191,7 +192,8 @@ class Mailer:
                 part.content, maintype=part.maintype, subtype=part.subtype, filename=part.filename, params=part.params
             )
         if lang:  # after the content: setting the content drops the Content-* headers
-            message['Content-Language'] = lang
+            # the language with its region, as the HTML part's lang says it (RFC 3282 takes BCP 47 tags): de-BE
+            message['Content-Language'] = HTML_LANG.get(lang, lang)
         return message
 
     # -- queueing ----------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from .i18n import Catalog
+from .i18n import HTML_LANG, Catalog
 
 PRODUCT = 'CoP-toolbox'
 
@@ -45,8 +45,9 @@ def render(catalog: Catalog, key: str, lang: str, *, link: str = '', extra: str 
         )
     text_parts.append(f'-- \n{footer}')
     html_parts.append(f'<hr><p style="font-size:small;color:#555555">{escape(footer)}</p>')
+    tag = escape(HTML_LANG.get(lang, lang))  # nl-BE, as the pages' <html lang>
     html = (
-        f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8"><title>{escape(subject)}</title>'
+        f'<!DOCTYPE html><html lang="{tag}"><head><meta charset="utf-8"><title>{escape(subject)}</title>'
         f'</head><body style="font-family:Arial,sans-serif;line-height:1.5">{"".join(html_parts)}</body></html>'
     )
     return MailText(subject, '\n\n'.join(text_parts) + '\n', html)
@@ -67,8 +68,9 @@ def from_plain(catalog: Catalog, subject: str, body: str, lang: str, *, link: st
     paragraphs = [p.strip() for p in body.split('\n\n') if p.strip()]
     html_parts = [f'<p>{_lines(p).replace(escape("{link}"), anchor)}</p>' for p in paragraphs]
     html_parts.append(f'<hr><p style="font-size:small;color:#555555">{escape(footer)}</p>')
+    tag = escape(HTML_LANG.get(lang, lang))  # nl-BE, as the pages' <html lang>
     html = (
-        f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8"><title>{escape(subject)}</title>'
+        f'<!DOCTYPE html><html lang="{tag}"><head><meta charset="utf-8"><title>{escape(subject)}</title>'
         f'</head><body style="font-family:Arial,sans-serif;line-height:1.5">{"".join(html_parts)}</body></html>'
     )
     return MailText(subject, text, html)

@@ -53,7 +53,7 @@ async def test_each_participant_gets_the_agenda_and_a_meeting_request_outlook_op
     mail = next(m for m in mails if m.rcpt_tos == ['an@fod.example.be'])
     message = mail.message
     assert (
-        message['Content-Language'] == 'fr'
+        message['Content-Language'] == 'fr-BE'
         and message['Subject'] == 'Invitation\u00a0: Kick-off CoP Data le 18 juin 2026'
     )
     assert message.get_content_type() == 'multipart/mixed'
@@ -92,7 +92,7 @@ async def test_each_participant_gets_the_agenda_and_a_meeting_request_outlook_op
     again = smtp_server.wait_for(3)[2]
     [event2] = Calendar.from_ical(next(again.message.iter_attachments()).get_payload(decode=True)).walk('VEVENT')
     assert str(event2['uid']) == str(event['uid']) and int(event2['sequence']) >= first_sequence
-    assert again.message['Content-Language'] == 'nl'
+    assert again.message['Content-Language'] == 'nl-BE'
 
 
 async def test_a_scenario_without_a_date_or_addresses_is_refused(world):

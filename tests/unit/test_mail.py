@@ -44,7 +44,11 @@ def test_without_a_relay_each_mail_is_one_eml_file_in_the_outbox_and_the_log_say
     mail_id = mailer.submit(TO, 'Onderwerp', 'Tekst', '<p>Tekst</p>', lang='nl')
     assert wait_state(mailer, mail_id, {'sent'}) == 'sent'
     [path] = (tmp_path / 'outbox').glob('*.eml')
-    ours = ' '.join(r.getMessage() for r in caplog.records if r.name == 'core.mail')
+    end = time.monotonic() + 5  # the sender thread marks the mail sent, then logs where it went
+    while str(path) not in (ours := ' '.join(r.getMessage() for r in caplog.records if r.name == 'core.mail')):
+        if time.monotonic() > end:
+            break
+        time.sleep(0.02)
     assert mail_id in path.name and str(path) in ours and TO not in ours
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert message['To'] == TO and message.get_content_type() == 'multipart/alternative'
@@ -64,7 +68,7 @@ def test_a_relay_receives_a_multipart_mail_with_the_products_name_and_the_reader
     message = got.message
     assert message['From'].addresses[0].display_name == 'CoP-toolbox'
     assert message['Subject'] == 'Uitnodiging été'  # encoded on the wire, decoded here
-    assert message['Content-Language'] == 'fr' and message['Message-ID'] and message['Date']
+    assert message['Content-Language'] == 'fr-BE' and message['Message-ID'] and message['Date']
     assert message['Auto-Submitted'] == 'auto-generated'
     assert message.get_content_type() == 'multipart/mixed'
     body = next(message.iter_parts())
@@ -186,3 +190,18 @@ def test_mail_options_and_their_environment_variables():
     for argv in (['--smtp-url', 'http://x'], ['--mail-from', 'not an address'], ['--public-url', 'cop.x.be']):
         with pytest.raises(SystemExit):
             parse_settings(argv, {})
+
+
+@pytest.mark.parametrize(('lang', 'tag'), [('nl', 'nl-BE'), ('fr', 'fr-BE'), ('en', 'en-GB'), ('de', 'de-BE')])
+def test_a_mail_names_its_language_with_the_region_as_the_pages_do(tmp_path, lang, tag):
+    """Content-Language and the HTML part's lang carry the same BCP 47 tag as the web pages' <html lang>."""
+    from core.content import load_content
+    from core.i18n import Translator
+    from core.mailtext import from_plain
+
+    catalog = load_content().ui
+    assert Translator(catalog, lang).html_lang == tag
+    text = from_plain(catalog, 'Betreff', 'Guten Tag,\n\n{link}', lang, link='https://cop.example.be/s/x')
+    assert f'<html lang="{tag}">' in text.html
+    message = mailer_for(tmp_path, None).compose(TO, text.subject, text.text, text.html, lang=lang)
+    assert message['Content-Language'] == tag

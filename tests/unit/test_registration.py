@@ -55,7 +55,7 @@ async def test_a_new_address_gets_a_confirmation_link_that_works_once(services, 
     user = services.accounts.by_email('anna@example.be')
     assert user is not None and not user.confirmed
     [mail] = smtp_server.wait_for(1)
-    assert mail.rcpt_tos == ['anna@example.be'] and mail.message['Content-Language'] == 'fr'
+    assert mail.rcpt_tos == ['anna@example.be'] and mail.message['Content-Language'] == 'fr-BE'
     assert 'confirmez votre adresse' in mail.message['Subject'] and 'CoP-toolbox' in mail.message['Subject']
     assert PASSWORD not in mail.text and PASSWORD not in mail.html  # never a password in a mail
     assert f'{BASE}/signup/confirm/' in mail.text and 'href="https://cop.example.be/signup/confirm/' in mail.html
@@ -107,7 +107,7 @@ async def test_an_address_with_an_account_gets_a_mail_with_a_reset_link_and_the_
     assert result is None  # the same answer as for a new address
     assert services.accounts.count() == 1 and services.accounts.get(owner.id).name == 'Els Claes'
     [mail] = smtp_server.wait_for(1)
-    assert mail.message['Content-Language'] == 'en'  # the account's language, not the form's
+    assert mail.message['Content-Language'] == 'en-GB'  # the account's language, not the form's
     assert 'already have an account' in mail.message['Subject']
     assert '/reset/' in mail.text and '/signup/confirm/' not in mail.text
     assert 'another passphrase' not in mail.text
@@ -130,7 +130,7 @@ async def test_a_reset_link_sets_a_new_password_ends_every_session_and_works_onc
     await services.registration.request_reset('JAN@example.be ', 'b3', BASE)
     await services.registration.request_reset('nobody@example.be', 'b3', BASE)  # no account: no mail, same answer
     [mail] = smtp_server.wait_for(1)
-    assert mail.rcpt_tos == ['jan@example.be'] and mail.message['Content-Language'] == 'fr'
+    assert mail.rcpt_tos == ['jan@example.be'] and mail.message['Content-Language'] == 'fr-BE'
     token = link_in(mail, '/reset/')
     assert services.registration.reset_target(token).id == user.id  # showing the form does not use the link
     with pytest.raises(ValidationError) as short:

@@ -146,7 +146,7 @@ async def test_inactive_accounts_are_warned_by_mail_then_erased_and_a_login_save
         by_recipient[message['To']] = message
     coach = by_recipient[demo.DEMO_COACH_EMAIL]  # French, as the coach's account is
     assert coach['From'].addresses[0].display_name == 'CoP-toolbox'
-    assert coach['Content-Language'] == 'fr'
+    assert coach['Content-Language'] == 'fr-BE'
     assert 'supprimerons votre compte' in coach.get_body(('plain',)).get_content()
     assert re.search(r'le (1er|\d{1,2}) \w+ \d{4}', coach.get_body(('plain',)).get_content())  # a written date
     assert '<p>' in coach.get_body(('html',)).get_content()

@@ -75,7 +75,7 @@ async def test_each_address_gets_its_own_link_in_its_language_and_the_coordinato
     mails = smtp_server.wait_for(4)
     codes = {m.rcpt_tos[0]: code_of(m) for m in mails}
     assert set(codes) == {p.lower() for p in PEOPLE} and len(set(codes.values())) == 4
-    assert all(m.message['Content-Language'] == 'fr' and 'CoP Data' in m.message['Subject'] for m in mails)
+    assert all(m.message['Content-Language'] == 'fr-BE' and 'CoP Data' in m.message['Subject'] for m in mails)
     assert all(f'{BASE}/s/{cid}/p/' in m.text and 'href=' in m.html for m in mails)
     assert all(services.surveys.by_code(cid, c) == (survey_round, False) for c in codes.values())
     services.mailer.wait_idle()
