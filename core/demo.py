@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import random
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from tinydb import Query
 
 from . import clock
 from .ittools.demo import seed as seed_ittools
 from .kompas import TABLE as KOMPAS_TABLE
+from .needs import INSTRUMENT as NEEDS_INSTRUMENT
 from .portfolio_demo import seed_portfolio
 from .services import Services
 
@@ -58,6 +59,7 @@ async def seed_parts(services: Services, owner: str, cid: str) -> None:
     await _seed_kompas(services, owner, cid)
     await _seed_profile(services, owner, cid)
     await _seed_survey(services, owner, cid)
+    await _seed_needs(services, owner, cid)
     await _seed_facilitation(services, owner, cid)
     await _seed_kickoff(services, owner, cid)
     await seed_ittools(services.ittools, owner, cid)
@@ -177,6 +179,57 @@ async def _seed_survey(services: Services, owner: str, cid: str) -> None:
         )
 
 
+# the needs survey before the kick-off: per question, how likely each option is chosen (a multi) or its weight (a
+# choice); options not named are chosen now and then. Writers of letters to citizens: they want cases and examples,
+# meet monthly around noon or in the morning, and already work in Teams and SharePoint.
+NEEDS_DEMO: dict[str, dict[str, float]] = {
+    'hope_to_get': {'answers': 0.7, 'experience': 0.6, 'contacts': 0.5, 'up_to_date': 0.3, 'shared_products': 0.35},
+    'can_share': {'cases': 0.65, 'documents': 0.45, 'listen_first': 0.3, 'expertise': 0.2},
+    'topic_kinds': {'daily_cases': 0.8, 'good_practice': 0.6, 'methods_tools': 0.35, 'rules': 0.25, 'skills': 0.3},
+    'time_per_month': {'one_to_two_hours': 8, 'under_one_hour': 3, 'half_day': 1},
+    'formats': {'workshops': 0.6, 'onsite': 0.5, 'online': 0.45, 'lunch_talks': 0.4, 'written': 0.2},
+    'moments': {'morning': 0.55, 'lunch': 0.5, 'afternoon': 0.3, 'end_of_day': 0.05},
+    'rhythm': {'monthly': 8, 'every_two_months': 3, 'quarterly': 1},
+    'tools_used': {'teams': 0.95, 'sharepoint': 0.7, 'webex': 0.3, 'whiteboard': 0.2, 'wooclap': 0.15},
+}
+NEEDS_TEXTS = (
+    'Hoe schrijf je een weigering zonder dat de burger zich afgewezen voelt?',
+    'Mag een brief "je" zeggen tegen de burger, en wie beslist dat bij ons?',
+    'Comment simplifier une lettre quand le texte de loi impose certaines formules ?',
+    'Welke zinnen uit onze standaardbrieven begrijpt niemand?',
+    'Hoe pak ik het aan als mijn diensthoofd liever de oude formuleringen houdt?',
+)
+
+
+async def _seed_needs(services: Services, owner: str, cid: str) -> None:
+    """A closed needs-survey round of prospective members before the kick-off: 15 of 20 personal links answered,
+    three times the threshold (results are released in steps of it), so the kick-off's "needs and expectations"
+    block shows them."""
+    surveys = services.surveys
+    rng = random.Random(2025)
+    needs = await surveys.create(
+        owner, cid, title='Voor de kick-off', threshold=5, instrument=NEEDS_INSTRUMENT, open_now=True
+    )
+    instrument = surveys.instrument_of(needs)
+    codes = await surveys.make_codes(owner, cid, needs.id, 20)
+    for n, code in enumerate(codes[:15]):
+        answers: dict[str, object] = {}
+        for item in instrument.items:
+            odds = NEEDS_DEMO.get(item.id, {})
+            if item.type == 'multi':
+                chosen = [o.id for o in item.options if rng.random() < odds.get(o.id, 0.08)]
+                answers[item.id] = chosen or [max(item.options, key=lambda o: odds.get(o.id, 0)).id]
+            elif item.type == 'choice':
+                weights = [odds.get(o.id, 0.5) for o in item.options]
+                answers[item.id] = rng.choices([o.id for o in item.options], weights)[0]
+            elif item.type == 'scale':
+                answers[item.id] = rng.choice([2, 3, 4, 4, 5, 'na'])
+            elif n % 3 == 0:  # an open question, answered by some
+                answers[item.id] = NEEDS_TEXTS[n // 3 % len(NEEDS_TEXTS)]
+        await surveys.submit(cid, needs.token, surveys.ticket(cid, needs.token), answers, code=code)
+    await surveys.set_status(owner, cid, needs.id, 'closed')
+
+
 ANIMATION_DEMO = (
     (
         'Intervisie: moeilijke brieven',
@@ -250,6 +303,7 @@ OWN_ACTIONS = (
         'title': 'Startbijeenkomst houden',
         'owner': 'An Demo',
         'horizon': '30',
+        'days': 0,  # due that many days from today; 0: on the kick-off day
         'status': 'doing',
         'indicator': "Minstens 15 collega's uit vier diensten aanwezig",
     },
@@ -257,12 +311,14 @@ OWN_ACTIONS = (
         'title': 'Bibliotheek met goede voorbeeldbrieven openen',
         'owner': 'Jonas',
         'horizon': '60',
+        'days': 55,
         'indicator': '20 voorbeeldbrieven, elk met een korte toelichting',
     },
     {
         'title': 'Leidinggevenden informeren over de tijd die leden besteden',
         'owner': 'An Demo',
         'horizon': '90',
+        'days': 85,
         'status': 'planned',
         'indicator': 'Elke leidinggevende kreeg de nota en kan ze toelichten',
     },
@@ -283,9 +339,14 @@ async def _seed_plan(services: Services, owner: str, cid: str) -> None:
                     owner, cid, 'kompas', kompas.round.id, dimension, dict(score.band.actions[0])
                 )
     inbox = services.plan.inbox(owner, cid)
+    today = clock.today()
     for suggestion in inbox[:1]:
-        await services.plan.accept(owner, cid, suggestion.id, 'nl', {'owner': 'Sara', 'horizon': '60'})
-    for fields in OWN_ACTIONS:
+        due = (today + timedelta(days=50)).isoformat()
+        await services.plan.accept(owner, cid, suggestion.id, 'nl', {'owner': 'Sara', 'horizon': '60', 'due': due})
+    for action in OWN_ACTIONS:  # each carried by someone by a day: what makes the list a plan
+        fields = {k: v for k, v in action.items() if k != 'days'}
+        days = int(action['days'])
+        fields['due'] = (today + timedelta(days=days) if days else kickoff_day()).isoformat()
         await services.plan.add(owner, cid, fields)
     decision = services.ittools.latest_decision(cid)
     await services.plan.save_plan(
@@ -301,6 +362,12 @@ async def _seed_plan(services: Services, owner: str, cid: str) -> None:
     )
 
 
+def kickoff_day() -> date:
+    """The demo kick-off: the first Tuesday from 24 days on (the plan's first action is due that day)."""
+    day = (clock.now() + timedelta(days=24)).date()
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
 async def _seed_kickoff(services: Services, owner: str, cid: str) -> None:
     """A ready kick-off for the demo community (Dutch, 90 minutes), once: nothing if it has scenarios."""
     kickoff = services.kickoff
@@ -309,8 +376,7 @@ async def _seed_kickoff(services: Services, owner: str, cid: str) -> None:
     scenario = await kickoff.create(
         owner, cid, title='Kick-off CoP Klantgericht schrijven', lang='nl', template_id='kickoff_90'
     )
-    day = (clock.now() + timedelta(days=24)).date()
-    day += timedelta(days=(1 - day.weekday()) % 7)  # a Tuesday
+    day = kickoff_day()
     await kickoff.update(
         owner, cid, scenario.id, {'date': day.isoformat(), 'location': 'WTC III, zaal Kreta (8ste verdieping)'}
     )

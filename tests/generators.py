@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from core.config import Settings
 from core.content import load_content
 from core.errors import ValidationError
+from core.i18n import LANGUAGES  # nl, fr, en, de: a community, a kick-off or an idea taken over in any of them
 from core.services import Services, build_services
 
 PASSWORD = 'a good long generated password'
@@ -282,7 +283,7 @@ async def build_community(services: Services, spec: CommunitySpec) -> Built:
         'purpose': write(spec.purpose, 300),
         'stage': stages[spec.stage % len(stages)].id,
         'sponsor': write(Text('short'), 120),
-        'language': rng.choice(('nl', 'fr', 'en')),
+        'language': rng.choice(LANGUAGES),
     }
     if spec.expected_members is not None:
         fields['expected_members'] = spec.expected_members
@@ -418,7 +419,7 @@ async def _kickoff(services, owner, cid, spec, rng, write) -> None:
     if plan is None:
         return
     kickoff = services.kickoff
-    lang = rng.choice(('nl', 'fr', 'en'))
+    lang = rng.choice(LANGUAGES)
     scenario = await kickoff.create(
         owner, cid, title=write(Text('short'), 120, required=True), lang=lang, template_id=plan.template
     )
@@ -473,7 +474,7 @@ async def _plan(services, owner, cid, spec, rng, write) -> None:
                 sent = await services.suggestions.send(
                     owner, cid, 'kompas', kompas.round.id, dimension, dict(score.band.actions[0])
                 )
-                await plan.accept(owner, cid, sent.id, rng.choice(('nl', 'fr', 'en')))
+                await plan.accept(owner, cid, sent.id, rng.choice(LANGUAGES))
     questions = [q for phase in services.content.guide.phases for q in phase.questions]
     for question in rng.sample(questions, min(spec.guide_answers, len(questions))):
         await services.guide.save(owner, cid, question.id, write(spec.guide_text, 10_000, required=True))

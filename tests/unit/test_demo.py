@@ -1,0 +1,53 @@
+"""The demo (`--demo`) walks the whole journey: a newcomer sees every step done, the kick-off's needs block with
+results, and a plan whose actions each have an owner and a due date."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import demo
+from core.config import Settings
+from core.i18n import LANGUAGES, Translator
+from core.journey import carried, finished
+from core.needs import lines
+from core.services import build_services
+
+PASSWORD = 'a demo password that is long'
+
+
+@pytest.fixture
+async def seeded(tmp_path):
+    services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
+    owner, cid = await demo.seed(services, PASSWORD)
+    yield services, owner, cid
+    services.close()
+
+
+async def test_the_demo_journey_has_every_step_done(seeded):
+    services, owner, cid = seeded
+    steps = services.journey.progress(owner, cid)
+    assert finished(steps), [s.key for s in steps if not s.done]
+    assert not any(s.skipped for s in steps)
+
+
+async def test_the_demo_needs_round_is_closed_above_its_threshold_and_feeds_the_kickoff(seeded):
+    services, owner, cid = seeded
+    [needs_round] = services.needs.rounds(owner, cid)
+    assert needs_round.status == 'closed' and needs_round.verified
+    summary = services.needs.latest(owner, cid)
+    assert summary is not None and summary.count >= 2 * needs_round.threshold
+    assert summary.tools()[0][0] == 'teams'  # what people in a federal service use already
+    for lang in LANGUAGES:
+        shown = lines(summary, Translator(services.content.ui, lang))
+        assert len(shown) >= 5 and all(answers for _, answers in shown)
+    scenario = services.kickoff.current(owner, cid)
+    assert any(block.kind == 'needs' for block in scenario.blocks)  # the block these results appear under
+
+
+async def test_every_demo_action_is_carried_by_someone_by_a_day(seeded):
+    services, owner, cid = seeded
+    actions = services.plan.actions(owner, cid)
+    assert len(actions) >= 4 and all(carried(a) for a in actions)
+    scenario = services.kickoff.current(owner, cid)
+    kickoff_action = next(a for a in actions if a.title == 'Startbijeenkomst houden')
+    assert kickoff_action.due == scenario.date  # the kick-off action is due on the kick-off day
