@@ -42,6 +42,13 @@ a.nicegui-link { color: #1d4f91; }
   font-weight: 500; }
 .cop-lang a.nicegui-link[aria-current="true"] { background: #fff; color: #1d4f91; }
 .cop-muted { color: #4a4a4a; }
+details.cop-source > summary { list-style: none; cursor: pointer; color: #1d4f91; width: fit-content;
+  min-height: 24px; display: flex; align-items: center; gap: .4rem; }
+details.cop-source > summary::-webkit-details-marker { display: none; }
+details.cop-source > summary::before { content: ''; border-style: solid; border-width: .3em 0 .3em .45em;
+  border-color: transparent transparent transparent currentColor; transition: transform .15s; }
+details.cop-source[open] > summary::before { transform: rotate(90deg); }
+details.cop-source > summary:hover { text-decoration: underline; }
 table.cop-table { border-collapse: collapse; }
 table.cop-table th, table.cop-table td { border-bottom: 1px solid #d0d5db; padding: .35rem .5rem; vertical-align: top; }
 table.cop-table thead th { border-bottom: 2px solid #1c1c1c; font-weight: 600; }

@@ -16,6 +16,7 @@ from core.kickoff.texts import duration_text
 from . import typography as tx
 from .forms import NumberField
 from .frame import aria
+from .sources import based_on
 
 FieldHandler = Callable[[str, str, Any, str], Awaitable[None] | None]  # block id, field, value, 'type'|'blur'|'set'
 Action = Callable[[str], Awaitable[None]]
@@ -58,10 +59,12 @@ class BlockCard:
         on_delete: Action,
         on_drop: Callable[[str, str], Awaitable[None]],
         expanded: bool = False,
+        source: str = '',
     ) -> None:
         self.t = t
         self.block_id = block.id
         self.title = block.title
+        self.source = None
         self.fields: dict[str, ui.element] = {}
         with ui.card().classes('cop-block w-full gap-1').props('flat bordered').mark('block-card') as card:
             self.card = card
@@ -69,6 +72,8 @@ class BlockCard:
             with ui.row().classes('w-full items-center gap-x-2 gap-y-0 wrap'):
                 self._render_heading(block)
                 self._render_buttons(on_move, on_duplicate, on_delete)
+            self.source_box = ui.element('div').classes('w-full')
+            self.set_source(source)
             with (
                 ui.expansion(t('kickoff.block.details'), value=expanded)
                 .classes('w-full')
@@ -196,6 +201,16 @@ class BlockCard:
         return [rid for rid, box in self.roles.items() if box.value]
 
     # -- in-place updates ----------------------------------------------------------------------------------------
+
+    def set_source(self, source: str) -> None:
+        """'Why this block?' with what the block rests on (its kind in the templates, its library method); redrawn
+        only when that changes, as when another method is picked."""
+        if source == self.source:
+            return
+        self.source = source
+        self.source_box.clear()
+        with self.source_box:
+            based_on(self.t, source, f'block-source-{self.block_id}', kind='block')
 
     def set_title(self, title: str) -> None:
         self.title = title or '…'

@@ -11,6 +11,7 @@ from core.kickoff import CATEGORIES, KickoffCatalogue, Method
 
 from . import typography as tx
 from .frame import aria
+from .sources import based_on
 
 END = 'end'
 START = 'start'
@@ -90,6 +91,7 @@ class MethodLibrary:
                     t('kickoff.library.insert_named', title=t.pick(method.title)),
                 ).mark('method-insert', f'insert-{method.id}')
             tx.p(t.pick(method.purpose)).classes('text-sm')
+            based_on(t, method.source, f'method-source-{method.id}', kind='entry', about=t.pick(method.title))
             with ui.expansion(t('kickoff.library.steps')).classes('w-full').props('dense'):
                 with html.ol().classes('list-decimal pl-6 text-sm flex flex-col gap-1'):
                     for step in method.steps:

@@ -14,6 +14,7 @@ from components.error_pages import not_found_content
 from components.forms import ErrorLine, NumberField, form_values
 from components.nav import provide
 from components.questionnaire_flow import Flow, idea_list
+from components.sources import based_on
 from components.survey_widgets import link_and_qr, personal_links, status_buttons, status_text, unverified_label
 from components.tables import data_table
 from core.errors import NotFound
@@ -67,7 +68,7 @@ def _overview(ctx: PageContext, services: Services) -> None:
             return
         tx.h2(t('facilitation.new.title'))
         with ui.card().classes('w-full max-w-xl').props('flat bordered'):
-            fields = _details_fields(t)
+            fields = _details_fields(t, [t.pick(m.title) for m in services.content.kickoff.methods])
             error = ErrorLine()
 
             async def record() -> None:
@@ -93,7 +94,8 @@ def _session_page(ctx: PageContext, services: Services, session_id: str) -> None
             tx.dd(t.date(session.day))
             if session.method:
                 tx.dt(t('facilitation.detail.method')).classes('font-medium')
-                tx.dd(session.method)
+                with tx.dd(session.method):
+                    _method_source(ctx, services, session.method)
             if session.participants:
                 tx.dt(t('facilitation.detail.participants')).classes('font-medium')
                 tx.dd(t.number(session.participants))
@@ -107,6 +109,13 @@ def _session_page(ctx: PageContext, services: Services, session_id: str) -> None
         _improvements(ctx, outcome)
         if ctx.can(Permission.MANAGE):
             _delete_button(ctx, services, session_id)
+
+
+def _method_source(ctx: PageContext, services: Services, method: str) -> None:
+    """What a method of the kick-off library is based on, when the session names one."""
+    found = services.content.kickoff.method_named(method)
+    if found is not None:
+        based_on(ctx.t, found.source, 'method-source', kind='entry', about=ctx.t.pick(found.title))
 
 
 def _delete_button(ctx: PageContext, services: Services, session_id: str) -> None:
@@ -172,7 +181,8 @@ def _review(ctx: PageContext, services: Services, session_id: str) -> None:
     )
 
 
-def _details_fields(t) -> dict:
+def _details_fields(t, methods: list[str]) -> dict:
+    """The new session's fields; `methods` (the library's titles) are suggested while the method is typed."""
     fields = {
         'name': ui.input(t('facilitation.field.name'))
         .classes('w-full')
@@ -182,7 +192,7 @@ def _details_fields(t) -> dict:
         .classes('w-full')
         .props('outlined type=date stack-label')
         .mark('session-day'),
-        'method': ui.input(t('facilitation.field.method'))
+        'method': ui.input(t('facilitation.field.method'), autocomplete=methods)
         .classes('w-full')
         .props(f'outlined maxlength={MAX_METHOD}')
         .mark('session-method'),

@@ -9,6 +9,7 @@ from components import typography as tx
 from components.context import PageContext
 from components.frame import aria
 from components.nav import PARTS, part_href, provide
+from components.sources import based_on
 from core.guide import MAX_ANSWER, Answer, Phase, Question
 from core.roles import Permission
 from core.services import Services
@@ -86,6 +87,7 @@ def _question(ctx: PageContext, question: Question, answers: dict[str, Answer] |
     with ui.card().classes('w-full gap-2').props('flat bordered').mark(f'guide-{question.id}'):
         heading = tx.h3(t.pick(question.question))
         tx.p(t.pick(question.why))
+        based_on(t, question.source, f'based-on-{question.id}', about=t.pick(question.question))
         if question.attention:
             tx.p(t('guide.attention')).classes('font-medium')
             with html.ul().classes('list-disc pl-5 flex flex-col gap-1'):

@@ -451,6 +451,7 @@ class Editor:
                 on_delete=self._delete,
                 on_drop=self._drop,
                 expanded=expanded,
+                source=self._source(block),
             )
             if block.kind == 'needs':
                 with card.card:
@@ -459,6 +460,9 @@ class Editor:
             card.card.move(target_index=index)
         self.cards[block.id] = card
         return card
+
+    def _source(self, block: Any) -> str:
+        return self.catalogue.block_source(self.scenario.template, block.kind, block.method)
 
     # -- showing state ----------------------------------------------------------------------------------------------
 
@@ -471,6 +475,7 @@ class Editor:
             card = self.cards.get(block.id)
             if card is None:
                 continue
+            card.set_source(self._source(block))
             if card.title != block.title:
                 card.set_title(block.title)
             card.set_slot(slot, position, count)

@@ -95,6 +95,21 @@ class KickoffCatalogue:
     def role_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.roles)
 
+    def method_named(self, name: str) -> Method | None:
+        """The library method a free text names (its id, or its title in any language, case and spacing aside): how
+        a facilitation session's method, typed or picked from the suggestions, finds what it is based on."""
+        wanted = ' '.join(name.split()).casefold()
+        if not wanted:
+            return None
+        return next(
+            (
+                m
+                for m in self.methods
+                if wanted == m.id or wanted in {' '.join(v.split()).casefold() for v in m.title.values()}
+            ),
+            None,
+        )
+
     def block_source(self, template_id: str | None, kind: str, method_id: str | None = None) -> str:
         """What a scenario's block rests on: the source of the template block of its kind (in the scenario's own
         template first, then in any template), followed by its library method's source when it uses one; '' for a

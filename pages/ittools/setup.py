@@ -11,6 +11,7 @@ from components.context import PageContext
 from components.dialogs import confirm
 from components.frame import aria
 from components.ittools_access import load_or_error
+from components.sources import based_on
 from core.ittools import Actor
 from core.ittools.model import LIMITS, Comparison
 from core.ittools.texts import (
@@ -65,6 +66,7 @@ class Row:
     label: str
     meta: str  # the catalogue's kind or group, or "own"
     text: str
+    source: str = ''  # a catalogue criterion's source ("What is this based on?"); '' for tools and own entries
 
 
 class SetupView:
@@ -143,7 +145,9 @@ class SetupView:
             group, explanation = criterion_group(catalogue, criterion), criterion_explanation(catalogue, criterion)
             meta = t.pick(group) if group else t('ittools.own')
             label = t.pick(criterion_title(catalogue, criterion))
-            rows.append(Row(criterion.id, label, meta, t.pick(explanation) if explanation else ''))
+            found = catalogue.criterion(criterion.id) if criterion.catalogue else None
+            source = found.source if found else ''
+            rows.append(Row(criterion.id, label, meta, t.pick(explanation) if explanation else '', source))
         return rows
 
     def _remaining_tools(self) -> dict[str, str]:
@@ -193,6 +197,7 @@ class SetupView:
                 tx.span(f'{row.label} ({row.meta})').classes('font-medium')
                 if row.text:
                     tx.span(row.text).classes('text-sm cop-muted')
+                based_on(t, row.source, f'criterion-source-{row.id}', kind='entry', about=row.label)
             aria(
                 ui.button(icon='delete', on_click=lambda: self._on_remove(part, row)).props('flat round'),
                 t(f'ittools.setup.remove_{part.key}', name=row.label),
