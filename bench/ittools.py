@@ -41,7 +41,7 @@ ACK_INTERVAL = 3.0  # seconds, as nicegui.js acknowledges the messages it receiv
 STORM_EDITS = 1000
 ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 QUERY = re.compile(r"'client_id': '([^']+)', 'next_message_id': (\d+)")
-RUN_METHOD = re.compile(r'^return runMethod\((\d+), "(patch|reset)", (.*)\)$', re.S)
+RUN_METHOD = re.compile(r'^return runMethod\((\d+), "apply", (.*)\)$', re.S)
 UNESCAPE = (('&#36;', '$'), ('&#96;', '`'), ('&gt;', '>'), ('&lt;', '<'), ('&amp;', '&'))
 
 
@@ -215,8 +215,9 @@ class Browser:
             self.opened.set()
         elif event == 'run_javascript':
             match = RUN_METHOD.match(data.get('code', ''))
-            if match:
-                self.method(match.group(2), json.loads(match.group(3))[0], now)
+            if match:  # the matrix's patches and resets not sent yet travel in one message
+                for name, payload in json.loads(match.group(2))[0]:
+                    self.method(name, payload, now)
         elif event == 'update':
             self.updated(data, now)
 

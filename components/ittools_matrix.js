@@ -1,6 +1,6 @@
 // The IT-tools matrix: one element per page, whatever the number of cells. The server sends the whole state once
-// (prop `initial`, JSON) and then small patches (`patch`, `reset`); the component changes only what a patch names,
-// so someone typing a note or choosing a score elsewhere is never interrupted. Native <table>, <select>, <textarea>
+// (prop `initial`, JSON) and then small patches (`apply`: a list of `patch` and `reset` steps); the component
+// changes only what a patch names, so someone typing a note or choosing a score elsewhere is never interrupted. Native <table>, <select>, <textarea>
 // and <input type=checkbox> elements keep it operable by keyboard and screen reader.
 // At a width under 700 px it shows one tool at a time as a list of cards instead of the wide table.
 //
@@ -224,6 +224,13 @@ export default {
       return fill(template, { tool: tool.name, criterion: criterion.title });
     },
     // --- from the server ------------------------------------------------------------------------------------------
+    apply(steps) {
+      // the patches and resets the server queued for this page since its last message, in order
+      for (const [method, payload] of steps) {
+        if (method === "patch") this.patch(payload);
+        else if (method === "reset") this.reset(payload);
+      }
+    },
     reset(state) {
       state.conflicts = state.conflicts || {};
       this.s = state;

@@ -1,14 +1,16 @@
 """The IT-tools matrix element: one element for the whole matrix (components/ittools_matrix.js renders it).
 
 The element keeps a copy of what its browser shows (`state`), applies every patch to that copy as the browser does,
-and sends the patch to the browser's `runMethod`. So the page's memory stays small (one element, not one per cell), a
-change reaches the browser as a few hundred bytes, and tests can read what each simulated person sees.
+and sends the patch to the browser's `apply` (components/browser_queue.py: the patches not sent yet travel together).
+So the page's memory stays small (one element, not one per cell; the parts of the state built once per language in
+the room are shared by every page), a change reaches the browser as a few hundred bytes, and tests can read what each
+simulated person sees.
 """
 
 from __future__ import annotations
 
-import copy
 import json
+import sys
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from nicegui.json import dumps
 from core.i18n import Translator
 from core.ittools.catalogue import MAX_WEIGHT, MIN_WEIGHT
 from core.ittools.model import LIMITS
+
+from .browser_queue import Outgoing
 
 CSS = (Path(__file__).with_name('ittools_matrix.css')).read_text(encoding='utf-8')
 REPLACED = ('criteria', 'totals', 'stats', 'editing', 'rights', 'tools')
@@ -71,19 +75,30 @@ def matrix_texts(t: Translator) -> dict[str, Any]:
     return texts
 
 
+def _copy_state(state: dict[str, Any]) -> dict[str, Any]:
+    """What a view may change in place gets its own dict; the rest (tools, criteria, totals, stats: built once per
+    state and language in the room and shared by every page) is shared, never changed, only replaced."""
+    copied = dict(state)
+    for name in ('scores', 'notes', 'private'):
+        copied[name] = dict(state.get(name) or {})
+    copied['conflicts'] = dict(state.get('conflicts') or {})
+    return copied
+
+
 class MatrixView(ui.element, component='ittools_matrix.js'):
     def __init__(self, state: dict[str, Any], texts: dict[str, Any]) -> None:
         super().__init__()
-        self.state = copy.deepcopy(state)
-        self.state.setdefault('conflicts', {})
+        self.state = _copy_state(state)
         self.acks: deque[dict[str, Any]] = deque(maxlen=32)  # the last answers to this browser's edits
+        self._outgoing: Outgoing | None = None  # the message to the browser not yet sent, which later patches join
         # JSON strings, not dicts: NiceGUI would wrap nested dicts in observable copies, and these never change
         self._props['initial'] = json.dumps(self.state, ensure_ascii=False, separators=(',', ':'))
-        self._props['texts'] = json.dumps(texts, ensure_ascii=False, separators=(',', ':'))
+        # the texts are the same for every page in a language: one copy (interned) for a hundred pages
+        self._props['texts'] = sys.intern(json.dumps(texts, ensure_ascii=False, separators=(',', ':')))
 
     def reset(self, state: dict[str, Any]) -> None:
         conflicts = self.state.get('conflicts', {})
-        self.state = copy.deepcopy(state)
+        self.state = _copy_state(state)
         self.state['conflicts'] = {
             k: v for k, v in conflicts.items() if k.split(':')[0] in {t['id'] for t in state['tools']}
         }
@@ -118,16 +133,16 @@ class MatrixView(ui.element, component='ittools_matrix.js'):
         self._send('patch', parts)
 
     def _send(self, method: str, payload: dict[str, Any]) -> None:
-        """What `run_method` sends, queued at once. `run_method` answers with an awaitable, which starts a task per call
-        and per page and queues the message one turn of the event loop later: with a hundred pages in a meeting, a
-        change reached the last browser measurably later (bench/ittools.py). Nothing here awaits an answer."""
+        """To the browser's `apply` (ittools_matrix.js): the patches not yet sent travel in one message."""
         if not core.is_loop_running() or not self._is_safe_to_interact():
             return
         client = self.client
         if client.is_deleted:
             return
-        code = f'return runMethod({self.id}, "{method}", [{dumps(payload)}])'
-        client.outbox.enqueue_message('run_javascript', {'code': code}, client._temporary_socket_id or client.id)
+        step = f'["{method}",{dumps(payload)}]'
+        if self._outgoing is not None and self._outgoing.join(step):
+            return
+        self._outgoing = Outgoing.send(client, self.id, 'apply', step)
 
     # -- what the browser shows, for tests and checks --------------------------------------------------------------
 

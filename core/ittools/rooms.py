@@ -5,6 +5,7 @@ documents, checks the actor's role afresh on every call, and commits an edit wit
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 # Rooms nobody has open stay loaded for the next visit, up to this many (the oldest loaded go first). A room with a
 # page open is never dropped; dropping an idle one loses only the undo history of people who have no page open.
 MAX_IDLE_ROOMS = 200
+ANNOUNCE_HEAD_START = 0.002  # seconds between announcing an edit to the open pages and writing it (see commit_edit)
 
 
 class Rooms:
@@ -143,12 +145,29 @@ class Rooms:
         room.db.table(MEETINGS).update(replace, doc_ids=[room.meeting_doc_id])
 
     async def commit_edit(
-        self, room: Room, actor: Actor, step: UndoStep, take_back: Callable[[], None], *, undoable: bool
+        self,
+        room: Room,
+        actor: Actor,
+        step: UndoStep,
+        take_back: Callable[[], None],
+        *,
+        undoable: bool,
+        announce: Change | None = None,
     ) -> None:
         """Write an edit to disk and keep its undo step. If the disk refuses, `take_back()` restores the model and the
-        stored document, so nobody sees a value that is not saved, and the user is told (AppError)."""
+        stored document and the user is told (AppError).
+
+        `announce` is heard by the open pages before the write, not after it: in a meeting, the others see an edit
+        as soon as it is in the shared model, without waiting for the disk (an fsync costs more than the whole trip
+        from one browser to the others). Only the author's acknowledgement waits for the disk (what the page
+        confirms is on disk). If the disk refuses, every open page is reset to the model as taken back."""
         if undoable:
             room.push_undo(actor.id, step)
+        if announce is not None:
+            room.notify(announce)
+            # the pages' outboxes send the announcement first: the write serialises the changed table on the event
+            # loop before it goes to its thread, and edits arriving meanwhile share this write (group commit)
+            await asyncio.sleep(ANNOUNCE_HEAD_START)
         try:
             await room.db.commit()
         except OSError as e:
@@ -156,6 +175,8 @@ class Rooms:
             room.touched()
             room.pop_undo(actor.id, step)
             log.warning('could not save an IT-tools edit: %s', e)
+            if announce is not None:
+                room.notify(Change('reset', actor_id=actor.id))
             raise AppError('ittools.error.save') from e
 
     def code_points_to(self, code: str, cid: str, meeting_id: str) -> bool:

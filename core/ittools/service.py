@@ -442,8 +442,8 @@ class ITTools:
             UndoStep(field, key, None if previous is None else previous.value, entry.rev),
             take_back,
             undoable=undoable,
+            announce=Change(field, key=key, entry=entry, actor_id=actor.id),
         )
-        room.notify(Change(field, key=key, entry=entry, actor_id=actor.id))
         return entry
 
     def _write_cell(self, room: Room, store_name: str, key: str, entry: Entry | None) -> None:
@@ -497,9 +497,13 @@ class ITTools:
                 self.rooms.write_comparison(room)
 
         await self.rooms.commit_edit(
-            room, actor, UndoStep('criterion', criterion.id, previous, criterion.rev), take_back, undoable=undoable
+            room,
+            actor,
+            UndoStep('criterion', criterion.id, previous, criterion.rev),
+            take_back,
+            undoable=undoable,
+            announce=Change('criterion', key=criterion.id, actor_id=actor.id),
         )
-        room.notify(Change('criterion', key=criterion.id, actor_id=actor.id))
         return criterion
 
     async def undo(self, actor: Actor, cid: str, comparison_id: str) -> UndoStep:

@@ -390,11 +390,17 @@ async def test_undo_takes_back_ones_own_change_unless_someone_changed_it_since(i
     assert ittools.comparison(co, cid, comparison.id).criterion('qa_search').weight == 3
 
 
-async def test_a_failed_write_takes_the_change_back_and_tells_nobody(
+async def test_a_failed_write_takes_the_change_back_and_resets_the_pages_that_saw_it(
     ittools, owner, cid, comparison, store, monkeypatch
 ):
+    # the others hear an edit before it is on disk (a meeting does not wait for an fsync); only the author's
+    # acknowledgement waits. If the disk refuses, the change is taken back and every open page starts again from
+    # the model as it is (a reset), so nobody keeps seeing a value that was not saved.
     seen = []
-    ittools.subscribe(cid, comparison.id, seen.append)
+    ittools.subscribe(cid, comparison.id, lambda change: seen.append((change.kind, room_score())))
+
+    def room_score():
+        return ittools.comparison(owner, cid, comparison.id).score('teams:qa_search')
 
     def broken(payload):
         raise OSError(28, 'No space left on device')
@@ -403,9 +409,14 @@ async def test_a_failed_write_takes_the_change_back_and_tells_nobody(
     with pytest.raises(AppError) as info:
         await ittools.set_score(owner, cid, comparison.id, 'teams:qa_search', 2)
     assert info.value.key == 'ittools.error.save'
-    assert ittools.comparison(owner, cid, comparison.id).score('teams:qa_search') is None
-    assert seen == []
+    assert room_score() is None
+    assert seen == [('score', 2), ('reset', None)]
     assert not ittools.can_undo(owner, cid, comparison.id)
+    seen.clear()
+    with pytest.raises(AppError):
+        await ittools.set_weight(owner, cid, comparison.id, 'qa_search', weight=5)
+    assert [kind for kind, _ in seen] == ['criterion', 'reset']
+    assert ittools.comparison(owner, cid, comparison.id).criterion('qa_search').weight == 3
 
 
 async def test_a_broken_listener_does_not_stop_the_others(ittools, owner, cid, comparison):
