@@ -14,6 +14,7 @@ from nicegui import html, run, ui
 
 from core.dossier import GapView
 from core.i18n import Translator
+from core.needs import worded
 from core.survey import MAX_CODES, SurveyRound
 from core.survey_results import to_csv
 
@@ -54,13 +55,15 @@ def anonymity_notice(t: Translator, threshold: int, heading: bool = True) -> Non
         ui.link(t('privacy.link_long'), '/privacy').classes('text-sm').mark('survey-privacy')
 
 
-def anonymity_summary(t: Translator, threshold: int) -> None:
-    """The coordinator's view of the notice: one line, the members' full text a click away."""
+def anonymity_summary(t: Translator, threshold: int, instrument: str | None = None) -> None:
+    """The coordinator's view of the notice: one line, the respondents' full text a click away (`instrument` words
+    who the respondents are: members, or prospective members for the needs survey)."""
     with ui.column().classes('w-full gap-1').mark('anonymity-summary'):
         with ui.row().classes('items-start gap-2 no-wrap'):
             ui.icon('lock', size='sm').classes('text-blue-900 mt-0.5').props('aria-hidden=true')
             tx.p(t('survey.notice.summary', threshold=threshold))
-        with ui.expansion(t('survey.notice.more')).classes('w-full').props('dense').mark('anonymity-more'):
+        more = ui.expansion(t(worded('survey.notice.more', instrument))).classes('w-full').props('dense')
+        with more.mark('anonymity-more'):
             anonymity_notice(t, threshold, heading=False)
 
 
@@ -77,7 +80,7 @@ def personal_links(ctx: Any, survey_round: SurveyRound, title: str, can_edit: bo
     t, cid, surveys = ctx.t, ctx.community.id, ctx.services.surveys
     made, used = surveys.code_counts(ctx.user.id, cid, survey_round.id)
     tx.h3(t('survey.links.title'))
-    tx.p(t('survey.links.help')).classes('text-sm')
+    tx.p(t(worded('survey.links.help', survey_round.instrument))).classes('text-sm')
     counts = tx.p(t('survey.links.counts', made=made, used=used)).classes('cop-muted').mark('link-counts')
     if not can_edit:
         return
@@ -104,12 +107,12 @@ def personal_links(ctx: Any, survey_round: SurveyRound, title: str, can_edit: bo
         total, used_now = surveys.code_counts(ctx.user.id, cid, survey_round.id)
         counts.set_text(t('survey.links.counts', made=total, used=used_now))
         with ready:
-            _links_ready(ctx, links, name, title)
+            _links_ready(ctx, links, name, title, survey_round.instrument)
 
     make.on_click(make_links)
 
 
-def _links_ready(ctx: Any, links: list[str], name: str, title: str) -> None:
+def _links_ready(ctx: Any, links: list[str], name: str, title: str, instrument: str) -> None:
     """The links just made, to download at once: as QR cards (PDF) and as a mail-merge list (CSV)."""
     t = ctx.t
     rows = [[t('survey.links.csv_number'), t('survey.links.csv_link')], *[[n, u] for n, u in enumerate(links, 1)]]
@@ -125,6 +128,7 @@ def _links_ready(ctx: Any, links: list[str], name: str, title: str) -> None:
             community=ctx.community.name,
             title=title,
             author=ctx.user.name,
+            instrument=instrument,
         )
         if data is not None:  # None: the server is stopping
             ui.download.content(data, f'{name}.pdf', 'application/pdf')

@@ -24,6 +24,30 @@ SHOWN = (('topic_kinds', 3), ('hope_to_get', 3), ('formats', 2), ('moments', 2),
 MOMENT_ITEM = 'moments'
 TOP = 3
 SEPARATOR = ' · '  # between the answers of one question: neutral in every language (no French space rules)
+# The member survey's UI strings that speak of members: the needs survey runs on the same pages, but its respondents
+# are prospective members, so each of these has a wording of its own, under the key with 'needs.' for 'survey.'
+# (respond.x: needs.respond.x). A test checks that every one exists.
+WORDED = frozenset(
+    {
+        'survey.title',
+        'survey.notice.more',
+        'survey.field.mode',
+        'survey.mode.personal',
+        'survey.links.help',
+        'survey.cards.header',
+        'survey.cards.subject',
+        'respond.personal_only',
+        'respond.community',
+    }
+)
+
+
+def worded(key: str, instrument: str | None) -> str:
+    """The UI string key to use for `key` on the pages of a round of `instrument`: the needs survey's own wording
+    where the member survey's speaks of members, else `key` itself."""
+    if instrument != INSTRUMENT or key not in WORDED:
+        return key
+    return 'needs.' + key.removeprefix('survey.')
 
 
 @dataclass(frozen=True)

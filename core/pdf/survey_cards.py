@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from ..i18n import LANGUAGES, Catalog, Translator
+from ..needs import worded
 from .base import INK, MUTED, RULE, DocInfo, build_pdf, content_width, para, styles
 
 COLUMNS = 2
@@ -81,7 +82,14 @@ def _card(catalog: Catalog, number: int, total: int, url: str, community: str, t
 
 
 def survey_cards_pdf(
-    urls: Sequence[str], *, catalog: Catalog, lang: str, community: str, title: str, author: str = ''
+    urls: Sequence[str],
+    *,
+    catalog: Catalog,
+    lang: str,
+    community: str,
+    title: str,
+    author: str = '',
+    instrument: str | None = None,
 ) -> bytes:
     """The cards of these personal links, in their order. `lang` sets the document's own metadata language."""
     t = Translator(catalog, lang)
@@ -110,12 +118,12 @@ def survey_cards_pdf(
             )
         )
     info = DocInfo(
-        title=t('survey.cards.title', title=title or t('survey.title')),
+        title=t('survey.cards.title', title=title or t(worded('survey.title', instrument))),
         lang=lang,
         author=author,
-        subject=t('survey.cards.subject', community=community),
-        keywords=(t('survey.title'), community),
-        header=t('survey.cards.header', community=community),
+        subject=t(worded('survey.cards.subject', instrument), community=community),
+        keywords=(t(worded('survey.title', instrument)), community),
+        header=t(worded('survey.cards.header', instrument), community=community),
         footer=t('survey.cards.footer'),
     )
     return build_pdf(story, info, invariant=True)

@@ -17,6 +17,7 @@ from components.forms import ErrorLine, copy_button
 from components.questionnaire import QuestionCard
 from components.survey_widgets import anonymity_notice
 from core.errors import NotFound
+from core.needs import worded
 from core.questionnaire import Instrument, unanswered
 from core.services import Services
 from core.survey import SurveyRound, Surveys
@@ -50,8 +51,10 @@ async def _respond(ctx: PageContext, surveys: Surveys, cid: str, token: str) -> 
         return
     if survey_round.verified:  # the round's own link takes no answers: each member has a personal one
         with ctx.frame(t.pick(surveys.instrument_of(survey_round).title), public=True):
-            _community_line(ctx, surveys.community_name(cid))
-            tx.p(t('respond.personal_only')).classes('text-lg').mark('respond-personal-only')
+            _community_line(ctx, surveys.community_name(cid), survey_round)
+            tx.p(t(worded('respond.personal_only', survey_round.instrument))).classes('text-lg').mark(
+                'respond-personal-only'
+            )
         return
     await _answer(ctx, surveys, cid, survey_round, None)
 
@@ -66,7 +69,7 @@ async def _respond_personal(ctx: PageContext, surveys: Surveys, cid: str, code: 
         return
     if used:  # in any browser: the server knows the link was used, not by whom or when
         with ctx.frame(t('respond.used_title'), public=True):
-            _community_line(ctx, surveys.community_name(cid))
+            _community_line(ctx, surveys.community_name(cid), survey_round)
             tx.p(t('respond.used')).classes('text-lg').mark('respond-used')
             ui.link(t('respond.withdraw.link'), f'/s/{cid}/{survey_round.token}/withdraw').mark('withdraw-link')
         return
@@ -122,9 +125,11 @@ def _unknown(ctx: PageContext, key: str) -> None:
         tx.p(ctx.t(key)).mark('respond-unknown')
 
 
-def _community_line(ctx: PageContext, name: str) -> None:
+def _community_line(ctx: PageContext, name: str, survey_round: SurveyRound) -> None:
+    """Whom the survey is for: a community, or (the needs survey) a community that is getting started."""
     if name:
-        tx.p(ctx.t('respond.community', community=name)).classes('text-lg font-medium').mark('respond-community')
+        text = ctx.t(worded('respond.community', survey_round.instrument), community=name)
+        tx.p(text).classes('text-lg font-medium').mark('respond-community')
 
 
 async def _answer(ctx: PageContext, surveys: Surveys, cid: str, survey_round: SurveyRound, code: str | None) -> None:
@@ -132,7 +137,7 @@ async def _answer(ctx: PageContext, surveys: Surveys, cid: str, survey_round: Su
     t = ctx.t
     instrument = surveys.instrument_of(survey_round)
     with ctx.frame(t.pick(instrument.title), public=True) as main:
-        _community_line(ctx, surveys.community_name(cid))
+        _community_line(ctx, surveys.community_name(cid), survey_round)
         if not survey_round.is_open():
             tx.p(t('respond.closed')).classes('text-lg').mark('respond-closed')
             return

@@ -39,7 +39,7 @@ from core.i18n import LANGUAGES, Translator
 from core.needs import INSTRUMENT as NEEDS_INSTRUMENT
 from core.needs import heading as needs_heading
 from core.needs import lines as needs_lines
-from core.needs import moment_idea, summarise
+from core.needs import moment_idea, summarise, worded
 from core.roles import Permission
 from core.services import Services
 from core.survey import DEFAULT_THRESHOLD, MIN_THRESHOLD, OPEN_MIN_THRESHOLD, SurveyRound
@@ -123,7 +123,7 @@ def _overview(ctx: PageContext, services: Services, kind: SurveyKind) -> None:
     instrument = services.content.instruments.current(kind.instrument)
     with ctx.frame(t(f'{kind.key}.title'), active=kind.key):
         tx.p(t(f'{kind.key}.intro'))
-        anonymity_summary(t, DEFAULT_THRESHOLD)
+        anonymity_summary(t, DEFAULT_THRESHOLD, kind.instrument)
         rounds = surveys.rounds(ctx.user.id, cid, kind.instrument)
         trend = surveys.trend(ctx.user.id, cid, kind.instrument)
         new_heading = _latest(ctx, trend)
@@ -164,7 +164,7 @@ class RoundView:
                 tx.span(t(f'survey.mode.{survey_round.mode}_short')).classes('cop-muted').mark('round-mode')
                 if ctx.can(Permission.EDIT):
                     status_buttons(ctx, survey_round, round_href(self.cid, survey_round))
-            anonymity_summary(t, survey_round.threshold)
+            anonymity_summary(t, survey_round.threshold, survey_round.instrument)
             tx.h2(t('survey.results.title'))
             self.results = ui.column().classes('w-full gap-2').mark('round-results')
             self.shown = self._state()
@@ -272,10 +272,10 @@ def _new_round(ctx: PageContext, kind: SurveyKind, instrument, new_button: ui.bu
     with ui.card().classes('w-full max-w-xl').props('flat bordered'):
         mode = (
             ui.radio(
-                {'personal': t('survey.mode.personal'), 'open': t('survey.mode.open')},
+                {'personal': t(worded('survey.mode.personal', kind.instrument)), 'open': t('survey.mode.open')},
                 value='personal',
             )
-            .props(f'aria-label="{t("survey.field.mode")}"')
+            .props(f'aria-label="{t(worded("survey.field.mode", kind.instrument))}"')
             .mark('survey-mode')
         )
         fields = _settings_fields(t, title='', closes=None, threshold=DEFAULT_THRESHOLD)

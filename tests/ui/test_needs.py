@@ -4,6 +4,8 @@ a new IT-tools comparison starts; below the threshold, none of them shows anythi
 
 from __future__ import annotations
 
+import re
+
 from nicegui import app
 from nicegui.testing import User
 
@@ -69,3 +71,30 @@ async def test_released_results_reach_the_kickoff_block_and_the_ittools_hint_onl
     await user.open(f'/c/{cid}/needs/{survey_round.id}')
     await user.should_see(marker='needs-summary')
     await user.should_see('Plan de bijeenkomsten op het moment dat de meeste toekomstige leden kozen: Over de middag.')
+
+
+async def test_prospective_members_are_not_addressed_as_members(user: User, create_user):
+    """The needs survey runs on the member survey's pages, but its respondents are not members yet."""
+    services, owner, cid = await setup()
+    needs = await services.surveys.create(owner, cid, instrument=INSTRUMENT, threshold=3, open_now=True)
+    member = await services.surveys.create(owner, cid, threshold=3, open_now=True)
+    respondent = create_user()
+    respondent.javascript_rules[re.compile(r'localStorage\.getItem.*')] = lambda _: None
+    (code,) = await services.surveys.make_codes(owner, cid, needs.id, 1)
+    await respondent.open(f'/s/{cid}/p/{code}')
+    await respondent.should_see('Voor de community CoP Overheidsopdrachten, die van start gaat')
+    await respondent.open(f'/s/{cid}/{needs.token}')  # a personal round's own link takes no answers
+    await respondent.should_see('Deze peiling werkt met persoonlijke links: elke genodigde kreeg een eigen link.')
+    await respondent.should_not_see('elk lid')
+    await respondent.open(f'/s/{cid}/{member.token}')
+    await respondent.should_see('Voor de community CoP Overheidsopdrachten')
+    await respondent.should_see('elk lid kreeg een eigen link')
+    await log_in(user, 'owner@example.be')
+    await user.open(f'/c/{cid}/needs/{needs.id}')
+    await user.should_see('Wat de toekomstige leden lezen over hun anonimiteit')
+    await user.should_see('Maak één link per genodigde')
+    await user.should_not_see('Wat de leden lezen over hun anonimiteit')
+    await user.open(f'/c/{cid}/needs')
+    await user.should_see('elke genodigde krijgt een eigen link die één keer werkt')
+    await user.open(f'/c/{cid}/survey')
+    await user.should_see('elk lid krijgt een eigen link die één keer werkt')

@@ -3,6 +3,8 @@ survey's), its threshold, its journey step, and its released results in the kick
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.config import Settings
@@ -149,3 +151,22 @@ async def test_invitation_by_mail_speaks_to_prospective_members(world):
     assert 'wir gründen eine Community CoP Aankoop' in invitations.default_text(cid, needs_round.id, 'de')
     assert 'etwa 4 Minuten' in invitations.default_text(cid, needs_round.id, 'de')
     assert 'Hoe ervaar jij onze community' in invitations.default_text(cid, member_round.id, 'nl')
+
+
+def test_every_member_worded_string_has_the_needs_surveys_own_wording():
+    """A string of the member survey that speaks of members reads, on a needs round's pages, as written for
+    prospective members: its needs.* variant exists in every language, with the same placeholders."""
+    from core.content import load_content
+    from core.needs import WORDED, worded
+
+    catalog = load_content().ui
+    for key in WORDED:
+        own = worded(key, INSTRUMENT)
+        assert own != key and own.startswith('needs.') and worded(key, 'member_survey') == key
+        assert own in catalog.entries, own
+        for lang in LANGUAGES:
+            mine, theirs = catalog.entries[own][lang], catalog.entries[key][lang]
+            assert set(re.findall(r'{(\w+)}', mine)) == set(re.findall(r'{(\w+)}', theirs)), (own, lang)
+            if key != 'survey.title':
+                assert not re.search(r'\b(elk lid|each member|chaque membre|jedes Mitglied)\b', mine, re.I), own
+    assert worded('respond.used', INSTRUMENT) == 'respond.used'  # a string that names nobody stays shared
