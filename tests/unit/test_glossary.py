@@ -188,6 +188,7 @@ def french_typography_problems(text: str) -> list[str]:
         if before in (NBSP, mark) or (mark in '?!' and before in '?!'):
             continue
         problems.append(text[max(0, match.start() - 20) : match.end() + 10])
+    problems += [m.group(0) for m in re.finditer(r'.{0,20}\s\u00a0.{0,10}', text)]  # a space and then the NBSP
     problems += [m.group(0) for m in re.finditer(r'«[^\u00a0].{0,10}', text)]
     problems += [m.group(0) for m in re.finditer(r'.{0,10}[^\u00a0]»', text)]
     return problems
@@ -201,6 +202,7 @@ def test_french_typography_check():
     assert french_typography_problems('quoi?') != []
     assert french_typography_problems('« texte »') != []
     assert french_typography_problems('«\u00a0texte\u00a0»') == []
+    assert french_typography_problems('Microsoft 365 \u00a0: comparez') != []  # two spaces, one of them plain
 
 
 def _french_files() -> list[str]:
