@@ -363,8 +363,11 @@ async def _seed_plan(services: Services, owner: str, cid: str) -> None:
 
 
 def kickoff_day() -> date:
-    """The demo kick-off: the first Tuesday from 24 days on (the plan's first action is due that day)."""
+    """The demo kick-off: the first Tuesday from 24 days on, outside the Christmas holidays (the plan's first action
+    is due that day)."""
     day = (clock.now() + timedelta(days=24)).date()
+    if (day.month, day.day) >= (12, 20) or (day.month, day.day) <= (1, 6):
+        day = date(day.year + (day.month == 12), 1, 7)
     return day + timedelta(days=(1 - day.weekday()) % 7)
 
 

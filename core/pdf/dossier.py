@@ -316,7 +316,7 @@ def _actions(data: DossierData, t: Translator) -> list[Flowable]:
                 t('dossier.actions.source'),
             ],
             rows,
-            [width * 0.44, width * 0.16, width * 0.14, width * 0.12, width * 0.14],
+            [width * 0.38, width * 0.15, width * 0.17, width * 0.13, width * 0.17],  # 'CoP-Kompass' whole
             style_set=st,
         )
     ]

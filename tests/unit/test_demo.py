@@ -51,3 +51,21 @@ async def test_every_demo_action_is_carried_by_someone_by_a_day(seeded):
     scenario = services.kickoff.current(owner, cid)
     kickoff_action = next(a for a in actions if a.title == 'Startbijeenkomst houden')
     assert kickoff_action.due == scenario.date  # the kick-off action is due on the kick-off day
+
+
+@pytest.mark.parametrize(
+    ('today', 'kickoff'),
+    [
+        ('2026-12-03', '2027-01-12'),  # 24 days on is 27 December: after the holidays, a Tuesday
+        ('2026-10-01', '2026-10-27'),
+        ('2027-06-10', '2027-07-06'),
+    ],
+)
+def test_the_demo_kickoff_is_a_tuesday_outside_the_christmas_holidays(today, kickoff):
+    from datetime import UTC, date, datetime
+
+    from core import clock
+
+    with clock.frozen(datetime.fromisoformat(today).replace(hour=9, tzinfo=UTC)):
+        day = demo.kickoff_day()
+    assert day == date.fromisoformat(kickoff) and day.weekday() == 1
