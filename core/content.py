@@ -16,6 +16,7 @@ from .ittools.catalogue import load_catalogue as load_ittools
 from .kickoff.catalogue import KickoffCatalogue
 from .kickoff.catalogue import load_catalogue as load_kickoff
 from .questionnaire import Instruments, load_instruments
+from .sources import Bibliography, load_sources
 from .stages import Stage, load_stages
 from .yamlcheck import CONTENT_DIR, Checker, ContentError, read_yaml
 
@@ -51,6 +52,7 @@ class Content:
     kickoff: KickoffCatalogue
     ittools: ITToolsCatalogue
     guide: Guide
+    sources: Bibliography  # the works the items' sources cite, in full (the dossier's appendix)
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)
@@ -65,4 +67,5 @@ def load_content(folder: Path = CONTENT_DIR) -> Content:
         kickoff=load_kickoff(folder / 'catalogues'),
         ittools=load_ittools(folder / 'catalogues'),
         guide=load_guide(folder / 'guide.yaml', {s.id for s in stages}),
+        sources=load_sources(folder / 'sources.yaml'),
     )

@@ -449,49 +449,30 @@ def _shift(shift: int, t: Translator) -> str:
 
 
 def used_sources(services: Services, data: DossierData) -> dict[str, list[str]]:
-    """Per section, the `source` of every instrument item, guide question, kick-off block and IT-tools criterion
-    whose result the section shows: what the appendix lists when the section is in the dossier."""
-    stage_source = [data.stage.source] if data.stage else []
-    found: dict[str, list[str]] = {'community': stage_source, 'guide': []}
+    """Per section, the works (full references, content/sources.yaml) behind every instrument item, guide question,
+    kick-off block, IT-tools criterion and stage whose result the section shows: what the appendix lists when the
+    section is in the dossier."""
+    cited: dict[str, list[str]] = {'community': [data.stage.source] if data.stage else []}
     if data.profile is not None:
         outcome = data.profile.profile
-        found['profile'] = [f.item.source for f in [*outcome.strengths, *outcome.improvements]]
+        cited['profile'] = [f.item.source for f in [*outcome.strengths, *outcome.improvements]]
     if data.kompas is not None:
         estimated = [data.kompas_stage.source] if data.kompas_stage else []
-        found['kompas'] = [item.source for item in data.kompas.instrument.items] + estimated
+        cited['kompas'] = [item.source for item in data.kompas.instrument.items] + estimated
     if data.survey is not None:
-        found['survey'] = [item.source for item in data.survey.instrument.items]
+        cited['survey'] = [item.source for item in data.survey.instrument.items]
     if data.decision is not None:
         catalogue = services.content.ittools
         chosen = (catalogue.criterion(c['id']) for c in data.decision.get('criteria', ()))
-        found['ittools'] = [c.source for c in chosen if c is not None]  # own criteria have no source
+        cited['ittools'] = [c.source for c in chosen if c is not None]  # own criteria have no source
     if data.kickoff is not None:
-        found['kickoff'] = [block.get('source', '') for block in data.kickoff['blocks']]
-    found['guide'] = [question.source for _, answered in guide_sections(data) for question, _ in answered]
-    return found
+        cited['kickoff'] = [block.get('source', '') for block in data.kickoff['blocks']]
+    cited['guide'] = [question.source for _, answered in guide_sections(data) for question, _ in answered]
+    works = services.content.sources
+    return {section: [r for source in sources for r in works.references(source)] for section, sources in cited.items()}
 
 
 def appendix_sources(data: DossierData, sections: Sequence[str]) -> list[str]:
-    """The references behind the chosen sections, each once, sorted: a compound source ("A; B") counts as its
-    references A and B, so a work cited by several items appears once per part cited."""
-    references = {
-        reference: None
-        for section in sections
-        for source in data.sources.get(section, ())
-        for reference in split_source(source)
-    }
+    """The works behind the chosen sections, each once, sorted as a list of references is."""
+    references = {reference: None for section in sections for reference in data.sources.get(section, ())}
     return sorted(references, key=lambda r: (r.casefold(), r))
-
-
-def split_source(source: str) -> list[str]:
-    """'A; B (x; y)' -> ['A', 'B (x; y)']: a semicolon inside brackets belongs to its reference."""
-    parts, depth, current = [], 0, []
-    for char in source:
-        depth += {'(': 1, ')': -1}.get(char, 0)
-        if char == ';' and depth <= 0:
-            parts.append(''.join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append(''.join(current))
-    return [' '.join(p.split()) for p in parts if p.strip()]

@@ -20,6 +20,7 @@ from core.dossier import (
     DossierData,
     Grid,
     action_lines,
+    appendix_sources,
     collect,
     community_rows,
     cover_facts,
@@ -157,6 +158,18 @@ def render_html(ctx: PageContext, data: DossierData, sections: list[str]) -> Non
             title = tx.h2(t(f'dossier.section.{section}'))
             element.props['aria-labelledby'] = title.html_id
             renderers[section](t, data)
+    _sources(t, appendix_sources(data, sections))
+
+
+def _sources(t: Translator, references: list[str]) -> None:
+    """The appendix of sources, as in the PDF: last, and only when the chosen sections rest on any."""
+    if not references:
+        return
+    with html.section().classes('w-full flex flex-col gap-2').mark('dossier-sources') as element:
+        title = tx.h2(t('dossier.sources.title'))
+        element.props['aria-labelledby'] = title.html_id
+        tx.p(t('dossier.sources.intro')).classes('text-sm cop-muted')
+        _bullets(references)
 
 
 def _missing(text: str) -> None:

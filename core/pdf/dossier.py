@@ -22,6 +22,7 @@ from ..dossier import (
     DossierData,
     Grid,
     action_lines,
+    appendix_sources,
     community_rows,
     cover_facts,
     decision_view,
@@ -132,7 +133,8 @@ def dossier_story(
         'stories': _stories,
         'guide': _guide,
     }
-    titles = [t(f'dossier.section.{s}') for s in sections]
+    appendix = appendix_sources(data, sections)
+    titles = [t(f'dossier.section.{s}') for s in sections] + ([t('dossier.sources.title')] if appendix else [])
     story += [para(t('dossier.contents'), st['h1']), Contents(titles, st), PageBreak()]
     for section in sections:
         story += [Part(section), heading(t(f'dossier.section.{section}'), 0, st)]
@@ -144,8 +146,19 @@ def dossier_story(
                 _log_failure(section, e)
                 failed.append(section)
         story.append(para(t('dossier.section_failed'), st['muted']))
+    story += _sources(appendix, t)
     story.append(Part(''))  # nothing after the last section belongs to it
     return story
+
+
+def _sources(references: list[str], t: Translator) -> list[Flowable]:
+    """The appendix, after every chosen section: the sources of what those sections show, each once, sorted."""
+    if not references:
+        return []
+    st = styles()
+    story: list[Flowable] = [Part('sources'), heading(t('dossier.sources.title'), 0, st)]
+    story.append(para(t('dossier.sources.intro'), st['muted']))
+    return story + [bullet(reference, st['bullet']) for reference in references]
 
 
 def _missing(text: str) -> list[Flowable]:

@@ -69,3 +69,9 @@ async def test_the_guide_kickoff_ittools_and_facilitation_pages_show_their_sourc
     await user.open(f'/c/{cid}/facilitation/{other.id}')
     await user.should_see('Gewoon praten')
     await user.should_not_see(marker='method-source')  # a method of one's own: nothing to cite
+
+    # the dossier's web page ends with the same appendix as the PDF: the works behind its kick-off scenario
+    await user.open(f'/c/{cid}/dossier')
+    await user.should_see(marker='dossier-sources')
+    await user.should_see('Bronnen')
+    await user.should_see(content.sources.work_of('APQC').reference)  # the charter block of the half-day template

@@ -5,6 +5,7 @@ the sources of exactly what the dossier shows."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -12,16 +13,20 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from core.config import Settings
 from core.content import load_content
 from core.demo import seed_parts
-from core.dossier import SECTIONS, appendix_sources, collect, split_source
+from core.dossier import SECTIONS, appendix_sources, collect
 from core.guide import load_guide
+from core.i18n import Translator
 from core.ittools.catalogue import load_criteria
 from core.kickoff import load_catalogue
+from core.pdf.dossier import build_dossier
 from core.questionnaire import fingerprint, load_instruments
 from core.services import build_services
+from core.sources import Bibliography, Work, split_source
 from core.yamlcheck import CONTENT_DIR, ContentError
 
 PASSWORD = 'a good long password'
@@ -58,17 +63,51 @@ def test_every_guide_question_block_criterion_and_method_has_a_source(content):
     assert empty == []
 
 
-def test_no_source_is_an_internal_note_a_weak_blog_or_the_1998_misattribution(content):
+def every_source(content) -> dict[str, str]:
+    """The four kinds, the tools, the stages and every item of every instrument version (archived ones too: old
+    rounds show their own sources)."""
     sources = dict(the_four_kinds(content))
     sources |= {f'tool {t.id}': t.source for t in content.ittools.tools}
     sources |= {f'stage {s.id}': s.source for s in content.stages}
     for instrument_id in content.instruments.ids():
         for version in range(1, content.instruments.current(instrument_id).version + 1):
             instrument = content.instruments.get(instrument_id, version)
-            if instrument is not None:  # archived versions too: old rounds show their own sources
+            if instrument is not None:
                 sources |= {f'{instrument_id} v{version} {i.id}': i.source for i in instrument.items}
-    weak = {key: source for key, source in sources.items() if WEAK.search(source)}
+    return sources
+
+
+def test_no_source_is_an_internal_note_a_weak_blog_or_the_1998_misattribution(content):
+    weak = {key: source for key, source in every_source(content).items() if WEAK.search(source)}
     assert weak == {}
+
+
+def test_every_citation_names_a_work_of_the_bibliography_and_every_work_is_cited(content):
+    # the tools' own sources are addresses of their documentation and never reach the dossier
+    sources = {key: source for key, source in every_source(content).items() if source and not key.startswith('tool ')}
+    unknown = {key: content.sources.unknown(source) for key, source in sources.items()}
+    assert {key: missing for key, missing in unknown.items() if missing} == {}
+    cited = {
+        content.sources.work_of(c).id for s in sources.values() for c in split_source(s) if content.sources.work_of(c)
+    }
+    assert {w.id for w in content.sources.works} - cited == set()
+
+
+def test_a_citation_that_names_no_work_continues_the_one_before_it():
+    works = Bibliography(
+        (
+            Work('w2002', ('Wenger, McDermott & Snyder 2002',), 'Wenger et al. (2002). Cultivating.'),
+            Work('w2002b', ('Wenger, McDermott & Snyder 2002, ch. 9',), 'A longer beginning wins.'),
+            Work('cdc', ('CDC',), 'CDC. Resource Kit.'),
+        )
+    )
+    assert works.references('Wenger, McDermott & Snyder 2002, principle 2; principle 4; cdc kit') == [
+        'Wenger et al. (2002). Cultivating.',
+        'CDC. Resource Kit.',
+    ]
+    assert works.references('wenger, mcdermott & snyder 2002, ch. 9') == ['A longer beginning wins.']
+    assert works.references('Somebody 1999; CDC') == ['Somebody 1999', 'CDC. Resource Kit.']  # kept as written
+    assert works.unknown('Somebody 1999; CDC; and more') == ['Somebody 1999']
 
 
 def test_the_weak_source_pattern_catches_what_it_is_meant_to():
@@ -148,7 +187,7 @@ def test_a_scenario_block_shows_its_kind_and_its_method(content):
     assert catalogue.block_source('kickoff_90', 'custom', '') == ''  # the coordinator's own block: nothing to cite
 
 
-def test_split_source_keeps_bracketed_semicolons_with_their_reference():
+def test_split_source_keeps_bracketed_semicolons_with_their_citation():
     assert split_source('A 2002, ch. 2;  B (x; y) ;') == ['A 2002, ch. 2', 'B (x; y)']
     assert split_source('') == []
 
@@ -157,42 +196,72 @@ def test_split_source_keeps_bracketed_semicolons_with_their_reference():
 async def seeded(tmp_path):
     services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
     owner = await services.accounts.sign_up('Olga Owner', 'owner@b.be', PASSWORD)
-    community = await services.communities.create(owner.id, {'name': 'CoP Bronnen', 'purpose': 'Samen leren'})
+    community = await services.communities.create(owner.id, {'name': 'CoP Schrijven', 'purpose': 'Samen leren'})
     await seed_parts(services, owner.id, community.id)
     return services, owner.id, community.id
 
 
-async def test_the_appendix_lists_the_sources_of_what_the_dossier_shows(seeded):
+async def test_the_appendix_lists_the_works_behind_what_the_dossier_shows(seeded):
     services, owner, cid = seeded
+    works = services.content.sources
+
+    def refs(sources) -> set[str]:
+        return {r for source in sources for r in works.references(source)}
+
     data = collect(services, owner, cid, 'nl')
     everything = appendix_sources(data, SECTIONS)
     assert everything == sorted(set(everything), key=lambda r: (r.casefold(), r))  # each once, sorted
-    # the kompas section brings the sources of the kompas version its round was answered on, and no other
+    assert set(everything) <= {w.reference for w in works.works}  # full references, no stray citation
+    # the kompas section brings the works behind the kompas version its round was answered on
     assert data.kompas is not None
-    kompas_refs = {r for item in data.kompas.instrument.items for r in split_source(item.source)}
+    kompas_refs = refs(item.source for item in data.kompas.instrument.items)
     only_kompas = set(appendix_sources(data, ['kompas']))
     assert kompas_refs <= only_kompas
-    stage_refs = {r for stage in services.content.stages for r in split_source(stage.source)}
-    profile_refs = {r for item in services.profiles.instrument.items for r in split_source(item.source)}
-    profile_only = profile_refs - kompas_refs - stage_refs
-    assert profile_only and profile_only.isdisjoint(only_kompas)
-    # the shared profile brings the sources of the strengths and improvement points it prints, not of every item
+    # the shared profile brings the works behind the strengths and improvement points it prints, not every item's
     assert data.profile is not None
     findings = [*data.profile.profile.strengths, *data.profile.profile.improvements]
-    assert set(appendix_sources(data, ['profile'])) == {r for f in findings for r in split_source(f.item.source)}
-    # the kick-off section: the sources of the blocks of the current scenario, with their methods
+    assert set(appendix_sources(data, ['profile'])) == refs(f.item.source for f in findings)
+    # the kick-off section: the works behind the blocks of the current scenario, with their methods
     assert data.kickoff is not None
-    block_refs = {r for b in data.kickoff['blocks'] for r in split_source(b['source'])}
-    assert block_refs and block_refs <= set(appendix_sources(data, ['kickoff']))
+    block_refs = refs(b['source'] for b in data.kickoff['blocks'])
+    assert block_refs and block_refs == set(appendix_sources(data, ['kickoff']))
     # the IT-tools section: the catalogue criteria of the decided comparison
-    if data.decision is not None:
-        criteria = [services.content.ittools.criterion(c['id']) for c in data.decision['criteria']]
-        refs = {r for c in criteria if c is not None for r in split_source(c.source)}
-        assert refs <= set(appendix_sources(data, ['ittools']))
-    # no section, no sources; a section left out takes its sources with it
+    assert data.decision is not None
+    criteria = [services.content.ittools.criterion(c['id']) for c in data.decision['criteria']]
+    assert refs(c.source for c in criteria if c is not None) == set(appendix_sources(data, ['ittools']))
+    # no section, no sources; a section left out takes its works with it
     assert appendix_sources(data, []) == []
-    await services.guide.save(owner, cid, 'launch_charter', 'Een charter in drie vakken.')
+    await services.guide.save(owner, cid, 'close_archive', 'In het archief van de FOD.')
     data = collect(services, owner, cid, 'nl')
     answered = [q for p in data.guide.phases for q in p.questions if q.id in data.guide_answers]
     assert answered
-    assert set(appendix_sources(data, ['guide'])) == {r for q in answered for r in split_source(q.source)}
+    guide = set(appendix_sources(data, ['guide']))
+    assert guide == refs(q.source for q in answered)
+    assert any('State Archives' in r for r in guide)  # the question answered just now brings its own work
+
+
+def _text(pdf: bytes) -> str:
+    return ' '.join(' '.join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+async def test_the_pdf_ends_with_the_appendix_in_the_dossiers_language(seeded):
+    services, owner, cid = seeded
+    for lang, title in (('nl', 'Bronnen'), ('de', 'Quellen')):
+        t = Translator(services.content.ui, lang)
+        data = collect(services, owner, cid, lang)
+        made = build_dossier(data, t, SECTIONS)
+        assert made.failed == []
+        reader = PdfReader(io.BytesIO(made.pdf))
+        last = ' '.join(reader.pages[-1].extract_text().split())
+        whole = _text(made.pdf)
+        assert whole.count(title) >= 2  # in the contents and as the last section's heading
+        appendix = whole[whole.rindex(' '.join(t('dossier.sources.intro').split())) :]
+        references = appendix_sources(data, SECTIONS)
+        for reference in (references[0], references[-1]):
+            assert ' '.join(reference.split()) in appendix  # sorted: the first and the last entry, in that order
+        assert appendix.index(references[0]) < appendix.index(references[-1])
+        assert references[-1] in last
+    # a dossier of the action plan alone cites nothing: no appendix, no entry in the contents
+    t = Translator(services.content.ui, 'nl')
+    plan_only = _text(build_dossier(collect(services, owner, cid, 'nl'), t, ['plan']).pdf)
+    assert t('dossier.sources.intro') not in plan_only and 'Bronnen' not in plan_only
