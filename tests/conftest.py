@@ -15,11 +15,38 @@ def data_dir(tmp_path, monkeypatch):
     return folder
 
 
+# The longest end-to-end scenarios, longest first (seconds measured on 2 busy cores, 2026-12-03). pytest-xdist hands
+# out the tests in collection order and keeps two queued per worker; when a 50-second scenario came last, one worker
+# ran it while the other had nothing left to do. Longest first, the last tests handed out are short ones.
+LONG_FIRST = (
+    'test_shell_e2e.py::test_no_serious_accessibility_violation_on_any_page',  # 56 s
+    'test_journey_e2e.py::test_a_new_coordinator_walks_the_whole_journey',  # 56 s
+    'test_security_e2e.py::test_no_page_breaks_the_content_security_policy',  # 43 s
+    'test_needs_e2e.py::',  # 32 s
+    'test_survey_e2e.py::test_seven_personal_links',  # 31 s
+    'test_shell_e2e.py::test_german_from_the_browser',  # 31 s
+    'test_kompas_e2e.py::test_complete_the_kompas_by_keyboard',  # 29 s
+    'test_ittools_e2e.py::',  # 25 and 23 s
+    'test_keyboard_e2e.py::test_the_whole_kompas_by_keyboard',  # 23 s
+    'test_shell_e2e.py::test_kill_9',  # 21 s
+    'test_ops_e2e.py::',  # 21 and 20 s
+    'test_privacy_e2e.py::test_hand_over_then_delete',  # 18 s
+    'test_portfolio_e2e.py::',  # 17 and 12 s
+)
+
+
+def _order(item) -> tuple[bool, int]:
+    """End-to-end tests last; among them the long scenarios first, in the order of LONG_FIRST."""
+    node = item.nodeid
+    rank = next((i for i, name in enumerate(LONG_FIRST) if name in node), len(LONG_FIRST))
+    return '/e2e/' in str(item.fspath), rank
+
+
 def pytest_collection_modifyitems(config, items):
     """End-to-end tests last: their sync Playwright keeps an event loop running until the session ends, which
     would stop the asyncio tests that come after them. pytest-xdist (`-n auto`) hands each worker its tests in this
-    order, so on every worker the end-to-end tests come last too."""
-    items.sort(key=lambda item: '/e2e/' in str(item.fspath))
+    order, so on every worker the end-to-end tests come last too. The sort is stable: the rest keep their order."""
+    items.sort(key=_order)
 
 
 @pytest.fixture
