@@ -142,10 +142,33 @@ async def _plan(services: Services, owner: str, cid: str, *, overdue: bool) -> N
     today = clock.today()
     review = today - timedelta(days=20) if overdue else today + timedelta(days=45)
     await plan.save_plan(owner, cid, {'next_review': review.isoformat()})
-    await plan.add(owner, cid, {'title': 'Drie sprekers vinden voor de volgende bijeenkomst', 'status': 'doing'})
-    await plan.add(owner, cid, {'title': 'Een vaste plek voor de goede voorbeelden', 'status': 'done'})
-    late = (today - timedelta(days=10)).isoformat()
-    await plan.add(owner, cid, {'title': 'Sponsor uitnodigen op een bijeenkomst', 'due': late})
+    # every action carried by someone by a day (what makes a plan a plan, core/journey.py); one of them late
+    soon, past, late = (today + timedelta(days=n) for n in (21, -35, -10))
+    await plan.add(
+        owner,
+        cid,
+        {
+            'title': 'Drie sprekers vinden voor de volgende bijeenkomst',
+            'status': 'doing',
+            'owner': 'Mira Janssens',
+            'due': soon.isoformat(),
+        },
+    )
+    await plan.add(
+        owner,
+        cid,
+        {
+            'title': 'Een vaste plek voor de goede voorbeelden',
+            'status': 'done',
+            'owner': 'Karim Benali',
+            'due': past.isoformat(),
+        },
+    )
+    await plan.add(
+        owner,
+        cid,
+        {'title': 'Sponsor uitnodigen op een bijeenkomst', 'owner': 'Mira Janssens', 'due': late.isoformat()},
+    )
 
 
 async def _answers(services: Services, owner: str, cid: str, survey: Any) -> None:
