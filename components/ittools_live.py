@@ -315,9 +315,8 @@ def live_matrix(
     """The score legend, the undo button and the live matrix, as the coordinator's and the participant's pages show
     them. Returns the matrix and the undo button."""
     score_legend(t)
-    with ui.row().classes('w-full items-center gap-2'):
-        undo_button = ui.button(t('ittools.undo'), icon='undo').props('outline').mark('undo')
-        undo_button.disable()
+    undo_button = ui.button(t('ittools.undo'), icon='undo').props('outline').mark('undo')
+    undo_button.disable()
     live = LiveMatrix(service, cid, comparison_id, actor, t, on_undo_available=undo_button.set_enabled)
 
     async def undo() -> None:

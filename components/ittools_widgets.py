@@ -3,7 +3,9 @@ chart and the results as an accessible table. They take plain data and callbacks
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from nicegui import html, ui
@@ -11,6 +13,7 @@ from nicegui import html, ui
 from core.i18n import Translator
 from core.ittools import Rights
 from core.ittools.model import Meeting
+from core.ittools.view import PresenceView, presence_lines
 
 from . import typography as tx
 from .frame import aria
@@ -20,15 +23,13 @@ class PresenceList:
     """The people who have the comparison open, grouped (coordination, participants, watching, connection lost) and
     sorted by name, with a search field: usable with a hundred names. The names are one text element updated in
     place, however many people join (every page of a meeting shows it, so its size counts a hundred times), in a box
-    of fixed height that scrolls: a joining or leaving participant never moves the matrix below it."""
+    of fixed height that scrolls: a joining or leaving participant never moves the matrix below it. The text comes
+    ready from the room (core/ittools/view.py `presence_view`, once per change and language): a page that shows
+    that version already does nothing, so a join costs each page a comparison, not a sort of a hundred names."""
 
-    GROUPS = ('coordinator', 'participant', 'viewer', 'away')
-
-    def __init__(self, t: Translator, *, show_progress: bool = False) -> None:
+    def __init__(self, t: Translator) -> None:
         self.t = t
-        self.show_progress = show_progress
-        self._rows: list[Any] = []
-        self._total = 0
+        self._view: PresenceView | None = None
         self._query = ''
         with html.section().classes('w-full') as self.box:
             aria(self.box, t('meeting.presence.title'))
@@ -44,54 +45,40 @@ class PresenceList:
             )
             self.names.props(f'tabindex=0 role=region aria-label="{t("meeting.presence.title")}"')
 
-    def update(self, rows: list[Any], total_cells: int = 0) -> None:
-        self._rows, self._total = list(rows), total_cells
-        self.heading.set_text(self.t('meeting.presence.count', count=sum(1 for r in rows if r.connected)))
+    def update(self, view: PresenceView) -> None:
+        if self._view is not None and self._view.key == view.key:
+            return
+        self._view = view
+        self.heading.set_text(view.heading)
         self._render()
 
     def _on_search(self, value: Any) -> None:
         self._query = value.strip().casefold() if isinstance(value, str) else ''
         self._render()
 
-    def _label(self, row: Any) -> str:
-        label = row.name
-        if row.kind == 'coordinator':
-            label = self.t('meeting.presence.coordinator', name=row.name)
-        elif row.kind == 'viewer':
-            label = self.t('meeting.presence.viewer', name=row.name)
-        if not row.connected:
-            label = self.t('meeting.presence.away', name=label)
-        if self.show_progress and row.scored is not None and self._total:
-            label = self.t('meeting.presence.progress', name=label, scored=row.scored, total=self._total)
-        return label
-
     def _render(self) -> None:
-        groups: dict[str, list[str]] = {group: [] for group in self.GROUPS}
-        for row in sorted(self._rows, key=lambda r: str(r.name).casefold()):
-            if self._query and self._query not in str(row.name).casefold():
-                continue
-            group = (
-                'away' if not row.connected else row.kind if row.kind in ('coordinator', 'viewer') else 'participant'
-            )
-            groups[group].append(self._label(row))
-        lines = [
-            self.t(f'meeting.presence.group.{group}', count=len(labels)) + ' ' + ' · '.join(labels)
-            for group, labels in groups.items()
-            if labels
-        ]
-        if not lines and self._query:
-            lines = [self.t('meeting.presence.none_found')]
-        self.names.set_text('\n'.join(lines))
+        view = self._view
+        if view is None:
+            return
+        if self._query:
+            self.names.set_text(presence_lines(view.rows, self.t, total=view.total, query=self._query))
+        else:
+            self.names.set_text(view.text)
 
 
 def score_legend(t: Translator) -> None:
-    """What each score means, next to the matrix."""
-    with html.section().classes('w-full') as section:
-        aria(section, t('ittools.legend.title'))
-        with html.dl().classes('grid grid-cols-[auto_1fr] sm:grid-cols-[auto_1fr_auto_1fr] gap-x-3 gap-y-1 text-sm'):
-            for score in range(4):
-                tx.dt(f'{score} · {t(f"ittools.score.{score}")}').classes('font-semibold')
-                tx.dd(t(f'ittools.score.{score}.meaning')).classes('cop-muted')
+    """What each score means, next to the matrix: one element (a definition list written as HTML, its texts escaped),
+    not ten, because every page of a meeting of a hundred shows it."""
+    items = []
+    for score in range(4):
+        name, meaning = t(f'ittools.score.{score}'), t(f'ittools.score.{score}.meaning')
+        items.append(f'<dt class="font-semibold">{score} · {escape(name)}</dt>')
+        items.append(f'<dd class="cop-muted">{escape(meaning)}</dd>')
+    legend = (
+        '<dl class="grid grid-cols-[auto_1fr] sm:grid-cols-[auto_1fr_auto_1fr] gap-x-3 gap-y-1 text-sm">'
+        f'{"".join(items)}</dl>'
+    )
+    aria(ui.html(sys.intern(legend), sanitize=False, tag='section').classes('w-full'), t('ittools.legend.title'))
 
 
 def mode_text(t: Translator, meeting: Meeting | None, rights: Rights) -> str:

@@ -101,6 +101,11 @@ class Room:
     cache: dict[Any, Any] = field(default_factory=dict)
     _cache_version: tuple[int, int] = (-1, -1)
     _touches: int = 0
+    # who is present, and what the pages show of it, kept per version of the presence (see `presence_key`): a
+    # hundred pages hearing that someone joined share one sorted list and one text per language
+    _presence_version: int = 0
+    _presence_cache: dict[Any, Any] = field(default_factory=dict)
+    _presence_cache_key: tuple[Any, ...] = ()
 
     @property
     def active_meeting(self) -> Meeting | None:
@@ -133,6 +138,24 @@ class Room:
             ('stats', meeting.id, meeting.round), lambda: private_stats(meeting.private, self.comparison.keys())
         )
 
+    def presence_key(self) -> tuple[Any, ...]:
+        """Changes whenever the presence rows may change: someone came, left, lost or regained their connection or
+        took another name; the meeting changed; a private score was given (the progress shown)."""
+        meeting = self.active_meeting
+        progress = self._touches if meeting is not None and meeting.mode == 'private' else 0
+        return (self._presence_version, meeting.id if meeting else '', meeting.mode if meeting else '', progress)
+
+    def presence_cached(self, name: Any, build: Callable[[], Any]) -> Any:
+        """`build()` once per version of the presence: a join costs one list and one text per language, not one per
+        page."""
+        key = self.presence_key()
+        if self._presence_cache_key != key:
+            self._presence_cache.clear()
+            self._presence_cache_key = key
+        if name not in self._presence_cache:
+            self._presence_cache[name] = build()
+        return self._presence_cache[name]
+
     # -- listeners ---------------------------------------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -147,12 +170,14 @@ class Room:
     def enter(self, actor: Actor, kind: str) -> str:
         token = secrets.token_hex(6)
         self.presence[token] = Presence(actor.id, actor.name, kind)
+        self._presence_version += 1
         return token
 
     def leave(self, token: str) -> bool:
         presence = self.presence.pop(token, None)
         if presence is None:
             return False
+        self._presence_version += 1
         if not any(p.actor_id == presence.actor_id for p in self.presence.values()):
             self.clear_editing(presence.actor_id)
         return True
@@ -162,6 +187,7 @@ class Room:
         if presence is None or presence.connected == connected:
             return False
         presence.connected = connected
+        self._presence_version += 1
         if not connected and not any(p.connected for p in self.presence.values() if p.actor_id == presence.actor_id):
             self.clear_editing(presence.actor_id)
         return True
@@ -170,9 +196,14 @@ class Room:
         for presence in self.presence.values():
             if presence.actor_id == actor_id:
                 presence.name = name
+        self._presence_version += 1
 
     def present(self) -> list[PresenceRow]:
-        """Who has the comparison open, one row per person: coordinators first, then by name."""
+        """Who has the comparison open, one row per person: coordinators first, then by name. One list per version
+        of the presence, shared: read it, never change it."""
+        return self.presence_cached('rows', self._present)
+
+    def _present(self) -> list[PresenceRow]:
         rows: dict[str, PresenceRow] = {}
         meeting = self.active_meeting
         for p in self.presence.values():

@@ -67,6 +67,7 @@ class Rooms:
             fresh.meeting, fresh.meeting_doc_id = found
         if room is not None:  # the file was restored or replaced under open pages: they get the new state
             fresh.listeners, fresh.presence = room.listeners, room.presence
+            fresh._presence_version = room._presence_version + 1  # the pages draw their presence list again
         self._keep(key, fresh)
         if room is not None:
             fresh.notify(Change('reset'))

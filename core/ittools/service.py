@@ -22,6 +22,7 @@ from core.store import DamagedFileError, Store
 
 from ..clean import clean_text
 from ..clock import now_iso
+from ..i18n import Translator
 from . import records
 from .catalogue import Catalogue
 from .live import Actor, Change, Listener, PresenceRow, Room, UndoStep
@@ -48,6 +49,7 @@ from .records import COMPARISONS, MEETINGS
 from .report import decision_record
 from .rooms import Rooms
 from .texts import criterion_title, tool_name
+from .view import PresenceView, presence_view
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +115,14 @@ class ITTools:
             self.rooms.evict(cid, comparison_id)
 
     def present(self, cid: str, comparison_id: str) -> list[PresenceRow]:
+        """Who has the comparison open (a shared list: read it, never change it)."""
         return self.rooms.room(cid, comparison_id).present()
+
+    def presence_view(
+        self, cid: str, comparison_id: str, t: Translator, *, show_progress: bool = False
+    ) -> PresenceView:
+        """The presence list as the pages show it, built once per change and language for every page."""
+        return presence_view(self.rooms.room(cid, comparison_id), t, show_progress=show_progress)
 
     def set_editing(self, actor: Actor, cid: str, comparison_id: str, key: Any) -> None:
         """Show others that `actor` is editing a cell (None: no longer). Silently ignored for non-editors."""

@@ -7,12 +7,13 @@ it was the viewer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from core.i18n import Translator
 
 from .catalogue import Catalogue
-from .live import Actor, Room
+from .live import Actor, PresenceRow, Room
 from .meetings import Rights
 from .model import Comparison, Entry
 from .scoring import CellStats, Completeness, completeness, weight_shares
@@ -186,3 +187,64 @@ def matrix_state(room: Room, actor: Actor, rights: Rights, t: Translator) -> dic
         'rights': rights_payload(rights),
     }
     return state
+
+
+# -- who is present ---------------------------------------------------------------------------------------------------
+
+PRESENCE_GROUPS = ('coordinator', 'participant', 'viewer', 'away')
+
+
+@dataclass(frozen=True)
+class PresenceView:
+    """The presence list as a page shows it, built once per version of the presence and language (`key` says
+    which version: a page that shows it already has nothing to do)."""
+
+    key: tuple[Any, ...]
+    heading: str
+    text: str  # one line per group of names
+    rows: list[PresenceRow]  # for a page that filters the names
+    total: int  # the cells, when private-scoring progress is shown (else 0)
+
+
+def presence_view(room: Room, t: Translator, *, show_progress: bool = False) -> PresenceView:
+    total = len(room.comparison.criteria) * len(room.comparison.tools) if show_progress else 0
+    key = (*room.presence_key(), t.lang, show_progress, total)
+
+    def build() -> PresenceView:
+        rows = room.present()
+        heading = t('meeting.presence.count', count=sum(1 for r in rows if r.connected))
+        return PresenceView(key, heading, presence_lines(rows, t, total=total), rows, total)
+
+    return room.presence_cached(('view', t.lang, show_progress, total), build)
+
+
+def presence_lines(rows: list[PresenceRow], t: Translator, *, total: int = 0, query: str = '') -> str:
+    """The names grouped (coordination, participants, watching, connection lost) and sorted, one line per group;
+    only the names containing `query` (casefolded) when given. `total`: the cells, to show private-scoring progress."""
+    groups: dict[str, list[str]] = {group: [] for group in PRESENCE_GROUPS}
+    for row in sorted(rows, key=lambda r: str(r.name).casefold()):
+        if query and query not in str(row.name).casefold():
+            continue
+        group = 'away' if not row.connected else row.kind if row.kind in ('coordinator', 'viewer') else 'participant'
+        groups[group].append(_presence_label(row, t, total))
+    lines = [
+        t(f'meeting.presence.group.{group}', count=len(labels)) + ' ' + ' · '.join(labels)
+        for group, labels in groups.items()
+        if labels
+    ]
+    if not lines and query:
+        lines = [t('meeting.presence.none_found')]
+    return '\n'.join(lines)
+
+
+def _presence_label(row: PresenceRow, t: Translator, total: int) -> str:
+    label = row.name
+    if row.kind == 'coordinator':
+        label = t('meeting.presence.coordinator', name=row.name)
+    elif row.kind == 'viewer':
+        label = t('meeting.presence.viewer', name=row.name)
+    if not row.connected:
+        label = t('meeting.presence.away', name=label)
+    if total and row.scored is not None:
+        label = t('meeting.presence.progress', name=label, scored=row.scored, total=total)
+    return label

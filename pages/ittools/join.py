@@ -168,7 +168,7 @@ def _meeting_view(ctx: PageContext, ittools: ITTools, ref: MeetingRef, actor: Ac
 
         def render_presence() -> None:
             if not ended():
-                presence.update(ittools.present(ref.cid, ref.comparison_id))
+                presence.update(ittools.presence_view(ref.cid, ref.comparison_id, t))
 
         def deleted() -> None:
             banner.set_text(t('meeting.view.deleted'))

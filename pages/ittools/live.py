@@ -46,7 +46,7 @@ class MatrixPage:
             self._render_links()
             self.panel_box = ui.column().classes('w-full')
             self.mode_line = tx.p('').classes('font-medium').props('role=status').mark('mode-line')
-            self.presence = PresenceList(self.t, show_progress=True)
+            self.presence = PresenceList(self.t)
             self.decision_box = ui.column().classes('w-full')
             self.live, _ = live_matrix(self.ittools, self.cid, comparison_id, actor, self.t)
             self.live.callbacks.update(
@@ -75,10 +75,7 @@ class MatrixPage:
         self.mode_line.set_text(mode_text(self.t, meeting, self.live.rights))
 
     def _render_presence(self) -> None:
-        comparison = self.live.room.comparison
-        self.presence.update(
-            self.ittools.present(self.cid, self.comparison_id), len(comparison.criteria) * len(comparison.tools)
-        )
+        self.presence.update(self.ittools.presence_view(self.cid, self.comparison_id, self.t, show_progress=True))
 
     def _render_decision(self) -> None:
         t = self.t

@@ -839,3 +839,44 @@ async def test_the_dossier_states_how_complete_the_matrix_was(ittools, owner, ci
     assert facts[0][1].startswith(f'0 van de {len(comparison.criteria)} criteria')
     assert 'Onmisbaar en nog niet voor elke tool gescoord' in facts[0][1]
     assert completeness_facts({'title': 'older record'}, Translator(UI, 'nl')) == []
+
+
+async def test_a_join_builds_the_presence_list_once_per_language_not_once_per_page(
+    ittools, owner, cid, comparison, monkeypatch
+):
+    from core.ittools import view
+    from core.ittools.live import Room
+
+    catalog = UI
+    t_nl, t_fr = Translator(catalog, 'nl'), Translator(catalog, 'fr')
+    built = []
+    lines = view.presence_lines
+    monkeypatch.setattr(view, 'presence_lines', lambda rows, t, **kw: built.append(t.lang) or lines(rows, t, **kw))
+    sorted_rows = []
+    present = Room._present
+    monkeypatch.setattr(Room, '_present', lambda room: sorted_rows.append(1) or present(room))
+    _, ref = await _meeting(ittools, owner, cid, comparison, mode='private')
+    shown: dict[int, str] = {}
+
+    def page(n: int, t: Translator):  # what each open page does when the presence changes
+        def heard(change):
+            if change.kind in ('presence', 'progress', 'meeting'):
+                shown[n] = ittools.presence_view(cid, comparison.id, t, show_progress=True).text
+
+        return heard
+
+    for n in range(60):
+        ittools.subscribe(cid, comparison.id, page(n, t_nl if n % 2 else t_fr))
+    people = []
+    for n in range(20):
+        people.append(await ittools.meetings.join(ref, f'Deelnemer {n:02}'))
+        ittools.enter(people[-1], cid, comparison.id)
+    # one text per change and language for sixty pages: twenty entries, and the first name given (nobody there yet)
+    assert built.count('nl') == built.count('fr') == 21
+    assert len(sorted_rows) == 21
+    assert 'Deelnemer 19' in shown[1] and 'Deelnemer 19' in shown[0] and shown[1] != shown[0]
+    built.clear()
+    await ittools.set_score(people[0], cid, comparison.id, 'teams:qa_search', 2)  # private progress: 1/48
+    assert 'Deelnemer 00: 1/48' in shown[1] and built.count('nl') == 1
+    assert ittools.presence_view(cid, comparison.id, t_nl, show_progress=True).text == shown[1]
+    assert built.count('nl') == 1  # nothing changed: the same text, not built again
