@@ -418,13 +418,10 @@ def gap_view(gaps: list[Gap], kompas: Instrument, t: Translator, kompas_day: str
     grid = (
         Grid(
             t('survey.gap.caption'),
-            [
-                t('kompas.col_dimension'),
-                t('survey.gap.coordinator'),
-                t('survey.gap.members'),
-                t('survey.gap.difference'),
-            ],
-            [[name(g), str(g.coordinator_rank), str(g.members_rank), _shift(g.shift or 0, t)] for g in ranked],
+            # the two places side by side (the list above says in words where they lie far apart): three narrow
+            # columns that fit a phone
+            [t('kompas.col_dimension'), t('survey.gap.coordinator'), t('survey.gap.members')],
+            [[name(g), str(g.coordinator_rank), str(g.members_rank)] for g in ranked],
             (1, 2),
         )
         if ranked
@@ -435,14 +432,6 @@ def gap_view(gaps: list[Gap], kompas: Instrument, t: Translator, kompas_day: str
     if rest and kompas_day:
         unranked = t('survey.gap.unranked', dimensions=', '.join(rest)) if ranked else t('survey.gap.too_few')
     return GapView(note, wide, grid, unranked)
-
-
-def _shift(shift: int, t: Translator) -> str:
-    if shift > 0:
-        return t('survey.gap.lower', count=shift)
-    if shift < 0:
-        return t('survey.gap.higher', count=-shift)
-    return t('survey.gap.same')
 
 
 # -- the appendix of sources: the last section, after every chosen one ---------------------------------------------

@@ -254,7 +254,7 @@ def _survey(data: DossierData, t: Translator) -> list[Flowable]:
         story += [heading(t('survey.gap.title'), 1, st), para(gap.note, st['body'])]
         story += [bullet(text, st['bullet']) for text in gap.disagreements]
         if gap.grid:
-            story += [spacer(3), _table(gap.grid, (0.34, 0.18, 0.18, 0.3))]
+            story += [spacer(3), _table(gap.grid, (0.5, 0.25, 0.25))]
         if gap.unranked:
             story.append(para(gap.unranked, st['muted']))
     if view.weak:
