@@ -26,7 +26,7 @@ from core.ittools.view import (
 )
 
 from .actions import Outcome, attempt, attempt_now
-from .ittools_matrix import MatrixView, matrix_texts
+from .ittools_matrix import MatrixView, encode_step, matrix_texts
 from .ittools_widgets import score_legend
 
 log = logging.getLogger(__name__)
@@ -107,30 +107,36 @@ class LiveMatrix:
     def _on_change(self, change: Change) -> None:
         if self.closed or self.view.is_deleted:
             return
-        with self.view:
-            kind = change.kind
-            if kind in ('score', 'note'):
-                self._cell_changed(change)
-            elif kind == 'criterion':
-                self.view.patch(criteria=criteria_payload(self.room, self.t), **self._totals())
-            elif kind == 'editing':
-                if not hides_shared(self.room, self.rights):
-                    self.view.patch(editing=editing_payload(self.room, self.actor))
-            elif kind in ('structure', 'reset', 'meeting'):
-                if kind == 'meeting':  # a warning about an edit of the phase before would now mislead
-                    self.my_edits.clear()
-                    self.view.state['conflicts'] = {}
-                self.resync()
-                if kind == 'meeting':
-                    self._call('meeting')
-                    self._call('presence')
-            elif kind in ('presence', 'progress'):
+        kind = change.kind
+        # a patch only queues a message for this page: no need to enter its slot (which costs, a hundred times over)
+        if kind in ('score', 'note'):
+            self._cell_changed(change)
+        elif kind == 'criterion':
+            self.view.patch(criteria=criteria_payload(self.room, self.t), **self._totals())
+        elif kind == 'editing':
+            if not hides_shared(self.room, self.rights):
+                self.view.patch(editing=editing_payload(self.room, self.actor))
+        else:
+            with self.view:
+                self._on_page_change(kind)
+
+    def _on_page_change(self, kind: str) -> None:
+        """A change that may draw more than the matrix (the meeting panel, the presence list, notices)."""
+        if kind in ('structure', 'reset', 'meeting'):
+            if kind == 'meeting':  # a warning about an edit of the phase before would now mislead
+                self.my_edits.clear()
+                self.view.state['conflicts'] = {}
+            self.resync()
+            if kind == 'meeting':
+                self._call('meeting')
                 self._call('presence')
-            elif kind == 'decision':
-                self._call('decision')
-            elif kind == 'deleted':
-                self.closed = True
-                self._call('deleted')
+        elif kind in ('presence', 'progress'):
+            self._call('presence')
+        elif kind == 'decision':
+            self._call('decision')
+        elif kind == 'deleted':
+            self.closed = True
+            self._call('deleted')
 
     def _call(self, name: str) -> None:
         callback = self.callbacks.get(name)
@@ -156,14 +162,20 @@ class LiveMatrix:
         if field == 'score':
             parts.update(self._totals())
         mine = self.my_edits.get((field, key))
-        if entry.by_id != self.actor.id and mine is not None and entry.rev > mine[0] and entry.value != mine[1]:
+        conflict = mine is not None and entry.rev > mine[0] and entry.value != mine[1]
+        if entry.by_id != self.actor.id and not conflict:
+            # what every other page gets alike (in a language, with or without totals): encoded once for them all
+            shape = ('step', field, key, entry.rev, self.t.lang, 'totals' in parts)
+            self.view.patch_encoded(parts, self.room.cached(shape, lambda: encode_step('patch', parts)))
+            return
+        if entry.by_id != self.actor.id and mine is not None:
             # someone changed what this person had just set: tell them, and let them put theirs back
             shown = self._describe(field, mine[1])
             parts['conflicts'] = {
                 key: {'field': field, 'value': mine[1], 'text': self.t('matrix.conflict', name=entry.by, mine=shown)}
             }
             del self.my_edits[(field, key)]
-        elif entry.by_id == self.actor.id:
+        else:
             # noted here, not at the acknowledgement: a later edit by someone else may be announced before that
             self.my_edits[(field, key)] = (entry.rev, entry.value)
             parts['conflicts'] = {key: None} if key in self.view.state['conflicts'] else {}

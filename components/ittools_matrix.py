@@ -85,6 +85,11 @@ def _copy_state(state: dict[str, Any]) -> dict[str, Any]:
     return copied
 
 
+def encode_step(method: str, payload: dict[str, Any]) -> str:
+    """One step for the browser's `apply`: `patch` or `reset` and its payload, as JSON."""
+    return f'["{method}",{dumps(payload)}]'
+
+
 class MatrixView(ui.element, component='ittools_matrix.js'):
     def __init__(self, state: dict[str, Any], texts: dict[str, Any]) -> None:
         super().__init__()
@@ -102,11 +107,21 @@ class MatrixView(ui.element, component='ittools_matrix.js'):
         self.state['conflicts'] = {
             k: v for k, v in conflicts.items() if k.split(':')[0] in {t['id'] for t in state['tools']}
         }
-        self._send('reset', self.state)
+        self._send(encode_step('reset', self.state))
 
     def patch(self, **parts: Any) -> None:
         """Apply `parts` (scores, notes, private, criteria, totals, stats, editing, rights, tools, conflicts, ack)
         here and in the browser. A score or note with a lower revision than the one shown is ignored, as there."""
+        self._apply(parts)
+        self._send(encode_step('patch', parts))
+
+    def patch_encoded(self, parts: dict[str, Any], step: str) -> None:
+        """`patch(**parts)` with the step already encoded (`encode_step('patch', parts)`): what many pages get alike
+        is encoded once for all of them."""
+        self._apply(parts)
+        self._send(step)
+
+    def _apply(self, parts: dict[str, Any]) -> None:
         state = self.state
         for name in ('scores', 'notes'):
             for key, entry in (parts.get(name) or {}).items():
@@ -130,16 +145,14 @@ class MatrixView(ui.element, component='ittools_matrix.js'):
                 state['conflicts'][key] = conflict
         if 'ack' in parts:
             self.acks.append(parts['ack'])
-        self._send('patch', parts)
 
-    def _send(self, method: str, payload: dict[str, Any]) -> None:
+    def _send(self, step: str) -> None:
         """To the browser's `apply` (ittools_matrix.js): the patches not yet sent travel in one message."""
         if not core.is_loop_running() or not self._is_safe_to_interact():
             return
         client = self.client
         if client.is_deleted:
             return
-        step = f'["{method}",{dumps(payload)}]'
         if self._outgoing is not None and self._outgoing.join(step):
             return
         self._outgoing = Outgoing.send(client, self.id, 'apply', step)
