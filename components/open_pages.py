@@ -27,7 +27,7 @@ def guard_events(sessions: Sessions, token: str | None, user_id: str, path: str)
     def checked(msg: dict) -> None:
         if sessions.is_valid(token, user_id):
             handle_event(msg)
-        else:
+        elif not getattr(client, 'cop_leaving', False):  # a page that logged out is on its way: late events drop
             _send_to_login(client, path)
 
     client.handle_event = checked  # type: ignore[method-assign]
@@ -43,7 +43,9 @@ def upload_allowed(client_id: str) -> bool:
 
 
 def release(client: Client) -> None:
-    """`client` leaves on its own (logout, new login): it is no longer closed with its session."""
+    """`client` leaves on its own (logout, new login): it is no longer closed with its session, and the events it
+    still sends on its way out (a menu closing after "Log out") are dropped, not answered with "session ended"."""
+    client.cop_leaving = True  # type: ignore[attr-defined]
     for key, clients in list(_open_pages.items()):
         clients.discard(client)
         if not clients:
