@@ -171,7 +171,11 @@ def page(context):
 
 
 def wait_idle(page) -> None:
-    page.wait_for_load_state('networkidle')
+    """The page has loaded and, for a NiceGUI page, its live connection is made (events reach the server only after
+    the handshake). Playwright's 'networkidle' waited for half a second of silence after every page, more than a
+    minute of the suite; the short pause after the handshake lets Vue render what arrived with it."""
+    page.wait_for_load_state('load')
+    page.wait_for_function("!document.getElementById('app') || window.did_handshake === true")
     page.wait_for_timeout(250)
 
 
