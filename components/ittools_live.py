@@ -31,6 +31,7 @@ from .ittools_widgets import score_legend
 
 log = logging.getLogger(__name__)
 T = TypeVar('T')
+MATRIX_CHANGES = frozenset({'score', 'note', 'criterion', 'editing'})  # the changes that only patch the matrix
 
 
 class LiveMatrix:
@@ -67,7 +68,8 @@ class LiveMatrix:
         self.token = service.enter(actor, cid, comparison_id)
         self._unsubscribe = service.subscribe(cid, comparison_id, self._on_change)
         self._connections = 0
-        client = ui.context.client
+        self._missed = False  # a change came while the page had no connection: it is drawn afresh when it connects
+        self.client = client = ui.context.client
         client.on_connect(self._on_connect)
         client.on_disconnect(lambda: service.set_connected(cid, comparison_id, self.token, False))
         client.on_delete(self.close)
@@ -76,8 +78,11 @@ class LiveMatrix:
 
     def _on_connect(self) -> None:
         self._connections += 1
-        if self._connections > 1:  # back after a dropped connection: show the state as it is now
+        back = self._connections > 1  # after a dropped connection
+        if back:
             self.service.set_connected(self.cid, self.comparison_id, self.token, True)
+        if back or self._missed:  # show the state as it is now
+            self._missed = False
             self.resync()
 
     def close(self) -> None:
@@ -108,6 +113,11 @@ class LiveMatrix:
         if self.closed or self.view.is_deleted:
             return
         kind = change.kind
+        if kind in MATRIX_CHANGES and not self.client.has_socket_connection:
+            # a page without its connection (a phone put away, a closed tab until NiceGUI lets it go) gets nothing
+            # now and the whole state when it is back: a meeting does not pay for the pages that are not there
+            self._missed = True
+            return
         # a patch only queues a message for this page: no need to enter its slot (which costs, a hundred times over)
         if kind in ('score', 'note'):
             self._cell_changed(change)

@@ -164,7 +164,7 @@ const MatrixRanking = {
       <ol>
         <li v-for="row in rows" :key="row.tool.id" :class="{'cop-excluded': row.total.excluded}">
           <span class="cop-matrix__ranking-name">{{ row.total.rank }}. {{ row.tool.name }}</span>
-          <span class="cop-matrix__bar" aria-hidden="true"><span :style="{width: row.total.width + '%'}"></span></span>
+          <span class="cop-matrix__bar" aria-hidden="true"><span :style="{transform: 'scaleX(' + row.total.width / 100 + ')'}"></span></span>
           <span class="cop-matrix__ranking-pct">{{ row.total.pct }}</span>
           <span v-if="row.total.excluded" class="cop-badge cop-badge--danger">{{ fill(t.fails, {criteria: row.total.failed}) }}</span>
         </li>

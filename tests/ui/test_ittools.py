@@ -321,6 +321,28 @@ async def test_a_participant_who_reconnects_sees_the_current_state(user: User, c
     await until(lambda: 'verbinding weg' not in presence(user), 'Anna back')
 
 
+async def test_a_page_without_its_connection_gets_nothing_until_it_is_back(user: User, create_user):
+    # a phone put away in a meeting of a hundred: its page is not sent every edit while it cannot receive them
+    cid, comparison_id = await coordinator_with_comparison(user)
+    code = await start_meeting(user, cid, comparison_id)
+    clara = Person(user)
+    anna = await join(create_user(), code, 'Anna')
+    client = anna.user.client
+    tab = client.tab_id
+    client.tab_id = None  # what NiceGUI does when the last socket of a page drops
+    for handler in client.disconnect_handlers:
+        client.safe_invoke(handler)
+    queued = len(client.outbox.messages)
+    await clara.score('teams:qa_search', 3)
+    await clara.score('teams:ease_of_use', 1)
+    assert len(client.outbox.messages) == queued and anna.shows('teams:qa_search') is None
+    client.tab_id = tab
+    for handler in client.connect_handlers:  # back: the whole state, once
+        client.safe_invoke(handler)
+    assert anna.shows('teams:qa_search') == 3 and anna.shows('teams:ease_of_use') == 1
+    assert len(client.outbox.messages) <= queued + 1  # one reset (or joined to what waited)
+
+
 async def test_results_csv_and_decision(user: User):
     cid, comparison_id = await coordinator_with_comparison(user)
     clara = Person(user)
