@@ -81,7 +81,12 @@ def horizontal_bars(
             'axisLabel': {'color': '#1c1c1c'},
             **({'minInterval': 1} if whole else {}),
         },
-        'yAxis': {'type': 'category', 'data': list(reversed(categories)), 'axisLabel': {'color': '#1c1c1c'}},
+        'yAxis': {
+            'type': 'category',
+            'data': list(reversed(categories)),
+            # long answer labels wrap within a fixed width: unbounded, they took a phone's whole width from the bars
+            'axisLabel': {'color': '#1c1c1c', 'width': 130, 'overflow': 'break', 'lineHeight': 15},
+        },
         'series': [
             {
                 'type': 'bar',
