@@ -31,9 +31,10 @@ from core.yamlcheck import CONTENT_DIR, ContentError
 
 PASSWORD = 'a good long password'
 # what stood in for a source before: the team's own notes, a design blog, a vendor-comparison blog, "common
-# practice" (i.e. nothing), and the misattribution of domain/community/practice to Wenger 1998
+# practice" (i.e. nothing), a news site standing in for a vendor's documentation, and the misattribution of
+# domain/community/practice to Wenger 1998
 WEAK = re.compile(
-    r'domain brief|internal note|sinclair ?design|onfleek|ossalt|blogspot|common (online |community-building )?'
+    r'domain brief|internal note|sinclair ?design|onfleek|ossalt|clubic|blogspot|common (online |community-building )?'
     r'(facilitation )?practice|wenger 1998\W+(domain|community|practice)',
     re.IGNORECASE,
 )
