@@ -14,6 +14,7 @@ from .guide import Answer, Guide, answered_by_phase
 from .i18n import Translator
 from .ittools.report import completeness_facts
 from .kompas import RoundResult
+from .needs import for_script
 from .plan import Action, EffectivePlan, effective_plan, filter_and_sort
 from .profile import SharedProfile
 from .questionnaire import Instrument
@@ -119,6 +120,8 @@ def collect(services: Services, actor: str, cid: str, lang: str) -> DossierData:
         )
         break
     data.kickoff = services.kickoff.plan_data(actor, cid, lang)
+    if data.kickoff is not None:  # what prospective members said, as the facilitator's script shows it
+        data.kickoff['needs'] = for_script(services.needs.latest(actor, cid), Translator(services.content.ui, lang))
     data.actions = services.plan.actions(actor, cid)
     data.guide = services.content.guide
     data.guide_answers = services.guide.answers(actor, cid)

@@ -281,6 +281,11 @@ def _kickoff(t: Translator, data: DossierData) -> None:
         [t('kickoff.pdf.time'), t('kickoff.pdf.programme')],
         [[f'{b["start"]}–{b["end"]}', b['title'] + (f' — {b["goal"]}' if b['goal'] else '')] for b in plan['blocks']],
     )
+    needs = plan.get('needs')
+    if needs:  # what prospective members said, as under the script's "needs and expectations" block
+        tx.h3(t('needs.result.title'))
+        tx.p(needs['heading'])
+        data_table(t('needs.result.title'), [t('dossier.needs.question'), t('dossier.needs.answers')], needs['lines'])
 
 
 def _actions(t: Translator, data: DossierData) -> None:

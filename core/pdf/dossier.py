@@ -53,7 +53,7 @@ from .base import (
     table,
 )
 from .charts import radar
-from .kickoff import agenda_story
+from .kickoff import agenda_story, needs_story
 
 log = logging.getLogger(__name__)
 SectionBuilder = Callable[[DossierData, Translator], list[Flowable]]
@@ -305,7 +305,10 @@ def _bars(figures: Chart) -> Drawing:
 def _kickoff(data: DossierData, t: Translator) -> list[Flowable]:
     if data.kickoff is None:
         return _missing(t('dossier.missing.kickoff'))
-    return agenda_story(data.kickoff, t, level=1)
+    story = agenda_story(data.kickoff, t, level=1)
+    if data.kickoff.get('needs'):
+        story += [spacer(4), keep(needs_story(data.kickoff['needs'], t, styles()))]
+    return story
 
 
 def _actions(data: DossierData, t: Translator) -> list[Flowable]:

@@ -69,7 +69,7 @@ def agenda_story(data: dict[str, Any], t: Translator, community: str = '', level
     return story
 
 
-def _needs_story(needs: dict[str, Any], t: Translator, st: Any) -> list[Flowable]:
+def needs_story(needs: dict[str, Any], t: Translator, st: Any) -> list[Flowable]:
     """The needs survey's released results under the "needs and expectations" block (core/needs.for_script)."""
     story: list[Flowable] = [para(t('needs.result.title'), st['label']), para(needs['heading'], st['body'])]
     story += [lead(question, answers, st['body']) for question, answers in needs['lines']]
@@ -92,7 +92,7 @@ def _block_story(block: dict[str, Any], t: Translator, st: Any, needs: dict[str,
         facts.append(fact(t('kickoff.field.roles'), ', '.join(block['roles'])))
     story.append(keep(facts))
     if needs and block.get('kind') == 'needs':
-        story.append(keep(_needs_story(needs, t, st)))
+        story.append(keep(needs_story(needs, t, st)))
     for key in ('instructions', 'materials', 'notes'):
         if block[key]:
             story.append(para(t(f'kickoff.field.{key}'), st['label']))

@@ -170,3 +170,28 @@ def test_every_member_worded_string_has_the_needs_surveys_own_wording():
             if key != 'survey.title':
                 assert not re.search(r'\b(elk lid|each member|chaque membre|jedes Mitglied)\b', mine, re.I), own
     assert worded('respond.used', INSTRUMENT) == 'respond.used'  # a string that names nobody stays shared
+
+
+async def test_the_dossiers_kickoff_section_shows_the_needs_results_in_its_language(world):
+    """The sponsor's dossier shows under the kick-off agenda what the prospective members said, as the script does;
+    without a released snapshot it shows the agenda alone."""
+    import io
+
+    from pypdf import PdfReader
+
+    from core.dossier import collect
+    from core.pdf.dossier import build_dossier
+
+    services, owner, cid = world
+    template = services.content.kickoff.templates[0].id
+    await services.kickoff.create(owner, cid, title='Kick-off', lang='fr', template_id=template)
+    assert collect(services, owner, cid, 'fr').kickoff['needs'] is None
+    needs_round = await services.surveys.create(owner, cid, instrument=INSTRUMENT, threshold=3, open_now=True)
+    for moment in ('lunch', 'lunch', 'morning'):
+        await answer(services, owner, cid, needs_round, sheet(moment, ['teams'], ['rules']))
+    t = Translator(services.content.ui, 'fr')
+    data = collect(services, owner, cid, 'fr')
+    assert data.kickoff['needs']['heading'] == t('needs.result.from', count=3)
+    pdf = build_dossier(data, t, ['kickoff'])
+    text = ' '.join(' '.join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.pdf)).pages)
+    assert pdf.failed == [] and 'Résultats du sondage des besoins' in text and 'Sur le temps de midi (67' in text
