@@ -41,7 +41,7 @@ ACK_INTERVAL = 3.0  # seconds, as nicegui.js acknowledges the messages it receiv
 STORM_EDITS = 1000
 ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 QUERY = re.compile(r"'client_id': '([^']+)', 'next_message_id': (\d+)")
-RUN_METHOD = re.compile(r'^return runMethod\((\d+), "apply", (.*)\)$', re.S)
+RUN_METHOD = re.compile(r'^(?:return )?runMethod\((\d+), "apply", (.*)\)$', re.S)
 UNESCAPE = (('&#36;', '$'), ('&#96;', '`'), ('&gt;', '>'), ('&lt;', '<'), ('&amp;', '&'))
 
 

@@ -25,7 +25,7 @@ MAX_STEPS = 200  # a page without a connection does not gather one ever longer m
 
 
 class Outgoing:
-    """One `run_javascript` message calling `runMethod(element, 'apply', [steps])`, open to more steps until sent."""
+    """One `run_javascript` message calling `runMethod(element, method, [steps])`, open to more steps until sent."""
 
     def __init__(self, outbox: Any, element_id: int, method: str) -> None:
         self.outbox = outbox
@@ -53,4 +53,6 @@ class Outgoing:
 
     def _add(self, step: str) -> None:
         self.steps.append(step)
-        self.data['code'] = f'return runMethod({self.element_id}, "{self.method}", [[{",".join(self.steps)}]])'
+        # an expression, not `return ...` as NiceGUI writes it: the browser's first `eval` of it then succeeds (with
+        # `return` it throws a SyntaxError and NiceGUI evaluates the code again inside an async function)
+        self.data['code'] = f'runMethod({self.element_id}, "{self.method}", [[{",".join(self.steps)}]])'

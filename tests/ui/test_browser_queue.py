@@ -12,7 +12,7 @@ from nicegui.testing import User
 
 from components.browser_queue import MAX_STEPS, Outgoing
 
-CALL = re.compile(r'^return runMethod\((\d+), "(\w+)", (.*)\)$', re.S)
+CALL = re.compile(r'^(?:return )?runMethod\((\d+), "(\w+)", (.*)\)$', re.S)
 
 
 async def open_probe(user: User):
