@@ -23,7 +23,8 @@ from tinydb import Query
 from . import clock, schema
 from .clean import clean_text
 from .communities import Communities, TableSpec
-from .errors import NotFound, ValidationError
+from .errors import AuthError, NotFound, ValidationError
+from .ratelimit import FailureLimiter
 from .roles import Permission, can
 from .store import DamagedFileError
 
@@ -92,6 +93,10 @@ def _check(docs: list[dict[str, Any]]) -> None:
 class Stories:
     def __init__(self, communities: Communities) -> None:
         self.communities = communities
+        # in memory only, counting stories sent (not failures): a member writes one or two, so 5 an hour per browser
+        # and 60 an hour per address (a whole office behind one proxy) stop a script from filling the 2,000 places
+        self.browser_limiter = FailureLimiter(5, 3600, 600, 3600, flood=None)
+        self.address_limiter = FailureLimiter(60, 3600, 600, 3600, flood=None)
         communities.register_table(TableSpec(TABLE, STORY_RECORD, _check, max_records=MAX_STORIES))
         communities.register_table(TableSpec(LINK_TABLE, LINK_RECORD, unique=None, max_records=1, exported=False))
 
@@ -133,8 +138,17 @@ class Stories:
 
     # -- the writer's side (no account) ----------------------------------------------------------------------------
 
-    async def submit(self, cid: str, token: str, texts: Any, author: Any = '') -> tuple[str, Story]:
-        """A new story through the link; returns the writer's key (shown once) and the story."""
+    async def submit(
+        self, cid: str, token: str, texts: Any, author: Any = '', *, browser: str = '', client: str = ''
+    ) -> tuple[str, Story]:
+        """A new story through the link; returns the writer's key (shown once) and the story. `browser` (its session
+        id) and `client` (the peer address) feed the in-memory limits only; neither is stored."""
+        wait = max(
+            self.browser_limiter.retry_after(f'browser:{browser}') if browser else 0,
+            self.address_limiter.retry_after(f'address:{client}') if client else 0,
+        )
+        if wait:
+            raise AuthError('story.error.too_often', retry_after=wait)
         self.check_link(cid, token)
         clean = clean_texts(texts)
         name = clean_text(author, NAME_MAX, 'author')
@@ -153,6 +167,10 @@ class Stories:
             'key_hash': _hash(key),
         }
         table.insert(doc)
+        if browser:
+            self.browser_limiter.failure(f'browser:{browser}')  # counts stories sent, not failures
+        if client:
+            self.address_limiter.failure(f'address:{client}')
         await self._db(cid).commit()
         return key, _story(doc)
 

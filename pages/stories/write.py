@@ -4,7 +4,7 @@ coordinator proposes, or withdraw it."""
 
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import app, ui
 
 from components import typography as tx
 from components.context import PageContext
@@ -39,6 +39,7 @@ def register(services: Services) -> None:
 class WriteView:
     def __init__(self, ctx: PageContext, services: Services, cid: str, token: str, name: str) -> None:
         self.ctx, self.t, self.services, self.cid, self.token = ctx, ctx.t, services, cid, token
+        self.browser = str(app.storage.browser.get('id', ''))  # for the rate limit only, never stored
         t = self.t
         tx.p(t('story.write.intro', name=name)).mark('story-intro')
         tx.p(t('story.write.privacy')).classes('text-sm cop-muted')
@@ -68,7 +69,9 @@ class WriteView:
             self.error.show(self.t('story.error.name'))
             return
         outcome = await self.ctx.attempt(
-            lambda: self.services.stories.submit(self.cid, self.token, texts, author),
+            lambda: self.services.stories.submit(
+                self.cid, self.token, texts, author, browser=self.browser, client=self.ctx.client_key
+            ),
             fields={**self.fields, 'author': self.name},
             line=self.error,
         )

@@ -141,3 +141,23 @@ async def test_stories_travel_with_a_community_export_without_the_writers_keys(w
     assert exported['tables']['stories'][0]['author'] == 'Mira Janssens'
     assert 'key_hash' not in exported['tables']['stories'][0]
     assert 'story_link' not in exported['tables']
+
+
+async def test_a_script_cannot_fill_the_stories_from_one_browser_or_one_address(world):
+    """Five stories an hour from one browser, sixty from one address: the next one is refused with the wait in
+    minutes and nothing is stored; another browser behind another address still gets through."""
+    from core.errors import AuthError
+
+    services, coordinator, _, cid, link = world
+    stories = services.stories
+    for _ in range(5):
+        await stories.submit(cid, link, STORY, browser='b1', client='10.0.0.1')
+    with pytest.raises(AuthError) as refused:
+        await stories.submit(cid, link, STORY, browser='b1', client='10.0.0.1')
+    assert refused.value.key == 'story.error.too_often' and refused.value.params['minutes'] == 10
+    for i in range(55):  # other browsers behind the same office proxy
+        await stories.submit(cid, link, STORY, browser=f'office-{i}', client='10.0.0.1')
+    with pytest.raises(AuthError):
+        await stories.submit(cid, link, STORY, browser='office-new', client='10.0.0.1')
+    await stories.submit(cid, link, STORY, browser='home', client='192.0.2.7')
+    assert len(stories.stories(coordinator, cid)) == 61
