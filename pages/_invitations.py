@@ -13,14 +13,13 @@ from components.context import PageContext
 from components.dialogs import confirm
 from components.forms import ErrorLine, copy_field, text_field
 from components.frame import aria
+from components.sign_in import mail_base
 from core.accounts import MAX_EMAIL
 from core.communities import INVITE_DAYS, Invitation
 from core.i18n import LANGUAGES
 from core.mail import MailStatus
 from core.roles import INVITATION_ROLES, Role
 from core.services import Services
-
-from .signup import mail_base
 
 
 def mail_status_text(t, status: MailStatus | None) -> str:

@@ -1,6 +1,6 @@
 """The account holder's data rights: download my data (JSON and a readable page) and delete my account.
 
-The account page itself (name, language, password) is in pages/auth.py; it shows `data_rights_section` at its end.
+The account page itself (name, language, password) is in pages/auth.py; it shows components/data_rights.py at its end.
 """
 
 from __future__ import annotations
@@ -10,21 +10,11 @@ from nicegui import html, ui
 from components import typography as tx
 from components.context import PageContext
 from components.forms import ErrorLine, text_field
+from components.sign_in import ProviderConfirmation
 from core import privacy as privacy_core
 from core.services import Services
 
 from ._base import page
-from .oidc import ProviderConfirmation
-
-
-def data_rights_section(ctx: PageContext) -> None:
-    """On the account page: where to download one's data and delete the account, and the privacy notice."""
-    t = ctx.t
-    tx.h2(t('privacy.account.title'))
-    with ui.card().classes('w-full max-w-xl').props('flat bordered'):
-        tx.p(t('privacy.download.intro'))
-        ui.link(t('privacy.download.link'), '/account/data').mark('to-my-data')
-        ui.link(t('privacy.delete.title'), '/account/delete').mark('to-delete-account')
 
 
 def register(services: Services) -> None:

@@ -9,24 +9,23 @@ and the route starts a new server-side session with a new cookie, dropping the s
 from __future__ import annotations
 
 import uuid
-from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import app, html, ui
+from nicegui import app, ui
 
 from components import typography as tx
 from components.context import PageContext
+from components.data_rights import data_rights_section
 from components.forms import ErrorLine, new_password_field, text_field
 from components.open_pages import page_of_session_ended
+from components.sign_in import login_form, provider_name
 from core.accounts import MAX_NAME
 from core.i18n import LANGUAGES
 from core.redirects import safe_next
 from core.services import Services
 
 from ._base import page
-from .account import data_rights_section
-from .oidc import provider_name, sso_block
 
 
 def register(services: Services) -> None:
@@ -125,56 +124,6 @@ class AccountView:
             self.ctx.finish_login(updated, '/account')
 
 
-def login_form(ctx: PageContext, target: str) -> None:
-    """E-mail and password, with the link to sign up; used by the login page and the welcome page."""
-    t = ctx.t
-    accounts = ctx.services.accounts
-    sso_block(ctx, target)  # the organisation's sign-in (pages/oidc.py), when configured
-    if not accounts.password_login:  # --no-local-login: no password form at all (core refuses passwords too)
-        return
-    with ui.card().classes('w-full max-w-md').props('flat bordered'):
-        email = text_field(t('auth.email'), kind='email', autocomplete='username', marker='login-email')
-        password = text_field(
-            t('auth.password'), kind='password', autocomplete='current-password', marker='login-password'
-        )
-        error = ErrorLine().mark('login-error')
-
-        async def submit() -> None:
-            button.props('loading')  # a held attempt (after failures on the account) can take a few seconds
-            try:
-                authenticated = await ctx.attempt(
-                    lambda: accounts.authenticate(email.value, password.value, ctx.client_key),
-                    line=error,
-                    on_error=lambda _: password.set_value(''),
-                )
-            finally:
-                button.props(remove='loading')
-            if user := authenticated.value:
-                await _adopt_language(ctx, user.id)
-                ctx.finish_login(user, target)
-
-        password.on('keydown.enter', submit)
-        button = ui.button(t('auth.login.action'), on_click=submit).classes('w-full').mark('login-submit')
-    with html.p().classes('mt-2'):
-        ui.link(t('auth.forgot.link'), '/reset').mark('to-forgot')
-    with html.p().classes('mt-2'):
-        tx.span(t('auth.login.no_account') + ' ')
-        ui.link(t('auth.signup.action'), f'/signup?next={_quote(target)}').mark('to-signup')
-
-
-async def _adopt_language(ctx: PageContext, user_id: str) -> None:
-    """A language chosen before logging in becomes the account's; otherwise the account's applies."""
-    accounts = ctx.services.accounts
-    chosen = ctx.session.get('lang')
-    user = accounts.get(user_id)
-    if user is None:
-        return
-    if chosen in LANGUAGES and user.lang != chosen:
-        await accounts.set_language(user_id, chosen)
-    else:
-        ctx.session['lang'] = user.lang
-
-
 CARRIED = ('lang', 'notice')  # what the browser storage of before the login passes on to the new one
 
 
@@ -188,7 +137,3 @@ async def _new_browser_storage(request: Request) -> None:
     request.session['id'] = new_id
     await app.storage._create_user_storage(new_id)  # what NiceGUI does on the next request
     app.storage.user.update(carried)
-
-
-def _quote(path: str) -> str:
-    return quote(path, safe='')

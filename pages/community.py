@@ -11,6 +11,7 @@ from components.dialogs import confirm
 from components.forms import ErrorLine, form_values
 from components.journey_banner import step_href
 from components.nav import PARTS, part_href, part_status
+from components.sign_in import unconfirmed_notice
 from components.upload import file_picker
 from core.communities import MAX_IMPORT_BYTES, Community, file_slug
 from core.errors import ValidationError
@@ -19,7 +20,6 @@ from core.roles import Permission
 from core.services import Services
 
 from ._base import community_page, page
-from .signup import unconfirmed_notice
 
 
 def register(services: Services) -> None:

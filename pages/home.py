@@ -6,11 +6,11 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.context import PageContext
+from components.sign_in import login_form
 from core.roles import Role
 from core.services import Services
 
 from ._base import page
-from .auth import login_form
 from .ittools.join import join_box
 
 

@@ -8,6 +8,7 @@ from components import typography as tx
 from components.context import PageContext
 from components.dialogs import confirm
 from components.frame import aria
+from components.sign_in import unconfirmed_notice
 from components.tables import data_table
 from core.communities import Member
 from core.errors import NotFound
@@ -16,7 +17,6 @@ from core.services import Services
 
 from ._base import community_page, page
 from ._invitations import InvitationsView
-from .signup import unconfirmed_notice
 
 
 def register(services: Services) -> None:

@@ -8,9 +8,9 @@ session. A refusal goes back to the login page with a reason the page shows in t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -19,9 +19,10 @@ from nicegui import app, background_tasks, html, ui
 from components import typography as tx
 from components.context import PageContext
 from components.forms import ErrorLine, text_field
+from components.sign_in import provider_name
 from core.errors import AppError
 from core.i18n import LANGUAGES, negotiate
-from core.oidc import REASONS, Identity, Pending, SignInRefused
+from core.oidc import Identity, Pending, SignInRefused
 from core.redirects import safe_next
 from core.services import Services
 
@@ -207,63 +208,12 @@ class LinkView:
         self.sign_in.cancel_link(self.key, self.ctx.browser)
 
 
-class ProviderConfirmation:
-    """Instead of a password, for an account without one (or with passwords off): the owner signs in again at the
-    provider, comes back here, and may then do the one thing asked (`on_confirmed`, e.g. erase the account)."""
-
-    def __init__(self, ctx: PageContext, action: str, on_confirmed: Callable[[], Awaitable[None]]) -> None:
-        self.ctx, self.t = ctx, ctx.t
-        self.on_confirmed = on_confirmed
-        sso_error(ctx)
-        provider = provider_name(ctx)
-        if not ctx.services.oidc.has_confirmation(ctx.user.id):
-            tx.p(self.t('oidc.confirm.intro', provider=provider)).mark('oidc-confirm-intro')
-            url = f'/auth/oidc/login?{urlencode({"confirm": "1", "next": ctx.path})}'
-            ui.button(self.t('oidc.confirm.action', provider=provider), icon='badge').props(
-                f'href="{url}" unelevated no-caps'
-            ).mark('oidc-confirm')
-            return
-        tx.p(self.t('oidc.confirm.done', provider=provider)).mark('oidc-confirmed')
-        self.error = ErrorLine().mark('oidc-confirm-error')
-        ui.button(action, icon='delete_forever', on_click=self._on_go).props('color=negative').mark('delete-submit')
-
-    async def _on_go(self) -> None:
-        if not self.ctx.services.oidc.take_confirmation(self.ctx.user.id):
-            self.error.show(self.t('oidc.error.expired', provider=provider_name(self.ctx)))
-            return
-        await self.on_confirmed()
-
-
-def sso_error(ctx: PageContext) -> None:
-    """Why the last sign-in or confirmation at the provider failed, from the page's `sso` parameter."""
-    reason = ctx.request.query_params.get('sso', '')
-    if reason in REASONS:
-        ErrorLine().mark('sso-error').show(ctx.t(f'oidc.error.{reason}', provider=provider_name(ctx)))
-
-
-def sso_block(ctx: PageContext, target: str) -> None:
-    """On the login page: why the last sign-in failed (if it did) and the button to the organisation's sign-in."""
-    sso_error(ctx)
-    if not ctx.services.oidc.enabled:
-        return
-    url = f'/auth/oidc/login?next={quote(target, safe="")}'
-    ui.button(ctx.t('oidc.button', provider=provider_name(ctx)), icon='badge').classes('w-full max-w-md').props(
-        f'href="{url}" unelevated no-caps'  # a plain link (an <a>): it works before the page's socket is up
-    ).mark('sso-button')
-    if ctx.services.accounts.password_login:
-        tx.p(ctx.t('oidc.or')).classes('cop-muted text-sm mt-2')
-
-
 async def _named(ctx: PageContext, pending: Awaitable[T]) -> T:
     """A refusal of the organisation's sign-in, with the provider's name its message needs."""
     try:
         return await pending
     except SignInRefused as refused:
         raise AppError(refused.key, provider=provider_name(ctx)) from None
-
-
-def provider_name(ctx: PageContext) -> str:
-    return ctx.services.oidc.config.name or ctx.t('oidc.default_name')
 
 
 def _refused(reason: str, target: str, confirming: bool = False) -> RedirectResponse:

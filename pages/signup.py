@@ -16,42 +16,13 @@ from nicegui import html, ui
 from components import typography as tx
 from components.context import PageContext
 from components.forms import ErrorLine, clear_field_errors, new_password_field, show_field_error, text_field
+from components.sign_in import mail_base, sso_block, unconfirmed_notice
 from core.accounts import MAX_EMAIL, MAX_NAME
 from core.errors import AppError
 from core.redirects import safe_next
 from core.services import Services
 
 from ._base import page
-from .oidc import sso_block
-
-
-def mail_base(ctx: PageContext) -> str:
-    """The base of links in mails: --public-url, or the address this request came in on."""
-    return ctx.services.settings.public_url or str(ctx.request.base_url).rstrip('/')
-
-
-def unconfirmed_notice(ctx: PageContext) -> bool:
-    """For an account whose address is not confirmed yet: why it cannot create or join a community, and a button
-    that sends the link again. Returns whether the notice was shown."""
-    user = ctx.user
-    if user is None or user.confirmed:
-        return False
-    t = ctx.t
-    with ui.card().classes('w-full').props('flat bordered').mark('unconfirmed-notice'):
-        tx.p(t('auth.error.unconfirmed')).classes('font-medium')
-        status = tx.p('').props('role=status')
-
-        async def resend() -> None:
-            sent = await ctx.attempt(
-                ctx.services.registration.resend_confirmation(user.id, mail_base(ctx)),
-                notify=False,
-                on_error=lambda e: status.set_text(ctx.error_text(e)),
-            )
-            if sent:
-                status.set_text(t('auth.unconfirmed.resent', email=user.email))
-
-        ui.button(t('auth.unconfirmed.resend'), icon='mail', on_click=resend).props('outline').mark('resend-confirm')
-    return True
 
 
 def _mailbox(ctx: PageContext, container: ui.element, key: str, email: str) -> None:

@@ -9,13 +9,13 @@ from nicegui import events, ui
 from components import typography as tx
 from components.context import PageContext
 from components.forms import ErrorLine
+from components.sign_in import mail_base
 from components.upload import file_picker
 from core.errors import ValidationError
 from core.i18n import LANGUAGES
 from core.services import Services
 from core.survey import SurveyRound
 from core.survey_invites import MAX_TEXT, MAX_UPLOAD, parse_addresses
-from pages.signup import mail_base
 
 
 class SurveyInvitationsView:
