@@ -3,12 +3,18 @@
 /c/{cid}/ittools/{comparison}/present?lang=fr
 
 It shows what the whole room may see, never the coordinator's own private scores: while everyone scores alone, the
-cells stay empty and only the progress is shown. It follows the meeting live (a rebuild per change is fine here:
-nobody types on this screen), and speaks the language chosen in its header, the meeting's language.
+cells stay empty and only the progress is shown. It follows the meeting live (a rebuild is fine here:
+nobody types on this screen), and speaks the language chosen in its header, the meeting's language. A burst of
+changes (a hundred people scoring at once, a hundred joining) is drawn as it settles: at most one rebuild every
+`REDRAW_EVERY` seconds, the last one after the last change, so the projector never costs the meeting one rebuild
+(and one QR code) per edit.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from typing import Any
 
 from nicegui import html, ui
@@ -29,6 +35,7 @@ from core.services import Services
 
 from .._base import community_page
 
+REDRAW_EVERY = 0.5  # seconds
 CSS = """
 .cop-present { display: grid; grid-template-columns: minmax(16rem, 26rem) 1fr; gap: 1.25rem; width: 100%;
   align-items: start; }
@@ -70,15 +77,43 @@ def _present(ctx: PageContext, ittools: ITTools, comparison: Comparison) -> None
         board()
         client = ui.context.client
 
-        def changed(_change: Any) -> None:
+        def redraw() -> None:
+            if not (client.is_deleted or main.is_deleted):
+                with main:
+                    board.refresh()
+
+        later = Coalesced(redraw, REDRAW_EVERY)
+
+        def changed(change: Any) -> None:
             if client.is_deleted or main.is_deleted:  # gone (its own on_delete may not have run yet)
                 unsubscribe()
                 return
-            with main:
-                board.refresh()
+            if change.kind != 'editing':  # the projector shows no "is editing" marks
+                later.ask()
 
         unsubscribe = ittools.subscribe(cid, comparison.id, changed)
         client.on_delete(unsubscribe)
+
+
+class Coalesced:
+    """Runs `action` soon after it is asked for, at most once every `every` seconds: the asks that come meanwhile are
+    served by one run after them. Never inside the caller (the room's notification of the other pages goes first)."""
+
+    def __init__(self, action: Callable[[], None], every: float) -> None:
+        self.action, self.every = action, every
+        self.last = -every
+        self.waiting: asyncio.TimerHandle | None = None
+
+    def ask(self) -> None:
+        if self.waiting is not None:
+            return
+        wait = max(0.0, self.last + self.every - time.monotonic())
+        self.waiting = asyncio.get_running_loop().call_later(wait, self._run)
+
+    def _run(self) -> None:
+        self.waiting = None
+        self.last = time.monotonic()
+        self.action()
 
 
 def _board(t: Translator, room: Room, base: str, present: list[Any]) -> None:

@@ -466,9 +466,28 @@ async def test_results_show_completeness_and_the_presenter_view_follows_the_meet
     await projector.should_see('0 participant connecté')
     anna = await join(create_user(), code, 'Anna')
     await anna.score('teams:data_protection', 3)
-    await projector.should_see('1 participant connecté')
+    # the projector draws a burst of changes as it settles (at most every half second): it is waited for longer
+    await projector.should_see('1 participant connecté', retries=15)
     await projector.should_not_see('3 · Très bien')  # private scores stay private on the projector
     await projector.should_not_see('2 · Bien')  # and so does the shared score during the round
     user.find(marker='reveal').click()
-    await projector.should_see('Proposition : 3 · Très bien'.replace(' :', '\u00a0:'))
+    await projector.should_see('Proposition : 3 · Très bien'.replace(' :', '\u00a0:'), retries=15)
     await projector.should_see('Classement')
+
+
+async def test_the_projector_draws_a_burst_of_changes_once_it_settles():
+    from pages.ittools.present import Coalesced
+
+    runs = []
+    later = Coalesced(lambda: runs.append(asyncio.get_running_loop().time()), 0.2)
+    started = asyncio.get_running_loop().time()
+    for _ in range(50):  # a burst: one redraw, soon, not inside the caller
+        later.ask()
+    assert runs == []
+    await asyncio.sleep(0.05)
+    assert len(runs) == 1
+    for _ in range(50):  # more while it was just drawn: one more, once the interval is over
+        later.ask()
+        await asyncio.sleep(0.002)
+    await asyncio.sleep(0.3)
+    assert len(runs) == 2 and runs[1] - runs[0] >= 0.19 and runs[0] - started < 0.05
