@@ -6,12 +6,12 @@ from nicegui import html, ui
 
 from components import typography as tx
 from components.context import PageContext
+from components.meeting_code import join_box
 from components.sign_in import login_form
 from core.roles import Role
 from core.services import Services
 
 from ._base import page
-from .ittools.join import join_box
 
 
 def register(services: Services) -> None:

@@ -9,15 +9,16 @@ page is built. A participant sees the comparison of this meeting and nothing els
 
 from __future__ import annotations
 
-from nicegui import app, ui
+from nicegui import ui
 
 from components import typography as tx
 from components.context import PageContext
 from components.forms import ErrorLine, text_field
 from components.ittools_live import live_matrix
 from components.ittools_widgets import PresenceList, mode_text
+from components.meeting_code import browser_key, join_box
 from core.ittools import Actor, ITTools, MeetingRef
-from core.ittools.codes import LENGTH, display
+from core.ittools.codes import display
 from core.ittools.model import LIMITS
 from core.roles import Permission, can
 from core.services import Services
@@ -25,40 +26,6 @@ from core.services import Services
 from .._base import page
 
 PIDS = 'ittools_pids'  # key of the session: meeting id -> participant id
-
-
-def browser_key() -> str:
-    """The browser session, for counting wrong codes (read while the page is built)."""
-    return str(app.storage.browser.get('id', ''))
-
-
-def join_box(ctx: PageContext, *, heading: bool = True) -> None:
-    """A small form: type a meeting code, go to the meeting. Used here and on the welcome page."""
-    t = ctx.t
-    ittools = ctx.services.ittools
-    session = browser_key()
-    if heading:
-        tx.h2(t('meeting.join.box_title'))
-    with ui.row().classes('items-start gap-2'):
-        code = (
-            ui.input(t('meeting.join.code'), placeholder='ABC 123')
-            .props(f'outlined maxlength={LENGTH + 4} autocapitalize=characters autocomplete=off spellcheck=false')
-            .classes('w-48')
-            .mark('join-code')
-        )
-        error = ErrorLine().mark('join-error')
-
-        def go() -> None:
-            found = ctx.attempt_now(
-                lambda: ittools.meetings.find_meeting(code.value, session, ctx.client_key),
-                line=error,
-                on_error=lambda _: code.run_method('focus'),
-            )
-            if found:
-                ui.navigate.to(f'/m/{found.value.code}')
-
-        code.on('keydown.enter', go)
-        ui.button(t('meeting.join.go'), icon='login', on_click=go).mark('join-go')
 
 
 def register(services: Services) -> None:

@@ -116,6 +116,35 @@ def test_the_layers_import_only_downwards():
     assert wrong == []
 
 
+def screen_to_screen(graph: dict[str, set[str]]) -> list[str]:
+    """Page modules that import another screen's module. Allowed: the shared page base and error pages
+    (`pages._base`, `pages.errors`), a package's own private pieces (`pages.survey._invites`), and a package's
+    `__init__` registering its screens. What several screens show belongs in components/."""
+
+    def shared(target: str) -> bool:
+        leaf = target.rsplit('.', 1)[-1]
+        return target in ('pages', 'pages._base', 'pages.errors') or leaf.startswith('_')
+
+    return [
+        f'{source} imports {target}'
+        for source, targets in graph.items()
+        if source.startswith('pages.')
+        for target in targets
+        if target.startswith('pages.')
+        and not shared(target)
+        and not (target.rsplit('.', 1)[0] == source and project_modules()[source].name == '__init__.py')
+    ]
+
+
+def test_a_screen_imports_no_other_screen():
+    assert screen_to_screen(import_graph()) == []
+
+
+def test_the_screen_check_sees_a_screen_importing_another():
+    graph = {'pages.home': {'pages.auth', 'pages._base'}, 'pages.survey': {'pages.survey.rounds'}}
+    assert screen_to_screen(graph) == ['pages.home imports pages.auth']
+
+
 MAX_FUNCTION_LINES = 60  # pages are small controllers (docs/architecture.md): a longer function is split
 
 
