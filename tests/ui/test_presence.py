@@ -10,6 +10,7 @@ from nicegui.testing import User
 
 from components.ittools_widgets import PresenceList
 from core.i18n import Translator
+from core.ittools.view import PresenceView, presence_lines
 
 
 @dataclass
@@ -27,18 +28,25 @@ def people(n: int) -> list[Row]:
     return rows
 
 
+def view(rows: list[Row], t: Translator, version: int) -> PresenceView:
+    """What the room hands every page (core/ittools/view.py presence_view), for these rows and 48 cells."""
+    heading = t('meeting.presence.count', count=sum(1 for r in rows if r.connected))
+    return PresenceView((version,), heading, presence_lines(rows, t, total=48), rows, 48)
+
+
 async def test_a_hundred_names_are_grouped_sorted_searchable_and_cost_no_element_each(user: User):
     widgets: list[PresenceList] = []
 
     @ui.page('/presence-100')
     def page() -> None:
-        widgets.append(PresenceList(Translator(app.state.services.content.ui, 'nl'), show_progress=True))
+        widgets.append(PresenceList(Translator(app.state.services.content.ui, 'nl')))
 
     await user.open('/presence-100')
     (presence,) = widgets
-    presence.update(people(5), total_cells=48)
+    t = presence.t
+    presence.update(view(people(5), t, 1))
     few = len(list(presence.box.descendants()))
-    presence.update(people(100), total_cells=48)
+    presence.update(view(people(100), t, 2))
     assert len(list(presence.box.descendants())) == few  # the names are text, not an element each
     assert presence.names._style.get('height') == '7.5rem'  # fixed: the matrix below never moves
 
@@ -53,9 +61,12 @@ async def test_a_hundred_names_are_grouped_sorted_searchable_and_cost_no_element
     presence.search.set_value('deelnemer 04')
     await user.should_see('Deelnemers (9): Deelnemer 040')
     assert 'Clara' not in presence.names.text and 'Deelnemer 047, verbinding weg' in presence.names.text
-    presence.update(people(100)[:-1], total_cells=48)  # someone leaves: the search stays applied
+    presence.update(view(people(100)[:-1], t, 3))  # someone leaves: the search stays applied
     assert 'Clara' not in presence.names.text and 'Deelnemers (9)' in presence.names.text
     presence.search.set_value('Zorro')
     await user.should_see('Niemand met die naam.')
     presence.search.set_value('')
     assert presence.names.text.startswith('Coördinatie:')
+    presence.names.set_text('')
+    presence.update(view(people(5), t, 3))  # a version the page shows already: nothing to do
+    assert presence.names.text == ''
