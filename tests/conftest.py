@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto`: one worker more than the machine has cores. The end-to-end tests spend much of their time waiting
+    for Chromium and the server, so a third worker on two cores keeps both busy (7 min 20 s -> 6 min 20 s)."""
+    return (os.cpu_count() or 1) + 1
 
 
 @pytest.fixture(autouse=True)
