@@ -3,12 +3,15 @@ and serves them. `python main.py --help` lists the options."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
 
 from core.config import parse_settings
 
+# start-up builds many objects and frees almost none: no garbage collection until it is done (end of this file)
+gc.disable()
 SIMULATED = bool(os.environ.get('NICEGUI_USER_SIMULATION'))  # set by NiceGUI's pytest `user` fixture
 os.umask(0o077)  # whatever this process creates (data, sessions, backups) is readable by its owner only
 
@@ -78,6 +81,10 @@ app.add_middleware(
     https_only=settings.https,
 )
 app.add_middleware(SecurityHeaders, https=settings.https)
+
+if not SIMULATED:  # what start-up built (modules, content, routes) lives as long as the process: later full
+    gc.freeze()  # collections skip it, which shortens their pauses of the event loop too
+gc.enable()
 
 if __name__ in {'__main__', '__mp_main__'}:
     ui.run(

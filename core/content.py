@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .guide import Guide, load_guide
 from .i18n import Catalog, Text
+from .inventory import Inventory, load_inventory
 from .ittools.catalogue import Catalogue as ITToolsCatalogue
 from .ittools.catalogue import load_catalogue as load_ittools
 from .kickoff.catalogue import KickoffCatalogue
@@ -53,6 +54,7 @@ class Content:
     ittools: ITToolsCatalogue
     guide: Guide
     sources: Bibliography  # the works the items' sources cite, in full (the dossier's appendix)
+    privacy: Inventory  # the privacy notice's inventory of what is kept (content/privacy.yaml)
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)
@@ -68,4 +70,5 @@ def load_content(folder: Path = CONTENT_DIR) -> Content:
         ittools=load_ittools(folder / 'catalogues'),
         guide=load_guide(folder / 'guide.yaml', {s.id for s in stages}),
         sources=load_sources(folder / 'sources.yaml'),
+        privacy=load_inventory(folder / 'privacy.yaml'),
     )

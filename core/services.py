@@ -14,7 +14,7 @@ from .content_cache import load_content_cached
 from .exportlog import ExportLog
 from .facilitation import Facilitation
 from .guide import GuideAnswers
-from .inventory import Limits, Operator, load_inventory
+from .inventory import Limits, Operator
 from .invitations import InvitationMail
 from .ittools import ITTools
 from .journey import Journey
@@ -98,7 +98,7 @@ def build_services(settings: Settings, content: Content | None = None) -> Servic
         communities,
         accounts,
         content.ui,
-        inventory=load_inventory(),
+        inventory=content.privacy,
         operator=Operator(settings.privacy_controller, settings.privacy_contact),
         limits=Limits(
             settings.retain_answers_months, settings.retain_accounts_months, OUTBOX_DAYS, settings.backup_keep

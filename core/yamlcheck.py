@@ -8,8 +8,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .i18n import FALLBACK_LANGUAGE, LANGUAGES, Text
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / 'content'
@@ -17,11 +15,6 @@ ID_PATTERN = re.compile(r'^[a-z][a-z0-9_]*$')
 # Places whose text lacks a language that falls back meanwhile (German, while it is being written): file ->
 # places in it. The app shows the fallback; tests/unit/test_i18n_content.py demands every language in every file.
 UNTRANSLATED: dict[str, set[str]] = {}
-
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
 
 
 class ContentError(Exception):
@@ -34,9 +27,12 @@ class ContentError(Exception):
 
 
 def read_yaml(path: Path) -> Any:
+    import yaml  # on first use: a start-up from the content cache reads no YAML
+
+    loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)  # the C loader unless PyYAML was built without libyaml
     try:
         with open(path, encoding='utf-8') as f:
-            return yaml.load(f, Loader=_Loader)
+            return yaml.load(f, Loader=loader)
     except FileNotFoundError as e:
         raise ContentError(path, '', 'file is missing') from e
     except yaml.YAMLError as e:
