@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nicegui import html
 
+from core.cited import cited_in
 from core.i18n import Translator
 
 from . import typography as tx
@@ -24,4 +25,4 @@ def based_on(t: Translator, source: str, marker: str = '', *, kind: str = 'quest
         with tx.Text('summary', t(SUMMARY[kind])).classes('cursor-pointer'):
             if about:
                 tx.span(f' – {about}').classes('sr-only')
-        tx.p(t('sources.based_on', source=source))
+        tx.p(t('sources.based_on', source=cited_in(source, t.lang)))

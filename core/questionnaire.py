@@ -653,7 +653,7 @@ def _item(check: Checker, raw: Any, dimension: str, kind: str, where: str) -> It
         cycle=cycle,
         mirrors=mirrors,
         scale=_scale(check, raw['scale'], f'{where}.scale') if raw.get('scale') is not None else None,
-        source=str(raw.get('source') or ''),
+        source=check.optional_source(raw.get('source'), f'{where}.source'),
         quick=_flag(check, raw.get('quick'), f'{where}.quick'),
     )
 

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .cited import Cited
 from .i18n import FALLBACK_LANGUAGE, LANGUAGES, Text
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / 'content'
@@ -15,6 +16,11 @@ ID_PATTERN = re.compile(r'^[a-z][a-z0-9_]*$')
 # Places whose text lacks a language that falls back meanwhile (German, while it is being written): file ->
 # places in it. The app shows the fallback; tests/unit/test_i18n_content.py demands every language in every file.
 UNTRANSLATED: dict[str, set[str]] = {}
+
+
+def _one_line(text: str) -> str:
+    """A folded YAML text on one line: runs of spaces and line breaks become one space, a no-break space stays."""
+    return re.sub(r'[ \t\r\n]+', ' ', text).strip()
 
 
 class ContentError(Exception):
@@ -92,13 +98,23 @@ class Checker:
     def texts(self, value: Any, where: str, *, min_len: int = 0) -> list[Text]:
         return [self.text(v, f'{where}[{i}]') for i, v in enumerate(self.sequence(value, where, min_len=min_len))]
 
-    def source(self, value: Any, where: str) -> str:
+    def source(self, value: Any, where: str) -> Cited:
         """The reference an item rests on (author or organisation, year, part), shown to users under "Why this
-        question?": a non-empty, untranslated string. Guide questions, kick-off blocks, criteria and methods must
-        have one, so a new item without its grounding fails the content check."""
+        question?": the English citation, as a string or, translated, as a mapping with a text in every language
+        (`en` is the one the bibliography matches). Guide questions, kick-off blocks, criteria and methods must have
+        one, so a new item without its grounding fails the content check."""
+        if isinstance(value, dict):
+            missing = [lang for lang in LANGUAGES if not isinstance(value.get(lang), str) or not value[lang].strip()]
+            if missing or set(value) - set(LANGUAGES):
+                raise self.fail(where, f'a translated source needs a text in each of {", ".join(LANGUAGES)}, no more')
+            words = {lang: _one_line(value[lang]) for lang in LANGUAGES}
+            return Cited(words['en'], words)
         if not isinstance(value, str) or not value.strip():
             raise self.fail(where, 'missing source (author or organisation, year, part: see content/README.md)')
-        return ' '.join(value.split())
+        return Cited(_one_line(value))
+
+    def optional_source(self, value: Any, where: str) -> str:
+        return '' if value is None or value == '' else self.source(value, where)
 
     def ident(self, value: Any, where: str) -> str:
         if not isinstance(value, str) or not ID_PATTERN.match(value):

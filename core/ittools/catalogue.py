@@ -92,14 +92,6 @@ def _name(check: Checker, value: Any, where: str) -> Text:
     return check.text(value, where)
 
 
-def _source(check: Checker, value: Any, where: str) -> str:
-    if value is None:
-        return ''
-    if not isinstance(value, str):
-        raise check.fail(where, 'must be a short text (not translated)')
-    return value.strip()
-
-
 def _url(check: Checker, value: Any, where: str) -> str:
     if value is None:
         return ''
@@ -158,7 +150,7 @@ def load_tools(path: Path, criteria_ids: set[str]) -> tuple[tuple[Tool, ...], tu
                 kind=check.text(raw.get('kind'), f'{where}.kind'),
                 description=check.text(raw.get('description'), f'{where}.description'),
                 url=_url(check, raw.get('url'), f'{where}.url'),
-                source=_source(check, raw.get('source'), f'{where}.source'),
+                source=check.optional_source(raw.get('source'), f'{where}.source'),
             )
         )
     check.unique([t.id for t in tools], 'tools')

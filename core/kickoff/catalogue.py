@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..agenda import MAX_DURATION, MIN_DURATION, MINUTES_PER_DAY, parse_clock
+from ..cited import join_cited
 from ..errors import ValidationError
 from ..i18n import LANGUAGES, Text
 from ..yamlcheck import Checker, read_yaml
@@ -118,8 +119,7 @@ class KickoffCatalogue:
         templates = ([own] if own else []) + [t for t in self.templates if t is not own]
         by_kind = next((b.source for t in templates for b in t.blocks if b.kind == kind), '')
         method = self.method(method_id)
-        parts = [by_kind, method.source if method else '']
-        return '; '.join(dict.fromkeys(p for p in parts if p))
+        return join_cited([by_kind, method.source if method else ''])
 
 
 def _duration(check: Checker, value: Any, where: str) -> int:

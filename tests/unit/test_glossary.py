@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / 'content'
 GLOSSARY = CONTENT / 'glossary.yaml'
 LANGS = ('nl', 'fr', 'en', 'de')
-SKIP_KEYS = {'source', 'sources'}  # citations and titles of cited works keep their own wording
+SKIP_KEYS = {'source', 'sources'}  # citations and titles of cited works keep their own wording (a translated
+# source, a mapping per language, is our own wording around the titles and is checked like any text)
 NBSP = '\u00a0'
 
 # Banned variants not enforced yet, with where they still occur: the sweep removes them one by one. A variant listed
@@ -54,7 +55,7 @@ def _texts(node: object, where: str = '') -> Iterator[tuple[str, str, str]]:
                 yield where, lang, value
     elif isinstance(node, dict):
         for key, value in node.items():
-            if key not in SKIP_KEYS:
+            if key not in SKIP_KEYS or _is_text(value):
                 yield from _texts(value, f'{where}.{key}' if where else str(key))
     elif isinstance(node, list):
         for i, value in enumerate(node):

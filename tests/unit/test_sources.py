@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from core.cited import cited_in, join_cited
 from core.config import Settings
 from core.content import load_content
 from core.demo import seed_parts
@@ -27,7 +29,7 @@ from core.pdf.dossier import build_dossier
 from core.questionnaire import fingerprint, load_instruments
 from core.services import build_services
 from core.sources import Bibliography, Work, split_source
-from core.yamlcheck import CONTENT_DIR, ContentError
+from core.yamlcheck import CONTENT_DIR, Checker, ContentError
 
 PASSWORD = 'a good long password'
 # what stood in for a source before: the team's own notes, a design blog, a vendor-comparison blog, "common
@@ -266,3 +268,28 @@ async def test_the_pdf_ends_with_the_appendix_in_the_dossiers_language(seeded):
     t = Translator(services.content.ui, 'nl')
     plan_only = _text(build_dossier(collect(services, owner, cid, 'nl'), t, ['plan']).pdf)
     assert t('dossier.sources.intro') not in plan_only and 'Bronnen' not in plan_only
+
+
+def test_a_translated_source_is_shown_in_the_page_language_and_cited_in_english(tmp_path):
+    check = Checker(tmp_path / 'x.yaml')
+    words = {
+        'en': 'Wenger, McDermott & Snyder 2002, ch. 2: the domain',
+        'nl': 'Wenger, McDermott & Snyder 2002, hoofdstuk 2: het domein',
+        'fr': 'Wenger, McDermott & Snyder 2002, chap. 2\u00a0: le domaine',
+        'de': 'Wenger, McDermott & Snyder 2002, Kap. 2: die Domäne',
+    }
+    source = check.source(words, 'item.source')
+    assert source == words['en']  # what the bibliography matches and the appendix resolves
+    assert [cited_in(source, lang) for lang in ('nl', 'fr', 'de')] == [words['nl'], words['fr'], words['de']]
+    assert pickle.loads(pickle.dumps(source)).words == words  # kept so in the content cache
+    plain = check.source('CDC CoP Resource Kit: roles', 'item.source')
+    assert cited_in(plain, 'de') == 'CDC CoP Resource Kit: roles'  # written once: shown as written
+    joined = join_cited([source, plain, source, ''])
+    assert joined == f'{words["en"]}; CDC CoP Resource Kit: roles'
+    assert cited_in(joined, 'nl') == f'{words["nl"]}; CDC CoP Resource Kit: roles'
+
+
+@pytest.mark.parametrize('value', [{'en': 'A 2002', 'nl': 'A 2002'}, {'en': 'A', 'nl': 'A', 'fr': 'A', 'de': ' '}])
+def test_a_translated_source_needs_every_language(tmp_path, value):
+    with pytest.raises(ContentError, match='a text in each of'):
+        Checker(tmp_path / 'x.yaml').source(value, 'item.source')

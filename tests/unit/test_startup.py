@@ -54,9 +54,10 @@ def test_a_changed_content_file_is_not_served_from_the_old_cache(tmp_path):
 
 
 def test_a_damaged_cache_is_ignored_and_written_again(tmp_path):
+    content_cache._memo.clear()  # as in a new process (another test may have loaded the content before)
     content_cache.load_content_cached(tmp_path)
     (cached,) = (tmp_path / content_cache.CACHE_DIR).glob('content-*.pickle')
     cached.write_bytes(b'not a pickle')
-    content_cache._memo.clear()  # as in a new process
+    content_cache._memo.clear()
     assert isinstance(content_cache.load_content_cached(tmp_path), Content)
     assert cached.read_bytes() != b'not a pickle'
