@@ -8,6 +8,8 @@ from nicegui import app
 from nicegui.element_filter import ElementFilter
 from nicegui.testing import User
 
+from core.cited import cited_in
+
 from .helpers import PASSWORD, create_community, log_in, settle, sign_up
 
 
@@ -42,7 +44,7 @@ async def test_answers_through_the_page_give_hand_computed_scores(user: User):
     domain, community, practice = (kompas.dimension(d) for d in ('domain', 'community', 'practice'))
     await start_round(user, cid)
     await user.should_see(marker=f'based-on-{domain.items[0].id}')  # "Waarom deze vraag?" with the item's source
-    await user.should_see('Gebaseerd op: ' + domain.items[0].source)
+    await user.should_see('Gebaseerd op: ' + cited_in(domain.items[0].source, 'nl'))
     for item, value in zip(domain.items, [1, 2, 3, 4, 2, 3], strict=True):  # mean 2.5 -> developing
         await answer(user, item.id, value)
     await user.open(f'/c/{cid}/kompas/answer?d=community')

@@ -6,7 +6,13 @@ from __future__ import annotations
 from nicegui import app
 from nicegui.testing import User
 
+from core.cited import cited_in
+
 from .helpers import PASSWORD, log_in
+
+
+def nl(source: str) -> str:
+    return cited_in(source, 'nl')  # the page is Dutch: a translated source reads in Dutch
 
 
 async def _coordinator(user: User) -> tuple[str, str]:
@@ -27,7 +33,7 @@ async def test_the_guide_kickoff_ittools_and_facilitation_pages_show_their_sourc
         await user.open(path)
         for question in phase.questions:
             await user.should_see(marker=f'based-on-{question.id}')
-            await user.should_see(f'Gebaseerd op: {question.source}')
+            await user.should_see(f'Gebaseerd op: {nl(question.source)}')
         assert len(user.find('Waarom deze vraag?').elements) == len(phase.questions)
 
     # the kick-off editor: every block of the template, with its method's source when it has one; the library
@@ -36,7 +42,7 @@ async def test_the_guide_kickoff_ittools_and_facilitation_pages_show_their_sourc
     for block in scenario.blocks:
         await user.should_see(marker=f'block-source-{block.id}')
         expected = content.kickoff.block_source('kickoff_half_day', block.kind, block.method)
-        await user.should_see(f'Gebaseerd op: {expected}')
+        await user.should_see(f'Gebaseerd op: {nl(expected)}')
     assert len(user.find('Waarom dit blok?').elements) == len(scenario.blocks)
     for method in content.kickoff.methods:
         await user.should_see(marker=f'method-source-{method.id}')
@@ -53,7 +59,7 @@ async def test_the_guide_kickoff_ittools_and_facilitation_pages_show_their_sourc
     for criterion in comparison.criteria:
         if criterion.catalogue:
             await user.should_see(marker=f'criterion-source-{criterion.id}')
-            await user.should_see(f'Gebaseerd op: {content.ittools.criterion(criterion.id).source}')
+            await user.should_see(f'Gebaseerd op: {nl(content.ittools.criterion(criterion.id).source)}')
     await user.should_not_see(marker=f'criterion-source-{own[0].id}')
     assert len(user.find('Waarop is dit gebaseerd?').elements) == len(comparison.criteria) - 1
 
@@ -61,7 +67,7 @@ async def test_the_guide_kickoff_ittools_and_facilitation_pages_show_their_sourc
     session = await services.facilitation.record(owner, cid, name='Intervisie', day='2026-03-02', method='Dot voting')
     await user.open(f'/c/{cid}/facilitation/{session.id}')
     await user.should_see(marker='method-source')
-    await user.should_see(f'Gebaseerd op: {content.kickoff.method("dot_voting").source}')
+    await user.should_see(f'Gebaseerd op: {nl(content.kickoff.method("dot_voting").source)}')
     await user.open(f'/c/{cid}/facilitation/{session.id}/answer')
     first = services.facilitation.instrument.dimensions[0].items[0]
     await user.should_see(marker=f'based-on-{first.id}')
