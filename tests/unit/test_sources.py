@@ -131,10 +131,15 @@ def test_the_weak_source_pattern_catches_what_it_is_meant_to():
 
 
 def _drop_first_source(path: Path, pattern: str) -> None:
-    """Remove the first `source:` line matching `pattern` (its indentation says which kind of item owns it)."""
+    """Remove the first `source:` matching `pattern` (its indentation says which kind of item owns it), with the lines
+    of a folded or translated source under it."""
     lines = path.read_text(encoding='utf-8').split('\n')
     index = next(i for i, line in enumerate(lines) if re.match(pattern, line))
-    del lines[index]
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    end = index + 1
+    while end < len(lines) and lines[end].strip() and len(lines[end]) - len(lines[end].lstrip()) > indent:
+        end += 1
+    del lines[index:end]
     path.write_text('\n'.join(lines), encoding='utf-8')
 
 
@@ -143,12 +148,12 @@ def _drop_first_source(path: Path, pattern: str) -> None:
     [
         (
             'guide.yaml',
-            r'^ {8}source: ',
+            r'^ {8}source:',
             lambda f: load_guide(f, {'potential', 'coalescing', 'maturing', 'stewardship', 'transformation'}),
         ),
-        ('catalogues/kickoff.yaml', r'^ {8}source: ', lambda f: load_catalogue(f.parent)),
-        ('catalogues/methods.yaml', r'^ {4}source: ', lambda f: load_catalogue(f.parent)),
-        ('catalogues/criteria.yaml', r'^ {8}source: ', load_criteria),
+        ('catalogues/kickoff.yaml', r'^ {8}source:', lambda f: load_catalogue(f.parent)),
+        ('catalogues/methods.yaml', r'^ {4}source:', lambda f: load_catalogue(f.parent)),
+        ('catalogues/criteria.yaml', r'^ {8}source:', load_criteria),
     ],
 )
 def test_an_item_without_a_source_fails_the_content_check(tmp_path, file, pattern, load):
