@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+SEPARATOR = {'fr': '\u00a0; '}  # French puts a no-break space before a semicolon
+
 
 class Cited(str):
     """The English citation, with `words` per language (empty for a citation written once for every language)."""
@@ -34,4 +36,5 @@ def join_cited(sources: Iterable[str]) -> str:
     """'A; B' from the non-empty sources, each once, in every language any of them has."""
     parts = list(dict.fromkeys(s for s in sources if s))
     langs = {lang for part in parts if isinstance(part, Cited) for lang in part.words}
-    return Cited('; '.join(parts), {lang: '; '.join(cited_in(p, lang) for p in parts) for lang in sorted(langs)})
+    words = {lang: SEPARATOR.get(lang, '; ').join(cited_in(p, lang) for p in parts) for lang in sorted(langs)}
+    return Cited('; '.join(parts), words)

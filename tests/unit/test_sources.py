@@ -292,9 +292,31 @@ def test_a_translated_source_is_shown_in_the_page_language_and_cited_in_english(
     joined = join_cited([source, plain, source, ''])
     assert joined == f'{words["en"]}; CDC CoP Resource Kit: roles'
     assert cited_in(joined, 'nl') == f'{words["nl"]}; CDC CoP Resource Kit: roles'
+    assert cited_in(joined, 'fr') == f'{words["fr"]}\u00a0; CDC CoP Resource Kit: roles'
 
 
 @pytest.mark.parametrize('value', [{'en': 'A 2002', 'nl': 'A 2002'}, {'en': 'A', 'nl': 'A', 'fr': 'A', 'de': ' '}])
 def test_a_translated_source_needs_every_language(tmp_path, value):
     with pytest.raises(ContentError, match='a text in each of'):
         Checker(tmp_path / 'x.yaml').source(value, 'item.source')
+
+
+def test_every_source_of_the_current_content_is_written_in_every_language():
+    """Readers see an item's grounding in their own language: no current content file keeps an English-only
+    source (archived instrument versions keep theirs, as they were answered)."""
+    untranslated = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == 'source' and not isinstance(value, dict):
+                    untranslated.append(where)
+                walk(value, f'{where}.{key}')
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f'{where}[{i}]')
+
+    for path in sorted(CONTENT_DIR.rglob('*.yaml')):
+        if 'archive' not in path.relative_to(CONTENT_DIR).parts:
+            walk(yaml.safe_load(path.read_text(encoding='utf-8')), str(path.relative_to(CONTENT_DIR)))
+    assert not untranslated, untranslated[:10]
