@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cited import citations
 from .yamlcheck import Checker, read_yaml
 
 
@@ -51,16 +52,7 @@ class Bibliography:
 
 def split_source(source: str) -> list[str]:
     """'A; B (x; y)' -> ['A', 'B (x; y)']: a semicolon inside brackets belongs to its citation."""
-    parts, depth, current = [], 0, []
-    for char in source:
-        depth += {'(': 1, ')': -1}.get(char, 0)
-        if char == ';' and depth <= 0:
-            parts.append(''.join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append(''.join(current))
-    return [' '.join(p.split()) for p in parts if p.strip()]
+    return [' '.join(c.split()) for c in citations(source)]
 
 
 def load_sources(path: Path) -> Bibliography:

@@ -295,6 +295,16 @@ def test_a_translated_source_is_shown_in_the_page_language_and_cited_in_english(
     assert cited_in(joined, 'fr') == f'{words["fr"]}\u00a0; CDC CoP Resource Kit: roles'
 
 
+def test_a_block_and_its_method_citing_the_same_work_cite_it_once_in_its_fullest_form(content):
+    joined = content.kickoff.block_source('kickoff_half_day', 'icebreaker', 'sociometry')
+    anecdote = [c for c in split_source(joined) if c.startswith('Anecdote 2008')]
+    assert anecdote == ['Anecdote 2008, Starting a community of practice: fostering relationships (sociometry)']
+    for lang in ('nl', 'fr', 'de'):  # the translations follow the English citation by citation
+        assert len(split_source(cited_in(joined, lang))) == len(split_source(joined))
+    charter = content.kickoff.block_source('kickoff_half_day', 'charter', 'charter_canvas')
+    assert len([c for c in split_source(charter) if c.startswith('APQC')]) == 1
+
+
 @pytest.mark.parametrize('value', [{'en': 'A 2002', 'nl': 'A 2002'}, {'en': 'A', 'nl': 'A', 'fr': 'A', 'de': ' '}])
 def test_a_translated_source_needs_every_language(tmp_path, value):
     with pytest.raises(ContentError, match='a text in each of'):
