@@ -254,7 +254,7 @@ class Mailer:
                 self._statuses.pop(mail_id, None)
                 for path in (self.spool / f'{mail_id}.eml', self.spool / f'{mail_id}.json'):
                     path.unlink(missing_ok=True)
-                for path in self.outbox.glob(f'*-{mail_id}.eml') if self.outbox.is_dir() else ():
+                for path in self.outbox.glob(f'*{mail_id}.eml') if self.outbox.is_dir() else ():
                     path.unlink(missing_ok=True)
         return len(ids)
 
@@ -336,7 +336,9 @@ class Mailer:
         if self.relay is None:
             self.outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
             stamp = time.strftime('%Y%m%dT%H%M%S', time.gmtime(self._clock()))
-            target = self.outbox / f'{stamp}-{mail_id}.eml'
+            # a dot, not a dash: the log's scrubber takes a long run of letters, digits and dashes for a secret, and
+            # the operator must be able to find the file the log names
+            target = self.outbox / f'{stamp}.{mail_id}.eml'
             _write_atomic(target, raw)
             return f'to the outbox: {target} (no mail relay configured)'
         message = message_from_bytes(raw, policy=policy.default)
