@@ -10,8 +10,6 @@ import sys
 
 from core.config import parse_settings
 
-# start-up builds many objects and frees almost none: no garbage collection until it is done (end of this file)
-gc.disable()
 SIMULATED = bool(os.environ.get('NICEGUI_USER_SIMULATION'))  # set by NiceGUI's pytest `user` fixture
 os.umask(0o077)  # whatever this process creates (data, sessions, backups) is readable by its owner only
 
@@ -20,6 +18,8 @@ if not SIMULATED and sys.argv[1:2] in (['backup'], ['restore'], ['check']):  # o
 
     sys.exit(cli.main(sys.argv[1:]))
 
+if not SIMULATED:  # start-up builds many objects and frees almost none: no garbage collection until it is done
+    gc.disable()  # (end of this file; a test process that runs this file keeps collecting)
 settings = parse_settings([] if SIMULATED else sys.argv[1:])
 settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
 if not SIMULATED:
@@ -84,7 +84,7 @@ app.add_middleware(SecurityHeaders, https=settings.https)
 
 if not SIMULATED:  # what start-up built (modules, content, routes) lives as long as the process: later full
     gc.freeze()  # collections skip it, which shortens their pauses of the event loop too
-gc.enable()
+    gc.enable()
 
 if __name__ in {'__main__', '__mp_main__'}:
     ui.run(
