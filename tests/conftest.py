@@ -26,20 +26,20 @@ def data_dir(tmp_path, monkeypatch):
 # The longest end-to-end scenarios, longest first (seconds measured on 2 busy cores, 2026-12-03). pytest-xdist hands
 # out the tests in collection order and keeps two queued per worker; when a 50-second scenario came last, one worker
 # ran it while the other had nothing left to do. Longest first, the last tests handed out are short ones.
-LONG_FIRST = (
-    'test_shell_e2e.py::test_no_serious_accessibility_violation_on_any_page',  # 56 s
-    'test_journey_e2e.py::test_a_new_coordinator_walks_the_whole_journey',  # 56 s
-    'test_security_e2e.py::test_no_page_breaks_the_content_security_policy',  # 43 s
-    'test_needs_e2e.py::',  # 32 s
-    'test_survey_e2e.py::test_seven_personal_links',  # 31 s
-    'test_shell_e2e.py::test_german_from_the_browser',  # 31 s
-    'test_kompas_e2e.py::test_complete_the_kompas_by_keyboard',  # 29 s
-    'test_ittools_e2e.py::',  # 25 and 23 s
-    'test_keyboard_e2e.py::test_the_whole_kompas_by_keyboard',  # 23 s
-    'test_shell_e2e.py::test_kill_9',  # 21 s
-    'test_ops_e2e.py::',  # 21 and 20 s
-    'test_privacy_e2e.py::test_hand_over_then_delete',  # 18 s
-    'test_portfolio_e2e.py::',  # 17 and 12 s
+LONG_FIRST = (  # seconds measured with three workers on two cores
+    'test_journey_e2e.py::test_a_new_coordinator_walks_the_whole_journey',  # 68 s
+    'test_shell_e2e.py::test_no_serious_accessibility_violation_on_any_page',  # 62 s
+    'test_survey_e2e.py::test_seven_personal_links',  # 49 s
+    'test_security_e2e.py::test_no_page_breaks_the_content_security_policy',  # 46 s
+    'test_needs_e2e.py::',  # 43 s
+    'test_keyboard_e2e.py::test_the_whole_kompas_by_keyboard',  # 43 s
+    'test_ops_e2e.py::',  # 43 and 34 s
+    'test_kompas_e2e.py::test_complete_the_kompas',  # 21 s alone (was 62 s, all by keyboard)
+    'test_shell_e2e.py::test_german_from_the_browser',  # 37 s
+    'test_ittools_e2e.py::',  # 37 and 30 s
+    'test_privacy_e2e.py::test_hand_over_then_delete',  # 33 s
+    'test_shell_e2e.py::test_kill_9',  # 33 s
+    'test_portfolio_e2e.py::',  # 24 and 13 s
 )
 
 

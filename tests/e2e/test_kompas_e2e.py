@@ -39,7 +39,21 @@ def answer_dimension(page, value_label: str) -> int:
     return count
 
 
-def test_complete_the_kompas_by_keyboard_leaving_halfway(server, browser):
+def click_dimension(page, value_label: str) -> int:
+    """Answer every question on the page with the option `value_label`, by mouse (the keyboard's way through the
+    whole kompas is test_keyboard_e2e's). Returns how many."""
+    groups = page.get_by_role('radiogroup')
+    expect(groups.first).to_be_visible()
+    count = groups.count()
+    for index in range(count):
+        option = groups.nth(index).get_by_role('radio', name=value_label, exact=True)
+        option.click()
+        expect(option).to_have_attribute('aria-checked', 'true')
+        expect(page.get_by_text('Antwoord opgeslagen.').nth(index)).to_be_visible()
+    return count
+
+
+def test_complete_the_kompas_leaving_halfway_by_keyboard_then_by_mouse(server, browser):
     context = browser.new_context(viewport={'width': 1280, 'height': 900}, locale='nl-BE')
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -73,13 +87,11 @@ def test_complete_the_kompas_by_keyboard_leaving_halfway(server, browser):
     page.wait_for_url(re.compile(r'.*/kompas/answer\?d=rhythm'))
     wait_idle(page)
     for value in ('Nog niet', 'Eerste stappen gezet', 'Gedeeltelijk aanwezig'):
-        answer_dimension(page, value)
-        tab_to(page, page.get_by_role('button', name=re.compile('^Volgende')))
-        page.keyboard.press('Enter')
+        click_dimension(page, value)
+        page.get_by_role('button', name=re.compile('^Volgende')).click()
         wait_idle(page)
-    answer_dimension(page, 'Niet van toepassing / weet ik niet')
-    tab_to(page, page.get_by_role('button', name='Naar overzicht en afronden'))
-    page.keyboard.press('Enter')
+    click_dimension(page, 'Niet van toepassing / weet ik niet')
+    page.get_by_role('button', name='Naar overzicht en afronden').click()
     wait_idle(page)
     expect(page.get_by_text('Alle vragen zijn beantwoord.')).to_be_visible()
     tab_to(page, page.get_by_role('button', name='Afronden'))
