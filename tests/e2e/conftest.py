@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get('COP_CHROMIUM', '/usr/bin/chromium')
@@ -29,6 +30,10 @@ CHROMIUM_ARGS = [
     '--disable-dev-shm-usage',
 ]
 DEMO_PASSWORD = 'demo password for tests'
+
+# Playwright's `expect` waits 5 s by default; with three workers, their servers and their browsers on two cores, a
+# page that is right can take longer than that to show it. A failing check still fails, only later.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(config, items):
