@@ -15,8 +15,9 @@ from nicegui.testing import User
 PASSWORD = 'correct horse battery'
 
 
-async def settle(user: User, pages_before: int, timeout: float = 5.0) -> None:
-    """Wait until `user` has navigated to a new page, then let that page finish its first updates."""
+async def settle(user: User, pages_before: int, timeout: float = 15.0) -> None:
+    """Wait until `user` has navigated to a new page, then let that page finish its first updates. The timeout is
+    generous: a log-in hashes a password, which on a loaded machine (three test workers on two cores) takes a while."""
     for _ in range(int(timeout / 0.05)):
         if len(user.back_history) > pages_before:
             break
