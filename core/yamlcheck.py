@@ -105,8 +105,12 @@ class Checker:
         one, so a new item without its grounding fails the content check."""
         if isinstance(value, dict):
             missing = [lang for lang in LANGUAGES if not isinstance(value.get(lang), str) or not value[lang].strip()]
-            if missing or set(value) - set(LANGUAGES):
-                raise self.fail(where, f'a translated source needs a text in each of {", ".join(LANGUAGES)}, no more')
+            extra = sorted(str(key) for key in set(value) - set(LANGUAGES))
+            if missing or extra:
+                problem = f'no text in {", ".join(missing)}' if missing else f'unknown language {", ".join(extra)}'
+                raise self.fail(
+                    where, f'a translated source needs a text in each of {", ".join(LANGUAGES)} ({problem})'
+                )
             words = {lang: _one_line(value[lang]) for lang in LANGUAGES}
             return Cited(words['en'], words)
         if not isinstance(value, str) or not value.strip():
