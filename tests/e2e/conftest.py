@@ -198,8 +198,15 @@ def serious_violations(page) -> list[str]:
     """axe-core's findings of impact serious or critical, as readable lines."""
     from axe_playwright_python.sync_playwright import Axe
 
-    if page.locator('.q-notification').count():
-        page.wait_for_timeout(900)  # a notification still fading in has, for a moment, too little contrast
+    # A notification fading in has, for a moment, too little contrast. One may still be on its way from the server
+    # (a confirmation's click answers with a notification): give it a moment to arrive, then wait until every
+    # notification stands still, fully opaque, and scan it then. It stays five seconds, far longer than a scan.
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.q-notification')].every(n =>
+            n.getAnimations({subtree: true}).every(a => a.playState !== 'running')
+            && getComputedStyle(n).opacity === '1')"""
+    )
     results = Axe().run(page).response
     return [
         f'{v["id"]} ({v["impact"]}): {[n["target"] for n in v["nodes"][:3]]}'
