@@ -8,6 +8,7 @@ from components import typography as tx
 from components.context import PageContext
 from components.forms import ErrorLine
 from components.ittools_access import actor_of
+from components.sources import based_on
 from core.ittools.codes import display as display_code
 from core.ittools.model import LIMITS, Comparison, Meeting
 from core.ittools.texts import decided_tool_name
@@ -140,7 +141,9 @@ class NewComparison:
                     self.tool_boxes[tool.id] = ui.checkbox(f'{t.pick(tool.name)} ({t.pick(tool.kind)})').mark(
                         f'tool-{tool.id}'
                     )
-                tx.p(t.pick(tool.description)).classes('text-sm cop-muted ml-10 -mt-2')
+                with ui.column().classes('gap-0 ml-10 -mt-2'):
+                    tx.p(t.pick(tool.description)).classes('text-sm cop-muted')
+                    based_on(t, tool.source, f'tool-source-{tool.id}', kind='entry', about=t.pick(tool.name))
 
     def _render_criteria(self) -> None:
         t = self.t
@@ -155,7 +158,15 @@ class NewComparison:
                     self.criterion_boxes[criterion.id] = ui.checkbox(t.pick(criterion.title)).mark(
                         f'criterion-{criterion.id}'
                     )
-                    tx.p(t.pick(criterion.explanation)).classes('text-sm cop-muted ml-10 -mt-2')
+                    with ui.column().classes('gap-0 ml-10 -mt-2'):
+                        tx.p(t.pick(criterion.explanation)).classes('text-sm cop-muted')
+                        based_on(
+                            t,
+                            criterion.source,
+                            f'criterion-source-{criterion.id}',
+                            kind='entry',
+                            about=t.pick(criterion.title),
+                        )
 
     def _on_count(self) -> None:
         self.summary.set_text(

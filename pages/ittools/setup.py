@@ -66,7 +66,7 @@ class Row:
     label: str
     meta: str  # the catalogue's kind or group, or "own"
     text: str
-    source: str = ''  # a catalogue criterion's source ("What is this based on?"); '' for tools and own entries
+    source: str = ''  # a catalogue tool's or criterion's source ("What is this based on?"); '' for own entries
 
 
 class SetupView:
@@ -133,8 +133,16 @@ class SetupView:
         for tool in self.comparison.tools:
             kind, description = tool_kind(catalogue, tool), tool_description(catalogue, tool)
             meta = t.pick(kind) if kind else t('ittools.own')
+            found = catalogue.tool(tool.id) if tool.catalogue else None
+            source = found.source if found else ''
             rows.append(
-                Row(tool.id, t.pick(tool_name(catalogue, tool)), meta, t.pick(description) if description else '')
+                Row(
+                    tool.id,
+                    t.pick(tool_name(catalogue, tool)),
+                    meta,
+                    t.pick(description) if description else '',
+                    source,
+                )
             )
         return rows
 
@@ -197,7 +205,7 @@ class SetupView:
                 tx.span(f'{row.label} ({row.meta})').classes('font-medium')
                 if row.text:
                     tx.span(row.text).classes('text-sm cop-muted')
-                based_on(t, row.source, f'criterion-source-{row.id}', kind='entry', about=row.label)
+                based_on(t, row.source, f'{part.key}-source-{row.id}', kind='entry', about=row.label)
             aria(
                 ui.button(icon='delete', on_click=lambda: self._on_remove(part, row)).props('flat round'),
                 t(f'ittools.setup.remove_{part.key}', name=row.label),

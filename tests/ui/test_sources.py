@@ -47,21 +47,37 @@ async def test_the_guide_kickoff_ittools_and_facilitation_pages_show_their_sourc
     for method in content.kickoff.methods:
         await user.should_see(marker=f'method-source-{method.id}')
 
-    # the IT-tools setup: each catalogue criterion, not the own one (it has no source to show)
+    # the IT-tools: choosing the tools and criteria of a new comparison shows what each catalogue entry is based on
+    await user.open(f'/c/{cid}/ittools/new')
+    for tool in content.ittools.tools:
+        await user.should_see(marker=f'tool-source-{tool.id}')
+        await user.should_see(f'Gebaseerd op: {nl(tool.source)}')
+    for criterion in (c for group in content.ittools.groups for c in group.criteria):
+        await user.should_see(marker=f'criterion-source-{criterion.id}')
+
+    # the IT-tools setup: each catalogue tool and criterion, not the own ones (they have no source to show)
     ittools = services.ittools
     actor = ittools.user_actor(services.accounts.get(owner), cid)
     comparison = await ittools.create(actor, cid, 'Vergelijking', template_id='m365')
     await ittools.add_criterion(actor, cid, comparison.id, title='Eigen criterium', explanation='Van ons.')
+    await ittools.add_tool(actor, cid, comparison.id, name='Eigen wiki', description='Van ons.')
     comparison = ittools.comparison(actor, cid, comparison.id)
     await user.open(f'/c/{cid}/ittools/{comparison.id}/setup')
     own = [c for c in comparison.criteria if not c.catalogue]
-    assert len(own) == 1
+    own_tools = [tool for tool in comparison.tools if not tool.catalogue]
+    assert len(own) == 1 and len(own_tools) == 1
     for criterion in comparison.criteria:
         if criterion.catalogue:
             await user.should_see(marker=f'criterion-source-{criterion.id}')
             await user.should_see(f'Gebaseerd op: {nl(content.ittools.criterion(criterion.id).source)}')
+    for tool in comparison.tools:
+        if tool.catalogue:
+            await user.should_see(marker=f'tool-source-{tool.id}')
+            await user.should_see(f'Gebaseerd op: {nl(content.ittools.tool(tool.id).source)}')
     await user.should_not_see(marker=f'criterion-source-{own[0].id}')
-    assert len(user.find('Waarop is dit gebaseerd?').elements) == len(comparison.criteria) - 1
+    await user.should_not_see(marker=f'tool-source-{own_tools[0].id}')
+    based = len(comparison.criteria) - 1 + len(comparison.tools) - 1
+    assert len(user.find('Waarop is dit gebaseerd?').elements) == based
 
     # facilitation: a session on a library method shows what the method is based on; the checklist's questions why
     session = await services.facilitation.record(owner, cid, name='Intervisie', day='2026-03-02', method='Dot voting')
