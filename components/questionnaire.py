@@ -100,7 +100,12 @@ class QuestionCard:
     async def _multi_changed(self) -> None:
         if self._reverting:
             return
-        await self._save([option for option, box in self.boxes.items() if box.value])
+        chosen = [option for option, box in self.boxes.items() if box.value]
+        if self.item.max_choices is not None and len(chosen) > self.item.max_choices:
+            self._revert()  # the tick that went one over is taken back, and said why (aria-live)
+            self.status.set_text(self.t('questionnaire.max_reached', count=self.item.max_choices))
+            return
+        await self._save(chosen)
 
     async def _save(self, value: Any) -> None:
         if value == self.value or self.on_answer is None:

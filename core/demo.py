@@ -157,7 +157,8 @@ async def _seed_survey(services: Services, owner: str, cid: str) -> None:
             elif item.type == 'choice':
                 answers[item.id] = rng.choice(item.options[:4]).id
             elif item.type == 'multi':
-                answers[item.id] = [o.id for o in item.options if rng.random() < 0.45] or [item.options[0].id]
+                chosen = [o.id for o in item.options if rng.random() < 0.45][: item.max_choices]
+                answers[item.id] = chosen or [item.options[0].id]
             else:
                 texts = next((v for k, v in SURVEY_TEXTS.items() if k in item.id), [])
                 if texts and rng.random() < 0.6:
@@ -218,6 +219,7 @@ async def _seed_needs(services: Services, owner: str, cid: str) -> None:
             odds = NEEDS_DEMO.get(item.id, {})
             if item.type == 'multi':
                 chosen = [o.id for o in item.options if rng.random() < odds.get(o.id, 0.08)]
+                chosen = sorted(chosen, key=lambda option: -odds.get(option, 0))[: item.max_choices]  # the likeliest
                 answers[item.id] = chosen or [max(item.options, key=lambda o: odds.get(o.id, 0)).id]
             elif item.type == 'choice':
                 weights = [odds.get(o.id, 0.5) for o in item.options]

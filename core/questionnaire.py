@@ -98,6 +98,7 @@ class Item:
     scale: Scale | None = None  # the item's own scale; None: the instrument's
     source: str = ''
     quick: bool = False  # one of the few telling items a quick scan asks (the kompas: one per dimension)
+    max_choices: int | None = None  # a multi item's most options one may tick ("choose three at most"); None: all
 
 
 @dataclass(frozen=True)
@@ -178,20 +179,27 @@ def clean_answer(instrument: Instrument, item_id: Any, value: Any) -> Any:
             raise ValidationError('questionnaire.error.unknown_option')
         return value
     if item.type == 'multi':
-        if (
-            not isinstance(value, list | tuple)
-            or not all(isinstance(v, str) for v in value)
-            or len(set(value)) != len(value)
-            or not set(value) <= {o.id for o in item.options}
-        ):
-            raise ValidationError('questionnaire.error.unknown_option')
-        return [o.id for o in item.options if o.id in value]  # in the instrument's order
+        return _clean_choices(item, value)
     if not isinstance(value, str):
         raise ValidationError('error.invalid')
     text = ' '.join(value.split()) if '\n' not in value else value.strip()
     if len(text) > MAX_TEXT:
         raise ValidationError('error.too_long', max=MAX_TEXT)
     return text or None
+
+
+def _clean_choices(item: Item, value: Any) -> list[str]:
+    """A multi item's answer: distinct options of the item, no more than its limit, in the instrument's order."""
+    if (
+        not isinstance(value, list | tuple)
+        or not all(isinstance(v, str) for v in value)
+        or len(set(value)) != len(value)
+        or not set(value) <= {o.id for o in item.options}
+    ):
+        raise ValidationError('questionnaire.error.unknown_option')
+    if item.max_choices is not None and len(value) > item.max_choices:
+        raise ValidationError('questionnaire.error.too_many_choices', count=item.max_choices)
+    return [o.id for o in item.options if o.id in value]
 
 
 def clean_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -633,6 +641,11 @@ def _item(check: Checker, raw: Any, dimension: str, kind: str, where: str) -> It
         check.unique([o.id for o in options], f'{where}.options')
     elif raw.get('options') is not None:
         raise check.fail(f'{where}.options', f'only choice and multi items have options, not {item_type}')
+    max_choices = None
+    if raw.get('max_choices') is not None:
+        if item_type != 'multi':
+            raise check.fail(f'{where}.max_choices', f'only multi items have max_choices, not {item_type}')
+        max_choices = check.integer(raw['max_choices'], f'{where}.max_choices', low=2, high=len(options) - 1)
     cycle = raw.get('cycle')
     if cycle is not None and cycle not in CYCLES:
         raise check.fail(f'{where}.cycle', f'must be one of {", ".join(CYCLES)}')
@@ -655,6 +668,7 @@ def _item(check: Checker, raw: Any, dimension: str, kind: str, where: str) -> It
         scale=_scale(check, raw['scale'], f'{where}.scale') if raw.get('scale') is not None else None,
         source=check.optional_source(raw.get('source'), f'{where}.source'),
         quick=_flag(check, raw.get('quick'), f'{where}.quick'),
+        max_choices=max_choices,
     )
 
 

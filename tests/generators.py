@@ -364,7 +364,8 @@ async def _surveys(services, owner, cid, spec, rng, write, n) -> None:
                 elif item.type == 'choice':
                     answers[item.id] = rng.choice(item.options).id
                 elif item.type == 'multi':
-                    answers[item.id] = [o.id for o in item.options if rng.random() < 0.4] or [item.options[0].id]
+                    chosen = [o.id for o in item.options if rng.random() < 0.4][: item.max_choices]
+                    answers[item.id] = chosen or [item.options[0].id]
                 elif rng.random() < 0.5:
                     answers[item.id] = write(Text(rng.choice(SIZES[1:5]), True), 2000)
             answers = {k: v for k, v in answers.items() if v not in ('', [])}

@@ -4,6 +4,7 @@ a new IT-tools comparison starts; below the threshold, none of them shows anythi
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from nicegui import app
@@ -98,3 +99,40 @@ async def test_prospective_members_are_not_addressed_as_members(user: User, crea
     await user.should_see('elke genodigde krijgt een eigen link die één keer werkt')
     await user.open(f'/c/{cid}/survey')
     await user.should_see('elk lid krijgt een eigen link die één keer werkt')
+
+
+async def test_a_fourth_topic_is_taken_back_with_a_reason_and_three_are_sent(user: User):
+    """ "Choose three at most": the fourth tick is undone at once and the card says why, in the reader's language."""
+    services, owner, cid = await setup()
+    needs = await services.surveys.create(owner, cid, instrument=INSTRUMENT, threshold=3, open_now=True)
+    user.javascript_rules[re.compile(r'localStorage\.getItem.*')] = lambda _: None
+    (code,) = await services.surveys.make_codes(owner, cid, needs.id, 1)
+    await user.open(f'/s/{cid}/p/{code}?lang=fr')
+    await user.should_see(marker='respond-step', retries=20)
+    user.find(marker='respond-next').click()
+    await user.should_see(marker='answer-topic_kinds-rules', retries=20)
+
+    def box(option: str):
+        return user.find(marker=f'answer-topic_kinds-{option}').elements.pop()
+
+    async def tick(option: str, value: bool = True) -> None:  # one click at a time, as a hand does
+        box(option).value = value
+        await asyncio.sleep(0.05)
+
+    for option in ('rules', 'daily_cases', 'skills', 'innovation'):
+        await tick(option)
+    await user.should_see("Vous pouvez choisir 3 réponses au maximum\u00a0: décochez-en d'abord une.")
+    assert [box(o).value for o in ('rules', 'daily_cases', 'skills', 'innovation')] == [True, True, True, False]
+    await tick('skills', False)
+    await tick('innovation')
+    await user.should_see('Réponse enregistrée.')
+    assert [box(o).value for o in ('rules', 'daily_cases', 'skills', 'innovation')] == [True, True, False, True]
+    instrument = services.surveys.instrument_of(needs)
+    for index in range(2, len(instrument.dimensions)):
+        user.find(marker='respond-next').click()
+        await user.should_see(f'Partie {index + 1} sur', retries=20)
+    user.find(marker='respond-submit').click()
+    await user.should_see(marker='confirm-ok', retries=20)
+    user.find(marker='confirm-ok').click()
+    await user.should_see(marker='receipt-code', retries=40)
+    assert services.surveys.answer_count(owner, cid, needs.id) == 1

@@ -195,3 +195,37 @@ async def test_the_dossiers_kickoff_section_shows_the_needs_results_in_its_langu
     pdf = build_dossier(data, t, ['kickoff'])
     text = ' '.join(' '.join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.pdf)).pages)
     assert pdf.failed == [] and 'Résultats du sondage des besoins' in text and 'Sur le temps de midi (67' in text
+
+
+async def test_three_topics_at_most_on_v2_while_a_v1_round_keeps_its_wording_and_its_rules(world):
+    """The topic question says "choose three at most": v2 keeps it, for a hostile submission too. A round opened on
+    v1 (before the limit and the rewording of `can_share`) still takes four topics and shows v1's words."""
+    services, owner, cid = world
+    surveys = services.surveys
+    four = ['daily_cases', 'rules', 'skills', 'innovation']
+    current = await surveys.create(owner, cid, threshold=3, instrument=INSTRUMENT, open_now=True)
+    instrument = surveys.instrument_of(current)
+    assert instrument.version == 2 and instrument.item('topic_kinds').max_choices == 3
+    assert instrument.item('can_share').statement['nl'] == 'Wat zou je zelf in de community kunnen delen?'
+    with pytest.raises(ValidationError) as refused:
+        await answer(services, owner, cid, current, sheet('lunch', ['teams'], four))
+    assert refused.value.key == 'questionnaire.error.too_many_choices'
+    assert (
+        Translator(services.content.ui, 'nl')(refused.value.key, **refused.value.params)
+        == 'Je kunt hoogstens 3 antwoorden kiezen.'
+    )
+    await answer(services, owner, cid, current, sheet('lunch', ['teams'], four[:3]))
+
+    old_round = await surveys.create(owner, cid, threshold=3, instrument=INSTRUMENT, open_now=True)
+    community = services.store.community(cid)
+    community.table('survey_rounds').update({'version': 1}, lambda doc: doc.get('id') == old_round.id)
+    await community.commit()
+    old_round = surveys.round(owner, cid, old_round.id)
+    old = surveys.instrument_of(old_round)
+    assert old.version == 1 and old.item('topic_kinds').max_choices is None
+    assert old.item('can_share').statement['nl'] == 'Wat zou je kunnen delen met de andere leden?'
+    for _ in range(3):
+        await answer(services, owner, cid, old_round, sheet('lunch', ['teams'], four))
+    await surveys.set_status(owner, cid, old_round.id, 'closed')
+    results = surveys.results(owner, cid, old_round.id)
+    assert results.item('can_share').item.statement['nl'] == 'Wat zou je kunnen delen met de andere leden?'

@@ -414,6 +414,27 @@ def test_stage_ids_must_exist_in_the_stages_file(tmp_path):
     assert 'kompas.yaml' in str(info.value) and "'maturing' is not a stage" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ('where', 'value', 'problem'),
+    [
+        ('hope_to_get', 1, 'outside 2..5'),  # one at most is a choice item
+        ('hope_to_get', 6, 'outside 2..5'),  # as many as there are options is no limit
+        ('hope_to_get', 'three', 'must be a whole number'),
+        ('time_per_month', 2, 'only multi items have max_choices'),
+    ],
+)
+def test_max_choices_is_a_real_limit_on_a_multi_item(where, value, problem):
+    import yaml
+
+    path = CONTENT_DIR / 'instruments' / 'needs_survey.yaml'
+    raw = yaml.safe_load(path.read_text())
+    item = next(i for d in raw['dimensions'] for i in d['items'] if i['id'] == where)
+    item['max_choices'] = value
+    with pytest.raises(ContentError) as info:
+        parse_instrument(raw, Checker(path))
+    assert f'item {where}.max_choices' in str(info.value) and problem in str(info.value)
+
+
 # -- import of answer sheets --------------------------------------------------------------------------------------
 
 
