@@ -32,9 +32,12 @@ MAX_TEXT = 2000
 VERSIONS_FILE = 'versions.json'
 STAGES_FILE = 'stages.yaml'  # next to the instruments folder: the stage ids an instrument may name
 CONTENT_LANGUAGES = ('nl', 'fr', 'en', 'de')  # every current instrument text has all four
-# An archived version keeps the languages it was answered in (nl, fr, en before German came): a language it lacks is
-# read in the first of these it has. German readers get the English, as for any UI text without German (core/i18n);
-# the page says that this older wording exists in fewer languages (Instrument.languages).
+# An archived version keeps the languages it was answered in (nl, fr, en before German came). German came later: a
+# text of an archived file gets the German of the same text in a current version, or else the German written for the
+# archive (ARCHIVE_TRANSLATIONS), after the file's fingerprint is taken, so the archived file itself is never edited.
+# A language still lacking would be read in the first of these it has, as for any UI text without a language
+# (core/i18n); tests/unit/test_profile.py keeps every archived version complete in every language.
+ARCHIVE_TRANSLATIONS = Path('archive') / 'translations'  # <language>.yaml: a list of {en, nl, <language>}
 ARCHIVE_FALLBACK = {'de': ('en', 'fr', 'nl'), 'fr': ('en', 'nl'), 'en': ('nl', 'fr'), 'nl': ('en', 'fr')}
 
 
@@ -466,14 +469,19 @@ def load_instruments(folder: Path, stage_ids: Collection[str] | None = None) -> 
     except json.JSONDecodeError as e:
         raise ContentError(versions_path, '', f'is not valid JSON ({e.msg})') from e
     loaded = []
+    later = _later_translations(folder)
     for path in sorted(folder.glob('*.yaml')) + sorted((folder / 'archive').glob('*.yaml')):
         raw = read_yaml(path)
         archived = path.parent.name == 'archive'
+        actual = fingerprint(raw)  # of the file as it was answered, before any later translation
+        if archived:
+            _translate_later(raw, later)
+        else:
+            _collect_translations(raw, later)
         instrument = parse_instrument(raw, InstrumentChecker(path, archived=archived), stage_ids)
         if not archived and path.stem != instrument.id:
             raise ContentError(path, 'id', f'{instrument.id!r} must equal the file name')
         expected = recorded.get(instrument.id, {}).get(str(instrument.version))
-        actual = fingerprint(raw)
         if expected != actual:
             problem = (
                 (
@@ -489,6 +497,58 @@ def load_instruments(folder: Path, stage_ids: Collection[str] | None = None) -> 
     instruments = Instruments(loaded)
     _check_mirrors(instruments, folder)
     return instruments
+
+
+LaterTranslations = dict[str, dict[tuple[str, str], str]]  # language -> (en, nl) -> that language's wording
+
+
+def _later_translations(folder: Path) -> LaterTranslations:
+    """The wordings written for archived texts in a language that came after them (archive/translations/de.yaml)."""
+    later: LaterTranslations = {}
+    for path in sorted((folder / ARCHIVE_TRANSLATIONS).glob('*.yaml')):
+        lang, check = path.stem, Checker(path)
+        if lang not in CONTENT_LANGUAGES:
+            raise ContentError(path, '', f'{lang!r} is not a content language')
+        table = later.setdefault(lang, {})
+        for i, entry in enumerate(check.sequence(read_yaml(path), 'translations')):
+            entry = check.mapping(entry, f'[{i}]')
+            missing = [
+                key for key in ('en', 'nl', lang) if not isinstance(entry.get(key), str) or not entry[key].strip()
+            ]
+            if missing:
+                raise check.fail(f'[{i}]', f'missing or empty {", ".join(missing)}')
+            table[entry['en'].strip(), entry['nl'].strip()] = entry[lang].strip()
+    return later
+
+
+def _texts(raw: Any) -> Iterable[dict]:
+    """Every text of an instrument's raw content ({nl, fr, en, ...}), sources left out (they carry their own)."""
+    if isinstance(raw, dict):
+        if isinstance(raw.get('en'), str) and isinstance(raw.get('nl'), str):
+            yield raw
+            return
+        for key, value in raw.items():
+            if key != 'source':
+                yield from _texts(value)
+    elif isinstance(raw, list):
+        for value in raw:
+            yield from _texts(value)
+
+
+def _collect_translations(raw: Any, later: LaterTranslations) -> None:
+    """A current version's wordings: an archived text with the same English and Dutch takes them."""
+    for text in _texts(raw):
+        for lang in CONTENT_LANGUAGES:
+            if isinstance(text.get(lang), str):
+                later.setdefault(lang, {}).setdefault((text['en'].strip(), text['nl'].strip()), text[lang])
+
+
+def _translate_later(raw: Any, later: LaterTranslations) -> None:
+    for text in _texts(raw):
+        key = (text['en'].strip(), text['nl'].strip())
+        for lang, table in later.items():
+            if lang not in text and key in table:
+                text[lang] = table[key]
 
 
 def _check_mirrors(instruments: Instruments, folder: Path) -> None:

@@ -37,9 +37,12 @@ def _glossary() -> dict:
 
 def _content_files() -> list[Path]:
     """Every content file a user reads, except the glossary itself and archived instrument versions (they keep the
-    wording they were answered on)."""
+    wording they were answered on). The later translations of those (archive/translations/<lang>.yaml) are read:
+    their own language only (_all_texts)."""
     return [
-        p for p in sorted(CONTENT.rglob('*.yaml')) if p != GLOSSARY and 'archive' not in p.relative_to(CONTENT).parts
+        p
+        for p in sorted(CONTENT.rglob('*.yaml'))
+        if p != GLOSSARY and ('archive' not in p.relative_to(CONTENT).parts or p.parent.name == 'translations')
     ]
 
 
@@ -68,7 +71,10 @@ def _all_texts() -> list[tuple[str, str, str, str]]:
         with open(path, encoding='utf-8') as f:
             data = yaml.safe_load(f)
         name = str(path.relative_to(ROOT))
-        found.extend((name, where, lang, value) for where, lang, value in _texts(data))
+        later = path.stem if path.parent.name == 'translations' else None  # the archived en/nl are quoted as they were
+        found.extend(
+            (name, where, lang, value) for where, lang, value in _texts(data) if later is None or lang == later
+        )
     return found
 
 

@@ -14,7 +14,7 @@ from core.config import Settings
 from core.content import load_content
 from core.errors import ValidationError
 from core.i18n import Translator
-from core.questionnaire import NA, fingerprint, score, strengths_and_improvements
+from core.questionnaire import CONTENT_LANGUAGES, NA, fingerprint, score, strengths_and_improvements
 from core.services import build_services
 
 PASSWORD = 'a good long password'
@@ -77,7 +77,7 @@ async def test_a_profile_on_the_archived_v1_is_answered_and_shown_with_its_own_w
     services, me, _ = world
     profiles = services.profiles
     old = services.content.instruments.get('profile', 1)
-    assert profiles.instrument.version == 2 and old.languages == ('nl', 'fr', 'en')
+    assert profiles.instrument.version == 2 and old.languages == CONTENT_LANGUAGES  # German written for it later
     sheet = sheets.new_sheet(profiles._table, old, owner=me, shared=[])  # started before version 2 came out
     assert profiles.open_profile(me).id == sheet.id and profiles.instrument_of(sheet) is old
     with pytest.raises(ValidationError) as info:
@@ -95,8 +95,8 @@ async def test_a_profile_on_the_archived_v1_is_answered_and_shown_with_its_own_w
     assert [f.item.statement['nl'] for f in outcome.strengths] == [
         'Ik bewaak de tijd, ga rustig om met spanningen en sluit af met duidelijke conclusies en volgende stappen.'
     ]
-    t = Translator(services.content.ui, 'de')  # German did not exist then: the English wording, as for the UI
-    assert t.pick(outcome.strengths[0].item.statement) == outcome.strengths[0].item.statement['en']
+    t = Translator(services.content.ui, 'de')  # German came later, with a wording of its own for the old statement
+    assert t.pick(outcome.strengths[0].item.statement).startswith('Ich ')
     assert (await profiles.start(me)).version == 2  # a new profile takes the current version
 
 
@@ -191,6 +191,38 @@ def test_an_archived_version_keeps_its_fingerprint():
     for path in sorted((CONTENT_DIR / 'instruments' / 'archive').glob('*.yaml')):
         raw = read_yaml(path)
         assert recorded[raw['id']][str(raw['version'])] == fingerprint(raw), path.name
+
+
+def test_every_archived_version_reads_in_every_language_without_its_file_being_edited(tmp_path):
+    """German came after these versions were answered: each archived text has a German wording, taken from the same
+    text in a current version or from archive/translations/de.yaml, and no entry there is left unused. The archived
+    files themselves keep no German (their fingerprints are checked above)."""
+    import shutil
+
+    from core.questionnaire import ARCHIVE_TRANSLATIONS, _texts, load_instruments
+    from core.yamlcheck import CONTENT_DIR, ContentError, read_yaml
+
+    instruments = load_content().instruments
+    archived = [instruments.get(i, v) for i in instruments.ids() for v in range(1, instruments.current(i).version)]
+    assert len(archived) >= 7
+    for instrument in archived:
+        assert instrument.languages == CONTENT_LANGUAGES, (instrument.id, instrument.version)
+    folder = CONTENT_DIR / 'instruments'
+    raw_texts = [text for path in (folder / 'archive').glob('*.yaml') for text in _texts(read_yaml(path))]
+    needed = {(text['en'].strip(), text['nl'].strip()) for text in raw_texts if 'de' not in text}
+    written = read_yaml(folder / ARCHIVE_TRANSLATIONS / 'de.yaml')
+    unused = [entry['en'] for entry in written if (entry['en'].strip(), entry['nl'].strip()) not in needed]
+    assert not unused
+    old = instruments.get('kompas', 1).item('domain_purpose_clear')
+    assert old.statement['de'] not in (old.statement['en'], old.statement['nl'])
+
+    # a broken translations file stops start-up with where and what
+    shutil.copytree(folder, tmp_path / 'instruments')
+    broken = tmp_path / 'instruments' / ARCHIVE_TRANSLATIONS / 'de.yaml'
+    broken.write_text('- {en: Strong, nl: Sterk}\n', encoding='utf-8')
+    with pytest.raises(ContentError) as info:
+        load_instruments(tmp_path / 'instruments', stage_ids=None)
+    assert 'de.yaml' in str(info.value) and 'missing or empty de' in str(info.value)
 
 
 def test_the_demo_answers_every_statement_of_the_current_instruments():
