@@ -248,8 +248,8 @@ class AtomicJSONFile:
                     if body is not None:
                         self.parts_dir.mkdir(mode=0o700, exist_ok=True)
                         file = f'{_safe_part(name)}.{secrets.token_hex(6)}.json'
-                        _write_synced(self.parts_dir / file, body)
                         written.append(file)
+                        _write_part(self.parts_dir / file, body)
                         manifest[name] = file
                 if written:
                     fsync_dir(self.parts_dir)
@@ -260,8 +260,9 @@ class AtomicJSONFile:
                 os.replace(self._tmp, self.path)
             except OSError as e:
                 for file in written:  # of no version: the old main file still names the old parts
-                    with contextlib.suppress(OSError):
-                        (self.parts_dir / file).unlink()
+                    for leftover in (file, f'{file}.tmp'):
+                        with contextlib.suppress(OSError):
+                            (self.parts_dir / leftover).unlink()
                 self.write_error = e.strerror or type(e).__name__
                 raise
             fsync_dir(self.path.parent)
@@ -434,7 +435,7 @@ def _rewrite_version(info: BackupInfo, change: Callable[[dict[str, Any]], bool])
         if before.get(name) == body:
             continue
         file = f'{_safe_part(name)}.{secrets.token_hex(6)}.json'
-        _write_synced(folder / file, body)
+        _write_part(folder / file, body)
         stamp_day(folder / file, date=info.taken.date())
         new_manifest[name] = file
     for name in [n for n in manifest if n not in data]:
@@ -543,6 +544,14 @@ def parse_json_object(raw: bytes, path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise DamagedFileError(path, 'does not have the structure of a data file')
     return data
+
+
+def _write_part(path: Path, payload: bytes) -> None:
+    """A new part file: written and forced to disk under a temporary name, then renamed, so that a crash never leaves
+    an empty or half-written file under a part's name (one of no version: removed on the next read)."""
+    staging = path.with_name(f'{path.name}.tmp')
+    _write_synced(staging, payload)
+    os.replace(staging, path)
 
 
 def _write_synced(path: Path, payload: bytes) -> None:
