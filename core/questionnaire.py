@@ -706,6 +706,8 @@ def _item(check: Checker, raw: Any, dimension: str, kind: str, where: str) -> It
         if item_type != 'multi':
             raise check.fail(f'{where}.max_choices', f'only multi items have max_choices, not {item_type}')
         max_choices = check.integer(raw['max_choices'], f'{where}.max_choices', low=2, high=len(options) - 1)
+        if raw.get('help') is None:
+            raise check.fail(f'{where}.help', 'an item with max_choices says the limit in its help, before one ticks')
     cycle = raw.get('cycle')
     if cycle is not None and cycle not in CYCLES:
         raise check.fail(f'{where}.cycle', f'must be one of {", ".join(CYCLES)}')

@@ -421,6 +421,7 @@ def test_stage_ids_must_exist_in_the_stages_file(tmp_path):
         ('hope_to_get', 6, 'outside 2..5'),  # as many as there are options is no limit
         ('hope_to_get', 'three', 'must be a whole number'),
         ('time_per_month', 2, 'only multi items have max_choices'),
+        ('first_question', 2, 'only multi items have max_choices'),
     ],
 )
 def test_max_choices_is_a_real_limit_on_a_multi_item(where, value, problem):
@@ -433,6 +434,18 @@ def test_max_choices_is_a_real_limit_on_a_multi_item(where, value, problem):
     with pytest.raises(ContentError) as info:
         parse_instrument(raw, Checker(path))
     assert f'item {where}.max_choices' in str(info.value) and problem in str(info.value)
+
+
+def test_an_item_with_max_choices_says_so_in_its_help():
+    import yaml
+
+    path = CONTENT_DIR / 'instruments' / 'needs_survey.yaml'
+    raw = yaml.safe_load(path.read_text())
+    item = next(i for d in raw['dimensions'] for i in d['items'] if i['id'] == 'topic_kinds')
+    del item['help']
+    with pytest.raises(ContentError) as info:
+        parse_instrument(raw, Checker(path))
+    assert 'item topic_kinds.help' in str(info.value) and 'says the limit' in str(info.value)
 
 
 # -- import of answer sheets --------------------------------------------------------------------------------------
