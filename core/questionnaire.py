@@ -536,11 +536,12 @@ def _texts(raw: Any) -> Iterable[dict]:
 
 
 def _collect_translations(raw: Any, later: LaterTranslations) -> None:
-    """A current version's wordings: an archived text with the same English and Dutch takes them."""
+    """A current version's wordings: an archived text with the same English and Dutch takes them, before any
+    wording written for the archive."""
     for text in _texts(raw):
         for lang in CONTENT_LANGUAGES:
             if isinstance(text.get(lang), str):
-                later.setdefault(lang, {}).setdefault((text['en'].strip(), text['nl'].strip()), text[lang])
+                later.setdefault(lang, {})[text['en'].strip(), text['nl'].strip()] = text[lang]
 
 
 def _translate_later(raw: Any, later: LaterTranslations) -> None:

@@ -210,9 +210,10 @@ def test_every_archived_version_reads_in_every_language_without_its_file_being_e
     folder = CONTENT_DIR / 'instruments'
     raw_texts = [text for path in (folder / 'archive').glob('*.yaml') for text in _texts(read_yaml(path))]
     needed = {(text['en'].strip(), text['nl'].strip()) for text in raw_texts if 'de' not in text}
+    current = {(t['en'].strip(), t['nl'].strip()) for p in folder.glob('*.yaml') for t in _texts(read_yaml(p))}
     written = read_yaml(folder / ARCHIVE_TRANSLATIONS / 'de.yaml')
-    unused = [entry['en'] for entry in written if (entry['en'].strip(), entry['nl'].strip()) not in needed]
-    assert not unused
+    unused = [e['en'] for e in written if (key := (e['en'].strip(), e['nl'].strip())) not in needed or key in current]
+    assert not unused  # each entry is for an archived text that no current version still words the same
     old = instruments.get('kompas', 1).item('domain_purpose_clear')
     assert old.statement['de'] not in (old.statement['en'], old.statement['nl'])
 
