@@ -119,6 +119,36 @@ async def test_the_coordinator_asks_the_officer_accepts_and_detaching_empties_th
     await km.should_not_see('CoP Fiscaliteit')
 
 
+async def test_a_slow_detach_moves_the_coordinator_and_empties_the_officers_open_page(user: User, create_user):
+    """The detach's write takes a while; the officer's page empties meanwhile, and only the coordinator's page moves
+    on (tests/ui/conftest.py routes each navigation to the page that asked for it: without it this test fails)."""
+    services, coordinator, officer, cid, org_id = await world()
+    token, _ = await services.organisations.invite(officer, org_id, 'attach')
+    await services.organisations.accept_attach(coordinator, token, cid, ['survey'])
+    km = create_user()
+    await log_in(km, 'kim@example.be')
+    await km.open(f'/portfolio/{org_id}')
+    await km.should_see('CoP Fiscaliteit')
+    await log_in(user, 'coco@example.be')
+    await user.open(f'/c/{cid}/organisation')
+    commit = services.organisations._commit
+
+    async def slow_commit() -> None:
+        await asyncio.sleep(0.5)
+        await commit()
+
+    services.organisations._commit = slow_commit
+    user.find(marker='share-detach').click()
+    await user.should_see(marker='confirm-ok', retries=20)
+    before = len(user.back_history)
+    user.find(marker='confirm-ok').click()
+    await km.should_see(marker='portfolio-empty', retries=40)  # the test looks at the officer while the write runs
+    await settle(user, before)
+    assert user.back_history[-1] == f'/c/{cid}/organisation'
+    await user.should_see(marker='share-ask')
+    assert km.back_history[-1] == f'/portfolio/{org_id}'
+
+
 async def test_filters_search_and_flags(user: User):
     services, coordinator, officer, cid, org_id = await world()
     second = await services.communities.create(coordinator, {'name': 'Alfa data', 'stage': 'maturing'})
