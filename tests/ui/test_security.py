@@ -41,10 +41,11 @@ async def test_an_event_from_a_page_whose_session_ended_changes_nothing(user: Us
     click = next(lid for lid, listener in save._event_listeners.items() if listener.type == 'click')
 
     uid = services().accounts.by_email('anna@example.be').id
-    await services().sessions.end_all(uid)  # logged out in another browser
-    name.value = 'Overgenomen'
     before = len(user.back_history)
-    client.handle_event({'id': save.id, 'listener_id': click, 'args': []})  # the click, as the browser sends it
+    await services().sessions.end_all(uid)  # logged out in another browser: the page is sent to the login page
+    name.value = 'Overgenomen'
+    # the click, as a browser sends it that has not yet followed the page to the login page
+    client.handle_event({'id': save.id, 'listener_id': click, 'args': []})
     await settle(user, before)
     await user.should_see(marker='session-ended')  # the page went to the login page, with the reason
     await asyncio.sleep(0.2)
