@@ -22,7 +22,11 @@ PASSWORD = 'a good long password'
 
 @pytest.fixture
 async def world(tmp_path: Path):
-    services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
+    return await make_world(tmp_path / 'data')
+
+
+async def make_world(folder: Path):
+    services = build_services(Settings(data_dir=folder, backup_interval=0))
     owner, cid = await demo.seed(services, PASSWORD)
     other = await services.accounts.sign_up('Other Person', 'other@b.be', PASSWORD)
     ittools = services.ittools
@@ -135,12 +139,26 @@ TAMPERING = [
 ]
 
 
+_EXPORTS: list[str] = []  # the world's export, made once per test process: building the world is most of the time
+
+
+@pytest.fixture
+async def stranger_and_export(tmp_path: Path):
+    """A server with one account and none of the world's communities, and the world's export (made once)."""
+    if not _EXPORTS:
+        services, owner, _, cid = await make_world(tmp_path / 'source')
+        _EXPORTS.append(services.communities.export(owner, cid))
+    services = build_services(Settings(data_dir=tmp_path / 'data', backup_interval=0))
+    other = await services.accounts.sign_up('Other Person', 'other@b.be', PASSWORD)
+    return services, other.id, _EXPORTS[0]
+
+
 @pytest.mark.parametrize('table, change, reason, field', TAMPERING, ids=[f'{t[0]}-{t[2]}-{t[3]}' for t in TAMPERING])
 async def test_a_tampered_file_is_refused_naming_table_record_and_field_and_changes_nothing(
-    world, table, change, reason, field
+    stranger_and_export, table, change, reason, field
 ):
-    services, owner, other, cid = world
-    document = json.loads(services.communities.export(owner, cid))
+    services, other, export = stranger_and_export
+    document = json.loads(export)
     if table not in document['tables'] or not document['tables'][table]:
         pytest.skip(f'the demo has no {table}')
     change(document)
