@@ -8,11 +8,8 @@ navigation has happened and the new page has settled, before another simulated u
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from nicegui import ui
 from nicegui.testing import User
 
 PASSWORD = 'correct horse battery'
@@ -28,20 +25,6 @@ async def settle(user: User, pages_before: int, timeout: float = 15.0) -> None:
     else:
         raise AssertionError(f'no navigation happened; still on {user.back_history[-1:]}')
     await asyncio.sleep(0.3)
-
-
-@contextmanager
-def navigating(user: User) -> Iterator[None]:
-    """While a step of `user` waits for its navigation (a log-in hashes a password first), the navigation goes to
-    `user`: NiceGUI hands the one global `ui.navigate` to whichever simulated user was touched last, and another
-    user's open page (a live list, a timer) touches its user whenever it updates."""
-    ui.navigate, ui.notify, ui.download = user.navigate, user.notify, user.download
-    original = User.__getattribute__
-    User.__getattribute__ = object.__getattribute__  # touching a user hands it nothing while this step runs
-    try:
-        yield
-    finally:
-        User.__getattribute__ = original
 
 
 async def sign_up(
@@ -108,10 +91,9 @@ async def log_in(
     user.find(marker='login-email').type(email)
     user.find(marker='login-password').type(password)
     before = len(user.back_history)
-    with navigating(user):
-        user.find(marker='login-submit').click()
-        if expect_success:
-            await settle(user, before)
+    user.find(marker='login-submit').click()  # its navigation comes to `user` (tests/ui/conftest.py)
+    if expect_success:
+        await settle(user, before)
 
 
 async def create_community(user: User, name: str = 'CoP Data', purpose: str = 'Beter werken met data.') -> str:
