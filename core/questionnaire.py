@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import math
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,13 @@ CONTENT_LANGUAGES = ('nl', 'fr', 'en', 'de')  # every current instrument text ha
 # A language still lacking would be read in the first of these it has, as for any UI text without a language
 # (core/i18n); tests/unit/test_profile.py keeps every archived version complete in every language.
 ARCHIVE_TRANSLATIONS = Path('archive') / 'translations'  # <language>.yaml: a list of {en, nl, <language>}
+# The limit of a multi item, as its help may write it in words (in figures is always right too).
+NUMBER_WORDS = {
+    'nl': ('twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen', 'tien'),
+    'fr': ('deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf', 'dix'),
+    'en': ('two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'),
+    'de': ('zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun', 'zehn'),
+}
 ARCHIVE_FALLBACK = {'de': ('en', 'fr', 'nl'), 'fr': ('en', 'nl'), 'en': ('nl', 'fr'), 'nl': ('en', 'fr')}
 
 
@@ -455,6 +463,21 @@ def _without_sources(raw: Any) -> Any:
     return raw
 
 
+def _check_names_limit(check: Checker, help_text: Any, limit: int, where: str) -> None:
+    """The help of a limited multi item names that same limit in every language, in figures or in words: a help
+    that says "three at most" over `max_choices: 4` would tell members one rule while the form applies another."""
+    if not isinstance(help_text, Mapping):
+        return  # the text check reports a help that is not a text in each language
+    for lang, text in help_text.items():
+        words = NUMBER_WORDS.get(str(lang), ())
+        names = {str(limit)} | ({words[limit - 2]} if 2 <= limit < len(words) + 2 else set())
+        found = set(re.findall(r'\w+', str(text).lower()))
+        if not names & found:
+            raise check.fail(
+                f'{where}.{lang}', f'does not name the limit of max_choices ({" or ".join(sorted(names))})'
+            )
+
+
 def load_instruments(folder: Path, stage_ids: Collection[str] | None = None) -> Instruments:
     """Load and validate content/instruments/*.yaml and archive/*.yaml; check versions.json so that a change of
     wording without a new version number stops start-up. Stage ids an instrument names must be in `stage_ids`
@@ -709,6 +732,7 @@ def _item(check: Checker, raw: Any, dimension: str, kind: str, where: str) -> It
         max_choices = check.integer(raw['max_choices'], f'{where}.max_choices', low=2, high=len(options) - 1)
         if raw.get('help') is None:
             raise check.fail(f'{where}.help', 'an item with max_choices says the limit in its help, before one ticks')
+        _check_names_limit(check, raw['help'], max_choices, f'{where}.help')
     cycle = raw.get('cycle')
     if cycle is not None and cycle not in CYCLES:
         raise check.fail(f'{where}.cycle', f'must be one of {", ".join(CYCLES)}')

@@ -448,6 +448,30 @@ def test_an_item_with_max_choices_says_so_in_its_help():
     assert 'item topic_kinds.help' in str(info.value) and 'says the limit' in str(info.value)
 
 
+def test_the_help_of_a_limited_item_names_the_same_limit_in_every_language():
+    import yaml
+
+    path = CONTENT_DIR / 'instruments' / 'needs_survey.yaml'
+    raw = yaml.safe_load(path.read_text())
+    item = next(i for d in raw['dimensions'] for i in d['items'] if i['id'] == 'topic_kinds')
+    assert item['max_choices'] == 3 and 'drie' in item['help']['nl']
+    item['max_choices'] = 4  # the help still says three
+    with pytest.raises(ContentError) as info:
+        parse_instrument(raw, Checker(path))
+    assert 'item topic_kinds.help.nl' in str(info.value) and '(4 or vier)' in str(info.value)
+    item['help'] = {
+        'nl': 'Kies er hoogstens 4.',
+        'fr': 'Quatre au maximum.',
+        'en': 'Four at most.',
+        'de': 'Höchstens vier.',
+    }
+    assert parse_instrument(raw, Checker(path)).item('topic_kinds').max_choices == 4  # in figures or in words
+    item['help']['de'] = 'Höchstens drei.'
+    with pytest.raises(ContentError) as info:
+        parse_instrument(raw, Checker(path))
+    assert 'item topic_kinds.help.de' in str(info.value)
+
+
 # -- import of answer sheets --------------------------------------------------------------------------------------
 
 
