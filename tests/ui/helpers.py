@@ -1,8 +1,7 @@
 """Steps that many UI tests share, done the way a user does them.
 
-NiceGUI's simulated users share one global `ui.navigate`: it belongs to whichever user was touched last, and a
-page that is still sending its first updates touches its user. So a step that ends in a navigation waits until the
-navigation has happened and the new page has settled, before another simulated user acts.
+A step that ends in a navigation waits until the navigation has happened and the new page has settled, so the
+test's next step acts on the new page (tests/ui/conftest.py sends each navigation to the user whose page asked).
 """
 
 from __future__ import annotations
