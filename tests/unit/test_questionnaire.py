@@ -25,7 +25,7 @@ from core.questionnaire import (
     unanswered,
 )
 from core.sheets import MAX_COMMENT, validate_sheets
-from core.yamlcheck import CONTENT_DIR, Checker, ContentError
+from core.yamlcheck import CONTENT_DIR, Checker, ContentError, read_yaml
 
 
 def t(text: str) -> dict[str, str]:
@@ -414,6 +414,15 @@ def test_stage_ids_must_exist_in_the_stages_file(tmp_path):
     assert 'kompas.yaml' in str(info.value) and "'maturing' is not a stage" in str(info.value)
 
 
+NEEDS_PATH = CONTENT_DIR / 'instruments' / 'needs_survey.yaml'
+
+
+def needs_raw_and_item(item_id: str) -> tuple[dict, dict]:
+    """The needs survey's raw content, and the raw item `item_id` in it (to change before parsing)."""
+    raw = read_yaml(NEEDS_PATH)
+    return raw, next(i for d in raw['dimensions'] for i in d['items'] if i['id'] == item_id)
+
+
 @pytest.mark.parametrize(
     ('where', 'value', 'problem'),
     [
@@ -425,39 +434,27 @@ def test_stage_ids_must_exist_in_the_stages_file(tmp_path):
     ],
 )
 def test_max_choices_is_a_real_limit_on_a_multi_item(where, value, problem):
-    import yaml
-
-    path = CONTENT_DIR / 'instruments' / 'needs_survey.yaml'
-    raw = yaml.safe_load(path.read_text())
-    item = next(i for d in raw['dimensions'] for i in d['items'] if i['id'] == where)
+    raw, item = needs_raw_and_item(where)
     item['max_choices'] = value
     with pytest.raises(ContentError) as info:
-        parse_instrument(raw, Checker(path))
+        parse_instrument(raw, Checker(NEEDS_PATH))
     assert f'item {where}.max_choices' in str(info.value) and problem in str(info.value)
 
 
 def test_an_item_with_max_choices_says_so_in_its_help():
-    import yaml
-
-    path = CONTENT_DIR / 'instruments' / 'needs_survey.yaml'
-    raw = yaml.safe_load(path.read_text())
-    item = next(i for d in raw['dimensions'] for i in d['items'] if i['id'] == 'topic_kinds')
+    raw, item = needs_raw_and_item('topic_kinds')
     del item['help']
     with pytest.raises(ContentError) as info:
-        parse_instrument(raw, Checker(path))
+        parse_instrument(raw, Checker(NEEDS_PATH))
     assert 'item topic_kinds.help' in str(info.value) and 'says the limit' in str(info.value)
 
 
 def test_the_help_of_a_limited_item_names_the_same_limit_in_every_language():
-    import yaml
-
-    path = CONTENT_DIR / 'instruments' / 'needs_survey.yaml'
-    raw = yaml.safe_load(path.read_text())
-    item = next(i for d in raw['dimensions'] for i in d['items'] if i['id'] == 'topic_kinds')
+    raw, item = needs_raw_and_item('topic_kinds')
     assert item['max_choices'] == 3 and 'drie' in item['help']['nl']
     item['max_choices'] = 4  # the help still says three
     with pytest.raises(ContentError) as info:
-        parse_instrument(raw, Checker(path))
+        parse_instrument(raw, Checker(NEEDS_PATH))
     assert 'item topic_kinds.help.nl' in str(info.value) and '(4 or vier)' in str(info.value)
     item['help'] = {
         'nl': 'Kies er hoogstens 4.',
@@ -465,10 +462,10 @@ def test_the_help_of_a_limited_item_names_the_same_limit_in_every_language():
         'en': 'Four at most.',
         'de': 'Höchstens vier.',
     }
-    assert parse_instrument(raw, Checker(path)).item('topic_kinds').max_choices == 4  # in figures or in words
+    assert parse_instrument(raw, Checker(NEEDS_PATH)).item('topic_kinds').max_choices == 4  # in figures or in words
     item['help']['de'] = 'Höchstens drei.'
     with pytest.raises(ContentError) as info:
-        parse_instrument(raw, Checker(path))
+        parse_instrument(raw, Checker(NEEDS_PATH))
     assert 'item topic_kinds.help.de' in str(info.value)
 
 
